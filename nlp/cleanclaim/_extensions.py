@@ -1,0 +1,37 @@
+"""Every spaCy ``._`` extension cleanclaim uses, registered in one place."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+#: Span extensions set by the target rules (plain strings, never Python objects).
+SPAN_EXTENSIONS: dict[str, object] = {
+    "cc_rule": None,  # stable id of the rule that made the span, e.g. "drug.cyanocobalamin"
+    "cc_norm": None,  # normalized value: drug id, route code, site id, ICD-10-CM code, canonical dose
+    # Flags set by ConText on top of medspaCy's own (is_negated, is_historical, ...).
+    "cc_given": False,  # administration wording ("given", "administered", "tolerated")
+    "cc_this_encounter": False,  # anchored to this visit ("today", "this visit")
+    "cc_diluent": False,  # "reconstituted with 1% lidocaine"
+    "cc_patient_supplied": False,  # "patient brought own"
+    "cc_regimen": False,  # frequency or maintenance wording ("monthly", "continue")
+    "cc_modifier_rules": (),  # ids of the ConText rules that modified this span
+}
+
+#: Doc extensions.
+DOC_EXTENSIONS: dict[str, object] = {
+    "cc_blank_fields": (),  # ((label, start_char, end_char), ...) of template fields left blank
+    "cc_section_spans": (),  # ((category, kind, start_char, end_char), ...) after clipping
+}
+
+
+def register() -> None:
+    """Register the extensions; safe to call many times."""
+    for name, default in SPAN_EXTENSIONS.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+    for name, default in DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+register()

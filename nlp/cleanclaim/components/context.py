@@ -1,0 +1,112 @@
+"""ConText for injection visits: medspaCy's algorithm with cleanclaim's rule table.
+
+Modifiers set flags on the mentions and never remove them; each mention also records the ids of
+the rules that modified it (``span._.cc_modifier_rules``).
+"""
+
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from medspacy.context import ConText, ConTextRule
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .. import _extensions  # noqa: F401
+from .. import resources as res
+
+#: ConText category → the span attribute it sets.
+CATEGORY_ATTRIBUTES: dict[str, dict[str, bool]] = {
+    "NEGATED_EXISTENCE": {"is_negated": True},
+    "HISTORICAL": {"is_historical": True},
+    "HYPOTHETICAL": {"is_hypothetical": True},
+    "FAMILY": {"is_family": True},
+    "POSSIBLE_EXISTENCE": {"is_uncertain": True},
+    "ADMINISTERED": {"cc_given": True},
+    "THIS_ENCOUNTER": {"cc_this_encounter": True},
+    "DILUENT": {"cc_diluent": True},
+    "PATIENT_SUPPLIED": {"cc_patient_supplied": True},
+    "REGIMEN": {"cc_regimen": True},
+}
+
+_FILE = "context_rules.json"
+
+
+@Language.factory("cleanclaim_context", default_config={"max_scope": None})
+def make_context(nlp: Language, name: str, max_scope: int | None) -> "ContextComponent":
+    """Build the ConText component from the packaged rule table."""
+    return ContextComponent(nlp, name=name, max_scope=max_scope)
+
+
+class ContextComponent:
+    """Run ConText over ``doc.ents`` and record the rule ids behind each flag."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "cleanclaim_context",
+        max_scope: int | None = None,
+        table: res.ContextTable | None = None,
+    ) -> None:
+        """Create the component; ``table`` overrides the packaged rules."""
+        self.nlp = nlp
+        self.name = name
+        self.max_scope = max_scope
+        self._build(table or res.context_rules())
+
+    def _build(self, table: res.ContextTable) -> None:
+        self.table = table
+        for attrs in CATEGORY_ATTRIBUTES.values():
+            for attr in attrs:
+                from spacy.tokens import Span
+
+                if not Span.has_extension(attr):
+                    Span.set_extension(attr, default=False)
+        self._context = ConText(
+            self.nlp,
+            name=f"{self.name}_medspacy",
+            rules=None,
+            max_scope=self.max_scope,
+            span_attrs=CATEGORY_ATTRIBUTES,
+        )
+        self._context.add([self._rule(entry) for entry in table.rules])
+
+    @staticmethod
+    def _rule(entry: res.ContextRuleEntry) -> ConTextRule:
+        return ConTextRule(
+            entry.literal,
+            entry.category,
+            pattern=entry.pattern,
+            direction=entry.direction,
+            max_scope=entry.max_scope,
+            allowed_types=set(entry.allowed_types) if entry.allowed_types else None,
+            excluded_types=set(entry.excluded_types) if entry.excluded_types else None,
+            metadata={"id": entry.id},
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Apply ConText to the mentions of ``doc``."""
+        if not doc.ents:
+            return doc
+        self._context(doc)
+        for ent in doc.ents:
+            mods = ent._.modifiers
+            if mods:
+                ent._.cc_modifier_rules = tuple(
+                    m.rule.metadata["id"] for m in mods if m.category in CATEGORY_ATTRIBUTES
+                )
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        """Write the rule table into ``path``."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = self.table.model_dump(mode="json", exclude_none=True)
+        (path / _FILE).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "ContextComponent":
+        """Read the rule table written by :meth:`to_disk`."""
+        text = (Path(path) / _FILE).read_text(encoding="utf-8")
+        self._build(res.load_table(res.ContextTable, _FILE, text))
+        return self

@@ -1,0 +1,92 @@
+"""Sections: medspaCy's sectionizer with cleanclaim's headers, clipped where lists end.
+
+medspaCy runs a section to the next header, so a medication list with no header after it would
+swallow the visit's own documentation. Categories marked ``ends_at_blank_line`` stop at the
+first blank line. The result is ``doc._.cc_section_spans``: (category, kind, start, end) in
+characters.
+"""
+
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from medspacy.section_detection import Sectionizer, SectionRule
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .. import _extensions  # noqa: F401
+from .. import resources as res
+
+_FILE = "sections.json"
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+@Language.factory("cleanclaim_sections", default_config={})
+def make_sections(nlp: Language, name: str) -> "SectionComponent":
+    """Build the section component from the packaged header table."""
+    return SectionComponent(nlp, name=name)
+
+
+class SectionComponent:
+    """Find section headers and the character extent of each section."""
+
+    def __init__(self, nlp: Language, name: str = "cleanclaim_sections", table: res.SectionTable | None = None) -> None:
+        """Create the component; ``table`` overrides the packaged headers."""
+        self.nlp = nlp
+        self.name = name
+        self._build(table or res.sections())
+
+    def _build(self, table: res.SectionTable) -> None:
+        self.table = table
+        self._sectionizer = Sectionizer(
+            self.nlp, name=f"{self.name}_medspacy", rules=None, input_span_type=None, span_attrs=None
+        )
+        self._sectionizer.add(
+            [SectionRule(r.literal, r.category, pattern=r.pattern) for r in table.rules]
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc._.cc_section_spans``."""
+        self._sectionizer(doc)
+        text = doc.text
+        out = []
+        for section in doc._.sections:
+            category = section.category
+            if category is None:
+                continue
+            info = self.table.categories[category]
+            title_start, title_end = section.title_span
+            start = doc[title_start].idx if title_start < len(doc) else len(text)
+            body_start, body_end = section.body_span
+            end = doc[body_end - 1].idx + len(doc[body_end - 1]) if body_end > body_start else start
+            if info.ends_at_blank_line:
+                # skip blank lines directly after the header ("Medications:\n\n- ...")
+                head_end = doc[title_end - 1].idx + len(doc[title_end - 1]) if title_end > title_start else start
+                m = _BLANK_LINE.search(text, _first_content(text, head_end), end)
+                if m:
+                    end = m.start()
+            out.append((category, info.kind, start, end))
+        doc._.cc_section_spans = tuple(out)
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        """Write the header table into ``path``."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = self.table.model_dump(mode="json", exclude_none=True)
+        (path / _FILE).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "SectionComponent":
+        """Read the header table written by :meth:`to_disk`."""
+        text = (Path(path) / _FILE).read_text(encoding="utf-8")
+        self._build(res.load_table(res.SectionTable, _FILE, text))
+        return self
+
+
+def _first_content(text: str, pos: int) -> int:
+    """Skip whitespace after a header so a blank line right under it does not end the section."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos

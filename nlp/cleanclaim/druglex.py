@@ -1,0 +1,75 @@
+"""The broad drug dictionary: names the curated table does not list, from a maintained source.
+
+The ``drug-named-entity-recognition`` package ships about 107k drug name variants mapped to a
+canonical name. Only its dictionary is used (its matcher looks at two-word windows and its
+fuzzy mode is not robust on real notes). Short variants and ordinary words are skipped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from . import _extensions  # noqa: F401
+from .resources import drug_lexicon_exclusions
+
+MIN_CHARS = 5
+MAX_TOKENS = 3
+
+
+@lru_cache(maxsize=1)
+def _variants() -> dict[str, str]:
+    from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
+
+    skip = drug_lexicon_exclusions()
+    out: dict[str, str] = {}
+    for variant, canonicals in drug_variant_to_canonical.items():
+        if len(variant) < MIN_CHARS or variant in skip or not canonicals:
+            continue
+        if any(ch.isdigit() for ch in variant) or variant.count(" ") >= MAX_TOKENS:
+            continue
+        out[variant] = canonicals[0]
+    return out
+
+
+class DrugLexicon:
+    """Look drug names up in the broad dictionary, token window by token window."""
+
+    def __init__(self, variants: dict[str, str], skip: frozenset[str] = frozenset()) -> None:
+        """Wrap a variant → canonical mapping, leaving out ``skip`` (the curated synonyms)."""
+        self.variants = variants
+        self.skip = skip
+
+    @classmethod
+    def load(cls, skip: set[str] | frozenset[str] = frozenset()) -> DrugLexicon:
+        """Load the packaged dictionary (cached per process)."""
+        return cls(_variants(), frozenset(skip))
+
+    def find(self, doc: Doc) -> list[Span]:
+        """Return DRUG spans for dictionary names in ``doc`` (longest first, no overlaps)."""
+        spans: list[Span] = []
+        i = 0
+        n = len(doc)
+        while i < n:
+            tok = doc[i]
+            if not tok.is_alpha or len(tok) < 3:
+                i += 1
+                continue
+            found = None
+            for width in range(min(MAX_TOKENS + 2, n - i), 0, -1):
+                key = doc[i : i + width].text.lower()
+                canonical = self.variants.get(key)
+                if canonical is not None and key not in self.skip:
+                    found = (width, canonical)
+                    break
+            if found is None:
+                i += 1
+                continue
+            width, canonical = found
+            span = Span(doc, i, i + width, label="DRUG")
+            span._.cc_rule = "drug.dictionary"
+            span._.cc_norm = canonical.lower().replace(" ", "_").replace(",", "")
+            spans.append(span)
+            i += width
+        return spans

@@ -1,0 +1,307 @@
+"""Link mentions into administrations and decide which were given at this encounter.
+
+A DOSE, ROUTE or SITE belongs to the nearest drug in its sentence; failing that, to the nearest
+drug in its paragraph or template block; failing that, when the note has a single candidate
+drug, to that drug. Mentions of one drug merge into one administration. An administration was
+given when one of its mentions carries administration wording, sits in an administration
+section, or is written as a done act (dose and injectable route, or a site) outside a plan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from . import resources as res
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_NOT_SERVICE_KINDS = frozenset({"list", "history", "family"})
+_IV_FAMILY = frozenset({"IV", "IV_PUSH", "IV_INFUSION", "IV_HYDRATION"})
+
+
+@dataclass
+class Mention:
+    """A mention with what linking needs to know about it."""
+
+    span: Span
+    label: str
+    start: int
+    end: int
+    sent: int
+    para: int
+    section: str | None
+    section_kind: str | None
+    norm: str | None
+    rule: str | None
+    drug: Mention | None = None
+    attrs: list[Mention] = field(default_factory=list)
+
+    @property
+    def negated(self) -> bool:
+        """ConText found negation, a decline, a hold or a deferral."""
+        return bool(self.span._.is_negated)
+
+    @property
+    def historical(self) -> bool:
+        """ConText found history wording."""
+        return bool(self.span._.is_historical)
+
+    @property
+    def hypothetical(self) -> bool:
+        """ConText found plan, order or future wording."""
+        return bool(self.span._.is_hypothetical)
+
+    @property
+    def family(self) -> bool:
+        """The mention is about a relative (flag or family-history section)."""
+        return bool(self.span._.is_family) or self.section_kind == "family"
+
+    @property
+    def uncertain(self) -> bool:
+        """ConText found rule-out, possible or pending wording."""
+        return bool(self.span._.is_uncertain)
+
+    @property
+    def listed(self) -> bool:
+        """The mention sits in a medication, allergy or history list."""
+        return self.section_kind in _NOT_SERVICE_KINDS
+
+    @property
+    def active(self) -> bool:
+        """The mention can describe something done for this patient at this visit."""
+        return not (self.negated or self.family or self.listed or self.historical or self.span._.cc_diluent)
+
+
+@dataclass
+class DraftAdministration:
+    """An administration being assembled: one drug (or none) and its linked mentions."""
+
+    drug_id: str | None
+    drug_mentions: list[Mention] = field(default_factory=list)
+    doses: list[Mention] = field(default_factory=list)
+    routes: list[Mention] = field(default_factory=list)
+    sites: list[Mention] = field(default_factory=list)
+    given: bool = False
+    not_given_reason: str | None = None
+    given_rules: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> Mention | None:
+        """The first mention of the drug: the name shown to users."""
+        return self.drug_mentions[0] if self.drug_mentions else None
+
+    @property
+    def route_codes(self) -> list[str]:
+        """Distinct route codes, most specific IV code kept, in order of appearance."""
+        codes = list(dict.fromkeys(m.norm for m in self.routes if m.norm))
+        if len(set(codes) & _IV_FAMILY) > 1 and "IV" in codes:
+            codes.remove("IV")
+        return codes
+
+    @property
+    def patient_supplied(self) -> bool:
+        """Any mention says the patient supplied the drug."""
+        return any(m.span._.cc_patient_supplied for m in self.drug_mentions)
+
+
+@dataclass
+class Linked:
+    """All mentions of a note and the administrations assembled from them."""
+
+    mentions: list[Mention]
+    administrations: list[DraftAdministration]
+    unnamed: DraftAdministration | None
+    standalone_given: list[str]
+
+
+def mentions_of(doc: Doc) -> list[Mention]:
+    """Wrap ``doc.ents`` with sentence, paragraph and section information."""
+    breaks = [m.start() for m in _BLANK_LINE.finditer(doc.text)]
+    sections = sorted(doc._.cc_section_spans, key=lambda s: s[2])
+    starts = [s[2] for s in sections]
+    out = []
+    for ent in doc.ents:
+        start = ent.start_char
+        section = kind = None
+        i = bisect.bisect_right(starts, start) - 1
+        while i >= 0:
+            cat, knd, s_start, s_end = sections[i]
+            if s_start <= start < s_end:
+                section, kind = cat, knd
+                break
+            i -= 1
+        out.append(
+            Mention(
+                span=ent,
+                label=ent.label_,
+                start=start,
+                end=ent.end_char,
+                sent=ent.sent.start,
+                para=bisect.bisect_right(breaks, start),
+                section=section,
+                section_kind=kind,
+                norm=ent._.cc_norm,
+                rule=ent._.cc_rule,
+            )
+        )
+    return out
+
+
+def link(doc: Doc, drugs: res.DrugTable) -> Linked:
+    """Link the mentions of ``doc`` into administrations."""
+    mentions = mentions_of(doc)
+    classes = {d.id: d.drug_class for d in drugs.drugs}
+    drug_mentions = [m for m in mentions if m.label == "DRUG" and classes.get(m.norm or "") != "diluent"]
+    attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
+    for attr in attributes:
+        attr.drug = _nearest_drug(attr, drug_mentions)
+        if attr.drug is not None:
+            attr.drug.attrs.append(attr)
+
+    drafts: dict[str, DraftAdministration] = {}
+    for m in drug_mentions:
+        key = m.norm or m.span.text.lower()
+        drafts.setdefault(key, DraftAdministration(drug_id=m.norm)).drug_mentions.append(m)
+
+    candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
+    orphans = [a for a in attributes if a.drug is None and _attr_active(a)]
+    standalone = _standalone_administration(doc, mentions)
+
+    for draft in drafts.values():
+        for m in draft.drug_mentions:
+            if m.active:
+                _collect(draft, m.attrs)
+        _decide_given(draft)
+
+    unnamed = None
+    if len(candidates) == 1:
+        only = candidates[0]
+        _collect(only, orphans)
+        if not only.given and not any(m.negated for m in only.drug_mentions):
+            evidence = [r for a in orphans for r in _given_rules(a.span)] + standalone
+            if any(a.section_kind == "administration" for a in orphans):
+                evidence.append("section.administration")
+            if evidence:
+                only.given = True
+                only.not_given_reason = None
+                only.given_rules.extend(evidence)
+    elif not candidates and orphans:
+        unnamed = DraftAdministration(drug_id=None)
+        _collect(unnamed, orphans)
+        evidence = [r for a in orphans for r in _given_rules(a.span)]
+        if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
+            unnamed.given = True
+            unnamed.given_rules = evidence or standalone or ["section.administration"]
+        else:
+            unnamed = None
+    elif not candidates and standalone and _mentions_injection(doc):
+        unnamed = DraftAdministration(drug_id=None, given=True, given_rules=standalone)
+    return Linked(mentions, list(drafts.values()), unnamed, standalone)
+
+
+def _attr_active(attr: Mention) -> bool:
+    return not (attr.negated or attr.family or attr.listed or attr.historical or attr.hypothetical)
+
+
+def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
+    for attr in attrs:
+        if not _attr_active(attr) and not attr.span._.cc_given:
+            continue
+        bucket = {"DOSE": draft.doses, "ROUTE": draft.routes, "SITE": draft.sites}[attr.label]
+        if attr not in bucket:
+            bucket.append(attr)
+
+
+def _nearest_drug(attr: Mention, drugs: list[Mention]) -> Mention | None:
+    same_sent = [d for d in drugs if d.sent == attr.sent]
+    if same_sent:
+        return min(same_sent, key=lambda d: (abs(d.start - attr.start), d.start > attr.start))
+    same_para = [d for d in drugs if d.para == attr.para and d.section_kind == attr.section_kind]
+    before = [d for d in same_para if d.start < attr.start]
+    if before:
+        return max(before, key=lambda d: d.start)
+    if same_para:
+        return min(same_para, key=lambda d: d.start)
+    return None
+
+
+def _given_rules(span: Span) -> list[str]:
+    return [r for r in span._.cc_modifier_rules if r.startswith(("adm.", "now."))]
+
+
+def _decide_given(draft: DraftAdministration) -> None:
+    """Decide whether the drug was given at this encounter, and why not if it was not."""
+    reasons: list[str] = []
+    for m in draft.drug_mentions:
+        span = m.span
+        linked_flags = [a.span for a in m.attrs if a in draft.doses + draft.routes + draft.sites]
+        given_here = bool(span._.cc_given) or any(a._.cc_given for a in linked_flags)
+        now = bool(span._.cc_this_encounter) or any(a._.cc_this_encounter for a in linked_flags)
+        if m.negated:
+            reasons.append("declined or not given")
+            continue
+        if m.family or m.listed or span._.cc_diluent:
+            reasons.append("listed in " + (m.section or "history").replace("_", " ") if m.listed else "family history")
+            continue
+        if m.historical and not now:
+            reasons.append("mentioned only as history")
+            continue
+        if now or given_here:
+            draft.given = True
+            draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
+            continue
+        if m.hypothetical or m.uncertain:
+            reasons.append("planned or ordered, not given")
+            continue
+        if m.section_kind == "administration":
+            draft.given = True
+            draft.given_rules.append(f"section.{m.section}")
+            continue
+        has_dose = any(a.label == "DOSE" for a in m.attrs)
+        has_route = any(a.label == "ROUTE" for a in m.attrs)
+        has_site = any(a.label == "SITE" for a in m.attrs)
+        if m.section_kind != "plan" and not span._.cc_regimen and (has_site or (has_dose and has_route)):
+            draft.given = True
+            draft.given_rules.append("link.done_act")
+            continue
+        reasons.append("planned or ordered, not given" if m.section_kind == "plan" else "no administration documented")
+    if not draft.given and reasons:
+        draft.not_given_reason = reasons[0]
+
+
+def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
+    """Administration wording in a sentence that names no drug ("Injection given, tolerated well")."""
+    graph = getattr(doc._, "context_graph", None)
+    if graph is None:
+        return []
+    drug_sents = {m.sent for m in mentions if m.label == "DRUG"}
+    listed = [(s[2], s[3]) for s in doc._.cc_section_spans if s[1] in _NOT_SERVICE_KINDS]
+    out = []
+    for mod in graph.modifiers:
+        rule_id = mod.rule.metadata.get("id", "")
+        if not rule_id.startswith("adm."):
+            continue
+        start_tok, _ = mod.modifier_span
+        token = doc[start_tok]
+        if token.sent.start in drug_sents:
+            continue
+        if any(a <= token.idx < b for a, b in listed):
+            continue
+        negated = any(
+            m.rule.metadata.get("id", "").startswith("neg.") and m.modifier_span[0] >= token.sent.start
+            and m.modifier_span[1] <= token.sent.end
+            for m in graph.modifiers
+        )
+        if not negated:
+            out.append(rule_id)
+    return out
+
+
+_INJECTION_WORDS = re.compile(r"\b(?:inj(?:ection|ected|\.)?|shot|IM|SQ|SC|intramuscular(?:ly)?|subcutaneous(?:ly)?)\b", re.I)
+
+
+def _mentions_injection(doc: Doc) -> bool:
+    return bool(_INJECTION_WORDS.search(doc.text))

@@ -1,0 +1,33 @@
+"""The pipe order of cleanclaim's spaCy pipeline, and nothing else."""
+
+from __future__ import annotations
+
+import spacy
+from loguru import logger
+from spacy.language import Language
+
+from . import components  # noqa: F401  (registers the factories)
+from .tokenizer import add_unit_infixes
+
+#: Pipe names in order: sentences and lines, sections, blank template fields, mentions, ConText.
+PIPES = ("cleanclaim_lines", "cleanclaim_sections", "cleanclaim_fields", "cleanclaim_targets", "cleanclaim_context")
+
+# PyRuSH (pulled in by medspaCy) logs every token at DEBUG: about 18 KB of note text per note.
+logger.disable("PyRuSH")
+
+
+def build(sentencizer: str = "cleanclaim_lines") -> Language:
+    """Build a fresh pipeline on a blank English tokenizer (no model download).
+
+    Args:
+        sentencizer: ``cleanclaim_lines`` (default), ``sentencizer`` (spaCy's) or
+            ``medspacy_pyrush``; the alternatives exist for benchmarks.
+    """
+    nlp = spacy.blank("en")
+    add_unit_infixes(nlp)
+    if sentencizer == "medspacy_pyrush":
+        import medspacy  # noqa: F401  (registers medspacy_pyrush)
+    nlp.add_pipe(sentencizer)
+    for name in PIPES[1:]:
+        nlp.add_pipe(name)
+    return nlp

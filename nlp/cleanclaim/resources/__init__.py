@@ -1,0 +1,438 @@
+"""Rule, lexicon and coverage tables shipped with cleanclaim, validated on load.
+
+Every table is a JSON file in this folder, read with :mod:`importlib.resources` and
+validated with pydantic; an error names the file, the entry and the offending key.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+__all__ = [
+    "ResourceError",
+    "DrugEntry",
+    "DrugTable",
+    "DiagnosisEntry",
+    "DiagnosisTable",
+    "RouteEntry",
+    "RouteTable",
+    "SiteEntry",
+    "SiteTable",
+    "ContextRuleEntry",
+    "ContextTable",
+    "SectionTable",
+    "DoseTable",
+    "load_table",
+    "drugs",
+    "diagnoses",
+    "routes",
+    "sites",
+    "context_rules",
+    "sections",
+    "doses",
+    "template_fields",
+    "drug_lexicon_exclusions",
+    "TemplateFieldTable",
+    "gap_templates",
+    "advisory",
+]
+
+TokenPattern = list[dict[str, Any]]
+
+
+class ResourceError(ValueError):
+    """A shipped or user-supplied rule table is malformed."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Quantity(_Strict):
+    """An amount with a unit, e.g. 1000 mcg or 100000 units."""
+
+    amount: float = Field(gt=0)
+    unit: Literal["mcg", "mg", "g", "units", "mL"]
+
+
+class Concentration(_Strict):
+    """A standard strength: ``amount`` ``unit`` in ``per_ml`` mL."""
+
+    amount: float = Field(gt=0)
+    unit: Literal["mcg", "mg", "g", "units"]
+    per_ml: float = Field(default=1.0, gt=0)
+
+
+DrugClass = Literal[
+    "other", "vaccine", "antineoplastic", "hormonal_antineoplastic", "diluent", "immunotherapy"
+]
+
+
+class DrugEntry(_Strict):
+    """One curated injectable, normalized to a generic name."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    synonyms: list[str] = Field(min_length=1)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+    drug_class: DrugClass = Field(alias="class")
+    hcpcs: str | None = Field(default=None, pattern=r"^[A-Z][0-9]{4}$")
+    hcpcs_descriptor: str | None = None
+    billing_unit: Quantity | None = None
+    standard_concentration: Concentration | None = None
+    indications: list[str] = Field(default_factory=list)
+    indication_note: str | None = None
+    antineoplastic_when_cancer: bool = False
+    min_interval_days: int | None = None
+    notes: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _billing_needs_code(self) -> DrugEntry:
+        if self.billing_unit is not None and self.hcpcs is None:
+            raise ValueError("billing_unit given without hcpcs")
+        return self
+
+
+class DrugTable(_Strict):
+    """Curated injectables."""
+
+    version: str
+    drugs: list[DrugEntry]
+
+    @field_validator("drugs")
+    @classmethod
+    def _unique_ids(cls, value: list[DrugEntry]) -> list[DrugEntry]:
+        _check_unique([d.id for d in value], "drug id")
+        return value
+
+
+class DiagnosisEntry(_Strict):
+    """One diagnosis or indication relevant to injectable drugs."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    icd10: str = Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+    synonyms: list[str] = Field(default_factory=list)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+    category: str = "other"
+
+    @model_validator(mode="after")
+    def _has_matcher(self) -> DiagnosisEntry:
+        if not self.synonyms and not self.patterns:
+            raise ValueError("needs synonyms or patterns")
+        return self
+
+
+class DiagnosisTable(_Strict):
+    """Diagnoses with their ICD-10-CM codes."""
+
+    version: str
+    diagnoses: list[DiagnosisEntry]
+
+    @field_validator("diagnoses")
+    @classmethod
+    def _unique_ids(cls, value: list[DiagnosisEntry]) -> list[DiagnosisEntry]:
+        _check_unique([d.id for d in value], "diagnosis id")
+        return value
+
+
+class RouteEntry(_Strict):
+    """A route of administration and the code family it implies."""
+
+    code: str = Field(pattern=r"^[A-Z_]+$")
+    label: str
+    sc_im: bool
+    service_code: str | None
+    phrases: list[str] = Field(default_factory=list)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+    not_after: list[str] = Field(default_factory=list)
+    not_before: list[str] = Field(default_factory=list)
+
+
+class RouteTable(_Strict):
+    """Routes of administration."""
+
+    version: str
+    routes: list[RouteEntry]
+
+    @field_validator("routes")
+    @classmethod
+    def _unique_codes(cls, value: list[RouteEntry]) -> list[RouteEntry]:
+        _check_unique([r.code for r in value], "route code")
+        return value
+
+
+class SiteEntry(_Strict):
+    """An anatomical injection site."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    phrases: list[str] = Field(min_length=1)
+    kind: Literal["muscle", "subcutaneous", "joint", "other"]
+    implies_route: str | None = None
+    service_code: str | None = None
+
+
+class SiteTable(_Strict):
+    """Injection sites; laterality words that may precede any site."""
+
+    version: str
+    laterality: dict[str, list[str]]
+    sites: list[SiteEntry]
+
+    @field_validator("sites")
+    @classmethod
+    def _unique_ids(cls, value: list[SiteEntry]) -> list[SiteEntry]:
+        _check_unique([s.id for s in value], "site id")
+        return value
+
+
+ContextCategory = Literal[
+    "NEGATED_EXISTENCE",
+    "HISTORICAL",
+    "HYPOTHETICAL",
+    "FAMILY",
+    "POSSIBLE_EXISTENCE",
+    "ADMINISTERED",
+    "THIS_ENCOUNTER",
+    "REGIMEN",
+    "DILUENT",
+    "PATIENT_SUPPLIED",
+    "PSEUDO",
+    "TERMINATE",
+]
+
+
+class ContextRuleEntry(_Strict):
+    """A ConText modifier rule with a stable id."""
+
+    id: str = Field(pattern=r"^[a-z0-9_.]+$")
+    literal: str
+    category: ContextCategory
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
+    pattern: TokenPattern | str | None = None
+    max_scope: int | None = None
+    allowed_types: list[str] | None = None
+    excluded_types: list[str] | None = None
+
+
+class ContextTable(_Strict):
+    """ConText modifier rules."""
+
+    version: str
+    rules: list[ContextRuleEntry]
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_ids(cls, value: list[ContextRuleEntry]) -> list[ContextRuleEntry]:
+        _check_unique([r.id for r in value], "context rule id")
+        return value
+
+
+SectionKind = Literal[
+    "list", "history", "family", "plan", "administration", "assessment", "subjective", "other"
+]
+
+
+class SectionRuleEntry(_Strict):
+    """A section header rule."""
+
+    category: str = Field(pattern=r"^[a-z_]+$")
+    literal: str
+    pattern: TokenPattern | None = None
+
+
+class SectionCategory(_Strict):
+    """How a section category bears on administration."""
+
+    kind: SectionKind
+    ends_at_blank_line: bool = False
+
+
+class SectionTable(_Strict):
+    """Section headers and what each category means."""
+
+    version: str
+    categories: dict[str, SectionCategory]
+    rules: list[SectionRuleEntry]
+
+    @model_validator(mode="after")
+    def _known_categories(self) -> SectionTable:
+        for i, rule in enumerate(self.rules):
+            if rule.category not in self.categories:
+                raise ValueError(f"rules[{i}] ({rule.literal!r}): unknown category {rule.category!r}")
+        return self
+
+
+class DoseTable(_Strict):
+    """Dose units, their canonical spelling, and spelled-out numbers."""
+
+    version: str
+    units: dict[str, list[str]]
+    number_words: dict[str, float]
+    multiplier_words: dict[str, int]
+    not_per: list[str] = Field(default_factory=list)
+
+
+def _check_unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+def _format_error(name: str, err: ValidationError, data: Any) -> str:
+    lines = [f"invalid resource file {name!r}:"]
+    for item in err.errors()[:10]:
+        loc = list(item["loc"])
+        where = ".".join(str(p) for p in loc)
+        entry = _entry_name(data, loc)
+        lines.append(f"  at {where}{entry}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def _entry_name(data: Any, loc: list[Any]) -> str:
+    node = data
+    for part in loc[:2]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    if isinstance(node, dict):
+        for key in ("id", "code", "literal", "category"):
+            if key in node:
+                return f" (entry {node[key]!r})"
+    return ""
+
+
+def load_table(model: type[BaseModel], name: str, text: str | None = None) -> Any:
+    """Load and validate a table, from the package or from ``text``.
+
+    Args:
+        model: the pydantic model of the table.
+        name: the file name inside ``cleanclaim.resources`` (used in errors).
+        text: JSON text to validate instead of the packaged file.
+
+    Raises:
+        ResourceError: naming the file, the entry and the key that is wrong.
+    """
+    if text is None:
+        text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ResourceError(f"invalid resource file {name!r}: not JSON ({err.msg}, line {err.lineno})") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ResourceError(_format_error(name, err, data)) from None
+
+
+@lru_cache(maxsize=None)
+def drugs() -> DrugTable:
+    """The curated injectable table."""
+    return load_table(DrugTable, "drugs.json")
+
+
+@lru_cache(maxsize=None)
+def diagnoses() -> DiagnosisTable:
+    """The diagnosis table."""
+    return load_table(DiagnosisTable, "diagnoses.json")
+
+
+@lru_cache(maxsize=None)
+def routes() -> RouteTable:
+    """The route table."""
+    return load_table(RouteTable, "routes.json")
+
+
+@lru_cache(maxsize=None)
+def sites() -> SiteTable:
+    """The site table."""
+    return load_table(SiteTable, "sites.json")
+
+
+@lru_cache(maxsize=None)
+def context_rules() -> ContextTable:
+    """The ConText rules."""
+    return load_table(ContextTable, "context_rules.json")
+
+
+@lru_cache(maxsize=None)
+def sections() -> SectionTable:
+    """The section rules."""
+    return load_table(SectionTable, "sections.json")
+
+
+@lru_cache(maxsize=None)
+def doses() -> DoseTable:
+    """The dose vocabulary."""
+    return load_table(DoseTable, "doses.json")
+
+
+class TemplateFieldTable(_Strict):
+    """EHR template field labels per mention label, and the values that mean "left blank"."""
+
+    version: str
+    fields: dict[Literal["DRUG", "DOSE", "ROUTE", "SITE", "DIAGNOSIS"], list[str]]
+    blank_values: list[str]
+
+
+@lru_cache(maxsize=None)
+def template_fields() -> TemplateFieldTable:
+    """The template field table."""
+    return load_table(TemplateFieldTable, "template_fields.json")
+
+
+@lru_cache(maxsize=None)
+def drug_lexicon_exclusions() -> frozenset[str]:
+    """Words the broad drug dictionary lists that are not drugs in a clinic note."""
+    text = resources.files(__name__).joinpath("drug_lexicon_exclude.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+class GapTemplate(_Strict):
+    """Severity, denial reasons and wording of one gap code."""
+
+    severity: Literal["blocking", "advisory"]
+    carc: list[str]
+    message: str
+    query: str
+
+
+class GapTable(_Strict):
+    """Message and query templates per gap code."""
+
+    version: str
+    gaps: dict[str, GapTemplate]
+
+
+@lru_cache(maxsize=None)
+def gap_templates() -> GapTable:
+    """The gap message table."""
+    return load_table(GapTable, "gaps.json")
+
+
+class AdvisoryTable(_Strict):
+    """Vocabularies behind the advisory checks."""
+
+    version: str
+    staff_patterns: list[str]
+    em_patterns: list[str]
+    lot_patterns: list[str]
+    interval_patterns: list[str]
+
+
+@lru_cache(maxsize=None)
+def advisory() -> AdvisoryTable:
+    """The advisory check table."""
+    return load_table(AdvisoryTable, "advisory.json")

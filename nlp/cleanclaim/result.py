@@ -1,0 +1,151 @@
+"""The review record: small frozen dataclasses whose ``to_dict()`` is the review contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+BLOCKING_CODES = (
+    "NOT_ADMINISTERED",
+    "DRUG_MISSING",
+    "DOSE_MISSING",
+    "ROUTE_MISSING",
+    "ROUTE_NOT_SC_IM",
+    "ROUTE_CONFLICT",
+    "DX_MISSING",
+    "DX_NOT_SUPPORTED",
+    "VACCINE",
+    "ANTINEOPLASTIC",
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A stretch of the note that supports a finding."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A documentation gap: what is missing, where, why it matters and what to ask."""
+
+    code: str
+    severity: str
+    message: str
+    evidence: tuple[Evidence, ...]
+    query: str
+    rules: tuple[str, ...] = ()
+    carc: tuple[str, ...] = ()
+    administration: int | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """Whether this gap makes the claim not ready."""
+        return self.severity == "blocking"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A DRUG, DOSE, ROUTE, SITE or DIAGNOSIS mention with its ConText flags."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+    negated: bool
+    historical: bool
+    hypothetical: bool
+    family: bool
+    uncertain: bool
+    section: str | None
+    rule: str | None
+    norm: str | None = None
+    modifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Administration:
+    """One drug administration assembled from its mentions."""
+
+    drug: str | None
+    dose: str | None
+    route: str | None
+    site: str | None
+    given: bool
+    hcpcs: str | None
+    units: int | None
+    drug_id: str | None = None
+    drug_class: str | None = None
+    route_code: str | None = None
+    service_code: str | None = None
+    counts_as_96372: bool = False
+    patient_supplied: bool = False
+    not_given_reason: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A patient diagnosis with its ICD-10-CM code and whether it supports the injection."""
+
+    text: str
+    start: int
+    end: int
+    icd10: str | None
+    supports: bool
+    description: str | None = None
+    historical: bool = False
+
+
+@dataclass(frozen=True)
+class Review:
+    """The review of one note: the contract record."""
+
+    id: str | None
+    claim_ready: bool | None
+    probability: float | None
+    service_code: str | None
+    injections: int | None
+    gaps: tuple[Gap, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    administrations: tuple[Administration, ...] = ()
+    diagnoses: tuple[Diagnosis, ...] = ()
+    icd10: tuple[str, ...] = ()
+    error: str | None = None
+    decision: str | None = None
+    rules_version: str | None = None
+    model_version: str | None = None
+    explanation: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    @property
+    def blocking_gaps(self) -> tuple[Gap, ...]:
+        """The gaps that make the claim not ready."""
+        return tuple(g for g in self.gaps if g.blocking)
+
+    @property
+    def gap_codes(self) -> tuple[str, ...]:
+        """The distinct gap codes, in order of first appearance."""
+        return tuple(dict.fromkeys(g.code for g in self.gaps))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready contract record."""
+        data = asdict(self)
+        for key in ("gaps", "entities", "administrations", "diagnoses", "icd10", "explanation"):
+            data[key] = list(data[key])
+        for gap in data["gaps"]:
+            gap["evidence"] = list(gap["evidence"])
+            gap["rules"] = list(gap["rules"])
+            gap["carc"] = list(gap["carc"])
+        for ent in data["entities"]:
+            ent["modifiers"] = list(ent["modifiers"])
+        for adm in data["administrations"]:
+            adm["evidence"] = list(adm["evidence"])
+        return data
+
+    @classmethod
+    def failed(cls, note_id: str | None, error: str) -> Review:
+        """A record for a note that could not be reviewed: an error and no decision."""
+        return cls(id=note_id, claim_ready=None, probability=None, service_code=None, injections=None, error=error)
