@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PY      = $(BIN)/python
-EXTRAS ?= test,serve,notebooks
+EXTRAS ?= test,serve,notebooks,spark,browser
 
 .PHONY: demo test venv test-env lint bench clean
 

@@ -1,0 +1,32 @@
+"""Assertion helpers shared by the tests."""
+
+from __future__ import annotations
+
+from cleanclaim import Review
+
+
+def gap_codes(review: Review) -> set[str]:
+    """The set of gap codes of a review."""
+    return {g.code for g in review.gaps}
+
+
+def assert_gaps(review: Review, *expected: str, absent: tuple[str, ...] = ()) -> None:
+    """Every expected code is reported and no code in ``absent`` is."""
+    codes = gap_codes(review)
+    missing = set(expected) - codes
+    assert not missing, f"missing gaps {sorted(missing)}; got {sorted(codes)}"
+    unexpected = set(absent) & codes
+    assert not unexpected, f"unexpected gaps {sorted(unexpected)}; got {sorted(codes)}"
+
+
+def blocking(review: Review) -> set[str]:
+    """The blocking gap codes of a review."""
+    return {g.code for g in review.gaps if g.blocking}
+
+
+def entity(review: Review, text: str, label: str | None = None):
+    """The first entity with this text (and label)."""
+    for ent in review.entities:
+        if ent.text == text and (label is None or ent.label == label):
+            return ent
+    raise AssertionError(f"no entity {text!r} ({label}); got {[(e.text, e.label) for e in review.entities]}")
