@@ -48,7 +48,7 @@ class GapFinder:
     def __init__(self, templates: res.GapTable, advisory: res.AdvisoryTable) -> None:
         """Keep the message templates and compile the advisory vocabularies."""
         self.templates = templates.gaps
-        self._staff = [re.compile(p) for p in advisory.staff_patterns]
+        self._staff = [re.compile(p) for p in advisory.staff_patterns]  # credentials are case-sensitive
         self._em = [re.compile(p, re.I) for p in advisory.em_patterns]
         self._lot = [re.compile(p, re.I) for p in advisory.lot_patterns]
         self._interval = [re.compile(p, re.I) for p in advisory.interval_patterns]

@@ -154,12 +154,14 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     """Link the mentions of ``doc`` into administrations."""
     mentions = mentions_of(doc)
     classes = {d.id: d.drug_class for d in drugs.drugs}
-    drug_mentions = [m for m in mentions if m.label == "DRUG" and classes.get(m.norm or "") != "diluent"]
+    anchors = [m for m in mentions if m.label == "DRUG"]
     attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
     for attr in attributes:
-        attr.drug = _nearest_drug(attr, drug_mentions)
+        attr.drug = _nearest_drug(attr, anchors)
         if attr.drug is not None:
             attr.drug.attrs.append(attr)
+    # Diluents (lidocaine, saline) anchor their own doses and routes but are not administrations.
+    drug_mentions = [m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent]
 
     drafts: dict[str, DraftAdministration] = {}
     for m in drug_mentions:
@@ -263,7 +265,9 @@ def _decide_given(draft: DraftAdministration) -> None:
         has_dose = any(a.label == "DOSE" for a in m.attrs)
         has_route = any(a.label == "ROUTE" for a in m.attrs)
         has_site = any(a.label == "SITE" for a in m.attrs)
-        if m.section_kind != "plan" and not span._.cc_regimen and (has_site or (has_dose and has_route)):
+        curated = m.rule != "drug.dictionary"
+        done_act = (has_dose and has_route) or (has_site and curated)
+        if m.section_kind != "plan" and not span._.cc_regimen and done_act:
             draft.given = True
             draft.given_rules.append("link.done_act")
             continue

@@ -139,7 +139,10 @@ class Reviewer:
             )
             for d in dxs
         )
-        relevant = [d for d in dxs if d.mention.start in supporting or d.category != "comorbidity"]
+        # The diagnoses given for the injection: the supporting ones, else every non-comorbidity.
+        relevant = [d for d in dxs if d.mention.start in supporting] or [
+            d for d in dxs if d.category not in ("comorbidity",)
+        ]
         icd10 = tuple(dict.fromkeys(d.code for d in relevant if d.code))
         review = Review(
             id=note_id,
