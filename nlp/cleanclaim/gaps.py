@@ -33,7 +33,10 @@ def patient_diagnoses(linked: Linked, categories: dict[str, str]) -> list[Patien
             continue
         if m.negated or m.family or m.uncertain or m.hypothetical:
             continue
-        out.append(PatientDiagnosis(m, m.norm, categories.get(m.rule or "")))
+        category = categories.get(m.rule or "")
+        if category == "family_history":  # "family history of pernicious anemia" (Z83.2)
+            continue
+        out.append(PatientDiagnosis(m, m.norm, category))
     return out
 
 
@@ -99,7 +102,9 @@ class GapFinder:
             for index, adm in enumerate(coded):
                 if not adm.draft.given or adm.kind in ("not_injection", "injection"):
                     continue
-                code = {"vaccine": "VACCINE", "antineoplastic": "ANTINEOPLASTIC"}.get(adm.kind, "ROUTE_NOT_SC_IM")
+                code = {"vaccine": "VACCINE", "antineoplastic": "ANTINEOPLASTIC", "immunotherapy": "OTHER_SERVICE"}.get(
+                    adm.kind, "ROUTE_NOT_SC_IM"
+                )
                 route = _route_label(adm)
                 gaps.append(
                     self.gap(
@@ -112,7 +117,9 @@ class GapFinder:
                         service_code=adm.service_code or "another code",
                     )
                 )
-        if not injections and not any(g.code in ("DRUG_MISSING", "VACCINE", "ANTINEOPLASTIC", "ROUTE_NOT_SC_IM") for g in gaps):
+        if not injections and not any(
+            g.code in ("DRUG_MISSING", "VACCINE", "ANTINEOPLASTIC", "ROUTE_NOT_SC_IM", "OTHER_SERVICE") for g in gaps
+        ):
             not_given = [c for c in coded if not c.draft.given and c.kind != "not_injection"]
             reason = not_given[0].draft.not_given_reason if not_given else None
             ev = [_ev(m) for c in not_given for m in c.draft.drug_mentions]

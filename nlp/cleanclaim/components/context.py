@@ -102,7 +102,7 @@ class ContextComponent:
         """Write the rule table into ``path``."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        data = self.table.model_dump(mode="json", exclude_none=True)
+        data = self.table.model_dump(mode="json")
         (path / _FILE).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "ContextComponent":

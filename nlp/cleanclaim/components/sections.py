@@ -75,7 +75,7 @@ class SectionComponent:
         """Write the header table into ``path``."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        data = self.table.model_dump(mode="json", exclude_none=True)
+        data = self.table.model_dump(mode="json")
         (path / _FILE).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "SectionComponent":

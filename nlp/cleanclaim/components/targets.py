@@ -167,7 +167,7 @@ class TargetComponent:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         for key, (_, fname) in TABLES.items():
-            data = self.tables[key].model_dump(mode="json", by_alias=True, exclude_none=True)
+            data = self.tables[key].model_dump(mode="json", by_alias=True)
             (path / fname).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "TargetComponent":

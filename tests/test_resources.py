@@ -1,0 +1,55 @@
+"""Rule tables load, validate, and name the file, entry and key when wrong."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import simple_icd_10_cm as icd
+
+from cleanclaim import resources as res
+
+
+def test_every_packaged_table_loads():
+    for loader in (res.drugs, res.diagnoses, res.routes, res.sites, res.context_rules, res.sections, res.doses,
+                   res.template_fields, res.gap_templates, res.advisory):
+        assert loader().version
+
+
+def test_every_diagnosis_code_is_valid_icd10cm():
+    bad = [d.id for d in res.diagnoses().diagnoses if not icd.is_valid_item(d.icd10)]
+    assert bad == []
+
+
+def test_every_indication_prefix_is_valid_icd10cm():
+    bad = [(d.id, p) for d in res.drugs().drugs for p in d.indications if len(p) > 1 and not icd.is_valid_item(p)]
+    assert bad == []
+
+
+def test_gap_table_covers_every_blocking_code():
+    from cleanclaim.result import BLOCKING_CODES
+
+    table = res.gap_templates().gaps
+    assert set(BLOCKING_CODES) <= set(table)
+    assert all(table[c].severity == "blocking" for c in BLOCKING_CODES)
+    assert table["SITE_MISSING"].severity == "advisory"
+
+
+def test_unknown_key_is_rejected_with_file_entry_and_key():
+    data = json.loads(json.dumps({"version": "x", "drugs": [
+        {"id": "b12", "name": "b12", "synonyms": ["b12"], "class": "other", "colour": "red"}]}))
+    with pytest.raises(res.ResourceError) as err:
+        res.load_table(res.DrugTable, "drugs.json", json.dumps(data))
+    message = str(err.value)
+    assert "drugs.json" in message and "'b12'" in message and "colour" in message
+
+
+def test_invalid_json_names_the_file():
+    with pytest.raises(res.ResourceError, match="routes.json"):
+        res.load_table(res.RouteTable, "routes.json", "{not json")
+
+
+def test_section_rule_with_unknown_category_is_rejected():
+    bad = {"version": "x", "categories": {"plan": {"kind": "plan"}}, "rules": [{"category": "meds", "literal": "Meds:"}]}
+    with pytest.raises(res.ResourceError, match="unknown category 'meds'"):
+        res.load_table(res.SectionTable, "sections.json", json.dumps(bad))
