@@ -1,0 +1,128 @@
+"""ASGI middleware: request ids, an access log line per request, and body-size limits.
+
+The body limit is checked on ``Content-Length`` and again while the body streams in, so an
+oversized request is refused before any of it is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+log = logging.getLogger("cleanclaim.service")
+
+#: The id of the request being handled, for log lines (see :class:`RequestIdFilter`).
+request_id_var: ContextVar[str] = ContextVar("cleanclaim_request_id", default="-")
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[dict[str, Any]], Any]
+
+
+class RequestIdFilter(logging.Filter):
+    """Put the current request id on every log record as ``request_id``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _json_response(status: int, body: dict[str, Any], request_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    payload = json.dumps(body).encode()
+    start = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode()),
+            (b"x-request-id", request_id.encode()),
+            (b"connection", b"close"),
+        ],
+    }
+    return start, {"type": "http.response.body", "body": payload}
+
+
+class ServiceMiddleware:
+    """Request ids, access logging and body limits around the app.
+
+    Args:
+        app: the ASGI app.
+        body_limits: largest body in bytes per path; other paths get ``default_limit``.
+        default_limit: largest body for any other path.
+    """
+
+    def __init__(self, app: Any, body_limits: dict[str, int], default_limit: int = 64 * 1024) -> None:
+        """Wrap ``app``."""
+        self.app = app
+        self.body_limits = body_limits
+        self.default_limit = default_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one connection event."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        limit = self.body_limits.get(scope["path"], self.default_limit)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_wrapper(message: dict[str, Any]) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                response_started = True
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        received = 0
+
+        async def receive_wrapper() -> dict[str, Any]:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            length = headers.get(b"content-length")
+            if length is not None and (not length.isdigit() or int(length) > limit):
+                raise _TooLarge
+            await self.app(scope, receive_wrapper, send_wrapper)
+        except _TooLarge:
+            if response_started:  # pragma: no cover - the body is read before any response
+                raise
+            status = 413
+            start, body = _json_response(
+                413,
+                {"detail": f"request body is larger than {limit:,} bytes", "request_id": request_id},
+                request_id,
+            )
+            await send(start)
+            await send(body)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            # Method, path, status and time only: never the body, which holds the note.
+            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, ms)
+            request_id_var.reset(token)
