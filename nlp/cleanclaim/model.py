@@ -1,8 +1,344 @@
-"""The clean-claim classifier (placeholder until trained: no shipped model means rules only)."""
+"""The clean-claim classifier: a calibrated scikit-learn pipeline over the rules' findings.
+
+Input rows are ``{"features": <readable dict from cleanclaim.features>, "text": <note>}``; the
+pipeline vectorizes the dict (``DictVectorizer``) and, for text candidates, word n-grams
+(``TfidfVectorizer``), then a ``CalibratedClassifierCV`` (sigmoid) gives the probability that
+the note supports a clean 96372 claim.
+
+Decision policy (:meth:`ClaimModel.decide`), with ``t`` the model's threshold (0.5):
+
+- a blocking gap is reported: ``claim_ready`` is false (the rules veto). ``decision`` is
+  ``"rules"``, or ``"review"`` when ``p >= t`` (the model doubts the gap: worth a coder's look).
+- no blocking gap and ``p >= t``: ``claim_ready`` true, ``decision`` ``"model"``.
+- no blocking gap and ``p < t``: ``claim_ready`` false; ``decision`` ``"review"`` when the rules
+  alone would have said ready (held for a coder, the explanation says why), else ``"model"``.
+
+So ``claim_ready`` is never true while a blocking gap is reported, and the model can only hold
+back a claim the rules would pass, never pass one the rules block.
+
+Persistence is ``skops.io`` (never pickle) next to ``metadata.json``; loading refuses a model
+saved with another scikit-learn ``major.minor`` or another rules version unless ``force=True``,
+and warns on any other library version difference.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import importlib.resources
+import json
+import platform
+import shutil
+import warnings
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-def load_default():  # type: ignore[no-untyped-def]
-    """Return the shipped model, or None when none is installed."""
-    return None
+import numpy as np
+
+from .features import TEXT_PREFIX, row
+from .result import Evidence, Review
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sklearn.pipeline import Pipeline
+
+    from .reviewer import Facts
+
+MODEL_FILE = "model.skops"
+METADATA_FILE = "metadata.json"
+#: Package folder holding the shipped model (a copy of ``models/`` made by ``train --install``).
+PACKAGE_MODELS = "models_data"
+SEED = 20251127
+CANDIDATES = ("lr_facts", "lr_facts_text", "hgb_facts", "hgb_facts_text")
+#: Module prefixes whose types a model file may contain (checked before skops loads it).
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.", "re.")
+_VERSIONED = ("scikit-learn", "skops", "numpy", "scipy", "spacy", "medspacy", "cleanclaim")
+
+
+class ModelVersionError(RuntimeError):
+    """The saved model was trained with incompatible library or rule versions."""
+
+
+class ModelVersionWarning(UserWarning):
+    """The saved model was trained with different (but compatible) library versions."""
+
+
+def make_pipeline(candidate: str, seed: int = SEED) -> Pipeline:
+    """An unfitted candidate pipeline (see :data:`CANDIDATES`)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MaxAbsScaler
+
+    if candidate not in CANDIDATES:
+        raise ValueError(f"unknown candidate {candidate!r}; expected one of {CANDIDATES}")
+    family, _, what = candidate.partition("_")
+    text = what.endswith("text")
+    parts: list[tuple[str, Any, str]] = [
+        ("facts", Pipeline([("dict", DictVectorizer()), ("scale", MaxAbsScaler())]), "features")
+    ]
+    if text:
+        parts.append(("text", TfidfVectorizer(
+            ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=3000 if family == "lr" else 500,
+        ), "text"))
+    if family == "lr":
+        base: Any = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced", random_state=seed)
+        columns = ColumnTransformer(parts, sparse_threshold=1.0)
+    else:
+        base = HistGradientBoostingClassifier(
+            max_iter=100, learning_rate=0.1, max_leaf_nodes=15, l2_regularization=1.0,
+            early_stopping=False, random_state=seed,
+        )
+        columns = ColumnTransformer(parts, sparse_threshold=0.0)
+    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    return Pipeline([
+        ("features", columns),
+        ("clf", CalibratedClassifierCV(base, method="sigmoid", cv=cv)),
+    ])
+
+
+def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """The pipeline input for rows from :func:`cleanclaim.features.row`."""
+    import pandas as pd
+
+    return pd.DataFrame({"features": [r["features"] for r in rows], "text": [r["text"] for r in rows]})
+
+
+class ClaimModel:
+    """A fitted pipeline, its metadata and the decision policy.
+
+    Args:
+        pipeline: a fitted pipeline from :func:`make_pipeline`.
+        metadata: what :func:`save` writes to ``metadata.json`` (versions, data hash, metrics).
+        threshold: the probability at or above which a note with no blocking gap is ready.
+    """
+
+    def __init__(self, pipeline: Pipeline, metadata: dict[str, Any] | None = None, threshold: float = 0.5) -> None:
+        """Wrap a fitted pipeline."""
+        self.pipeline = pipeline
+        self.metadata = dict(metadata or {})
+        self.threshold = float(self.metadata.get("threshold", threshold))
+
+    @property
+    def version(self) -> str | None:
+        """The model version recorded in the metadata."""
+        return self.metadata.get("model_version")
+
+    def predict_proba_rows(self, rows: Sequence[dict[str, Any]]) -> np.ndarray:
+        """Probability of a clean claim for each row."""
+        return self.pipeline.predict_proba(frame(rows))[:, 1]
+
+    def decide(self, facts: Facts, top: int = 8) -> Review:
+        """The review with the model's probability, the policy's ``claim_ready`` and an explanation."""
+        r = row(facts)
+        p = float(self.predict_proba_rows([r])[0])
+        return self.apply_policy(facts.review, p, self.explain(r, facts.review, top=top))
+
+    def apply_policy(self, review: Review, p: float, explanation: tuple[dict[str, Any], ...] = ()) -> Review:
+        """``claim_ready`` and ``decision`` from the rules' review and a probability (module docstring)."""
+        blocking = bool(review.blocking_gaps)
+        if blocking:
+            ready, decision = False, ("review" if p >= self.threshold else "rules")
+        elif p >= self.threshold:
+            ready, decision = True, "model"
+        else:
+            ready, decision = False, ("review" if review.claim_ready else "model")
+        return replace(
+            review, claim_ready=ready, probability=round(p, 4), decision=decision,
+            model_version=self.version, explanation=explanation,
+        )
+
+    def feature_names(self) -> list[str]:
+        """Readable names of the vectorized features (``gap=...``, ``text:b12 given``)."""
+        names = self.pipeline[:-1].get_feature_names_out()
+        return [_readable(n) for n in names]
+
+    def explain(self, r: dict[str, Any], review: Review, top: int = 8) -> tuple[dict[str, Any], ...]:
+        """The features that moved this note's probability most, with the evidence behind each.
+
+        Linear models: coefficient x value (averaged over the calibration folds). Other models:
+        the drop in probability when the feature is set to zero.
+        """
+        x = self.pipeline[:-1].transform(frame([r]))
+        x = x.toarray()[0] if hasattr(x, "toarray") else np.asarray(x)[0]
+        nonzero = np.flatnonzero(x)
+        if nonzero.size == 0:
+            return ()
+        clf = self.pipeline[-1]
+        estimators = [c.estimator for c in clf.calibrated_classifiers_]
+        if all(hasattr(e, "coef_") for e in estimators):
+            coef = np.mean([e.coef_[0] for e in estimators], axis=0)
+            contrib = coef[nonzero] * x[nonzero]
+        else:
+            base = clf.predict_proba(x[None, :])[0, 1]
+            probes = np.repeat(x[None, :], nonzero.size, axis=0)
+            probes[np.arange(nonzero.size), nonzero] = 0.0
+            contrib = base - clf.predict_proba(probes)[:, 1]
+        names = self.feature_names()
+        order = np.argsort(-np.abs(contrib), kind="stable")[:top]
+        out = []
+        for i in order:
+            if contrib[i] == 0:
+                continue
+            name = names[nonzero[i]]
+            out.append({
+                "feature": name,
+                "value": round(float(x[nonzero[i]]), 4),
+                "contribution": round(float(contrib[i]), 4),
+                "direction": "ready" if contrib[i] > 0 else "not_ready",
+                "evidence": [vars(e) for e in evidence_for(name, review, r["text"])],
+            })
+        return tuple(out)
+
+
+def _readable(name: str) -> str:
+    if name.startswith("facts__"):
+        return name[len("facts__"):]
+    if name.startswith("text__"):
+        return TEXT_PREFIX + name[len("text__"):]
+    return name
+
+
+def evidence_for(feature: str, review: Review, text: str, limit: int = 3) -> list[Evidence]:
+    """The stretches of the note a feature stands for: a gap's evidence, mentions, n-gram hits."""
+    if feature.startswith("gap="):
+        code = feature[4:]
+        return [e for g in review.gaps if g.code == code for e in g.evidence][:limit]
+    if feature.startswith("n."):
+        parts = feature.split(".")
+        label = parts[1]
+        flag = parts[2] if len(parts) > 2 else None
+        ents = [e for e in review.entities if e.label == label]
+        if flag == "affirmed":
+            ents = [e for e in ents if not any((e.negated, e.historical, e.hypothetical, e.family, e.uncertain))]
+        elif flag:
+            ents = [e for e in ents if getattr(e, flag, False)]
+        return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
+    if feature.startswith("section.DRUG="):
+        section = feature.split("=", 1)[1]
+        ents = [e for e in review.entities if e.label == "DRUG" and (e.section or "none") == section]
+        return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
+    if feature.startswith("context="):
+        rule = feature.split("=", 1)[1]
+        ents = [e for e in review.entities if rule in e.modifiers]
+        return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
+    if feature.startswith(("adm.", "injections", "service_code=")):
+        return [e for a in review.administrations if a.given for e in a.evidence][:limit]
+    if feature.startswith("dx."):
+        return [Evidence(d.start, d.end, d.text) for d in review.diagnoses][:limit]
+    if feature.startswith(TEXT_PREFIX):
+        return _ngram_hits(feature[len(TEXT_PREFIX):], text, limit)
+    return []
+
+
+def _ngram_hits(ngram: str, text: str, limit: int) -> list[Evidence]:
+    import re
+
+    words = [re.escape(w) for w in ngram.split()]
+    pattern = re.compile(r"\b" + r"\W+".join(words) + r"\b", re.IGNORECASE)
+    return [Evidence(m.start(), m.end(), m.group()) for m in pattern.finditer(text)][:limit]
+
+
+# ---------------------------------------------------------------------------------- persistence
+
+
+def library_versions() -> dict[str, str | None]:
+    """Installed versions of the libraries a model depends on."""
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for dist in _VERSIONED:
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def save(model: ClaimModel, directory: Path) -> Path:
+    """Write ``model.skops`` and ``metadata.json`` (with the model file's sha256) to ``directory``."""
+    import skops.io as sio
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / MODEL_FILE
+    sio.dump(model.pipeline, path)
+    meta = dict(model.metadata)
+    meta["model_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    meta["threshold"] = model.threshold
+    (directory / METADATA_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    model.metadata = meta
+    return path
+
+
+def check_versions(meta: dict[str, Any], force: bool = False) -> None:
+    """Refuse (or, with ``force``, warn about) incompatible versions; warn about other differences."""
+    from .reviewer import rules_version
+
+    saved = meta.get("versions", {})
+    now = library_versions()
+    problems = []
+    sk_saved, sk_now = saved.get("scikit-learn"), now.get("scikit-learn")
+    if sk_saved and sk_now and sk_saved.split(".")[:2] != sk_now.split(".")[:2]:
+        problems.append(f"scikit-learn {sk_saved} (installed {sk_now})")
+    if meta.get("rules_version") and meta["rules_version"] != rules_version():
+        problems.append(f"rules version {meta['rules_version']} (installed {rules_version()})")
+    if problems:
+        msg = "model was trained with " + "; ".join(problems) + ": retrain with `cleanclaim train`"
+        if not force:
+            raise ModelVersionError(msg + " (or load with force=True)")
+        warnings.warn(msg + " (loaded anyway: force=True)", ModelVersionWarning, stacklevel=3)
+    others = [f"{k} {saved[k]} (installed {now.get(k)})" for k in saved
+              if k != "scikit-learn" and k in now and saved[k] != now[k]]
+    if sk_saved and sk_now and sk_saved != sk_now and not problems:
+        others.append(f"scikit-learn {sk_saved} (installed {sk_now})")
+    if others:
+        warnings.warn("model was trained with other library versions: " + "; ".join(others),
+                      ModelVersionWarning, stacklevel=3)
+
+
+def load(directory: Path, force: bool = False) -> ClaimModel:
+    """Load a model saved by :func:`save`, checking versions, the file hash and its types."""
+    return _load_from(Path(directory), force)
+
+
+def _load_from(directory: Any, force: bool) -> ClaimModel:
+    import skops.io as sio
+
+    meta_file, model_file = directory / METADATA_FILE, directory / MODEL_FILE
+    if not model_file.is_file() or not meta_file.is_file():
+        raise FileNotFoundError(f"no {MODEL_FILE} and {METADATA_FILE} in {directory}")
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    check_versions(meta, force)
+    data = model_file.read_bytes()
+    if meta.get("model_sha256") and hashlib.sha256(data).hexdigest() != meta["model_sha256"]:
+        raise ModelVersionError(f"{model_file} does not match the sha256 in {METADATA_FILE}")
+    untrusted = sio.get_untrusted_types(data=data)
+    unknown = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+    if unknown:
+        raise ModelVersionError(f"{model_file} holds types outside scikit-learn/numpy/scipy: {unknown}")
+    pipeline = sio.loads(data, trusted=untrusted)
+    return ClaimModel(pipeline, meta)
+
+
+def load_default(force: bool = False) -> ClaimModel | None:
+    """The shipped model (package data ``cleanclaim/models_data``), or None when none is installed."""
+    root = importlib.resources.files("cleanclaim").joinpath(PACKAGE_MODELS)
+    if not root.joinpath(MODEL_FILE).is_file():
+        return None
+    with importlib.resources.as_file(root) as directory:
+        return _load_from(Path(directory), force)
+
+
+def install(directory: Path) -> Path:
+    """Copy a saved model into the package (``cleanclaim/models_data``) so it ships as the default."""
+    target = Path(str(importlib.resources.files("cleanclaim").joinpath(PACKAGE_MODELS)))
+    target.mkdir(parents=True, exist_ok=True)
+    for name in (MODEL_FILE, METADATA_FILE):
+        shutil.copyfile(Path(directory) / name, target / name)
+    return target

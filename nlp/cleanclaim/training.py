@@ -1,0 +1,260 @@
+"""Train the clean-claim classifier: featurize labelled notes, compare candidates on dev, fit, save.
+
+Labels come from the annotated corpus (``claim_ready``) or from claim outcomes (a CSV with
+``id,text,paid[,carc]``: paid=1 means the note supported a clean claim). Notes without a split
+(outcomes) are split by a hash of their id, like corpus groups.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .corpus import sha256_file, split_of
+from .corpus import load as load_corpus
+from .evaluation import claim_metrics
+from .features import row
+from .model import CANDIDATES, SEED, ClaimModel, library_versions, make_pipeline
+
+_TRUE = {"1", "true", "yes", "y", "paid", "t"}
+
+
+@dataclass
+class Example:
+    """One labelled note with the rules' findings."""
+
+    note: dict[str, Any]
+    facts: Any
+    row: dict[str, Any]
+
+    @property
+    def label(self) -> int:
+        """1 when the note supports a clean claim."""
+        return int(bool(self.note["claim_ready"]))
+
+    @property
+    def split(self) -> str:
+        """train, dev or test."""
+        return str(self.note.get("split"))
+
+
+def read_outcomes(path: Path) -> list[dict[str, Any]]:
+    """Notes labelled from claim outcomes: ``paid`` 1/true → clean; ``carc`` kept when present."""
+    notes = []
+    with Path(path).open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"id", "text", "paid"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"{path}: missing columns {sorted(missing)}")
+        for rec in reader:
+            nid = str(rec["id"])
+            notes.append({
+                "id": nid, "group": nid, "split": split_of(nid), "text": rec["text"],
+                "claim_ready": str(rec["paid"]).strip().lower() in _TRUE,
+                "carc": (rec.get("carc") or "").strip() or None, "source": "outcomes",
+            })
+    return notes
+
+
+def featurize(notes: Sequence[dict[str, Any]], reviewer: Any = None, batch_size: int = 32) -> list[Example]:
+    """Run the rules over notes once; returns examples with the model input row."""
+    from .reviewer import Reviewer
+
+    reviewer = reviewer or Reviewer(model=None)
+    docs = reviewer.nlp.pipe([n["text"] for n in notes], batch_size=batch_size)
+    out = []
+    for note, doc in zip(notes, docs, strict=True):
+        facts = reviewer.facts(doc, note.get("id"))
+        out.append(Example(note, facts, row(facts)))
+    return out
+
+
+def _y(examples: Sequence[Example]) -> np.ndarray:
+    return np.array([e.label for e in examples])
+
+
+def fit(candidate: str, examples: Sequence[Example], seed: int = SEED) -> ClaimModel:
+    """Fit one candidate on examples."""
+    from .model import frame
+
+    pipe = make_pipeline(candidate, seed)
+    pipe.fit(frame([e.row for e in examples]), _y(examples))
+    return ClaimModel(pipe, {"candidate": candidate, "seed": seed})
+
+
+def score(model: ClaimModel | None, examples: Sequence[Example]) -> dict[str, float]:
+    """claim_ready metrics of a model's policy on examples; ``None`` scores the rules alone."""
+    y = _y(examples)
+    if model is None:
+        p = np.array([float(bool(e.facts.review.claim_ready)) for e in examples])
+        ready = p >= 0.5
+    else:
+        p = model.predict_proba_rows([e.row for e in examples])
+        ready = np.array([model.apply_policy(e.facts.review, float(pi)).claim_ready for e, pi in zip(examples, p, strict=True)])
+    return claim_metrics(y, p, ready)
+
+
+def compare(train: Sequence[Example], dev: Sequence[Example], candidates: Sequence[str] = CANDIDATES,
+            seed: int = SEED, log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """Fit each candidate on ``train`` and score it (and the rules alone) on ``dev``."""
+    table = [{"candidate": "rules", **score(None, dev), "fit_seconds": 0.0}]
+    for cand in candidates:
+        t0 = time.perf_counter()
+        model = fit(cand, train, seed)
+        seconds = time.perf_counter() - t0
+        table.append({"candidate": cand, **score(model, dev), "fit_seconds": round(seconds, 2)})
+        if log:
+            log(f"  {cand}: fitted in {seconds:.1f}s")
+    return table
+
+
+def choose(table: Sequence[dict[str, Any]]) -> str:
+    """The candidate with the lowest dev Brier score (ties: higher ROC-AUC, then simpler)."""
+    models = [r for r in table if r["candidate"] != "rules"]
+    best = min(models, key=lambda r: (round(r["brier"], 4), -round(r["roc_auc"], 4), CANDIDATES.index(r["candidate"])))
+    return str(best["candidate"])
+
+
+def train(
+    annotations: Path | None = None,
+    outcomes: Path | None = None,
+    candidate: str | None = None,
+    seed: int = SEED,
+    log: Callable[[str], None] | None = None,
+    reviewer: Any = None,
+    notes: Sequence[dict[str, Any]] | None = None,
+) -> tuple[ClaimModel, dict[str, Any]]:
+    """Compare candidates on dev, refit the chosen one on train+dev, and score it on test.
+
+    Returns the model (metadata filled in) and the metrics record written to ``metrics.json``.
+    """
+    log = log or (lambda _msg: None)
+    t_start = time.perf_counter()
+    sources: list[dict[str, Any]] = []
+    all_notes: list[dict[str, Any]] = list(notes or [])
+    if annotations is not None:
+        all_notes += load_corpus(annotations)
+        sources.append({"path": str(annotations), "kind": "annotations", "sha256": sha256_file(annotations)})
+    if outcomes is not None:
+        all_notes += read_outcomes(outcomes)
+        sources.append({"path": str(outcomes), "kind": "outcomes", "sha256": sha256_file(outcomes)})
+    if not all_notes:
+        raise ValueError("no training notes: give annotations and/or outcomes")
+    log(f"featurizing {len(all_notes)} notes with the rules")
+    examples = featurize(all_notes, reviewer)
+    by_split = {s: [e for e in examples if e.split == s] for s in ("train", "dev", "test")}
+    if not by_split["train"] or len({e.label for e in by_split["train"]}) < 2:
+        raise ValueError("the train split needs notes of both classes")
+    table: list[dict[str, Any]] = []
+    if candidate is None:
+        if not by_split["dev"]:
+            raise ValueError("no dev notes to compare candidates on; pass --candidate")
+        log("comparing candidates on dev")
+        table = compare(by_split["train"], by_split["dev"], seed=seed, log=log)
+        candidate = choose(table)
+    log(f"fitting {candidate} on train+dev")
+    t_fit = time.perf_counter()
+    model = fit(candidate, by_split["train"] + by_split["dev"], seed)
+    fit_seconds = time.perf_counter() - t_fit
+    test = {"model": score(model, by_split["test"]), "rules": score(None, by_split["test"])} if by_split["test"] else {}
+    metrics = {
+        "selection": "lowest dev Brier score of candidates fitted on train",
+        "dev_comparison": table,
+        "chosen": candidate,
+        "test": test,
+        "n": {s: len(v) for s, v in by_split.items()},
+        "fit_seconds": round(fit_seconds, 2),
+        "total_seconds": round(time.perf_counter() - t_start, 2),
+    }
+    from .reviewer import rules_version
+
+    digest = "".join(s["sha256"][:8] for s in sources) or "inline"
+    model.metadata.update({
+        "model_version": f"{candidate}-{digest}",
+        "candidate": candidate,
+        "seed": seed,
+        "threshold": model.threshold,
+        "policy": "rules veto; ready when no blocking gap and p >= threshold; disagreements -> decision 'review'",
+        "rules_version": rules_version(),
+        "versions": library_versions(),
+        "training_data": sources,
+        "n_train": len(by_split["train"]) + len(by_split["dev"]),
+        "metrics": {"test": test, "chosen_dev": next((r for r in table if r["candidate"] == candidate), None)},
+        "fit_seconds": metrics["fit_seconds"],
+    })
+    return model, metrics
+
+
+def model_card(metrics: dict[str, Any], metadata: dict[str, Any]) -> str:
+    """``MODEL_CARD.md``: what the model is, how it was chosen, its test numbers and its limits."""
+
+    def line(r: dict[str, Any]) -> str:
+        return (f"| {r['candidate']} | {r['accuracy']:.3f} | {r['f1']:.3f} | {r['roc_auc']:.3f} | "
+                f"{r['brier']:.3f} | {r['log_loss']:.3f} | {r.get('fit_seconds', 0):.1f} |")
+
+    head = "| candidate | accuracy | F1 | ROC-AUC | Brier | log loss | fit s |\n|---|---|---|---|---|---|---|"
+    dev = "\n".join(line(r) for r in metrics["dev_comparison"]) or "| (no comparison: candidate given) |"
+    test = "\n".join(line({"candidate": w, **m}) for w, m in metrics["test"].items()) or "| (no test split) |"
+    v = metadata.get("versions", {})
+    data = ", ".join(f"{s['path']} (sha256 {s['sha256'][:12]}…)" for s in metadata.get("training_data", []))
+    return f"""# Model card: cleanclaim clean-claim classifier
+
+Generated by `cleanclaim train` (do not edit by hand: retrain to update).
+
+- **Model**: `{metadata.get('model_version')}`: candidate `{metrics['chosen']}`, a scikit-learn pipeline
+  (readable rule features via `DictVectorizer`{' + word 1-2-gram TF-IDF' if 'text' in metrics['chosen'] else ''})
+  with sigmoid-calibrated probabilities (`CalibratedClassifierCV`, 5 stratified folds).
+- **Predicts**: the probability that a visit note supports a clean CPT 96372 claim (`probability`).
+- **Data**: {data}; {metrics['n'].get('train', 0)} train, {metrics['n'].get('dev', 0)} dev,
+  {metrics['n'].get('test', 0)} test notes (split by a hash of the note's group).
+- **Seed** {metadata.get('seed')}; rules version `{metadata.get('rules_version')}`; scikit-learn {v.get('scikit-learn')},
+  skops {v.get('skops')}, spaCy {v.get('spacy')}, medspaCy {v.get('medspacy')}, cleanclaim {v.get('cleanclaim')}.
+- **Training time**: {metrics['fit_seconds']} s to fit the chosen model on train+dev;
+  {metrics['total_seconds']} s for the whole command (rules over every note, {len(metrics['dev_comparison']) - 1 if metrics['dev_comparison'] else 0} candidates compared, refit), on 2 CPU cores.
+
+## How it was chosen
+Each candidate was fitted on train and scored on dev; the lowest dev Brier score wins (the
+product's `probability` must be calibrated), ties broken by ROC-AUC. The chosen candidate was
+then refitted on train+dev. The "rules" row is the rules engine alone (probability 1 when the
+rules say ready, else 0). Accuracy and F1 are of the final `claim_ready` after the policy below.
+
+Dev comparison:
+
+{head}
+{dev}
+
+## Test split (never used for choosing or fitting)
+
+{head}
+{test}
+
+## Decision policy (rules and model disagreeing)
+- A blocking gap is reported → `claim_ready` false (the rules veto). `decision` is `rules`, or
+  `review` when the model's probability is ≥ {metadata.get('threshold', 0.5)} (the model doubts the gap).
+- No blocking gap and probability ≥ {metadata.get('threshold', 0.5)} → `claim_ready` true, `decision` `model`.
+- No blocking gap and probability < {metadata.get('threshold', 0.5)} → `claim_ready` false; `decision` `review`
+  when the rules alone would have said ready (held for a coder), else `model`.
+
+`claim_ready` is therefore never true while a blocking gap is reported, and the model can only
+hold back a claim the rules pass. `explanation` lists the features that moved the probability
+most (coefficient × value for linear models, the drop in probability when the feature is zeroed
+otherwise), each with the gap evidence, mentions or n-gram hits it stands for.
+
+## Limits
+- Trained on a few hundred notes written by the team, not real charts: expect lower numbers on
+  real clinic text, and retrain on local data (notebooks/01_retrain.ipynb, or `--outcomes`).
+- The dev and test splits are small (tens of notes): differences of a few points between
+  candidates are within noise.
+- Because of the veto, `claim_ready` errors caused by a false blocking gap are the rules' errors;
+  the model only changes the probability and can flag them for review.
+- Claim-outcome labels (paid/denied) mix documentation with payer behaviour (eligibility,
+  frequency limits, bundling); a denial is not always a documentation gap.
+- Loading refuses a model trained with another scikit-learn major.minor or another rules version
+  (retrain, or force), and warns on other library differences.
+"""
