@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,6 +94,9 @@ class Coder:
     ) -> tuple[str, str | None]:
         if route_code in NON_INJECTION_ROUTES:
             return "not_injection", None
+        if drug is None and route_code is None and not _injection_wording(draft):
+            # A dictionary drug with no route and no injection wording ("cetirizine 10 mg today").
+            return "not_injection", None
         drug_class = drug.drug_class if drug else "other"
         if drug_class == "vaccine":
             return "vaccine", "90471"
@@ -114,6 +118,13 @@ class Coder:
                     service = entry.service_code
                     break
         return "procedure", service
+
+
+_INJECTION_WORDS = re.compile(r"\b(?:inj(?:ection|ected|ectable)?|shot|IM|SQ|SC|deltoid|gluteal|ventrogluteal)\b", re.I)
+
+
+def _injection_wording(draft: DraftAdministration) -> bool:
+    return any(_INJECTION_WORDS.search(m.span.sent.text) for m in draft.drug_mentions)
 
 
 def _dose(draft: DraftAdministration) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None]:
