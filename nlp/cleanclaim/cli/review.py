@@ -77,22 +77,105 @@ def review_command(
         output.write_text(rendered, encoding="utf-8")
 
 
+class Engine(str, Enum):
+    """Where ``cleanclaim batch`` runs."""
+
+    local = "local"
+    spark = "spark"
+
+
 def batch_command(
-    input_path: Annotated[Path, typer.Argument(help="JSON Lines, CSV, Parquet, or a folder of .txt notes.", exists=True)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl, .csv or .parquet.", dir_okay=False)],
+    input_path: Annotated[Path, typer.Argument(help="JSON Lines, CSV, Parquet (optionally .gz), or a folder of .txt notes.", exists=True)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl (full records), .csv or .parquet (flat rows).", dir_okay=False)],
     id_field: Annotated[str, typer.Option(help="Input column holding the note id.")] = "id",
     text_field: Annotated[str, typer.Option(help="Input column holding the note text.")] = "text",
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Decide by the rules alone.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: the CPU count).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run of the same input and output.")] = False,
+    fast_path: Annotated[bool, typer.Option("--fast-path/--no-fast-path", help="Let notes without injection vocabulary skip the pipeline.")] = True,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Notes per chunk and per checkpoint.")] = 64,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")] = True,
+    engine: Annotated[Engine, typer.Option("--engine", help="local (process pool) or spark.")] = Engine.local,
+    master: Annotated[str, typer.Option("--master", help="Spark master URL (with --engine spark).")] = "local[*]",
 ) -> None:
-    """Review many notes; every input row yields one output row (errors included)."""
-    from ..batch import run_batch
+    """Review many notes; every input row yields one output row (errors included).
 
-    try:
-        summary = run_batch(input_path, output, id_field=id_field, text_field=text_field, rules_only=rules_only)
-    except ValueError as err:
-        raise _fail(str(err)) from None
-    typer.echo(
-        f"reviewed {summary.total} notes: {summary.ready} claim-ready, {summary.errors} errors -> {output}", err=True
-    )
+    Exit status: 0 when every row was reviewed, 2 when any row carries an error, 1 on failure.
+    """
+    from rich.console import Console
+
+    from ..batch import run_batch
+    from ..io import InputError
+
+    console = Console(stderr=True)
+    if engine is Engine.spark:
+        from ..spark import run_batch_spark
+
+        try:
+            summary = run_batch_spark(input_path, output, id_field=id_field, text_field=text_field, rules_only=rules_only, master=master)
+        except (InputError, ImportError) as err:
+            raise _fail(str(err)) from None
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        bar = Progress(
+            TextColumn("reviewing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:>7.1f} notes/s"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not progress,
+        )
+        task = bar.add_task("batch", total=None, rate=0.0)
+        started = [0.0, 0]
+
+        def on_start(total: int | None, done: int) -> None:
+            import time
+
+            started[0] = time.perf_counter()
+            bar.update(task, total=total, completed=done)
+            if done:
+                console.print(f"resuming after {done:,} rows already written")
+
+        def on_progress(n: int) -> None:
+            import time
+
+            started[1] += n
+            elapsed = max(time.perf_counter() - started[0], 1e-9)
+            bar.update(task, advance=n, rate=started[1] / elapsed)
+
+        try:
+            with bar:
+                summary = run_batch(
+                    input_path, output, id_field=id_field, text_field=text_field, rules_only=rules_only,
+                    workers=workers, resume=resume, fast_path=fast_path, chunk_size=chunk_size,
+                    progress=on_progress, on_start=on_start,
+                )
+        except InputError as err:
+            raise _fail(str(err)) from None
+        except KeyboardInterrupt:
+            console.print("interrupted: run again with --resume to continue")
+            raise typer.Exit(code=130) from None
+    _print_summary(console, summary, output)
     if summary.errors:
         raise typer.Exit(code=2)
+
+
+def _print_summary(console, summary, output: Path) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    table = Table(title=f"cleanclaim batch -> {output}", show_header=False)
+    table.add_row("notes reviewed", f"{summary.total:,}" + (f" (+{summary.skipped:,} from the interrupted run)" if summary.skipped else ""))
+    table.add_row("claim-ready", f"{summary.ready:,} ({summary.ready / max(summary.total, 1):.1%})")
+    table.add_row("errors", f"{summary.errors:,}")
+    table.add_row("fast path", f"{summary.fast_path:,}")
+    table.add_row("time", f"{summary.seconds:.1f} s ({summary.rate:.1f} notes/s)")
+    if summary.gaps:
+        table.add_row("top gaps", ", ".join(f"{c} {n:,}" for c, n in summary.gaps.most_common(6)))
+    console.print(table)
+    console.print(
+        f"reviewed {summary.total} notes: {summary.ready} claim-ready, {summary.errors} errors -> {output}"
+    )
