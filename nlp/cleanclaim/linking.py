@@ -155,13 +155,14 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     mentions = mentions_of(doc)
     classes = {d.id: d.drug_class for d in drugs.drugs}
     anchors = [m for m in mentions if m.label == "DRUG"]
+    # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
+    # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
+    drug_mentions = [m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent]
     attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
     for attr in attributes:
-        attr.drug = _nearest_drug(attr, anchors)
+        attr.drug = _nearest_drug(attr, drug_mentions, anchors)
         if attr.drug is not None:
             attr.drug.attrs.append(attr)
-    # Diluents (lidocaine, saline) anchor their own doses and routes but are not administrations.
-    drug_mentions = [m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent]
 
     drafts: dict[str, DraftAdministration] = {}
     for m in drug_mentions:
@@ -217,8 +218,8 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
             bucket.append(attr)
 
 
-def _nearest_drug(attr: Mention, drugs: list[Mention]) -> Mention | None:
-    same_sent = [d for d in drugs if d.sent == attr.sent]
+def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -> Mention | None:
+    same_sent = [d for d in drugs if d.sent == attr.sent] or [d for d in anchors if d.sent == attr.sent]
     if same_sent:
         # Doses and routes mostly follow their drug ("Diphenhydramine 50 mg IV push, famotidine
         # 20 mg IV"): a following drug must be clearly closer than the preceding one.

@@ -44,6 +44,9 @@ class LineSentencizer:
                 token.is_sent_start = not (self.join_wrapped_lines and _wrapped(prev, token))
             elif prev.text in _END_PUNCT and not token.is_punct:
                 token.is_sent_start = True
+            elif _lower_abbreviation_end(prev) and (token.is_title or token.like_num):
+                # "chlorhexidine prep. 1 mL ..." : the tokenizer kept the period on "prep."
+                token.is_sent_start = True
             elif token.is_space and "\n" in token.text:
                 token.is_sent_start = False
             prev = token
@@ -59,3 +62,8 @@ def _wrapped(prev, token) -> bool:  # type: ignore[no-untyped-def]
     if "\n\n" in prev.whitespace_:
         return False
     return bool(prev.is_alpha and prev.is_lower and token.is_alpha and token.is_lower and token.text not in {"-", "*"})
+
+
+def _lower_abbreviation_end(token) -> bool:  # type: ignore[no-untyped-def]
+    text = token.text
+    return len(text) > 3 and text.endswith(".") and text[:-1].isalpha() and text[:-1].islower() and text.count(".") == 1

@@ -67,6 +67,11 @@ class SectionComponent:
                 m = _BLANK_LINE.search(text, _first_content(text, head_end), end)
                 if m:
                     end = m.start()
+            if info.ends_at_line_end:
+                # an inline header ("Dx: pernicious anemia") covers its own line only
+                newline = text.find("\n", _first_content(text, start + 1), end)
+                if newline != -1:
+                    end = newline
             out.append((category, info.kind, start, end))
         doc._.cc_section_spans = tuple(out)
         return doc

@@ -253,6 +253,7 @@ class SectionCategory(_Strict):
 
     kind: SectionKind
     ends_at_blank_line: bool = False
+    ends_at_line_end: bool = False
 
 
 class SectionTable(_Strict):
