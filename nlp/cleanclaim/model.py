@@ -188,9 +188,11 @@ class ClaimModel:
             if contrib[i] == 0:
                 continue
             name = names[nonzero[i]]
+            # Facts features show their raw value (a count), not the scaled one the model saw.
+            raw = r["features"].get(name, x[nonzero[i]]) if not name.startswith(TEXT_PREFIX) else x[nonzero[i]]
             out.append({
                 "feature": name,
-                "value": round(float(x[nonzero[i]]), 4),
+                "value": round(float(raw), 4),
                 "contribution": round(float(contrib[i]), 4),
                 "direction": "ready" if contrib[i] > 0 else "not_ready",
                 "evidence": [vars(e) for e in evidence_for(name, review, r["text"])],
@@ -211,6 +213,9 @@ def evidence_for(feature: str, review: Review, text: str, limit: int = 3) -> lis
     if feature.startswith("gap="):
         code = feature[4:]
         return [e for g in review.gaps if g.code == code for e in g.evidence][:limit]
+    if feature in ("gap.blocking", "gap.advisory"):
+        blocking = feature == "gap.blocking"
+        return [e for g in review.gaps if g.blocking == blocking for e in g.evidence][:limit]
     if feature.startswith("n."):
         parts = feature.split(".")
         label = parts[1]
