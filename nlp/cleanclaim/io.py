@@ -251,6 +251,24 @@ def flat_row(record: dict[str, Any], extra: dict[str, Any] | None = None) -> dic
     return row
 
 
+def flat_arrow_types() -> dict[str, Any]:
+    """Arrow types of the flat columns (so an all-null chunk still has the right type)."""
+    import pyarrow as pa
+
+    types: dict[str, Any] = {
+        "id": pa.string(),
+        "claim_ready": pa.bool_(),
+        "probability": pa.float64(),
+        "service_code": pa.string(),
+        "injections": pa.int64(),
+        "gaps": pa.string(),
+        "icd10": pa.string(),
+        "error": pa.string(),
+    }
+    types.update({code: pa.bool_() for code in GAP_COLUMNS})
+    return types
+
+
 class Writer:
     """Append chunks of records to an in-progress output; ``size()`` is the complete length."""
 
@@ -294,7 +312,10 @@ class Writer:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pylist([flat_row(r, e) for r, e in items])
+            rows = [flat_row(r, e) for r, e in items]
+            names = list(dict.fromkeys(k for row in rows for k in row))
+            types = flat_arrow_types()
+            table = pa.table({n: pa.array([row.get(n) for row in rows], type=types.get(n)) for n in names})
             final = self.path / f"part-{self.parts:06d}.parquet"
             tmp = final.with_suffix(".tmp")
             pq.write_table(table, tmp)
@@ -347,7 +368,8 @@ def finish(partial: Path, output: Path, fmt: str) -> None:
     parts = sorted(partial.glob("part-*.parquet"))
     tmp = output.with_name(output.name + ".tmp")
     if not parts:
-        pq.write_table(pa.table({c: pa.array([], pa.string()) for c in FLAT_COLUMNS}), tmp)
+        types = flat_arrow_types()
+        pq.write_table(pa.table({c: pa.array([], types[c]) for c in FLAT_COLUMNS}), tmp)
     else:
         # Chunks may disagree on a passthrough column's type (all-null in one chunk): unify them.
         schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
