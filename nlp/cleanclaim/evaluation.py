@@ -256,7 +256,8 @@ def _table(rows: list[dict[str, Any]], cols: Sequence[str]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _highlight(text: str, review: Any) -> str:
+def highlight_html(text: str, review: Any) -> str:
+    """Note text as HTML with each mention marked by its label."""
     marks = sorted({(e.start, e.end, e.label) for e in review.entities})
     out, pos = [], 0
     for start, end, label in marks:
@@ -287,7 +288,7 @@ def html_report(result: dict[str, Any], title: str = "cleanclaim evaluation") ->
         review = priv["reviews"][e["id"]]
         gaps_txt = ", ".join(review.gap_codes) or "none"
         errs.append(f"<h3>{html.escape(e['id'])}</h3><p>{html.escape(e['reason'])}; reported gaps: "
-                    f"{html.escape(gaps_txt)}</p><pre>{_highlight(priv['texts'][e['id']], review)}</pre>")
+                    f"{html.escape(gaps_txt)}</p><pre>{highlight_html(priv['texts'][e['id']], review)}</pre>")
     img = "".join(f'<img alt="{k}" src="{v}">' for k, v in imgs.items())
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}}table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}

@@ -83,8 +83,12 @@ def fit(candidate: str, examples: Sequence[Example], seed: int = SEED) -> ClaimM
     """Fit one candidate on examples."""
     from .model import frame
 
+    from threadpoolctl import threadpool_limits
+
     pipe = make_pipeline(candidate, seed)
-    pipe.fit(frame([e.row for e in examples]), _y(examples))
+    # One thread: the data are small, the cores shared, and one thread keeps runs comparable.
+    with threadpool_limits(limits=1):
+        pipe.fit(frame([e.row for e in examples]), _y(examples))
     return ClaimModel(pipe, {"candidate": candidate, "seed": seed})
 
 
@@ -100,15 +104,27 @@ def score(model: ClaimModel | None, examples: Sequence[Example]) -> dict[str, fl
     return claim_metrics(y, p, ready)
 
 
+def _latency(model: ClaimModel, examples: Sequence[Example], n: int = 20) -> float:
+    """Milliseconds per note of ``decide`` (probability and explanation), one note at a time."""
+    sample = list(examples[:n])
+    if not sample:
+        return 0.0
+    t0 = time.perf_counter()
+    for e in sample:
+        model.decide(e.facts)
+    return round(1000 * (time.perf_counter() - t0) / len(sample), 1)
+
+
 def compare(train: Sequence[Example], dev: Sequence[Example], candidates: Sequence[str] = CANDIDATES,
             seed: int = SEED, log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Fit each candidate on ``train`` and score it (and the rules alone) on ``dev``."""
-    table = [{"candidate": "rules", **score(None, dev), "fit_seconds": 0.0}]
+    table = [{"candidate": "rules", **score(None, dev), "fit_seconds": 0.0, "ms_per_note": 0.0}]
     for cand in candidates:
         t0 = time.perf_counter()
         model = fit(cand, train, seed)
         seconds = time.perf_counter() - t0
-        table.append({"candidate": cand, **score(model, dev), "fit_seconds": round(seconds, 2)})
+        table.append({"candidate": cand, **score(model, dev), "fit_seconds": round(seconds, 2),
+                      "ms_per_note": _latency(model, dev)})
         if log:
             log(f"  {cand}: fitted in {seconds:.1f}s")
     return table
@@ -129,6 +145,7 @@ def train(
     log: Callable[[str], None] | None = None,
     reviewer: Any = None,
     notes: Sequence[dict[str, Any]] | None = None,
+    candidates: Sequence[str] = CANDIDATES,
 ) -> tuple[ClaimModel, dict[str, Any]]:
     """Compare candidates on dev, refit the chosen one on train+dev, and score it on test.
 
@@ -156,7 +173,7 @@ def train(
         if not by_split["dev"]:
             raise ValueError("no dev notes to compare candidates on; pass --candidate")
         log("comparing candidates on dev")
-        table = compare(by_split["train"], by_split["dev"], seed=seed, log=log)
+        table = compare(by_split["train"], by_split["dev"], candidates, seed=seed, log=log)
         candidate = choose(table)
     log(f"fitting {candidate} on train+dev")
     t_fit = time.perf_counter()
@@ -196,9 +213,9 @@ def model_card(metrics: dict[str, Any], metadata: dict[str, Any]) -> str:
 
     def line(r: dict[str, Any]) -> str:
         return (f"| {r['candidate']} | {r['accuracy']:.3f} | {r['f1']:.3f} | {r['roc_auc']:.3f} | "
-                f"{r['brier']:.3f} | {r['log_loss']:.3f} | {r.get('fit_seconds', 0):.1f} |")
+                f"{r['brier']:.3f} | {r['log_loss']:.3f} | {r.get('fit_seconds', 0):.1f} | {r.get('ms_per_note', '')} |")
 
-    head = "| candidate | accuracy | F1 | ROC-AUC | Brier | log loss | fit s |\n|---|---|---|---|---|---|---|"
+    head = "| candidate | accuracy | F1 | ROC-AUC | Brier | log loss | fit s | ms/note |\n|---|---|---|---|---|---|---|---|"
     dev = "\n".join(line(r) for r in metrics["dev_comparison"]) or "| (no comparison: candidate given) |"
     test = "\n".join(line({"candidate": w, **m}) for w, m in metrics["test"].items()) or "| (no test split) |"
     v = metadata.get("versions", {})

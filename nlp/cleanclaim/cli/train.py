@@ -45,10 +45,10 @@ def train_command(
 
 def format_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     """The dev comparison as a fixed-width table."""
-    cols = ("candidate", "accuracy", "f1", "roc_auc", "brier", "log_loss", "fit_seconds")
+    cols = ("candidate", "accuracy", "f1", "roc_auc", "brier", "log_loss", "fit_seconds", "ms_per_note")
     lines = ["  ".join(f"{c:>14}" for c in cols)]
     for r in rows:
-        lines.append("  ".join(f"{r[c]:>14}" if isinstance(r[c], str) else f"{r[c]:>14.4f}" for c in cols))
+        lines.append("  ".join(f"{r.get(c, ''):>14}" if isinstance(r.get(c, ""), str) else f"{r[c]:>14.4f}" for c in cols))
     return "\n".join(lines)
 
 
