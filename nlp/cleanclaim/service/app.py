@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -11,7 +12,8 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
-from ..reviewer import NoteError, Reviewer, check_note
+from ..result import Review
+from ..reviewer import MAX_CHARS, NoteError, Reviewer, check_note
 from .limits import Limits
 from .middleware import RequestIdFilter, ServiceMiddleware
 from .pool import Busy, Mode, PoolBroken, ReviewPool
@@ -169,12 +171,21 @@ def create_app(
         log.error("review pool unavailable: %s", exc)
         return _ApiError(503, "review workers are not available", {"Retry-After": str(limits.retry_after)})
 
-    def checked(text: str) -> str:
+    def problem(text: str) -> tuple[int, str] | None:
+        """Why a note cannot be reviewed, as (status, message), or None when it can."""
+        if len(text) > limits.max_chars:
+            return 413, f"note is {len(text):,} characters; the limit is {limits.max_chars:,}"
         try:
-            return check_note(text)
+            check_note(text)
         except NoteError as err:
-            status = 413 if len(text) > limits.max_chars else 422
-            raise _ApiError(status, str(err)) from None
+            return (413 if len(text) > MAX_CHARS else 422), str(err)
+        return None
+
+    def checked(text: str) -> str:
+        found = problem(text)
+        if found is not None:
+            raise _ApiError(*found)
+        return text
 
     @app.get("/", include_in_schema=False)
     async def page() -> Response:
@@ -227,10 +238,21 @@ def create_app(
             raise _ApiError(413, f"batch has {len(batch.notes)} notes; the limit is {limits.max_batch}")
         if not batch.notes:
             raise _ApiError(422, "batch has no notes")
+        # Bad notes get their error record here, so workers only see notes they can review.
+        parts: list[bytes | None] = []
+        todo: list[tuple[str | None, str]] = []
+        for note in batch.notes:
+            found = problem(note.text)
+            if found is None:
+                parts.append(None)
+                todo.append((note.id, note.text))
+            else:
+                parts.append(json.dumps(Review.failed(note.id, found[1]).to_dict()).encode())
         try:
-            parts = await pool.review_batch([(n.id, n.text) for n in batch.notes])
+            done = iter(await pool.review_batch(todo) if todo else [])
         except (Busy, PoolBroken) as exc:
             raise busy_response(exc) from None
-        return Response(b'{"results":[' + b",".join(parts) + b"]}", media_type="application/json")
+        body = b",".join(part if part is not None else next(done) for part in parts)
+        return Response(b'{"results":[' + body + b"]}", media_type="application/json")
 
     return app

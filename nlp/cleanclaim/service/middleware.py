@@ -55,6 +55,32 @@ def _json_response(status: int, body: dict[str, Any], request_id: str) -> tuple[
     return start, {"type": "http.response.body", "body": payload}
 
 
+async def _buffered(receive: Receive, limit: int) -> Receive:
+    """Read the whole body, refusing it past ``limit`` bytes; a receive that replays it."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > limit:
+            raise _TooLarge
+        if not message.get("more_body", False):
+            break
+    replayed = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+    return replay
+
+
 class ServiceMiddleware:
     """Request ids, access logging and body limits around the app.
 
@@ -94,22 +120,16 @@ class ServiceMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        received = 0
-
-        async def receive_wrapper() -> dict[str, Any]:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _TooLarge
-            return message
-
         try:
             length = headers.get(b"content-length")
-            if length is not None and (not length.isdigit() or int(length) > limit):
-                raise _TooLarge
-            await self.app(scope, receive_wrapper, send_wrapper)
+            if length is not None:
+                if not length.isdigit() or int(length) > limit:
+                    raise _TooLarge
+                app_receive = receive
+            else:
+                # No declared length (chunked): read up to the limit here, then replay it.
+                app_receive = await _buffered(receive, limit)
+            await self.app(scope, app_receive, send_wrapper)
         except _TooLarge:
             if response_started:  # pragma: no cover - the body is read before any response
                 raise
