@@ -1,0 +1,113 @@
+"""Resume after a killed run, and a worker that crashes on one note."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from batch_notes import NOTES, note_rows
+from cleanclaim import batch
+from cleanclaim.batch import CRASH_ERROR, partial_paths, run_batch
+from cleanclaim.reviewer import Reviewer
+
+# Runs the batch in a child process whose workers block forever on the note with id STOP,
+# so the test can kill the run at a known point (after some chunks, before the end).
+_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from cleanclaim import batch
+    real = batch.review_chunk
+    def blocking(notes):
+        if any(i == "STOP" for i, _ in notes):
+            while True:
+                time.sleep(0.05)
+        return real(notes)
+    batch.review_chunk = blocking
+    batch.run_batch(Path(sys.argv[1]), Path(sys.argv[2]), rules_only=True, workers=1, chunk_size=4)
+    """
+)
+
+
+def _wait_for(predicate, proc) -> None:  # type: ignore[no-untyped-def]
+    while not predicate():
+        assert proc.poll() is None, "the child run ended before it could be killed"
+        time.sleep(0.05)
+
+
+def test_when_run_killed_mid_way_then_resume_writes_every_id_exactly_once(tmp_path: Path):
+    rows = note_rows(40)
+    rows[30]["id"] = "STOP"
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for suffix in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"out.{suffix}"
+        partial, state = partial_paths(out)
+        proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(src), str(out)], start_new_session=True)
+        try:
+            _wait_for(lambda: state.exists() and json.loads(state.read_text())["rows"] >= 16, proc)
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        assert not out.exists()  # an interrupted run never leaves a (possibly corrupt) output
+        if suffix != "parquet":
+            with partial.open("ab") as fh:  # a chunk torn half-way through writing
+                fh.write(b'{"id": "torn')
+        summary = run_batch(src, out, rules_only=True, workers=1, chunk_size=4, resume=True)
+        assert summary.skipped >= 16 and summary.skipped + summary.total == len(rows)
+        if suffix == "jsonl":
+            ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+        elif suffix == "csv":
+            ids = list(pd.read_csv(out, dtype=str)["id"])
+        else:
+            ids = list(pd.read_parquet(out)["id"])
+        assert ids == [r["id"] for r in rows]
+        assert not partial.exists() and not state.exists()
+
+
+def test_when_worker_crashes_on_one_note_then_only_that_note_errors(tmp_path: Path, monkeypatch):
+    marker = "CRASH-MARKER"
+    real = Reviewer.review_many
+
+    def crashing(self, notes, batch_size=64):  # type: ignore[no-untyped-def]
+        notes = list(notes)
+        if any(marker in str(t) for _, t in notes):
+            os._exit(13)
+        return real(self, notes, batch_size)
+
+    monkeypatch.setattr(Reviewer, "review_many", crashing)
+    rows = note_rows(24)
+    rows[9]["text"] = f"B12 1000 mcg IM given in the left deltoid {marker}"
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(src, out, rules_only=True, workers=2, chunk_size=4)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    assert [r["id"] for r in records if r["error"]] == [rows[9]["id"]]
+    assert records[9]["error"] == CRASH_ERROR and records[9]["claim_ready"] is None
+    assert summary.errors == 1
+    assert all(r["claim_ready"] is not None for i, r in enumerate(records) if i != 9)
+    assert batch.CRASH_ERROR not in {r["error"] for i, r in enumerate(records) if i != 9}
+
+
+def test_when_any_row_errors_then_cli_exit_status_is_2(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from cleanclaim.cli import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": NOTES["n01"]}) + "\n" + json.dumps({"id": "b", "text": ""}) + "\n")
+    result = CliRunner().invoke(app, ["batch", str(src), "-o", str(tmp_path / "o.csv"), "--rules-only", "--workers", "1", "--no-progress"])
+    assert result.exit_code == 2
+    src.write_text(json.dumps({"id": "a", "text": NOTES["n01"]}) + "\n")
+    result = CliRunner().invoke(app, ["batch", str(src), "-o", str(tmp_path / "o.csv"), "--rules-only", "--workers", "1", "--no-progress"])
+    assert result.exit_code == 0
