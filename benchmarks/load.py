@@ -25,7 +25,51 @@ from pathlib import Path
 import httpx
 
 #: A made-up nurse-visit note of about 300 words (no real patient).
-NOTE = 'NURSE VISIT - INJECTION\n\nChief complaint: Scheduled monthly vitamin B12 injection.\n\nHistory of present illness: 58-year-old woman with pernicious anemia diagnosed two years ago, confirmed by positive intrinsic factor antibodies and low serum B12. She has been on monthly cyanocobalamin injections since diagnosis. Reports mild tingling in both feet that has improved since starting therapy. Denies chest pain, shortness of breath, or new numbness. No missed doses since last visit. Energy level is better than last spring. She is not taking oral B12 supplements.\n\nPast medical history: Hypothyroidism, on levothyroxine. Osteoarthritis of the right knee. No history of anaphylaxis.\n\nMedications: Levothyroxine 75 mcg by mouth daily. Acetaminophen as needed for knee pain.\n\nAllergies: Penicillin (rash).\n\nVitals: BP 128/76, HR 72, Temp 98.1 F, SpO2 98% on room air. Weight 68 kg.\n\nReview of systems: Negative except as noted in HPI.\n\nAssessment:\n1. Pernicious anemia (D51.0), stable on maintenance therapy.\n2. Hypothyroidism, stable.\n\nPlan:\nCyanocobalamin 1000 mcg IM administered to the left deltoid by Jane Roe, RN, under the supervision of Dr. Patel, who was present in the clinic suite. Lot number B12-4471, expiration 03/2027. Site cleaned with alcohol prior to injection. Patient tolerated the injection well with no bleeding or redness at the site. Observed for 15 minutes after administration without any reaction. Patient was educated on signs of injection site infection and told to call the office for fever, swelling, or spreading redness.\n\nLabs: CBC and B12 level to be repeated in three months. Continue levothyroxine at current dose; TSH at the next annual visit.\n\nFollow-up: Return in four weeks for the next cyanocobalamin injection. Patient verbalized understanding of the plan and agrees with it. Total nurse time was 10 minutes, all of it spent on the injection and education.\n'
+NOTE = (
+    "NURSE VISIT - INJECTION\n"
+    "\n"
+    "Chief complaint: Scheduled monthly vitamin B12 injection.\n"
+    "\n"
+    "History of present illness: 58-year-old woman with pernicious anemia diagnosed "
+    "two years ago, confirmed by positive intrinsic factor antibodies and low serum "
+    "B12. She has been on monthly cyanocobalamin injections since diagnosis. Reports "
+    "mild tingling in both feet that has improved since starting therapy. Denies "
+    "chest pain, shortness of breath, or new numbness. No missed doses since last "
+    "visit. Energy level is better than last spring. She is not taking oral B12 "
+    "supplements.\n"
+    "\n"
+    "Past medical history: Hypothyroidism, on levothyroxine. Osteoarthritis of the "
+    "right knee. No history of anaphylaxis.\n"
+    "\n"
+    "Medications: Levothyroxine 75 mcg by mouth daily. Acetaminophen as needed for "
+    "knee pain.\n"
+    "\n"
+    "Allergies: Penicillin (rash).\n"
+    "\n"
+    "Vitals: BP 128/76, HR 72, Temp 98.1 F, SpO2 98% on room air. Weight 68 kg.\n"
+    "\n"
+    "Review of systems: Negative except as noted in HPI.\n"
+    "\n"
+    "Assessment:\n"
+    "1. Pernicious anemia (D51.0), stable on maintenance therapy.\n"
+    "2. Hypothyroidism, stable.\n"
+    "\n"
+    "Plan:\n"
+    "Cyanocobalamin 1000 mcg IM administered to the left deltoid by Jane Roe, RN, "
+    "under the supervision of Dr. Patel, who was present in the clinic suite. Lot "
+    "number B12-4471, expiration 03/2027. Site cleaned with alcohol prior to "
+    "injection. Patient tolerated the injection well with no bleeding or redness at "
+    "the site. Observed for 15 minutes after administration without any reaction. "
+    "Patient was educated on signs of injection site infection and told to call the "
+    "office for fever, swelling, or spreading redness.\n"
+    "\n"
+    "Labs: CBC and B12 level to be repeated in three months. Continue levothyroxine "
+    "at current dose; TSH at the next annual visit.\n"
+    "\n"
+    "Follow-up: Return in four weeks for the next cyanocobalamin injection. Patient "
+    "verbalized understanding of the plan and agrees with it. Total nurse time was 10"
+    " minutes, all of it spent on the injection and education.\n"
+)
 
 
 def free_port() -> int:
@@ -37,9 +81,20 @@ def free_port() -> int:
 def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     cmd = [
-        sys.executable, "-c", "from cleanclaim.cli import main; main()", "serve",
-        "--port", str(port), "--workers", str(args.workers), "--queue-size", str(args.queue_size),
-        "--mode", args.mode, "--log-level", "warning",
+        sys.executable,
+        "-c",
+        "from cleanclaim.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+        "--queue-size",
+        str(args.queue_size),
+        "--mode",
+        args.mode,
+        "--log-level",
+        "warning",
     ]
     proc = subprocess.Popen(cmd, env={**os.environ, "CLEANCLAIM_API_KEY": ""})
     url = f"http://127.0.0.1:{port}"
@@ -64,8 +119,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-async def client(http: httpx.AsyncClient, url: str, body: bytes, stop: float,
-                 latencies: list[float], statuses: Counter[str]) -> None:
+async def client(
+    http: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    stop: float,
+    latencies: list[float],
+    statuses: Counter[str],
+) -> None:
     headers = {"content-type": "application/json"}
     while time.monotonic() < stop:
         t0 = time.perf_counter()
@@ -83,7 +144,9 @@ async def client(http: httpx.AsyncClient, url: str, body: bytes, stop: float,
             latencies.append(time.perf_counter() - t0)
 
 
-async def run(url: str, clients: int, duration: float, text: str, api_key: str | None) -> dict[str, object]:
+async def run(
+    url: str, clients: int, duration: float, text: str, api_key: str | None
+) -> dict[str, object]:
     body = json.dumps({"id": "load", "text": text}).encode()
     headers = {"x-api-key": api_key} if api_key else {}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -91,12 +154,19 @@ async def run(url: str, clients: int, duration: float, text: str, api_key: str |
     statuses: Counter[str] = Counter()
     async with httpx.AsyncClient(limits=limits, timeout=60, headers=headers) as http:
         # Warm up the connections and workers outside the measured window.
-        await asyncio.gather(*(http.post(url + "/v1/review", content=body,
-                                         headers={"content-type": "application/json"})
-                               for _ in range(min(clients, 4))))
+        await asyncio.gather(
+            *(
+                http.post(
+                    url + "/v1/review", content=body, headers={"content-type": "application/json"}
+                )
+                for _ in range(min(clients, 4))
+            )
+        )
         started = time.monotonic()
         stop = started + duration
-        await asyncio.gather(*(client(http, url, body, stop, latencies, statuses) for _ in range(clients)))
+        await asyncio.gather(
+            *(client(http, url, body, stop, latencies, statuses) for _ in range(clients))
+        )
         elapsed = time.monotonic() - started
         health = await http.get(url + "/healthz")
     return {
@@ -121,9 +191,15 @@ def main() -> None:
     parser.add_argument("--url", help="An already running server; otherwise one is started.")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0, help="Seconds of load.")
-    parser.add_argument("--note", type=Path, help="Note file to send (default: a built-in ~300-word note).")
-    parser.add_argument("--workers", type=int, default=2, help="Server workers (when started here).")
-    parser.add_argument("--queue-size", type=int, default=64, help="Server queue (when started here).")
+    parser.add_argument(
+        "--note", type=Path, help="Note file to send (default: a built-in ~300-word note)."
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="Server workers (when started here)."
+    )
+    parser.add_argument(
+        "--queue-size", type=int, default=64, help="Server queue (when started here)."
+    )
     parser.add_argument("--mode", choices=("process", "thread"), default="process")
     parser.add_argument("--api-key", default=os.environ.get("CLEANCLAIM_API_KEY"))
     parser.add_argument("--json", action="store_true", help="Print the result as one JSON object.")

@@ -37,9 +37,12 @@ ROUTE_MISSING_NOTE = (
 )
 CLEAN_NOTE = (
     "Assessment: pernicious anemia (D51.0).\n"
-    "Plan: cyanocobalamin 1000 mcg IM to the right deltoid, administered by J. Roe, RN. No reaction.\n"
+    "Plan: cyanocobalamin 1000 mcg IM to the right deltoid, administered by J. Roe, RN.\n"
+    "No reaction.\n"
 )
-KETOROLAC_NOTE = "Acute low back pain after lifting. Ketorolac 60 mg IM given in the left gluteus by RN.\n"
+KETOROLAC_NOTE = (
+    "Acute low back pain after lifting. Ketorolac 60 mg IM given in the left gluteus by RN.\n"
+)
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +71,9 @@ class BlockingReviewer:
     def review(self, text: str, note_id: str | None = None) -> Review:
         self.entered.set()
         assert self.release.wait(10), "test never released the worker"
-        return Review(id=note_id, claim_ready=False, probability=None, service_code=None, injections=0)
+        return Review(
+            id=note_id, claim_ready=False, probability=None, service_code=None, injections=0
+        )
 
     def review_many(self, notes):
         for note_id, text in notes:
@@ -97,8 +102,13 @@ def live_server(reviewer) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    config = uvicorn.Config(create_app(reviewer, limits=Limits(workers=1, queue_size=8)),
-                            host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        create_app(reviewer, limits=Limits(workers=1, queue_size=8)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

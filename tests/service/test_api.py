@@ -19,8 +19,18 @@ from .conftest import (
     ExplodingReviewer,
 )
 
-CONTRACT_KEYS = {"id", "claim_ready", "probability", "service_code", "injections", "gaps", "entities",
-                 "administrations", "diagnoses", "icd10"}
+CONTRACT_KEYS = {
+    "id",
+    "claim_ready",
+    "probability",
+    "service_code",
+    "injections",
+    "gaps",
+    "entities",
+    "administrations",
+    "diagnoses",
+    "icd10",
+}
 
 
 def test_review_returns_the_contract_record(client, reviewer):
@@ -35,7 +45,7 @@ def test_review_returns_the_contract_record(client, reviewer):
     assert gap["severity"] == "blocking" and gap["query"]
     assert {e["text"] for e in gap["evidence"]} >= {"cyanocobalamin"}
     for ev in gap["evidence"]:
-        assert ROUTE_MISSING_NOTE[ev["start"]:ev["end"]] == ev["text"]
+        assert ROUTE_MISSING_NOTE[ev["start"] : ev["end"]] == ev["text"]
 
 
 def test_review_of_a_complete_note_is_claim_ready_with_jcode_and_units(client):
@@ -43,7 +53,12 @@ def test_review_of_a_complete_note_is_claim_ready_with_jcode_and_units(client):
     assert body["claim_ready"] is True and body["id"] is None
     assert body["service_code"] == "96372"
     adm = body["administrations"][0]
-    assert (adm["drug"], adm["route"], adm["hcpcs"], adm["units"]) == ("ketorolac", "IM", "J1885", 4)
+    assert (adm["drug"], adm["route"], adm["hcpcs"], adm["units"]) == (
+        "ketorolac",
+        "IM",
+        "J1885",
+        4,
+    )
 
 
 def test_review_answers_json_with_a_request_id(client):
@@ -53,7 +68,9 @@ def test_review_answers_json_with_a_request_id(client):
 
 
 def test_given_request_id_is_echoed(client):
-    resp = client.post("/v1/review", json={"text": CLEAN_NOTE}, headers={"X-Request-ID": "ehr-42.7"})
+    resp = client.post(
+        "/v1/review", json={"text": CLEAN_NOTE}, headers={"X-Request-ID": "ehr-42.7"}
+    )
     assert resp.headers["x-request-id"] == "ehr-42.7"
 
 
@@ -63,7 +80,11 @@ def test_unsafe_request_id_is_replaced(client):
 
 
 def test_batch_returns_one_record_per_note_in_order(client):
-    notes = [{"id": "a", "text": CLEAN_NOTE}, {"id": "b", "text": "   "}, {"id": "c", "text": ROUTE_MISSING_NOTE}]
+    notes = [
+        {"id": "a", "text": CLEAN_NOTE},
+        {"id": "b", "text": "   "},
+        {"id": "c", "text": ROUTE_MISSING_NOTE},
+    ]
     resp = client.post("/v1/review/batch", json={"notes": notes})
     assert resp.status_code == 200
     results = resp.json()["results"]
@@ -74,7 +95,10 @@ def test_batch_returns_one_record_per_note_in_order(client):
 
 
 def test_batch_with_an_oversized_note_gives_that_note_an_error_record(client):
-    notes = [{"id": "big", "text": "x" * (cleanclaim.MAX_CHARS + 1)}, {"id": "ok", "text": CLEAN_NOTE}]
+    notes = [
+        {"id": "big", "text": "x" * (cleanclaim.MAX_CHARS + 1)},
+        {"id": "ok", "text": CLEAN_NOTE},
+    ]
     results = client.post("/v1/review/batch", json={"notes": notes}).json()["results"]
     assert "limit" in results[0]["error"] and results[0]["claim_ready"] is None
     assert results[1]["claim_ready"] is True
@@ -114,15 +138,20 @@ def test_openapi_docs_are_served(client):
 
 
 def test_note_over_max_chars_is_413_with_a_clear_message(client):
-    resp = client.post("/v1/review", json={"text": "B12 given. " * (cleanclaim.MAX_CHARS // 11 + 1)})
+    resp = client.post(
+        "/v1/review", json={"text": "B12 given. " * (cleanclaim.MAX_CHARS // 11 + 1)}
+    )
     assert resp.status_code == 413
     assert resp.json()["detail"].endswith(f"the limit is {cleanclaim.MAX_CHARS:,}")
 
 
 def test_oversized_body_is_413_before_parsing(client, service_app):
     limit = service_app.state.limits.max_body_bytes
-    resp = client.post("/v1/review", content=b"{" + b" " * limit + b"}",
-                       headers={"content-type": "application/json"})
+    resp = client.post(
+        "/v1/review",
+        content=b"{" + b" " * limit + b"}",
+        headers={"content-type": "application/json"},
+    )
     assert resp.status_code == 413
     assert resp.json()["detail"] == f"request body is larger than {limit:,} bytes"
 
@@ -139,7 +168,11 @@ def test_oversized_chunked_body_is_413(client, service_app):
 
 
 def test_malformed_json_is_422_with_a_clear_message(client):
-    resp = client.post("/v1/review", content=b'{"text": "B12 1000 mcg IM', headers={"content-type": "application/json"})
+    resp = client.post(
+        "/v1/review",
+        content=b'{"text": "B12 1000 mcg IM',
+        headers={"content-type": "application/json"},
+    )
     assert resp.status_code == 422
     assert resp.json()["detail"] == "malformed request: request body is not valid JSON"
 
@@ -175,7 +208,10 @@ def test_note_text_never_reaches_the_log(client, caplog):
         client.post("/v1/review", json={"text": secret}, headers={"X-Request-ID": "req-log-1"})
         client.post("/v1/review", json={"text": secret[:10], "id": 5})
     service_lines = [r for r in caplog.records if r.name.startswith("cleanclaim")]
-    assert any(r.request_id == "req-log-1" and "POST /v1/review 200" in r.getMessage() for r in service_lines)
+    assert any(
+        r.request_id == "req-log-1" and "POST /v1/review 200" in r.getMessage()
+        for r in service_lines
+    )
     assert not any("Zelda" in r.getMessage() or "Patient" in r.getMessage() for r in caplog.records)
 
 
@@ -230,8 +266,11 @@ class TestApiKey:
             yield c
 
     def test_missing_key_is_401(self, keyed):
-        for resp in (keyed.post("/v1/review", json={"text": CLEAN_NOTE}), keyed.get("/v1/info"),
-                     keyed.post("/v1/review/batch", json={"notes": [{"text": CLEAN_NOTE}]})):
+        for resp in (
+            keyed.post("/v1/review", json={"text": CLEAN_NOTE}),
+            keyed.get("/v1/info"),
+            keyed.post("/v1/review/batch", json={"notes": [{"text": CLEAN_NOTE}]}),
+        ):
             assert resp.status_code == 401
             assert "API key" in resp.json()["detail"]
             assert resp.headers["www-authenticate"] == "Bearer"
@@ -240,10 +279,17 @@ class TestApiKey:
         assert keyed.get("/v1/info", headers={"X-API-Key": "guess"}).status_code == 401
 
     def test_x_api_key_header_works(self, keyed):
-        assert keyed.post("/v1/review", json={"text": CLEAN_NOTE}, headers={"X-API-Key": "s3cret-key"}).status_code == 200
+        assert (
+            keyed.post(
+                "/v1/review", json={"text": CLEAN_NOTE}, headers={"X-API-Key": "s3cret-key"}
+            ).status_code
+            == 200
+        )
 
     def test_bearer_token_works(self, keyed):
-        assert keyed.get("/v1/info", headers={"Authorization": "Bearer s3cret-key"}).status_code == 200
+        assert (
+            keyed.get("/v1/info", headers={"Authorization": "Bearer s3cret-key"}).status_code == 200
+        )
 
     def test_health_and_page_need_no_key(self, keyed):
         assert keyed.get("/healthz").status_code == 200
@@ -263,5 +309,7 @@ def test_process_pool_builds_a_reviewer_per_worker_and_reviews():
         assert c.get("/v1/info").json()["mode"] == "process"
         body = c.post("/v1/review", json={"id": "p", "text": KETOROLAC_NOTE}).json()
         assert body["claim_ready"] is True and body["id"] == "p"
-        results = c.post("/v1/review/batch", json={"notes": [{"text": CLEAN_NOTE}, {"text": ""}]}).json()["results"]
+        results = c.post(
+            "/v1/review/batch", json={"notes": [{"text": CLEAN_NOTE}, {"text": ""}]}
+        ).json()["results"]
         assert [r["claim_ready"] for r in results] == [True, None]

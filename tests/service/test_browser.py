@@ -8,7 +8,9 @@ from .conftest import CHROMIUM, ROUTE_MISSING_NOTE
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium: apt-get install chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's Chromium: apt-get install chromium"
+    ),
 ]
 pytest.importorskip("playwright.sync_api", reason="needs the 'browser' extra (playwright)")
 pytest.importorskip("pytest_playwright", reason="needs the 'browser' extra (pytest-playwright)")
@@ -42,7 +44,9 @@ def test_paste_review_and_select_a_gap_highlights_its_evidence(review_page):
     expect(note).to_have_text(ROUTE_MISSING_NOTE)  # the note itself, unaltered
     expect(note.locator("mark[data-label=DRUG]", has_text="cyanocobalamin")).to_have_count(1)
     expect(note.locator("mark[data-label=DOSE]", has_text="1000 mcg")).to_have_count(1)
-    expect(note.locator("mark[data-label=DIAGNOSIS]", has_text="pernicious anemia")).to_have_count(1)
+    expect(note.locator("mark[data-label=DIAGNOSIS]", has_text="pernicious anemia")).to_have_count(
+        1
+    )
     vaccine = note.locator("mark[data-label=DRUG]", has_text="influenza vaccine")
     expect(vaccine).to_have_class("flagged")
     expect(vaccine).to_have_attribute("data-flags", "negated")
@@ -92,4 +96,3 @@ def test_empty_note_shows_a_message_without_calling_the_api(review_page):
     page = review_page
     page.click("#review-btn")
     expect(page.locator("#error")).to_contain_text("Paste a note")
-

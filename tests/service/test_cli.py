@@ -19,7 +19,9 @@ def test_serve_binds_to_localhost_by_default(monkeypatch):
 
     seen = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw, app=app))
-    result = CliRunner().invoke(app, ["serve", "--workers", "3", "--queue-size", "5", "--rules-only"])
+    result = CliRunner().invoke(
+        app, ["serve", "--workers", "3", "--queue-size", "5", "--rules-only"]
+    )
     assert result.exit_code == 0, result.output
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8000)
     limits = seen["app"].state.limits

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 
-class PoolMode(str, Enum):
+class PoolMode(str, Enum):  # noqa: UP042  (Typer takes str Enums, like cli/review.py)
     """How reviews run off the event loop."""
 
     process = "process"
@@ -21,7 +21,9 @@ def _configure_logging(level: str) -> None:
 
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
     for name in ("cleanclaim", "uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers = [handler]
@@ -30,30 +32,51 @@ def _configure_logging(level: str) -> None:
 
 
 def serve_command(
-    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 exposes the service to the network.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to bind; 0.0.0.0 exposes the service to the network.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
-    workers: Annotated[int, typer.Option(help="Reviews running at once (worker processes or threads).", min=1)] = 2,
-    queue_size: Annotated[int, typer.Option(help="Requests that may wait for a worker before 503.", min=0)] = 64,
+    workers: Annotated[
+        int, typer.Option(help="Reviews running at once (worker processes or threads).", min=1)
+    ] = 2,
+    queue_size: Annotated[
+        int, typer.Option(help="Requests that may wait for a worker before 503.", min=0)
+    ] = 64,
     max_batch: Annotated[int, typer.Option(help="Most notes in one batch request.", min=1)] = 100,
-    mode: Annotated[PoolMode, typer.Option(help="process: one pipeline per worker process (uses several cores); "
-                                                 "thread: one shared pipeline.")] = PoolMode.process,
-    rules_only: Annotated[bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")] = False,
+    mode: Annotated[
+        PoolMode,
+        typer.Option(
+            help="process: one pipeline per worker process (uses several cores); "
+            "thread: one shared pipeline."
+        ),
+    ] = PoolMode.process,
+    rules_only: Annotated[
+        bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")
+    ] = False,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
-    """Serve the review API and the review page (http://HOST:PORT/). Set CLEANCLAIM_API_KEY to require a key."""
+    """Serve the review API and the review page at http://HOST:PORT/.
+
+    Set CLEANCLAIM_API_KEY to require that key on the API.
+    """
     try:
         import uvicorn
 
         from ..service import Limits, create_app
     except ModuleNotFoundError as err:
-        typer.echo(f"cleanclaim: serve needs the 'serve' extra: pip install 'cleanclaim[serve]' ({err.name} is missing)",
-                   err=True)
+        typer.echo(
+            "cleanclaim: serve needs the 'serve' extra: "
+            f"pip install 'cleanclaim[serve]' ({err.name} is missing)",
+            err=True,
+        )
         raise typer.Exit(code=1) from None
     _configure_logging(log_level)
     limits = Limits(workers=workers, queue_size=queue_size, max_batch=max_batch)
     app = create_app(limits=limits, mode=mode.value, model=None if rules_only else "default")
-    # One server process: parallelism comes from the review pool, which loads the pipeline once per worker.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, log_level=log_level.lower())
+    # One server process: the review pool gives the parallelism, one pipeline per worker.
+    uvicorn.run(
+        app, host=host, port=port, access_log=False, log_config=None, log_level=log_level.lower()
+    )
 
 
 def register(app: typer.Typer) -> None:

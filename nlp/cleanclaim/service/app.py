@@ -16,7 +16,7 @@ from ..result import Review
 from ..reviewer import MAX_CHARS, NoteError, Reviewer, check_note
 from .limits import Limits
 from .middleware import RequestIdFilter, ServiceMiddleware
-from .pool import Busy, Mode, PoolBroken, ReviewPool
+from .pool import Mode, PoolBrokenError, PoolBusyError, ReviewPool
 from .schemas import BatchIn, BatchOut, ErrorOut, NoteIn, ReviewOut
 
 try:
@@ -26,7 +26,8 @@ try:
     from starlette.exceptions import HTTPException as StarletteHTTPException
 except ModuleNotFoundError as err:  # pragma: no cover - depends on the install
     raise ModuleNotFoundError(
-        f"the review service needs the 'serve' extra: pip install 'cleanclaim[serve]' ({err.name} is missing)",
+        "the review service needs the 'serve' extra: "
+        f"pip install 'cleanclaim[serve]' ({err.name} is missing)",
         name=err.name,
     ) from None
 
@@ -41,20 +42,32 @@ STATIC_FILES = {
 }
 #: The review page loads nothing from anywhere else.
 PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 API_KEY_ENV = "CLEANCLAIM_API_KEY"
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "API key missing or wrong (when CLEANCLAIM_API_KEY is set)."},
-    413: {"model": ErrorOut, "description": "Note, batch or request body over the limit (see /v1/info)."},
+    401: {
+        "model": ErrorOut,
+        "description": "API key missing or wrong (when CLEANCLAIM_API_KEY is set).",
+    },
+    413: {
+        "model": ErrorOut,
+        "description": "Note, batch or request body over the limit (see /v1/info).",
+    },
     422: {"model": ErrorOut, "description": "Malformed body, or a note that is empty or not text."},
-    503: {"model": ErrorOut, "description": "All workers busy and the queue full; retry after `Retry-After` s."},
+    503: {
+        "model": ErrorOut,
+        "description": "All workers busy and the queue full; retry after `Retry-After` s.",
+    },
 }
 
 
-def _error(status: int, detail: str, request: Request, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+def _error(
+    status: int, detail: str, request: Request, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     body = {"detail": detail, "request_id": getattr(request.state, "request_id", None), **extra}
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -91,6 +104,7 @@ def create_app(
         model: the classifier for reviewers built here: ``"default"`` or None for rules only.
         api_key: required in ``X-API-Key`` or ``Authorization: Bearer``; defaults to the
             ``CLEANCLAIM_API_KEY`` environment variable; no auth when neither is set.
+
     """
     limits = limits or Limits()
     mode = mode or ("thread" if reviewer is not None else "process")
@@ -100,8 +114,14 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.start()
-        log.info("cleanclaim %s serving: %s mode, %d workers, queue %d, auth %s",
-                 __version__, pool.mode, pool.workers, pool.queue_size, "on" if key else "off")
+        log.info(
+            "cleanclaim %s serving: %s mode, %d workers, queue %d, auth %s",
+            __version__,
+            pool.mode,
+            pool.workers,
+            pool.queue_size,
+            "on" if key else "off",
+        )
         try:
             yield
         finally:
@@ -123,7 +143,10 @@ def create_app(
     app.state.limits = limits
     app.add_middleware(
         ServiceMiddleware,
-        body_limits={"/v1/review": limits.max_body_bytes, "/v1/review/batch": limits.max_batch_body_bytes},
+        body_limits={
+            "/v1/review": limits.max_body_bytes,
+            "/v1/review/batch": limits.max_batch_body_bytes,
+        },
     )
 
     def require_key(request: Request) -> None:
@@ -134,8 +157,11 @@ def create_app(
         if given is None and auth[:7].lower() == "bearer ":
             given = auth[7:].strip()
         if given is None or not secrets.compare_digest(given.encode(), key.encode()):
-            raise _ApiError(401, "missing or wrong API key (send X-API-Key or Authorization: Bearer)",
-                            {"WWW-Authenticate": "Bearer"})
+            raise _ApiError(
+                401,
+                "missing or wrong API key (send X-API-Key or Authorization: Bearer)",
+                {"WWW-Authenticate": "Bearer"},
+            )
 
     auth = [Depends(require_key)]
 
@@ -145,14 +171,18 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        # Pydantic's errors carry the offending input, which may be note text: keep loc and msg only.
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-                  for e in exc.errors()]
+        # Pydantic's errors carry the offending input, which may be note text: drop it.
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
         if any(e["type"] == "json_invalid" for e in errors):
             detail = "request body is not valid JSON"
         else:
-            detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}"
-                               for e in errors)
+            detail = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}"
+                for e in errors
+            )
         return _error(422, f"malformed request: {detail}", request, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
@@ -163,13 +193,19 @@ def create_app(
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
         # The type only: an exception message may quote the note.
         log.error("review failed: %s", type(exc).__name__)
-        return _error(500, "internal error while reviewing; see the server log for this request id", request)
+        return _error(
+            500, "internal error while reviewing; see the server log for this request id", request
+        )
 
     def busy_response(exc: Exception) -> _ApiError:
-        if isinstance(exc, Busy):
-            return _ApiError(503, f"server busy: {exc}; retry later", {"Retry-After": str(limits.retry_after)})
+        if isinstance(exc, PoolBusyError):
+            return _ApiError(
+                503, f"server busy: {exc}; retry later", {"Retry-After": str(limits.retry_after)}
+            )
         log.error("review pool unavailable: %s", exc)
-        return _ApiError(503, "review workers are not available", {"Retry-After": str(limits.retry_after)})
+        return _ApiError(
+            503, "review workers are not available", {"Retry-After": str(limits.retry_after)}
+        )
 
     def problem(text: str) -> tuple[int, str] | None:
         """Why a note cannot be reviewed, as (status, message), or None when it can."""
@@ -189,21 +225,30 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     async def page() -> Response:
-        return Response(_static("index.html"), media_type=STATIC_FILES["index.html"],
-                        headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
+        return Response(
+            _static("index.html"),
+            media_type=STATIC_FILES["index.html"],
+            headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"},
+        )
 
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str) -> Response:
         if name not in STATIC_FILES:
             raise _ApiError(404, "not found")
-        return Response(_static(name), media_type=STATIC_FILES[name],
-                        headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
+        return Response(
+            _static(name),
+            media_type=STATIC_FILES[name],
+            headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"},
+        )
 
     @app.get("/healthz", tags=["service"], responses={503: {"model": ErrorOut}})
     async def healthz() -> JSONResponse:
         """Whether the workers are up; also how busy they are."""
-        body = {"status": "ok" if pool.healthy else "unavailable", "in_flight": pool.in_flight,
-                "capacity": pool.capacity}
+        body = {
+            "status": "ok" if pool.healthy else "unavailable",
+            "in_flight": pool.in_flight,
+            "capacity": pool.capacity,
+        }
         return JSONResponse(body, status_code=200 if pool.healthy else 503)
 
     @app.get("/v1/info", tags=["service"], responses={401: _ERRORS[401]}, dependencies=auth)
@@ -217,17 +262,29 @@ def create_app(
             "limits": limits.to_dict(),
         }
 
-    @app.post("/v1/review", tags=["review"], response_model=ReviewOut, responses=_ERRORS, dependencies=auth)
+    @app.post(
+        "/v1/review",
+        tags=["review"],
+        response_model=ReviewOut,
+        responses=_ERRORS,
+        dependencies=auth,
+    )
     async def review(note: NoteIn) -> Response:
         """Review one note: the contract record."""
         text = checked(note.text)
         try:
             body = await pool.review(text, note.id)
-        except (Busy, PoolBroken) as exc:
+        except (PoolBusyError, PoolBrokenError) as exc:
             raise busy_response(exc) from None
         return Response(body, media_type="application/json")
 
-    @app.post("/v1/review/batch", tags=["review"], response_model=BatchOut, responses=_ERRORS, dependencies=auth)
+    @app.post(
+        "/v1/review/batch",
+        tags=["review"],
+        response_model=BatchOut,
+        responses=_ERRORS,
+        dependencies=auth,
+    )
     async def review_batch(batch: BatchIn) -> Response:
         """Review up to `max_batch` notes; one record per note, in order.
 
@@ -235,7 +292,9 @@ def create_app(
         decision instead of failing the whole batch.
         """
         if len(batch.notes) > limits.max_batch:
-            raise _ApiError(413, f"batch has {len(batch.notes)} notes; the limit is {limits.max_batch}")
+            raise _ApiError(
+                413, f"batch has {len(batch.notes)} notes; the limit is {limits.max_batch}"
+            )
         if not batch.notes:
             raise _ApiError(422, "batch has no notes")
         # Bad notes get their error record here, so workers only see notes they can review.
@@ -250,7 +309,7 @@ def create_app(
                 parts.append(json.dumps(Review.failed(note.id, found[1]).to_dict()).encode())
         try:
             done = iter(await pool.review_batch(todo) if todo else [])
-        except (Busy, PoolBroken) as exc:
+        except (PoolBusyError, PoolBrokenError) as exc:
             raise busy_response(exc) from None
         body = b",".join(part if part is not None else next(done) for part in parts)
         return Response(b'{"results":[' + body + b"]}", media_type="application/json")

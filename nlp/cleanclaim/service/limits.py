@@ -21,6 +21,7 @@ class Limits:
         workers: review workers (processes or threads) running at once.
         queue_size: requests allowed to wait for a worker; beyond it the answer is 503.
         retry_after: seconds suggested in the ``Retry-After`` header of a 503.
+
     """
 
     max_chars: int = MAX_CHARS
@@ -41,5 +42,5 @@ class Limits:
             raise ValueError(f"max_batch must be at least 1, not {self.max_batch}")
 
     def to_dict(self) -> dict[str, Any]:
-        """The limits as published by ``GET /v1/info``."""
+        """Return the limits as published by ``GET /v1/info``."""
         return asdict(self)

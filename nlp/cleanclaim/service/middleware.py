@@ -36,11 +36,13 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class _TooLarge(Exception):
+class _BodyTooLargeError(Exception):
     pass
 
 
-def _json_response(status: int, body: dict[str, Any], request_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _json_response(
+    status: int, body: dict[str, Any], request_id: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     payload = json.dumps(body).encode()
     start = {
         "type": "http.response.start",
@@ -66,7 +68,7 @@ async def _buffered(receive: Receive, limit: int) -> Receive:
         chunks.append(message.get("body", b""))
         size += len(chunks[-1])
         if size > limit:
-            raise _TooLarge
+            raise _BodyTooLargeError
         if not message.get("more_body", False):
             break
     replayed = False
@@ -88,9 +90,12 @@ class ServiceMiddleware:
         app: the ASGI app.
         body_limits: largest body in bytes per path; other paths get ``default_limit``.
         default_limit: largest body for any other path.
+
     """
 
-    def __init__(self, app: Any, body_limits: dict[str, int], default_limit: int = 64 * 1024) -> None:
+    def __init__(
+        self, app: Any, body_limits: dict[str, int], default_limit: int = 64 * 1024
+    ) -> None:
         """Wrap ``app``."""
         self.app = app
         self.body_limits = body_limits
@@ -124,19 +129,22 @@ class ServiceMiddleware:
             length = headers.get(b"content-length")
             if length is not None:
                 if not length.isdigit() or int(length) > limit:
-                    raise _TooLarge
+                    raise _BodyTooLargeError
                 app_receive = receive
             else:
                 # No declared length (chunked): read up to the limit here, then replay it.
                 app_receive = await _buffered(receive, limit)
             await self.app(scope, app_receive, send_wrapper)
-        except _TooLarge:
+        except _BodyTooLargeError:
             if response_started:  # pragma: no cover - the body is read before any response
                 raise
             status = 413
             start, body = _json_response(
                 413,
-                {"detail": f"request body is larger than {limit:,} bytes", "request_id": request_id},
+                {
+                    "detail": f"request body is larger than {limit:,} bytes",
+                    "request_id": request_id,
+                },
                 request_id,
             )
             await send(start)

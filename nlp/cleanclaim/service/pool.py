@@ -8,7 +8,7 @@ Two kinds, chosen at start-up:
   worker; used when the caller hands in its own reviewer (tests, embedding).
 
 Admission is bounded: at most ``workers + queue_size`` requests are running or waiting; one
-more raises :class:`Busy`, which the API answers with 503 and ``Retry-After``.
+more raises :class:`PoolBusyError`, which the API answers with 503 and ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ Mode = Literal["process", "thread"]
 T = TypeVar("T")
 
 
-class Busy(Exception):
+class PoolBusyError(Exception):
     """Every worker is busy and the queue is full."""
 
 
-class PoolBroken(Exception):
+class PoolBrokenError(Exception):
     """A worker process died; the pool can take no more work."""
 
 
@@ -48,6 +48,7 @@ class ReviewPool:
         mode: ``"process"`` or ``"thread"``.
         reviewer: the reviewer for thread mode (built when omitted); not allowed in process mode.
         model: passed to :class:`~cleanclaim.Reviewer` when a reviewer is built.
+
     """
 
     def __init__(
@@ -88,8 +89,12 @@ class ReviewPool:
         loop = asyncio.get_running_loop()
         if self.mode == "thread":
             if self.reviewer is None:
-                self.reviewer = await loop.run_in_executor(None, partial(Reviewer, model=self.model))
-            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="cleanclaim-review")
+                self.reviewer = await loop.run_in_executor(
+                    None, partial(Reviewer, model=self.model)
+                )
+            self._executor = ThreadPoolExecutor(
+                self.workers, thread_name_prefix="cleanclaim-review"
+            )
             self.info = worker.describe(self.reviewer)
             return
         # spawn, not fork: the server process already runs threads and an event loop.
@@ -101,7 +106,10 @@ class ReviewPool:
         )
         # One job per worker at once makes the pool start all of them now, not on first use.
         described = await asyncio.gather(
-            *(loop.run_in_executor(self._executor, worker.process_describe) for _ in range(self.workers))
+            *(
+                loop.run_in_executor(self._executor, worker.process_describe)
+                for _ in range(self.workers)
+            )
         )
         self.info = {k: v for k, v in described[0].items() if k != "pid"}
         log.info("review pool ready: %d worker processes", len({d["pid"] for d in described}))
@@ -113,28 +121,30 @@ class ReviewPool:
             self._executor = None
 
     async def review(self, text: str, note_id: str | None) -> bytes:
-        """One checked note's contract record as JSON bytes."""
+        """Review one checked note; its contract record as JSON bytes."""
         if self.mode == "thread":
             return await self._run(partial(worker.review_json, self.reviewer, text, note_id))
         return await self._run(partial(worker.process_review, text, note_id))
 
     async def review_batch(self, notes: list[tuple[str | None, str]]) -> list[bytes]:
-        """Records for ``(id, text)`` pairs, in order; a batch takes one worker."""
+        """Review ``(id, text)`` pairs in order, in one worker; their records as JSON bytes."""
         if self.mode == "thread":
             return await self._run(partial(worker.batch_json, self.reviewer, notes))
         return await self._run(partial(worker.process_batch, notes))
 
     async def _run(self, job: Callable[[], T]) -> T:
         if self._executor is None or self._broken:
-            raise PoolBroken("review workers are not running")
+            raise PoolBrokenError("review workers are not running")
         if self.in_flight >= self.capacity:
-            raise Busy(f"{self.in_flight} reviews running or queued (limit {self.capacity})")
+            raise PoolBusyError(
+                f"{self.in_flight} reviews running or queued (limit {self.capacity})"
+            )
         # Only the event-loop thread touches in_flight, so no lock is needed.
         self.in_flight += 1
         try:
             return await asyncio.get_running_loop().run_in_executor(self._executor, job)
         except BrokenProcessPool:
             self._broken = True
-            raise PoolBroken("a review worker process died") from None
+            raise PoolBrokenError("a review worker process died") from None
         finally:
             self.in_flight -= 1

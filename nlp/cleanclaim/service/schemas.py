@@ -20,8 +20,12 @@ class NoteIn(BaseModel):
         }
     )
 
-    id: str | None = Field(None, max_length=256, description="Your id for the note; echoed in the record.")
-    text: str = Field(description="The note text (UTF-8, at most `max_chars` characters, see /v1/info).")
+    id: str | None = Field(
+        None, max_length=256, description="Your id for the note; echoed in the record."
+    )
+    text: str = Field(
+        description="The note text (UTF-8, at most `max_chars` characters, see /v1/info)."
+    )
 
 
 class BatchIn(BaseModel):

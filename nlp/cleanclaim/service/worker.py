@@ -30,7 +30,7 @@ def _dumps(record: dict[str, Any]) -> bytes:
 
 
 def model_version(reviewer: Reviewer) -> str | None:
-    """The classifier's version, or None when the reviewer decides by rules alone."""
+    """Return the classifier's version, or None when the reviewer decides by rules alone."""
     model = reviewer.model
     if model is None:
         return None
@@ -39,7 +39,7 @@ def model_version(reviewer: Reviewer) -> str | None:
 
 
 def describe(reviewer: Reviewer) -> dict[str, Any]:
-    """What ``/v1/info`` reports about a loaded reviewer."""
+    """Return what ``/v1/info`` reports about a loaded reviewer."""
     return {"rules_version": reviewer.rules_version, "model_version": model_version(reviewer)}
 
 
@@ -49,7 +49,7 @@ def review_json(reviewer: Reviewer, text: str, note_id: str | None) -> bytes:
 
 
 def batch_json(reviewer: Reviewer, notes: list[tuple[str | None, str]]) -> list[bytes]:
-    """Review ``(id, text)`` pairs in order; a note that cannot be reviewed gives an error record."""
+    """Review ``(id, text)`` pairs in order; a bad note gives an error record."""
     return [_dumps(r.to_dict()) for r in reviewer.review_many(notes)]
 
 
