@@ -117,7 +117,7 @@ def worklist(df: Any, by: list[str] | tuple[str, ...] = (), top: int = 50) -> An
     rows = df[mask].copy()
     rows["queries"] = fixable[mask].sum(axis=1)
     rows["fix"] = fixable[mask].apply(lambda r: ", ".join(c for c in r.index if r[c]), axis=1) if len(rows) else []
-    rows["_p"] = rows["probability"].fillna(0.0) if "probability" in rows else 0.0
+    rows["_p"] = pd.to_numeric(rows["probability"], errors="coerce").fillna(0.0) if "probability" in rows else 0.0
     rows = rows.sort_values(["queries", "injections", "_p", "id"], ascending=[True, False, False, True])
     cols = ["id", "queries", "fix", "injections", "probability", *[c for c in by if c in rows]]
     return rows[cols].head(top).reset_index(drop=True)
