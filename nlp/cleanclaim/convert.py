@@ -47,18 +47,38 @@ def to_labelstudio(notes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         for i, span in enumerate(note.get("spans", [])):
             region = f"{note['id']}-s{i}"
             value = {"start": span["start"], "end": span["end"], "text": span["text"]}
-            result.append({"id": region, "from_name": "label", "to_name": "text", "type": "labels",
-                           "value": {**value, "labels": [span["label"]]}})
+            result.append(
+                {
+                    "id": region,
+                    "from_name": "label",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {**value, "labels": [span["label"]]},
+                }
+            )
             flags = [f for f in FLAGS if span.get(f)]
             if flags:
-                result.append({"id": region, "from_name": "flags", "to_name": "text",
-                               "type": "choices", "value": {**value, "choices": flags}})
+                result.append(
+                    {
+                        "id": region,
+                        "from_name": "flags",
+                        "to_name": "text",
+                        "type": "choices",
+                        "value": {**value, "choices": flags},
+                    }
+                )
         result.append(_choices("claim_ready", ["true" if note.get("claim_ready") else "false"]))
         result.append(_choices("gaps", list(note.get("gaps", []))))
         if note.get("service_code") is not None:
             result.append(_text("service_code", [note["service_code"]]))
-        result.append({"from_name": "injections", "to_name": "text", "type": "number",
-                       "value": {"number": note.get("injections", 0)}})
+        result.append(
+            {
+                "from_name": "injections",
+                "to_name": "text",
+                "type": "number",
+                "value": {"number": note.get("injections", 0)},
+            }
+        )
         if note.get("icd10"):
             result.append(_text("icd10", list(note["icd10"])))
         data = {"text": note["text"], **{k: note[k] for k in _META if k in note}}
@@ -113,11 +133,18 @@ def from_labelstudio(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             elif name == "injections":
                 note["injections"] = int(value.get("number", 0))
             elif name == "icd10":
-                note["icd10"] = [c.strip() for t in value.get("text", []) for c in t.split(",") if c.strip()]
+                note["icd10"] = [
+                    c.strip() for t in value.get("text", []) for c in t.split(",") if c.strip()
+                ]
         spans = []
         for region, value in regions.items():
             start, end = int(value["start"]), int(value["end"])
-            span = {"label": value["labels"][0], "start": start, "end": end, "text": text[start:end]}
+            span = {
+                "label": value["labels"][0],
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+            }
             span.update({f: f in flags.get(region, []) for f in FLAGS})
             spans.append(span)
         spans.sort(key=lambda s: (s["start"], s["end"], s["label"]))
@@ -160,7 +187,9 @@ def to_docbin(notes: Iterable[dict[str, Any]]):  # type: ignore[no-untyped-def]
         doc = nlp.make_doc(note["text"])
         spans, flags = [], []
         for span in note.get("spans", []):
-            sp = doc.char_span(span["start"], span["end"], label=span["label"], alignment_mode="expand")
+            sp = doc.char_span(
+                span["start"], span["end"], label=span["label"], alignment_mode="expand"
+            )
             if sp is None:
                 continue
             spans.append(sp)
@@ -169,7 +198,10 @@ def to_docbin(notes: Iterable[dict[str, Any]]):  # type: ignore[no-untyped-def]
         doc.ents = filter_spans(spans)
         doc.cats = {"CLAIM_READY": 1.0 if note.get("claim_ready") else 0.0}
         doc.user_data["cleanclaim"] = {
-            **{k: note.get(k) for k in (*_META, "gaps", "service_code", "injections", "icd10", "claim_ready")},
+            **{
+                k: note.get(k)
+                for k in (*_META, "gaps", "service_code", "injections", "icd10", "claim_ready")
+            },
             "span_flags": flags,
         }
         db.add(doc)

@@ -26,18 +26,54 @@ SPLITS = ("train", "dev", "test")
 #: Cumulative split bounds on the group hash: 70 % train, 15 % dev, 15 % test.
 SPLIT_BOUNDS = (("train", 0.70), ("dev", 0.85), ("test", 1.0))
 STYLES = (
-    "soap", "dictated", "template", "mar", "one_liner", "long_multi_problem",
-    "nurse_visit", "ed_note", "procedure_note", "telephone", "discharge",
+    "soap",
+    "dictated",
+    "template",
+    "mar",
+    "one_liner",
+    "long_multi_problem",
+    "nurse_visit",
+    "ed_note",
+    "procedure_note",
+    "telephone",
+    "discharge",
 )
 SPECIALTIES = (
-    "primary_care", "nurse_visit", "urgent_care", "emergency", "womens_health",
-    "endocrinology", "gastroenterology", "bariatrics", "psychiatry", "infectious_disease",
-    "allergy", "orthopedics", "rheumatology", "dermatology", "oncology", "pain", "pediatrics",
-    "geriatrics", "sports_medicine", "urology",
+    "primary_care",
+    "nurse_visit",
+    "urgent_care",
+    "emergency",
+    "womens_health",
+    "endocrinology",
+    "gastroenterology",
+    "bariatrics",
+    "psychiatry",
+    "infectious_disease",
+    "allergy",
+    "orthopedics",
+    "rheumatology",
+    "dermatology",
+    "oncology",
+    "pain",
+    "pediatrics",
+    "geriatrics",
+    "sports_medicine",
+    "urology",
 )
 _SERVICE_CODE = re.compile(r"^\d{5}$")
-_NOTE_KEYS = ("id", "group", "style", "specialty", "text", "spans", "claim_ready", "gaps",
-              "service_code", "injections", "icd10")
+_NOTE_KEYS = (
+    "id",
+    "group",
+    "style",
+    "specialty",
+    "text",
+    "spans",
+    "claim_ready",
+    "gaps",
+    "service_code",
+    "injections",
+    "icd10",
+)
 
 
 def split_of(group: str) -> str:
@@ -98,8 +134,13 @@ def resolve_note(raw: dict[str, Any], report: BuildReport) -> dict[str, Any]:
         where = resolve_span(text, span)
         if isinstance(where, str):
             report.dropped.append(
-                DroppedSpan(str(raw.get("id")), str(span.get("label")), str(span.get("text")),
-                            span.get("occurrence", 1), where)
+                DroppedSpan(
+                    str(raw.get("id")),
+                    str(span.get("label")),
+                    str(span.get("text")),
+                    span.get("occurrence", 1),
+                    where,
+                )
             )
             continue
         start, end = where
@@ -222,7 +263,9 @@ def validate(notes: Iterable[dict[str, Any]], require_split: bool = True) -> lis
             if span.get("label") not in LABELS:
                 err(f"{where}: unknown label")
             start, end = span.get("start"), span.get("end")
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            if not (
+                isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+            ):
                 err(f"{where}: offsets {start}-{end} outside the text (length {len(text)})")
                 continue
             if span.get("text") is not None and text[start:end] != span["text"]:

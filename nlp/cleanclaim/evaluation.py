@@ -22,7 +22,14 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def claim_metrics(y: np.ndarray, p: np.ndarray, ready: np.ndarray) -> dict[str, float]:
@@ -39,7 +46,9 @@ def claim_metrics(y: np.ndarray, p: np.ndarray, ready: np.ndarray) -> dict[str, 
         "f1": round(float(f1_score(y, ready, zero_division=0)), 4),
         "roc_auc": round(float(roc_auc_score(y, p)), 4) if both else float("nan"),
         "brier": round(float(brier_score_loss(y, p)), 4) if len(y) else 0.0,
-        "log_loss": round(float(log_loss(y, np.clip(p, 1e-3, 1 - 1e-3), labels=[0, 1])), 4) if len(y) else 0.0,
+        "log_loss": round(float(log_loss(y, np.clip(p, 1e-3, 1 - 1e-3), labels=[0, 1])), 4)
+        if len(y)
+        else 0.0,
     }
 
 
@@ -51,8 +60,14 @@ def calibration_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict
     for b in range(bins):
         mask = idx == b
         if mask.any():
-            out.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "n": int(mask.sum()),
-                        "mean_p": round(float(p[mask].mean()), 4), "observed": round(float(y[mask].mean()), 4)})
+            out.append(
+                {
+                    "bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}",
+                    "n": int(mask.sum()),
+                    "mean_p": round(float(p[mask].mean()), 4),
+                    "observed": round(float(y[mask].mean()), 4),
+                }
+            )
     return out
 
 
@@ -77,16 +92,22 @@ def mention_scores(notes: Sequence[dict[str, Any]], reviews: Sequence[Any]) -> d
         for key in set(gold_keys) & set(pred_keys):
             for flag in FLAGS:
                 flags[flag]["n"] += 1
-                flags[flag]["correct"] += bool(gold_keys[key].get(flag)) == bool(getattr(pred_keys[key], flag))
+                flags[flag]["correct"] += bool(gold_keys[key].get(flag)) == bool(
+                    getattr(pred_keys[key], flag)
+                )
     return {
         "strict": {lab: _prf(c["tp"], c["fp"], c["fn"]) for lab, c in strict.items()},
         "lenient": {lab: _prf(c["tp"], c["fp"], c["fn"]) for lab, c in lenient.items()},
-        "flags": {f: {"n": c["n"], "accuracy": round(c["correct"] / c["n"], 4) if c["n"] else 0.0}
-                  for f, c in flags.items()},
+        "flags": {
+            f: {"n": c["n"], "accuracy": round(c["correct"] / c["n"], 4) if c["n"] else 0.0}
+            for f, c in flags.items()
+        },
     }
 
 
-def gap_scores(notes: Sequence[dict[str, Any]], reviews: Sequence[Any]) -> dict[str, dict[str, float]]:
+def gap_scores(
+    notes: Sequence[dict[str, Any]], reviews: Sequence[Any]
+) -> dict[str, dict[str, float]]:
     """Note-level P/R/F1 per gap code (predicted codes outside the labelled set are ignored)."""
     out = {}
     for code in GAP_CODES:
@@ -102,8 +123,10 @@ def gap_scores(notes: Sequence[dict[str, Any]], reviews: Sequence[Any]) -> dict[
 
 def _reason(note: dict[str, Any], review: Any) -> str:
     gold, pred = set(note.get("gaps", [])), set(review.gap_codes) & set(GAP_CODES)
-    parts = [f"gold {'ready' if note['claim_ready'] else 'not ready'}, predicted "
-             f"{'ready' if review.claim_ready else 'not ready'} (p={review.probability})"]
+    parts = [
+        f"gold {'ready' if note['claim_ready'] else 'not ready'}, predicted "
+        f"{'ready' if review.claim_ready else 'not ready'} (p={review.probability})"
+    ]
     if pred - gold:
         parts.append("extra gaps " + ",".join(sorted(pred - gold)))
     if gold - pred:
@@ -124,7 +147,9 @@ def evaluate(notes: Sequence[dict[str, Any]], reviewer: Any, worst: int = 15) ->
     y = np.array([int(bool(n["claim_ready"])) for n in notes])
 
     def claim(rs: Sequence[Any]) -> dict[str, Any]:
-        p = np.array([r.probability if r.probability is not None else float(bool(r.claim_ready)) for r in rs])
+        p = np.array(
+            [r.probability if r.probability is not None else float(bool(r.claim_ready)) for r in rs]
+        )
         ready = np.array([bool(r.claim_ready) for r in rs])
         return {**claim_metrics(y, p, ready), "calibration": calibration_table(y, p)}
 
@@ -132,28 +157,63 @@ def evaluate(notes: Sequence[dict[str, Any]], reviewer: Any, worst: int = 15) ->
         groups: dict[str, list[int]] = defaultdict(list)
         for i, n in enumerate(notes):
             groups[str(n.get(key))].append(i)
-        return {k: {"n": len(ix),
-                    "accuracy": round(float(np.mean([reviews[i].claim_ready == bool(notes[i]["claim_ready"]) for i in ix])), 4),
-                    "rules_accuracy": round(float(np.mean([rules[i].claim_ready == bool(notes[i]["claim_ready"]) for i in ix])), 4)}
-                for k, ix in sorted(groups.items())}
+        return {
+            k: {
+                "n": len(ix),
+                "accuracy": round(
+                    float(
+                        np.mean(
+                            [reviews[i].claim_ready == bool(notes[i]["claim_ready"]) for i in ix]
+                        )
+                    ),
+                    4,
+                ),
+                "rules_accuracy": round(
+                    float(
+                        np.mean([rules[i].claim_ready == bool(notes[i]["claim_ready"]) for i in ix])
+                    ),
+                    4,
+                ),
+            }
+            for k, ix in sorted(groups.items())
+        }
 
     errors = []
     for n, r in zip(notes, reviews, strict=True):
         if bool(r.claim_ready) != bool(n["claim_ready"]):
             p = r.probability if r.probability is not None else float(bool(r.claim_ready))
-            errors.append({"id": n["id"], "gold": bool(n["claim_ready"]), "predicted": bool(r.claim_ready),
-                           "probability": p, "loss": round(abs(int(bool(n["claim_ready"])) - p), 4),
-                           "reason": _reason(n, r)})
+            errors.append(
+                {
+                    "id": n["id"],
+                    "gold": bool(n["claim_ready"]),
+                    "predicted": bool(r.claim_ready),
+                    "probability": p,
+                    "loss": round(abs(int(bool(n["claim_ready"])) - p), 4),
+                    "reason": _reason(n, r),
+                }
+            )
     errors.sort(key=lambda e: (-e["loss"], e["id"]))
     has_codes = [i for i, n in enumerate(notes) if "service_code" in n]
     result = {
         "n": len(notes),
         "model_version": getattr(model, "version", None),
-        "claim_ready": {"model": claim(reviews) if model is not None else None, "rules": claim(rules)},
+        "claim_ready": {
+            "model": claim(reviews) if model is not None else None,
+            "rules": claim(rules),
+        },
         "mentions": mention_scores(notes, rules),
         "gaps": gap_scores(notes, rules),
-        "service_code_accuracy": round(float(np.mean([rules[i].service_code == notes[i]["service_code"] for i in has_codes])), 4) if has_codes else None,
-        "injections_accuracy": round(float(np.mean([rules[i].injections == notes[i]["injections"] for i in has_codes])), 4) if has_codes else None,
+        "service_code_accuracy": round(
+            float(np.mean([rules[i].service_code == notes[i]["service_code"] for i in has_codes])),
+            4,
+        )
+        if has_codes
+        else None,
+        "injections_accuracy": round(
+            float(np.mean([rules[i].injections == notes[i]["injections"] for i in has_codes])), 4
+        )
+        if has_codes
+        else None,
         "by_style": breakdown("style"),
         "by_specialty": breakdown("specialty"),
         "decisions": dict(Counter(r.decision for r in reviews)),
@@ -162,7 +222,10 @@ def evaluate(notes: Sequence[dict[str, Any]], reviewer: Any, worst: int = 15) ->
     # Kept out of the JSON (note text): the HTML report needs the curves and the text.
     result["_private"] = {
         "y": y.tolist(),
-        "p": [r.probability if r.probability is not None else float(bool(r.claim_ready)) for r in reviews],
+        "p": [
+            r.probability if r.probability is not None else float(bool(r.claim_ready))
+            for r in reviews
+        ],
         "p_rules": [float(bool(r.claim_ready)) for r in rules],
         "texts": {n["id"]: n["text"] for n in notes},
         "reviews": {n["id"]: r for n, r in zip(notes, reviews, strict=True)},
@@ -181,14 +244,29 @@ def summary_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
     for who in ("model", "rules"):
         m = result["claim_ready"][who]
         if m:
-            rows.append((f"claim_ready ({who})", f"acc {m['accuracy']:.3f}  F1 {m['f1']:.3f}  AUC {m['roc_auc']:.3f}  Brier {m['brier']:.3f}"))
+            rows.append(
+                (
+                    f"claim_ready ({who})",
+                    f"acc {m['accuracy']:.3f}  F1 {m['f1']:.3f}  AUC {m['roc_auc']:.3f}  Brier {m['brier']:.3f}",
+                )
+            )
     for label, s in result["mentions"]["strict"].items():
         le = result["mentions"]["lenient"][label]
-        rows.append((f"mention {label}", f"strict P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} · lenient F1 {le['f1']:.3f}"))
+        rows.append(
+            (
+                f"mention {label}",
+                f"strict P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} · lenient F1 {le['f1']:.3f}",
+            )
+        )
     for flag, s in result["mentions"]["flags"].items():
         rows.append((f"flag {flag}", f"accuracy {s['accuracy']:.3f} (n={s['n']})"))
     for code, s in result["gaps"].items():
-        rows.append((f"gap {code}", f"P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} (support {s['tp'] + s['fn']})"))
+        rows.append(
+            (
+                f"gap {code}",
+                f"P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} (support {s['tp'] + s['fn']})",
+            )
+        )
     rows.append(("service_code accuracy", f"{result['service_code_accuracy']}"))
     rows.append(("injections accuracy", f"{result['injections_accuracy']}"))
     return rows
@@ -211,7 +289,9 @@ def plots(result: dict[str, Any]) -> dict[str, str]:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as err:  # pragma: no cover
-        raise ImportError("the HTML report needs matplotlib: pip install 'cleanclaim[notebooks]'") from err
+        raise ImportError(
+            "the HTML report needs matplotlib: pip install 'cleanclaim[notebooks]'"
+        ) from err
     from sklearn.metrics import precision_recall_curve
 
     priv = result["_private"]
@@ -241,8 +321,12 @@ def plots(result: dict[str, Any]) -> dict[str, str]:
     fig, ax = plt.subplots(figsize=(6, 3))
     labels = list(result["mentions"]["strict"])
     xs = np.arange(len(labels))
-    ax.bar(xs - 0.2, [result["mentions"]["strict"][lab]["f1"] for lab in labels], 0.4, label="strict")
-    ax.bar(xs + 0.2, [result["mentions"]["lenient"][lab]["f1"] for lab in labels], 0.4, label="lenient")
+    ax.bar(
+        xs - 0.2, [result["mentions"]["strict"][lab]["f1"] for lab in labels], 0.4, label="strict"
+    )
+    ax.bar(
+        xs + 0.2, [result["mentions"]["lenient"][lab]["f1"] for lab in labels], 0.4, label="lenient"
+    )
     ax.set_xticks(xs, labels)
     ax.set(ylim=(0, 1), ylabel="F1", title="Mention F1 per label")
     ax.legend()
@@ -252,7 +336,10 @@ def plots(result: dict[str, Any]) -> dict[str, str]:
 
 def _table(rows: list[dict[str, Any]], cols: Sequence[str]) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r.get(c, '')))}</td>" for c in cols) + "</tr>" for r in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(r.get(c, '')))}</td>" for c in cols) + "</tr>"
+        for r in rows
+    )
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
@@ -274,11 +361,21 @@ def html_report(result: dict[str, Any], title: str = "cleanclaim evaluation") ->
     """A self-contained HTML report (plots embedded; worst errors with highlighted note text)."""
     imgs = plots(result)
     cr = result["claim_ready"]
-    claim_rows = [{"who": w, **{k: v for k, v in m.items() if k != "calibration"}} for w, m in cr.items() if m]
+    claim_rows = [
+        {"who": w, **{k: v for k, v in m.items() if k != "calibration"}} for w, m in cr.items() if m
+    ]
     calib = (cr["model"] or cr["rules"])["calibration"]
     gaps = [{"code": c, **s} for c, s in result["gaps"].items()]
-    ments = [{"label": lab, "strict_f1": s["f1"], "strict_p": s["precision"], "strict_r": s["recall"],
-              "lenient_f1": result["mentions"]["lenient"][lab]["f1"]} for lab, s in result["mentions"]["strict"].items()]
+    ments = [
+        {
+            "label": lab,
+            "strict_f1": s["f1"],
+            "strict_p": s["precision"],
+            "strict_r": s["recall"],
+            "lenient_f1": result["mentions"]["lenient"][lab]["f1"],
+        }
+        for lab, s in result["mentions"]["strict"].items()
+    ]
     flags = [{"flag": f, **s} for f, s in result["mentions"]["flags"].items()]
     styles = [{"style": k, **v} for k, v in result["by_style"].items()]
     specs = [{"specialty": k, **v} for k, v in result["by_specialty"].items()]
@@ -287,15 +384,17 @@ def html_report(result: dict[str, Any], title: str = "cleanclaim evaluation") ->
     for e in result["worst_errors"]:
         review = priv["reviews"][e["id"]]
         gaps_txt = ", ".join(review.gap_codes) or "none"
-        errs.append(f"<h3>{html.escape(e['id'])}</h3><p>{html.escape(e['reason'])}; reported gaps: "
-                    f"{html.escape(gaps_txt)}</p><pre>{highlight_html(priv['texts'][e['id']], review)}</pre>")
+        errs.append(
+            f"<h3>{html.escape(e['id'])}</h3><p>{html.escape(e['reason'])}; reported gaps: "
+            f"{html.escape(gaps_txt)}</p><pre>{highlight_html(priv['texts'][e['id']], review)}</pre>"
+        )
     img = "".join(f'<img alt="{k}" src="{v}">' for k, v in imgs.items())
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}}table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}
 td,th{{border:1px solid #ccc;padding:.2rem .5rem;font-size:.9rem}}pre{{white-space:pre-wrap;background:#f6f6f6;padding:.6rem}}
 mark.DRUG{{background:#ffd6a5}}mark.DOSE{{background:#caffbf}}mark.ROUTE{{background:#9bf6ff}}mark.SITE{{background:#bdb2ff}}mark.DIAGNOSIS{{background:#ffc6ff}}
 img{{margin:.5rem}}</style></head><body>
-<h1>{html.escape(title)}</h1><p>{result['n']} notes · model {html.escape(str(result['model_version']))} · service_code accuracy {result['service_code_accuracy']} · injections accuracy {result['injections_accuracy']}</p>
+<h1>{html.escape(title)}</h1><p>{result["n"]} notes · model {html.escape(str(result["model_version"]))} · service_code accuracy {result["service_code_accuracy"]} · injections accuracy {result["injections_accuracy"]}</p>
 <h2>claim_ready</h2>{_table(claim_rows, ["who", "n", "accuracy", "f1", "roc_auc", "brier", "log_loss"])}
 <h3>Calibration</h3>{_table(calib, ["bin", "n", "mean_p", "observed"])}
 <div>{img}</div>
@@ -303,5 +402,5 @@ img{{margin:.5rem}}</style></head><body>
 <h2>Mentions</h2>{_table(ments, ["label", "strict_p", "strict_r", "strict_f1", "lenient_f1"])}{_table(flags, ["flag", "n", "accuracy"])}
 <h2>By style</h2>{_table(styles, ["style", "n", "accuracy", "rules_accuracy"])}
 <h2>By specialty</h2>{_table(specs, ["specialty", "n", "accuracy", "rules_accuracy"])}
-<h2>Worst errors</h2>{''.join(errs) or '<p>none</p>'}
+<h2>Worst errors</h2>{"".join(errs) or "<p>none</p>"}
 </body></html>"""

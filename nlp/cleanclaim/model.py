@@ -87,30 +87,49 @@ def make_pipeline(candidate: str, seed: int = SEED) -> Pipeline:
         ("facts", Pipeline([("dict", DictVectorizer()), ("scale", MaxAbsScaler())]), "features")
     ]
     if text:
-        parts.append(("text", TfidfVectorizer(
-            ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=3000 if family == "lr" else 500,
-        ), "text"))
+        parts.append(
+            (
+                "text",
+                TfidfVectorizer(
+                    ngram_range=(1, 2),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=3000 if family == "lr" else 500,
+                ),
+                "text",
+            )
+        )
     if family == "lr":
-        base: Any = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced", random_state=seed)
+        base: Any = LogisticRegression(
+            C=1.0, max_iter=5000, class_weight="balanced", random_state=seed
+        )
         columns = ColumnTransformer(parts, sparse_threshold=1.0)
     else:
         base = HistGradientBoostingClassifier(
-            max_iter=100, learning_rate=0.1, max_leaf_nodes=15, l2_regularization=1.0,
-            early_stopping=False, random_state=seed,
+            max_iter=100,
+            learning_rate=0.1,
+            max_leaf_nodes=15,
+            l2_regularization=1.0,
+            early_stopping=False,
+            random_state=seed,
         )
         columns = ColumnTransformer(parts, sparse_threshold=0.0)
     cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-    return Pipeline([
-        ("features", columns),
-        ("clf", CalibratedClassifierCV(base, method="sigmoid", cv=cv)),
-    ])
+    return Pipeline(
+        [
+            ("features", columns),
+            ("clf", CalibratedClassifierCV(base, method="sigmoid", cv=cv)),
+        ]
+    )
 
 
 def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """The pipeline input for rows from :func:`cleanclaim.features.row`."""
     import pandas as pd
 
-    return pd.DataFrame({"features": [r["features"] for r in rows], "text": [r["text"] for r in rows]})
+    return pd.DataFrame(
+        {"features": [r["features"] for r in rows], "text": [r["text"] for r in rows]}
+    )
 
 
 class ClaimModel:
@@ -120,9 +139,12 @@ class ClaimModel:
         pipeline: a fitted pipeline from :func:`make_pipeline`.
         metadata: what :func:`save` writes to ``metadata.json`` (versions, data hash, metrics).
         threshold: the probability at or above which a note with no blocking gap is ready.
+
     """
 
-    def __init__(self, pipeline: Pipeline, metadata: dict[str, Any] | None = None, threshold: float = 0.5) -> None:
+    def __init__(
+        self, pipeline: Pipeline, metadata: dict[str, Any] | None = None, threshold: float = 0.5
+    ) -> None:
         """Wrap a fitted pipeline."""
         self.pipeline = pipeline
         self.metadata = dict(metadata or {})
@@ -144,7 +166,9 @@ class ClaimModel:
         p = float(self.predict_proba_rows([r])[0])
         return self.apply_policy(facts.review, p, self.explain(r, facts.review, top=top))
 
-    def apply_policy(self, review: Review, p: float, explanation: tuple[dict[str, Any], ...] = ()) -> Review:
+    def apply_policy(
+        self, review: Review, p: float, explanation: tuple[dict[str, Any], ...] = ()
+    ) -> Review:
         """``claim_ready`` and ``decision`` from the rules' review and a probability (module docstring)."""
         blocking = bool(review.blocking_gaps)
         if blocking:
@@ -154,8 +178,12 @@ class ClaimModel:
         else:
             ready, decision = False, ("review" if review.claim_ready else "model")
         return replace(
-            review, claim_ready=ready, probability=round(p, 4), decision=decision,
-            model_version=self.version, explanation=explanation,
+            review,
+            claim_ready=ready,
+            probability=round(p, 4),
+            decision=decision,
+            model_version=self.version,
+            explanation=explanation,
         )
 
     def feature_names(self) -> list[str]:
@@ -163,7 +191,9 @@ class ClaimModel:
         names = self.pipeline[:-1].get_feature_names_out()
         return [_readable(n) for n in names]
 
-    def explain(self, r: dict[str, Any], review: Review, top: int = 8) -> tuple[dict[str, Any], ...]:
+    def explain(
+        self, r: dict[str, Any], review: Review, top: int = 8
+    ) -> tuple[dict[str, Any], ...]:
         """The features that moved this note's probability most, with the evidence behind each.
 
         Linear models: coefficient x value (averaged over the calibration folds). Other models:
@@ -196,14 +226,20 @@ class ClaimModel:
                 continue
             name = names[nonzero[i]]
             # Facts features show their raw value (a count), not the scaled one the model saw.
-            raw = r["features"].get(name, x[nonzero[i]]) if not name.startswith(TEXT_PREFIX) else x[nonzero[i]]
-            out.append({
-                "feature": name,
-                "value": round(float(raw), 4),
-                "contribution": round(float(contrib[i]), 4),
-                "direction": "ready" if contrib[i] > 0 else "not_ready",
-                "evidence": [vars(e) for e in evidence_for(name, review, r["text"])],
-            })
+            raw = (
+                r["features"].get(name, x[nonzero[i]])
+                if not name.startswith(TEXT_PREFIX)
+                else x[nonzero[i]]
+            )
+            out.append(
+                {
+                    "feature": name,
+                    "value": round(float(raw), 4),
+                    "contribution": round(float(contrib[i]), 4),
+                    "direction": "ready" if contrib[i] > 0 else "not_ready",
+                    "evidence": [vars(e) for e in evidence_for(name, review, r["text"])],
+                }
+            )
         return tuple(out)
 
 
@@ -216,7 +252,8 @@ def _thread_controller() -> Any:
 
 def _few_threads(n_rows: int) -> Any:
     """One OpenMP/BLAS thread for small inputs: thread start-up costs more than a few rows' work
-    (gradient-boosting prediction of one note is ~6x faster single-threaded on 2 busy cores)."""
+    (gradient-boosting prediction of one note is ~6x faster single-threaded on 2 busy cores).
+    """
     if n_rows > 64:
         return nullcontext()
     return _thread_controller().limit(limits=1)
@@ -224,9 +261,9 @@ def _few_threads(n_rows: int) -> Any:
 
 def _readable(name: str) -> str:
     if name.startswith("facts__"):
-        return name[len("facts__"):]
+        return name[len("facts__") :]
     if name.startswith("text__"):
-        return TEXT_PREFIX + name[len("text__"):]
+        return TEXT_PREFIX + name[len("text__") :]
     return name
 
 
@@ -244,13 +281,19 @@ def evidence_for(feature: str, review: Review, text: str, limit: int = 3) -> lis
         flag = parts[2] if len(parts) > 2 else None
         ents = [e for e in review.entities if e.label == label]
         if flag == "affirmed":
-            ents = [e for e in ents if not any((e.negated, e.historical, e.hypothetical, e.family, e.uncertain))]
+            ents = [
+                e
+                for e in ents
+                if not any((e.negated, e.historical, e.hypothetical, e.family, e.uncertain))
+            ]
         elif flag:
             ents = [e for e in ents if getattr(e, flag, False)]
         return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
     if feature.startswith("section.DRUG="):
         section = feature.split("=", 1)[1]
-        ents = [e for e in review.entities if e.label == "DRUG" and (e.section or "none") == section]
+        ents = [
+            e for e in review.entities if e.label == "DRUG" and (e.section or "none") == section
+        ]
         return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
     if feature.startswith("context="):
         rule = feature.split("=", 1)[1]
@@ -261,7 +304,7 @@ def evidence_for(feature: str, review: Review, text: str, limit: int = 3) -> lis
     if feature.startswith("dx."):
         return [Evidence(d.start, d.end, d.text) for d in review.diagnoses][:limit]
     if feature.startswith(TEXT_PREFIX):
-        return _ngram_hits(feature[len(TEXT_PREFIX):], text, limit)
+        return _ngram_hits(feature[len(TEXT_PREFIX) :], text, limit)
     return []
 
 
@@ -298,7 +341,9 @@ def save(model: ClaimModel, directory: Path) -> Path:
     meta = dict(model.metadata)
     meta["model_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     meta["threshold"] = model.threshold
-    (directory / METADATA_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (directory / METADATA_FILE).write_text(
+        json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     model.metadata = meta
     return path
 
@@ -320,13 +365,19 @@ def check_versions(meta: dict[str, Any], force: bool = False) -> None:
         if not force:
             raise ModelVersionError(msg + " (or load with force=True)")
         warnings.warn(msg + " (loaded anyway: force=True)", ModelVersionWarning, stacklevel=3)
-    others = [f"{k} {saved[k]} (installed {now.get(k)})" for k in saved
-              if k != "scikit-learn" and k in now and saved[k] != now[k]]
+    others = [
+        f"{k} {saved[k]} (installed {now.get(k)})"
+        for k in saved
+        if k != "scikit-learn" and k in now and saved[k] != now[k]
+    ]
     if sk_saved and sk_now and sk_saved != sk_now and not problems:
         others.append(f"scikit-learn {sk_saved} (installed {sk_now})")
     if others:
-        warnings.warn("model was trained with other library versions: " + "; ".join(others),
-                      ModelVersionWarning, stacklevel=3)
+        warnings.warn(
+            "model was trained with other library versions: " + "; ".join(others),
+            ModelVersionWarning,
+            stacklevel=3,
+        )
 
 
 def load(directory: Path, force: bool = False) -> ClaimModel:
@@ -348,7 +399,9 @@ def _load_from(directory: Any, force: bool) -> ClaimModel:
     untrusted = sio.get_untrusted_types(data=data)
     unknown = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
     if unknown:
-        raise ModelVersionError(f"{model_file} holds types outside scikit-learn/numpy/scipy: {unknown}")
+        raise ModelVersionError(
+            f"{model_file} holds types outside scikit-learn/numpy/scipy: {unknown}"
+        )
     pipeline = sio.loads(data, trusted=untrusted)
     return ClaimModel(pipeline, meta)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .corpus import sha256_file, split_of
 from .corpus import load as load_corpus
+from .corpus import sha256_file, split_of
 from .evaluation import claim_metrics
 from .features import row
 from .model import CANDIDATES, SEED, ClaimModel, library_versions, make_pipeline
@@ -54,15 +54,23 @@ def read_outcomes(path: Path) -> list[dict[str, Any]]:
             raise ValueError(f"{path}: missing columns {sorted(missing)}")
         for rec in reader:
             nid = str(rec["id"])
-            notes.append({
-                "id": nid, "group": nid, "split": split_of(nid), "text": rec["text"],
-                "claim_ready": str(rec["paid"]).strip().lower() in _TRUE,
-                "carc": (rec.get("carc") or "").strip() or None, "source": "outcomes",
-            })
+            notes.append(
+                {
+                    "id": nid,
+                    "group": nid,
+                    "split": split_of(nid),
+                    "text": rec["text"],
+                    "claim_ready": str(rec["paid"]).strip().lower() in _TRUE,
+                    "carc": (rec.get("carc") or "").strip() or None,
+                    "source": "outcomes",
+                }
+            )
     return notes
 
 
-def featurize(notes: Sequence[dict[str, Any]], reviewer: Any = None, batch_size: int = 32) -> list[Example]:
+def featurize(
+    notes: Sequence[dict[str, Any]], reviewer: Any = None, batch_size: int = 32
+) -> list[Example]:
     """Run the rules over notes once; returns examples with the model input row."""
     from .reviewer import Reviewer
 
@@ -81,9 +89,9 @@ def _y(examples: Sequence[Example]) -> np.ndarray:
 
 def fit(candidate: str, examples: Sequence[Example], seed: int = SEED) -> ClaimModel:
     """Fit one candidate on examples."""
-    from .model import frame
-
     from threadpoolctl import threadpool_limits
+
+    from .model import frame
 
     pipe = make_pipeline(candidate, seed)
     # One thread: the data are small, the cores shared, and one thread keeps runs comparable.
@@ -100,7 +108,12 @@ def score(model: ClaimModel | None, examples: Sequence[Example]) -> dict[str, fl
         ready = p >= 0.5
     else:
         p = model.predict_proba_rows([e.row for e in examples])
-        ready = np.array([model.apply_policy(e.facts.review, float(pi)).claim_ready for e, pi in zip(examples, p, strict=True)])
+        ready = np.array(
+            [
+                model.apply_policy(e.facts.review, float(pi)).claim_ready
+                for e, pi in zip(examples, p, strict=True)
+            ]
+        )
     return claim_metrics(y, p, ready)
 
 
@@ -115,16 +128,27 @@ def _latency(model: ClaimModel, examples: Sequence[Example], n: int = 20) -> flo
     return round(1000 * (time.perf_counter() - t0) / len(sample), 1)
 
 
-def compare(train: Sequence[Example], dev: Sequence[Example], candidates: Sequence[str] = CANDIDATES,
-            seed: int = SEED, log: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+def compare(
+    train: Sequence[Example],
+    dev: Sequence[Example],
+    candidates: Sequence[str] = CANDIDATES,
+    seed: int = SEED,
+    log: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
     """Fit each candidate on ``train`` and score it (and the rules alone) on ``dev``."""
     table = [{"candidate": "rules", **score(None, dev), "fit_seconds": 0.0, "ms_per_note": 0.0}]
     for cand in candidates:
         t0 = time.perf_counter()
         model = fit(cand, train, seed)
         seconds = time.perf_counter() - t0
-        table.append({"candidate": cand, **score(model, dev), "fit_seconds": round(seconds, 2),
-                      "ms_per_note": _latency(model, dev)})
+        table.append(
+            {
+                "candidate": cand,
+                **score(model, dev),
+                "fit_seconds": round(seconds, 2),
+                "ms_per_note": _latency(model, dev),
+            }
+        )
         if log:
             log(f"  {cand}: fitted in {seconds:.1f}s")
     return table
@@ -133,7 +157,14 @@ def compare(train: Sequence[Example], dev: Sequence[Example], candidates: Sequen
 def choose(table: Sequence[dict[str, Any]]) -> str:
     """The candidate with the lowest dev Brier score (ties: higher ROC-AUC, then simpler)."""
     models = [r for r in table if r["candidate"] != "rules"]
-    best = min(models, key=lambda r: (round(r["brier"], 4), -round(r["roc_auc"], 4), CANDIDATES.index(r["candidate"])))
+    best = min(
+        models,
+        key=lambda r: (
+            round(r["brier"], 4),
+            -round(r["roc_auc"], 4),
+            CANDIDATES.index(r["candidate"]),
+        ),
+    )
     return str(best["candidate"])
 
 
@@ -157,7 +188,9 @@ def train(
     all_notes: list[dict[str, Any]] = list(notes or [])
     if annotations is not None:
         all_notes += load_corpus(annotations)
-        sources.append({"path": str(annotations), "kind": "annotations", "sha256": sha256_file(annotations)})
+        sources.append(
+            {"path": str(annotations), "kind": "annotations", "sha256": sha256_file(annotations)}
+        )
     if outcomes is not None:
         all_notes += read_outcomes(outcomes)
         sources.append({"path": str(outcomes), "kind": "outcomes", "sha256": sha256_file(outcomes)})
@@ -179,7 +212,11 @@ def train(
     t_fit = time.perf_counter()
     model = fit(candidate, by_split["train"] + by_split["dev"], seed)
     fit_seconds = time.perf_counter() - t_fit
-    test = {"model": score(model, by_split["test"]), "rules": score(None, by_split["test"])} if by_split["test"] else {}
+    test = (
+        {"model": score(model, by_split["test"]), "rules": score(None, by_split["test"])}
+        if by_split["test"]
+        else {}
+    )
     metrics = {
         "selection": "lowest dev Brier score of candidates fitted on train",
         "dev_comparison": table,
@@ -192,19 +229,24 @@ def train(
     from .reviewer import rules_version
 
     digest = "".join(s["sha256"][:8] for s in sources) or "inline"
-    model.metadata.update({
-        "model_version": f"{candidate}-{digest}",
-        "candidate": candidate,
-        "seed": seed,
-        "threshold": model.threshold,
-        "policy": "rules veto; ready when no blocking gap and p >= threshold; disagreements -> decision 'review'",
-        "rules_version": rules_version(),
-        "versions": library_versions(),
-        "training_data": sources,
-        "n_train": len(by_split["train"]) + len(by_split["dev"]),
-        "metrics": {"test": test, "chosen_dev": next((r for r in table if r["candidate"] == candidate), None)},
-        "fit_seconds": metrics["fit_seconds"],
-    })
+    model.metadata.update(
+        {
+            "model_version": f"{candidate}-{digest}",
+            "candidate": candidate,
+            "seed": seed,
+            "threshold": model.threshold,
+            "policy": "rules veto; ready when no blocking gap and p >= threshold; disagreements -> decision 'review'",
+            "rules_version": rules_version(),
+            "versions": library_versions(),
+            "training_data": sources,
+            "n_train": len(by_split["train"]) + len(by_split["dev"]),
+            "metrics": {
+                "test": test,
+                "chosen_dev": next((r for r in table if r["candidate"] == candidate), None),
+            },
+            "fit_seconds": metrics["fit_seconds"],
+        }
+    )
     return model, metrics
 
 
@@ -212,28 +254,38 @@ def model_card(metrics: dict[str, Any], metadata: dict[str, Any]) -> str:
     """``MODEL_CARD.md``: what the model is, how it was chosen, its test numbers and its limits."""
 
     def line(r: dict[str, Any]) -> str:
-        return (f"| {r['candidate']} | {r['accuracy']:.3f} | {r['f1']:.3f} | {r['roc_auc']:.3f} | "
-                f"{r['brier']:.3f} | {r['log_loss']:.3f} | {r.get('fit_seconds', 0):.1f} | {r.get('ms_per_note', '')} |")
+        return (
+            f"| {r['candidate']} | {r['accuracy']:.3f} | {r['f1']:.3f} | {r['roc_auc']:.3f} | "
+            f"{r['brier']:.3f} | {r['log_loss']:.3f} | {r.get('fit_seconds', 0):.1f} | {r.get('ms_per_note', '')} |"
+        )
 
     head = "| candidate | accuracy | F1 | ROC-AUC | Brier | log loss | fit s | ms/note |\n|---|---|---|---|---|---|---|---|"
-    dev = "\n".join(line(r) for r in metrics["dev_comparison"]) or "| (no comparison: candidate given) |"
-    test = "\n".join(line({"candidate": w, **m}) for w, m in metrics["test"].items()) or "| (no test split) |"
+    dev = (
+        "\n".join(line(r) for r in metrics["dev_comparison"])
+        or "| (no comparison: candidate given) |"
+    )
+    test = (
+        "\n".join(line({"candidate": w, **m}) for w, m in metrics["test"].items())
+        or "| (no test split) |"
+    )
     v = metadata.get("versions", {})
-    data = ", ".join(f"{s['path']} (sha256 {s['sha256'][:12]}…)" for s in metadata.get("training_data", []))
+    data = ", ".join(
+        f"{s['path']} (sha256 {s['sha256'][:12]}…)" for s in metadata.get("training_data", [])
+    )
     return f"""# Model card: cleanclaim clean-claim classifier
 
 Generated by `cleanclaim train` (do not edit by hand: retrain to update).
 
-- **Model**: `{metadata.get('model_version')}`: candidate `{metrics['chosen']}`, a scikit-learn pipeline
-  (readable rule features via `DictVectorizer`{' + word 1-2-gram TF-IDF' if 'text' in metrics['chosen'] else ''})
+- **Model**: `{metadata.get("model_version")}`: candidate `{metrics["chosen"]}`, a scikit-learn pipeline
+  (readable rule features via `DictVectorizer`{" + word 1-2-gram TF-IDF" if "text" in metrics["chosen"] else ""})
   with sigmoid-calibrated probabilities (`CalibratedClassifierCV`, 5 stratified folds).
 - **Predicts**: the probability that a visit note supports a clean CPT 96372 claim (`probability`).
-- **Data**: {data}; {metrics['n'].get('train', 0)} train, {metrics['n'].get('dev', 0)} dev,
-  {metrics['n'].get('test', 0)} test notes (split by a hash of the note's group).
-- **Seed** {metadata.get('seed')}; rules version `{metadata.get('rules_version')}`; scikit-learn {v.get('scikit-learn')},
-  skops {v.get('skops')}, spaCy {v.get('spacy')}, medspaCy {v.get('medspacy')}, cleanclaim {v.get('cleanclaim')}.
-- **Training time**: {metrics['fit_seconds']} s to fit the chosen model on train+dev;
-  {metrics['total_seconds']} s for the whole command (rules over every note, {len(metrics['dev_comparison']) - 1 if metrics['dev_comparison'] else 0} candidates compared, refit), on 2 CPU cores.
+- **Data**: {data}; {metrics["n"].get("train", 0)} train, {metrics["n"].get("dev", 0)} dev,
+  {metrics["n"].get("test", 0)} test notes (split by a hash of the note's group).
+- **Seed** {metadata.get("seed")}; rules version `{metadata.get("rules_version")}`; scikit-learn {v.get("scikit-learn")},
+  skops {v.get("skops")}, spaCy {v.get("spacy")}, medspaCy {v.get("medspacy")}, cleanclaim {v.get("cleanclaim")}.
+- **Training time**: {metrics["fit_seconds"]} s to fit the chosen model on train+dev;
+  {metrics["total_seconds"]} s for the whole command (rules over every note, {len(metrics["dev_comparison"]) - 1 if metrics["dev_comparison"] else 0} candidates compared, refit), on 2 CPU cores.
 
 ## How it was chosen
 Each candidate was fitted on train and scored on dev; the lowest dev Brier score wins (the
@@ -253,9 +305,9 @@ Dev comparison:
 
 ## Decision policy (rules and model disagreeing)
 - A blocking gap is reported → `claim_ready` false (the rules veto). `decision` is `rules`, or
-  `review` when the model's probability is ≥ {metadata.get('threshold', 0.5)} (the model doubts the gap).
-- No blocking gap and probability ≥ {metadata.get('threshold', 0.5)} → `claim_ready` true, `decision` `model`.
-- No blocking gap and probability < {metadata.get('threshold', 0.5)} → `claim_ready` false; `decision` `review`
+  `review` when the model's probability is ≥ {metadata.get("threshold", 0.5)} (the model doubts the gap).
+- No blocking gap and probability ≥ {metadata.get("threshold", 0.5)} → `claim_ready` true, `decision` `model`.
+- No blocking gap and probability < {metadata.get("threshold", 0.5)} → `claim_ready` false; `decision` `review`
   when the rules alone would have said ready (held for a coder), else `model`.
 
 `claim_ready` is therefore never true while a blocking gap is reported, and the model can only

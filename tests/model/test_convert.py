@@ -2,13 +2,30 @@ from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
 from cleanclaim.cli import app
-from cleanclaim.convert import LABEL_CONFIG, from_labelstudio, read_labelstudio, to_docbin, to_labelstudio
+from cleanclaim.convert import (
+    LABEL_CONFIG,
+    from_labelstudio,
+    read_labelstudio,
+    to_docbin,
+    to_labelstudio,
+)
 from cleanclaim.corpus import validate
 
-
 runner = CliRunner()
-KEYS = ("id", "group", "style", "specialty", "split", "text", "spans", "claim_ready", "gaps",
-        "service_code", "injections", "icd10")
+KEYS = (
+    "id",
+    "group",
+    "style",
+    "specialty",
+    "split",
+    "text",
+    "spans",
+    "claim_ready",
+    "gaps",
+    "service_code",
+    "injections",
+    "icd10",
+)
 
 
 def test_labelstudio_round_trip_keeps_every_label(sample_notes):
@@ -20,24 +37,61 @@ def test_labelstudio_round_trip_keeps_every_label(sample_notes):
 
 def test_labelstudio_cli_round_trip(tmp_path, corpus_path):
     ls, cfg, back = tmp_path / "ls.json", tmp_path / "config.xml", tmp_path / "back.jsonl"
-    result = runner.invoke(app, ["annotations", "export-labelstudio", str(ls), "--corpus", str(corpus_path),
-                                 "--split", "dev", "--config", str(cfg)])
+    result = runner.invoke(
+        app,
+        [
+            "annotations",
+            "export-labelstudio",
+            str(ls),
+            "--corpus",
+            str(corpus_path),
+            "--split",
+            "dev",
+            "--config",
+            str(cfg),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert cfg.read_text() == LABEL_CONFIG
-    result = runner.invoke(app, ["annotations", "import-labelstudio", str(ls), "--output", str(back)])
+    result = runner.invoke(
+        app, ["annotations", "import-labelstudio", str(ls), "--output", str(back)]
+    )
     assert result.exit_code == 0, result.output
     assert "(0 errors)" in result.output
     assert len(read_labelstudio(ls)) == len(back.read_text().splitlines())
 
 
 def test_labelstudio_import_takes_flags_from_region_choices():
-    task = {"id": 7, "data": {"text": "B12 declined."}, "annotations": [{"result": [
-        {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
-         "value": {"start": 0, "end": 3, "text": "B12", "labels": ["DRUG"]}},
-        {"id": "r1", "from_name": "flags", "to_name": "text", "type": "choices",
-         "value": {"start": 0, "end": 3, "choices": ["negated"]}},
-        {"from_name": "gaps", "to_name": "text", "type": "choices", "value": {"choices": ["NOT_ADMINISTERED"]}},
-    ]}]}
+    task = {
+        "id": 7,
+        "data": {"text": "B12 declined."},
+        "annotations": [
+            {
+                "result": [
+                    {
+                        "id": "r1",
+                        "from_name": "label",
+                        "to_name": "text",
+                        "type": "labels",
+                        "value": {"start": 0, "end": 3, "text": "B12", "labels": ["DRUG"]},
+                    },
+                    {
+                        "id": "r1",
+                        "from_name": "flags",
+                        "to_name": "text",
+                        "type": "choices",
+                        "value": {"start": 0, "end": 3, "choices": ["negated"]},
+                    },
+                    {
+                        "from_name": "gaps",
+                        "to_name": "text",
+                        "type": "choices",
+                        "value": {"choices": ["NOT_ADMINISTERED"]},
+                    },
+                ]
+            }
+        ],
+    }
     (note,) = from_labelstudio([task])
     assert note["id"] == "ls-7" and note["gaps"] == ["NOT_ADMINISTERED"]
     assert note["spans"][0]["negated"] is True and note["spans"][0]["label"] == "DRUG"
@@ -57,12 +111,17 @@ def test_docbin_round_trip(sample_notes, tmp_path):
         assert doc.user_data["cleanclaim"]["id"] == note["id"]
         exact = {(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]}
         assert {(s["start"], s["end"], s["label"]) for s in note["spans"]} <= exact | {
-            (s["start"], s["end"], s["label"]) for s in note["spans"]
-            if doc.char_span(s["start"], s["end"]) is None}
+            (s["start"], s["end"], s["label"])
+            for s in note["spans"]
+            if doc.char_span(s["start"], s["end"]) is None
+        }
 
 
 def test_export_docbin_cli(tmp_path, corpus_path):
     out = tmp_path / "dev.spacy"
-    result = runner.invoke(app, ["annotations", "export-docbin", str(out), "--corpus", str(corpus_path), "--split", "dev"])
+    result = runner.invoke(
+        app,
+        ["annotations", "export-docbin", str(out), "--corpus", str(corpus_path), "--split", "dev"],
+    )
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0

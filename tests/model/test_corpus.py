@@ -5,15 +5,24 @@ from typer.testing import CliRunner
 from cleanclaim.cli import app
 from cleanclaim.corpus import build, resolve_span, split_of, validate
 
-
 runner = CliRunner()
 
 
 def _note(**kw):
-    note = {"id": "t-1", "group": "g-1", "style": "soap", "specialty": "primary_care", "split": "train",
-            "text": "B12 1000 mcg IM L deltoid for pernicious anemia.",
-            "spans": [{"label": "DRUG", "start": 0, "end": 3, "text": "B12"}],
-            "claim_ready": True, "gaps": [], "service_code": "96372", "injections": 1, "icd10": ["D51.0"]}
+    note = {
+        "id": "t-1",
+        "group": "g-1",
+        "style": "soap",
+        "specialty": "primary_care",
+        "split": "train",
+        "text": "B12 1000 mcg IM L deltoid for pernicious anemia.",
+        "spans": [{"label": "DRUG", "start": 0, "end": 3, "text": "B12"}],
+        "claim_ready": True,
+        "gaps": [],
+        "service_code": "96372",
+        "injections": 1,
+        "icd10": ["D51.0"],
+    }
     note.update(kw)
     return note
 
@@ -50,10 +59,22 @@ def test_when_occurrence_is_two_then_second_match_is_used():
 def test_when_span_not_found_then_build_drops_span_keeps_note_and_reports(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    note = {"id": "x-1", "group": "x", "style": "soap", "specialty": "primary_care", "text": "B12 given IM.",
-            "spans": [{"label": "DRUG", "text": "B12", "occurrence": 1},
-                      {"label": "ROUTE", "text": "SQ", "occurrence": 1}],
-            "claim_ready": False, "gaps": ["DOSE_MISSING"], "service_code": "96372", "injections": 1, "icd10": []}
+    note = {
+        "id": "x-1",
+        "group": "x",
+        "style": "soap",
+        "specialty": "primary_care",
+        "text": "B12 given IM.",
+        "spans": [
+            {"label": "DRUG", "text": "B12", "occurrence": 1},
+            {"label": "ROUTE", "text": "SQ", "occurrence": 1},
+        ],
+        "claim_ready": False,
+        "gaps": ["DOSE_MISSING"],
+        "service_code": "96372",
+        "injections": 1,
+        "icd10": [],
+    }
     (raw / "a.jsonl").write_text(json.dumps(note) + "\n")
     out = tmp_path / "corpus.jsonl"
     result = runner.invoke(app, ["annotations", "build", "--raw", str(raw), "--output", str(out)])
@@ -61,8 +82,19 @@ def test_when_span_not_found_then_build_drops_span_keeps_note_and_reports(tmp_pa
     assert "dropped span: x-1 ROUTE 'SQ'" in result.output
     assert "1 notes from 1 files, 1 spans kept, 1 dropped" in result.output
     built = [json.loads(line) for line in out.read_text().splitlines()]
-    assert built[0]["spans"] == [{"label": "DRUG", "start": 0, "end": 3, "text": "B12", "negated": False,
-                                  "historical": False, "hypothetical": False, "family": False, "uncertain": False}]
+    assert built[0]["spans"] == [
+        {
+            "label": "DRUG",
+            "start": 0,
+            "end": 3,
+            "text": "B12",
+            "negated": False,
+            "historical": False,
+            "hypothetical": False,
+            "family": False,
+            "uncertain": False,
+        }
+    ]
 
 
 def test_build_is_stable_under_reruns(tmp_path, repo_root):
@@ -94,7 +126,9 @@ def test_when_span_outside_text_or_text_mismatch_then_errors():
 
 
 def test_when_types_wrong_then_errors():
-    messages = [p.message for p in validate([_note(service_code=96372, injections="1", gaps=["NOPE"])])]
+    messages = [
+        p.message for p in validate([_note(service_code=96372, injections="1", gaps=["NOPE"])])
+    ]
     assert any("service_code" in m for m in messages)
     assert any("injections" in m for m in messages)
     assert any("unknown gap code" in m for m in messages)

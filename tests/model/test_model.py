@@ -1,5 +1,4 @@
 import json
-import shutil
 import warnings
 
 import numpy as np
@@ -10,7 +9,6 @@ from cleanclaim.features import facts_features
 from cleanclaim.model import (
     METADATA_FILE,
     MODEL_FILE,
-    ClaimModel,
     ModelVersionError,
     ModelVersionWarning,
     load,
@@ -24,8 +22,14 @@ PLAN_ONLY = "Plan: B12 1000 mcg IM monthly for fatigue."
 
 
 def _review(ready: bool, blocking: bool = False) -> Review:
-    gaps = (Gap("DOSE_MISSING", "blocking", "no dose", (Evidence(0, 3, "B12"),), "dose?"),) if blocking else ()
-    return Review(id="x", claim_ready=ready, probability=None, service_code="96372", injections=1, gaps=gaps)
+    gaps = (
+        (Gap("DOSE_MISSING", "blocking", "no dose", (Evidence(0, 3, "B12"),), "dose?"),)
+        if blocking
+        else ()
+    )
+    return Review(
+        id="x", claim_ready=ready, probability=None, service_code="96372", injections=1, gaps=gaps
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,16 +68,22 @@ def test_decide_gives_probability_and_explanation_mapped_to_evidence(small_model
     facts = reviewer.facts(reviewer.nlp(PLAN_ONLY))
     out = small_model.decide(facts)
     assert out.claim_ready is False and 0.0 <= out.probability <= 1.0
-    assert out.explanation and all({"feature", "value", "contribution", "evidence"} <= set(e) for e in out.explanation)
+    assert out.explanation and all(
+        {"feature", "value", "contribution", "evidence"} <= set(e) for e in out.explanation
+    )
     for e in out.explanation:
         for ev in e["evidence"]:
-            assert PLAN_ONLY[ev["start"]:ev["end"]] == ev["text"]
+            assert PLAN_ONLY[ev["start"] : ev["end"]] == ev["text"]
     gap_rows = [e for e in out.explanation if e["feature"].startswith("gap")]
     assert gap_rows and gap_rows[0]["evidence"]
 
 
-def test_save_load_round_trip_gives_same_probabilities(small_model, sample_notes, reviewer, tmp_path):
-    small_model.metadata.update({"versions": {}, "rules_version": reviewer.rules_version, "model_version": "t"})
+def test_save_load_round_trip_gives_same_probabilities(
+    small_model, sample_notes, reviewer, tmp_path
+):
+    small_model.metadata.update(
+        {"versions": {}, "rules_version": reviewer.rules_version, "model_version": "t"}
+    )
     save(small_model, tmp_path)
     assert json.loads((tmp_path / METADATA_FILE).read_text())["model_sha256"]
     again = load(tmp_path)
@@ -131,7 +141,9 @@ def test_shipped_model_loads_and_matches_models_dir(shipped_model, repo_root):
     for name in (MODEL_FILE, METADATA_FILE):
         assert (package / name).read_bytes() == (repo_root / "models" / name).read_bytes()
     meta = shipped_model.metadata
-    assert {"versions", "rules_version", "training_data", "seed", "metrics", "model_sha256"} <= set(meta)
+    assert {"versions", "rules_version", "training_data", "seed", "metrics", "model_sha256"} <= set(
+        meta
+    )
     assert (repo_root / "models" / "metrics.json").is_file()
     assert (repo_root / "models" / "MODEL_CARD.md").is_file()
 
@@ -146,25 +158,35 @@ def test_default_reviewer_uses_the_shipped_model(nlp, shipped_model):
     assert blocked.claim_ready is False and blocked.blocking_gaps
 
 
-def test_claim_ready_never_true_with_blocking_gap_on_the_corpus(shipped_model, corpus_notes, reviewer):
+def test_claim_ready_never_true_with_blocking_gap_on_the_corpus(
+    shipped_model, corpus_notes, reviewer
+):
     for e in featurize(corpus_notes[:120], reviewer):
         out = shipped_model.decide(e.facts)
         assert not (out.claim_ready and out.blocking_gaps), e.note["id"]
 
 
 @pytest.mark.slow
-def test_retraining_on_shipped_corpus_reproduces_the_shipped_model(shipped_model, corpus_notes, reviewer, repo_root):
+def test_retraining_on_shipped_corpus_reproduces_the_shipped_model(
+    shipped_model, corpus_notes, reviewer, repo_root
+):
     meta = shipped_model.metadata
     metrics = json.loads((repo_root / "models" / "metrics.json").read_text())
     examples = featurize(corpus_notes, reviewer)
     # train() fits on the train notes followed by the dev notes (the order sets the calibration folds)
-    train_dev = [e for e in examples if e.split == "train"] + [e for e in examples if e.split == "dev"]
+    train_dev = [e for e in examples if e.split == "train"] + [
+        e for e in examples if e.split == "dev"
+    ]
     fitted = fit(meta["candidate"], train_dev, meta["seed"])
     test = [e for e in examples if e.split == "test"]
-    assert np.allclose(fitted.predict_proba_rows([e.row for e in test]),
-                       shipped_model.predict_proba_rows([e.row for e in test]), atol=1e-9), (
+    assert np.allclose(
+        fitted.predict_proba_rows([e.row for e in test]),
+        shipped_model.predict_proba_rows([e.row for e in test]),
+        atol=1e-9,
+    ), (
         "retraining does not reproduce the shipped model (rules or corpus changed?): run "
-        "`cleanclaim train --annotations annotations/corpus.jsonl --output models --install`")
+        "`cleanclaim train --annotations annotations/corpus.jsonl --output models --install`"
+    )
     from cleanclaim.training import score
 
     fitted.metadata["threshold"] = shipped_model.threshold

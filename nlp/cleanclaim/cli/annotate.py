@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-annotations_app = typer.Typer(help="Validate, build and convert the labelled corpus.", no_args_is_help=True)
+annotations_app = typer.Typer(
+    help="Validate, build and convert the labelled corpus.", no_args_is_help=True
+)
 
 _CORPUS = Path("annotations/corpus.jsonl")
 CorpusArg = Annotated[
@@ -18,9 +20,9 @@ SplitOpt = Annotated[str, typer.Option(help="train, dev, test or all.")]
 
 @annotations_app.command("build")
 def build_command(
-    raw: Annotated[Path, typer.Option(exists=True, help="Folder of raw annotator .jsonl files.")] = Path(
-        "annotations/raw"
-    ),
+    raw: Annotated[
+        Path, typer.Option(exists=True, help="Folder of raw annotator .jsonl files.")
+    ] = Path("annotations/raw"),
     output: Annotated[Path, typer.Option(dir_okay=False, help="Corpus file to write.")] = _CORPUS,
 ) -> None:
     """Resolve raw spans to offsets, assign the grouped split, write the corpus."""
@@ -34,7 +36,9 @@ def build_command(
     for bad in report.bad_lines:
         typer.echo(f"skipped line: {bad}", err=True)
     for d in report.dropped:
-        typer.echo(f"dropped span: {d.note_id} {d.label} {d.text!r} occurrence {d.occurrence}: {d.reason}")
+        typer.echo(
+            f"dropped span: {d.note_id} {d.label} {d.text!r} occurrence {d.occurrence}: {d.reason}"
+        )
     splits = ", ".join(f"{s} {report.splits.get(s, 0)}" for s in ("train", "dev", "test"))
     typer.echo(
         f"{report.notes} notes from {len(report.files)} files, {report.spans} spans kept, "
@@ -60,8 +64,10 @@ def validate_command(
         typer.echo(str(p))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    typer.echo(f"{len(notes)} notes, {sum(len(n.get('spans', [])) for n in notes)} spans: "
-               f"{errors} errors, {warnings} warnings")
+    typer.echo(
+        f"{len(notes)} notes, {sum(len(n.get('spans', [])) for n in notes)} spans: "
+        f"{errors} errors, {warnings} warnings"
+    )
     if errors or (strict and warnings):
         raise typer.Exit(code=1)
 
@@ -87,7 +93,9 @@ def export_labelstudio_command(
 
 @annotations_app.command("import-labelstudio")
 def import_labelstudio_command(
-    export: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Label Studio JSON export.")],
+    export: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Label Studio JSON export.")
+    ],
     output: Annotated[Path, typer.Option(dir_okay=False, help="Corpus file to write.")],
 ) -> None:
     """Import a Label Studio JSON export as a corpus file (validated)."""
@@ -99,7 +107,9 @@ def import_labelstudio_command(
     problems = validate(notes)
     for p in problems:
         typer.echo(str(p))
-    typer.echo(f"{len(notes)} notes -> {output} ({sum(p.severity == 'error' for p in problems)} errors)")
+    typer.echo(
+        f"{len(notes)} notes -> {output} ({sum(p.severity == 'error' for p in problems)} errors)"
+    )
 
 
 @annotations_app.command("export-docbin")
