@@ -163,8 +163,9 @@ class ClaimModel:
     def decide(self, facts: Facts, top: int = 8) -> Review:
         """The review with the model's probability, the policy's ``claim_ready`` and an explanation."""
         r = row(facts)
-        p = float(self.predict_proba_rows([r])[0])
-        return self.apply_policy(facts.review, p, self.explain(r, facts.review, top=top))
+        with _few_threads(1):
+            p, explanation = self._score_and_explain(r, facts.review, top)
+        return self.apply_policy(facts.review, p, explanation)
 
     def apply_policy(
         self, review: Review, p: float, explanation: tuple[dict[str, Any], ...] = ()
@@ -188,8 +189,9 @@ class ClaimModel:
 
     def feature_names(self) -> list[str]:
         """Readable names of the vectorized features (``gap=...``, ``text:b12 given``)."""
-        names = self.pipeline[:-1].get_feature_names_out()
-        return [_readable(n) for n in names]
+        if getattr(self, "_names", None) is None:
+            self._names = [_readable(n) for n in self.pipeline[:-1].get_feature_names_out()]
+        return self._names
 
     def explain(
         self, r: dict[str, Any], review: Review, top: int = 8
@@ -200,24 +202,41 @@ class ClaimModel:
         the drop in probability when the feature is set to zero.
         """
         with _few_threads(1):
-            return self._explain(r, review, top)
+            return self._score_and_explain(r, review, top)[1]
 
-    def _explain(self, r: dict[str, Any], review: Review, top: int) -> tuple[dict[str, Any], ...]:
+    def _score_and_explain(
+        self, r: dict[str, Any], review: Review, top: int
+    ) -> tuple[float, tuple[dict[str, Any], ...]]:
+        """Probability and explanation from one transform (and, for trees, one predict call)."""
         x = self.pipeline[:-1].transform(frame([r]))
         x = x.toarray()[0] if hasattr(x, "toarray") else np.asarray(x)[0]
         nonzero = np.flatnonzero(x)
-        if nonzero.size == 0:
-            return ()
         clf = self.pipeline[-1]
         estimators = [c.estimator for c in clf.calibrated_classifiers_]
         if all(hasattr(e, "coef_") for e in estimators):
+            p = float(clf.predict_proba(x[None, :])[0, 1])
             coef = np.mean([e.coef_[0] for e in estimators], axis=0)
             contrib = coef[nonzero] * x[nonzero]
         else:
-            base = clf.predict_proba(x[None, :])[0, 1]
-            probes = np.repeat(x[None, :], nonzero.size, axis=0)
-            probes[np.arange(nonzero.size), nonzero] = 0.0
-            contrib = base - clf.predict_proba(probes)[:, 1]
+            # Row 0 is the note; row i+1 is the note with its i-th nonzero feature set to zero.
+            probes = np.repeat(x[None, :], nonzero.size + 1, axis=0)
+            probes[np.arange(1, nonzero.size + 1), nonzero] = 0.0
+            probs = clf.predict_proba(probes)[:, 1]
+            p = float(probs[0])
+            contrib = p - probs[1:]
+        return p, self._explanation(r, review, x, nonzero, contrib, top)
+
+    def _explanation(
+        self,
+        r: dict[str, Any],
+        review: Review,
+        x: np.ndarray,
+        nonzero: np.ndarray,
+        contrib: np.ndarray,
+        top: int,
+    ) -> tuple[dict[str, Any], ...]:
+        if nonzero.size == 0:
+            return ()
         names = self.feature_names()
         order = np.argsort(-np.abs(contrib), kind="stable")[:top]
         out = []
@@ -299,7 +318,7 @@ def evidence_for(feature: str, review: Review, text: str, limit: int = 3) -> lis
         rule = feature.split("=", 1)[1]
         ents = [e for e in review.entities if rule in e.modifiers]
         return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
-    if feature.startswith(("adm.", "injections", "service_code=")):
+    if feature.startswith(("adm.", "injections", "service_code=", "rules.ready")):
         return [e for a in review.administrations if a.given for e in a.evidence][:limit]
     if feature.startswith("dx."):
         return [Evidence(d.start, d.end, d.text) for d in review.diagnoses][:limit]
@@ -328,6 +347,16 @@ def library_versions() -> dict[str, str | None]:
         except importlib.metadata.PackageNotFoundError:
             out[dist] = None
     return out
+
+
+def rules_sha256() -> str:
+    """A hash of every rule table's content (catches rule edits made without a version bump)."""
+    digest = hashlib.sha256()
+    root = importlib.resources.files("cleanclaim").joinpath("resources")
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".json", ".txt")):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
 
 
 def save(model: ClaimModel, directory: Path) -> Path:
@@ -365,6 +394,13 @@ def check_versions(meta: dict[str, Any], force: bool = False) -> None:
         if not force:
             raise ModelVersionError(msg + " (or load with force=True)")
         warnings.warn(msg + " (loaded anyway: force=True)", ModelVersionWarning, stacklevel=3)
+    if meta.get("rules_sha256") and meta["rules_sha256"] != rules_sha256() and not problems:
+        warnings.warn(
+            "the rule tables changed since this model was trained (same rules version "
+            f"{meta.get('rules_version')}): its features may differ; retrain with `cleanclaim train`",
+            ModelVersionWarning,
+            stacklevel=3,
+        )
     others = [
         f"{k} {saved[k]} (installed {now.get(k)})"
         for k in saved

@@ -20,7 +20,7 @@ from .corpus import load as load_corpus
 from .corpus import sha256_file, split_of
 from .evaluation import claim_metrics
 from .features import row
-from .model import CANDIDATES, SEED, ClaimModel, library_versions, make_pipeline
+from .model import CANDIDATES, SEED, ClaimModel, library_versions, make_pipeline, rules_sha256
 
 _TRUE = {"1", "true", "yes", "y", "paid", "t"}
 
@@ -237,6 +237,7 @@ def train(
             "threshold": model.threshold,
             "policy": "rules veto; ready when no blocking gap and p >= threshold; disagreements -> decision 'review'",
             "rules_version": rules_version(),
+            "rules_sha256": rules_sha256(),
             "versions": library_versions(),
             "training_data": sources,
             "n_train": len(by_split["train"]) + len(by_split["dev"]),
@@ -264,8 +265,13 @@ def model_card(metrics: dict[str, Any], metadata: dict[str, Any]) -> str:
         "\n".join(line(r) for r in metrics["dev_comparison"])
         or "| (no comparison: candidate given) |"
     )
+    test_head = "| | accuracy | F1 | ROC-AUC | Brier | log loss |\n|---|---|---|---|---|---|"
     test = (
-        "\n".join(line({"candidate": w, **m}) for w, m in metrics["test"].items())
+        "\n".join(
+            f"| {'chosen model' if w == 'model' else 'rules alone'} | {m['accuracy']:.3f} | "
+            f"{m['f1']:.3f} | {m['roc_auc']:.3f} | {m['brier']:.3f} | {m['log_loss']:.3f} |"
+            for w, m in metrics["test"].items()
+        )
         or "| (no test split) |"
     )
     v = metadata.get("versions", {})
@@ -298,10 +304,13 @@ Dev comparison:
 {head}
 {dev}
 
-## Test split (never used for choosing or fitting)
+## Test split (never used for choosing or fitting; {metrics["n"].get("test", 0)} notes)
 
-{head}
+{test_head}
 {test}
+
+Mentions, flags, gaps per code, service code, injections and the per-style and per-specialty
+breakdowns: `cleanclaim evaluate annotations/corpus.jsonl --split test --html report.html`.
 
 ## Decision policy (rules and model disagreeing)
 - A blocking gap is reported → `claim_ready` false (the rules veto). `decision` is `rules`, or

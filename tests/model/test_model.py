@@ -191,3 +191,9 @@ def test_retraining_on_shipped_corpus_reproduces_the_shipped_model(
 
     fitted.metadata["threshold"] = shipped_model.threshold
     assert score(fitted, test) == pytest.approx(metrics["test"]["model"], nan_ok=True)
+
+
+def test_when_rule_tables_changed_without_version_bump_then_warns(small_model, reviewer, tmp_path):
+    path = _saved(small_model, reviewer, tmp_path, rules_sha256="0" * 64)
+    with pytest.warns(ModelVersionWarning, match="rule tables changed"):
+        load(path)
