@@ -161,7 +161,7 @@ def write_labelstudio(notes: Iterable[dict[str, Any]], path: Path) -> int:
 
 
 def read_labelstudio(path: Path) -> list[dict[str, Any]]:
-    """Notes from a Label Studio JSON export file."""
+    """Read corpus notes from a Label Studio JSON export file."""
     tasks = json.loads(Path(path).read_text(encoding="utf-8"))
     if isinstance(tasks, dict):
         tasks = [tasks]
@@ -169,8 +169,10 @@ def read_labelstudio(path: Path) -> list[dict[str, Any]]:
 
 
 def to_docbin(notes: Iterable[dict[str, Any]]):  # type: ignore[no-untyped-def]
-    """A spaCy ``DocBin``: mentions in ``doc.spans["sc"]`` (overlaps kept), non-overlapping ones
-    as ``doc.ents``, ``claim_ready`` in ``doc.cats``, flags and note labels in ``doc.user_data``.
+    """Build a spaCy ``DocBin`` of the notes.
+
+    Mentions go in ``doc.spans["sc"]`` (overlaps kept), non-overlapping ones
+    in ``doc.ents``, ``claim_ready`` in ``doc.cats``, flags and note labels in ``doc.user_data``.
 
     Spans are snapped outward to token boundaries of cleanclaim's tokenizer.
     """

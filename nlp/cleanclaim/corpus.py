@@ -77,7 +77,7 @@ _NOTE_KEYS = (
 
 
 def split_of(group: str) -> str:
-    """The split of a group: a pure function of its name, stable across runs and machines."""
+    """Return the split of a group: a pure function of its name, stable across runs and machines."""
     digest = hashlib.sha256(group.encode("utf-8")).hexdigest()
     position = int(digest[:8], 16) / 0x1_0000_0000
     for name, bound in SPLIT_BOUNDS:
@@ -200,7 +200,7 @@ def write_jsonl(notes: Iterable[dict[str, Any]], output: Path) -> None:
 
 
 def load(path: Path, split: str | None = None) -> list[dict[str, Any]]:
-    """The notes of a corpus file, optionally only one split."""
+    """Load the notes of a corpus file, optionally only one split."""
     notes = list(read_jsonl(Path(path)))
     if split is not None and split != "all":
         notes = [n for n in notes if n.get("split") == split]
@@ -208,7 +208,7 @@ def load(path: Path, split: str | None = None) -> list[dict[str, Any]]:
 
 
 def sha256_file(path: Path) -> str:
-    """The sha256 of a file's bytes (recorded in model metadata)."""
+    """Return the sha256 of a file's bytes (recorded in model metadata)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 

@@ -234,7 +234,7 @@ def evaluate(notes: Sequence[dict[str, Any]], reviewer: Any, worst: int = 15) ->
 
 
 def public(result: dict[str, Any]) -> dict[str, Any]:
-    """The result without the private fields (no note text): what ``--json`` writes."""
+    """Drop the private fields (no note text): what ``--json`` writes."""
     return {k: v for k, v in result.items() if not k.startswith("_")}
 
 
@@ -358,7 +358,7 @@ def highlight_html(text: str, review: Any) -> str:
 
 
 def html_report(result: dict[str, Any], title: str = "cleanclaim evaluation") -> str:
-    """A self-contained HTML report (plots embedded; worst errors with highlighted note text)."""
+    """Render a self-contained HTML report (plots embedded; worst errors with highlighted note text)."""
     imgs = plots(result)
     cr = result["claim_ready"]
     claim_rows = [

@@ -20,7 +20,7 @@ TEXT_PREFIX = "text:"
 
 
 def facts_features(facts: Facts) -> dict[str, float]:
-    """The readable feature dict of one reviewed note."""
+    """Return the readable feature dict of one reviewed note."""
     review = facts.review
     f: Counter[str] = Counter()
     f["rules.ready"] = float(bool(review.claim_ready))

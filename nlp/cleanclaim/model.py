@@ -68,7 +68,7 @@ class ModelVersionWarning(UserWarning):
 
 
 def make_pipeline(candidate: str, seed: int = SEED) -> Pipeline:
-    """An unfitted candidate pipeline (see :data:`CANDIDATES`)."""
+    """Build an unfitted candidate pipeline (see :data:`CANDIDATES`)."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -124,7 +124,7 @@ def make_pipeline(candidate: str, seed: int = SEED) -> Pipeline:
 
 
 def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """The pipeline input for rows from :func:`cleanclaim.features.row`."""
+    """Make the pipeline input for rows from :func:`cleanclaim.features.row`."""
     import pandas as pd
 
     return pd.DataFrame(
@@ -161,7 +161,7 @@ class ClaimModel:
             return self.pipeline.predict_proba(frame(rows))[:, 1]
 
     def decide(self, facts: Facts, top: int = 8) -> Review:
-        """The review with the model's probability, the policy's ``claim_ready`` and an explanation."""
+        """Return the review with the model's probability, the policy's ``claim_ready`` and an explanation."""
         r = row(facts)
         with _few_threads(1):
             p, explanation = self._score_and_explain(r, facts.review, top)
@@ -196,7 +196,7 @@ class ClaimModel:
     def explain(
         self, r: dict[str, Any], review: Review, top: int = 8
     ) -> tuple[dict[str, Any], ...]:
-        """The features that moved this note's probability most, with the evidence behind each.
+        """List the features that moved this note's probability most, with the evidence behind each.
 
         Linear models: coefficient x value (averaged over the calibration folds). Other models:
         the drop in probability when the feature is set to zero.
@@ -270,8 +270,10 @@ def _thread_controller() -> Any:
 
 
 def _few_threads(n_rows: int) -> Any:
-    """One OpenMP/BLAS thread for small inputs: thread start-up costs more than a few rows' work
-    (gradient-boosting prediction of one note is ~6x faster single-threaded on 2 busy cores).
+    """Limit OpenMP/BLAS to one thread for small inputs.
+
+    Thread start-up costs more than a few rows' work: gradient-boosting prediction of one note
+    is ~6x faster single-threaded on 2 busy cores.
     """
     if n_rows > 64:
         return nullcontext()
@@ -287,7 +289,7 @@ def _readable(name: str) -> str:
 
 
 def evidence_for(feature: str, review: Review, text: str, limit: int = 3) -> list[Evidence]:
-    """The stretches of the note a feature stands for: a gap's evidence, mentions, n-gram hits."""
+    """Find the stretches of the note a feature stands for: a gap's evidence, mentions, n-gram hits."""
     if feature.startswith("gap="):
         code = feature[4:]
         return [e for g in review.gaps if g.code == code for e in g.evidence][:limit]
@@ -350,7 +352,7 @@ def library_versions() -> dict[str, str | None]:
 
 
 def rules_sha256() -> str:
-    """A hash of every rule table's content (catches rule edits made without a version bump)."""
+    """Hash every rule table's content (catches rule edits made without a version bump)."""
     digest = hashlib.sha256()
     root = importlib.resources.files("cleanclaim").joinpath("resources")
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
@@ -443,7 +445,7 @@ def _load_from(directory: Any, force: bool) -> ClaimModel:
 
 
 def load_default(force: bool = False) -> ClaimModel | None:
-    """The shipped model (package data ``cleanclaim/models_data``), or None when none is installed."""
+    """Load the shipped model (package data ``cleanclaim/models_data``), or None when none is installed."""
     root = importlib.resources.files("cleanclaim").joinpath(PACKAGE_MODELS)
     if not root.joinpath(MODEL_FILE).is_file():
         return None

@@ -45,7 +45,7 @@ class Example:
 
 
 def read_outcomes(path: Path) -> list[dict[str, Any]]:
-    """Notes labelled from claim outcomes: ``paid`` 1/true → clean; ``carc`` kept when present."""
+    """Read notes labelled from claim outcomes: ``paid`` 1/true → clean; ``carc`` kept when present."""
     notes = []
     with Path(path).open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
@@ -155,7 +155,7 @@ def compare(
 
 
 def choose(table: Sequence[dict[str, Any]]) -> str:
-    """The candidate with the lowest dev Brier score (ties: higher ROC-AUC, then simpler)."""
+    """Pick the candidate with the lowest dev Brier score (ties: higher ROC-AUC, then simpler)."""
     models = [r for r in table if r["candidate"] != "rules"]
     best = min(
         models,

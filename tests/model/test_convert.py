@@ -105,7 +105,7 @@ def test_docbin_round_trip(sample_notes, tmp_path):
     to_docbin(notes).to_disk(path)
     docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
     assert [d.text for d in docs] == [n["text"] for n in notes]
-    for doc, note in zip(docs, notes):
+    for doc, note in zip(docs, notes, strict=True):
         assert len(doc.spans["sc"]) == len(note["spans"])
         assert doc.cats["CLAIM_READY"] == float(note["claim_ready"])
         assert doc.user_data["cleanclaim"]["id"] == note["id"]

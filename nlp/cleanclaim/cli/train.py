@@ -65,7 +65,7 @@ def train_command(
 
 
 def format_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
-    """The dev comparison as a fixed-width table."""
+    """Format the dev comparison as a fixed-width table."""
     cols = (
         "candidate",
         "accuracy",
