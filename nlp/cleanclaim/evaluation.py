@@ -151,7 +151,8 @@ def evaluate(notes: Sequence[dict[str, Any]], reviewer: Any, worst: int = 15) ->
             [r.probability if r.probability is not None else float(bool(r.claim_ready)) for r in rs]
         )
         ready = np.array([bool(r.claim_ready) for r in rs])
-        return {**claim_metrics(y, p, ready), "calibration": calibration_table(y, p)}
+        bins = 5 if len(y) < 200 else 10  # small sets: fewer, fuller bins
+        return {**claim_metrics(y, p, ready), "calibration": calibration_table(y, p, bins)}
 
     def breakdown(key: str) -> dict[str, dict[str, Any]]:
         groups: dict[str, list[int]] = defaultdict(list)
@@ -300,7 +301,7 @@ def plots(result: dict[str, Any]) -> dict[str, str]:
     fig, ax = plt.subplots(figsize=(4.5, 4))
     ax.plot([0, 1], [0, 1], ":", color="grey")
     for name, probs in (("model", p), ("rules", pr)):
-        table = calibration_table(y, probs)
+        table = calibration_table(y, probs, 5 if len(y) < 200 else 10)
         ax.plot([t["mean_p"] for t in table], [t["observed"] for t in table], "o-", label=name)
     ax.set(xlabel="predicted probability", ylabel="observed clean rate", title="Calibration")
     ax.legend()

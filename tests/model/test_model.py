@@ -156,6 +156,10 @@ def test_default_reviewer_uses_the_shipped_model(nlp, shipped_model):
     assert out.probability is not None and out.model_version == shipped_model.version
     blocked = reviewer.review(PLAN_ONLY)
     assert blocked.claim_ready is False and blocked.blocking_gaps
+    assert blocked.decision in ("rules", "review") and blocked.explanation
+    for row in blocked.explanation:
+        for ev in row["evidence"]:
+            assert PLAN_ONLY[ev["start"] : ev["end"]] == ev["text"]
 
 
 def test_claim_ready_never_true_with_blocking_gap_on_the_corpus(
