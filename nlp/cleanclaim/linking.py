@@ -228,8 +228,6 @@ def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -
     before = [d for d in same_para if d.start < attr.start]
     if before:
         return max(before, key=lambda d: d.start)
-    if same_para:
-        return min(same_para, key=lambda d: d.start)
     return None
 
 
