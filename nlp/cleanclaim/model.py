@@ -351,13 +351,31 @@ def library_versions() -> dict[str, str | None]:
     return out
 
 
+#: What the features are computed from: rule tables and the engine modules that apply them.
+_ENGINE = (
+    "resources",
+    "components",
+    "linking.py",
+    "gaps.py",
+    "coding.py",
+    "doses.py",
+    "druglex.py",
+    "pipeline.py",
+    "tokenizer.py",
+    "features.py",
+)
+
+
 def rules_sha256() -> str:
-    """Hash every rule table's content (catches rule edits made without a version bump)."""
+    """Hash the rule tables and engine code (catches rule edits made without a version bump)."""
     digest = hashlib.sha256()
-    root = importlib.resources.files("cleanclaim").joinpath("resources")
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".json", ".txt")):
-            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    package = importlib.resources.files("cleanclaim")
+    for name in _ENGINE:
+        node = package.joinpath(name)
+        entries = sorted(node.iterdir(), key=lambda e: e.name) if node.is_dir() else [node]
+        for entry in entries:
+            if entry.is_file() and entry.name.endswith((".json", ".txt", ".py")):
+                digest.update(f"{name}/{entry.name}".encode() + b"\0" + entry.read_bytes())
     return digest.hexdigest()
 
 
@@ -398,7 +416,7 @@ def check_versions(meta: dict[str, Any], force: bool = False) -> None:
         warnings.warn(msg + " (loaded anyway: force=True)", ModelVersionWarning, stacklevel=3)
     if meta.get("rules_sha256") and meta["rules_sha256"] != rules_sha256() and not problems:
         warnings.warn(
-            "the rule tables changed since this model was trained (same rules version "
+            "the rule tables or engine changed since this model was trained (same rules version "
             f"{meta.get('rules_version')}): its features may differ; retrain with `cleanclaim train`",
             ModelVersionWarning,
             stacklevel=3,

@@ -199,5 +199,5 @@ def test_retraining_on_shipped_corpus_reproduces_the_shipped_model(
 
 def test_when_rule_tables_changed_without_version_bump_then_warns(small_model, reviewer, tmp_path):
     path = _saved(small_model, reviewer, tmp_path, rules_sha256="0" * 64)
-    with pytest.warns(ModelVersionWarning, match="rule tables changed"):
+    with pytest.warns(ModelVersionWarning, match="rule tables or engine changed"):
         load(path)
