@@ -82,3 +82,29 @@ def test_inline_diagnosis_header_covers_its_own_line_only(reviewer):
     b12 = next(e for e in review.entities if e.text == "B12")
     assert b12.section != "diagnosis"
     assert review.claim_ready is True
+
+
+def test_dictionary_drug_continued_beside_an_sc_drug_is_not_an_injection(reviewer):
+    note = "Methotrexate 20 mg SC abdomen given today for rheumatoid arthritis, folic acid cont, labs drawn. RN"
+    review = reviewer.review(note)
+    assert_gaps(review, "ANTINEOPLASTIC", absent=("DOSE_MISSING", "ROUTE_MISSING"))
+    assert review.service_code == "96401"
+
+
+def test_trigger_points_with_local_anesthetic_only_are_a_procedure(reviewer):
+    note = (
+        "Procedure: trigger point injections, 2 muscles. Indication: myofascial pain.\n"
+        "0.5 mL of 1% lidocaine injected into each trigger point, R and L trapezius. Tolerated well. MD"
+    )
+    review = reviewer.review(note)
+    assert_gaps(review, "ROUTE_NOT_SC_IM", absent=("DRUG_MISSING",))
+    assert review.service_code == "20552"
+
+
+def test_dose_given_by_family_at_home_is_not_this_encounter(reviewer):
+    note = (
+        "After-hours call: father gave EpiPen 0.15 mg into her thigh at home for hives after peanut exposure. "
+        "Advised ED now. Nothing given by our office."
+    )
+    review = reviewer.review(note)
+    assert_gaps(review, "NOT_ADMINISTERED")

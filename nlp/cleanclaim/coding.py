@@ -50,7 +50,8 @@ class Coder:
     def code(self, draft: DraftAdministration, cancer: bool) -> CodedAdministration:
         """Code one administration; ``cancer`` says whether a cancer diagnosis is documented."""
         drug = self.drugs.get(draft.drug_id or "")
-        name = drug.name if drug else (draft.first.norm.replace("_", " ") if draft.first and draft.first.norm else None)
+        first = draft.first
+        name = drug.name if drug else (first.norm.replace("_", " ") if first and first.norm else None)
         route_code = self._route(draft)
         kind, service = self._kind(drug, route_code, draft, cancer)
         amount, dose_text, concentration = _dose(draft)
@@ -94,8 +95,8 @@ class Coder:
     ) -> tuple[str, str | None]:
         if route_code in NON_INJECTION_ROUTES:
             return "not_injection", None
-        if drug is None and route_code is None and not _injection_wording(draft):
-            # A dictionary drug with no route and no injection wording ("cetirizine 10 mg today").
+        if drug is None and draft.drug_id is not None and route_code is None and not _injection_wording(draft):
+            # A dictionary drug with no route and no injection word next to it ("folic acid cont").
             return "not_injection", None
         drug_class = drug.drug_class if drug else "other"
         if drug_class == "vaccine":
@@ -123,8 +124,14 @@ class Coder:
 _INJECTION_WORDS = re.compile(r"\b(?:inj(?:ection|ected|ectable)?|shot|IM|SQ|SC|deltoid|gluteal|ventrogluteal)\b", re.I)
 
 
-def _injection_wording(draft: DraftAdministration) -> bool:
-    return any(_INJECTION_WORDS.search(m.span.sent.text) for m in draft.drug_mentions)
+def _injection_wording(draft: DraftAdministration, window: int = 3) -> bool:
+    """An injection word within a few tokens of a drug mention ("haloperidol 5 mg injection")."""
+    for m in draft.drug_mentions:
+        doc = m.span.doc
+        near = doc[max(m.span.start - window, 0) : min(m.span.end + window + 2, len(doc))]
+        if _INJECTION_WORDS.search(near.text):
+            return True
+    return False
 
 
 def _dose(draft: DraftAdministration) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None]:

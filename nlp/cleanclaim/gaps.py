@@ -88,12 +88,12 @@ class GapFinder:
         """All gaps for a note, blocking first, then advisory, in note order."""
         gaps: list[Gap] = []
         given = [c for c in coded if c.draft.given]
-        injections = [(i, c) for i, c in enumerate(coded) if c.counts_as_96372]
-        unnamed = linked.unnamed
+        injections = [(i, c) for i, c in enumerate(coded) if c.counts_as_96372 and c.draft.drug_id is not None]
+        unnamed = next((c.draft for c in coded if c.counts_as_96372 and c.draft.drug_id is None), None)
         if injections:
             for index, adm in injections:
                 gaps.extend(self._injection_gaps(doc, index, adm, dxs))
-        elif unnamed is not None and unnamed.given:
+        elif unnamed is not None:
             ev = [_ev(m) for m in unnamed.doses + unnamed.routes + unnamed.sites]
             gaps.append(self.gap("DRUG_MISSING", ev, unnamed.given_rules + ["gap.drug_missing"]))
             if not dxs:

@@ -118,11 +118,11 @@ class Reviewer:
         linked = link(doc, self.drugs)
         dxs = patient_diagnoses(linked, self._dx_categories)
         cancer = has_cancer(dxs)
-        coded = [self.coder.code(d, cancer) for d in linked.administrations]
+        drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])
+        coded = [self.coder.code(d, cancer) for d in drafts]
         gaps = self.gap_finder.find(doc, linked, coded, dxs)
         injections = [c for c in coded if c.counts_as_96372]
-        unnamed_given = linked.unnamed is not None and linked.unnamed.given
-        service = _service_code(coded, unnamed_given)
+        service = _service_code(coded)
         blocking = any(g.blocking for g in gaps)
         supporting = {
             d.mention.start for d in dxs if any(supports(d.code, c.drug) for c in injections)
@@ -149,11 +149,10 @@ class Reviewer:
             claim_ready=bool(injections) and not blocking,
             probability=None,
             service_code=service,
-            injections=len(injections) if injections else (1 if unnamed_given and service == "96372" else 0),
+            injections=len(injections),
             gaps=tuple(gaps),
             entities=tuple(_entity(m) for m in linked.mentions),
-            administrations=tuple(_administration(c) for c in coded if _reportable(c))
-            + ((_unnamed(linked.unnamed),) if unnamed_given else ()),
+            administrations=tuple(_administration(c) for c in coded if _reportable(c)),
             diagnoses=diagnoses,
             icd10=icd10,
             decision="rules",
@@ -180,8 +179,8 @@ def _reportable(c: CodedAdministration) -> bool:
     return c.draft.given or c.drug is not None or bool(c.draft.routes)
 
 
-def _service_code(coded: list[CodedAdministration], unnamed_given: bool) -> str | None:
-    if any(c.counts_as_96372 for c in coded) or unnamed_given:
+def _service_code(coded: list[CodedAdministration]) -> str | None:
+    if any(c.counts_as_96372 for c in coded):
         return "96372"
     for kind in ("antineoplastic", "vaccine", "procedure", "immunotherapy"):
         for c in coded:
@@ -227,20 +226,4 @@ def _administration(c: CodedAdministration) -> Administration:
         patient_supplied=d.patient_supplied,
         not_given_reason=d.not_given_reason,
         evidence=tuple(Evidence(m.start, m.end, m.span.text) for m in d.drug_mentions + d.doses + d.routes + d.sites),
-    )
-
-
-def _unnamed(draft) -> Administration:  # type: ignore[no-untyped-def]
-    routes = draft.route_codes
-    return Administration(
-        drug=None,
-        dose=draft.doses[0].span.text if draft.doses else None,
-        route=routes[0] if routes else None,
-        site=draft.sites[0].span.text if draft.sites else None,
-        given=True,
-        hcpcs=None,
-        units=None,
-        service_code="96372",
-        counts_as_96372=True,
-        evidence=tuple(Evidence(m.start, m.end, m.span.text) for m in draft.doses + draft.routes + draft.sites),
     )
