@@ -324,6 +324,18 @@ hold back a claim the rules pass. `explanation` lists the features that moved th
 most (coefficient × value for linear models, the drop in probability when the feature is zeroed
 otherwise), each with the gap evidence, mentions or n-gram hits it stands for.
 
+## Files and how the package finds the model
+`models/` is where `cleanclaim train` writes: `model.skops` (skops, not pickle), `metadata.json`
+(library versions, rules version, a hash of the rule tables and engine code, training-data
+sha256, seed, threshold, metrics, the model file's sha256), `metrics.json` (the dev comparison
+and the test numbers) and this card. `--install` copies `model.skops` and `metadata.json` into
+the package (`cleanclaim/models_data/`, package data), where `cleanclaim.model.load_default()`
+finds them with `importlib.resources`; a test checks the two copies are identical and that
+retraining on the shipped corpus reproduces the shipped model's predictions and test metrics.
+
+Reproduce: `cleanclaim annotations build && cleanclaim annotations validate &&
+cleanclaim train --annotations annotations/corpus.jsonl --output models --install`.
+
 ## Limits
 - Trained on a few hundred notes written by the team, not real charts: expect lower numbers on
   real clinic text, and retrain on local data (notebooks/01_retrain.ipynb, or `--outcomes`).
