@@ -136,6 +136,13 @@ def evaluate_command(
         table.add_row(name, value)
     console = Console()
     console.print(table)
+    for key in ("by_style", "by_specialty"):
+        part = Table(title=f"claim_ready accuracy {key.replace('_', ' ')}")
+        for col in (key[3:], "n", "model", "rules"):
+            part.add_column(col)
+        for name, m in result[key].items():
+            part.add_row(name, str(m["n"]), f"{m['accuracy']:.3f}", f"{m['rules_accuracy']:.3f}")
+        console.print(part)
     for e in result["worst_errors"][:10]:
         console.print(f"  {e['id']}: {e['reason']}", markup=False, highlight=False)
     if json_out:
