@@ -258,7 +258,16 @@ def _decide_given(draft: DraftAdministration) -> None:
         if m.historical and not now:
             reasons.append("mentioned only as history")
             continue
-        if now or given_here:
+        described = bool(linked_flags)
+        if given_here:
+            draft.given = True
+            draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
+            continue
+        if span._.cc_regimen and not described:
+            reasons.append("a continued medication, no administration documented")
+            continue
+        if now and described:
+            # "today" alone marks a mention ("asked about B12 today"), not an administration
             draft.given = True
             draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
             continue

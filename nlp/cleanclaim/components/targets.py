@@ -99,6 +99,10 @@ class TargetComponent:
         side_lower = sorted({w.lower() for w in side_words})
         for site in site_table.sites:
             attrs = {"cc_rule": f"site.{site.id}", "cc_norm": site.id}
+            for phrase in site.lateral_phrases:  # "arm" is a site only with its side: "left arm"
+                body = [{"LOWER": t.lower_} for t in self.nlp.make_doc(phrase)]
+                side = [{"LOWER": {"IN": side_lower}}, {"LOWER": "upper", "OP": "?"}]
+                yield TargetRule(phrase, "SITE", pattern=side + body, attributes=attrs)
             for phrase in site.phrases:
                 words = [t.lower_ for t in self.nlp.make_doc(phrase)]
                 body = [{"LOWER": w} for w in words]

@@ -174,6 +174,7 @@ class SiteEntry(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     phrases: list[str] = Field(min_length=1)
+    lateral_phrases: list[str] = Field(default_factory=list)
     kind: Literal["muscle", "subcutaneous", "joint", "other"]
     implies_route: str | None = None
     service_code: str | None = None
