@@ -108,3 +108,49 @@ def test_dose_given_by_family_at_home_is_not_this_encounter(reviewer):
     )
     review = reviewer.review(note)
     assert_gaps(review, "NOT_ADMINISTERED")
+
+
+def test_telephone_encounter_cancelling_an_injection_is_not_administered(reviewer):
+    note = (
+        "Telephone encounter 10/02 - RN\nPt called to cancel today's Depo-Provera 150 mg IM visit for "
+        "contraception, has the flu. Rescheduled for next week."
+    )
+    assert_gaps(reviewer.review(note), "NOT_ADMINISTERED")
+
+
+def test_given_meaning_because_of_is_not_administration(reviewer):
+    note = "Strep pharyngitis (J02.0). Not a candidate for Bicillin given allergy. Azithromycin PO prescribed."
+    review = reviewer.review(note)
+    assert_gaps(review, "NOT_ADMINISTERED")
+
+
+def test_continued_medication_in_run_on_dictation_is_not_given(reviewer):
+    note = (
+        "crohns with ileal resection here for monthly b12 shot gave the b12 1000 mcg in her left arm today "
+        "she tolerated it everything else stable continue stelara see back in 3 months"
+    )
+    review = reviewer.review(note)
+    assert [a.drug for a in review.administrations if a.given] == ["cyanocobalamin"]
+    assert_gaps(review, "ROUTE_MISSING", absent=("SITE_MISSING", "DOSE_MISSING"))
+
+
+def test_procedure_title_route_reaches_the_drug_after_an_inline_indication(reviewer):
+    note = (
+        "PROCEDURE NOTE: L5-S1 interlaminar epidural steroid injection\n"
+        "Indication: lumbar radiculopathy\n"
+        "Skin anesthetized with 1% lidocaine. Contrast (Omnipaque 2 mL) confirmed spread. "
+        "Injected triamcinolone 80 mg with preservative-free saline 3 mL. Tolerated well."
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "62323"
+    assert_gaps(review, "ROUTE_NOT_SC_IM", absent=("ROUTE_MISSING",))
+
+
+def test_medication_on_a_schedule_not_due_today_is_not_given(reviewer):
+    note = (
+        "Diagnosis: breast cancer metastatic to bone\nMedication: fulvestrant 500 mg IM, R and L dorsogluteal, "
+        "given by RN 13:30\nAlso on: denosumab 120 mg sub-Q q4wk (not due today)"
+    )
+    review = reviewer.review(note)
+    assert [a.drug for a in review.administrations if a.given] == ["fulvestrant"]
+    assert_gaps(review, "ANTINEOPLASTIC")

@@ -259,12 +259,13 @@ def _decide_given(draft: DraftAdministration) -> None:
             reasons.append("mentioned only as history")
             continue
         described = bool(linked_flags)
+        if span._.cc_regimen and not described:
+            # "continue Stelara", "on denosumab q6mo": a medication the patient is on
+            reasons.append("a continued medication, no administration documented")
+            continue
         if given_here:
             draft.given = True
             draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
-            continue
-        if span._.cc_regimen and not described:
-            reasons.append("a continued medication, no administration documented")
             continue
         if now and described:
             # "today" alone marks a mention ("asked about B12 today"), not an administration

@@ -68,9 +68,15 @@ class SectionComponent:
                 if m:
                     end = m.start()
             if info.ends_at_line_end:
-                # an inline header ("Dx: pernicious anemia") covers its own line only
+                # An inline header ("Dx: pernicious anemia") covers its own line only; the
+                # section it interrupted resumes after it.
                 newline = text.find("\n", _first_content(text, start + 1), end)
                 if newline != -1:
+                    if out and out[-1][3] == start:
+                        prev_cat, prev_kind, _, _ = out[-1]
+                        out.append((category, info.kind, start, newline))
+                        out.append((prev_cat, prev_kind, newline, end))
+                        continue
                     end = newline
             out.append((category, info.kind, start, end))
         doc._.cc_section_spans = tuple(out)
