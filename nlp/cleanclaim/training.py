@@ -231,7 +231,7 @@ def train(
     digest = "".join(s["sha256"][:8] for s in sources) or "inline"
     model.metadata.update(
         {
-            "model_version": f"{candidate}-{digest}",
+            "model_version": f"{candidate}-{digest}-{rules_sha256()[:8]}",
             "candidate": candidate,
             "seed": seed,
             "threshold": model.threshold,
