@@ -154,3 +154,34 @@ def test_medication_on_a_schedule_not_due_today_is_not_given(reviewer):
     review = reviewer.review(note)
     assert [a.drug for a in review.administrations if a.given] == ["fulvestrant"]
     assert_gaps(review, "ANTINEOPLASTIC")
+
+
+def test_ed_meds_list_with_clock_times_records_administrations(reviewer):
+    note = (
+        "ED NOTE\nDx: acute low back pain with sciatica (M54.41).\n"
+        "Meds: dexamethasone 10 mg IM L deltoid 16:05; ketorolac 30 mg IM R ventrogluteal 16:07.\n"
+        "D/c with cyclobenzaprine."
+    )
+    review = reviewer.review(note)
+    assert review.injections == 2
+    assert review.claim_ready is True
+
+
+def test_negated_iv_access_is_not_a_second_route(reviewer):
+    note = "Hives. Diphenhydramine 50 mg IM L deltoid at 21:35 (no IV access yet) for urticaria. RN"
+    assert_gaps(reviewer.review(note), absent=("ROUTE_CONFLICT",))
+
+
+def test_oral_intake_words_do_not_conflict_with_an_im_order(reviewer):
+    note = (
+        "Dx: UTI (N39.0), culture pending, unable to take PO reliably\n"
+        "10/09 14:00 ceftriaxone 1 g IM R gluteal given, resident tolerated. LPN"
+    )
+    review = reviewer.review(note)
+    assert_gaps(review, absent=("ROUTE_CONFLICT", "DX_MISSING"))
+    assert review.claim_ready is True
+
+
+def test_terse_unnamed_injection_line_is_drug_missing(reviewer):
+    review = reviewer.review("IM inj 2 mL R VG for acute gout flare L ankle, tol, f/u 1 wk")
+    assert_gaps(review, "DRUG_MISSING", absent=("NOT_ADMINISTERED",))

@@ -10,10 +10,8 @@ import simple_icd_10_cm as icd
 
 from . import doses as dose_parser
 from . import resources as res
-from .linking import DraftAdministration, Mention
+from .linking import NON_INJECTION_ROUTES, DraftAdministration, Mention
 
-#: Routes that make an administration an injection at all (others, like PO, are ignored).
-NON_INJECTION_ROUTES = frozenset({"PO", "SL", "TOPICAL", "INHALED", "INTRANASAL"})
 
 
 @dataclass(frozen=True)

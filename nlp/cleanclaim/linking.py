@@ -20,6 +20,8 @@ from . import resources as res
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NOT_SERVICE_KINDS = frozenset({"list", "history", "family"})
 _IV_FAMILY = frozenset({"IV", "IV_PUSH", "IV_INFUSION", "IV_HYDRATION"})
+#: Routes that make an administration an injection at all (others, like PO, are not).
+NON_INJECTION_ROUTES = frozenset({"PO", "SL", "TOPICAL", "INHALED", "INTRANASAL"})
 
 
 @dataclass
@@ -70,9 +72,19 @@ class Mention:
         return self.section_kind in _NOT_SERVICE_KINDS
 
     @property
+    def recorded_as_given(self) -> bool:
+        """Administration wording or a clock time on the mention ("ketorolac 60 mg IM 16:07")."""
+        return bool(self.span._.cc_given)
+
+    @property
     def active(self) -> bool:
-        """The mention can describe something done for this patient at this visit."""
-        return not (self.negated or self.family or self.listed or self.historical or self.span._.cc_diluent)
+        """The mention can describe something done for this patient at this visit.
+
+        A list section is usually a medication list, but an ED "Meds:" list with times or
+        "given" records administrations, so a listed mention with such wording stays active.
+        """
+        listed = self.listed and not (self.section_kind == "list" and self.recorded_as_given)
+        return not (self.negated or self.family or listed or self.historical or self.span._.cc_diluent)
 
 
 @dataclass
@@ -99,7 +111,8 @@ class DraftAdministration:
         codes = list(dict.fromkeys(m.norm for m in self.routes if m.norm))
         if len(set(codes) & _IV_FAMILY) > 1 and "IV" in codes:
             codes.remove("IV")
-        return codes
+        injectable = [c for c in codes if c not in NON_INJECTION_ROUTES]
+        return injectable or codes
 
     @property
     def patient_supplied(self) -> bool:
@@ -170,7 +183,11 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
         drafts.setdefault(key, DraftAdministration(drug_id=m.norm)).drug_mentions.append(m)
 
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
-    orphans = [a for a in attributes if a.drug is None and _attr_active(a)]
+    # An unattached "PO" ("unable to take PO") says nothing about an injection.
+    orphans = [
+        a for a in attributes
+        if a.drug is None and _attr_active(a) and not (a.label == "ROUTE" and a.norm in NON_INJECTION_ROUTES)
+    ]
     standalone = _standalone_administration(doc, mentions)
 
     for draft in drafts.values():
@@ -195,6 +212,10 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
         unnamed = DraftAdministration(drug_id=None)
         _collect(unnamed, orphans)
         evidence = [r for a in orphans for r in _given_rules(a.span)]
+        labels = {a.label for a in orphans}
+        done_act = "ROUTE" in labels and bool(labels & {"DOSE", "SITE"})  # "IM inj 2 mL R VG"
+        if done_act and not any(a.section_kind == "plan" for a in orphans):
+            evidence.append("link.done_act")
         if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
             unnamed.given = True
             unnamed.given_rules = evidence or standalone or ["section.administration"]
@@ -206,12 +227,13 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
 
 
 def _attr_active(attr: Mention) -> bool:
-    return not (attr.negated or attr.family or attr.listed or attr.historical or attr.hypothetical)
+    listed = attr.listed and not (attr.section_kind == "list" and attr.recorded_as_given)
+    return not (attr.negated or attr.family or listed or attr.historical or attr.hypothetical)
 
 
 def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
     for attr in attrs:
-        if not _attr_active(attr) and not attr.span._.cc_given:
+        if attr.negated or (not _attr_active(attr) and not attr.span._.cc_given):
             continue
         bucket = {"DOSE": draft.doses, "ROUTE": draft.routes, "SITE": draft.sites}[attr.label]
         if attr not in bucket:
@@ -252,7 +274,7 @@ def _decide_given(draft: DraftAdministration) -> None:
         if m.negated:
             reasons.append("declined or not given")
             continue
-        if m.family or m.listed or span._.cc_diluent:
+        if m.family or (m.listed and not m.active) or span._.cc_diluent:
             reasons.append("listed in " + (m.section or "history").replace("_", " ") if m.listed else "family history")
             continue
         if m.historical and not now:

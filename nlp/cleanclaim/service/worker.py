@@ -23,6 +23,12 @@ def init_process(model: str | None) -> None:
     # Ctrl+C reaches the whole process group; the server shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _REVIEWER = Reviewer(model=model)
+    try:  # each worker is one review at a time: OpenMP/BLAS threads would oversubscribe the cores
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
 
 
 def _dumps(record: dict[str, Any]) -> bytes:
