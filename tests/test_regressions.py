@@ -185,3 +185,26 @@ def test_oral_intake_words_do_not_conflict_with_an_im_order(reviewer):
 def test_terse_unnamed_injection_line_is_drug_missing(reviewer):
     review = reviewer.review("IM inj 2 mL R VG for acute gout flare L ankle, tol, f/u 1 wk")
     assert_gaps(review, "DRUG_MISSING", absent=("NOT_ADMINISTERED",))
+
+
+def test_lowercase_im_in_dictation_is_a_route(nlp, reviewer):
+    # spaCy splits "im" as the contraction "I'm"; in a note it is the route.
+    note = "rheum nurse visit pt here for her shot kenalog 80 mg im r glute given today by lpn for gout flare"
+    assert [t.text for t in nlp("80 mg im r glute")] == ["80", "mg", "im", "r", "glute"]
+    review = reviewer.review(note)
+    assert review.administrations[0].route == "IM"
+    assert_gaps(review, absent=("ROUTE_MISSING",))
+
+
+def test_negative_pregnancy_test_is_not_the_reason_for_an_injection(reviewer):
+    note = "S: here for her shot.\nO: Urine hCG negative.\nA/P: Depo-Provera 150 mg IM R deltoid given 09:10. Tolerated."
+    assert_gaps(reviewer.review(note), "DX_MISSING", absent=("DX_NOT_SUPPORTED",))
+
+
+def test_epinephrine_in_local_anesthetic_is_not_an_administration(reviewer):
+    note = (
+        "Procedure: I&D of axillary abscess (L02.412). Anesthesia: lidocaine 1% with epinephrine 5 mL local.\n"
+        "Ketorolac 30 mg IM R deltoid given at 15:20 for post-procedural pain, tolerated. RN"
+    )
+    review = reviewer.review(note)
+    assert [a.drug for a in review.administrations if a.given] == ["ketorolac"]

@@ -13,6 +13,10 @@ from .coding import CodedAdministration, is_cancer, supports
 from .linking import Linked, Mention
 from .result import Evidence, Gap
 
+#: Diagnosis categories that are never the reason for an injection: a relative's condition
+#: ("family history of pernicious anemia", Z83.2) or a test result ("urine hCG negative").
+_NOT_A_REASON = frozenset({"family_history", "pregnancy_test"})
+
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 
@@ -34,7 +38,7 @@ def patient_diagnoses(linked: Linked, categories: dict[str, str]) -> list[Patien
         if m.negated or m.family or m.uncertain or m.hypothetical:
             continue
         category = categories.get(m.rule or "")
-        if category == "family_history":  # "family history of pernicious anemia" (Z83.2)
+        if category in _NOT_A_REASON:
             continue
         out.append(PatientDiagnosis(m, m.norm, category))
     return out

@@ -25,7 +25,15 @@ def make_infix_customizer():  # type: ignore[no-untyped-def]
     return customize
 
 
+#: spaCy splits these as contractions ("im" → "i" + "m", for "I'm"); in notes they are routes.
+_NOT_CONTRACTIONS = ("im", "Im")
+
+
 def add_unit_infixes(nlp: Language) -> None:
-    """Add the dose-unit infix rules to ``nlp``'s tokenizer in place."""
+    """Add the dose-unit infix rules to ``nlp``'s tokenizer and keep "im" whole, in place."""
     infixes = list(nlp.Defaults.infixes) + _UNIT_INFIXES
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    rules = dict(nlp.tokenizer.rules or {})
+    for word in _NOT_CONTRACTIONS:
+        rules.pop(word, None)
+    nlp.tokenizer.rules = rules
