@@ -95,6 +95,7 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str
         args.mode,
         "--log-level",
         "warning",
+        *(["--rules-only"] if args.rules_only else []),
     ]
     proc = subprocess.Popen(cmd, env={**os.environ, "CLEANCLAIM_API_KEY": ""})
     url = f"http://127.0.0.1:{port}"
@@ -201,6 +202,9 @@ def main() -> None:
         "--queue-size", type=int, default=64, help="Server queue (when started here)."
     )
     parser.add_argument("--mode", choices=("process", "thread"), default="process")
+    parser.add_argument(
+        "--rules-only", action="store_true", help="Start the server without the model."
+    )
     parser.add_argument("--api-key", default=os.environ.get("CLEANCLAIM_API_KEY"))
     parser.add_argument("--json", action="store_true", help="Print the result as one JSON object.")
     args = parser.parse_args()

@@ -303,13 +303,15 @@ class TestApiKey:
 
 
 @pytest.mark.slow
-def test_process_pool_builds_a_reviewer_per_worker_and_reviews():
-    app = create_app(model=None, limits=Limits(workers=1, queue_size=2))
+def test_process_pool_builds_a_reviewer_per_worker_reviews_and_leaves_no_worker_behind():
+    app = create_app(model=None, limits=Limits(workers=2, queue_size=2))
     with TestClient(app) as c:
         assert c.get("/v1/info").json()["mode"] == "process"
+        processes = list(app.state.pool._executor._processes.values())
+        assert len(processes) == 2
         body = c.post("/v1/review", json={"id": "p", "text": KETOROLAC_NOTE}).json()
         assert body["claim_ready"] is True and body["id"] == "p"
-        results = c.post(
-            "/v1/review/batch", json={"notes": [{"text": CLEAN_NOTE}, {"text": ""}]}
-        ).json()["results"]
+        notes = [{"text": CLEAN_NOTE}, {"text": ""}]
+        results = c.post("/v1/review/batch", json={"notes": notes}).json()["results"]
         assert [r["claim_ready"] for r in results] == [True, None]
+    assert not any(p.is_alive() for p in processes)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -98,13 +99,15 @@ class ReviewPool:
             self.info = worker.describe(self.reviewer)
             return
         # spawn, not fork: the server process already runs threads and an event loop.
+        context = multiprocessing.get_context("spawn")
         self._executor = ProcessPoolExecutor(
             self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=worker.init_process,
-            initargs=(self.model,),
+            initargs=(self.model, context.Barrier(self.workers)),
         )
         # One job per worker at once makes the pool start all of them now, not on first use.
+        # Each worker's initializer waits on a barrier, so once these return all are loaded.
         described = await asyncio.gather(
             *(
                 loop.run_in_executor(self._executor, worker.process_describe)
@@ -112,13 +115,19 @@ class ReviewPool:
             )
         )
         self.info = {k: v for k, v in described[0].items() if k != "pid"}
-        log.info("review pool ready: %d worker processes", len({d["pid"] for d in described}))
+        log.info("review pool ready: %d worker processes", self.workers)
 
     async def stop(self) -> None:
         """Stop the workers; queued work is cancelled."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        if processes:
+            # Let running reviews finish briefly, then make sure no worker outlives the server.
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, _join_or_kill, processes, 2.0)
 
     async def review(self, text: str, note_id: str | None) -> bytes:
         """Review one checked note; its contract record as JSON bytes."""
@@ -148,3 +157,13 @@ class ReviewPool:
             raise PoolBrokenError("a review worker process died") from None
         finally:
             self.in_flight -= 1
+
+
+def _join_or_kill(processes: list[Any], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+    for proc in processes:
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5.0)

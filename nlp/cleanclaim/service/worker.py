@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
+import time
 from typing import Any
 
 from ..reviewer import Reviewer
@@ -17,11 +19,18 @@ from ..reviewer import Reviewer
 _REVIEWER: Reviewer | None = None
 
 
-def init_process(model: str | None) -> None:
-    """Build this worker process's reviewer (runs once, when the process starts)."""
+def init_process(model: str | None, ready: Any = None) -> None:
+    """Build this worker process's reviewer (runs once, when the process starts).
+
+    Args:
+        model: passed to :class:`~cleanclaim.Reviewer`.
+        ready: a barrier all workers wait on, so the pool is ready only when every one is.
+
+    """
     global _REVIEWER
     # Ctrl+C reaches the whole process group; the server shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     _REVIEWER = Reviewer(model=model)
     try:  # each worker is one review at a time: OpenMP/BLAS threads would oversubscribe the cores
         from threadpoolctl import threadpool_limits
@@ -29,6 +38,20 @@ def init_process(model: str | None) -> None:
         threadpool_limits(limits=1)
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         pass
+    if ready is not None:
+        ready.wait(timeout=600)
+
+
+def _exit_with_parent() -> None:
+    """Exit when the server process is gone (killed), instead of idling on as an orphan."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="cleanclaim-parent-watch", daemon=True).start()
 
 
 def _dumps(record: dict[str, Any]) -> bytes:
