@@ -208,3 +208,46 @@ def test_epinephrine_in_local_anesthetic_is_not_an_administration(reviewer):
     )
     review = reviewer.review(note)
     assert [a.drug for a in review.administrations if a.given] == ["ketorolac"]
+
+
+def test_advice_to_return_for_an_injection_is_not_an_administration(reviewer):
+    note = (
+        "Callback: culture positive for gonorrhea. Advised return to clinic for ceftriaxone 500 mg IM; "
+        "order placed. Partner treatment info given."
+    )
+    review = reviewer.review(note)
+    assert_gaps(review, "NOT_ADMINISTERED")
+
+
+def test_appointment_time_does_not_make_a_recommended_dose_given(reviewer):
+    note = (
+        "Contact of early syphilis case. Recommended presumptive treatment Bicillin L-A 2.4 million units IM. "
+        "Appointment made for tomorrow 10:30. Not treated today."
+    )
+    assert_gaps(reviewer.review(note), "NOT_ADMINISTERED")
+
+
+def test_parenthetical_about_last_month_does_not_make_todays_dose_history(reviewer):
+    note = (
+        "Alcohol use disorder (F10.20), monthly injection. Naltrexone extended-release 380 mg I.M. left gluteal "
+        "(alternate from last month's right) at 10:05. Tolerated well. RN"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert review.administrations[0].dose == "380 mg"
+
+
+def test_site_words_between_side_and_arm(reviewer):
+    review = reviewer.review("Omalizumab 150 mg SQ L post arm today for chronic urticaria (L50.1), no rxn. RN")
+    assert review.administrations[0].site == "L post arm"
+    assert_gaps(review, absent=("SITE_MISSING",))
+
+
+def test_drug_class_word_in_a_title_is_not_a_drug(reviewer):
+    note = (
+        "PROCEDURE NOTE: intramuscular antibiotic injection\nIndication: gonococcal urethritis (A54.01)\n"
+        "Ceftriaxone 500 mg injected IM into left ventrogluteal at 09:27. Performed by RN."
+    )
+    review = reviewer.review(note)
+    assert [a.drug for a in review.administrations] == ["ceftriaxone"]
+    assert review.claim_ready is True

@@ -200,7 +200,8 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     if len(candidates) == 1:
         only = candidates[0]
         _collect(only, orphans)
-        if not only.given and not any(m.negated for m in only.drug_mentions):
+        planned_only = all(m.hypothetical or m.uncertain for m in only.drug_mentions if m.active)
+        if not only.given and not planned_only and not any(m.negated for m in only.drug_mentions):
             evidence = [r for a in orphans for r in _given_rules(a.span)] + standalone
             if any(a.section_kind == "administration" for a in orphans):
                 evidence.append("section.administration")
@@ -325,7 +326,7 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
     out = []
     for mod in graph.modifiers:
         rule_id = mod.rule.metadata.get("id", "")
-        if not rule_id.startswith("adm."):
+        if not mod.rule.metadata.get("standalone"):  # "info given", "10:30" are not enough alone
             continue
         start_tok, _ = mod.modifier_span
         token = doc[start_tok]

@@ -82,7 +82,7 @@ class ContextComponent:
             max_scope=entry.max_scope,
             allowed_types=set(entry.allowed_types) if entry.allowed_types else None,
             excluded_types=set(entry.excluded_types) if entry.excluded_types else None,
-            metadata={"id": entry.id},
+            metadata={"id": entry.id, "standalone": entry.standalone},
         )
 
     def __call__(self, doc: Doc) -> Doc:

@@ -101,7 +101,9 @@ class TargetComponent:
             attrs = {"cc_rule": f"site.{site.id}", "cc_norm": site.id}
             for phrase in site.lateral_phrases:  # "arm" is a site only with its side: "left arm"
                 body = [{"LOWER": t.lower_} for t in self.nlp.make_doc(phrase)]
-                side = [{"LOWER": {"IN": side_lower}}, {"LOWER": "upper", "OP": "?"}]
+                side = [{"LOWER": {"IN": side_lower}}] + [
+                    {"LOWER": {"IN": ["upper", "post", "posterior", "outer", "lateral", "back", "of", "the"]}, "OP": "?"}
+                ] * 2
                 yield TargetRule(phrase, "SITE", pattern=side + body, attributes=attrs)
             for phrase in site.phrases:
                 words = [t.lower_ for t in self.nlp.make_doc(phrase)]

@@ -221,6 +221,7 @@ class ContextRuleEntry(_Strict):
     max_scope: int | None = None
     allowed_types: list[str] | None = None
     excluded_types: list[str] | None = None
+    standalone: bool = False  # administration wording strong enough without a drug in its sentence
 
 
 class ContextTable(_Strict):
