@@ -189,14 +189,6 @@ def create_app(
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(exc.status_code, str(exc.detail), request, getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, exc: Exception) -> JSONResponse:
-        # The type only: an exception message may quote the note.
-        log.error("review failed: %s", type(exc).__name__)
-        return _error(
-            500, "internal error while reviewing; see the server log for this request id", request
-        )
-
     def busy_response(exc: Exception) -> _ApiError:
         if isinstance(exc, PoolBusyError):
             return _ApiError(

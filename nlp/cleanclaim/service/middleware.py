@@ -40,9 +40,7 @@ class _BodyTooLargeError(Exception):
     pass
 
 
-def _json_response(
-    status: int, body: dict[str, Any], request_id: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
+async def _send_json(send: Send, status: int, body: dict[str, Any], request_id: str) -> None:
     payload = json.dumps(body).encode()
     start = {
         "type": "http.response.start",
@@ -54,7 +52,8 @@ def _json_response(
             (b"connection", b"close"),
         ],
     }
-    return start, {"type": "http.response.body", "body": payload}
+    await send(start)
+    await send({"type": "http.response.body", "body": payload})
 
 
 async def _buffered(receive: Receive, limit: int) -> Receive:
@@ -139,16 +138,18 @@ class ServiceMiddleware:
             if response_started:  # pragma: no cover - the body is read before any response
                 raise
             status = 413
-            start, body = _json_response(
-                413,
-                {
-                    "detail": f"request body is larger than {limit:,} bytes",
-                    "request_id": request_id,
-                },
-                request_id,
-            )
-            await send(start)
-            await send(body)
+            detail = f"request body is larger than {limit:,} bytes"
+            await _send_json(send, 413, {"detail": detail, "request_id": request_id}, request_id)
+        except Exception as exc:  # noqa: BLE001
+            # Handled here, not by the server: its traceback would print the exception message,
+            # which may quote the note. The type and request id are enough to find the cause.
+            log.error("request failed: %s", type(exc).__name__)
+            if not response_started:
+                status = 500
+                detail = "internal error; the server log has this request id"
+                await _send_json(
+                    send, 500, {"detail": detail, "request_id": request_id}, request_id
+                )
         finally:
             ms = (time.perf_counter() - started) * 1000
             # Method, path, status and time only: never the body, which holds the note.
