@@ -251,3 +251,33 @@ def test_drug_class_word_in_a_title_is_not_a_drug(reviewer):
     review = reviewer.review(note)
     assert [a.drug for a in review.administrations] == ["ceftriaxone"]
     assert review.claim_ready is True
+
+
+def test_semicolon_does_not_cut_a_refusal_off_from_its_drug(reviewer):
+    note = (
+        "Knee OA (M17.12): Synvisc-One 6 mL injected into the left knee joint. "
+        "Pt asked about a Toradol shot for the drive home; not given today, will consider next visit."
+    )
+    review = reviewer.review(note)
+    assert_gaps(review, "ROUTE_NOT_SC_IM", absent=("DOSE_MISSING", "ROUTE_MISSING"))
+    assert review.service_code == "20610"
+
+
+def test_possible_coinfection_does_not_make_the_main_diagnosis_uncertain(reviewer):
+    note = (
+        "Assessment: gonococcal urethritis (A54.01); chlamydia coinfection possible.\n"
+        "Ceftriaxone 500 mg intramuscular right gluteal 22:40. Tolerated injection. RN"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert "A54.01" in review.icd10
+
+
+def test_discharge_prescription_after_a_clock_time_is_not_given(reviewer):
+    note = (
+        "UC MAR\nIndication: nausea and vomiting\n10:32 promethazine 25 mg IM L ventrogluteal given by RN\n"
+        "11:20 discharge, Rx ondansetron ODT 4 mg q8h PRN"
+    )
+    review = reviewer.review(note)
+    assert [a.drug for a in review.administrations if a.given] == ["promethazine"]
+    assert review.claim_ready is True

@@ -74,7 +74,7 @@ class Mention:
     @property
     def recorded_as_given(self) -> bool:
         """Administration wording or a clock time on the mention ("ketorolac 60 mg IM 16:07")."""
-        return bool(self.span._.cc_given)
+        return bool(self.span._.cc_given or self.span._.cc_this_encounter)
 
     @property
     def active(self) -> bool:
@@ -290,13 +290,14 @@ def _decide_given(draft: DraftAdministration) -> None:
             draft.given = True
             draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
             continue
-        if now and described:
-            # "today" alone marks a mention ("asked about B12 today"), not an administration
-            draft.given = True
-            draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
-            continue
         if m.hypothetical or m.uncertain:
             reasons.append("planned or ordered, not given")
+            continue
+        if now and described:
+            # "today" or a clock time alone marks a mention ("asked about B12 today"), not an
+            # administration; with a dose, route or site it records one
+            draft.given = True
+            draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
             continue
         if m.section_kind == "administration":
             draft.given = True

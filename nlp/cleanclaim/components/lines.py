@@ -9,7 +9,7 @@ Inside a line, sentence punctuation followed by a capital, digit or bullet ends 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-_END_PUNCT = frozenset({".", "!", "?", ";"})
+_END_PUNCT = frozenset({".", "!", "?"})
 
 
 @Language.factory("cleanclaim_lines", default_config={"join_wrapped_lines": True})
