@@ -183,3 +183,17 @@ def test_round_trip_carries_edited_rules(nlp, tmp_path):
     custom.to_disk(tmp_path / "custom")
     loaded = spacy.load(tmp_path / "custom")
     assert [e._.cc_norm for e in loaded("zztestdrug given").ents] == ["zz_testdrug"]
+
+
+def test_drug_dictionary_first_word_index_finds_what_a_full_scan_finds(nlp):
+    from cleanclaim.druglex import DrugLexicon, _variants
+
+    fast = DrugLexicon.load()
+    full = DrugLexicon(_variants(), fast.skip, first_words=None)
+    doc = nlp.make_doc(
+        "Home meds: insulin glargine 20 units qhs, co-trimoxazole DS, Depo-Provera q12wk, apixaban, "
+        "St. John's wort, sodium bicarbonate tablets, and haloperidol decanoate monthly."
+    )
+    found = [(s.start, s.end, s._.cc_norm) for s in fast.find(doc)]
+    assert found == [(s.start, s.end, s._.cc_norm) for s in full.find(doc)]
+    assert found

@@ -33,18 +33,27 @@ def _variants() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The first word of every variant ("insulin glargine" → "insulin"), for a cheap pre-check."""
+    return frozenset(v.split(" ", 1)[0].split("-", 1)[0] for v in _variants())
+
+
 class DrugLexicon:
     """Look drug names up in the broad dictionary, token window by token window."""
 
-    def __init__(self, variants: dict[str, str], skip: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, variants: dict[str, str], skip: frozenset[str] = frozenset(), first_words: frozenset[str] | None = None
+    ) -> None:
         """Wrap a variant → canonical mapping, leaving out ``skip`` (the curated synonyms)."""
         self.variants = variants
         self.skip = skip
+        self.first_words = first_words
 
     @classmethod
     def load(cls, skip: set[str] | frozenset[str] = frozenset()) -> DrugLexicon:
         """Load the packaged dictionary (cached per process)."""
-        return cls(_variants(), frozenset(skip))
+        return cls(_variants(), frozenset(skip), _first_words())
 
     def find(self, doc: Doc) -> list[Span]:
         """Return DRUG spans for dictionary names in ``doc`` (longest first, no overlaps)."""
@@ -53,7 +62,7 @@ class DrugLexicon:
         n = len(doc)
         while i < n:
             tok = doc[i]
-            if not tok.is_alpha or len(tok) < 3:
+            if not tok.is_alpha or len(tok) < 3 or (self.first_words is not None and tok.lower_ not in self.first_words):
                 i += 1
                 continue
             found = None
