@@ -281,3 +281,13 @@ def test_discharge_prescription_after_a_clock_time_is_not_given(reviewer):
     review = reviewer.review(note)
     assert [a.drug for a in review.administrations if a.given] == ["promethazine"]
     assert review.claim_ready is True
+
+
+def test_site_and_route_rules_on_the_same_words_keep_their_own_codes(nlp):
+    # "subacromial space" is both a shoulder site and a bursa-injection route phrase; the span
+    # kept must carry its own rule's normalized value, not the other rule's.
+    doc = nlp("Triamcinolone 40 mg injected into the right subacromial space.")
+    kept = [(e.label_, e._.cc_norm) for e in doc.ents if "subacromial" in e.text]
+    assert len(kept) == 1
+    label, norm = kept[0]
+    assert (label, norm) in {("SITE", "shoulder"), ("ROUTE", "BURSA")}

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from . import _extensions  # noqa: F401
 from .resources import drug_lexicon_exclusions
 
 MIN_CHARS = 5
@@ -55,9 +54,9 @@ class DrugLexicon:
         """Load the packaged dictionary (cached per process)."""
         return cls(_variants(), frozenset(skip), _first_words())
 
-    def find(self, doc: Doc) -> list[Span]:
-        """Return DRUG spans for dictionary names in ``doc`` (longest first, no overlaps)."""
-        spans: list[Span] = []
+    def find(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Return ``(start, end, canonical id)`` token offsets of dictionary names, longest first."""
+        spans: list[tuple[int, int, str]] = []
         i = 0
         n = len(doc)
         while i < n:
@@ -76,9 +75,6 @@ class DrugLexicon:
                 i += 1
                 continue
             width, canonical = found
-            span = Span(doc, i, i + width, label="DRUG")
-            span._.cc_rule = "drug.dictionary"
-            span._.cc_norm = canonical.lower().replace(" ", "_").replace(",", "")
-            spans.append(span)
+            spans.append((i, i + width, canonical.lower().replace(" ", "_").replace(",", "")))
             i += width
         return spans

@@ -6,6 +6,8 @@ Inside a line, sentence punctuation followed by a capital, digit or bullet ends 
 """
 
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -28,42 +30,45 @@ class LineSentencizer:
 
     def __call__(self, doc: Doc) -> Doc:
         """Mark sentence starts on ``doc``."""
-        if len(doc) == 0:
+        n = len(doc)
+        if n == 0:
             return doc
-        for token in doc:
-            token.is_sent_start = False
-        doc[0].is_sent_start = True
-        prev = None
-        for token in doc:
-            if prev is None:
-                prev = token
-                continue
-            if prev.is_space and "\n" in prev.text:
-                token.is_sent_start = not (self.join_wrapped_lines and _wrapped(prev, token))
-            elif "\n" in prev.whitespace_ and not prev.is_space:
-                token.is_sent_start = not (self.join_wrapped_lines and _wrapped(prev, token))
-            elif prev.text in _END_PUNCT and not token.is_punct:
-                token.is_sent_start = True
-            elif _lower_abbreviation_end(prev) and (token.is_title or token.like_num):
+        texts = [t.text for t in doc]
+        spaces = [t.whitespace_ for t in doc]
+        starts = numpy.full((n, 1), -1, dtype="int64")
+        starts[0, 0] = 1
+        join = self.join_wrapped_lines
+        for i in range(1, n):
+            prev, cur = texts[i - 1], texts[i]
+            prev_space = prev.isspace()
+            if prev_space and "\n" in prev:
+                start = not (join and _wrapped(texts, spaces, i))
+            elif cur.isspace() and "\n" in cur:
+                start = False
+            elif prev in _END_PUNCT and not _is_punct(cur):
+                start = True
+            elif _lower_abbreviation_end(prev) and (cur.istitle() or cur[0].isdigit()):
                 # "chlorhexidine prep. 1 mL ..." : the tokenizer kept the period on "prep."
-                token.is_sent_start = True
-            elif token.is_space and "\n" in token.text:
-                token.is_sent_start = False
-            prev = token
+                start = True
+            else:
+                continue
+            starts[i, 0] = 1 if start else -1
+        doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
 
-def _wrapped(prev, token) -> bool:  # type: ignore[no-untyped-def]
-    """A single line break between a lower-case word and a lower-case word is a wrapped line."""
-    if prev.is_space:
-        if prev.text.count("\n") > 1:
-            return False
-        prev = prev.nbor(-1) if prev.i > 0 else prev
-    if "\n\n" in prev.whitespace_:
+def _is_punct(text: str) -> bool:
+    return not any(ch.isalnum() for ch in text)
+
+
+def _wrapped(texts: list[str], spaces: list[str], i: int) -> bool:
+    """A single line break between two lower-case words is a line wrapped mid-sentence."""
+    brk = texts[i - 1]
+    if brk.count("\n") > 1 or i < 2 or "\n" in spaces[i - 2]:
         return False
-    return bool(prev.is_alpha and prev.is_lower and token.is_alpha and token.is_lower and token.text not in {"-", "*"})
+    before, after = texts[i - 2], texts[i]
+    return before.isalpha() and before.islower() and after.isalpha() and after.islower()
 
 
-def _lower_abbreviation_end(token) -> bool:  # type: ignore[no-untyped-def]
-    text = token.text
+def _lower_abbreviation_end(text: str) -> bool:
     return len(text) > 3 and text.endswith(".") and text[:-1].isalpha() and text[:-1].islower() and text.count(".") == 1

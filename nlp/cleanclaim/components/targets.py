@@ -9,12 +9,14 @@ drugs from the broad drug dictionary and written ICD-10-CM codes, and serializes
 
 import json
 import re
+from dataclasses import dataclass
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import simple_icd_10_cm as icd
-from medspacy.target_matcher import TargetMatcher, TargetRule
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -31,7 +33,26 @@ TABLES: dict[str, tuple[type, str]] = {
 }
 
 _ICD_RE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$")
+_SIDE_FILLERS = frozenset({"upper", "post", "posterior", "outer", "lateral", "back", "of", "the", "anterior"})
 _PRIORITY = {"DRUG": 0, "DIAGNOSIS": 1, "DOSE": 2, "ROUTE": 3, "SITE": 4}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A mention before overlap resolution: token offsets, label and the rule's attributes."""
+
+    start: int
+    end: int
+    label: str
+    attrs: dict[str, Any]
+
+    def span(self, doc: Doc) -> Span:
+        """Make the span and set the rule's attributes on it."""
+        span = Span(doc, self.start, self.end, label=self.label)
+        for key, value in self.attrs.items():
+            setattr(span._, key, value)
+        return span
+
 
 
 @Language.factory(
@@ -63,12 +84,18 @@ class TargetComponent:
 
     def _build(self, tables: dict[str, Any]) -> None:
         self.tables = tables
-        self._matcher = TargetMatcher(self.nlp, name=f"{self.name}_matcher", result_type=None, prune=False)
+        # medspaCy's matcher over TargetRules; spans and their attributes are made only for the
+        # mentions that survive overlap resolution, so two rules matching the same words (a site
+        # and a route both "subacromial space") never overwrite each other's attributes.
+        self._matcher = MedspacyMatcher(self.nlp, name=f"{self.name}_matcher", phrase_matcher_attr="LOWER", prune=False)
         self._matcher.add(list(self._rules()))
         routes = tables["routes"].routes
         self._route_not_after = {r.code: {w.lower() for w in r.not_after} for r in routes}
         self._route_not_before = {r.code: {w.lower() for w in r.not_before} for r in routes}
         self._not_per = {w.lower() for w in tables["doses"].not_per}
+        site_table = tables["sites"]
+        self._sides = {w.lower() for words in site_table.laterality.values() for w in words}
+        self._lateral_only = {p.lower() for site in site_table.sites for p in site.lateral_phrases}
         self._lexicon: DrugLexicon | None = None
         if self.use_drug_dictionary:
             curated = {s.lower() for d in tables["drugs"].drugs for s in d.synonyms}
@@ -94,27 +121,11 @@ class TargetComponent:
                 yield TargetRule(phrase, "ROUTE", attributes=attrs)
             for pat in route.patterns:
                 yield TargetRule(route.label, "ROUTE", pattern=pat, attributes=attrs)
-        site_table = tables["sites"]
-        side_words = [w for words in site_table.laterality.values() for w in words]
-        side_lower = sorted({w.lower() for w in side_words})
-        for site in site_table.sites:
+        # Sites are phrases; their side ("L", "right") is added by _with_side after matching.
+        for site in tables["sites"].sites:
             attrs = {"cc_rule": f"site.{site.id}", "cc_norm": site.id}
-            for phrase in site.lateral_phrases:  # "arm" is a site only with its side: "left arm"
-                body = [{"LOWER": t.lower_} for t in self.nlp.make_doc(phrase)]
-                side = [{"LOWER": {"IN": side_lower}}] + [
-                    {"LOWER": {"IN": ["upper", "post", "posterior", "outer", "lateral", "back", "of", "the"]}, "OP": "?"}
-                ] * 2
-                yield TargetRule(phrase, "SITE", pattern=side + body, attributes=attrs)
-            for phrase in site.phrases:
-                words = [t.lower_ for t in self.nlp.make_doc(phrase)]
-                body = [{"LOWER": w} for w in words]
-                yield TargetRule(phrase, "SITE", pattern=body, attributes=attrs)
-                yield TargetRule(
-                    phrase,
-                    "SITE",
-                    pattern=[{"LOWER": {"IN": side_lower}}, {"LOWER": "upper", "OP": "?"}] + body,
-                    attributes=attrs,
-                )
+            for phrase in [*site.phrases, *site.lateral_phrases]:
+                yield TargetRule(phrase, "SITE", attributes=attrs)
         dose_table = tables["doses"]
         unit_words = sorted({w.lower() for words in dose_table.units.values() for w in words if " " not in w})
         number = {"LIKE_NUM": True, "OP": "+"}
@@ -128,44 +139,62 @@ class TargetComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the mentions in ``doc`` and set ``doc.ents``."""
-        spans = [s for s in self._matcher(doc) if self._keep(doc, s)]
-        extra: list[Span] = []
+        strings = self.nlp.vocab.strings
+        rule_map = self._matcher.rule_map
+        found: list[Candidate] = []
+        for match_id, start, end in self._matcher(doc):
+            rule = rule_map[strings[match_id]]
+            cand = Candidate(start, end, rule.category, rule.attributes or {})
+            if cand.label == "SITE":
+                cand = self._with_side(doc, cand)
+            if cand is not None and self._keep(doc, cand):
+                found.append(cand)
+        chosen = _resolve_overlaps(found)
+        extra: list[Candidate] = []
         if self.icd_codes:
-            extra.extend(self._icd_spans(doc))
+            extra.extend(_icd_candidates(doc))
         if self._lexicon is not None:
-            extra.extend(self._lexicon.find(doc))
-        chosen = _resolve_overlaps(spans)
-        taken = {i for s in chosen for i in range(s.start, s.end)}
-        for span in extra:
-            if not any(i in taken for i in range(span.start, span.end)):
-                chosen.append(span)
-                taken.update(range(span.start, span.end))
-        doc.ents = sorted(chosen, key=lambda s: s.start)
+            extra.extend(
+                Candidate(start, end, "DRUG", {"cc_rule": "drug.dictionary", "cc_norm": norm})
+                for start, end, norm in self._lexicon.find(doc)
+            )
+        taken = {i for c in chosen for i in range(c.start, c.end)}
+        for cand in extra:
+            if not any(i in taken for i in range(cand.start, cand.end)):
+                chosen.append(cand)
+                taken.update(range(cand.start, cand.end))
+        doc.ents = [c.span(doc) for c in sorted(chosen, key=lambda c: c.start)]
         return doc
 
-    def _keep(self, doc: Doc, span: Span) -> bool:
-        if span.label_ == "ROUTE":
-            code = span._.cc_norm
-            before = doc[span.start - 1].lower_ if span.start > 0 else ""
-            after = doc[span.end].lower_ if span.end < len(doc) else ""
+    def _keep(self, doc: Doc, cand: Candidate) -> bool:
+        if cand.label == "ROUTE":
+            code = cand.attrs.get("cc_norm")
+            before = doc[cand.start - 1].lower_ if cand.start > 0 else ""
+            after = doc[cand.end].lower_ if cand.end < len(doc) else ""
             if before in self._route_not_after.get(code, ()):
                 return False
             if after in self._route_not_before.get(code, ()):
                 return False
-        elif span.label_ == "DOSE":
-            if span.end + 1 < len(doc) and doc[span.end].text == "/" and doc[span.end + 1].lower_ in self._not_per:
+        elif cand.label == "DOSE":
+            if cand.end + 1 < len(doc) and doc[cand.end].text == "/" and doc[cand.end + 1].lower_ in self._not_per:
                 return False
         return True
 
-    @staticmethod
-    def _icd_spans(doc: Doc) -> Iterable[Span]:
-        for token in doc:
-            text = token.text.upper()
-            if _ICD_RE.match(text) and icd.is_valid_item(text):
-                span = Span(doc, token.i, token.i + 1, label="DIAGNOSIS")
-                span._.cc_rule = "dx.icd10_code"
-                span._.cc_norm = text
-                yield span
+    def _with_side(self, doc: Doc, cand: Candidate) -> Candidate | None:
+        """Extend a site to its side ("L deltoid", "right upper outer quadrant", "L post arm").
+
+        A phrase that is a site only with its side ("arm") is dropped without one.
+        """
+        j = cand.start - 1
+        skipped = 0
+        while j >= 0 and skipped < 2 and doc[j].lower_ in _SIDE_FILLERS:
+            j -= 1
+            skipped += 1
+        if j >= 0 and doc[j].lower_ in self._sides:
+            return Candidate(j, cand.end, cand.label, cand.attrs)
+        if doc[cand.start : cand.end].text.lower() in self._lateral_only:
+            return None
+        return cand
 
     # Serialization: the tables travel with the pipeline.
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
@@ -187,14 +216,22 @@ class TargetComponent:
         return self
 
 
-def _resolve_overlaps(spans: list[Span]) -> list[Span]:
+def _icd_candidates(doc: Doc) -> Iterable[Candidate]:
+    """Written ICD-10-CM codes ("D51.0") that are valid codes."""
+    for token in doc:
+        text = token.text.upper()
+        if _ICD_RE.match(text) and icd.is_valid_item(text):
+            yield Candidate(token.i, token.i + 1, "DIAGNOSIS", {"cc_rule": "dx.icd10_code", "cc_norm": text})
+
+
+def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     """Keep the longest of overlapping mentions; on a tie a DRUG beats a DIAGNOSIS ("flu vaccine")."""
-    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), _PRIORITY.get(s.label_, 9), s.start))
+    ordered = sorted(cands, key=lambda c: (-(c.end - c.start), _PRIORITY.get(c.label, 9), c.start))
     taken: set[int] = set()
     out = []
-    for span in ordered:
-        if any(i in taken for i in range(span.start, span.end)):
+    for cand in ordered:
+        if any(i in taken for i in range(cand.start, cand.end)):
             continue
-        out.append(span)
-        taken.update(range(span.start, span.end))
+        out.append(cand)
+        taken.update(range(cand.start, cand.end))
     return out
