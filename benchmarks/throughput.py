@@ -77,17 +77,24 @@ def bench_batch(notes: list[tuple[str, str]], workers: int, repeat: int) -> tupl
         src = Path(tmp) / "in.jsonl"
         rows = [(f"{i}-{k}", t) for k in range(repeat) for i, t in notes]
         src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows), encoding="utf-8")
-        marks: list[float] = []
-        summary = run_batch(src, Path(tmp) / "out.csv", rules_only=True, workers=workers, progress=lambda n: marks.append(time.perf_counter()))
-        # Steady state: from the first chunk written (workers loaded) to the last.
-        steady = rate(len(rows) - 64, marks[-1] - marks[0]) if len(marks) > 1 else summary.rate
-        return summary.rate, steady
+        marks: list[tuple[float, int]] = []
+        summary = run_batch(
+            src, Path(tmp) / "out.csv", rules_only=True, workers=workers,
+            progress=lambda n: marks.append((time.perf_counter(), n)),
+        )
+        # Steady state: skip the first two chunks per worker (workers finish loading at different
+        # times, so the first marks still include another worker's start-up), then count the rest.
+        warm = 2 * workers
+        if len(marks) <= warm + 1:
+            return summary.rate, summary.rate
+        notes_after = sum(n for _, n in marks[warm + 1 :])
+        return summary.rate, rate(notes_after, marks[-1][0] - marks[warm][0])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=300, help="notes to use (default 300)")
-    parser.add_argument("--repeat", type=int, default=1, help="repeat the sample this many times for the batch runs")
+    parser.add_argument("--repeat", type=int, default=3, help="repeat the sample this many times for the batch runs")
     args = parser.parse_args()
     notes, source = load_notes(args.sample)
     texts = [t for _, t in notes]
