@@ -24,7 +24,9 @@ def measure(name: str, texts: list[str]) -> None:
     fast = _WORKER["fast"]
     reviewer = _WORKER["reviewer"]
     taken = sum(fast.review(t, None) is not None for t in texts)
-    chunks = [[(str(i), t) for i, t in enumerate(texts[k : k + 64], k)] for k in range(0, len(texts), 64)]
+    chunks = [
+        [(str(i), t) for i, t in enumerate(texts[k : k + 64], k)] for k in range(0, len(texts), 64)
+    ]
     t = time.perf_counter()
     for c in chunks:
         review_chunk(c)
@@ -48,7 +50,10 @@ def main() -> None:
     measure("generated injection-clinic mix", [t for _, t in notes(args.sample)])
     if REAL.exists():
         with REAL.open(encoding="utf-8") as fh:
-            measure("mtsamples", [json.loads(line)["text"] for line in islice(fh, min(args.sample, 300))])
+            measure(
+                "mtsamples",
+                [json.loads(line)["text"] for line in islice(fh, min(args.sample, 300))],
+            )
 
 
 if __name__ == "__main__":

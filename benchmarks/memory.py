@@ -42,12 +42,24 @@ def main() -> None:
                 for i, t in notes(n):
                     fh.write(json.dumps({"id": i, "text": t}) + "\n")
             proc = subprocess.run(
-                [sys.executable, "-c", _CHILD, str(src), str(Path(tmp) / f"out-{n}.parquet"), str(args.workers)],
-                capture_output=True, text=True, check=True,
+                [
+                    sys.executable,
+                    "-c",
+                    _CHILD,
+                    str(src),
+                    str(Path(tmp) / f"out-{n}.parquet"),
+                    str(args.workers),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             )
             results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             r = results[-1]
-            print(f"{n:>7,} notes: driver peak {r['driver_mb']:7.1f} MB, largest worker peak {r['worker_mb']:7.1f} MB, {r['seconds']:.0f} s", flush=True)
+            print(
+                f"{n:>7,} notes: driver peak {r['driver_mb']:7.1f} MB, largest worker peak {r['worker_mb']:7.1f} MB, {r['seconds']:.0f} s",
+                flush=True,
+            )
     base = results[0]
     for r in results[1:]:
         print(

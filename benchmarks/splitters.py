@@ -35,7 +35,10 @@ def load_texts(limit: int) -> list[str]:
 
 def labelled() -> list[tuple[str, bool]]:
     expected = json.loads((ROOT / "examples" / "expected.json").read_text())
-    out = [((ROOT / "examples" / "notes" / k).read_text(), v["claim_ready"]) for k, v in expected.items()]
+    out = [
+        ((ROOT / "examples" / "notes" / k).read_text(), v["claim_ready"])
+        for k, v in expected.items()
+    ]
     corpus = ROOT / "annotations" / "corpus.jsonl"
     if corpus.exists():
         for line in corpus.open():
@@ -60,7 +63,9 @@ def main() -> None:
     bare = spacy.blank("en")
     base = rate(bare.make_doc, texts)
     gold = labelled()
-    print(f"{len(texts)} notes, {words:.0f} words on average; scope check on {len(gold)} labelled notes")
+    print(
+        f"{len(texts)} notes, {words:.0f} words on average; scope check on {len(gold)} labelled notes"
+    )
     print(f"{'splitter':<20}{'notes/s':>10}{'vs tokenizer':>14}{'decision agreement':>20}")
     print(f"{'bare tokenizer':<20}{base:>10.0f}{1.0:>14.3f}{'-':>20}")
     for name in ("cleanclaim_lines", "sentencizer", "medspacy_pyrush"):

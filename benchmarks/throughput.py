@@ -76,10 +76,15 @@ def bench_batch(notes: list[tuple[str, str]], workers: int, repeat: int) -> tupl
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
         rows = [(f"{i}-{k}", t) for k in range(repeat) for i, t in notes]
-        src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows), encoding="utf-8")
+        src.write_text(
+            "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows), encoding="utf-8"
+        )
         marks: list[tuple[float, int]] = []
         summary = run_batch(
-            src, Path(tmp) / "out.csv", rules_only=True, workers=workers,
+            src,
+            Path(tmp) / "out.csv",
+            rules_only=True,
+            workers=workers,
             progress=lambda n: marks.append((time.perf_counter(), n)),
         )
         # Steady state: skip the first two chunks per worker (workers finish loading at different
@@ -94,12 +99,16 @@ def bench_batch(notes: list[tuple[str, str]], workers: int, repeat: int) -> tupl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=300, help="notes to use (default 300)")
-    parser.add_argument("--repeat", type=int, default=3, help="repeat the sample this many times for the batch runs")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="repeat the sample this many times for the batch runs"
+    )
     args = parser.parse_args()
     notes, source = load_notes(args.sample)
     texts = [t for _, t in notes]
     cores = os.cpu_count() or 1
-    print(f"{len(notes)} notes from {source}; mean {sum(map(len, texts)) / len(texts):.0f} chars; {cores} cores")
+    print(
+        f"{len(notes)} notes from {source}; mean {sum(map(len, texts)) / len(texts):.0f} chars; {cores} cores"
+    )
     blank = bench_blank(texts)
     med = bench_medspacy(texts)
     one_total, one = bench_batch(notes, 1, args.repeat)
@@ -114,7 +123,9 @@ def main() -> None:
         (f"cleanclaim batch, {cores} workers (with start-up)", all_total),
     ]:
         print(f"{name:40s} {value:10.1f} {value / blank:9.3f}")
-    print(f"scaling {cores} workers / 1 worker (steady): {allc / one:.2f}x; cleanclaim 1 worker / medspaCy: {one / med:.2f}x")
+    print(
+        f"scaling {cores} workers / 1 worker (steady): {allc / one:.2f}x; cleanclaim 1 worker / medspaCy: {one / med:.2f}x"
+    )
 
 
 if __name__ == "__main__":

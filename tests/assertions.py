@@ -29,4 +29,6 @@ def entity(review: Review, text: str, label: str | None = None):
     for ent in review.entities:
         if ent.text == text and (label is None or ent.label == label):
             return ent
-    raise AssertionError(f"no entity {text!r} ({label}); got {[(e.text, e.label) for e in review.entities]}")
+    raise AssertionError(
+        f"no entity {text!r} ({label}); got {[(e.text, e.label) for e in review.entities]}"
+    )

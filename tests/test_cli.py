@@ -24,24 +24,42 @@ def test_review_json_is_the_contract(note_file):
     result = runner.invoke(app, ["review", str(note_file), "--format", "json", "--rules-only"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
-    for key in ("id", "claim_ready", "probability", "service_code", "injections", "gaps", "entities",
-                "administrations", "diagnoses", "icd10"):
+    for key in (
+        "id",
+        "claim_ready",
+        "probability",
+        "service_code",
+        "injections",
+        "gaps",
+        "entities",
+        "administrations",
+        "diagnoses",
+        "icd10",
+    ):
         assert key in record
     assert record["id"] == "visit-17"
     assert [g["code"] for g in record["gaps"] if g["severity"] == "blocking"] == ["DOSE_MISSING"]
     gap = record["gaps"][0]
-    assert gap["evidence"][0]["text"] == "Toradol" and gap["query"].startswith("Please document the dose")
+    assert gap["evidence"][0]["text"] == "Toradol" and gap["query"].startswith(
+        "Please document the dose"
+    )
 
 
 def test_review_text_shows_decision_and_gaps(note_file):
     result = runner.invoke(app, ["review", str(note_file), "--rules-only"])
     assert result.exit_code == 0
-    assert "NOT READY" in result.stdout and "DOSE_MISSING" in result.stdout and "J1885" in result.stdout
+    assert (
+        "NOT READY" in result.stdout
+        and "DOSE_MISSING" in result.stdout
+        and "J1885" in result.stdout
+    )
 
 
 def test_review_html_is_self_contained(note_file, tmp_path):
     out = tmp_path / "r.html"
-    result = runner.invoke(app, ["review", str(note_file), "-f", "html", "-o", str(out), "--rules-only"])
+    result = runner.invoke(
+        app, ["review", str(note_file), "-f", "html", "-o", str(out), "--rules-only"]
+    )
     assert result.exit_code == 0
     page = out.read_text()
     assert '<mark data-label="DRUG"' in page and "DOSE_MISSING" in page
@@ -56,7 +74,12 @@ def test_review_reads_stdin():
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty"), (b"   \n\t ", "empty"), (b"\xff\xfe\x00B12 given", "UTF-8"), (b"B12\x00\x01 given IM", "binary")],
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (b"\xff\xfe\x00B12 given", "UTF-8"),
+        (b"B12\x00\x01 given IM", "binary"),
+    ],
 )
 def test_bad_note_gives_one_line_error_without_note_text(tmp_path, content, message):
     path = tmp_path / "bad.txt"

@@ -21,7 +21,9 @@ def test_example_note_matches_expected_outcome(reviewer, name):
     assert sorted({g.code for g in review.blocking_gaps}) == expected["blocking"]
     assert any(g.code == "SITE_MISSING" for g in review.gaps) is expected["site_missing"]
     assert list(review.icd10[:1]) == expected["icd10_includes"]
-    assert [[a.hcpcs, a.units] for a in review.administrations if a.counts_as_96372] == expected["hcpcs"]
+    assert [[a.hcpcs, a.units] for a in review.administrations if a.counts_as_96372] == expected[
+        "hcpcs"
+    ]
 
 
 def test_every_example_note_has_an_expectation():

@@ -6,7 +6,9 @@ import pytest
 
 from assertions import assert_gaps, blocking
 
-COMPLETE = "B12 1000 mcg given IM in L deltoid today for pernicious anemia. Tolerated well. J. Doe, RN"
+COMPLETE = (
+    "B12 1000 mcg given IM in L deltoid today for pernicious anemia. Tolerated well. J. Doe, RN"
+)
 
 
 def test_when_everything_documented_then_claim_ready(reviewer):
@@ -40,7 +42,9 @@ def test_when_no_injection_given_then_not_administered(reviewer, note):
 
 
 def test_when_substance_not_named_then_drug_missing(reviewer):
-    review = reviewer.review("Injection given IM in right deltoid, tolerated well. Dx: pernicious anemia. LPN")
+    review = reviewer.review(
+        "Injection given IM in right deltoid, tolerated well. Dx: pernicious anemia. LPN"
+    )
     assert_gaps(review, "DRUG_MISSING", absent=("NOT_ADMINISTERED",))
     assert review.service_code == "96372"
 
@@ -51,7 +55,9 @@ def test_when_dose_absent_then_dose_missing(reviewer):
 
 
 def test_when_only_site_documented_then_route_missing(reviewer):
-    review = reviewer.review("Cyanocobalamin 1000 mcg given in the left deltoid today. Pernicious anemia. RN")
+    review = reviewer.review(
+        "Cyanocobalamin 1000 mcg given in the left deltoid today. Pernicious anemia. RN"
+    )
     assert_gaps(review, "ROUTE_MISSING", absent=("SITE_MISSING",))
 
 
@@ -67,7 +73,10 @@ def test_when_route_field_blank_then_route_missing_with_field_as_evidence(review
     ("note", "service"),
     [
         ("Ondansetron 4 mg IV push given today for nausea and vomiting. RN", "96374"),
-        ("Procedure: Kenalog 40 mg injected into the right knee for osteoarthritis. Tolerated well. MD", "20610"),
+        (
+            "Procedure: Kenalog 40 mg injected into the right knee for osteoarthritis. Tolerated well. MD",
+            "20610",
+        ),
         ("PPD 0.1 mL intradermal left volar forearm placed today, screening. RN", "86580"),
     ],
 )
@@ -92,7 +101,10 @@ def test_when_same_route_written_two_ways_then_no_conflict(reviewer):
 
 
 def test_when_no_diagnosis_then_dx_missing(reviewer):
-    assert_gaps(reviewer.review("Ketorolac 60 mg IM given in R ventrogluteal today. Tolerated well. RN"), "DX_MISSING")
+    assert_gaps(
+        reviewer.review("Ketorolac 60 mg IM given in R ventrogluteal today. Tolerated well. RN"),
+        "DX_MISSING",
+    )
 
 
 @pytest.mark.parametrize(
@@ -149,15 +161,15 @@ def test_leuprolide_for_endometriosis_stays_96372(reviewer):
 
 
 def test_when_site_absent_then_site_missing_is_advisory(reviewer):
-    review = reviewer.review("B12 1000 mcg IM given today for pernicious anemia. Tolerated well. RN")
+    review = reviewer.review(
+        "B12 1000 mcg IM given today for pernicious anemia. Tolerated well. RN"
+    )
     assert_gaps(review, "SITE_MISSING")
     assert review.claim_ready is True
 
 
 def test_two_injections_one_without_dose_is_not_ready(reviewer):
-    note = (
-        "Ceftriaxone 500 mg IM L gluteal given for gonorrhea. Promethazine IM R gluteal given for nausea. RN"
-    )
+    note = "Ceftriaxone 500 mg IM L gluteal given for gonorrhea. Promethazine IM R gluteal given for nausea. RN"
     review = reviewer.review(note)
     assert review.injections == 2
     assert_gaps(review, "DOSE_MISSING")
@@ -173,7 +185,9 @@ def test_iv_plus_complete_im_is_ready(reviewer):
 
 
 def test_lidocaine_diluent_is_not_an_administration(reviewer):
-    note = "Ceftriaxone 500 mg reconstituted with 1% lidocaine, given IM R gluteal for gonorrhea. RN"
+    note = (
+        "Ceftriaxone 500 mg reconstituted with 1% lidocaine, given IM R gluteal for gonorrhea. RN"
+    )
     review = reviewer.review(note)
     assert [a.drug for a in review.administrations] == ["ceftriaxone"]
     assert review.administrations[0].hcpcs == "J0696"
@@ -181,7 +195,9 @@ def test_lidocaine_diluent_is_not_an_administration(reviewer):
 
 
 def test_patient_supplied_drug_has_no_j_code_line(reviewer):
-    note = "Patient brought own testosterone cypionate; 100 mg given IM L gluteal for hypogonadism. MA"
+    note = (
+        "Patient brought own testosterone cypionate; 100 mg given IM L gluteal for hypogonadism. MA"
+    )
     review = reviewer.review(note)
     assert_gaps(review, "PATIENT_SUPPLIED")
     assert review.administrations[0].hcpcs is None
@@ -189,7 +205,9 @@ def test_patient_supplied_drug_has_no_j_code_line(reviewer):
 
 
 def test_b12_repeated_too_soon_is_flagged(reviewer):
-    note = "Last B12 shot 2 weeks ago. B12 1000 mcg IM L deltoid given today for pernicious anemia. RN"
+    note = (
+        "Last B12 shot 2 weeks ago. B12 1000 mcg IM L deltoid given today for pernicious anemia. RN"
+    )
     assert_gaps(reviewer.review(note), "FREQUENCY")
 
 

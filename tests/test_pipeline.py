@@ -43,8 +43,14 @@ def test_glucose_per_decilitre_is_not_a_dose(nlp):
 
 @pytest.mark.parametrize(
     ("text", "amount"),
-    [("1,000 micrograms", "1,000 mcg"), ("2.4 million units", "2,400,000 units"), ("one thousand mcg", "1,000 mcg"),
-     ("60mg", "60 mg"), ("0.5 cc", "0.5 mL"), ("1000 mcg/mL", "1,000 mcg/mL")],
+    [
+        ("1,000 micrograms", "1,000 mcg"),
+        ("2.4 million units", "2,400,000 units"),
+        ("one thousand mcg", "1,000 mcg"),
+        ("60mg", "60 mg"),
+        ("0.5 cc", "0.5 mL"),
+        ("1000 mcg/mL", "1,000 mcg/mL"),
+    ],
 )
 def test_dose_parser_normalizes_amounts(text, amount):
     assert str(parse(text)) == amount
@@ -52,9 +58,18 @@ def test_dose_parser_normalizes_amounts(text, amount):
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("given IM", "IM"), ("given i.m. today", "IM"), ("injected intramuscularly", "IM"), ("deep IM", "IM"),
-     ("given SQ", "SC"), ("given subq", "SC"), ("given sub-Q", "SC"), ("given subcutaneously", "SC"),
-     ("4 mg IV push", "IV_PUSH"), ("intra-articular injection", "INTRA_ARTICULAR")],
+    [
+        ("given IM", "IM"),
+        ("given i.m. today", "IM"),
+        ("injected intramuscularly", "IM"),
+        ("deep IM", "IM"),
+        ("given SQ", "SC"),
+        ("given subq", "SC"),
+        ("given sub-Q", "SC"),
+        ("given subcutaneously", "SC"),
+        ("4 mg IV push", "IV_PUSH"),
+        ("intra-articular injection", "INTRA_ARTICULAR"),
+    ],
 )
 def test_routes_are_normalized(nlp, text, code):
     doc = nlp(text)
@@ -63,7 +78,12 @@ def test_routes_are_normalized(nlp, text, code):
 
 @pytest.mark.parametrize(
     "text",
-    ["stage IV breast cancer", "type IV hypersensitivity", "subcutaneous tissue was closed with sutures", "I'm fine"],
+    [
+        "stage IV breast cancer",
+        "type IV hypersensitivity",
+        "subcutaneous tissue was closed with sutures",
+        "I'm fine",
+    ],
 )
 def test_route_look_alikes_are_not_routes(nlp, text):
     assert ents(nlp(text), "ROUTE") == []
@@ -71,10 +91,19 @@ def test_route_look_alikes_are_not_routes(nlp, text):
 
 @pytest.mark.parametrize(
     ("text", "drug"),
-    [("B12", "cyanocobalamin"), ("B-12", "cyanocobalamin"), ("vit B12", "cyanocobalamin"),
-     ("cyanocobalamine", "cyanocobalamin"), ("Rocephin", "ceftriaxone"), ("Toradol", "ketorolac"),
-     ("Depo-Provera", "medroxyprogesterone"), ("Kenalog", "triamcinolone"), ("Bicillin L-A", "penicillin"),
-     ("Invega Sustenna", "paliperidone"), ("Prolia", "denosumab")],
+    [
+        ("B12", "cyanocobalamin"),
+        ("B-12", "cyanocobalamin"),
+        ("vit B12", "cyanocobalamin"),
+        ("cyanocobalamine", "cyanocobalamin"),
+        ("Rocephin", "ceftriaxone"),
+        ("Toradol", "ketorolac"),
+        ("Depo-Provera", "medroxyprogesterone"),
+        ("Kenalog", "triamcinolone"),
+        ("Bicillin L-A", "penicillin"),
+        ("Invega Sustenna", "paliperidone"),
+        ("Prolia", "denosumab"),
+    ],
 )
 def test_drug_names_normalize_to_generic(nlp, text, drug):
     doc = nlp(f"{text} given today")
@@ -86,7 +115,9 @@ def test_drugs_outside_the_curated_table_come_from_the_dictionary(nlp):
     doc = nlp("Haloperidol lactate given")
     assert any(e.label_ == "DRUG" for e in doc.ents)
     doc = nlp("Patient takes apixaban daily")
-    assert [(e.text, e._.cc_rule) for e in doc.ents if e.label_ == "DRUG"] == [("apixaban", "drug.dictionary")]
+    assert [(e.text, e._.cc_rule) for e in doc.ents if e.label_ == "DRUG"] == [
+        ("apixaban", "drug.dictionary")
+    ]
 
 
 def test_sites_keep_laterality(nlp):
@@ -155,7 +186,15 @@ def test_pipeline_round_trips_through_disk(nlp, tmp_path):
 
     def summary(doc):
         return [
-            (e.text, e.label_, e.start_char, e._.cc_rule, e._.cc_norm, e._.is_negated, e._.cc_modifier_rules)
+            (
+                e.text,
+                e.label_,
+                e.start_char,
+                e._.cc_rule,
+                e._.cc_norm,
+                e._.is_negated,
+                e._.cc_modifier_rules,
+            )
             for e in doc.ents
         ] + [doc._.cc_section_spans, doc._.cc_blank_fields]
 
@@ -164,12 +203,25 @@ def test_pipeline_round_trips_through_disk(nlp, tmp_path):
 
 
 def test_round_trip_carries_edited_rules(nlp, tmp_path):
-    from cleanclaim.components.targets import TargetComponent
     from cleanclaim import resources as res
+    from cleanclaim.components.targets import TargetComponent
 
     table = res.drugs()
-    extra = table.model_copy(update={"drugs": [*table.drugs, res.DrugEntry.model_validate(
-        {"id": "zz_testdrug", "name": "zztestdrug", "synonyms": ["zztestdrug"], "class": "other"})]})
+    extra = table.model_copy(
+        update={
+            "drugs": [
+                *table.drugs,
+                res.DrugEntry.model_validate(
+                    {
+                        "id": "zz_testdrug",
+                        "name": "zztestdrug",
+                        "synonyms": ["zztestdrug"],
+                        "class": "other",
+                    }
+                ),
+            ]
+        }
+    )
     comp = nlp.get_pipe("cleanclaim_targets")
     tables = dict(comp.tables, drugs=extra)
     custom = spacy.blank("en")

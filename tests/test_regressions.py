@@ -238,7 +238,9 @@ def test_parenthetical_about_last_month_does_not_make_todays_dose_history(review
 
 
 def test_site_words_between_side_and_arm(reviewer):
-    review = reviewer.review("Omalizumab 150 mg SQ L post arm today for chronic urticaria (L50.1), no rxn. RN")
+    review = reviewer.review(
+        "Omalizumab 150 mg SQ L post arm today for chronic urticaria (L50.1), no rxn. RN"
+    )
     assert review.administrations[0].site == "L post arm"
     assert_gaps(review, absent=("SITE_MISSING",))
 

@@ -11,8 +11,18 @@ from cleanclaim import resources as res
 
 
 def test_every_packaged_table_loads():
-    for loader in (res.drugs, res.diagnoses, res.routes, res.sites, res.context_rules, res.sections, res.doses,
-                   res.template_fields, res.gap_templates, res.advisory):
+    for loader in (
+        res.drugs,
+        res.diagnoses,
+        res.routes,
+        res.sites,
+        res.context_rules,
+        res.sections,
+        res.doses,
+        res.template_fields,
+        res.gap_templates,
+        res.advisory,
+    ):
         assert loader().version
 
 
@@ -22,7 +32,12 @@ def test_every_diagnosis_code_is_valid_icd10cm():
 
 
 def test_every_indication_prefix_is_valid_icd10cm():
-    bad = [(d.id, p) for d in res.drugs().drugs for p in d.indications if len(p) > 1 and not icd.is_valid_item(p)]
+    bad = [
+        (d.id, p)
+        for d in res.drugs().drugs
+        for p in d.indications
+        if len(p) > 1 and not icd.is_valid_item(p)
+    ]
     assert bad == []
 
 
@@ -36,8 +51,22 @@ def test_gap_table_covers_every_blocking_code():
 
 
 def test_unknown_key_is_rejected_with_file_entry_and_key():
-    data = json.loads(json.dumps({"version": "x", "drugs": [
-        {"id": "b12", "name": "b12", "synonyms": ["b12"], "class": "other", "colour": "red"}]}))
+    data = json.loads(
+        json.dumps(
+            {
+                "version": "x",
+                "drugs": [
+                    {
+                        "id": "b12",
+                        "name": "b12",
+                        "synonyms": ["b12"],
+                        "class": "other",
+                        "colour": "red",
+                    }
+                ],
+            }
+        )
+    )
     with pytest.raises(res.ResourceError) as err:
         res.load_table(res.DrugTable, "drugs.json", json.dumps(data))
     message = str(err.value)
@@ -50,6 +79,10 @@ def test_invalid_json_names_the_file():
 
 
 def test_section_rule_with_unknown_category_is_rejected():
-    bad = {"version": "x", "categories": {"plan": {"kind": "plan"}}, "rules": [{"category": "meds", "literal": "Meds:"}]}
+    bad = {
+        "version": "x",
+        "categories": {"plan": {"kind": "plan"}},
+        "rules": [{"category": "meds", "literal": "Meds:"}],
+    }
     with pytest.raises(res.ResourceError, match="unknown category 'meds'"):
         res.load_table(res.SectionTable, "sections.json", json.dumps(bad))

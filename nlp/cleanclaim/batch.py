@@ -100,7 +100,7 @@ def review_chunk(notes: list[tuple[str | None, Any]]) -> list[dict[str, Any]]:
             out[i] = {**quick.to_dict(), "fast_path": True}
         else:
             slow.append(i)
-    for i, review in zip(slow, reviewer.review_many((notes[i][0], notes[i][1]) for i in slow)):
+    for i, review in zip(slow, reviewer.review_many((notes[i][0], notes[i][1]) for i in slow), strict=True):
         out[i] = review.to_dict()
     return [r for r in out if r is not None]
 
@@ -110,7 +110,9 @@ def review_chunk(notes: list[tuple[str | None, Any]]) -> list[dict[str, Any]]:
 
 def partial_paths(output: Path) -> tuple[Path, Path]:
     """The in-progress output and its state file for ``output``."""
-    return output.with_name(output.name + ".partial"), output.with_name(output.name + ".partial.json")
+    return output.with_name(output.name + ".partial"), output.with_name(
+        output.name + ".partial.json"
+    )
 
 
 def _input_signature(path: Path) -> dict[str, Any]:
@@ -182,7 +184,9 @@ def _work(chunk: list[bio.Row]) -> list[tuple[str | None, Any]]:
     return [(row.id, row.text) for row in chunk if row.error is None]
 
 
-def _merge(chunk: list[bio.Row], results: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def _merge(
+    chunk: list[bio.Row], results: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     it = iter(results)
     out = []
     for row in chunk:
@@ -221,6 +225,7 @@ def run_batch(
 
     Raises:
         bio.InputError: the input or output cannot be used at all.
+
     """
     bio.input_format(input_path)
     out_fmt = bio.output_format(output)
@@ -230,7 +235,9 @@ def run_batch(
     if resume and state_path.exists() and partial.exists():
         state = json.loads(state_path.read_text(encoding="utf-8"))
         if state.get("signature") != signature or state.get("format") != out_fmt:
-            raise bio.InputError("the input or output format changed since the interrupted run; cannot resume")
+            raise bio.InputError(
+                "the input or output format changed since the interrupted run; cannot resume"
+            )
         done, size = int(state["rows"]), int(state["size"])
         bio.truncate_partial(partial, out_fmt, size)
     else:
@@ -249,7 +256,9 @@ def run_batch(
     for _ in islice(rows, done):
         pass
     writer = bio.Writer(partial, out_fmt, append=done > 0)
-    _write_state(state_path, {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()})
+    _write_state(
+        state_path, {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()}
+    )
     pool = _Pool(workers, (rules_only, fast_path))
     try:
         in_flight: deque[tuple[list[bio.Row], Future[list[dict[str, Any]]] | None]] = deque()
@@ -273,7 +282,10 @@ def run_batch(
                 record.pop("fast_path", None)
             writer.write(items)
             done += len(chunk)
-            _write_state(state_path, {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()})
+            _write_state(
+                state_path,
+                {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()},
+            )
             if progress is not None:
                 progress(len(chunk))
     finally:
@@ -307,7 +319,9 @@ def _collect(
     return results
 
 
-def review_records(notes: Iterable[tuple[str | None, Any]], rules_only: bool = True, fast_path: bool = True) -> Iterator[dict[str, Any]]:
+def review_records(
+    notes: Iterable[tuple[str | None, Any]], rules_only: bool = True, fast_path: bool = True
+) -> Iterator[dict[str, Any]]:
     """Review ``(id, text)`` pairs in this process with a worker-style reviewer (tests, Spark)."""
     if "reviewer" not in _WORKER:
         init_worker(rules_only, fast_path)

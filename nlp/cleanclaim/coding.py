@@ -13,7 +13,6 @@ from . import resources as res
 from .linking import NON_INJECTION_ROUTES, DraftAdministration, Mention
 
 
-
 @dataclass(frozen=True)
 class CodedAdministration:
     """A draft administration with its codes decided."""
@@ -49,7 +48,9 @@ class Coder:
         """Code one administration; ``cancer`` says whether a cancer diagnosis is documented."""
         drug = self.drugs.get(draft.drug_id or "")
         first = draft.first
-        name = drug.name if drug else (first.norm.replace("_", " ") if first and first.norm else None)
+        name = (
+            drug.name if drug else (first.norm.replace("_", " ") if first and first.norm else None)
+        )
         route_code = self._route(draft)
         kind, service = self._kind(drug, route_code, draft, cancer)
         amount, dose_text, concentration = _dose(draft)
@@ -58,7 +59,13 @@ class Coder:
             hcpcs = "J3490"
         units = None
         undetermined = False
-        if drug is not None and drug.hcpcs and drug.billing_unit and amount is not None and not draft.patient_supplied:
+        if (
+            drug is not None
+            and drug.hcpcs
+            and drug.billing_unit
+            and amount is not None
+            and not draft.patient_supplied
+        ):
             conc = concentration or drug.standard_concentration
             units = dose_parser.billing_units(amount, drug.billing_unit, conc)
             undetermined = units is None
@@ -89,11 +96,20 @@ class Coder:
         return None
 
     def _kind(
-        self, drug: res.DrugEntry | None, route_code: str | None, draft: DraftAdministration, cancer: bool
+        self,
+        drug: res.DrugEntry | None,
+        route_code: str | None,
+        draft: DraftAdministration,
+        cancer: bool,
     ) -> tuple[str, str | None]:
         if route_code in NON_INJECTION_ROUTES:
             return "not_injection", None
-        if drug is None and draft.drug_id is not None and route_code is None and not _injection_wording(draft):
+        if (
+            drug is None
+            and draft.drug_id is not None
+            and route_code is None
+            and not _injection_wording(draft)
+        ):
             # A dictionary drug with no route and no injection word next to it ("folic acid cont").
             return "not_injection", None
         drug_class = drug.drug_class if drug else "other"
@@ -119,7 +135,9 @@ class Coder:
         return "procedure", service
 
 
-_INJECTION_WORDS = re.compile(r"\b(?:inj(?:ection|ected|ectable)?|shot|IM|SQ|SC|deltoid|gluteal|ventrogluteal)\b", re.I)
+_INJECTION_WORDS = re.compile(
+    r"\b(?:inj(?:ection|ected|ectable)?|shot|IM|SQ|SC|deltoid|gluteal|ventrogluteal)\b", re.I
+)
 
 
 def _injection_wording(draft: DraftAdministration, window: int = 3) -> bool:
@@ -132,7 +150,9 @@ def _injection_wording(draft: DraftAdministration, window: int = 3) -> bool:
     return False
 
 
-def _dose(draft: DraftAdministration) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None]:
+def _dose(
+    draft: DraftAdministration,
+) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None]:
     """The amount given (a mass or units beats a volume) and any documented concentration."""
     amounts: list[tuple[Mention, dose_parser.Amount]] = []
     concentration = None
@@ -168,7 +188,9 @@ def supports(code: str | None, drug: res.DrugEntry | None) -> bool:
         return code is not None
     if code is None:
         return False
-    return any(code == p or code.startswith(p if len(p) == 1 else p.rstrip(".")) for p in drug.indications)
+    return any(
+        code == p or code.startswith(p if len(p) == 1 else p.rstrip(".")) for p in drug.indications
+    )
 
 
 def is_cancer(code: str | None) -> bool:

@@ -95,7 +95,7 @@ def billing_units(
         if concentration is None:
             return None
         per = getattr(concentration, "per_ml", 1.0) or 1.0
-        conc_value = getattr(concentration, "value", None) or getattr(concentration, "amount")
+        conc_value = getattr(concentration, "value", None) or concentration.amount
         value, unit = value * conc_value / per, concentration.unit
     converted = _convert(value, unit, billing.unit)
     if converted is None:

@@ -42,7 +42,10 @@ class DrugLexicon:
     """Look drug names up in the broad dictionary, token window by token window."""
 
     def __init__(
-        self, variants: dict[str, str], skip: frozenset[str] = frozenset(), first_words: frozenset[str] | None = None
+        self,
+        variants: dict[str, str],
+        skip: frozenset[str] = frozenset(),
+        first_words: frozenset[str] | None = None,
     ) -> None:
         """Wrap a variant → canonical mapping, leaving out ``skip`` (the curated synonyms)."""
         self.variants = variants
@@ -61,7 +64,11 @@ class DrugLexicon:
         n = len(doc)
         while i < n:
             tok = doc[i]
-            if not tok.is_alpha or len(tok) < 3 or (self.first_words is not None and tok.lower_ not in self.first_words):
+            if (
+                not tok.is_alpha
+                or len(tok) < 3
+                or (self.first_words is not None and tok.lower_ not in self.first_words)
+            ):
                 i += 1
                 continue
             found = None

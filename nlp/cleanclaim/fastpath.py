@@ -70,7 +70,9 @@ class VocabularyGate:
         exceptions: dict[str, set[str]] = {}
         for key, pieces in nlp.tokenizer.rules.items():
             whole = set(_runs(key))
-            parts = {r for p in pieces for r in _runs(str(p.get(ORTH) or p.get("ORTH") or ""))} - whole
+            parts = {
+                r for p in pieces for r in _runs(str(p.get(ORTH) or p.get("ORTH") or ""))
+            } - whole
             for run in whole:
                 if parts:
                     exceptions.setdefault(run, set()).update(parts)

@@ -17,7 +17,18 @@ from .result import Evidence, Gap
 #: ("family history of pernicious anemia", Z83.2) or a test result ("urine hCG negative").
 _NOT_A_REASON = frozenset({"family_history", "pregnancy_test"})
 
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,9 @@ class GapFinder:
     def __init__(self, templates: res.GapTable, advisory: res.AdvisoryTable) -> None:
         """Keep the message templates and compile the advisory vocabularies."""
         self.templates = templates.gaps
-        self._staff = [re.compile(p) for p in advisory.staff_patterns]  # credentials are case-sensitive
+        self._staff = [
+            re.compile(p) for p in advisory.staff_patterns
+        ]  # credentials are case-sensitive
         self._em = [re.compile(p, re.I) for p in advisory.em_patterns]
         self._lot = [re.compile(p, re.I) for p in advisory.lot_patterns]
         self._interval = [re.compile(p, re.I) for p in advisory.interval_patterns]
@@ -92,8 +105,12 @@ class GapFinder:
         """All gaps for a note, blocking first, then advisory, in note order."""
         gaps: list[Gap] = []
         given = [c for c in coded if c.draft.given]
-        injections = [(i, c) for i, c in enumerate(coded) if c.counts_as_96372 and c.draft.drug_id is not None]
-        unnamed = next((c.draft for c in coded if c.counts_as_96372 and c.draft.drug_id is None), None)
+        injections = [
+            (i, c) for i, c in enumerate(coded) if c.counts_as_96372 and c.draft.drug_id is not None
+        ]
+        unnamed = next(
+            (c.draft for c in coded if c.counts_as_96372 and c.draft.drug_id is None), None
+        )
         if injections:
             for index, adm in injections:
                 gaps.extend(self._injection_gaps(doc, index, adm, dxs))
@@ -101,14 +118,23 @@ class GapFinder:
             ev = [_ev(m) for m in unnamed.doses + unnamed.routes + unnamed.sites]
             gaps.append(self.gap("DRUG_MISSING", ev, unnamed.given_rules + ["gap.drug_missing"]))
             if not dxs:
-                gaps.append(self.gap("DX_MISSING", self._blank(doc, "DIAGNOSIS"), ["gap.dx_missing"], drug="the injection"))
+                gaps.append(
+                    self.gap(
+                        "DX_MISSING",
+                        self._blank(doc, "DIAGNOSIS"),
+                        ["gap.dx_missing"],
+                        drug="the injection",
+                    )
+                )
         elif given:
             for index, adm in enumerate(coded):
                 if not adm.draft.given or adm.kind in ("not_injection", "injection"):
                     continue
-                code = {"vaccine": "VACCINE", "antineoplastic": "ANTINEOPLASTIC", "immunotherapy": "OTHER_SERVICE"}.get(
-                    adm.kind, "ROUTE_NOT_SC_IM"
-                )
+                code = {
+                    "vaccine": "VACCINE",
+                    "antineoplastic": "ANTINEOPLASTIC",
+                    "immunotherapy": "OTHER_SERVICE",
+                }.get(adm.kind, "ROUTE_NOT_SC_IM")
                 route = _route_label(adm)
                 gaps.append(
                     self.gap(
@@ -122,7 +148,9 @@ class GapFinder:
                     )
                 )
         if not injections and not any(
-            g.code in ("DRUG_MISSING", "VACCINE", "ANTINEOPLASTIC", "ROUTE_NOT_SC_IM", "OTHER_SERVICE") for g in gaps
+            g.code
+            in ("DRUG_MISSING", "VACCINE", "ANTINEOPLASTIC", "ROUTE_NOT_SC_IM", "OTHER_SERVICE")
+            for g in gaps
         ):
             not_given = [c for c in coded if not c.draft.given and c.kind != "not_injection"]
             reason = not_given[0].draft.not_given_reason if not_given else None
@@ -131,7 +159,11 @@ class GapFinder:
                 self.gap(
                     "NOT_ADMINISTERED",
                     ev,
-                    [r for m in (m for c in not_given for m in c.draft.drug_mentions) for r in m.span._.cc_modifier_rules]
+                    [
+                        r
+                        for m in (m for c in not_given for m in c.draft.drug_mentions)
+                        for r in m.span._.cc_modifier_rules
+                    ]
                     + ["gap.not_administered"],
                     reason=f" ({reason})" if reason else "",
                 )
@@ -147,14 +179,31 @@ class GapFinder:
         dose_part = f" {adm.dose_text}" if adm.dose_text else ""
         drug_ev = _adm_evidence(adm)
         out: list[Gap] = []
-        values = {"drug": name, "dose_part": dose_part, "dose": adm.dose_text or "", "administration": index}
+        values = {
+            "drug": name,
+            "dose_part": dose_part,
+            "dose": adm.dose_text or "",
+            "administration": index,
+        }
         if not draft.doses:
-            out.append(self.gap("DOSE_MISSING", drug_ev + self._blank(doc, "DOSE"), ["gap.dose_missing"], **values))
+            out.append(
+                self.gap(
+                    "DOSE_MISSING",
+                    drug_ev + self._blank(doc, "DOSE"),
+                    ["gap.dose_missing"],
+                    **values,
+                )
+            )
         codes = draft.route_codes
         if not codes:
             site_ev = [_ev(m) for m in draft.sites]
             out.append(
-                self.gap("ROUTE_MISSING", drug_ev + site_ev + self._blank(doc, "ROUTE"), ["gap.route_missing"], **values)
+                self.gap(
+                    "ROUTE_MISSING",
+                    drug_ev + site_ev + self._blank(doc, "ROUTE"),
+                    ["gap.route_missing"],
+                    **values,
+                )
             )
         elif len(codes) > 1:
             out.append(
@@ -167,7 +216,14 @@ class GapFinder:
                 )
             )
         if not dxs:
-            out.append(self.gap("DX_MISSING", drug_ev + self._blank(doc, "DIAGNOSIS"), ["gap.dx_missing"], **values))
+            out.append(
+                self.gap(
+                    "DX_MISSING",
+                    drug_ev + self._blank(doc, "DIAGNOSIS"),
+                    ["gap.dx_missing"],
+                    **values,
+                )
+            )
         elif not any(supports(d.code, adm.drug) for d in dxs):
             shown = list(dict.fromkeys(d.mention.span.text for d in dxs))
             out.append(
@@ -176,7 +232,9 @@ class GapFinder:
                     [_ev(d.mention) for d in dxs],
                     [d.mention.rule or "" for d in dxs] + ["gap.dx_not_supported"],
                     dx=", ".join(shown[:3]),
-                    indication=(adm.drug.indication_note if adm.drug and adm.drug.indication_note else ""),
+                    indication=(
+                        adm.drug.indication_note if adm.drug and adm.drug.indication_note else ""
+                    ),
                     **values,
                 )
             )
@@ -203,11 +261,18 @@ class GapFinder:
             if days is not None and days < adm.drug.min_interval_days:
                 out.append(
                     self.gap(
-                        "FREQUENCY", drug_ev, ["gap.frequency"], days=days, min_days=adm.drug.min_interval_days, **values
+                        "FREQUENCY",
+                        drug_ev,
+                        ["gap.frequency"],
+                        days=days,
+                        min_days=adm.drug.min_interval_days,
+                        **values,
                     )
                 )
         if not any(p.search(doc.text) for p in self._staff):
-            out.append(self.gap("ADMINISTERED_BY_MISSING", drug_ev, ["gap.administered_by"], **values))
+            out.append(
+                self.gap("ADMINISTERED_BY_MISSING", drug_ev, ["gap.administered_by"], **values)
+            )
         return out
 
     def _note_advisories(
@@ -215,20 +280,38 @@ class GapFinder:
     ) -> list[Gap]:
         out: list[Gap] = []
         for index, adm in enumerate(coded):
-            if adm.kind == "vaccine" and adm.draft.given and not any(p.search(doc.text) for p in self._lot):
+            if (
+                adm.kind == "vaccine"
+                and adm.draft.given
+                and not any(p.search(doc.text) for p in self._lot)
+            ):
                 out.append(
-                    self.gap("LOT_MISSING", _adm_evidence(adm), ["gap.lot_missing"], administration=index, drug=adm.name)
+                    self.gap(
+                        "LOT_MISSING",
+                        _adm_evidence(adm),
+                        ["gap.lot_missing"],
+                        administration=index,
+                        drug=adm.name,
+                    )
                 )
         if injections:
             for p in self._em:
                 m = p.search(doc.text)
                 if m:
-                    out.append(self.gap("EM_SAME_DAY", [Evidence(m.start(), m.end(), m.group())], ["gap.em_same_day"]))
+                    out.append(
+                        self.gap(
+                            "EM_SAME_DAY",
+                            [Evidence(m.start(), m.end(), m.group())],
+                            ["gap.em_same_day"],
+                        )
+                    )
                     break
         return out
 
     def _blank(self, doc: Doc, label: str) -> list[Evidence]:
-        return [Evidence(s, e, doc.text[s:e]) for lab, s, e in doc._.cc_blank_fields if lab == label]
+        return [
+            Evidence(s, e, doc.text[s:e]) for lab, s, e in doc._.cc_blank_fields if lab == label
+        ]
 
     def _days_since_last(self, doc: Doc, draft) -> int | None:  # type: ignore[no-untyped-def]
         for m in draft.drug_mentions:

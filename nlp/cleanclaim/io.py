@@ -23,7 +23,17 @@ from .reviewer import MAX_CHARS
 #: One boolean column per blocking gap code, plus the advisory SITE_MISSING.
 GAP_COLUMNS = (*BLOCKING_CODES, "SITE_MISSING")
 #: The flat row's own columns, in order; passthrough columns follow.
-FLAT_COLUMNS = ("id", "claim_ready", "probability", "service_code", "injections", *GAP_COLUMNS, "gaps", "icd10", "error")
+FLAT_COLUMNS = (
+    "id",
+    "claim_ready",
+    "probability",
+    "service_code",
+    "injections",
+    *GAP_COLUMNS,
+    "gaps",
+    "icd10",
+    "error",
+)
 
 INPUT_FORMATS = ("jsonl", "csv", "parquet", "txt")
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
@@ -56,9 +66,18 @@ def input_format(path: Path) -> str:
     if path.is_dir():
         return "txt"
     suffix = _base_suffix(path)
-    fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl", "csv": "csv", "parquet": "parquet", "pq": "parquet"}.get(suffix)
+    fmt = {
+        "jsonl": "jsonl",
+        "ndjson": "jsonl",
+        "json": "jsonl",
+        "csv": "csv",
+        "parquet": "parquet",
+        "pq": "parquet",
+    }.get(suffix)
     if fmt is None:
-        raise InputError(f"unknown input format {path.name!r}: use .jsonl, .csv, .parquet (optionally .gz) or a folder of .txt")
+        raise InputError(
+            f"unknown input format {path.name!r}: use .jsonl, .csv, .parquet (optionally .gz) or a folder of .txt"
+        )
     return fmt
 
 
@@ -90,7 +109,9 @@ def count_rows(path: Path) -> int | None:
     return None
 
 
-def read_rows(path: Path, id_field: str = "id", text_field: str = "text", batch_rows: int = 1024) -> Iterator[Row]:
+def read_rows(
+    path: Path, id_field: str = "id", text_field: str = "text", batch_rows: int = 1024
+) -> Iterator[Row]:
     """Yield every input row in order, streaming (never the whole file in memory)."""
     fmt = input_format(path)
     if fmt == "jsonl":
@@ -157,7 +178,9 @@ def _read_csv(path: Path, id_field: str, text_field: str, batch_rows: int) -> It
         return "skip"
 
     with stream() as probe:
-        header = pacsv.open_csv(probe, read_options=pacsv.ReadOptions(block_size=1 << 16)).schema.names
+        header = pacsv.open_csv(
+            probe, read_options=pacsv.ReadOptions(block_size=1 << 16)
+        ).schema.names
     for name in (id_field, text_field):
         if name not in header:
             raise InputError(f"the CSV has no {name!r} column (columns: {', '.join(header[:20])})")
@@ -167,7 +190,9 @@ def _read_csv(path: Path, id_field: str, text_field: str, batch_rows: int) -> It
         stream(),
         read_options=pacsv.ReadOptions(block_size=max(1 << 20, batch_rows * 2048)),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
     )
     index = 0
     for batch in reader:
@@ -181,10 +206,14 @@ def _read_csv(path: Path, id_field: str, text_field: str, batch_rows: int) -> It
             yield _row(index, data, id_field, text_field)
             index += 1
         while invalid:
-            yield Row(index, None, None, {}, f"CSV row {invalid.pop(0)} has the wrong number of columns")
+            yield Row(
+                index, None, None, {}, f"CSV row {invalid.pop(0)} has the wrong number of columns"
+            )
             index += 1
     while invalid:
-        yield Row(index, None, None, {}, f"CSV row {invalid.pop(0)} has the wrong number of columns")
+        yield Row(
+            index, None, None, {}, f"CSV row {invalid.pop(0)} has the wrong number of columns"
+        )
         index += 1
 
 
@@ -195,7 +224,9 @@ def _read_parquet(path: Path, id_field: str, text_field: str, batch_rows: int) -
     names = pf.schema_arrow.names
     for name in (id_field, text_field):
         if name not in names:
-            raise InputError(f"the Parquet file has no {name!r} column (columns: {', '.join(names[:20])})")
+            raise InputError(
+                f"the Parquet file has no {name!r} column (columns: {', '.join(names[:20])})"
+            )
     index = 0
     for batch in pf.iter_batches(batch_size=batch_rows):
         for data in batch.to_pylist():
@@ -219,7 +250,9 @@ def _read_txt(folder: Path) -> Iterator[Row]:
             with _open_binary(p) as fh:
                 data = fh.read(limit)
         except OSError as err:
-            yield Row(index, note_id, None, {}, f"cannot read file: {err.strerror or type(err).__name__}")
+            yield Row(
+                index, note_id, None, {}, f"cannot read file: {err.strerror or type(err).__name__}"
+            )
             continue
         if len(data) >= limit:
             yield Row(index, note_id, None, {}, f"note is longer than {MAX_CHARS:,} characters")
@@ -295,7 +328,9 @@ class Writer:
                 record = dict(record)
                 for key, value in extra.items():
                     record.setdefault(key, value)
-                buf.write(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8") + b"\n")
+                buf.write(
+                    json.dumps(record, ensure_ascii=False, default=str).encode("utf-8") + b"\n"
+                )
             self._append(buf.getvalue())
         elif self.fmt == "csv":
             rows = [flat_row(r, e) for r, e in items]
@@ -315,7 +350,9 @@ class Writer:
             rows = [flat_row(r, e) for r, e in items]
             names = list(dict.fromkeys(k for row in rows for k in row))
             types = flat_arrow_types()
-            table = pa.table({n: pa.array([row.get(n) for row in rows], type=types.get(n)) for n in names})
+            table = pa.table(
+                {n: pa.array([row.get(n) for row in rows], type=types.get(n)) for n in names}
+            )
             final = self.path / f"part-{self.parts:06d}.parquet"
             tmp = final.with_suffix(".tmp")
             pq.write_table(table, tmp)
@@ -378,7 +415,9 @@ def finish(partial: Path, output: Path, fmt: str) -> None:
                 table = pq.read_table(p)
                 for name in schema.names:
                     if name not in table.column_names:
-                        table = table.append_column(name, pa.nulls(len(table), schema.field(name).type))
+                        table = table.append_column(
+                            name, pa.nulls(len(table), schema.field(name).type)
+                        )
                 writer.write_table(table.select(schema.names).cast(schema))
     _fsync_path(tmp)
     os.replace(tmp, output)

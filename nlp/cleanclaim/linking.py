@@ -84,7 +84,9 @@ class Mention:
         "given" records administrations, so a listed mention with such wording stays active.
         """
         listed = self.listed and not (self.section_kind == "list" and self.recorded_as_given)
-        return not (self.negated or self.family or listed or self.historical or self.span._.cc_diluent)
+        return not (
+            self.negated or self.family or listed or self.historical or self.span._.cc_diluent
+        )
 
 
 @dataclass
@@ -170,7 +172,9 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     anchors = [m for m in mentions if m.label == "DRUG"]
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
     # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
-    drug_mentions = [m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent]
+    drug_mentions = [
+        m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent
+    ]
     attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors)
@@ -185,8 +189,11 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
     # An unattached "PO" ("unable to take PO") says nothing about an injection.
     orphans = [
-        a for a in attributes
-        if a.drug is None and _attr_active(a) and not (a.label == "ROUTE" and a.norm in NON_INJECTION_ROUTES)
+        a
+        for a in attributes
+        if a.drug is None
+        and _attr_active(a)
+        and not (a.label == "ROUTE" and a.norm in NON_INJECTION_ROUTES)
     ]
     standalone = _standalone_administration(doc, mentions)
 
@@ -242,7 +249,9 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
 
 
 def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -> Mention | None:
-    same_sent = [d for d in drugs if d.sent == attr.sent] or [d for d in anchors if d.sent == attr.sent]
+    same_sent = [d for d in drugs if d.sent == attr.sent] or [
+        d for d in anchors if d.sent == attr.sent
+    ]
     if same_sent:
         # Doses and routes mostly follow their drug ("Diphenhydramine 50 mg IV push, famotidine
         # 20 mg IV"): a following drug must be clearly closer than the preceding one.
@@ -276,7 +285,11 @@ def _decide_given(draft: DraftAdministration) -> None:
             reasons.append("declined or not given")
             continue
         if m.family or (m.listed and not m.active) or span._.cc_diluent:
-            reasons.append("listed in " + (m.section or "history").replace("_", " ") if m.listed else "family history")
+            reasons.append(
+                "listed in " + (m.section or "history").replace("_", " ")
+                if m.listed
+                else "family history"
+            )
             continue
         if m.historical and not now:
             reasons.append("mentioned only as history")
@@ -288,7 +301,9 @@ def _decide_given(draft: DraftAdministration) -> None:
             continue
         if given_here:
             draft.given = True
-            draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
+            draft.given_rules.extend(
+                _given_rules(span) + [r for a in linked_flags for r in _given_rules(a)]
+            )
             continue
         if m.hypothetical or m.uncertain:
             reasons.append("planned or ordered, not given")
@@ -297,7 +312,9 @@ def _decide_given(draft: DraftAdministration) -> None:
             # "today" or a clock time alone marks a mention ("asked about B12 today"), not an
             # administration; with a dose, route or site it records one
             draft.given = True
-            draft.given_rules.extend(_given_rules(span) + [r for a in linked_flags for r in _given_rules(a)])
+            draft.given_rules.extend(
+                _given_rules(span) + [r for a in linked_flags for r in _given_rules(a)]
+            )
             continue
         if m.section_kind == "administration":
             draft.given = True
@@ -312,7 +329,11 @@ def _decide_given(draft: DraftAdministration) -> None:
             draft.given = True
             draft.given_rules.append("link.done_act")
             continue
-        reasons.append("planned or ordered, not given" if m.section_kind == "plan" else "no administration documented")
+        reasons.append(
+            "planned or ordered, not given"
+            if m.section_kind == "plan"
+            else "no administration documented"
+        )
     if not draft.given and reasons:
         draft.not_given_reason = reasons[0]
 
@@ -336,7 +357,8 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
         if any(a <= token.idx < b for a, b in listed):
             continue
         negated = any(
-            m.rule.metadata.get("id", "").startswith("neg.") and m.modifier_span[0] >= token.sent.start
+            m.rule.metadata.get("id", "").startswith("neg.")
+            and m.modifier_span[0] >= token.sent.start
             and m.modifier_span[1] <= token.sent.end
             for m in graph.modifiers
         )
@@ -345,7 +367,9 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
     return out
 
 
-_INJECTION_WORDS = re.compile(r"\b(?:inj(?:ection|ected|\.)?|shot|IM|SQ|SC|intramuscular(?:ly)?|subcutaneous(?:ly)?)\b", re.I)
+_INJECTION_WORDS = re.compile(
+    r"\b(?:inj(?:ection|ected|\.)?|shot|IM|SQ|SC|intramuscular(?:ly)?|subcutaneous(?:ly)?)\b", re.I
+)
 
 
 def _mentions_injection(doc: Doc) -> bool:

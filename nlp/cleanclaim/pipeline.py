@@ -10,7 +10,13 @@ from . import components  # noqa: F401  (registers the factories)
 from .tokenizer import add_unit_infixes
 
 #: Pipe names in order: sentences and lines, sections, blank template fields, mentions, ConText.
-PIPES = ("cleanclaim_lines", "cleanclaim_sections", "cleanclaim_fields", "cleanclaim_targets", "cleanclaim_context")
+PIPES = (
+    "cleanclaim_lines",
+    "cleanclaim_sections",
+    "cleanclaim_fields",
+    "cleanclaim_targets",
+    "cleanclaim_context",
+)
 
 # PyRuSH (pulled in by medspaCy) logs every token at DEBUG: about 18 KB of note text per note.
 logger.disable("PyRuSH")
@@ -22,6 +28,7 @@ def build(sentencizer: str = "cleanclaim_lines") -> Language:
     Args:
         sentencizer: ``cleanclaim_lines`` (default), ``sentencizer`` (spaCy's) or
             ``medspacy_pyrush``; the alternatives exist for benchmarks.
+
     """
     nlp = spacy.blank("en")
     add_unit_infixes(nlp)

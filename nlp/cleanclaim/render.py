@@ -44,7 +44,10 @@ def decision_line(review: Review) -> Text:
     if review.error:
         return Text(f"ERROR: {review.error}", style="bold red")
     ready = review.claim_ready
-    head = Text("CLAIM READY" if ready else "NOT READY", style="bold white on green" if ready else "bold white on red")
+    head = Text(
+        "CLAIM READY" if ready else "NOT READY",
+        style="bold white on green" if ready else "bold white on red",
+    )
     prob = "n/a" if review.probability is None else f"{review.probability:.2f}"
     head.append(
         f"  service {review.service_code or 'none'} · injections {review.injections} · probability {prob}"
@@ -91,7 +94,9 @@ def to_rich(text: str, review: Review) -> Group:
         for col in ("text", "ICD-10-CM", "description", "supports"):
             table.add_column(col)
         for d in review.diagnoses:
-            table.add_row(d.text, d.icd10 or "-", d.description or "-", "yes" if d.supports else "no")
+            table.add_row(
+                d.text, d.icd10 or "-", d.description or "-", "yes" if d.supports else "no"
+            )
         parts.append(table)
     return Group(*parts)
 
@@ -131,10 +136,14 @@ def _marked_note(text: str, review: Review, evidence: list[tuple[int, int]] | No
         out.append(html.escape(text[pos : ent.start]))
         flags = _flags(ent)
         cls = "flagged" if flags else ""
-        title = f"{ent.label}" + (f" ({', '.join(flags)})" if flags else "") + (f" · {ent.rule}" if ent.rule else "")
+        title = (
+            f"{ent.label}"
+            + (f" ({', '.join(flags)})" if flags else "")
+            + (f" · {ent.rule}" if ent.rule else "")
+        )
         out.append(
             f'<mark data-label="{ent.label}" data-start="{ent.start}" data-end="{ent.end}" class="{cls}" '
-            f'title="{html.escape(title)}">{html.escape(text[ent.start:ent.end])}</mark>'
+            f'title="{html.escape(title)}">{html.escape(text[ent.start : ent.end])}</mark>'
         )
         pos = ent.end
     out.append(html.escape(text[pos:]))
@@ -159,15 +168,25 @@ def to_html(text: str, review: Review, title: str = "cleanclaim review") -> str:
         )
     adm_rows = []
     for a in review.administrations:
-        cells = [a.drug or "(unnamed)", a.dose or "–", a.route or "–", a.site or "–", "yes" if a.given else "no",
-                 a.service_code or "–", a.hcpcs or "–", "–" if a.units is None else str(a.units)]
+        cells = [
+            a.drug or "(unnamed)",
+            a.dose or "–",
+            a.route or "–",
+            a.site or "–",
+            "yes" if a.given else "no",
+            a.service_code or "–",
+            a.hcpcs or "–",
+            "–" if a.units is None else str(a.units),
+        ]
         adm_rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     dx_rows = [
         f"<tr><td>{html.escape(d.text)}</td><td>{d.icd10 or '–'}</td><td>{html.escape(d.description or '–')}</td>"
         f"<td>{'yes' if d.supports else 'no'}</td></tr>"
         for d in review.diagnoses
     ]
-    legend = "".join(f'<span style="background:{c}">{label}</span>' for label, (_, c) in LABEL_STYLES.items())
+    legend = "".join(
+        f'<span style="background:{c}">{label}</span>' for label, (_, c) in LABEL_STYLES.items()
+    )
     data = json.dumps(review.to_dict()).replace("</", "<\\/")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -16,7 +16,14 @@ from typing import Any
 from . import io as bio
 
 #: Blocking gaps a provider query can fix (the documentation is incomplete, not the service).
-QUERYABLE = ("DOSE_MISSING", "ROUTE_MISSING", "DX_MISSING", "DRUG_MISSING", "ROUTE_CONFLICT", "DX_NOT_SUPPORTED")
+QUERYABLE = (
+    "DOSE_MISSING",
+    "ROUTE_MISSING",
+    "DX_MISSING",
+    "DRUG_MISSING",
+    "ROUTE_CONFLICT",
+    "DX_NOT_SUPPORTED",
+)
 #: Blocking gaps no query fixes: the service is not a 96372 one.
 NOT_QUERYABLE = ("NOT_ADMINISTERED", "ROUTE_NOT_SC_IM", "VACCINE", "ANTINEOPLASTIC")
 
@@ -29,7 +36,12 @@ def load(path: Path) -> Any:
     if fmt == "parquet":
         df = pd.read_parquet(path)
     elif fmt == "csv":
-        df = pd.read_csv(path, dtype={"id": str, "service_code": str, "icd10": str, "gaps": str, "error": str}, keep_default_na=False, na_values=[""])
+        df = pd.read_csv(
+            path,
+            dtype={"id": str, "service_code": str, "icd10": str, "gaps": str, "error": str},
+            keep_default_na=False,
+            na_values=[""],
+        )
         for col in ("claim_ready", *bio.GAP_COLUMNS):
             if col in df:
                 df[col] = df[col].map({True: True, False: False, "True": True, "False": False})
@@ -39,8 +51,18 @@ def load(path: Path) -> Any:
             for line in fh:
                 if line.strip():
                     record = json.loads(line)
-                    own = set(bio.FLAT_COLUMNS) | {"entities", "administrations", "diagnoses", "explanation", "decision", "rules_version", "model_version"}
-                    rows.append(bio.flat_row(record, {k: v for k, v in record.items() if k not in own}))
+                    own = set(bio.FLAT_COLUMNS) | {
+                        "entities",
+                        "administrations",
+                        "diagnoses",
+                        "explanation",
+                        "decision",
+                        "rules_version",
+                        "model_version",
+                    }
+                    rows.append(
+                        bio.flat_row(record, {k: v for k, v in record.items() if k not in own})
+                    )
         df = pd.DataFrame(rows, columns=None)
     return df
 
@@ -70,7 +92,9 @@ def build(df: Any, by: list[str] | tuple[str, ...] = (), top: int = 50) -> Repor
     import pandas as pd
 
     ok = df[df["error"].isna()] if "error" in df else df
-    gap_counts = {c: int(ok[c].fillna(False).astype(bool).sum()) for c in bio.GAP_COLUMNS if c in ok}
+    gap_counts = {
+        c: int(ok[c].fillna(False).astype(bool).sum()) for c in bio.GAP_COLUMNS if c in ok
+    }
     extra = {}
     for codes in ok.get("gaps", pd.Series(dtype=str)).dropna():
         for code in str(codes).split(";"):
@@ -82,9 +106,15 @@ def build(df: Any, by: list[str] | tuple[str, ...] = (), top: int = 50) -> Repor
     breakdowns = {}
     for col in by:
         if col not in df:
-            raise ValueError(f"no column {col!r} in the output (passthrough columns: {', '.join(c for c in df.columns if c not in bio.FLAT_COLUMNS)})")
-        g = ok.assign(_ready=ok["claim_ready"].fillna(False).astype(bool)).groupby(ok[col].fillna("(none)").astype(str))
-        table = pd.DataFrame({"notes": g.size(), "claim_ready": g["_ready"].sum(), "ready_rate": g["_ready"].mean()})
+            raise ValueError(
+                f"no column {col!r} in the output (passthrough columns: {', '.join(c for c in df.columns if c not in bio.FLAT_COLUMNS)})"
+            )
+        g = ok.assign(_ready=ok["claim_ready"].fillna(False).astype(bool)).groupby(
+            ok[col].fillna("(none)").astype(str)
+        )
+        table = pd.DataFrame(
+            {"notes": g.size(), "claim_ready": g["_ready"].sum(), "ready_rate": g["_ready"].mean()}
+        )
         for code in QUERYABLE:
             table[code] = g[code].apply(lambda s: int(s.fillna(False).astype(bool).sum()))
         breakdowns[col] = table.sort_values("notes", ascending=False)
@@ -113,12 +143,27 @@ def worklist(df: Any, by: list[str] | tuple[str, ...] = (), top: int = 50) -> An
         return pd.DataFrame(columns=["id", "queries", "injections", "probability", "fix"])
     fixable = df[[c for c in QUERYABLE if c in df]].fillna(False).astype(bool)
     blocked = df[[c for c in NOT_QUERYABLE if c in df]].fillna(False).astype(bool).any(axis=1)
-    mask = (~df["claim_ready"].fillna(False).astype(bool)) & fixable.any(axis=1) & ~blocked & (df["service_code"].astype(str) == "96372")
+    mask = (
+        (~df["claim_ready"].fillna(False).astype(bool))
+        & fixable.any(axis=1)
+        & ~blocked
+        & (df["service_code"].astype(str) == "96372")
+    )
     rows = df[mask].copy()
     rows["queries"] = fixable[mask].sum(axis=1)
-    rows["fix"] = fixable[mask].apply(lambda r: ", ".join(c for c in r.index if r[c]), axis=1) if len(rows) else []
-    rows["_p"] = pd.to_numeric(rows["probability"], errors="coerce").fillna(0.0) if "probability" in rows else 0.0
-    rows = rows.sort_values(["queries", "injections", "_p", "id"], ascending=[True, False, False, True])
+    rows["fix"] = (
+        fixable[mask].apply(lambda r: ", ".join(c for c in r.index if r[c]), axis=1)
+        if len(rows)
+        else []
+    )
+    rows["_p"] = (
+        pd.to_numeric(rows["probability"], errors="coerce").fillna(0.0)
+        if "probability" in rows
+        else 0.0
+    )
+    rows = rows.sort_values(
+        ["queries", "injections", "_p", "id"], ascending=[True, False, False, True]
+    )
     cols = ["id", "queries", "fix", "injections", "probability", *[c for c in by if c in rows]]
     return rows[cols].head(top).reset_index(drop=True)
 
@@ -153,7 +198,12 @@ def to_rich(report: Report) -> Any:
         for name in ("group", "notes", "claim-ready", "rate"):
             t.add_column(name)
         for group, row in table.head(20).iterrows():
-            t.add_row(str(group), f"{int(row['notes']):,}", f"{int(row['claim_ready']):,}", f"{row['ready_rate']:.1%}")
+            t.add_row(
+                str(group),
+                f"{int(row['notes']):,}",
+                f"{int(row['claim_ready']):,}",
+                f"{row['ready_rate']:.1%}",
+            )
         parts.append(t)
     wl = Table(title=f"worklist: top {len(report.worklist)} notes for a provider query")
     for name in ("id", "queries", "fix", "injections"):
@@ -171,7 +221,7 @@ def _svg(fig: Any) -> str:
 
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _bar(labels: list[str], values: list[float], title: str, xlabel: str = "notes") -> str:
@@ -217,7 +267,12 @@ def to_html(report: Report, title: str = "cleanclaim batch report") -> str:
     gaps = [(c, n) for c, n in report.gap_counts.items() if n]
     if gaps:
         out.append(_bar([c for c, _ in gaps], [n for _, n in gaps], "Notes with each gap"))
-    out.append(_table(["code", "notes", "share"], [[c, f"{n:,}", f"{n / max(report.reviewed, 1):.1%}"] for c, n in gaps]))
+    out.append(
+        _table(
+            ["code", "notes", "share"],
+            [[c, f"{n:,}", f"{n / max(report.reviewed, 1):.1%}"] for c, n in gaps],
+        )
+    )
     out.append("<h2>Probability distribution</h2>")
     if report.probabilities:
         out.append(_hist(report.probabilities, "Probability of a clean claim"))
@@ -231,11 +286,27 @@ def to_html(report: Report, title: str = "cleanclaim batch report") -> str:
     for col, table in report.breakdowns.items():
         out.append(f"<h2>By {esc(col)}</h2>")
         top = table.head(30)
-        out.append(_bar([str(g) for g in top.index], [float(r) for r in top["ready_rate"]], f"Claim-ready rate by {col}", "claim-ready rate"))
+        out.append(
+            _bar(
+                [str(g) for g in top.index],
+                [float(r) for r in top["ready_rate"]],
+                f"Claim-ready rate by {col}",
+                "claim-ready rate",
+            )
+        )
         out.append(
             _table(
                 [col, "notes", "claim-ready", "rate", *QUERYABLE],
-                [[g, int(r["notes"]), int(r["claim_ready"]), f"{r['ready_rate']:.1%}", *[int(r[c]) for c in QUERYABLE]] for g, r in table.iterrows()],
+                [
+                    [
+                        g,
+                        int(r["notes"]),
+                        int(r["claim_ready"]),
+                        f"{r['ready_rate']:.1%}",
+                        *[int(r[c]) for c in QUERYABLE],
+                    ]
+                    for g, r in table.iterrows()
+                ],
             )
         )
     out.append("<h2>Worklist: notes most worth a provider query</h2>")
@@ -244,7 +315,9 @@ def to_html(report: Report, title: str = "cleanclaim batch report") -> str:
         f"({', '.join(QUERYABLE)}); fewest open questions first, then most injections.</p>"
     )
     wl = report.worklist
-    out.append(_table(list(wl.columns), [[_cell(v) for v in row] for row in wl.itertuples(index=False)]))
+    out.append(
+        _table(list(wl.columns), [[_cell(v) for v in row] for row in wl.itertuples(index=False)])
+    )
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -258,6 +331,7 @@ def _cell(value: Any) -> str:
 def _table(header: list[str], rows: list[list[Any]]) -> str:
     esc = html.escape
     head = "".join(f"<th>{esc(str(h))}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>" for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-

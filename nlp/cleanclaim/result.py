@@ -148,4 +148,11 @@ class Review:
     @classmethod
     def failed(cls, note_id: str | None, error: str) -> Review:
         """A record for a note that could not be reviewed: an error and no decision."""
-        return cls(id=note_id, claim_ready=None, probability=None, service_code=None, injections=None, error=error)
+        return cls(
+            id=note_id,
+            claim_ready=None,
+            probability=None,
+            service_code=None,
+            injections=None,
+            error=error,
+        )

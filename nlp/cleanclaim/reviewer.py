@@ -63,6 +63,7 @@ class Reviewer:
             built when omitted.
         model: a fitted :class:`cleanclaim.model.ClaimModel`; when given, ``probability`` comes
             from it. ``"default"`` loads the shipped model if it is installed.
+
     """
 
     def __init__(self, nlp: Language | None = None, model: Any = None) -> None:
@@ -93,7 +94,7 @@ class Reviewer:
         def flush() -> Iterator[Review]:
             texts = [t for _, t, _ in pending if t is not None]
             docs = iter(self.nlp.pipe(texts, batch_size=batch_size))
-            for note_id, text, error in pending:
+            for note_id, _text, error in pending:
                 if error is not None:
                     yield Review.failed(note_id, error)
                     continue
@@ -124,9 +125,11 @@ class Reviewer:
         injections = [c for c in coded if c.counts_as_96372]
         service = _service_code(coded)
         blocking = any(g.blocking for g in gaps)
-        supporting = {
-            d.mention.start for d in dxs if any(supports(d.code, c.drug) for c in injections)
-        } if injections else set()
+        supporting = (
+            {d.mention.start for d in dxs if any(supports(d.code, c.drug) for c in injections)}
+            if injections
+            else set()
+        )
         diagnoses = tuple(
             Diagnosis(
                 text=d.mention.span.text,
@@ -168,7 +171,14 @@ class Reviewer:
 
 def rules_version() -> str:
     """A version string covering every rule table."""
-    tables = (res.drugs(), res.diagnoses(), res.routes(), res.sites(), res.context_rules(), res.sections())
+    tables = (
+        res.drugs(),
+        res.diagnoses(),
+        res.routes(),
+        res.sites(),
+        res.context_rules(),
+        res.sections(),
+    )
     return "+".join(sorted({t.version for t in tables}))
 
 
@@ -225,5 +235,8 @@ def _administration(c: CodedAdministration) -> Administration:
         counts_as_96372=c.counts_as_96372,
         patient_supplied=d.patient_supplied,
         not_given_reason=d.not_given_reason,
-        evidence=tuple(Evidence(m.start, m.end, m.span.text) for m in d.drug_mentions + d.doses + d.routes + d.sites),
+        evidence=tuple(
+            Evidence(m.start, m.end, m.span.text)
+            for m in d.drug_mentions + d.doses + d.routes + d.sites
+        ),
     )

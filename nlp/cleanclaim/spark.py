@@ -68,14 +68,18 @@ def _score_batches(
         notes = [(i, t) for i, t in zip(ids, texts)]
         rows = []
         extras = pdf[extra_cols].to_dict("records") if extra_cols else [{}] * len(pdf)
-        for note_id, record, extra in zip(ids, review_records(notes, rules_only=rules_only), extras):
+        for note_id, record, extra in zip(
+            ids, review_records(notes, rules_only=rules_only), extras
+        ):
             if note_id is None:
                 record.update({"error": f"missing {id_col!r}", "claim_ready": None})
             row = flat_row(record, extra)
             if full_record:
                 row["record"] = json.dumps(record, ensure_ascii=False, default=str)
             rows.append(row)
-        names = list(FLAT_COLUMNS) + [c if c not in FLAT_COLUMNS else f"input_{c}" for c in extra_cols]
+        names = list(FLAT_COLUMNS) + [
+            c if c not in FLAT_COLUMNS else f"input_{c}" for c in extra_cols
+        ]
         out = pd.DataFrame(rows, columns=names + (["record"] if full_record else []))
         out["injections"] = out["injections"].astype("Int64")
         out["probability"] = out["probability"].astype("float64")
@@ -91,7 +95,13 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def score(df: Any, id_col: str = "id", text_col: str = "text", rules_only: bool = True, full_record: bool = False) -> Any:
+def score(
+    df: Any,
+    id_col: str = "id",
+    text_col: str = "text",
+    rules_only: bool = True,
+    full_record: bool = False,
+) -> Any:
     """Review every note of a Spark DataFrame; returns the flat columns plus passthrough columns.
 
     Args:
@@ -100,6 +110,7 @@ def score(df: Any, id_col: str = "id", text_col: str = "text", rules_only: bool 
         text_col: the text column.
         rules_only: decide by the rules alone (the default in Spark: no classifier shipped to workers).
         full_record: also return the full contract record as a JSON string column ``record``.
+
     """
     _require_pyspark()
     missing = [c for c in (id_col, text_col) if c not in df.columns]
@@ -107,7 +118,13 @@ def score(df: Any, id_col: str = "id", text_col: str = "text", rules_only: bool 
         raise ValueError(f"the DataFrame has no column {missing[0]!r}")
     passthrough = [f for f in df.schema.fields if f.name not in (id_col, text_col)]
     schema = flat_schema(passthrough, full_record)
-    func = partial(_score_batches, id_col=id_col, text_col=text_col, rules_only=rules_only, full_record=full_record)
+    func = partial(
+        _score_batches,
+        id_col=id_col,
+        text_col=text_col,
+        rules_only=rules_only,
+        full_record=full_record,
+    )
     return df.mapInPandas(func, schema)
 
 
@@ -172,7 +189,11 @@ def run_batch_spark(
             data = row.asDict()
             record = json.loads(data["record"]) if fmt == "jsonl" else _record_from_flat(data)
             extra = {k: v for k, v in data.items() if k not in flat}
-            summary.add(record if fmt == "jsonl" else {**record, "gaps": [{"code": c} for c in (data["gaps"] or "").split(";") if c]})
+            summary.add(
+                record
+                if fmt == "jsonl"
+                else {**record, "gaps": [{"code": c} for c in (data["gaps"] or "").split(";") if c]}
+            )
             batch.append((record, extra))
             if len(batch) >= 1024:
                 writer.write(batch)

@@ -19,7 +19,13 @@ _DRUGS = [
     ("methylprednisolone acetate", "80 mg", "acute gout flare"),
     ("promethazine", "25 mg", "nausea with vomiting"),
 ]
-_SITES = ["left deltoid", "right deltoid", "right gluteal", "left upper outer quadrant of the buttock", "abdomen"]
+_SITES = [
+    "left deltoid",
+    "right deltoid",
+    "right gluteal",
+    "left upper outer quadrant of the buttock",
+    "abdomen",
+]
 _ROUTES = ["IM", "intramuscularly", "SQ", "subcutaneously"]
 _STAFF = ["RN J. Park", "MA Lopez", "LPN Carter"]
 _PLAIN = [

@@ -27,7 +27,12 @@ def note_rows(n: int | None = None) -> list[dict]:
     rows = []
     for i in range(count):
         nid, text = base[i % len(base)]
-        rows.append({"id": f"{nid}-{i}" if n else nid, "text": text, "provider": PROVIDERS[i % 3], "clinic": f"C{i % 2}"})
+        rows.append(
+            {
+                "id": f"{nid}-{i}" if n else nid,
+                "text": text,
+                "provider": PROVIDERS[i % 3],
+                "clinic": f"C{i % 2}",
+            }
+        )
     return rows
-
-

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from batch_notes import note_rows
 
 

@@ -11,13 +11,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from batch_notes import NOTES, note_rows
 
 from cleanclaim.batch import run_batch
 from cleanclaim.io import GAP_COLUMNS, read_rows
 from cleanclaim.result import BLOCKING_CODES
 from cleanclaim.reviewer import MAX_CHARS
-
-from batch_notes import NOTES, note_rows
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -70,9 +69,22 @@ def test_when_input_format_then_same_decisions_as_jsonl(fmt, jsonl_input, tmp_pa
     out, ref = tmp_path / "out.csv", tmp_path / "ref.csv"
     run_batch(src, out, rules_only=True, workers=1)
     run_batch(jsonl_input, ref, rules_only=True, workers=1)
-    got = pd.read_csv(out, dtype=str, keep_default_na=False).sort_values("id").reset_index(drop=True)
-    want = pd.read_csv(ref, dtype=str, keep_default_na=False).sort_values("id").reset_index(drop=True)
-    cols = ["id", "claim_ready", "service_code", "injections", "gaps", "icd10", "error", *GAP_COLUMNS]
+    got = (
+        pd.read_csv(out, dtype=str, keep_default_na=False).sort_values("id").reset_index(drop=True)
+    )
+    want = (
+        pd.read_csv(ref, dtype=str, keep_default_na=False).sort_values("id").reset_index(drop=True)
+    )
+    cols = [
+        "id",
+        "claim_ready",
+        "service_code",
+        "injections",
+        "gaps",
+        "icd10",
+        "error",
+        *GAP_COLUMNS,
+    ]
     pd.testing.assert_frame_equal(got[cols], want[cols])
     if fmt != "txt":
         assert list(got["provider"]) == list(want["provider"])
@@ -86,13 +98,18 @@ def test_when_flat_output_then_one_boolean_column_per_gap_code(jsonl_input, tmp_
         assert table.schema.field(code).type == pa.bool_()
     df = table.to_pandas().set_index("id")
     assert bool(df.loc["n04", "NOT_ADMINISTERED"]) and not df.loc["n04", "claim_ready"]
-    assert "DOSE_MISSING" in df.loc["n05", "gaps"].split(";") and bool(df.loc["n05", "DOSE_MISSING"])
+    assert "DOSE_MISSING" in df.loc["n05", "gaps"].split(";") and bool(
+        df.loc["n05", "DOSE_MISSING"]
+    )
     assert list(df.columns[-2:]) == ["provider", "clinic"]
 
 
 def test_when_custom_field_names_then_they_are_used(tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"note_id": "x1", "body": NOTES["n01"], "payer": "Medicare"}) + "\n", encoding="utf-8")
+    src.write_text(
+        json.dumps({"note_id": "x1", "body": NOTES["n01"], "payer": "Medicare"}) + "\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     run_batch(src, out, id_field="note_id", text_field="body", rules_only=True, workers=1)
     (record,) = _jsonl(out)
@@ -127,7 +144,9 @@ def test_when_rows_are_bad_then_each_gets_an_error_record_without_note_text(tmp_
 
 def test_when_csv_row_is_not_utf8_then_only_that_row_errors(tmp_path):
     src = tmp_path / "in.csv"
-    src.write_bytes(b"id,text\nr1,B12 1000 mcg IM given left deltoid for pernicious anemia\nr2,caf\xe9 note\n")
+    src.write_bytes(
+        b"id,text\nr1,B12 1000 mcg IM given left deltoid for pernicious anemia\nr2,caf\xe9 note\n"
+    )
     rows = list(read_rows(src))
     assert [r.id for r in rows] == ["r1", "r2"]
     out = tmp_path / "out.csv"

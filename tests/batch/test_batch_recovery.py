@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
-
 from batch_notes import NOTES, note_rows
+
 from cleanclaim import batch
 from cleanclaim.batch import CRASH_ERROR, partial_paths, run_batch
 from cleanclaim.reviewer import Reviewer
@@ -51,7 +51,9 @@ def test_when_run_killed_mid_way_then_resume_writes_every_id_exactly_once(tmp_pa
     for suffix in ("jsonl", "csv", "parquet"):
         out = tmp_path / f"out.{suffix}"
         partial, state = partial_paths(out)
-        proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(src), str(out)], start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(src), str(out)], start_new_session=True
+        )
         try:
             _wait_for(lambda: state.exists() and json.loads(state.read_text())["rows"] >= 16, proc)
         finally:
@@ -105,9 +107,38 @@ def test_when_any_row_errors_then_cli_exit_status_is_2(tmp_path: Path):
     from cleanclaim.cli import app
 
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"id": "a", "text": NOTES["n01"]}) + "\n" + json.dumps({"id": "b", "text": ""}) + "\n")
-    result = CliRunner().invoke(app, ["batch", str(src), "-o", str(tmp_path / "o.csv"), "--rules-only", "--workers", "1", "--no-progress"])
+    src.write_text(
+        json.dumps({"id": "a", "text": NOTES["n01"]})
+        + "\n"
+        + json.dumps({"id": "b", "text": ""})
+        + "\n"
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            str(src),
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--rules-only",
+            "--workers",
+            "1",
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 2
     src.write_text(json.dumps({"id": "a", "text": NOTES["n01"]}) + "\n")
-    result = CliRunner().invoke(app, ["batch", str(src), "-o", str(tmp_path / "o.csv"), "--rules-only", "--workers", "1", "--no-progress"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            str(src),
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--rules-only",
+            "--workers",
+            "1",
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from batch_notes import NOTES
+
 from cleanclaim.fastpath import FastPath, VocabularyGate
 from cleanclaim.synthetic import notes as synthetic_notes
 
@@ -41,6 +42,13 @@ def test_when_note_has_no_injection_vocabulary_then_fast_record_equals_full_reco
 
 def test_when_note_has_drug_route_or_icd_code_then_gate_sends_it_to_the_pipeline():
     gate = VocabularyGate.packaged()
-    for text in ("Gave B12 today.", "Given IM.", "Dx E53.8", "Ceftriaxone", "i.m. injection", "Patient cannot take ibuprofen."):
+    for text in (
+        "Gave B12 today.",
+        "Given IM.",
+        "Dx E53.8",
+        "Ceftriaxone",
+        "i.m. injection",
+        "Patient cannot take ibuprofen.",
+    ):
         assert gate.may_match(text), text
     assert not gate.may_match("Phone call: patient asked to move the appointment to Friday.")

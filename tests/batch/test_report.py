@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from batch_notes import NOTES
 from typer.testing import CliRunner
 
-from batch_notes import NOTES
 from cleanclaim import report as rep
 from cleanclaim.batch import run_batch
 from cleanclaim.cli import app
 
 
-def test_when_report_on_batch_output_then_rates_breakdowns_and_worklist(jsonl_input, tmp_path: Path):
+def test_when_report_on_batch_output_then_rates_breakdowns_and_worklist(
+    jsonl_input, tmp_path: Path
+):
     out = tmp_path / "out.parquet"
     run_batch(jsonl_input, out, rules_only=True, workers=1)
     report = rep.build(rep.load(out), by=["provider", "clinic"])
@@ -35,7 +37,7 @@ def test_when_report_command_with_html_then_self_contained_page(jsonl_input, tmp
     assert "claim-ready" in result.output
     html = page.read_text(encoding="utf-8")
     assert "<svg" in html and "Worklist" in html and "Dr. Boyd" in html
-    assert "src=\"http" not in html and "<script src" not in html
+    assert 'src="http' not in html and "<script src" not in html
     assert NOTES["n01"][:30] not in html  # ids and codes only, never note text
 
 

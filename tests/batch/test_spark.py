@@ -21,7 +21,10 @@ def test_when_scored_with_spark_then_rows_equal_local_batch(tmp_path: Path):
         pytest.skip("Java is not installed")
     from cleanclaim.spark import score, session
 
-    rows = [{"id": i, "text": t, "provider": f"P{n % 4}"} for n, (i, t) in enumerate(synthetic_notes(300, seed=11))]
+    rows = [
+        {"id": i, "text": t, "provider": f"P{n % 4}"}
+        for n, (i, t) in enumerate(synthetic_notes(300, seed=11))
+    ]
     src = tmp_path / "in.parquet"
     pd.DataFrame(rows).to_parquet(src)
     local_out = tmp_path / "local.parquet"

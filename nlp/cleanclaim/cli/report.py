@@ -9,10 +9,27 @@ import typer
 
 
 def report_command(
-    output: Annotated[Path, typer.Argument(help="A cleanclaim batch output (.jsonl, .csv or .parquet).", exists=True, dir_okay=False)],
-    html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.", dir_okay=False)] = None,
-    by: Annotated[list[str] | None, typer.Option("--by", help="Break down by this passthrough column (repeatable).")] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Notes in the provider-query worklist.")] = 50,
+    output: Annotated[
+        Path,
+        typer.Argument(
+            help="A cleanclaim batch output (.jsonl, .csv or .parquet).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", help="Also write a self-contained HTML report here.", dir_okay=False
+        ),
+    ] = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="Break down by this passthrough column (repeatable)."),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="Notes in the provider-query worklist.")
+    ] = 50,
 ) -> None:
     """Claim-ready rate, gaps, service codes, breakdowns and a provider-query worklist."""
     from rich.console import Console
@@ -26,7 +43,9 @@ def report_command(
         raise typer.Exit(code=1) from None
     Console().print(rep.to_rich(report))
     if html is not None:
-        html.write_text(rep.to_html(report, title=f"cleanclaim report: {output.name}"), encoding="utf-8")
+        html.write_text(
+            rep.to_html(report, title=f"cleanclaim report: {output.name}"), encoding="utf-8"
+        )
         typer.echo(f"wrote {html}", err=True)
 
 

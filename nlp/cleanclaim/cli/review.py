@@ -43,11 +43,22 @@ def read_note(path: str) -> str:
 
 
 def review_command(
-    note: Annotated[str, typer.Argument(help="A note file, or - for standard input.", metavar="FILE|-")],
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="text, json or html.")] = Format.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.", dir_okay=False)] = None,
-    note_id: Annotated[str | None, typer.Option("--id", help="Id to put in the record (default: file name).")] = None,
-    rules_only: Annotated[bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")] = False,
+    note: Annotated[
+        str, typer.Argument(help="A note file, or - for standard input.", metavar="FILE|-")
+    ],
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="text, json or html.")
+    ] = Format.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here instead of stdout.", dir_okay=False),
+    ] = None,
+    note_id: Annotated[
+        str | None, typer.Option("--id", help="Id to put in the record (default: file name).")
+    ] = None,
+    rules_only: Annotated[
+        bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")
+    ] = False,
 ) -> None:
     """Review one note: highlighted mentions, gaps with provider queries, and the decision."""
     text = read_note(note)
@@ -85,18 +96,54 @@ class Engine(str, Enum):
 
 
 def batch_command(
-    input_path: Annotated[Path, typer.Argument(help="JSON Lines, CSV, Parquet (optionally .gz), or a folder of .txt notes.", exists=True)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl (full records), .csv or .parquet (flat rows).", dir_okay=False)],
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON Lines, CSV, Parquet (optionally .gz), or a folder of .txt notes.",
+            exists=True,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output .jsonl (full records), .csv or .parquet (flat rows).",
+            dir_okay=False,
+        ),
+    ],
     id_field: Annotated[str, typer.Option(help="Input column holding the note id.")] = "id",
     text_field: Annotated[str, typer.Option(help="Input column holding the note text.")] = "text",
-    rules_only: Annotated[bool, typer.Option("--rules-only", help="Decide by the rules alone.")] = False,
-    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: the CPU count).")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run of the same input and output.")] = False,
-    fast_path: Annotated[bool, typer.Option("--fast-path/--no-fast-path", help="Let notes without injection vocabulary skip the pipeline.")] = True,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Notes per chunk and per checkpoint.")] = 64,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")] = True,
-    engine: Annotated[Engine, typer.Option("--engine", help="local (process pool) or spark.")] = Engine.local,
-    master: Annotated[str, typer.Option("--master", help="Spark master URL (with --engine spark).")] = "local[*]",
+    rules_only: Annotated[
+        bool, typer.Option("--rules-only", help="Decide by the rules alone.")
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: the CPU count)."),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue an interrupted run of the same input and output."),
+    ] = False,
+    fast_path: Annotated[
+        bool,
+        typer.Option(
+            "--fast-path/--no-fast-path",
+            help="Let notes without injection vocabulary skip the pipeline.",
+        ),
+    ] = True,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, help="Notes per chunk and per checkpoint.")
+    ] = 64,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
+    ] = True,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="local (process pool) or spark.")
+    ] = Engine.local,
+    master: Annotated[
+        str, typer.Option("--master", help="Spark master URL (with --engine spark).")
+    ] = "local[*]",
 ) -> None:
     """Review many notes; every input row yields one output row (errors included).
 
@@ -112,11 +159,25 @@ def batch_command(
         from ..spark import run_batch_spark
 
         try:
-            summary = run_batch_spark(input_path, output, id_field=id_field, text_field=text_field, rules_only=rules_only, master=master)
+            summary = run_batch_spark(
+                input_path,
+                output,
+                id_field=id_field,
+                text_field=text_field,
+                rules_only=rules_only,
+                master=master,
+            )
         except (InputError, ImportError) as err:
             raise _fail(str(err)) from None
     else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         bar = Progress(
             TextColumn("reviewing"),
@@ -150,9 +211,17 @@ def batch_command(
         try:
             with bar:
                 summary = run_batch(
-                    input_path, output, id_field=id_field, text_field=text_field, rules_only=rules_only,
-                    workers=workers, resume=resume, fast_path=fast_path, chunk_size=chunk_size,
-                    progress=on_progress, on_start=on_start,
+                    input_path,
+                    output,
+                    id_field=id_field,
+                    text_field=text_field,
+                    rules_only=rules_only,
+                    workers=workers,
+                    resume=resume,
+                    fast_path=fast_path,
+                    chunk_size=chunk_size,
+                    progress=on_progress,
+                    on_start=on_start,
                 )
         except InputError as err:
             raise _fail(str(err)) from None
@@ -168,7 +237,11 @@ def _print_summary(console, summary, output: Path) -> None:  # type: ignore[no-u
     from rich.table import Table
 
     table = Table(title=f"cleanclaim batch -> {output}", show_header=False)
-    table.add_row("notes reviewed", f"{summary.total:,}" + (f" (+{summary.skipped:,} from the interrupted run)" if summary.skipped else ""))
+    table.add_row(
+        "notes reviewed",
+        f"{summary.total:,}"
+        + (f" (+{summary.skipped:,} from the interrupted run)" if summary.skipped else ""),
+    )
     table.add_row("claim-ready", f"{summary.ready:,} ({summary.ready / max(summary.total, 1):.1%})")
     table.add_row("errors", f"{summary.errors:,}")
     table.add_row("fast path", f"{summary.fast_path:,}")

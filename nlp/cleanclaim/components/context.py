@@ -4,17 +4,13 @@ Modifiers set flags on the mentions and never remove them; each mention also rec
 the rules that modified it (``span._.cc_modifier_rules``).
 """
 
-
-import json
-from collections.abc import Iterable
-from pathlib import Path
-
 from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import _extensions  # noqa: F401
 from .. import resources as res
+from ._tables import TableBacked
 
 #: ConText category → the span attribute it sets.
 CATEGORY_ATTRIBUTES: dict[str, dict[str, bool]] = {
@@ -30,8 +26,6 @@ CATEGORY_ATTRIBUTES: dict[str, dict[str, bool]] = {
     "REGIMEN": {"cc_regimen": True},
 }
 
-_FILE = "context_rules.json"
-
 
 @Language.factory("cleanclaim_context", default_config={"max_scope": None})
 def make_context(nlp: Language, name: str, max_scope: int | None) -> "ContextComponent":
@@ -39,8 +33,10 @@ def make_context(nlp: Language, name: str, max_scope: int | None) -> "ContextCom
     return ContextComponent(nlp, name=name, max_scope=max_scope)
 
 
-class ContextComponent:
+class ContextComponent(TableBacked):
     """Run ConText over ``doc.ents`` and record the rule ids behind each flag."""
+
+    TABLES = {"context": (res.ContextTable, "context_rules.json")}
 
     def __init__(
         self,
@@ -53,10 +49,11 @@ class ContextComponent:
         self.nlp = nlp
         self.name = name
         self.max_scope = max_scope
-        self._build(table or res.context_rules())
+        self._build({"context": table or res.context_rules()})
 
-    def _build(self, table: res.ContextTable) -> None:
-        self.table = table
+    def _build(self, tables: dict) -> None:
+        self.tables = tables
+        table = self.table = tables["context"]
         for attrs in CATEGORY_ATTRIBUTES.values():
             for attr in attrs:
                 from spacy.tokens import Span
@@ -97,16 +94,3 @@ class ContextComponent:
                     m.rule.metadata["id"] for m in mods if m.category in CATEGORY_ATTRIBUTES
                 )
         return doc
-
-    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        """Write the rule table into ``path``."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        data = self.table.model_dump(mode="json")
-        (path / _FILE).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-
-    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "ContextComponent":
-        """Read the rule table written by :meth:`to_disk`."""
-        text = (Path(path) / _FILE).read_text(encoding="utf-8")
-        self._build(res.load_table(res.ContextTable, _FILE, text))
-        return self

@@ -1,17 +1,13 @@
 """Template fields left blank ("Route: ___", "Dose: N/A", "Site:" and nothing after it)."""
 
-
 import re
-from collections.abc import Iterable
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import _extensions  # noqa: F401
 from .. import resources as res
-
-_FILE = "template_fields.json"
+from ._tables import TableBacked
 
 
 @Language.factory("cleanclaim_fields", default_config={})
@@ -20,16 +16,21 @@ def make_fields(nlp: Language, name: str) -> "BlankFieldDetector":
     return BlankFieldDetector(name=name)
 
 
-class BlankFieldDetector:
+class BlankFieldDetector(TableBacked):
     """Record template fields whose value is blank as ``doc._.cc_blank_fields``."""
 
-    def __init__(self, name: str = "cleanclaim_fields", table: res.TemplateFieldTable | None = None) -> None:
+    TABLES = {"fields": (res.TemplateFieldTable, "template_fields.json")}
+
+    def __init__(
+        self, name: str = "cleanclaim_fields", table: res.TemplateFieldTable | None = None
+    ) -> None:
         """Create the detector; ``table`` overrides the packaged field names."""
         self.name = name
-        self._build(table or res.template_fields())
+        self._build({"fields": table or res.template_fields()})
 
-    def _build(self, table: res.TemplateFieldTable) -> None:
-        self.table = table
+    def _build(self, tables: dict) -> None:
+        self.tables = tables
+        table = self.table = tables["fields"]
         self._label_of: dict[str, str] = {}
         names = []
         for label, words in table.fields.items():
@@ -52,15 +53,3 @@ class BlankFieldDetector:
                 found.append((label, m.start("name"), m.end()))
         doc._.cc_blank_fields = tuple(found)
         return doc
-
-    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        """Write the field table into ``path``."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / _FILE).write_text(self.table.model_dump_json(indent=1), encoding="utf-8")
-
-    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "BlankFieldDetector":
-        """Read the field table written by :meth:`to_disk`."""
-        text = (Path(path) / _FILE).read_text(encoding="utf-8")
-        self._build(res.load_table(res.TemplateFieldTable, _FILE, text))
-        return self

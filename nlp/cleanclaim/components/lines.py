@@ -5,7 +5,6 @@ so a line break ends a sentence unless the line plainly runs on (dictation wrapp
 Inside a line, sentence punctuation followed by a capital, digit or bullet ends a sentence.
 """
 
-
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -71,4 +70,10 @@ def _wrapped(texts: list[str], spaces: list[str], i: int) -> bool:
 
 
 def _lower_abbreviation_end(text: str) -> bool:
-    return len(text) > 3 and text.endswith(".") and text[:-1].isalpha() and text[:-1].islower() and text.count(".") == 1
+    return (
+        len(text) > 3
+        and text.endswith(".")
+        and text[:-1].isalpha()
+        and text[:-1].islower()
+        and text.count(".") == 1
+    )

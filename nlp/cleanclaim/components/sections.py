@@ -6,11 +6,7 @@ first blank line. The result is ``doc._.cc_section_spans``: (category, kind, sta
 characters.
 """
 
-
-import json
 import re
-from collections.abc import Iterable
-from pathlib import Path
 
 from medspacy.section_detection import Sectionizer, SectionRule
 from spacy.language import Language
@@ -18,8 +14,8 @@ from spacy.tokens import Doc
 
 from .. import _extensions  # noqa: F401
 from .. import resources as res
+from ._tables import TableBacked
 
-_FILE = "sections.json"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -29,19 +25,31 @@ def make_sections(nlp: Language, name: str) -> "SectionComponent":
     return SectionComponent(nlp, name=name)
 
 
-class SectionComponent:
+class SectionComponent(TableBacked):
     """Find section headers and the character extent of each section."""
 
-    def __init__(self, nlp: Language, name: str = "cleanclaim_sections", table: res.SectionTable | None = None) -> None:
+    TABLES = {"sections": (res.SectionTable, "sections.json")}
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "cleanclaim_sections",
+        table: res.SectionTable | None = None,
+    ) -> None:
         """Create the component; ``table`` overrides the packaged headers."""
         self.nlp = nlp
         self.name = name
-        self._build(table or res.sections())
+        self._build({"sections": table or res.sections()})
 
-    def _build(self, table: res.SectionTable) -> None:
-        self.table = table
+    def _build(self, tables: dict) -> None:
+        self.tables = tables
+        table = self.table = tables["sections"]
         self._sectionizer = Sectionizer(
-            self.nlp, name=f"{self.name}_medspacy", rules=None, input_span_type=None, span_attrs=None
+            self.nlp,
+            name=f"{self.name}_medspacy",
+            rules=None,
+            input_span_type=None,
+            span_attrs=None,
         )
         self._sectionizer.add(
             [SectionRule(r.literal, r.category, pattern=r.pattern) for r in table.rules]
@@ -63,7 +71,11 @@ class SectionComponent:
             end = doc[body_end - 1].idx + len(doc[body_end - 1]) if body_end > body_start else start
             if info.ends_at_blank_line:
                 # skip blank lines directly after the header ("Medications:\n\n- ...")
-                head_end = doc[title_end - 1].idx + len(doc[title_end - 1]) if title_end > title_start else start
+                head_end = (
+                    doc[title_end - 1].idx + len(doc[title_end - 1])
+                    if title_end > title_start
+                    else start
+                )
                 m = _BLANK_LINE.search(text, _first_content(text, head_end), end)
                 if m:
                     end = m.start()
@@ -81,19 +93,6 @@ class SectionComponent:
             out.append((category, info.kind, start, end))
         doc._.cc_section_spans = tuple(out)
         return doc
-
-    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        """Write the header table into ``path``."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        data = self.table.model_dump(mode="json")
-        (path / _FILE).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-
-    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "SectionComponent":
-        """Read the header table written by :meth:`to_disk`."""
-        text = (Path(path) / _FILE).read_text(encoding="utf-8")
-        self._build(res.load_table(res.SectionTable, _FILE, text))
-        return self
 
 
 def _first_content(text: str, pos: int) -> int:

@@ -6,12 +6,9 @@ drugs from the broad drug dictionary and written ICD-10-CM codes, and serializes
 ``nlp.to_disk`` and ``spacy.load`` round-trip.
 """
 
-
-import json
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import simple_icd_10_cm as icd
@@ -23,8 +20,9 @@ from spacy.tokens import Doc, Span
 from .. import _extensions  # noqa: F401  (registers the extensions)
 from .. import resources as res
 from ..druglex import DrugLexicon
+from ._tables import TableBacked
 
-TABLES: dict[str, tuple[type, str]] = {
+_TARGET_TABLES: dict[str, tuple[type, str]] = {
     "drugs": (res.DrugTable, "drugs.json"),
     "diagnoses": (res.DiagnosisTable, "diagnoses.json"),
     "routes": (res.RouteTable, "routes.json"),
@@ -33,7 +31,9 @@ TABLES: dict[str, tuple[type, str]] = {
 }
 
 _ICD_RE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$")
-_SIDE_FILLERS = frozenset({"upper", "post", "posterior", "outer", "lateral", "back", "of", "the", "anterior"})
+_SIDE_FILLERS = frozenset(
+    {"upper", "post", "posterior", "outer", "lateral", "back", "of", "the", "anterior"}
+)
 _PRIORITY = {"DRUG": 0, "DIAGNOSIS": 1, "DOSE": 2, "ROUTE": 3, "SITE": 4}
 
 
@@ -54,18 +54,23 @@ class Candidate:
         return span
 
 
-
 @Language.factory(
     "cleanclaim_targets",
     default_config={"use_drug_dictionary": True, "icd_codes": True},
 )
-def make_targets(nlp: Language, name: str, use_drug_dictionary: bool, icd_codes: bool) -> "TargetComponent":
+def make_targets(
+    nlp: Language, name: str, use_drug_dictionary: bool, icd_codes: bool
+) -> "TargetComponent":
     """Build the target component from the packaged tables."""
-    return TargetComponent(nlp, name=name, use_drug_dictionary=use_drug_dictionary, icd_codes=icd_codes)
+    return TargetComponent(
+        nlp, name=name, use_drug_dictionary=use_drug_dictionary, icd_codes=icd_codes
+    )
 
 
-class TargetComponent:
+class TargetComponent(TableBacked):
     """Find DRUG, DOSE, ROUTE, SITE and DIAGNOSIS mentions and put them in ``doc.ents``."""
+
+    TABLES = _TARGET_TABLES
 
     def __init__(
         self,
@@ -80,14 +85,16 @@ class TargetComponent:
         self.name = name
         self.use_drug_dictionary = use_drug_dictionary
         self.icd_codes = icd_codes
-        self._build(tables or {key: res.load_table(model, fname) for key, (model, fname) in TABLES.items()})
+        self._build(tables or self.packaged_tables())
 
     def _build(self, tables: dict[str, Any]) -> None:
         self.tables = tables
         # medspaCy's matcher over TargetRules; spans and their attributes are made only for the
         # mentions that survive overlap resolution, so two rules matching the same words (a site
         # and a route both "subacromial space") never overwrite each other's attributes.
-        self._matcher = MedspacyMatcher(self.nlp, name=f"{self.name}_matcher", phrase_matcher_attr="LOWER", prune=False)
+        self._matcher = MedspacyMatcher(
+            self.nlp, name=f"{self.name}_matcher", phrase_matcher_attr="LOWER", prune=False
+        )
         self._matcher.add(list(self._rules()))
         routes = tables["routes"].routes
         self._route_not_after = {r.code: {w.lower() for w in r.not_after} for r in routes}
@@ -127,14 +134,19 @@ class TargetComponent:
             for phrase in [*site.phrases, *site.lateral_phrases]:
                 yield TargetRule(phrase, "SITE", attributes=attrs)
         dose_table = tables["doses"]
-        unit_words = sorted({w.lower() for words in dose_table.units.values() for w in words if " " not in w})
+        unit_words = sorted(
+            {w.lower() for words in dose_table.units.values() for w in words if " " not in w}
+        )
         number = {"LIKE_NUM": True, "OP": "+"}
         per_ml = [{"TEXT": "/"}, {"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": ["ml", "cc"]}}]
         unit = {"LOWER": {"IN": unit_words}}
         attrs = {"cc_rule": "dose.amount"}
         yield TargetRule("dose", "DOSE", pattern=[number, unit], attributes=attrs)
         yield TargetRule(
-            "dose", "DOSE", pattern=[number, unit] + per_ml, attributes={"cc_rule": "dose.concentration"}
+            "dose",
+            "DOSE",
+            pattern=[number, unit] + per_ml,
+            attributes={"cc_rule": "dose.concentration"},
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -176,7 +188,11 @@ class TargetComponent:
             if after in self._route_not_before.get(code, ()):
                 return False
         elif cand.label == "DOSE":
-            if cand.end + 1 < len(doc) and doc[cand.end].text == "/" and doc[cand.end + 1].lower_ in self._not_per:
+            if (
+                cand.end + 1 < len(doc)
+                and doc[cand.end].text == "/"
+                and doc[cand.end + 1].lower_ in self._not_per
+            ):
                 return False
         return True
 
@@ -196,32 +212,15 @@ class TargetComponent:
             return None
         return cand
 
-    # Serialization: the tables travel with the pipeline.
-    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        """Write the component's tables into ``path``."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        for key, (_, fname) in TABLES.items():
-            data = self.tables[key].model_dump(mode="json", by_alias=True)
-            (path / fname).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-
-    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "TargetComponent":
-        """Read the tables written by :meth:`to_disk` and rebuild the matcher."""
-        path = Path(path)
-        tables = {
-            key: res.load_table(model, fname, (path / fname).read_text(encoding="utf-8"))
-            for key, (model, fname) in TABLES.items()
-        }
-        self._build(tables)
-        return self
-
 
 def _icd_candidates(doc: Doc) -> Iterable[Candidate]:
     """Written ICD-10-CM codes ("D51.0") that are valid codes."""
     for token in doc:
         text = token.text.upper()
         if _ICD_RE.match(text) and icd.is_valid_item(text):
-            yield Candidate(token.i, token.i + 1, "DIAGNOSIS", {"cc_rule": "dx.icd10_code", "cc_norm": text})
+            yield Candidate(
+                token.i, token.i + 1, "DIAGNOSIS", {"cc_rule": "dx.icd10_code", "cc_norm": text}
+            )
 
 
 def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:

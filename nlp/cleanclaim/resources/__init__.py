@@ -7,7 +7,7 @@ validated with pydantic; an error names the file, the entry and the offending ke
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -269,7 +269,9 @@ class SectionTable(_Strict):
     def _known_categories(self) -> SectionTable:
         for i, rule in enumerate(self.rules):
             if rule.category not in self.categories:
-                raise ValueError(f"rules[{i}] ({rule.literal!r}): unknown category {rule.category!r}")
+                raise ValueError(
+                    f"rules[{i}] ({rule.literal!r}): unknown category {rule.category!r}"
+                )
         return self
 
 
@@ -325,56 +327,59 @@ def load_table(model: type[BaseModel], name: str, text: str | None = None) -> An
 
     Raises:
         ResourceError: naming the file, the entry and the key that is wrong.
+
     """
     if text is None:
         text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ResourceError(f"invalid resource file {name!r}: not JSON ({err.msg}, line {err.lineno})") from None
+        raise ResourceError(
+            f"invalid resource file {name!r}: not JSON ({err.msg}, line {err.lineno})"
+        ) from None
     try:
         return model.model_validate(data)
     except ValidationError as err:
         raise ResourceError(_format_error(name, err, data)) from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def drugs() -> DrugTable:
     """The curated injectable table."""
     return load_table(DrugTable, "drugs.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def diagnoses() -> DiagnosisTable:
     """The diagnosis table."""
     return load_table(DiagnosisTable, "diagnoses.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def routes() -> RouteTable:
     """The route table."""
     return load_table(RouteTable, "routes.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def sites() -> SiteTable:
     """The site table."""
     return load_table(SiteTable, "sites.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def context_rules() -> ContextTable:
     """The ConText rules."""
     return load_table(ContextTable, "context_rules.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def sections() -> SectionTable:
     """The section rules."""
     return load_table(SectionTable, "sections.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def doses() -> DoseTable:
     """The dose vocabulary."""
     return load_table(DoseTable, "doses.json")
@@ -388,18 +393,22 @@ class TemplateFieldTable(_Strict):
     blank_values: list[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def template_fields() -> TemplateFieldTable:
     """The template field table."""
     return load_table(TemplateFieldTable, "template_fields.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def drug_lexicon_exclusions() -> frozenset[str]:
     """Words the broad drug dictionary lists that are not drugs in a clinic note."""
-    text = resources.files(__name__).joinpath("drug_lexicon_exclude.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files(__name__).joinpath("drug_lexicon_exclude.txt").read_text(encoding="utf-8")
+    )
     return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
     )
 
 
@@ -419,7 +428,7 @@ class GapTable(_Strict):
     gaps: dict[str, GapTemplate]
 
 
-@lru_cache(maxsize=None)
+@cache
 def gap_templates() -> GapTable:
     """The gap message table."""
     return load_table(GapTable, "gaps.json")
@@ -435,7 +444,7 @@ class AdvisoryTable(_Strict):
     interval_patterns: list[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def advisory() -> AdvisoryTable:
     """The advisory check table."""
     return load_table(AdvisoryTable, "advisory.json")
