@@ -293,3 +293,76 @@ def test_site_and_route_rules_on_the_same_words_keep_their_own_codes(nlp):
     assert len(kept) == 1
     label, norm = kept[0]
     assert (label, norm) in {("SITE", "shoulder"), ("ROUTE", "BURSA")}
+
+
+def test_old_procedure_in_a_long_sentence_does_not_give_its_route_to_todays_drug(reviewer):
+    note = (
+        "Here for monthly visit and testosterone injection. Energy better since testosterone started. "
+        "Last epidural (L5-S1 interlaminar) was 14 months ago with 4 months of benefit.\n"
+        "Testosterone cypionate 200 mg given IM R ventrogluteal by MA today. Dx: hypogonadism (E29.1)."
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "96372"
+    assert review.claim_ready is True
+
+
+def test_ed_meds_line_with_time_on_its_site_is_given(reviewer):
+    note = (
+        "Meds: fentanyl 75 mcg IV at 13:05 for pain. Ondansetron 4 mg IM R vastus lateralis at 13:07 "
+        "(peripheral line infiltrated, re-sited after) for nausea/vomiting.\nDx: nausea with vomiting (R11.2)."
+    )
+    review = reviewer.review(note)
+    assert review.injections == 1
+    assert review.claim_ready is True
+
+
+def test_needle_gauge_is_not_a_dose_and_one_drug_given_two_ways_is_two_administrations(reviewer):
+    note = (
+        "1) Keloid R earlobe (L91.0): triamcinolone acetonide 40 mg/mL, 0.3 mL injected intralesional with "
+        "30g needle.\n2) Atopic dermatitis flare (L20.9): Kenalog 40 mg administered IM to R gluteus medius "
+        "by RN, tolerated."
+    )
+    review = reviewer.review(note)
+    assert not any(e.text.startswith("30") for e in review.entities if e.label == "DOSE")
+    routes = sorted(a.route for a in review.administrations if a.given)
+    assert routes == ["IM", "INTRALESIONAL"]
+    assert review.claim_ready is True
+
+
+def test_spelled_dose_after_b_12_keeps_the_drug(reviewer):
+    note = "she was given b 12 one thousand micrograms into the muscle left deltoid today for pernicious anemia by rn"
+    review = reviewer.review(note)
+    assert review.administrations[0].drug == "cyanocobalamin"
+    assert review.administrations[0].dose == "1,000 mcg"
+
+
+def test_b12_before_pemetrexed_is_supported_without_a_b12_diagnosis(reviewer):
+    note = (
+        "Lung adenocarcinoma, starting pemetrexed next week. Vitamin B12 1000 mcg IM L deltoid given today "
+        "as premedication for the pemetrexed, tolerated. RN"
+    )
+    review = reviewer.review(note)
+    assert_gaps(review, absent=("DX_NOT_SUPPORTED", "DX_MISSING", "ANTINEOPLASTIC"))
+    assert review.claim_ready is True
+
+
+def test_prefilled_syringe_strength_is_the_dose(reviewer):
+    note = (
+        "Indication: postmenopausal osteoporosis (M81.0).\nMedication: Prolia (denosumab) 60 mg/1 mL PFS, lot 11J.\n"
+        "Technique: pinched skin, 90 degrees, SC injection to left abdomen lateral to umbilicus at 14:02. RN"
+    )
+    review = reviewer.review(note)
+    adm = review.administrations[0]
+    assert (adm.dose, adm.route, adm.hcpcs, adm.units) == ("60 mg", "SC", "J0897", 60)
+    assert review.claim_ready is True
+
+
+def test_rabies_immune_globulin_infiltrated_and_im_with_vaccine(reviewer):
+    note = (
+        "A: dog bite L forearm (S51.852A); exposure to rabies (Z20.3).\nP: Rabies immune globulin 1440 IU: 3 mL "
+        "infiltrated around the wounds, remaining 1.8 mL IM L ventrogluteal. Rabies vaccine 1 mL IM R deltoid, "
+        "day 0. Lots recorded."
+    )
+    review = reviewer.review(note)
+    assert review.injections == 1
+    assert_gaps(review, absent=("NOT_ADMINISTERED", "VACCINE"))

@@ -100,7 +100,9 @@ def review_chunk(notes: list[tuple[str | None, Any]]) -> list[dict[str, Any]]:
             out[i] = {**quick.to_dict(), "fast_path": True}
         else:
             slow.append(i)
-    for i, review in zip(slow, reviewer.review_many((notes[i][0], notes[i][1]) for i in slow), strict=True):
+    for i, review in zip(
+        slow, reviewer.review_many((notes[i][0], notes[i][1]) for i in slow), strict=True
+    ):
         out[i] = review.to_dict()
     return [r for r in out if r is not None]
 

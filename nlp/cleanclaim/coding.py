@@ -166,7 +166,10 @@ def _dose(
             amounts.append((m, parsed))
     if not amounts:
         if concentration is not None:
-            return None, None, concentration
+            # "Prolia 60 mg/1 mL PFS", "B12 1000 mcg/mL IM": with no other amount written, the
+            # strength of the single syringe or mL is the dose given.
+            amount = dose_parser.Amount(concentration.value, concentration.unit)
+            return amount, str(amount), concentration
         return None, (draft.doses[0].span.text if draft.doses else None), None
     non_volume = [a for a in amounts if a[1].unit != "mL"]
     mention, amount = (non_volume or amounts)[0]

@@ -113,7 +113,7 @@ class GapFinder:
         )
         if injections:
             for index, adm in injections:
-                gaps.extend(self._injection_gaps(doc, index, adm, dxs))
+                gaps.extend(self._injection_gaps(doc, index, adm, dxs, _co_therapies(linked)))
         elif unnamed is not None:
             ev = [_ev(m) for m in unnamed.doses + unnamed.routes + unnamed.sites]
             gaps.append(self.gap("DRUG_MISSING", ev, unnamed.given_rules + ["gap.drug_missing"]))
@@ -172,7 +172,12 @@ class GapFinder:
         return sorted(gaps, key=lambda g: (g.severity != "blocking", g.administration or 0))
 
     def _injection_gaps(
-        self, doc: Doc, index: int, adm: CodedAdministration, dxs: list[PatientDiagnosis]
+        self,
+        doc: Doc,
+        index: int,
+        adm: CodedAdministration,
+        dxs: list[PatientDiagnosis],
+        co_therapies: frozenset[str] = frozenset(),
     ) -> list[Gap]:
         draft = adm.draft
         name = adm.name or "the drug"
@@ -215,7 +220,11 @@ class GapFinder:
                     **values,
                 )
             )
-        if not dxs:
+        # B12 as an adjunct to pemetrexed: the other drug establishes the need on its own.
+        adjunct = bool(adm.drug and co_therapies & set(adm.drug.supporting_drugs))
+        if adjunct:
+            pass
+        elif not dxs:
             out.append(
                 self.gap(
                     "DX_MISSING",
@@ -325,6 +334,15 @@ class GapFinder:
                     value = int(n) if n.isdigit() else _WORD_NUMBERS.get(n, 0)
                     return value * (7 if hit.group("unit").lower().startswith("w") else 1)
         return None
+
+
+def _co_therapies(linked: Linked) -> frozenset[str]:
+    """Drugs the patient is on or about to start (any mention that is not negated or a relative's)."""
+    return frozenset(
+        m.norm
+        for m in linked.mentions
+        if m.label == "DRUG" and m.norm and not (m.negated or m.family)
+    )
 
 
 class _Fields(dict):

@@ -73,8 +73,12 @@ class Mention:
 
     @property
     def recorded_as_given(self) -> bool:
-        """Administration wording or a clock time on the mention ("ketorolac 60 mg IM 16:07")."""
-        return bool(self.span._.cc_given or self.span._.cc_this_encounter)
+        """Administration wording or a clock time on the mention or its own dose, route or site
+        ("ketorolac 60 mg IM R ventrogluteal 16:07")."""
+        return any(
+            s._.cc_given or s._.cc_this_encounter
+            for s in [self.span, *(a.span for a in self.attrs)]
+        )
 
     @property
     def active(self) -> bool:
@@ -186,6 +190,7 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
         key = m.norm or m.span.text.lower()
         drafts.setdefault(key, DraftAdministration(drug_id=m.norm)).drug_mentions.append(m)
 
+    drafts = _split_by_route_family(drafts)
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
     # An unattached "PO" ("unable to take PO") says nothing about an injection.
     orphans = [
@@ -234,6 +239,47 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     return Linked(mentions, list(drafts.values()), unnamed, standalone)
 
 
+_SC_IM = frozenset({"IM", "SC"})
+_PROCEDURE_FAMILY = frozenset(
+    {
+        "INTRA_ARTICULAR",
+        "TRIGGER_POINT",
+        "INTRALESIONAL",
+        "EPIDURAL",
+        "NERVE_BLOCK",
+        "BURSA",
+        "INTRADERMAL",
+    }
+)
+
+
+def _split_by_route_family(
+    drafts: dict[str, DraftAdministration],
+) -> dict[str, DraftAdministration]:
+    """One drug given two ways (Kenalog into a keloid and Kenalog IM) is two administrations."""
+    out: dict[str, DraftAdministration] = {}
+    for key, draft in drafts.items():
+        procedure = [
+            m
+            for m in draft.drug_mentions
+            if any(a.label == "ROUTE" and a.norm in _PROCEDURE_FAMILY for a in m.attrs)
+        ]
+        sc_im = [
+            m
+            for m in draft.drug_mentions
+            if any(a.label == "ROUTE" and a.norm in _SC_IM for a in m.attrs)
+        ]
+        if procedure and sc_im:
+            rest = [m for m in draft.drug_mentions if m not in procedure]
+            out[key] = DraftAdministration(drug_id=draft.drug_id, drug_mentions=rest)
+            out[f"{key}#procedure"] = DraftAdministration(
+                drug_id=draft.drug_id, drug_mentions=procedure
+            )
+        else:
+            out[key] = draft
+    return out
+
+
 def _attr_active(attr: Mention) -> bool:
     listed = attr.listed and not (attr.section_kind == "list" and attr.recorded_as_given)
     return not (attr.negated or attr.family or listed or attr.historical or attr.hypothetical)
@@ -256,11 +302,25 @@ def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -
         # Doses and routes mostly follow their drug ("Diphenhydramine 50 mg IV push, famotidine
         # 20 mg IV"): a following drug must be clearly closer than the preceding one.
         return min(same_sent, key=lambda d: _gap(d, attr))
+    # Across sentences only from a short line ("Route: IM", "Given in R deltoid, tolerated") or
+    # one that records an administration (a MAR row with its time): a long sentence that names
+    # no drug and records nothing is about something else.
+    sent = attr.span.sent
+    recorded = any(e._.cc_given or e._.cc_this_encounter for e in sent.ents)
+    if _words(sent) > _SHORT_SENTENCE and not recorded:
+        return None
     same_para = [d for d in drugs if d.para == attr.para and d.section_kind == attr.section_kind]
     before = [d for d in same_para if d.start < attr.start]
     if before:
         return max(before, key=lambda d: d.start)
     return None
+
+
+_SHORT_SENTENCE = 10
+
+
+def _words(sent: Span) -> int:
+    return sum(1 for t in sent if not (t.is_space or t.is_punct))
 
 
 def _gap(drug: Mention, attr: Mention) -> int:

@@ -100,6 +100,7 @@ class TargetComponent(TableBacked):
         self._route_not_after = {r.code: {w.lower() for w in r.not_after} for r in routes}
         self._route_not_before = {r.code: {w.lower() for w in r.not_before} for r in routes}
         self._not_per = {w.lower() for w in tables["doses"].not_per}
+        self._needle_words = {w.lower() for w in tables["doses"].needle_words}
         site_table = tables["sites"]
         self._sides = {w.lower() for words in site_table.laterality.values() for w in words}
         self._lateral_only = {p.lower() for site in site_table.sites for p in site.lateral_phrases}
@@ -137,17 +138,28 @@ class TargetComponent(TableBacked):
         unit_words = sorted(
             {w.lower() for words in dose_table.units.values() for w in words if " " not in w}
         )
-        number = {"LIKE_NUM": True, "OP": "+"}
+        # "1,000", "2.4 million", "one thousand" (digits and number words are not mixed, so the
+        # "12" of "b 12 one thousand micrograms" stays with the drug)
+        digits = [
+            {"TEXT": {"REGEX": r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$"}},
+            {"LOWER": {"IN": ["hundred", "thousand", "million"]}, "OP": "?"},
+        ]
+        words = sorted(
+            {w.lower() for w in [*dose_table.number_words, *dose_table.multiplier_words]} - {"a"}
+        )
+        spelled = [{"LOWER": {"IN": words}, "OP": "+"}]
         per_ml = [{"TEXT": "/"}, {"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": ["ml", "cc"]}}]
         unit = {"LOWER": {"IN": unit_words}}
-        attrs = {"cc_rule": "dose.amount"}
-        yield TargetRule("dose", "DOSE", pattern=[number, unit], attributes=attrs)
-        yield TargetRule(
-            "dose",
-            "DOSE",
-            pattern=[number, unit] + per_ml,
-            attributes={"cc_rule": "dose.concentration"},
-        )
+        for number in (digits, spelled):
+            yield TargetRule(
+                "dose", "DOSE", pattern=[*number, unit], attributes={"cc_rule": "dose.amount"}
+            )
+            yield TargetRule(
+                "dose",
+                "DOSE",
+                pattern=[*number, unit, *per_ml],
+                attributes={"cc_rule": "dose.concentration"},
+            )
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the mentions in ``doc`` and set ``doc.ents``."""
@@ -188,6 +200,11 @@ class TargetComponent(TableBacked):
             if after in self._route_not_before.get(code, ()):
                 return False
         elif cand.label == "DOSE":
+            # "30g needle", "25g 1.5 in needle": a needle gauge, not grams
+            if doc[cand.end - 1].lower_ in ("g", "ga") and any(
+                t.lower_ in self._needle_words for t in doc[cand.end : cand.end + 4]
+            ):
+                return False
             if (
                 cand.end + 1 < len(doc)
                 and doc[cand.end].text == "/"

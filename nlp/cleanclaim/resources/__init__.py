@@ -86,6 +86,8 @@ class DrugEntry(_Strict):
     billing_unit: Quantity | None = None
     standard_concentration: Concentration | None = None
     indications: list[str] = Field(default_factory=list)
+    #: Drugs whose use establishes the need on its own (B12 as an adjunct to pemetrexed).
+    supporting_drugs: list[str] = Field(default_factory=list)
     indication_note: str | None = None
     antineoplastic_when_cancer: bool = False
     min_interval_days: int | None = None
@@ -283,6 +285,7 @@ class DoseTable(_Strict):
     number_words: dict[str, float]
     multiplier_words: dict[str, int]
     not_per: list[str] = Field(default_factory=list)
+    needle_words: list[str] = Field(default_factory=list)
 
 
 def _check_unique(values: list[str], what: str) -> None:
