@@ -118,7 +118,9 @@ def make_pipeline(candidate: str, seed: int = SEED) -> Pipeline:
     return Pipeline(
         [
             ("features", columns),
-            ("clf", CalibratedClassifierCV(base, method="sigmoid", cv=cv)),
+            # ensemble=False: one estimator refit on all data, calibrated on cross-validated
+            # predictions; five times cheaper to score and explain than the five-fold ensemble.
+            ("clf", CalibratedClassifierCV(base, method="sigmoid", cv=cv, ensemble=False)),
         ]
     )
 
