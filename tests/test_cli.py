@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cleanclaim.cli import app
+from cleanclaim.result import CONTRACT_FIELDS
 
 runner = CliRunner()
 NOTE = "Toradol given IM R gluteal today for renal colic, tolerated well. RN"
@@ -24,18 +25,7 @@ def test_review_json_is_the_contract(note_file):
     result = runner.invoke(app, ["review", str(note_file), "--format", "json", "--rules-only"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
-    for key in (
-        "id",
-        "claim_ready",
-        "probability",
-        "service_code",
-        "injections",
-        "gaps",
-        "entities",
-        "administrations",
-        "diagnoses",
-        "icd10",
-    ):
+    for key in CONTRACT_FIELDS:
         assert key in record
     assert record["id"] == "visit-17"
     assert [g["code"] for g in record["gaps"] if g["severity"] == "blocking"] == ["DOSE_MISSING"]

@@ -5,6 +5,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+#: The fields of the review contract (review-contract.md); records may add others, never drop these.
+CONTRACT_FIELDS = (
+    "id",
+    "claim_ready",
+    "probability",
+    "service_code",
+    "injections",
+    "gaps",
+    "entities",
+    "administrations",
+    "diagnoses",
+    "icd10",
+)
+
 BLOCKING_CODES = (
     "NOT_ADMINISTERED",
     "DRUG_MISSING",

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import cleanclaim
+from cleanclaim.result import CONTRACT_FIELDS
 from cleanclaim.service import Limits, create_app
 
 from .conftest import (
@@ -19,18 +20,7 @@ from .conftest import (
     ExplodingReviewer,
 )
 
-CONTRACT_KEYS = {
-    "id",
-    "claim_ready",
-    "probability",
-    "service_code",
-    "injections",
-    "gaps",
-    "entities",
-    "administrations",
-    "diagnoses",
-    "icd10",
-}
+CONTRACT_KEYS = set(CONTRACT_FIELDS)
 
 
 def test_review_returns_the_contract_record(client, reviewer):
