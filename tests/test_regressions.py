@@ -366,3 +366,50 @@ def test_rabies_immune_globulin_infiltrated_and_im_with_vaccine(reviewer):
     review = reviewer.review(note)
     assert review.injections == 1
     assert_gaps(review, absent=("NOT_ADMINISTERED", "VACCINE"))
+
+
+def test_anesthesia_words_are_not_drugs(reviewer):
+    note = (
+        "After general anesthetic was induced the patient was prepped. Local anesthetic 10 mL was infiltrated "
+        "subcutaneously at the incision. The patient tolerated the procedure well."
+    )
+    review = reviewer.review(note)
+    assert review.injections == 0
+    assert review.claim_ready is False
+
+
+def test_home_medication_schedule_is_not_an_administration(reviewer):
+    note = (
+        "Current medications 1. Acyclovir 400 mg p.o. b.i.d. 2. Filgrastim 300 mcg subcutaneous daily. "
+        "3. Insulin glargine 12 units subcutaneously h.s. Assessment: neutropenia, stable."
+    )
+    review = reviewer.review(note)
+    assert_gaps(review, "NOT_ADMINISTERED")
+    assert review.injections == 0
+
+
+def test_tuberculin_syringe_is_not_a_ppd(reviewer):
+    note = "Dorsal penile block: 0.5 mL of 1% lidocaine delivered subcutaneously with a tuberculin syringe."
+    review = reviewer.review(note)
+    assert not any(a.drug_id == "tuberculin_ppd" for a in review.administrations)
+    assert review.service_code is None
+
+
+def test_operative_details_do_not_become_an_injection_of_an_earlier_antibiotic(reviewer):
+    note = (
+        "He had been given oral ciprofloxacin for prophylaxis. Cystoscopy was performed and the tumor was "
+        "resected with the loop, and I did not intentionally dissect deeper into the muscle at any point. "
+        "The prostate was 15 g and benign on the rectal examination that we performed today."
+    )
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert_gaps(review, "NOT_ADMINISTERED")
+
+
+def test_monthly_injection_given_in_run_on_dictation_is_still_given(reviewer):
+    note = (
+        "here for her monthly b-12 she has pernicious anemia she gets it here every month "
+        "vitamin b12 1000 mcg given intramuscularly tolerated well no issues dx D51.0"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True

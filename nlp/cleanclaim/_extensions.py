@@ -13,7 +13,8 @@ SPAN_EXTENSIONS: dict[str, object] = {
     "cc_this_encounter": False,  # anchored to this visit ("today", "this visit")
     "cc_diluent": False,  # "reconstituted with 1% lidocaine"
     "cc_patient_supplied": False,  # "patient brought own"
-    "cc_regimen": False,  # frequency or maintenance wording ("monthly", "continue")
+    "cc_regimen": False,  # maintenance wording ("monthly", "continue", "q4wk")
+    "cc_schedule": False,  # a daily dosing schedule ("daily", "b.i.d.", "h.s."): a medication list
     "cc_modifier_rules": (),  # ids of the ConText rules that modified this span
 }
 

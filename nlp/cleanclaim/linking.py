@@ -198,6 +198,7 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
         for a in attributes
         if a.drug is None
         and _attr_active(a)
+        and _lends_across_sentences(a)
         and not (a.label == "ROUTE" and a.norm in NON_INJECTION_ROUTES)
     ]
     standalone = _standalone_administration(doc, mentions)
@@ -234,7 +235,9 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
             unnamed.given_rules = evidence or standalone or ["section.administration"]
         else:
             unnamed = None
-    elif not candidates and standalone and _mentions_injection(doc):
+    elif not candidates and not anchors and standalone and _mentions_injection(doc):
+        # "Injection given, tolerated well." with no drug at all (a local anesthetic or a
+        # diluent explains its own injection words)
         unnamed = DraftAdministration(drug_id=None, given=True, given_rules=standalone)
     return Linked(mentions, list(drafts.values()), unnamed, standalone)
 
@@ -305,9 +308,7 @@ def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -
     # Across sentences only from a short line ("Route: IM", "Given in R deltoid, tolerated") or
     # one that records an administration (a MAR row with its time): a long sentence that names
     # no drug and records nothing is about something else.
-    sent = attr.span.sent
-    recorded = any(e._.cc_given or e._.cc_this_encounter for e in sent.ents)
-    if _words(sent) > _SHORT_SENTENCE and not recorded:
+    if not _lends_across_sentences(attr):
         return None
     same_para = [d for d in drugs if d.para == attr.para and d.section_kind == attr.section_kind]
     before = [d for d in same_para if d.start < attr.start]
@@ -317,6 +318,16 @@ def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -
 
 
 _SHORT_SENTENCE = 10
+
+
+def _lends_across_sentences(attr: Mention) -> bool:
+    """A short line, or a sentence that records an administration, may describe another
+    sentence's drug ("Route: IM"; "SC injection to left abdomen at 14:02"); a long sentence that
+    records nothing ("Prostate was 15 g", "did not dissect into the muscle") may not."""
+    sent = attr.span.sent
+    if _words(sent) <= _SHORT_SENTENCE:
+        return True
+    return any(e._.cc_given or e._.cc_this_encounter for e in sent.ents)
 
 
 def _words(sent: Span) -> int:
@@ -355,8 +366,12 @@ def _decide_given(draft: DraftAdministration) -> None:
             reasons.append("mentioned only as history")
             continue
         described = bool(linked_flags)
-        if span._.cc_regimen and not described:
+        if (span._.cc_regimen or span._.cc_schedule) and not described:
             # "continue Stelara", "on denosumab q6mo": a medication the patient is on
+            reasons.append("a continued medication, no administration documented")
+            continue
+        if span._.cc_schedule and not now:
+            # "G-CSF 50 mcg subcutaneously given daily": a daily schedule, not today's dose
             reasons.append("a continued medication, no administration documented")
             continue
         if given_here:
@@ -385,7 +400,7 @@ def _decide_given(draft: DraftAdministration) -> None:
         has_site = any(a.label == "SITE" for a in m.attrs)
         curated = m.rule != "drug.dictionary"
         done_act = (has_dose and has_route) or (has_site and curated)
-        if m.section_kind != "plan" and not span._.cc_regimen and done_act:
+        if m.section_kind != "plan" and not (span._.cc_regimen or span._.cc_schedule) and done_act:
             draft.given = True
             draft.given_rules.append("link.done_act")
             continue

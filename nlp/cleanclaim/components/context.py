@@ -24,6 +24,7 @@ CATEGORY_ATTRIBUTES: dict[str, dict[str, bool]] = {
     "DILUENT": {"cc_diluent": True},
     "PATIENT_SUPPLIED": {"cc_patient_supplied": True},
     "REGIMEN": {"cc_regimen": True},
+    "SCHEDULE": {"cc_schedule": True},
 }
 
 

@@ -205,6 +205,7 @@ ContextCategory = Literal[
     "ADMINISTERED",
     "THIS_ENCOUNTER",
     "REGIMEN",
+    "SCHEDULE",
     "DILUENT",
     "PATIENT_SUPPLIED",
     "PSEUDO",
