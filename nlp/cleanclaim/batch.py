@@ -205,7 +205,7 @@ def run_batch(
     rules_only: bool = False,
     workers: int | None = None,
     resume: bool = False,
-    fast_path: bool = True,
+    fast_path: bool = False,
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int | None, int], None] | None = None,
@@ -220,7 +220,8 @@ def run_batch(
         rules_only: decide by the rules alone (no classifier).
         workers: worker processes (default: the CPU count).
         resume: continue an interrupted run of the same input and output.
-        fast_path: let notes without injection vocabulary skip the pipeline.
+        fast_path: let notes without injection vocabulary skip the pipeline (off by default: slower
+            than the pipeline on realistic mixes, see benchmarks/fast_path.py).
         chunk_size: notes per chunk (and per checkpoint).
         progress: called with the number of rows just written.
         on_start: called with (total rows or None, rows already done) before reviewing.
@@ -322,7 +323,7 @@ def _collect(
 
 
 def review_records(
-    notes: Iterable[tuple[str | None, Any]], rules_only: bool = True, fast_path: bool = True
+    notes: Iterable[tuple[str | None, Any]], rules_only: bool = True, fast_path: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Review ``(id, text)`` pairs in this process with a worker-style reviewer (tests, Spark)."""
     if "reviewer" not in _WORKER:
