@@ -370,8 +370,8 @@ def test_rabies_immune_globulin_infiltrated_and_im_with_vaccine(reviewer):
 
 def test_anesthesia_words_are_not_drugs(reviewer):
     note = (
-        "After general anesthetic was induced the patient was prepped. Local anesthetic 10 mL was infiltrated "
-        "subcutaneously at the incision. The patient tolerated the procedure well."
+        "Laceration repair, left shin. Wound edges infiltrated with local anesthetic, 6 mL subcutaneously, "
+        "then closed with 4-0 nylon. She tolerated the repair without difficulty."
     )
     review = reviewer.review(note)
     assert review.injections == 0
@@ -380,8 +380,9 @@ def test_anesthesia_words_are_not_drugs(reviewer):
 
 def test_home_medication_schedule_is_not_an_administration(reviewer):
     note = (
-        "Current medications 1. Acyclovir 400 mg p.o. b.i.d. 2. Filgrastim 300 mcg subcutaneous daily. "
-        "3. Insulin glargine 12 units subcutaneously h.s. Assessment: neutropenia, stable."
+        "Outpatient regimen reviewed with daughter: valacyclovir 500 mg by mouth twice daily; "
+        "enoxaparin 40 mg sub-Q once daily for clot prevention; Lantus 20 units subcut at bedtime. "
+        "Impression: stable on current regimen, no changes today."
     )
     review = reviewer.review(note)
     assert_gaps(review, "NOT_ADMINISTERED")
@@ -397,9 +398,9 @@ def test_tuberculin_syringe_is_not_a_ppd(reviewer):
 
 def test_operative_details_do_not_become_an_injection_of_an_earlier_antibiotic(reviewer):
     note = (
-        "He had been given oral ciprofloxacin for prophylaxis. Cystoscopy was performed and the tumor was "
-        "resected with the loop, and I did not intentionally dissect deeper into the muscle at any point. "
-        "The prostate was 15 g and benign on the rectal examination that we performed today."
+        "Pre-op he had been given oral cephalexin at home. Under anesthesia the bladder lesion was shaved "
+        "down with the resectoscope, taking care not to carry the cut into the muscle layer at the dome. "
+        "The resected chips weighed about 4 g in total and were sent to pathology for review."
     )
     review = reviewer.review(note)
     assert review.service_code is None
