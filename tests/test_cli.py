@@ -104,3 +104,11 @@ def test_python_api_returns_frozen_review():
     with pytest.raises(dataclasses.FrozenInstanceError):
         review.claim_ready = False  # type: ignore[misc]
     assert json.loads(json.dumps(review.to_dict()))["administrations"][0]["hcpcs"] == "J3420"
+
+
+def test_review_text_to_a_file_is_plain_text(note_file, tmp_path):
+    out = tmp_path / "review.txt"
+    result = runner.invoke(app, ["review", str(note_file), "-o", str(out), "--rules-only"])
+    assert result.exit_code == 0
+    page = out.read_text()
+    assert "NOT READY" in page and "DOSE_MISSING" in page and "\x1b[" not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from enum import Enum
@@ -79,7 +80,7 @@ def review_command(
         if output is None:
             Console().print(to_rich(text, result))
             return
-        console = Console(record=True, width=120, file=open("/dev/null", "w"))  # noqa: SIM115
+        console = Console(record=True, width=120, file=io.StringIO())
         console.print(to_rich(text, result))
         rendered = console.export_text()
     if output is None:
