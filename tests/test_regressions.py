@@ -414,3 +414,32 @@ def test_monthly_injection_given_in_run_on_dictation_is_still_given(reviewer):
     )
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+def test_dictated_i_m_with_a_space_is_intramuscular(reviewer):
+    note = (
+        "impression left renal colic plan gave toradol thirty milligrams i m in the left upper outer buttock "
+        "pain down from 8 to 2 after 30 minutes dx N23"
+    )
+    review = reviewer.review(note)
+    assert review.administrations[0].route == "IM"
+    assert review.claim_ready is True
+
+
+def test_prn_reason_on_a_mar_row_keeps_the_dose(reviewer):
+    note = (
+        "PRN ADMINISTRATION\nDx: schizoaffective disorder, bipolar type (F25.0)\n"
+        "08/02 22:10  haloperidol 5 mg IM  L deltoid  PRN severe agitation  given by RN"
+    )
+    review = reviewer.review(note)
+    assert review.administrations[0].dose == "5 mg"
+    assert_gaps(review, absent=("DOSE_MISSING",))
+
+
+def test_million_units_abbreviated_mu(reviewer):
+    review = reviewer.review(
+        "Bicillin L-A 2.4MU IM x1 today for latent syphilis, obs 15 min no rxn. RN"
+    )
+    adm = review.administrations[0]
+    assert (adm.dose, adm.hcpcs, adm.units) == ("2,400,000 units", "J0561", 24)
+    assert review.claim_ready is True

@@ -54,6 +54,7 @@ def parse(text: str) -> Amount | None:
     value = _number(words[:-1], table)
     if value is None or value <= 0:
         return None
+    value *= table.unit_multipliers.get(words[-1], 1)
     return Amount(value, unit, per_ml)
 
 

@@ -289,8 +289,14 @@ def _attr_active(attr: Mention) -> bool:
 
 
 def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
+    """Add a drug mention's own dose, route and site to its administration.
+
+    Plan wording on the attribute does not drop it ("olanzapine 10 mg IM R deltoid PRN
+    agitation, given by RN"): whether the drug was given is decided on the drug mention.
+    """
     for attr in attrs:
-        if attr.negated or (not _attr_active(attr) and not attr.span._.cc_given):
+        listed = attr.listed and not (attr.section_kind == "list" and attr.recorded_as_given)
+        if attr.negated or attr.family or listed or (attr.historical and not attr.span._.cc_given):
             continue
         bucket = {"DOSE": draft.doses, "ROUTE": draft.routes, "SITE": draft.sites}[attr.label]
         if attr not in bucket:

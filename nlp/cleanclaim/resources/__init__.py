@@ -287,6 +287,8 @@ class DoseTable(_Strict):
     multiplier_words: dict[str, int]
     not_per: list[str] = Field(default_factory=list)
     needle_words: list[str] = Field(default_factory=list)
+    #: Unit words that carry a multiplier ("2.4 MU" is 2,400,000 units).
+    unit_multipliers: dict[str, int] = Field(default_factory=dict)
 
 
 def _check_unique(values: list[str], what: str) -> None:
