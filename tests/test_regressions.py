@@ -443,3 +443,45 @@ def test_million_units_abbreviated_mu(reviewer):
     adm = review.administrations[0]
     assert (adm.dose, adm.hcpcs, adm.units) == ("2,400,000 units", "J0561", 24)
     assert review.claim_ready is True
+
+
+def test_brand_name_with_strength_suffix_is_the_drug(reviewer):
+    note = (
+        "Nurse visit for acute gout flare (M10.071). Given 1 mL Kenalog-40 (40 mg/mL) IM L ventrogluteal at "
+        "09:40. Tolerated. Uric acid pending."
+    )
+    review = reviewer.review(note)
+    adm = review.administrations[0]
+    assert (adm.drug_id, adm.dose, adm.units) == ("triamcinolone_acetonide", "1 mL", 4)
+    assert review.claim_ready is True
+
+
+def test_failed_earlier_treatments_do_not_make_a_new_drug_history(reviewer):
+    note = (
+        "severe eczema, failed creams and light therapy, dupixent now approved. patient brought own pens. "
+        "loading dose 600 mg subcutaneous given today as two 300 mg pens, one to each thigh. tolerated. "
+        "dx atopic dermatitis L20.9"
+    )
+    review = reviewer.review(note)
+    assert review.injections == 1
+    assert_gaps(review, "PATIENT_SUPPLIED", absent=("NOT_ADMINISTERED",))
+
+
+def test_respectively_pairs_sites_with_drugs_in_order(reviewer):
+    note = (
+        "Emergency medication at 02:10: haloperidol 5 mg IM, lorazepam 2 mg IM, diphenhydramine 50 mg IM, "
+        "into the L deltoid, R deltoid and R vastus lateralis respectively. Dx: acute agitation (R45.1) "
+        "with schizophrenia (F20.9)."
+    )
+    review = reviewer.review(note)
+    sites = {a.drug_id: a.site for a in review.administrations}
+    assert sites["haloperidol"] == "L deltoid"
+    assert sites["diphenhydramine"] == "R vastus lateralis"
+    assert review.claim_ready is True
+
+
+def test_postprocedural_pain_supports_ketorolac(reviewer):
+    note = "After the abscess drainage, ketorolac 30 mg IM L deltoid given at 11:05 for post-procedural pain. RN"
+    review = reviewer.review(note)
+    assert "G89.18" in review.icd10
+    assert review.claim_ready is True

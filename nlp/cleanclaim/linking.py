@@ -105,6 +105,7 @@ class DraftAdministration:
     given: bool = False
     not_given_reason: str | None = None
     given_rules: list[str] = field(default_factory=list)
+    supplied_by_patient: bool = False  # "patient brought own pens" in another sentence
 
     @property
     def first(self) -> Mention | None:
@@ -122,8 +123,10 @@ class DraftAdministration:
 
     @property
     def patient_supplied(self) -> bool:
-        """Any mention says the patient supplied the drug."""
-        return any(m.span._.cc_patient_supplied for m in self.drug_mentions)
+        """Any mention (or, for a note's only drug, any sentence) says the patient supplied it."""
+        return self.supplied_by_patient or any(
+            m.span._.cc_patient_supplied for m in self.drug_mentions
+        )
 
 
 @dataclass
@@ -182,6 +185,8 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors)
+    _respectively(doc, drug_mentions, attributes)
+    for attr in attributes:
         if attr.drug is not None:
             attr.drug.attrs.append(attr)
 
@@ -213,6 +218,7 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     if len(candidates) == 1:
         only = candidates[0]
         _collect(only, orphans)
+        only.supplied_by_patient = _note_says_patient_supplied(doc)
         planned_only = all(m.hypothetical or m.uncertain for m in only.drug_mentions if m.active)
         if not only.given and not planned_only and not any(m.negated for m in only.drug_mentions):
             evidence = [r for a in orphans for r in _given_rules(a.span)] + standalone
@@ -281,6 +287,21 @@ def _split_by_route_family(
         else:
             out[key] = draft
     return out
+
+
+def _respectively(doc: Doc, drugs: list[Mention], attributes: list[Mention]) -> None:
+    """ "haloperidol 5 mg IM, lorazepam 2 mg IM, ... R deltoid, L deltoid and L thigh respectively":
+    when a sentence says "respectively" and lists as many sites (or doses, routes) as drugs, pair
+    them in order."""
+    for sent in {m.span.sent for m in drugs}:
+        if not any(t.lower_ == "respectively" for t in sent):
+            continue
+        in_sent = [d for d in drugs if d.sent == sent.start]
+        for label in ("DOSE", "ROUTE", "SITE"):
+            group = [a for a in attributes if a.sent == sent.start and a.label == label]
+            if len(group) == len(in_sent) > 1:
+                for drug, attr in zip(in_sent, group, strict=True):
+                    attr.drug = drug
 
 
 def _attr_active(attr: Mention) -> bool:
@@ -417,6 +438,11 @@ def _decide_given(draft: DraftAdministration) -> None:
         )
     if not draft.given and reasons:
         draft.not_given_reason = reasons[0]
+
+
+def _note_says_patient_supplied(doc: Doc) -> bool:
+    graph = getattr(doc._, "context_graph", None)
+    return graph is not None and any(m.category == "PATIENT_SUPPLIED" for m in graph.modifiers)
 
 
 def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
