@@ -20,7 +20,6 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from . import resources as res
 from .result import Review
 from .reviewer import Reviewer
 
@@ -137,27 +136,15 @@ def _phrase_requirements(nlp: Any, phrase: str) -> list[Requirement]:
 
 
 def _table_rules(nlp: Any) -> Iterable[list[Requirement]]:
-    for drug in res.drugs().drugs:
-        for syn in drug.synonyms:
-            yield _phrase_requirements(nlp, syn)
-        for pat in drug.patterns:
-            yield _pattern_requirements(pat)
-    for dx in res.diagnoses().diagnoses:
-        for syn in dx.synonyms:
-            yield _phrase_requirements(nlp, syn)
-        for pat in dx.patterns:
-            yield _pattern_requirements(pat)
-    for route in res.routes().routes:
-        for phrase in route.phrases:
-            yield _phrase_requirements(nlp, phrase)
-        for pat in route.patterns:
-            yield _pattern_requirements(pat)
-    for site in res.sites().sites:
-        for phrase in site.phrases:
-            yield _phrase_requirements(nlp, phrase)
-    # A dose is a number followed by a unit word; the unit is the word it needs.
-    units = {w for words in res.doses().units.values() for w in words}
-    yield [frozenset(_runs(u) for u in units if _runs(u))]
+    """The word requirements of every rule the target component runs (the same rules, so the
+    gate cannot drift from the matcher when a table gains a field)."""
+    from .components.targets import TargetComponent, target_rules
+
+    for rule in target_rules(nlp, TargetComponent.packaged_tables()):
+        if rule.pattern is None:
+            yield _phrase_requirements(nlp, rule.literal)
+        else:
+            yield _pattern_requirements(rule.pattern)
 
 
 class FastPath:

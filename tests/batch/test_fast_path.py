@@ -52,3 +52,12 @@ def test_when_note_has_drug_route_or_icd_code_then_gate_sends_it_to_the_pipeline
     ):
         assert gate.may_match(text), text
     assert not gate.may_match("Phone call: patient asked to move the appointment to Friday.")
+
+
+def test_side_only_site_keeps_a_note_off_the_fast_path(reviewer):
+    # "arm" is a site only with its side; the gate once missed such phrases and dropped the
+    # SITE mention the full pipeline reports.
+    note = "Came in with his left arm in a sling, here to talk about school forms."
+    fast = FastPath(reviewer)
+    assert [e.label for e in reviewer.review(note).entities] == ["SITE"]
+    assert fast.review(note, "n1") is None

@@ -95,7 +95,7 @@ class TargetComponent(TableBacked):
         self._matcher = MedspacyMatcher(
             self.nlp, name=f"{self.name}_matcher", phrase_matcher_attr="LOWER", prune=False
         )
-        self._matcher.add(list(self._rules()))
+        self._matcher.add(list(target_rules(self.nlp, tables)))
         routes = tables["routes"].routes
         self._route_not_after = {r.code: {w.lower() for w in r.not_after} for r in routes}
         self._route_not_before = {r.code: {w.lower() for w in r.not_before} for r in routes}
@@ -108,58 +108,6 @@ class TargetComponent(TableBacked):
         if self.use_drug_dictionary:
             curated = {s.lower() for d in tables["drugs"].drugs for s in d.synonyms}
             self._lexicon = DrugLexicon.load(skip=curated)
-
-    def _rules(self) -> Iterable[TargetRule]:
-        tables = self.tables
-        for drug in tables["drugs"].drugs:
-            attrs = {"cc_rule": f"drug.{drug.id}", "cc_norm": drug.id}
-            for syn in drug.synonyms:
-                yield TargetRule(syn, "DRUG", attributes=attrs)
-            for pat in drug.patterns:
-                yield TargetRule(drug.name, "DRUG", pattern=pat, attributes=attrs)
-        for dx in tables["diagnoses"].diagnoses:
-            attrs = {"cc_rule": f"dx.{dx.id}", "cc_norm": dx.icd10}
-            for syn in dx.synonyms:
-                yield TargetRule(syn, "DIAGNOSIS", attributes=attrs)
-            for pat in dx.patterns:
-                yield TargetRule(dx.id, "DIAGNOSIS", pattern=pat, attributes=attrs)
-        for route in tables["routes"].routes:
-            attrs = {"cc_rule": f"route.{route.code.lower()}", "cc_norm": route.code}
-            for phrase in route.phrases:
-                yield TargetRule(phrase, "ROUTE", attributes=attrs)
-            for pat in route.patterns:
-                yield TargetRule(route.label, "ROUTE", pattern=pat, attributes=attrs)
-        # Sites are phrases; their side ("L", "right") is added by _with_side after matching.
-        for site in tables["sites"].sites:
-            attrs = {"cc_rule": f"site.{site.id}", "cc_norm": site.id}
-            for phrase in [*site.phrases, *site.lateral_phrases]:
-                yield TargetRule(phrase, "SITE", attributes=attrs)
-        dose_table = tables["doses"]
-        unit_words = sorted(
-            {w.lower() for words in dose_table.units.values() for w in words if " " not in w}
-        )
-        # "1,000", "2.4 million", "one thousand" (digits and number words are not mixed, so the
-        # "12" of "b 12 one thousand micrograms" stays with the drug)
-        digits = [
-            {"TEXT": {"REGEX": r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$"}},
-            {"LOWER": {"IN": ["hundred", "thousand", "million"]}, "OP": "?"},
-        ]
-        words = sorted(
-            {w.lower() for w in [*dose_table.number_words, *dose_table.multiplier_words]} - {"a"}
-        )
-        spelled = [{"LOWER": {"IN": words}, "OP": "+"}]
-        per_ml = [{"TEXT": "/"}, {"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": ["ml", "cc"]}}]
-        unit = {"LOWER": {"IN": unit_words}}
-        for number in (digits, spelled):
-            yield TargetRule(
-                "dose", "DOSE", pattern=[*number, unit], attributes={"cc_rule": "dose.amount"}
-            )
-            yield TargetRule(
-                "dose",
-                "DOSE",
-                pattern=[*number, unit, *per_ml],
-                attributes={"cc_rule": "dose.concentration"},
-            )
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the mentions in ``doc`` and set ``doc.ents``."""
@@ -251,3 +199,56 @@ def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
         out.append(cand)
         taken.update(range(cand.start, cand.end))
     return out
+
+
+def target_rules(nlp: Language, tables: dict[str, Any]) -> Iterable[TargetRule]:
+    """The TargetRules the tables define (also the vocabulary of the batch fast path)."""
+    for drug in tables["drugs"].drugs:
+        attrs = {"cc_rule": f"drug.{drug.id}", "cc_norm": drug.id}
+        for syn in drug.synonyms:
+            yield TargetRule(syn, "DRUG", attributes=attrs)
+        for pat in drug.patterns:
+            yield TargetRule(drug.name, "DRUG", pattern=pat, attributes=attrs)
+    for dx in tables["diagnoses"].diagnoses:
+        attrs = {"cc_rule": f"dx.{dx.id}", "cc_norm": dx.icd10}
+        for syn in dx.synonyms:
+            yield TargetRule(syn, "DIAGNOSIS", attributes=attrs)
+        for pat in dx.patterns:
+            yield TargetRule(dx.id, "DIAGNOSIS", pattern=pat, attributes=attrs)
+    for route in tables["routes"].routes:
+        attrs = {"cc_rule": f"route.{route.code.lower()}", "cc_norm": route.code}
+        for phrase in route.phrases:
+            yield TargetRule(phrase, "ROUTE", attributes=attrs)
+        for pat in route.patterns:
+            yield TargetRule(route.label, "ROUTE", pattern=pat, attributes=attrs)
+    # Sites are phrases; their side ("L", "right") is added by _with_side after matching.
+    for site in tables["sites"].sites:
+        attrs = {"cc_rule": f"site.{site.id}", "cc_norm": site.id}
+        for phrase in [*site.phrases, *site.lateral_phrases]:
+            yield TargetRule(phrase, "SITE", attributes=attrs)
+    dose_table = tables["doses"]
+    unit_words = sorted(
+        {w.lower() for words in dose_table.units.values() for w in words if " " not in w}
+    )
+    # "1,000", "2.4 million", "one thousand" (digits and number words are not mixed, so the
+    # "12" of "b 12 one thousand micrograms" stays with the drug)
+    digits = [
+        {"TEXT": {"REGEX": r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$"}},
+        {"LOWER": {"IN": ["hundred", "thousand", "million"]}, "OP": "?"},
+    ]
+    words = sorted(
+        {w.lower() for w in [*dose_table.number_words, *dose_table.multiplier_words]} - {"a"}
+    )
+    spelled = [{"LOWER": {"IN": words}, "OP": "+"}]
+    per_ml = [{"TEXT": "/"}, {"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": ["ml", "cc"]}}]
+    unit = {"LOWER": {"IN": unit_words}}
+    for number in (digits, spelled):
+        yield TargetRule(
+            "dose", "DOSE", pattern=[*number, unit], attributes={"cc_rule": "dose.amount"}
+        )
+        yield TargetRule(
+            "dose",
+            "DOSE",
+            pattern=[*number, unit, *per_ml],
+            attributes={"cc_rule": "dose.concentration"},
+        )
