@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,17 +134,12 @@ class Coder:
         return "procedure", service
 
 
-_INJECTION_WORDS = re.compile(
-    r"\b(?:inj(?:ection|ected|ectable)?|shot|IM|SQ|SC|deltoid|gluteal|ventrogluteal)\b", re.I
-)
-
-
 def _injection_wording(draft: DraftAdministration, window: int = 3) -> bool:
     """An injection word within a few tokens of a drug mention ("haloperidol 5 mg injection")."""
     for m in draft.drug_mentions:
         doc = m.span.doc
         near = doc[max(m.span.start - window, 0) : min(m.span.end + window + 2, len(doc))]
-        if _INJECTION_WORDS.search(near.text):
+        if res.injection_words().search(near.text):
             return True
     return False
 

@@ -474,10 +474,5 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
     return out
 
 
-_INJECTION_WORDS = re.compile(
-    r"\b(?:inj(?:ection|ected|\.)?|shot|IM|SQ|SC|intramuscular(?:ly)?|subcutaneous(?:ly)?)\b", re.I
-)
-
-
 def _mentions_injection(doc: Doc) -> bool:
-    return bool(_INJECTION_WORDS.search(doc.text))
+    return bool(res.injection_words().search(doc.text))

@@ -7,6 +7,7 @@ validated with pydantic; an error names the file, the entry and the offending ke
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -40,6 +41,7 @@ __all__ = [
     "TemplateFieldTable",
     "gap_templates",
     "advisory",
+    "injection_words",
 ]
 
 TokenPattern = list[dict[str, Any]]
@@ -441,9 +443,10 @@ def gap_templates() -> GapTable:
 
 
 class AdvisoryTable(_Strict):
-    """Vocabularies behind the advisory checks."""
+    """Vocabularies behind the advisory checks, and the words that say "an injection"."""
 
     version: str
+    injection_words: list[str] = Field(default_factory=list)
     staff_patterns: list[str]
     em_patterns: list[str]
     lot_patterns: list[str]
@@ -454,3 +457,10 @@ class AdvisoryTable(_Strict):
 def advisory() -> AdvisoryTable:
     """The advisory check table."""
     return load_table(AdvisoryTable, "advisory.json")
+
+
+@cache
+def injection_words() -> re.Pattern[str]:
+    """One pattern for the words that say an injection happened ("inj", "shot", "IM", "deltoid")."""
+    words = sorted(advisory().injection_words, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
