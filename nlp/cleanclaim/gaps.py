@@ -112,8 +112,9 @@ class GapFinder:
             (c.draft for c in coded if c.counts_as_96372 and c.draft.drug_id is None), None
         )
         if injections:
+            co_therapies = _co_therapies(linked)
             for index, adm in injections:
-                gaps.extend(self._injection_gaps(doc, index, adm, dxs, _co_therapies(linked)))
+                gaps.extend(self._injection_gaps(doc, index, adm, dxs, co_therapies))
         elif unnamed is not None:
             ev = [_ev(m) for m in unnamed.doses + unnamed.routes + unnamed.sites]
             gaps.append(self.gap("DRUG_MISSING", ev, unnamed.given_rules + ["gap.drug_missing"]))
