@@ -24,11 +24,12 @@ demo: venv
 	$(BIN)/cleanclaim batch examples/notes --output demo-output.jsonl
 	$(BIN)/cleanclaim report demo-output.jsonl || true
 
-test: test-env
+test: test-env lint
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 lint: test-env
-	$(BIN)/ruff check nlp tests
+	$(BIN)/ruff check nlp tests benchmarks
+	$(BIN)/ruff format --check nlp tests benchmarks
 
 bench: venv
 	$(PY) benchmarks/throughput.py

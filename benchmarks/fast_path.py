@@ -18,7 +18,7 @@ REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mtsampl
 
 
 def measure(name: str, texts: list[str]) -> None:
-    from cleanclaim.batch import _WORKER, init_worker, review_chunk
+    from cleanclaim.batch.runner import _WORKER, init_worker, review_chunk
 
     init_worker(True, True)
     fast = _WORKER["fast"]
@@ -45,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=1000)
     args = parser.parse_args()
-    from cleanclaim.synthetic import notes
+    from cleanclaim.batch.synthetic import notes
 
     measure("generated injection-clinic mix", [t for _, t in notes(args.sample)])
     if REAL.exists():

@@ -18,7 +18,7 @@ from pathlib import Path
 _CHILD = """
 import json, resource, sys
 from pathlib import Path
-from cleanclaim.batch import run_batch
+from cleanclaim.batch.runner import run_batch
 src, out, workers = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 summary = run_batch(src, out, rules_only=True, workers=workers)
 me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    from cleanclaim.synthetic import notes
+    from cleanclaim.batch.synthetic import notes
 
     results = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -28,7 +28,7 @@ SHARED = ROOT.parent / "shared" / "data" / "mtsamples" / "notes.jsonl"
 def load_texts(limit: int) -> list[str]:
     if SHARED.exists():
         with SHARED.open() as fh:
-            return [json.loads(line)["text"] for _, line in zip(range(limit), fh)]
+            return [json.loads(line)["text"] for _, line in zip(range(limit), fh, strict=False)]
     notes = [p.read_text() for p in sorted((ROOT / "examples" / "notes").glob("*.txt"))]
     return (notes * (limit // len(notes) + 1))[:limit]
 

@@ -25,7 +25,7 @@ def load_notes(sample: int) -> tuple[list[tuple[str, str]], str]:
         with REAL.open(encoding="utf-8") as fh:
             rows = [json.loads(line) for line in islice(fh, sample)]
         return [(str(r["id"]), r["text"]) for r in rows], f"mtsamples ({REAL.resolve()})"
-    from cleanclaim.synthetic import notes
+    from cleanclaim.batch.synthetic import notes
 
     return list(notes(sample)), "generated"
 
@@ -71,7 +71,7 @@ def bench_medspacy(texts: list[str]) -> float:
 
 def bench_batch(notes: list[tuple[str, str]], workers: int, repeat: int) -> tuple[float, float]:
     """(notes/s including worker start-up, notes/s of the steady state) of run_batch."""
-    from cleanclaim.batch import run_batch
+    from cleanclaim.batch.runner import run_batch
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"

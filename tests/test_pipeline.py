@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from cleanclaim.doses import parse
 from cleanclaim.pipeline import PIPES
+from cleanclaim.rules.doses import parse
 
 
 def ents(doc, label=None):
@@ -204,7 +204,7 @@ def test_pipeline_round_trips_through_disk(nlp, tmp_path):
 
 def test_round_trip_carries_edited_rules(nlp, tmp_path):
     from cleanclaim import resources as res
-    from cleanclaim.components.targets import TargetComponent
+    from cleanclaim.pipeline.targets import TargetComponent
 
     table = res.drugs()
     extra = table.model_copy(
@@ -225,7 +225,7 @@ def test_round_trip_carries_edited_rules(nlp, tmp_path):
     comp = nlp.get_pipe("cleanclaim_targets")
     tables = dict(comp.tables, drugs=extra)
     custom = spacy.blank("en")
-    from cleanclaim.tokenizer import add_unit_infixes
+    from cleanclaim.pipeline.tokenizer import add_unit_infixes
 
     add_unit_infixes(custom)
     custom.add_pipe("cleanclaim_lines")
@@ -238,7 +238,7 @@ def test_round_trip_carries_edited_rules(nlp, tmp_path):
 
 
 def test_drug_dictionary_first_word_index_finds_what_a_full_scan_finds(nlp):
-    from cleanclaim.druglex import DrugLexicon, _variants
+    from cleanclaim.pipeline.druglex import DrugLexicon, _variants
 
     fast = DrugLexicon.load()
     full = DrugLexicon(_variants(), fast.skip, first_words=None)

@@ -41,12 +41,25 @@ def test_every_indication_prefix_is_valid_icd10cm():
     assert bad == []
 
 
-def test_gap_table_covers_every_blocking_code():
-    from cleanclaim.result import BLOCKING_CODES
+#: The contract's blocking codes (review-contract.md): "These are the only blocking codes".
+CONTRACT_BLOCKING = {
+    "NOT_ADMINISTERED",
+    "DRUG_MISSING",
+    "DOSE_MISSING",
+    "ROUTE_MISSING",
+    "ROUTE_NOT_SC_IM",
+    "ROUTE_CONFLICT",
+    "DX_MISSING",
+    "DX_NOT_SUPPORTED",
+    "VACCINE",
+    "ANTINEOPLASTIC",
+}
 
+
+def test_blocking_codes_come_from_the_gap_table_and_match_the_contract():
     table = res.gap_templates().gaps
-    assert set(BLOCKING_CODES) <= set(table)
-    assert all(table[c].severity == "blocking" for c in BLOCKING_CODES)
+    assert set(res.blocking_codes()) == CONTRACT_BLOCKING
+    assert all(table[c].severity == "blocking" for c in res.blocking_codes())
     assert table["SITE_MISSING"].severity == "advisory"
 
 

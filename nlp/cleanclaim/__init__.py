@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ._version import __version__
 from .result import Administration, Diagnosis, Entity, Evidence, Gap, Review
 from .reviewer import MAX_CHARS, NoteError, Reviewer
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Administration",

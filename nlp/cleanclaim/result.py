@@ -19,19 +19,6 @@ CONTRACT_FIELDS = (
     "icd10",
 )
 
-BLOCKING_CODES = (
-    "NOT_ADMINISTERED",
-    "DRUG_MISSING",
-    "DOSE_MISSING",
-    "ROUTE_MISSING",
-    "ROUTE_NOT_SC_IM",
-    "ROUTE_CONFLICT",
-    "DX_MISSING",
-    "DX_NOT_SUPPORTED",
-    "VACCINE",
-    "ANTINEOPLASTIC",
-)
-
 
 @dataclass(frozen=True)
 class Evidence:

@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 from batch_notes import NOTES, note_rows
 
-from cleanclaim.batch import run_batch
-from cleanclaim.io import GAP_COLUMNS, read_rows
-from cleanclaim.result import BLOCKING_CODES
+from cleanclaim.batch.io import GAP_COLUMNS, read_rows
+from cleanclaim.batch.runner import run_batch
+from cleanclaim.resources import blocking_codes
 from cleanclaim.reviewer import MAX_CHARS
 
 
@@ -94,7 +94,7 @@ def test_when_flat_output_then_one_boolean_column_per_gap_code(jsonl_input, tmp_
     out = tmp_path / "out.parquet"
     run_batch(jsonl_input, out, rules_only=True, workers=1)
     table = pq.read_table(out)
-    for code in (*BLOCKING_CODES, "SITE_MISSING"):
+    for code in (*blocking_codes(), "SITE_MISSING"):
         assert table.schema.field(code).type == pa.bool_()
     df = table.to_pandas().set_index("id")
     assert bool(df.loc["n04", "NOT_ADMINISTERED"]) and not df.loc["n04", "claim_ready"]

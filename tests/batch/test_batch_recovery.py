@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from batch_notes import NOTES, note_rows
 
-from cleanclaim import batch
-from cleanclaim.batch import CRASH_ERROR, partial_paths, run_batch
+from cleanclaim.batch import runner as batch
+from cleanclaim.batch.runner import CRASH_ERROR, partial_paths, run_batch
 from cleanclaim.reviewer import Reviewer
 
 # Runs the batch in a child process whose workers block forever on the note with id STOP,
@@ -24,7 +24,7 @@ _CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from cleanclaim import batch
+    from cleanclaim.batch import runner as batch
     real = batch.review_chunk
     def blocking(notes):
         if any(i == "STOP" for i, _ in notes):
@@ -55,7 +55,10 @@ def test_when_run_killed_mid_way_then_resume_writes_every_id_exactly_once(tmp_pa
             [sys.executable, "-c", _CHILD, str(src), str(out)], start_new_session=True
         )
         try:
-            _wait_for(lambda: state.exists() and json.loads(state.read_text())["rows"] >= 16, proc)
+            _wait_for(
+                lambda state=state: state.exists() and json.loads(state.read_text())["rows"] >= 16,
+                proc,
+            )
         finally:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()

@@ -6,8 +6,8 @@ import json
 
 from batch_notes import NOTES
 
-from cleanclaim.fastpath import FastPath, VocabularyGate
-from cleanclaim.synthetic import notes as synthetic_notes
+from cleanclaim.batch.fastpath import FastPath, VocabularyGate
+from cleanclaim.batch.synthetic import notes as synthetic_notes
 
 _EXTRA = [
     "Patient cannot attend Thursday; rescheduled.",

@@ -7,8 +7,8 @@ from pathlib import Path
 from batch_notes import NOTES
 from typer.testing import CliRunner
 
-from cleanclaim import report as rep
-from cleanclaim.batch import run_batch
+from cleanclaim.batch import report as rep
+from cleanclaim.batch.runner import run_batch
 from cleanclaim.cli import app
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cleanclaim.batch import run_batch
-from cleanclaim.io import FLAT_COLUMNS
-from cleanclaim.synthetic import notes as synthetic_notes
+from cleanclaim.batch.io import FLAT_COLUMNS
+from cleanclaim.batch.runner import run_batch
+from cleanclaim.batch.synthetic import notes as synthetic_notes
 
 pytestmark = pytest.mark.spark
 
@@ -19,7 +19,7 @@ def test_when_scored_with_spark_then_rows_equal_local_batch(tmp_path: Path):
     pytest.importorskip("pyspark")
     if shutil.which("java") is None and not Path("/usr/bin/java").exists():
         pytest.skip("Java is not installed")
-    from cleanclaim.spark import score, session
+    from cleanclaim.batch.spark import score, session
 
     rows = [
         {"id": i, "text": t, "provider": f"P{n % 4}"}

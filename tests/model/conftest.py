@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleanclaim.corpus import load
+from cleanclaim.classifier.corpus import load
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "annotations" / "corpus.jsonl"
@@ -31,7 +31,7 @@ def sample_notes(corpus_notes):
 @pytest.fixture(scope="session")
 def shipped_model():
     """The model shipped inside the package."""
-    from cleanclaim.model import load_default
+    from cleanclaim.classifier.model import load_default
 
     model = load_default()
     assert model is not None, f"no shipped model in {files('cleanclaim') / 'models_data'}"

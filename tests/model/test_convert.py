@@ -1,15 +1,15 @@
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
-from cleanclaim.cli import app
-from cleanclaim.convert import (
+from cleanclaim.classifier.convert import (
     LABEL_CONFIG,
     from_labelstudio,
     read_labelstudio,
     to_docbin,
     to_labelstudio,
 )
-from cleanclaim.corpus import validate
+from cleanclaim.classifier.corpus import validate
+from cleanclaim.cli import app
 
 runner = CliRunner()
 KEYS = (

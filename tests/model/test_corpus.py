@@ -2,8 +2,8 @@ import json
 
 from typer.testing import CliRunner
 
+from cleanclaim.classifier.corpus import build, resolve_span, split_of, validate
 from cleanclaim.cli import app
-from cleanclaim.corpus import build, resolve_span, split_of, validate
 
 runner = CliRunner()
 

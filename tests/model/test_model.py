@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from cleanclaim import Reviewer
-from cleanclaim.features import facts_features
-from cleanclaim.model import (
+from cleanclaim.classifier.features import facts_features
+from cleanclaim.classifier.model import (
     METADATA_FILE,
     MODEL_FILE,
     ModelVersionError,
@@ -14,8 +14,8 @@ from cleanclaim.model import (
     load,
     save,
 )
+from cleanclaim.classifier.training import featurize, fit
 from cleanclaim.result import Evidence, Gap, Review
-from cleanclaim.training import featurize, fit
 
 COMPLETE = "B12 1000 mcg IM L deltoid for pernicious anemia, given by RN."
 PLAN_ONLY = "Plan: B12 1000 mcg IM monthly for fatigue."
@@ -191,7 +191,7 @@ def test_retraining_on_shipped_corpus_reproduces_the_shipped_model(
         "retraining does not reproduce the shipped model (rules or corpus changed?): run "
         "`cleanclaim train --annotations annotations/corpus.jsonl --output models --install`"
     )
-    from cleanclaim.training import score
+    from cleanclaim.classifier.training import score
 
     fitted.metadata["threshold"] = shipped_model.threshold
     assert score(fitted, test) == pytest.approx(metrics["test"]["model"], nan_ok=True)

@@ -3,9 +3,9 @@ import json
 
 from typer.testing import CliRunner
 
+from cleanclaim.classifier.corpus import write_jsonl
+from cleanclaim.classifier.training import read_outcomes, train
 from cleanclaim.cli import app
-from cleanclaim.corpus import write_jsonl
-from cleanclaim.training import read_outcomes, train
 
 runner = CliRunner()
 

@@ -26,7 +26,7 @@ def build_command(
     output: Annotated[Path, typer.Option(dir_okay=False, help="Corpus file to write.")] = _CORPUS,
 ) -> None:
     """Resolve raw spans to offsets, assign the grouped split, write the corpus."""
-    from ..corpus import build
+    from ..classifier.corpus import build
 
     files = sorted(raw.glob("*.jsonl")) if raw.is_dir() else [raw]
     if not files:
@@ -52,7 +52,7 @@ def validate_command(
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
 ) -> None:
     """Check spans, labels, gap codes, claim_ready consistency, ids and types."""
-    from ..corpus import load, validate
+    from ..classifier.corpus import load, validate
 
     try:
         notes = load(corpus)
@@ -82,8 +82,8 @@ def export_labelstudio_command(
     ] = None,
 ) -> None:
     """Export the corpus as Label Studio tasks with completed annotations."""
-    from ..convert import LABEL_CONFIG, write_labelstudio
-    from ..corpus import load
+    from ..classifier.convert import LABEL_CONFIG, write_labelstudio
+    from ..classifier.corpus import load
 
     n = write_labelstudio(load(corpus, split), output)
     if config is not None:
@@ -99,8 +99,8 @@ def import_labelstudio_command(
     output: Annotated[Path, typer.Option(dir_okay=False, help="Corpus file to write.")],
 ) -> None:
     """Import a Label Studio JSON export as a corpus file (validated)."""
-    from ..convert import read_labelstudio
-    from ..corpus import validate, write_jsonl
+    from ..classifier.convert import read_labelstudio
+    from ..classifier.corpus import validate, write_jsonl
 
     notes = read_labelstudio(export)
     write_jsonl(notes, output)
@@ -119,8 +119,8 @@ def export_docbin_command(
     split: SplitOpt = "all",
 ) -> None:
     """Export the corpus as a spaCy DocBin (spans, ents, cats, flags in user_data)."""
-    from ..convert import write_docbin
-    from ..corpus import load
+    from ..classifier.convert import write_docbin
+    from ..classifier.corpus import load
 
     n = write_docbin(load(corpus, split), output)
     typer.echo(f"{n} docs -> {output}")

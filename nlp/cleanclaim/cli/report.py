@@ -34,7 +34,7 @@ def report_command(
     """Claim-ready rate, gaps, service codes, breakdowns and a provider-query worklist."""
     from rich.console import Console
 
-    from .. import report as rep
+    from ..batch import report as rep
 
     try:
         report = rep.build(rep.load(output), by=by or [], top=top)

@@ -14,7 +14,7 @@ import typer
 from ..reviewer import NoteError, Reviewer, check_note
 
 
-class Format(str, Enum):
+class Format(str, Enum):  # noqa: UP042  (Typer shows the values of a str Enum)
     """Output formats of ``cleanclaim review``."""
 
     text = "text"
@@ -89,7 +89,7 @@ def review_command(
         output.write_text(rendered, encoding="utf-8")
 
 
-class Engine(str, Enum):
+class Engine(str, Enum):  # noqa: UP042
     """Where ``cleanclaim batch`` runs."""
 
     local = "local"
@@ -156,12 +156,12 @@ def batch_command(
     """
     from rich.console import Console
 
-    from ..batch import run_batch
-    from ..io import InputError
+    from ..batch.io import InputError
+    from ..batch.runner import run_batch
 
     console = Console(stderr=True)
     if engine is Engine.spark:
-        from ..spark import run_batch_spark
+        from ..batch.spark import run_batch_spark
 
         try:
             summary = run_batch_spark(

@@ -32,9 +32,9 @@ def train_command(
     ] = False,
 ) -> None:
     """Compare candidates on dev, fit the chosen one on train+dev, write model, metadata, metrics and card."""
-    from ..model import SEED, save
-    from ..model import install as install_model
-    from ..training import model_card, train
+    from ..classifier.model import SEED, save
+    from ..classifier.model import install as install_model
+    from ..classifier.training import model_card, train
 
     if annotations is None and outcomes is None:
         typer.echo("give --annotations and/or --outcomes", err=True)
@@ -112,10 +112,10 @@ def evaluate_command(
     from rich.table import Table
 
     from .. import Reviewer
-    from ..corpus import load
-    from ..evaluation import evaluate, html_report, public, summary_rows
-    from ..model import ModelVersionError, load_default
-    from ..model import load as load_model
+    from ..classifier.corpus import load
+    from ..classifier.evaluation import evaluate, html_report, public, summary_rows
+    from ..classifier.model import ModelVersionError, load_default
+    from ..classifier.model import load as load_model
 
     notes = load(corpus, split)
     if not notes:

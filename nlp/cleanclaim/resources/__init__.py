@@ -6,6 +6,7 @@ validated with pydantic; an error names the file, the entry and the offending ke
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import cache
@@ -41,7 +42,13 @@ __all__ = [
     "TemplateFieldTable",
     "gap_templates",
     "advisory",
-    "injection_words",
+    "word_pattern",
+    "blocking_codes",
+    "TABLES",
+    "packaged_tables",
+    "pipeline_tables",
+    "rules_version",
+    "DrugClassEntry",
 ]
 
 TokenPattern = list[dict[str, Any]]
@@ -75,6 +82,17 @@ DrugClass = Literal[
 ]
 
 
+class DrugClassEntry(_Strict):
+    """What giving a drug of one class is billed as, when it is not a 96372 injection."""
+
+    kind: Literal["vaccine", "immunotherapy", "antineoplastic"]
+    service_code: str = Field(pattern=r"^[0-9]{5}$")
+    #: Only when given SC or IM (or with no route written): methotrexate IV is not 96401.
+    sc_im_only: bool = False
+    #: Only when a cancer diagnosis is documented (leuprolide for endometriosis stays 96372).
+    only_with_cancer: bool = False
+
+
 class DrugEntry(_Strict):
     """One curated injectable, normalized to a generic name."""
 
@@ -105,9 +123,10 @@ class DrugEntry(_Strict):
 
 
 class DrugTable(_Strict):
-    """Curated injectables."""
+    """Curated injectables, and what each drug class is billed as."""
 
     version: str
+    classes: dict[DrugClass, DrugClassEntry] = Field(default_factory=dict)
     drugs: list[DrugEntry]
 
     @field_validator("drugs")
@@ -137,6 +156,10 @@ class DiagnosisTable(_Strict):
     """Diagnoses with their ICD-10-CM codes."""
 
     version: str
+    #: Categories that are never the reason for an injection (a relative's condition, a test).
+    never_a_reason: list[str] = Field(default_factory=list)
+    #: Categories listed in ``icd10`` only when nothing supports the injection.
+    comorbidity_categories: list[str] = Field(default_factory=list)
     diagnoses: list[DiagnosisEntry]
 
     @field_validator("diagnoses")
@@ -152,6 +175,9 @@ class RouteEntry(_Strict):
     code: str = Field(pattern=r"^[A-Z_]+$")
     label: str
     sc_im: bool
+    #: ``sc_im`` (96372), ``iv`` (96360-96379), ``procedure`` (its own procedure code),
+    #: ``non_injection`` (PO, topical: not an injection at all) or ``other``.
+    family: Literal["sc_im", "iv", "procedure", "non_injection", "other"]
     service_code: str | None
     phrases: list[str] = Field(default_factory=list)
     patterns: list[TokenPattern] = Field(default_factory=list)
@@ -189,6 +215,8 @@ class SiteTable(_Strict):
 
     version: str
     laterality: dict[str, list[str]]
+    #: Words that may stand between a side and its site ("L upper outer arm").
+    side_fillers: list[str] = Field(default_factory=list)
     sites: list[SiteEntry]
 
     @field_validator("sites")
@@ -429,11 +457,30 @@ class GapTemplate(_Strict):
     query: str
 
 
+ServiceKind = Literal["vaccine", "antineoplastic", "procedure", "immunotherapy"]
+
+
 class GapTable(_Strict):
-    """Message and query templates per gap code."""
+    """Message and query templates per gap code; the gap each non-96372 service kind raises."""
 
     version: str
+    #: Which given service names the note's service code when no 96372 injection was given.
+    service_precedence: list[ServiceKind] = Field(default_factory=list)
+    #: The gap raised for a given service of each kind when no 96372 injection was given.
+    kind_gaps: dict[ServiceKind, str] = Field(default_factory=dict)
     gaps: dict[str, GapTemplate]
+
+    @model_validator(mode="after")
+    def _known_codes(self) -> GapTable:
+        for kind, code in self.kind_gaps.items():
+            if code not in self.gaps:
+                raise ValueError(f"kind_gaps[{kind!r}]: unknown gap code {code!r}")
+        return self
+
+    @property
+    def blocking_codes(self) -> tuple[str, ...]:
+        """The blocking gap codes, in table order."""
+        return tuple(c for c, t in self.gaps.items() if t.severity == "blocking")
 
 
 @cache
@@ -459,8 +506,70 @@ def advisory() -> AdvisoryTable:
     return load_table(AdvisoryTable, "advisory.json")
 
 
+def word_pattern(words: list[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for whole occurrences of any of ``words``."""
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)", re.I)
+
+
 @cache
-def injection_words() -> re.Pattern[str]:
-    """One pattern for the words that say an injection happened ("inj", "shot", "IM", "deltoid")."""
-    words = sorted(advisory().injection_words, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+def blocking_codes() -> tuple[str, ...]:
+    """The blocking gap codes of the packaged gap table (its ``severity`` says which)."""
+    return gap_templates().blocking_codes
+
+
+#: Every table by name: its model and file. Pipeline components hold them under these names.
+TABLES: dict[str, tuple[type[BaseModel], str]] = {
+    "drugs": (DrugTable, "drugs.json"),
+    "diagnoses": (DiagnosisTable, "diagnoses.json"),
+    "routes": (RouteTable, "routes.json"),
+    "sites": (SiteTable, "sites.json"),
+    "doses": (DoseTable, "doses.json"),
+    "context": (ContextTable, "context_rules.json"),
+    "sections": (SectionTable, "sections.json"),
+    "fields": (TemplateFieldTable, "template_fields.json"),
+    "gaps": (GapTable, "gaps.json"),
+    "advisory": (AdvisoryTable, "advisory.json"),
+}
+
+
+def packaged_tables() -> dict[str, Any]:
+    """Every packaged table by name (validated, cached per process)."""
+    return {
+        "drugs": drugs(),
+        "diagnoses": diagnoses(),
+        "routes": routes(),
+        "sites": sites(),
+        "doses": doses(),
+        "context": context_rules(),
+        "sections": sections(),
+        "fields": template_fields(),
+        "gaps": gap_templates(),
+        "advisory": advisory(),
+    }
+
+
+def pipeline_tables(nlp: Any) -> dict[str, Any]:
+    """Every table the components of a loaded pipeline hold (the pipeline owns its rule data)."""
+    out: dict[str, Any] = {}
+    for _, pipe in nlp.pipeline:
+        out.update(getattr(pipe, "tables", None) or {})
+    missing = sorted(set(TABLES) - set(out))
+    if missing:
+        raise ResourceError(f"the pipeline holds no table {missing}: build it with cleanclaim")
+    return out
+
+
+def rules_version(tables: dict[str, Any] | None = None) -> str:
+    """The version of a set of rule tables: their declared versions and a hash of their content.
+
+    Any edit to any table (a new route word, a reworded query) changes the hash, so records and
+    model files say exactly which rules produced them.
+    """
+    tables = tables if tables is not None else packaged_tables()
+    digest = hashlib.sha256()
+    for name in sorted(tables):
+        data = tables[name].model_dump(mode="json", by_alias=True)
+        digest.update(name.encode() + b"\0" + json.dumps(data, sort_keys=True).encode() + b"\0")
+    declared = "+".join(sorted({t.version for t in tables.values()}))
+    return f"{declared}.{digest.hexdigest()[:12]}"

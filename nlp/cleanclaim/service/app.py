@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..result import Review
 from ..reviewer import MAX_CHARS, NoteError, Reviewer, check_note
 from .limits import Limits

@@ -31,7 +31,7 @@ def _require_pyspark() -> Any:
 def flat_schema(passthrough: Any = None, full_record: bool = False) -> Any:
     """The Spark schema of the flat columns, then the passthrough fields, then ``record``."""
     _require_pyspark()
-    from pyspark.sql import types as T
+    from pyspark.sql import types as T  # noqa: N812  (pyspark's own convention)
 
     kinds = {
         "id": T.StringType(),
@@ -59,17 +59,17 @@ def _score_batches(
     """The ``mapInPandas`` function: pandas batches of notes in, flat rows out."""
     import pandas as pd
 
-    from .batch import review_records
+    from .runner import review_records
 
     for pdf in batches:
         extra_cols = [c for c in pdf.columns if c not in (id_col, text_col)]
         ids = [None if _missing(v) else str(v) for v in pdf[id_col]]
         texts = [None if _missing(v) else v for v in pdf[text_col]]
-        notes = [(i, t) for i, t in zip(ids, texts)]
+        notes = list(zip(ids, texts, strict=True))
         rows = []
         extras = pdf[extra_cols].to_dict("records") if extra_cols else [{}] * len(pdf)
         for note_id, record, extra in zip(
-            ids, review_records(notes, rules_only=rules_only), extras
+            ids, review_records(notes, rules_only=rules_only), extras, strict=True
         ):
             if note_id is None:
                 record.update({"error": f"missing {id_col!r}", "claim_ready": None})
@@ -171,7 +171,7 @@ def run_batch_spark(
     import time
 
     from . import io as bio
-    from .batch import Summary, partial_paths
+    from .runner import Summary, partial_paths
 
     _require_pyspark()
     fmt = bio.output_format(output)

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .result import BLOCKING_CODES
+from ..resources import blocking_codes
 
 LABELS = ("DRUG", "DOSE", "ROUTE", "SITE", "DIAGNOSIS")
 FLAGS = ("negated", "historical", "hypothetical", "family", "uncertain")
+#: The gap codes the corpus labels: every blocking code (from the gap table) and SITE_MISSING.
+BLOCKING_CODES = blocking_codes()
 GAP_CODES = (*BLOCKING_CODES, "SITE_MISSING")
 SPLITS = ("train", "dev", "test")
 #: Cumulative split bounds on the group hash: 70 % train, 15 % dev, 15 % test.

@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from . import resources as res
+from .. import resources as res
 
 _MASS = {"mcg": 1e-3, "mg": 1.0, "g": 1000.0}
 _NUM = re.compile(r"^\d+(?:,\d{3})*(?:\.\d+)?$|^\.\d+$")
@@ -34,10 +34,25 @@ class Amount:
         return f"{value} {self.unit}/{per}mL"
 
 
-def parse(text: str) -> Amount | None:
-    """Parse a DOSE mention such as ``1,000 micrograms``, ``2.4 million units`` or ``1 mL``."""
-    table = res.doses()
-    unit_of = {w.lower(): canon for canon, words in table.units.items() for w in words}
+class DoseReader:
+    """Read DOSE mentions with one dose table's units and number words."""
+
+    def __init__(self, table: res.DoseTable) -> None:
+        """Index the unit words of ``table``."""
+        self.table = table
+        self.unit_of = {w.lower(): canon for canon, words in table.units.items() for w in words}
+
+    def parse(self, text: str) -> Amount | None:
+        """Parse a DOSE mention such as ``1,000 micrograms``, ``2.4 million units`` or ``1 mL``."""
+        return _parse(text, self.table, self.unit_of)
+
+
+def parse(text: str, table: res.DoseTable | None = None) -> Amount | None:
+    """Parse a DOSE mention with ``table`` (the packaged dose table by default)."""
+    return DoseReader(table or res.doses()).parse(text)
+
+
+def _parse(text: str, table: res.DoseTable, unit_of: dict[str, str]) -> Amount | None:
     text = re.sub(r"(?<=\d)(?=[^\d\s.,/])", " ", text.replace("/", " / "))
     words = text.lower().split()
     per_ml = None

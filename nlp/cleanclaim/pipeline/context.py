@@ -8,8 +8,8 @@ from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import _extensions  # noqa: F401
 from .. import resources as res
+from . import extensions  # noqa: F401
 from ._tables import TableBacked
 
 #: ConText category → the span attribute it sets.

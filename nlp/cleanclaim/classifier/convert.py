@@ -180,7 +180,7 @@ def to_docbin(notes: Iterable[dict[str, Any]]):  # type: ignore[no-untyped-def]
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
 
-    from .tokenizer import add_unit_infixes
+    from ..pipeline.tokenizer import add_unit_infixes
 
     nlp = spacy.blank("en")
     add_unit_infixes(nlp)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .result import BLOCKING_CODES
-from .reviewer import MAX_CHARS
+from ..resources import blocking_codes
+from ..reviewer import MAX_CHARS
 
 #: One boolean column per blocking gap code, plus the advisory SITE_MISSING.
-GAP_COLUMNS = (*BLOCKING_CODES, "SITE_MISSING")
+GAP_COLUMNS = (*blocking_codes(), "SITE_MISSING")
 #: The flat row's own columns, in order; passthrough columns follow.
 FLAT_COLUMNS = (
     "id",

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from . import resources as res
+from .. import resources as res
+from .vocabulary import RuleVocabulary
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NOT_SERVICE_KINDS = frozenset({"list", "history", "family"})
-_IV_FAMILY = frozenset({"IV", "IV_PUSH", "IV_INFUSION", "IV_HYDRATION"})
-#: Routes that make an administration an injection at all (others, like PO, are not).
-NON_INJECTION_ROUTES = frozenset({"PO", "SL", "TOPICAL", "INHALED", "INTRANASAL"})
 
 
 @dataclass
@@ -74,7 +72,8 @@ class Mention:
     @property
     def recorded_as_given(self) -> bool:
         """Administration wording or a clock time on the mention or its own dose, route or site
-        ("ketorolac 60 mg IM R ventrogluteal 16:07")."""
+        ("ketorolac 60 mg IM R ventrogluteal 16:07").
+        """
         return any(
             s._.cc_given or s._.cc_this_encounter
             for s in [self.span, *(a.span for a in self.attrs)]
@@ -106,6 +105,8 @@ class DraftAdministration:
     not_given_reason: str | None = None
     given_rules: list[str] = field(default_factory=list)
     supplied_by_patient: bool = False  # "patient brought own pens" in another sentence
+    #: Route code → family (from the route table), for :attr:`route_codes`.
+    families: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def first(self) -> Mention | None:
@@ -116,9 +117,10 @@ class DraftAdministration:
     def route_codes(self) -> list[str]:
         """Distinct route codes, most specific IV code kept, in order of appearance."""
         codes = list(dict.fromkeys(m.norm for m in self.routes if m.norm))
-        if len(set(codes) & _IV_FAMILY) > 1 and "IV" in codes:
+        iv = [c for c in codes if self.families.get(c) == "iv"]
+        if len(iv) > 1 and "IV" in codes:
             codes.remove("IV")
-        injectable = [c for c in codes if c not in NON_INJECTION_ROUTES]
+        injectable = [c for c in codes if self.families.get(c) != "non_injection"]
         return injectable or codes
 
     @property
@@ -172,7 +174,7 @@ def mentions_of(doc: Doc) -> list[Mention]:
     return out
 
 
-def link(doc: Doc, drugs: res.DrugTable) -> Linked:
+def link(doc: Doc, drugs: res.DrugTable, vocab: RuleVocabulary) -> Linked:
     """Link the mentions of ``doc`` into administrations."""
     mentions = mentions_of(doc)
     classes = {d.id: d.drug_class for d in drugs.drugs}
@@ -193,7 +195,8 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
     drafts: dict[str, DraftAdministration] = {}
     for m in drug_mentions:
         key = m.norm or m.span.text.lower()
-        drafts.setdefault(key, DraftAdministration(drug_id=m.norm)).drug_mentions.append(m)
+        draft = drafts.setdefault(key, DraftAdministration(drug_id=m.norm, families=vocab.families))
+        draft.drug_mentions.append(m)
 
     drafts = _split_by_route_family(drafts)
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
@@ -204,7 +207,7 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
         if a.drug is None
         and _attr_active(a)
         and _lends_across_sentences(a)
-        and not (a.label == "ROUTE" and a.norm in NON_INJECTION_ROUTES)
+        and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
     standalone = _standalone_administration(doc, mentions)
 
@@ -229,7 +232,7 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
                 only.not_given_reason = None
                 only.given_rules.extend(evidence)
     elif not candidates and orphans:
-        unnamed = DraftAdministration(drug_id=None)
+        unnamed = DraftAdministration(drug_id=None, families=vocab.families)
         _collect(unnamed, orphans)
         evidence = [r for a in orphans for r in _given_rules(a.span)]
         labels = {a.label for a in orphans}
@@ -241,25 +244,13 @@ def link(doc: Doc, drugs: res.DrugTable) -> Linked:
             unnamed.given_rules = evidence or standalone or ["section.administration"]
         else:
             unnamed = None
-    elif not candidates and not anchors and standalone and _mentions_injection(doc):
+    elif not candidates and not anchors and standalone and vocab.injection_words.search(doc.text):
         # "Injection given, tolerated well." with no drug at all (a local anesthetic or a
         # diluent explains its own injection words)
-        unnamed = DraftAdministration(drug_id=None, given=True, given_rules=standalone)
+        unnamed = DraftAdministration(
+            drug_id=None, given=True, given_rules=standalone, families=vocab.families
+        )
     return Linked(mentions, list(drafts.values()), unnamed, standalone)
-
-
-_SC_IM = frozenset({"IM", "SC"})
-_PROCEDURE_FAMILY = frozenset(
-    {
-        "INTRA_ARTICULAR",
-        "TRIGGER_POINT",
-        "INTRALESIONAL",
-        "EPIDURAL",
-        "NERVE_BLOCK",
-        "BURSA",
-        "INTRADERMAL",
-    }
-)
 
 
 def _split_by_route_family(
@@ -271,18 +262,22 @@ def _split_by_route_family(
         procedure = [
             m
             for m in draft.drug_mentions
-            if any(a.label == "ROUTE" and a.norm in _PROCEDURE_FAMILY for a in m.attrs)
+            if any(
+                a.label == "ROUTE" and draft.families.get(a.norm) == "procedure" for a in m.attrs
+            )
         ]
         sc_im = [
             m
             for m in draft.drug_mentions
-            if any(a.label == "ROUTE" and a.norm in _SC_IM for a in m.attrs)
+            if any(a.label == "ROUTE" and draft.families.get(a.norm) == "sc_im" for a in m.attrs)
         ]
         if procedure and sc_im:
             rest = [m for m in draft.drug_mentions if m not in procedure]
-            out[key] = DraftAdministration(drug_id=draft.drug_id, drug_mentions=rest)
+            out[key] = DraftAdministration(
+                drug_id=draft.drug_id, drug_mentions=rest, families=draft.families
+            )
             out[f"{key}#procedure"] = DraftAdministration(
-                drug_id=draft.drug_id, drug_mentions=procedure
+                drug_id=draft.drug_id, drug_mentions=procedure, families=draft.families
             )
         else:
             out[key] = draft
@@ -290,9 +285,11 @@ def _split_by_route_family(
 
 
 def _respectively(doc: Doc, drugs: list[Mention], attributes: list[Mention]) -> None:
-    """ "haloperidol 5 mg IM, lorazepam 2 mg IM, ... R deltoid, L deltoid and L thigh respectively":
-    when a sentence says "respectively" and lists as many sites (or doses, routes) as drugs, pair
-    them in order."""
+    """Pair drugs with their attributes in order when a sentence says "respectively".
+
+    "haloperidol 5 mg IM, lorazepam 2 mg IM, ... R deltoid, L deltoid and L thigh respectively":
+    when the sentence lists as many sites (or doses, routes) as drugs, pair them in order.
+    """
     for sent in {m.span.sent for m in drugs}:
         if not any(t.lower_ == "respectively" for t in sent):
             continue
@@ -350,7 +347,8 @@ _SHORT_SENTENCE = 10
 def _lends_across_sentences(attr: Mention) -> bool:
     """A short line, or a sentence that records an administration, may describe another
     sentence's drug ("Route: IM"; "SC injection to left abdomen at 14:02"); a long sentence that
-    records nothing ("Prostate was 15 g", "did not dissect into the muscle") may not."""
+    records nothing ("Prostate was 15 g", "did not dissect into the muscle") may not.
+    """
     sent = attr.span.sent
     if _words(sent) <= _SHORT_SENTENCE:
         return True
@@ -472,7 +470,3 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
         if not negated:
             out.append(rule_id)
     return out
-
-
-def _mentions_injection(doc: Doc) -> bool:
-    return bool(res.injection_words().search(doc.text))

@@ -39,14 +39,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..result import Evidence, Review
 from .features import TEXT_PREFIX, row
-from .result import Evidence, Review
 
 if TYPE_CHECKING:
     import pandas as pd
     from sklearn.pipeline import Pipeline
 
-    from .reviewer import Facts
+    from ..rules.decide import Facts
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
@@ -354,18 +354,7 @@ def library_versions() -> dict[str, str | None]:
 
 
 #: What the features are computed from: rule tables and the engine modules that apply them.
-_ENGINE = (
-    "resources",
-    "components",
-    "linking.py",
-    "gaps.py",
-    "coding.py",
-    "doses.py",
-    "druglex.py",
-    "pipeline.py",
-    "tokenizer.py",
-    "features.py",
-)
+_ENGINE = ("resources", "pipeline", "rules", "classifier/features.py")
 
 
 def rules_sha256() -> str:
@@ -401,7 +390,7 @@ def save(model: ClaimModel, directory: Path) -> Path:
 
 def check_versions(meta: dict[str, Any], force: bool = False) -> None:
     """Refuse (or, with ``force``, warn about) incompatible versions; warn about other differences."""
-    from .reviewer import rules_version
+    from ..resources import rules_version
 
     saved = meta.get("versions", {})
     now = library_versions()

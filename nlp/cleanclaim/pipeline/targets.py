@@ -17,10 +17,10 @@ from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import _extensions  # noqa: F401  (registers the extensions)
 from .. import resources as res
-from ..druglex import DrugLexicon
+from . import extensions  # noqa: F401  (registers the extensions)
 from ._tables import TableBacked
+from .druglex import DrugLexicon
 
 _TARGET_TABLES: dict[str, tuple[type, str]] = {
     "drugs": (res.DrugTable, "drugs.json"),
@@ -31,9 +31,6 @@ _TARGET_TABLES: dict[str, tuple[type, str]] = {
 }
 
 _ICD_RE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$")
-_SIDE_FILLERS = frozenset(
-    {"upper", "post", "posterior", "outer", "lateral", "back", "of", "the", "anterior"}
-)
 _PRIORITY = {"DRUG": 0, "DIAGNOSIS": 1, "DOSE": 2, "ROUTE": 3, "SITE": 4}
 
 
@@ -103,6 +100,7 @@ class TargetComponent(TableBacked):
         self._needle_words = {w.lower() for w in tables["doses"].needle_words}
         site_table = tables["sites"]
         self._sides = {w.lower() for words in site_table.laterality.values() for w in words}
+        self._side_fillers = {w.lower() for w in site_table.side_fillers}
         self._lateral_only = {p.lower() for site in site_table.sites for p in site.lateral_phrases}
         self._lexicon: DrugLexicon | None = None
         if self.use_drug_dictionary:
@@ -168,7 +166,7 @@ class TargetComponent(TableBacked):
         """
         j = cand.start - 1
         skipped = 0
-        while j >= 0 and skipped < 2 and doc[j].lower_ in _SIDE_FILLERS:
+        while j >= 0 and skipped < 2 and doc[j].lower_ in self._side_fillers:
             j -= 1
             skipped += 1
         if j >= 0 and doc[j].lower_ in self._sides:

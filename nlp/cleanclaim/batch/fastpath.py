@@ -20,8 +20,8 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from .result import Review
-from .reviewer import Reviewer
+from ..result import Review
+from ..reviewer import Reviewer
 
 _RUN = re.compile(r"[^\W\d_]+")
 # The written ICD-10-CM code shape the target component recognizes, screened case-insensitively.
@@ -59,8 +59,8 @@ class VocabularyGate:
         import spacy
         from spacy.attrs import ORTH
 
-        from .druglex import DrugLexicon
-        from .tokenizer import add_unit_infixes
+        from ..pipeline.druglex import DrugLexicon
+        from ..pipeline.tokenizer import add_unit_infixes
 
         nlp = spacy.blank("en")
         add_unit_infixes(nlp)
@@ -137,8 +137,9 @@ def _phrase_requirements(nlp: Any, phrase: str) -> list[Requirement]:
 
 def _table_rules(nlp: Any) -> Iterable[list[Requirement]]:
     """The word requirements of every rule the target component runs (the same rules, so the
-    gate cannot drift from the matcher when a table gains a field)."""
-    from .components.targets import TargetComponent, target_rules
+    gate cannot drift from the matcher when a table gains a field).
+    """
+    from ..pipeline.targets import TargetComponent, target_rules
 
     for rule in target_rules(nlp, TargetComponent.packaged_tables()):
         if rule.pattern is None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from .resources import drug_lexicon_exclusions
+from ..resources import drug_lexicon_exclusions
 
 MIN_CHARS = 5
 MAX_TOKENS = 3

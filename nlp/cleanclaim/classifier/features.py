@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .corpus import FLAGS
 
 if TYPE_CHECKING:
-    from .reviewer import Facts
+    from ..rules.decide import Facts
 
 #: Prefix of text (n-gram) feature names in explanations.
 TEXT_PREFIX = "text:"

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-import simple_icd_10_cm as icd
-
+from .. import resources as res
 from . import doses as dose_parser
-from . import resources as res
-from .linking import NON_INJECTION_ROUTES, DraftAdministration, Mention
+from .linking import DraftAdministration, Mention
+from .vocabulary import RuleVocabulary
 
 
 @dataclass(frozen=True)
@@ -37,8 +35,17 @@ class CodedAdministration:
 class Coder:
     """Decide codes from the drug, route and site tables."""
 
-    def __init__(self, drugs: res.DrugTable, routes: res.RouteTable, sites: res.SiteTable) -> None:
+    def __init__(
+        self,
+        drugs: res.DrugTable,
+        routes: res.RouteTable,
+        sites: res.SiteTable,
+        doses: res.DoseTable,
+        vocab: RuleVocabulary,
+    ) -> None:
         """Index the tables."""
+        self.vocab = vocab
+        self.dose_units = dose_parser.DoseReader(doses)
         self.drugs = {d.id: d for d in drugs.drugs}
         self.routes = {r.code: r for r in routes.routes}
         self.sites = {s.id: s for s in sites.sites}
@@ -52,7 +59,7 @@ class Coder:
         )
         route_code = self._route(draft)
         kind, service = self._kind(drug, route_code, draft, cancer)
-        amount, dose_text, concentration = _dose(draft)
+        amount, dose_text, concentration = _dose(draft, self.dose_units)
         hcpcs = drug.hcpcs if drug else None
         if kind == "injection" and draft.given and hcpcs is None and drug is None and name:
             hcpcs = "J3490"
@@ -101,26 +108,23 @@ class Coder:
         draft: DraftAdministration,
         cancer: bool,
     ) -> tuple[str, str | None]:
-        if route_code in NON_INJECTION_ROUTES:
+        if route_code in self.vocab.non_injection:
             return "not_injection", None
         if (
             drug is None
             and draft.drug_id is not None
             and route_code is None
-            and not _injection_wording(draft)
+            and not _injection_wording(draft, self.vocab)
         ):
             # A dictionary drug with no route and no injection word next to it ("folic acid cont").
             return "not_injection", None
-        drug_class = drug.drug_class if drug else "other"
-        if drug_class == "vaccine":
-            return "vaccine", "90471"
-        if drug_class == "immunotherapy":
-            return "immunotherapy", "95115"
-        if drug_class == "antineoplastic" and route_code in (None, "IM", "SC"):
-            return "antineoplastic", "96401"
-        if drug_class == "hormonal_antineoplastic" and route_code in (None, "IM", "SC"):
-            if cancer or not drug or not drug.antineoplastic_when_cancer:
-                return "antineoplastic", "96402"
+        billed = self.vocab.classes.get(drug.drug_class) if drug else None
+        sc_im_or_none = route_code is None or self.vocab.families.get(route_code) == "sc_im"
+        if billed is not None and (sc_im_or_none or not billed.sc_im_only):
+            # Leuprolide is antineoplastic only for cancer (not for endometriosis).
+            exempt = billed.only_with_cancer and not cancer and drug.antineoplastic_when_cancer
+            if not exempt:
+                return billed.kind, billed.service_code
         if route_code is None or (route_code in self.routes and self.routes[route_code].sc_im):
             return "injection", "96372"
         route = self.routes.get(route_code)
@@ -134,24 +138,24 @@ class Coder:
         return "procedure", service
 
 
-def _injection_wording(draft: DraftAdministration, window: int = 3) -> bool:
+def _injection_wording(draft: DraftAdministration, vocab: RuleVocabulary, window: int = 3) -> bool:
     """An injection word within a few tokens of a drug mention ("haloperidol 5 mg injection")."""
     for m in draft.drug_mentions:
         doc = m.span.doc
         near = doc[max(m.span.start - window, 0) : min(m.span.end + window + 2, len(doc))]
-        if res.injection_words().search(near.text):
+        if vocab.injection_words.search(near.text):
             return True
     return False
 
 
 def _dose(
-    draft: DraftAdministration,
+    draft: DraftAdministration, reader: dose_parser.DoseReader
 ) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None]:
     """The amount given (a mass or units beats a volume) and any documented concentration."""
     amounts: list[tuple[Mention, dose_parser.Amount]] = []
     concentration = None
     for m in draft.doses:
-        parsed = dose_parser.parse(m.span.text)
+        parsed = reader.parse(m.span.text)
         if parsed is None:
             continue
         if parsed.is_concentration:
@@ -168,28 +172,3 @@ def _dose(
     non_volume = [a for a in amounts if a[1].unit != "mL"]
     mention, amount = (non_volume or amounts)[0]
     return amount, mention.span.text, concentration
-
-
-@lru_cache(maxsize=4096)
-def icd_description(code: str) -> str | None:
-    """The ICD-10-CM description of ``code``, or None when it is not a valid code."""
-    try:
-        return icd.get_description(code) if icd.is_valid_item(code) else None
-    except ValueError:
-        return None
-
-
-def supports(code: str | None, drug: res.DrugEntry | None) -> bool:
-    """Whether a diagnosis code establishes medical necessity for the drug."""
-    if drug is None or not drug.indications:
-        return code is not None
-    if code is None:
-        return False
-    return any(
-        code == p or code.startswith(p if len(p) == 1 else p.rstrip(".")) for p in drug.indications
-    )
-
-
-def is_cancer(code: str | None) -> bool:
-    """Malignant neoplasm codes (C00-C96) and neoplasm-related status that keep chemo codes."""
-    return bool(code) and code[0] == "C"

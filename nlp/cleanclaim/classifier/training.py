@@ -18,8 +18,8 @@ import numpy as np
 
 from .corpus import load as load_corpus
 from .corpus import sha256_file, split_of
-from .evaluation import claim_metrics
 from .features import row
+from .metrics import claim_metrics
 from .model import CANDIDATES, SEED, ClaimModel, library_versions, make_pipeline, rules_sha256
 
 _TRUE = {"1", "true", "yes", "y", "paid", "t"}
@@ -72,7 +72,7 @@ def featurize(
     notes: Sequence[dict[str, Any]], reviewer: Any = None, batch_size: int = 32
 ) -> list[Example]:
     """Run the rules over notes once; returns examples with the model input row."""
-    from .reviewer import Reviewer
+    from ..reviewer import Reviewer
 
     reviewer = reviewer or Reviewer(model=None)
     docs = reviewer.nlp.pipe([n["text"] for n in notes], batch_size=batch_size)
@@ -226,7 +226,7 @@ def train(
         "fit_seconds": round(fit_seconds, 2),
         "total_seconds": round(time.perf_counter() - t_start, 2),
     }
-    from .reviewer import rules_version
+    from ..resources import rules_version
 
     digest = "".join(s["sha256"][:8] for s in sources) or "inline"
     model.metadata.update(

@@ -25,9 +25,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from ..result import Review
+from ..reviewer import NoteError, check_note
 from . import io as bio
-from .result import Review
-from .reviewer import NoteError, check_note
 
 #: Notes per chunk sent to a worker (and per checkpoint of the output).
 CHUNK_SIZE = 64
@@ -72,7 +72,7 @@ _WORKER: dict[str, Any] = {}
 
 def init_worker(rules_only: bool, fast_path: bool) -> None:
     """Build the reviewer (and fast path) once per worker process."""
-    from .reviewer import Reviewer
+    from ..reviewer import Reviewer
 
     reviewer = Reviewer(model=None if rules_only else "default")
     _WORKER["reviewer"] = reviewer

@@ -1,4 +1,9 @@
-"""The pipe order of cleanclaim's spaCy pipeline, and nothing else."""
+"""Note → Doc: cleanclaim's spaCy pipeline (tokenizer, components, extensions) and its pipe order.
+
+Importing this package registers the component factories (``cleanclaim_lines``,
+``cleanclaim_sections``, ``cleanclaim_fields``, ``cleanclaim_targets``, ``cleanclaim_context``)
+and the ``._`` extensions, so ``spacy.load`` of a saved pipeline works after ``import cleanclaim``.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,34 @@ import spacy
 from loguru import logger
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the factories)
+from .context import ContextComponent
+from .fields import BlankFieldDetector
+from .holder import RuleTables
+from .lines import LineSentencizer
+from .sections import SectionComponent
+from .targets import TargetComponent
 from .tokenizer import add_unit_infixes
 
-#: Pipe names in order: sentences and lines, sections, blank template fields, mentions, ConText.
+__all__ = [
+    "PIPES",
+    "BlankFieldDetector",
+    "ContextComponent",
+    "LineSentencizer",
+    "RuleTables",
+    "SectionComponent",
+    "TargetComponent",
+    "build",
+]
+
+#: Pipe names in order: sentences and lines, sections, blank template fields, mentions, ConText,
+#: and the holder of the rules stage's tables.
 PIPES = (
     "cleanclaim_lines",
     "cleanclaim_sections",
     "cleanclaim_fields",
     "cleanclaim_targets",
     "cleanclaim_context",
+    "cleanclaim_rules",
 )
 
 # PyRuSH (pulled in by medspaCy) logs every token at DEBUG: about 18 KB of note text per note.

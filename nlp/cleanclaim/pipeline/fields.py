@@ -5,8 +5,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import _extensions  # noqa: F401
 from .. import resources as res
+from . import extensions  # noqa: F401
 from ._tables import TableBacked
 
 

@@ -12,8 +12,8 @@ from medspacy.section_detection import Sectionizer, SectionRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import _extensions  # noqa: F401
 from .. import resources as res
+from . import extensions  # noqa: F401
 from ._tables import TableBacked
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")

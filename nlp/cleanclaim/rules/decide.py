@@ -1,0 +1,191 @@
+"""The decision: from a processed Doc to the rules' review record.
+
+:class:`RuleSet` runs the rules stage in order (link → diagnoses → code → gaps) with the tables
+of the pipeline it was built from, then decides what the note supports: ``claim_ready`` (an
+SC/IM injection given and no blocking gap), the service code family, and the ICD-10-CM codes
+given for the injection. The classifier (:mod:`cleanclaim.classifier`) may refine the decision
+afterwards; it never sees anything but the :class:`Facts` made here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .. import resources as res
+from ..result import Administration, Diagnosis, Entity, Evidence, Review
+from .coding import CodedAdministration, Coder
+from .diagnoses import PatientDiagnosis, has_cancer, icd_description, patient_diagnoses, supports
+from .gaps import GapFinder
+from .linking import Mention, link
+from .vocabulary import RuleVocabulary
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the rules derived from one note, before the classifier's decision."""
+
+    doc: Doc
+    coded: list[CodedAdministration]
+    review: Review
+
+
+class RuleSet:
+    """The rules stage, built from one set of rule tables.
+
+    Args:
+        tables: the validated tables by name (see :func:`cleanclaim.resources.packaged_tables`);
+            :meth:`from_pipeline` takes them from a loaded pipeline, so a pipeline saved with
+            ``to_disk``, edited and loaded with ``spacy.load`` is coded with its own tables.
+
+    """
+
+    def __init__(self, tables: dict[str, Any]) -> None:
+        """Index the tables for linking, coding and gap finding."""
+        self.tables = tables
+        self.drugs: res.DrugTable = tables["drugs"]
+        self.vocab = RuleVocabulary(tables)
+        self.coder = Coder(
+            self.drugs, tables["routes"], tables["sites"], tables["doses"], self.vocab
+        )
+        self.gap_finder = GapFinder(tables["gaps"], tables["advisory"], self.vocab)
+        dx_table: res.DiagnosisTable = tables["diagnoses"]
+        self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}
+        self._never_a_reason = frozenset(dx_table.never_a_reason)
+        self._comorbidity = frozenset(dx_table.comorbidity_categories)
+        self.version = res.rules_version(tables)
+
+    @classmethod
+    def from_pipeline(cls, nlp: Language) -> RuleSet:
+        """The rules of a loaded pipeline: every table its components hold."""
+        return cls(res.pipeline_tables(nlp))
+
+    @classmethod
+    def packaged(cls) -> RuleSet:
+        """The rules of the packaged tables."""
+        return cls(res.packaged_tables())
+
+    def facts(self, doc: Doc, note_id: str | None = None) -> Facts:
+        """Apply the rules to a processed ``doc``: the rules-only review and its parts."""
+        linked = link(doc, self.drugs, self.vocab)
+        dxs = patient_diagnoses(linked, self._dx_categories, self._never_a_reason)
+        cancer = has_cancer(dxs)
+        drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])
+        coded = [self.coder.code(d, cancer) for d in drafts]
+        gaps = self.gap_finder.find(doc, linked, coded, dxs)
+        injections = [c for c in coded if c.counts_as_96372]
+        blocking = any(g.blocking for g in gaps)
+        supporting = supporting_diagnoses(dxs, injections)
+        review = Review(
+            id=note_id,
+            claim_ready=bool(injections) and not blocking,
+            probability=None,
+            service_code=service_code(coded, self.vocab.service_order),
+            injections=len(injections),
+            gaps=tuple(gaps),
+            entities=tuple(entity(m) for m in linked.mentions),
+            administrations=tuple(administration(c) for c in coded if reportable(c)),
+            diagnoses=tuple(diagnosis(d, d.mention.start in supporting) for d in dxs),
+            icd10=icd10_codes(dxs, supporting, self._comorbidity),
+            decision="rules",
+            rules_version=self.version,
+        )
+        return Facts(doc, coded, review)
+
+
+def supporting_diagnoses(
+    dxs: list[PatientDiagnosis], injections: list[CodedAdministration]
+) -> set[int]:
+    """Start offsets of the diagnoses that support at least one given injection."""
+    if not injections:
+        return set()
+    return {d.mention.start for d in dxs if any(supports(d.code, c.drug) for c in injections)}
+
+
+def icd10_codes(
+    dxs: list[PatientDiagnosis], supporting: set[int], comorbidity: frozenset[str]
+) -> tuple[str, ...]:
+    """The diagnoses given for the injection: the supporting ones, else every non-comorbidity."""
+    relevant = [d for d in dxs if d.mention.start in supporting] or [
+        d for d in dxs if d.category not in comorbidity
+    ]
+    return tuple(dict.fromkeys(d.code for d in relevant if d.code))
+
+
+def service_code(coded: list[CodedAdministration], order: tuple[str, ...]) -> str | None:
+    """96372 when an SC/IM drug injection was given, else the first given service by kind order."""
+    if any(c.counts_as_96372 for c in coded):
+        return "96372"
+    for kind in order:
+        for c in coded:
+            if c.draft.given and c.kind == kind and c.service_code:
+                return c.service_code
+    return None
+
+
+def reportable(c: CodedAdministration) -> bool:
+    """Given injections, and curated injectables that were mentioned but not given."""
+    if c.kind == "not_injection":
+        return False
+    return c.draft.given or c.drug is not None or bool(c.draft.routes)
+
+
+def diagnosis(d: PatientDiagnosis, supports_injection: bool) -> Diagnosis:
+    """The record of one patient diagnosis."""
+    return Diagnosis(
+        text=d.mention.span.text,
+        start=d.mention.start,
+        end=d.mention.end,
+        icd10=d.code,
+        supports=supports_injection,
+        description=icd_description(d.code) if d.code else None,
+        historical=d.mention.historical,
+    )
+
+
+def entity(m: Mention) -> Entity:
+    """The record of one mention with its ConText flags."""
+    span = m.span
+    return Entity(
+        label=m.label,
+        text=span.text,
+        start=m.start,
+        end=m.end,
+        negated=bool(span._.is_negated),
+        historical=bool(span._.is_historical),
+        hypothetical=bool(span._.is_hypothetical),
+        family=m.family,
+        uncertain=bool(span._.is_uncertain),
+        section=m.section,
+        rule=m.rule,
+        norm=m.norm,
+        modifiers=tuple(span._.cc_modifier_rules),
+    )
+
+
+def administration(c: CodedAdministration) -> Administration:
+    """The record of one coded administration."""
+    d = c.draft
+    return Administration(
+        drug=c.name,
+        dose=str(c.dose) if c.dose else c.dose_text,
+        route=c.route_code,
+        site=d.sites[0].span.text if d.sites else None,
+        given=d.given,
+        hcpcs=c.hcpcs,
+        units=c.units,
+        drug_id=d.drug_id,
+        drug_class=c.drug.drug_class if c.drug else None,
+        route_code=c.route_code,
+        service_code=c.service_code,
+        counts_as_96372=c.counts_as_96372,
+        patient_supplied=d.patient_supplied,
+        not_given_reason=d.not_given_reason,
+        evidence=tuple(
+            Evidence(m.start, m.end, m.span.text)
+            for m in d.drug_mentions + d.doses + d.routes + d.sites
+        ),
+    )

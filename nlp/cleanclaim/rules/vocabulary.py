@@ -1,0 +1,31 @@
+"""The rules' view of the vocabulary tables: route families, service kinds, injection words.
+
+Every word list the rules use comes from a table; this module only compiles them once per
+:class:`~cleanclaim.rules.decide.RuleSet`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import resources as res
+
+
+class RuleVocabulary:
+    """Compiled vocabularies for linking, coding and gap finding."""
+
+    def __init__(self, tables: dict[str, Any]) -> None:
+        """Compile from the tables by name (``drugs``, ``routes``, ``doses``, ``gaps``, ``advisory``)."""
+        routes: res.RouteTable = tables["routes"]
+        gaps: res.GapTable = tables["gaps"]
+        self.injection_words = res.word_pattern(tables["advisory"].injection_words)
+        self.families: dict[str, str] = {r.code: r.family for r in routes.routes}
+        self.non_injection = self.family("non_injection")
+        self.number_words: dict[str, float] = dict(tables["doses"].number_words)
+        self.service_order: tuple[str, ...] = tuple(gaps.service_precedence)
+        self.kind_gaps: dict[str, str] = dict(gaps.kind_gaps)
+        self.classes: dict[str, res.DrugClassEntry] = dict(tables["drugs"].classes)
+
+    def family(self, name: str) -> frozenset[str]:
+        """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
+        return frozenset(code for code, fam in self.families.items() if fam == name)
