@@ -215,3 +215,27 @@ def test_claim_ready_is_never_true_with_a_blocking_gap(reviewer):
     for note in (COMPLETE, "Toradol given IM today. RN", "Flu shot given. " + COMPLETE):
         review = reviewer.review(note)
         assert not (review.claim_ready and review.blocking_gaps)
+
+
+def test_negated_lot_wording_is_no_lot(reviewer):
+    """Advisory wording is matched as spans with ConText flags: "no lot number recorded" records
+    no lot, so the vaccine gets LOT_MISSING with its evidence."""
+    missing = reviewer.review(
+        "Tdap 0.5 mL IM L deltoid given by RN for tetanus booster (Z23). No lot number recorded."
+    )
+    recorded = reviewer.review(
+        "Tdap 0.5 mL IM L deltoid given by RN for tetanus booster (Z23). Lot TD4410, exp 03/2028."
+    )
+    assert "LOT_MISSING" in missing.gap_codes
+    lot = next(g for g in missing.gaps if g.code == "LOT_MISSING")
+    assert lot.evidence[0].text == "Tdap"
+    assert "LOT_MISSING" not in recorded.gap_codes
+
+
+def test_staff_wording_is_a_span_not_a_substring(reviewer, nlp):
+    doc = nlp("Ondansetron 4 mg IM R deltoid for nausea. Administered by K. Ortiz, RN.")
+    staff = [s for s in doc.spans["cc_advisory"] if s.label_ == "STAFF"]
+    assert {s.text for s in staff} >= {"Administered by", "RN"}
+    assert all(s._.cc_rule.startswith("advisory.staff.") for s in staff)
+    note = "Ondansetron 4 mg IM R deltoid for nausea, tolerated. TRNSCRPT 44."
+    assert "ADMINISTERED_BY_MISSING" in reviewer.review(note).gap_codes

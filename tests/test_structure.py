@@ -161,3 +161,41 @@ def test_a_saved_and_edited_pipeline_words_gaps_with_its_own_table(edited_pipeli
     note = "Dx: pernicious anemia. Cyanocobalamin 1000 mcg IM given today, tolerated well."
     gaps = {g.code: g for g in Reviewer(nlp=edited_pipeline).review(note).gaps}
     assert gaps["SITE_MISSING"].message == "Edited site wording for cyanocobalamin."
+
+
+def test_flat_columns_arrow_and_spark_schemas_agree_with_a_real_record(reviewer):
+    import dataclasses
+
+    import pyarrow as pa
+
+    from cleanclaim.batch.io import FLAT_COLUMNS, flat_arrow_schema, flat_row
+    from cleanclaim.result import Review
+
+    record = reviewer.review(
+        "Dx: pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given by RN.", "n1"
+    ).to_dict()
+    failed = Review.failed("n2", "note is empty").to_dict()
+    schema = flat_arrow_schema()
+    assert tuple(schema.names) == FLAT_COLUMNS
+    rows = [flat_row(record), flat_row(failed)]
+    assert [list(r) for r in rows] == [list(FLAT_COLUMNS)] * 2
+    table = pa.Table.from_pylist(rows, schema=schema)  # raises if a value has another type
+    assert table.column("claim_ready").to_pylist() == [True, None]
+    fields = {f.name for f in dataclasses.fields(Review)}
+    assert {c for c in FLAT_COLUMNS if c in fields} == {
+        "id",
+        "claim_ready",
+        "probability",
+        "service_code",
+        "injections",
+        "gaps",
+        "icd10",
+        "error",
+    }
+    pyspark = pytest.importorskip("pyspark")
+    assert pyspark is not None
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    from cleanclaim.batch.spark import flat_schema
+
+    assert flat_schema() == from_arrow_schema(schema)

@@ -102,6 +102,23 @@ class Diagnosis:
 
 
 @dataclass(frozen=True)
+class Explanation:
+    """One feature that moved the classifier's probability, with the note text behind it."""
+
+    feature: str
+    value: float
+    contribution: float
+    direction: str  # "ready" or "not_ready"
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready form."""
+        data = asdict(self)
+        data["evidence"] = list(data["evidence"])
+        return data
+
+
+@dataclass(frozen=True)
 class Review:
     """The review of one note: the contract record."""
 
@@ -119,7 +136,7 @@ class Review:
     decision: str | None = None
     rules_version: str | None = None
     model_version: str | None = None
-    explanation: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    explanation: tuple[Explanation, ...] = field(default_factory=tuple)
 
     @property
     def blocking_gaps(self) -> tuple[Gap, ...]:
@@ -144,6 +161,8 @@ class Review:
             ent["modifiers"] = list(ent["modifiers"])
         for adm in data["administrations"]:
             adm["evidence"] = list(adm["evidence"])
+        for item in data["explanation"]:
+            item["evidence"] = list(item["evidence"])
         return data
 
     @classmethod

@@ -69,13 +69,14 @@ def test_decide_gives_probability_and_explanation_mapped_to_evidence(small_model
     out = small_model.decide(facts)
     assert out.claim_ready is False and 0.0 <= out.probability <= 1.0
     assert out.explanation and all(
-        {"feature", "value", "contribution", "evidence"} <= set(e) for e in out.explanation
+        {"feature", "value", "contribution", "direction", "evidence"} <= set(e.to_dict())
+        for e in out.explanation
     )
     for e in out.explanation:
-        for ev in e["evidence"]:
-            assert PLAN_ONLY[ev["start"] : ev["end"]] == ev["text"]
-    gap_rows = [e for e in out.explanation if e["feature"].startswith("gap")]
-    assert gap_rows and gap_rows[0]["evidence"]
+        for ev in e.evidence:
+            assert PLAN_ONLY[ev.start : ev.end] == ev.text
+    gap_rows = [e for e in out.explanation if e.feature.startswith("gap")]
+    assert gap_rows and gap_rows[0].evidence
 
 
 def test_save_load_round_trip_gives_same_probabilities(
@@ -158,8 +159,8 @@ def test_default_reviewer_uses_the_shipped_model(nlp, shipped_model):
     assert blocked.claim_ready is False and blocked.blocking_gaps
     assert blocked.decision in ("rules", "review") and blocked.explanation
     for row in blocked.explanation:
-        for ev in row["evidence"]:
-            assert PLAN_ONLY[ev["start"] : ev["end"]] == ev["text"]
+        for ev in row.evidence:
+            assert PLAN_ONLY[ev.start : ev.end] == ev.text
 
 
 def test_claim_ready_never_true_with_blocking_gap_on_the_corpus(

@@ -137,11 +137,14 @@ def _phrase_requirements(nlp: Any, phrase: str) -> list[Requirement]:
 
 def _table_rules(nlp: Any) -> Iterable[list[Requirement]]:
     """The word requirements of every rule the target component runs (the same rules, so the
-    gate cannot drift from the matcher when a table gains a field).
+    gate cannot drift from the matcher when a table gains a field). Advisory wording (staff, lot,
+    E/M) is left out: without a mention it cannot change a record.
     """
-    from ..pipeline.targets import TargetComponent, target_rules
+    from ..pipeline.targets import ADVISORY_LABELS, TargetComponent, target_rules
 
     for rule in target_rules(nlp, TargetComponent.packaged_tables()):
+        if rule.category in ADVISORY_LABELS:
+            continue
         if rule.pattern is None:
             yield _phrase_requirements(nlp, rule.literal)
         else:

@@ -22,18 +22,12 @@ from ..reviewer import MAX_CHARS
 
 #: One boolean column per blocking gap code, plus the advisory SITE_MISSING.
 GAP_COLUMNS = (*blocking_codes(), "SITE_MISSING")
+#: Scalar fields of :class:`~cleanclaim.result.Review` copied as they are (their types come from
+#: the dataclass), and list fields joined with ';'.
+FLAT_SCALARS = ("id", "claim_ready", "probability", "service_code", "injections")
+FLAT_JOINED = ("gaps", "icd10")
 #: The flat row's own columns, in order; passthrough columns follow.
-FLAT_COLUMNS = (
-    "id",
-    "claim_ready",
-    "probability",
-    "service_code",
-    "injections",
-    *GAP_COLUMNS,
-    "gaps",
-    "icd10",
-    "error",
-)
+FLAT_COLUMNS = (*FLAT_SCALARS, *GAP_COLUMNS, *FLAT_JOINED, "error")
 
 INPUT_FORMATS = ("jsonl", "csv", "parquet", "txt")
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
@@ -284,22 +278,36 @@ def flat_row(record: dict[str, Any], extra: dict[str, Any] | None = None) -> dic
     return row
 
 
-def flat_arrow_types() -> dict[str, Any]:
-    """Arrow types of the flat columns (so an all-null chunk still has the right type)."""
+def flat_arrow_schema() -> Any:
+    """The Arrow schema of the flat columns, derived from the :class:`Review` dataclass.
+
+    Scalar columns take the Arrow type of the record field's annotation (``bool | None`` →
+    ``bool``); gap columns are booleans; joined lists are strings. The Spark schema is made from
+    this one (``from_arrow_schema``), so the three cannot drift apart.
+    """
+    import typing
+
     import pyarrow as pa
 
-    types: dict[str, Any] = {
-        "id": pa.string(),
-        "claim_ready": pa.bool_(),
-        "probability": pa.float64(),
-        "service_code": pa.string(),
-        "injections": pa.int64(),
-        "gaps": pa.string(),
-        "icd10": pa.string(),
-        "error": pa.string(),
-    }
+    from ..result import Review
+
+    arrow = {str: pa.string(), bool: pa.bool_(), float: pa.float64(), int: pa.int64()}
+    hints = typing.get_type_hints(Review)
+
+    def of(name: str) -> Any:
+        kinds = [t for t in typing.get_args(hints[name]) if t is not type(None)] or [hints[name]]
+        return arrow[kinds[0]]
+
+    types = {name: of(name) for name in FLAT_SCALARS}
     types.update({code: pa.bool_() for code in GAP_COLUMNS})
-    return types
+    types.update({name: pa.string() for name in FLAT_JOINED})
+    types["error"] = of("error")
+    return pa.schema([(name, types[name]) for name in FLAT_COLUMNS])
+
+
+def flat_arrow_types() -> dict[str, Any]:
+    """Arrow types of the flat columns by name (so an all-null chunk still has the right type)."""
+    return {f.name: f.type for f in flat_arrow_schema()}
 
 
 class Writer:

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .io import FLAT_COLUMNS, GAP_COLUMNS, flat_row
+from .io import FLAT_COLUMNS, flat_arrow_schema, flat_row
 
 _INSTALL_HINT = 'Apache Spark support needs PySpark: pip install "cleanclaim[spark]" (and Java 17)'
 
@@ -32,18 +32,10 @@ def flat_schema(passthrough: Any = None, full_record: bool = False) -> Any:
     """The Spark schema of the flat columns, then the passthrough fields, then ``record``."""
     _require_pyspark()
     from pyspark.sql import types as T  # noqa: N812  (pyspark's own convention)
+    from pyspark.sql.pandas.types import from_arrow_schema
 
-    kinds = {
-        "id": T.StringType(),
-        "claim_ready": T.BooleanType(),
-        "probability": T.DoubleType(),
-        "service_code": T.StringType(),
-        "injections": T.LongType(),
-        "gaps": T.StringType(),
-        "icd10": T.StringType(),
-        "error": T.StringType(),
-    }
-    kinds.update({code: T.BooleanType() for code in GAP_COLUMNS})
+    flat = from_arrow_schema(flat_arrow_schema())
+    kinds = {f.name: f.dataType for f in flat.fields}
     fields = [T.StructField(name, kinds[name], True) for name in FLAT_COLUMNS]
     for f in passthrough or ():
         name = f.name if f.name not in kinds else f"input_{f.name}"

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..result import Evidence, Review
+from ..result import Evidence, Explanation, Review
 from .features import TEXT_PREFIX, row
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ SEED = 20251127
 CANDIDATES = ("lr_facts", "lr_facts_text", "hgb_facts", "hgb_facts_text")
 #: Module prefixes whose types a model file may contain (checked before skops loads it).
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.", "re.")
+#: Evidence stretches shown per explained feature.
+EVIDENCE_LIMIT = 3
 _VERSIONED = ("scikit-learn", "skops", "numpy", "scipy", "spacy", "medspacy", "cleanclaim")
 
 
@@ -170,7 +172,7 @@ class ClaimModel:
         return self.apply_policy(facts.review, p, explanation)
 
     def apply_policy(
-        self, review: Review, p: float, explanation: tuple[dict[str, Any], ...] = ()
+        self, review: Review, p: float, explanation: tuple[Explanation, ...] = ()
     ) -> Review:
         """``claim_ready`` and ``decision`` from the rules' review and a probability (module docstring)."""
         blocking = bool(review.blocking_gaps)
@@ -195,9 +197,7 @@ class ClaimModel:
             self._names = [_readable(n) for n in self.pipeline[:-1].get_feature_names_out()]
         return self._names
 
-    def explain(
-        self, r: dict[str, Any], review: Review, top: int = 8
-    ) -> tuple[dict[str, Any], ...]:
+    def explain(self, r: dict[str, Any], review: Review, top: int = 8) -> tuple[Explanation, ...]:
         """List the features that moved this note's probability most, with the evidence behind each.
 
         Linear models: coefficient x value (averaged over the calibration folds). Other models:
@@ -208,7 +208,7 @@ class ClaimModel:
 
     def _score_and_explain(
         self, r: dict[str, Any], review: Review, top: int
-    ) -> tuple[float, tuple[dict[str, Any], ...]]:
+    ) -> tuple[float, tuple[Explanation, ...]]:
         """Probability and explanation from one transform (and, for trees, one predict call)."""
         x = self.pipeline[:-1].transform(frame([r]))
         x = x.toarray()[0] if hasattr(x, "toarray") else np.asarray(x)[0]
@@ -236,7 +236,7 @@ class ClaimModel:
         nonzero: np.ndarray,
         contrib: np.ndarray,
         top: int,
-    ) -> tuple[dict[str, Any], ...]:
+    ) -> tuple[Explanation, ...]:
         if nonzero.size == 0:
             return ()
         names = self.feature_names()
@@ -252,14 +252,18 @@ class ClaimModel:
                 if not name.startswith(TEXT_PREFIX)
                 else x[nonzero[i]]
             )
+            if name.startswith(TEXT_PREFIX):
+                evidence = _ngram_hits(name[len(TEXT_PREFIX) :], r["text"], EVIDENCE_LIMIT)
+            else:
+                evidence = list(r.get("evidence", {}).get(name, ()))[:EVIDENCE_LIMIT]
             out.append(
-                {
-                    "feature": name,
-                    "value": round(float(raw), 4),
-                    "contribution": round(float(contrib[i]), 4),
-                    "direction": "ready" if contrib[i] > 0 else "not_ready",
-                    "evidence": [vars(e) for e in evidence_for(name, review, r["text"])],
-                }
+                Explanation(
+                    feature=name,
+                    value=round(float(raw), 4),
+                    contribution=round(float(contrib[i]), 4),
+                    direction="ready" if contrib[i] > 0 else "not_ready",
+                    evidence=tuple(evidence),
+                )
             )
         return tuple(out)
 
@@ -288,47 +292,6 @@ def _readable(name: str) -> str:
     if name.startswith("text__"):
         return TEXT_PREFIX + name[len("text__") :]
     return name
-
-
-def evidence_for(feature: str, review: Review, text: str, limit: int = 3) -> list[Evidence]:
-    """Find the stretches of the note a feature stands for: a gap's evidence, mentions, n-gram hits."""
-    if feature.startswith("gap="):
-        code = feature[4:]
-        return [e for g in review.gaps if g.code == code for e in g.evidence][:limit]
-    if feature in ("gap.blocking", "gap.advisory"):
-        blocking = feature == "gap.blocking"
-        return [e for g in review.gaps if g.blocking == blocking for e in g.evidence][:limit]
-    if feature.startswith("n."):
-        parts = feature.split(".")
-        label = parts[1]
-        flag = parts[2] if len(parts) > 2 else None
-        ents = [e for e in review.entities if e.label == label]
-        if flag == "affirmed":
-            ents = [
-                e
-                for e in ents
-                if not any((e.negated, e.historical, e.hypothetical, e.family, e.uncertain))
-            ]
-        elif flag:
-            ents = [e for e in ents if getattr(e, flag, False)]
-        return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
-    if feature.startswith("section.DRUG="):
-        section = feature.split("=", 1)[1]
-        ents = [
-            e for e in review.entities if e.label == "DRUG" and (e.section or "none") == section
-        ]
-        return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
-    if feature.startswith("context="):
-        rule = feature.split("=", 1)[1]
-        ents = [e for e in review.entities if rule in e.modifiers]
-        return [Evidence(e.start, e.end, e.text) for e in ents[:limit]]
-    if feature.startswith(("adm.", "injections", "service_code=", "rules.ready")):
-        return [e for a in review.administrations if a.given for e in a.evidence][:limit]
-    if feature.startswith("dx."):
-        return [Evidence(d.start, d.end, d.text) for d in review.diagnoses][:limit]
-    if feature.startswith(TEXT_PREFIX):
-        return _ngram_hits(feature[len(TEXT_PREFIX) :], text, limit)
-    return []
 
 
 def _ngram_hits(ngram: str, text: str, limit: int) -> list[Evidence]:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from .. import resources as res
 from . import extensions  # noqa: F401
 from ._tables import TableBacked
+from .targets import ADVISORY_GROUP
 
 #: ConText category → the span attribute it sets.
 CATEGORY_ATTRIBUTES: dict[str, dict[str, bool]] = {
@@ -85,10 +86,14 @@ class ContextComponent(TableBacked):
 
     def __call__(self, doc: Doc) -> Doc:
         """Apply ConText to the mentions of ``doc``."""
-        if not doc.ents:
+        advisory = list(doc.spans[ADVISORY_GROUP]) if ADVISORY_GROUP in doc.spans else []
+        if not doc.ents and not advisory:
             return doc
-        self._context(doc)
-        for ent in doc.ents:
+        # One pass over the mentions and the advisory wording: one graph of modifiers per note.
+        doc._.cc_context_targets = [*doc.ents, *advisory]
+        self._context(doc, targets="cc_context_targets")
+        doc._.cc_context_targets = ()
+        for ent in [*doc.ents, *advisory]:
             mods = ent._.modifiers
             if mods:
                 ent._.cc_modifier_rules = tuple(

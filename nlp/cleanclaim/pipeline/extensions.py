@@ -22,6 +22,7 @@ SPAN_EXTENSIONS: dict[str, object] = {
 DOC_EXTENSIONS: dict[str, object] = {
     "cc_blank_fields": (),  # ((label, start_char, end_char), ...) of template fields left blank
     "cc_section_spans": (),  # ((category, kind, start_char, end_char), ...) after clipping
+    "cc_context_targets": (),  # the spans ConText runs over (set and cleared by the component)
 }
 
 

@@ -1,8 +1,8 @@
 """The tables of the rules stage, held by the pipeline so they travel with it.
 
-The gap wording and the advisory vocabularies are used after the Doc (by
-:mod:`cleanclaim.rules`), but they belong to the pipeline like every other rule table: a
-pipeline saved with ``nlp.to_disk`` writes them, and ``spacy.load`` reads them back through
+The gap wording (messages, queries, severities) is used after the Doc (by
+:mod:`cleanclaim.rules`), but it belongs to the pipeline like every other rule table: a
+pipeline saved with ``nlp.to_disk`` writes it, and ``spacy.load`` reads it back through
 the same validation, so an edited copy is used by the reviewer built on that pipeline.
 """
 
@@ -22,12 +22,9 @@ def make_rule_tables(nlp: Language, name: str) -> "RuleTables":
 
 
 class RuleTables(TableBacked):
-    """Hold the gap and advisory tables; leaves the Doc unchanged."""
+    """Hold the gap table; leaves the Doc unchanged."""
 
-    TABLES = {
-        "gaps": (res.GapTable, "gaps.json"),
-        "advisory": (res.AdvisoryTable, "advisory.json"),
-    }
+    TABLES = {"gaps": (res.GapTable, "gaps.json")}
 
     def __init__(
         self, name: str = "cleanclaim_rules", tables: dict[str, Any] | None = None

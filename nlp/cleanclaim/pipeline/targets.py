@@ -28,7 +28,11 @@ _TARGET_TABLES: dict[str, tuple[type, str]] = {
     "routes": (res.RouteTable, "routes.json"),
     "sites": (res.SiteTable, "sites.json"),
     "doses": (res.DoseTable, "doses.json"),
+    "advisory": (res.AdvisoryTable, "advisory.json"),
 }
+#: Span group of the advisory wording (who gave it, lot, E/M, interval); not entities.
+ADVISORY_GROUP = "cc_advisory"
+ADVISORY_LABELS = frozenset({"STAFF", "LOT", "EM_VISIT", "INTERVAL"})
 
 _ICD_RE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$")
 _PRIORITY = {"DRUG": 0, "DIAGNOSIS": 1, "DOSE": 2, "ROUTE": 3, "SITE": 4}
@@ -65,7 +69,11 @@ def make_targets(
 
 
 class TargetComponent(TableBacked):
-    """Find DRUG, DOSE, ROUTE, SITE and DIAGNOSIS mentions and put them in ``doc.ents``."""
+    """Find DRUG, DOSE, ROUTE, SITE and DIAGNOSIS mentions and put them in ``doc.ents``.
+
+    The advisory wording of the advisory table (STAFF, LOT, EM_VISIT, INTERVAL) is matched in the
+    same pass and put in ``doc.spans["cc_advisory"]``, where ConText flags it too.
+    """
 
     TABLES = _TARGET_TABLES
 
@@ -112,9 +120,13 @@ class TargetComponent(TableBacked):
         strings = self.nlp.vocab.strings
         rule_map = self._matcher.rule_map
         found: list[Candidate] = []
+        advisory: list[Candidate] = []
         for match_id, start, end in self._matcher(doc):
             rule = rule_map[strings[match_id]]
             cand = Candidate(start, end, rule.category, rule.attributes or {})
+            if cand.label in ADVISORY_LABELS:
+                advisory.append(cand)
+                continue
             if cand.label == "SITE":
                 cand = self._with_side(doc, cand)
             if cand is not None and self._keep(doc, cand):
@@ -134,6 +146,9 @@ class TargetComponent(TableBacked):
                 chosen.append(cand)
                 taken.update(range(cand.start, cand.end))
         doc.ents = [c.span(doc) for c in sorted(chosen, key=lambda c: c.start)]
+        doc.spans[ADVISORY_GROUP] = [
+            c.span(doc) for c in sorted(advisory, key=lambda c: (c.start, c.end))
+        ]
         return doc
 
     def _keep(self, doc: Doc, cand: Candidate) -> bool:
@@ -203,27 +218,21 @@ def target_rules(nlp: Language, tables: dict[str, Any]) -> Iterable[TargetRule]:
     """The TargetRules the tables define (also the vocabulary of the batch fast path)."""
     for drug in tables["drugs"].drugs:
         attrs = {"cc_rule": f"drug.{drug.id}", "cc_norm": drug.id}
-        for syn in drug.synonyms:
-            yield TargetRule(syn, "DRUG", attributes=attrs)
-        for pat in drug.patterns:
-            yield TargetRule(drug.name, "DRUG", pattern=pat, attributes=attrs)
+        yield from _rules("DRUG", drug.name, drug.synonyms, drug.patterns, attrs)
     for dx in tables["diagnoses"].diagnoses:
         attrs = {"cc_rule": f"dx.{dx.id}", "cc_norm": dx.icd10}
-        for syn in dx.synonyms:
-            yield TargetRule(syn, "DIAGNOSIS", attributes=attrs)
-        for pat in dx.patterns:
-            yield TargetRule(dx.id, "DIAGNOSIS", pattern=pat, attributes=attrs)
+        yield from _rules("DIAGNOSIS", dx.id, dx.synonyms, dx.patterns, attrs)
     for route in tables["routes"].routes:
         attrs = {"cc_rule": f"route.{route.code.lower()}", "cc_norm": route.code}
-        for phrase in route.phrases:
-            yield TargetRule(phrase, "ROUTE", attributes=attrs)
-        for pat in route.patterns:
-            yield TargetRule(route.label, "ROUTE", pattern=pat, attributes=attrs)
+        yield from _rules("ROUTE", route.label, route.phrases, route.patterns, attrs)
     # Sites are phrases; their side ("L", "right") is added by _with_side after matching.
     for site in tables["sites"].sites:
         attrs = {"cc_rule": f"site.{site.id}", "cc_norm": site.id}
         for phrase in [*site.phrases, *site.lateral_phrases]:
             yield TargetRule(phrase, "SITE", attributes=attrs)
+    for rule in tables["advisory"].rules:
+        attrs = {"cc_rule": f"advisory.{rule.id}"}
+        yield TargetRule(rule.literal, rule.label, pattern=rule.pattern, attributes=attrs)
     dose_table = tables["doses"]
     unit_words = sorted(
         {w.lower() for words in dose_table.units.values() for w in words if " " not in w}
@@ -250,3 +259,13 @@ def target_rules(nlp: Language, tables: dict[str, Any]) -> Iterable[TargetRule]:
             pattern=[*number, unit, *per_ml],
             attributes={"cc_rule": "dose.concentration"},
         )
+
+
+def _rules(
+    label: str, name: str, phrases: list[str], patterns: list[Any], attrs: dict[str, Any]
+) -> Iterable[TargetRule]:
+    """A table entry's phrase rules, then its token-pattern rules (named ``name``)."""
+    for phrase in phrases:
+        yield TargetRule(phrase, label, attributes=attrs)
+    for pattern in patterns:
+        yield TargetRule(name, label, pattern=pattern, attributes=attrs)

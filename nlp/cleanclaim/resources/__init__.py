@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from importlib import resources
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ __all__ = [
     "SectionTable",
     "DoseTable",
     "load_table",
+    "table",
     "drugs",
     "diagnoses",
     "routes",
@@ -49,6 +51,7 @@ __all__ = [
     "pipeline_tables",
     "rules_version",
     "DrugClassEntry",
+    "AdvisoryRule",
 ]
 
 TokenPattern = list[dict[str, Any]]
@@ -379,60 +382,12 @@ def load_table(model: type[BaseModel], name: str, text: str | None = None) -> An
         raise ResourceError(_format_error(name, err, data)) from None
 
 
-@cache
-def drugs() -> DrugTable:
-    """The curated injectable table."""
-    return load_table(DrugTable, "drugs.json")
-
-
-@cache
-def diagnoses() -> DiagnosisTable:
-    """The diagnosis table."""
-    return load_table(DiagnosisTable, "diagnoses.json")
-
-
-@cache
-def routes() -> RouteTable:
-    """The route table."""
-    return load_table(RouteTable, "routes.json")
-
-
-@cache
-def sites() -> SiteTable:
-    """The site table."""
-    return load_table(SiteTable, "sites.json")
-
-
-@cache
-def context_rules() -> ContextTable:
-    """The ConText rules."""
-    return load_table(ContextTable, "context_rules.json")
-
-
-@cache
-def sections() -> SectionTable:
-    """The section rules."""
-    return load_table(SectionTable, "sections.json")
-
-
-@cache
-def doses() -> DoseTable:
-    """The dose vocabulary."""
-    return load_table(DoseTable, "doses.json")
-
-
 class TemplateFieldTable(_Strict):
     """EHR template field labels per mention label, and the values that mean "left blank"."""
 
     version: str
     fields: dict[Literal["DRUG", "DOSE", "ROUTE", "SITE", "DIAGNOSIS"], list[str]]
     blank_values: list[str]
-
-
-@cache
-def template_fields() -> TemplateFieldTable:
-    """The template field table."""
-    return load_table(TemplateFieldTable, "template_fields.json")
 
 
 @cache
@@ -483,27 +438,38 @@ class GapTable(_Strict):
         return tuple(c for c, t in self.gaps.items() if t.severity == "blocking")
 
 
-@cache
-def gap_templates() -> GapTable:
-    """The gap message table."""
-    return load_table(GapTable, "gaps.json")
+AdvisoryLabel = Literal["STAFF", "LOT", "EM_VISIT", "INTERVAL"]
+
+
+class AdvisoryRule(_Strict):
+    """Wording an advisory check looks for, matched in the pipeline as a span with ConText flags.
+
+    ``literal`` is matched as a case-insensitive phrase unless a token ``pattern`` is given.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9_.]+$")
+    label: AdvisoryLabel
+    literal: str
+    pattern: TokenPattern | None = None
 
 
 class AdvisoryTable(_Strict):
-    """Vocabularies behind the advisory checks, and the words that say "an injection"."""
+    """Wording behind the advisory checks (who gave it, lot, E/M visit, interval since the last
+    dose), and the words that say "an injection".
+    """
 
     version: str
     injection_words: list[str] = Field(default_factory=list)
-    staff_patterns: list[str]
-    em_patterns: list[str]
-    lot_patterns: list[str]
-    interval_patterns: list[str]
+    #: Labels whose wording ConText can negate ("no lot number recorded" records no lot). Staff
+    #: wording is not: "MD at bedside, EMS not required" still names a clinician.
+    negatable: list[AdvisoryLabel] = Field(default_factory=list)
+    rules: list[AdvisoryRule]
 
-
-@cache
-def advisory() -> AdvisoryTable:
-    """The advisory check table."""
-    return load_table(AdvisoryTable, "advisory.json")
+    @field_validator("rules")
+    @classmethod
+    def _unique_ids(cls, value: list[AdvisoryRule]) -> list[AdvisoryRule]:
+        _check_unique([r.id for r in value], "advisory rule id")
+        return value
 
 
 def word_pattern(words: list[str]) -> re.Pattern[str]:
@@ -533,20 +499,29 @@ TABLES: dict[str, tuple[type[BaseModel], str]] = {
 }
 
 
+@cache
+def table(name: str) -> Any:
+    """The packaged table ``name`` (a key of :data:`TABLES`), validated once per process."""
+    model, fname = TABLES[name]
+    return load_table(model, fname)
+
+
 def packaged_tables() -> dict[str, Any]:
     """Every packaged table by name (validated, cached per process)."""
-    return {
-        "drugs": drugs(),
-        "diagnoses": diagnoses(),
-        "routes": routes(),
-        "sites": sites(),
-        "doses": doses(),
-        "context": context_rules(),
-        "sections": sections(),
-        "fields": template_fields(),
-        "gaps": gap_templates(),
-        "advisory": advisory(),
-    }
+    return {name: table(name) for name in TABLES}
+
+
+# The packaged tables by their own names, typed.
+drugs: Callable[[], DrugTable] = partial(table, "drugs")
+diagnoses: Callable[[], DiagnosisTable] = partial(table, "diagnoses")
+routes: Callable[[], RouteTable] = partial(table, "routes")
+sites: Callable[[], SiteTable] = partial(table, "sites")
+doses: Callable[[], DoseTable] = partial(table, "doses")
+context_rules: Callable[[], ContextTable] = partial(table, "context")
+sections: Callable[[], SectionTable] = partial(table, "sections")
+template_fields: Callable[[], TemplateFieldTable] = partial(table, "fields")
+gap_templates: Callable[[], GapTable] = partial(table, "gaps")
+advisory: Callable[[], AdvisoryTable] = partial(table, "advisory")
 
 
 def pipeline_tables(nlp: Any) -> dict[str, Any]:

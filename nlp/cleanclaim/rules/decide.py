@@ -51,7 +51,7 @@ class RuleSet:
         self.coder = Coder(
             self.drugs, tables["routes"], tables["sites"], tables["doses"], self.vocab
         )
-        self.gap_finder = GapFinder(tables["gaps"], tables["advisory"], self.vocab)
+        self.gap_finder = GapFinder(tables["gaps"], self.vocab)
         dx_table: res.DiagnosisTable = tables["diagnoses"]
         self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}
         self._never_a_reason = frozenset(dx_table.never_a_reason)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .. import resources as res
+from ..pipeline.targets import ADVISORY_GROUP
 from ..result import Evidence, Gap
 from .coding import CodedAdministration
 from .diagnoses import PatientDiagnosis, supports
@@ -57,19 +58,10 @@ NoteCheck = Callable[["GapFinder", NoteFacts], Iterable[Gap]]
 class GapFinder:
     """Apply the documentation rules and word each gap from the gap table."""
 
-    def __init__(
-        self, templates: res.GapTable, advisory: res.AdvisoryTable, vocab: RuleVocabulary
-    ) -> None:
-        """Keep the message templates and compile the advisory vocabularies."""
-        import re
-
+    def __init__(self, templates: res.GapTable, vocab: RuleVocabulary) -> None:
+        """Keep the message templates and the vocabularies."""
         self.templates = templates.gaps
         self.vocab = vocab
-        # credentials are case-sensitive ("MA" the assistant, not "ma")
-        self._staff = [re.compile(p) for p in advisory.staff_patterns]
-        self._em = [re.compile(p, re.I) for p in advisory.em_patterns]
-        self._lot = [re.compile(p, re.I) for p in advisory.lot_patterns]
-        self._interval = [re.compile(p, re.I) for p in advisory.interval_patterns]
 
     def gap(
         self,
@@ -131,34 +123,42 @@ class GapFinder:
             Evidence(s, e, doc.text[s:e]) for lab, s, e in doc._.cc_blank_fields if lab == label
         ]
 
+    def advisory(self, doc: Doc, label: str) -> list[Span]:
+        """The advisory wording of ``label`` in ``doc``, less what ConText negated (when the
+        advisory table says that label can be negated).
+        """
+        group = doc.spans[ADVISORY_GROUP] if ADVISORY_GROUP in doc.spans else ()
+        negatable = label in self.vocab.negatable
+        return [s for s in group if s.label_ == label and not (negatable and s._.is_negated)]
+
     def staff_named(self, doc: Doc) -> bool:
         """Whether the note names who gave the injection (a credential, "given by", a signature)."""
-        return any(p.search(doc.text) for p in self._staff)
+        return bool(self.advisory(doc, "STAFF"))
 
     def lot_recorded(self, doc: Doc) -> bool:
-        """Whether the note records a lot number or expiry."""
-        return any(p.search(doc.text) for p in self._lot)
+        """Whether the note records a lot number or expiry ("no lot number recorded" does not)."""
+        return bool(self.advisory(doc, "LOT"))
 
     def em_visit(self, doc: Doc) -> Evidence | None:
         """The first E/M visit wording of the note (99211-99215, "nurse visit only")."""
-        for p in self._em:
-            m = p.search(doc.text)
-            if m:
-                return Evidence(m.start(), m.end(), m.group())
-        return None
+        spans = self.advisory(doc, "EM_VISIT")
+        return Evidence(spans[0].start_char, spans[0].end_char, spans[0].text) if spans else None
 
     def days_since_last(self, draft: DraftAdministration) -> int | None:
         """Days since the previous dose, when a historical mention says ("last dose 2 weeks ago")."""
+        intervals = (
+            self.advisory(draft.drug_mentions[0].span.doc, "INTERVAL")
+            if draft.drug_mentions
+            else []
+        )
         for m in draft.drug_mentions:
             if not m.historical:
                 continue
-            sent = m.span.sent
-            for p in self._interval:
-                hit = p.search(sent.text)
-                if hit:
-                    n = hit.group("n").lower()
+            for span in intervals:
+                if span.sent.start == m.sent:
+                    n, unit = span[0].lower_, span[1].lower_
                     value = int(n) if n.isdigit() else int(self.vocab.number_words.get(n, 0))
-                    return value * (7 if hit.group("unit").lower().startswith("w") else 1)
+                    return value * (7 if unit.startswith("w") else 1)
         return None
 
 

@@ -25,6 +25,7 @@ class RuleVocabulary:
         self.service_order: tuple[str, ...] = tuple(gaps.service_precedence)
         self.kind_gaps: dict[str, str] = dict(gaps.kind_gaps)
         self.classes: dict[str, res.DrugClassEntry] = dict(tables["drugs"].classes)
+        self.negatable: frozenset[str] = frozenset(tables["advisory"].negatable)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
