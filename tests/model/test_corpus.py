@@ -37,11 +37,14 @@ def test_shipped_corpus_has_all_splits_and_groups_do_not_straddle(corpus_notes):
     assert len(corpus_notes) >= 400
     splits = {}
     for n in corpus_notes:
-        assert n["split"] == split_of(n["group"])
+        if "heldout" in n:  # written with an annotator-chosen held-out set
+            assert (n["split"] == "test") == n["heldout"], n["id"]
+        else:
+            assert n["split"] == split_of(n["group"])
         splits.setdefault(n["group"], set()).add(n["split"])
     assert all(len(s) == 1 for s in splits.values())
     counts = {s: sum(n["split"] == s for n in corpus_notes) for s in ("train", "dev", "test")}
-    assert 0.6 < counts["train"] / len(corpus_notes) < 0.8
+    assert 0.5 < counts["train"] / len(corpus_notes) < 0.8
     assert counts["dev"] > 30 and counts["test"] > 30
 
 
@@ -136,3 +139,38 @@ def test_when_types_wrong_then_errors():
 
 def test_valid_note_has_no_problems():
     assert validate([_note()]) == []
+
+
+def test_a_file_with_held_out_notes_puts_exactly_those_in_test_and_keeps_span_extras(tmp_path):
+    from cleanclaim.classifier.corpus import build, load, validate
+
+    def raw(i, heldout=None):
+        note = {
+            "id": f"d-{i}",
+            "group": f"grp-{i}",
+            "style": "dictated",
+            "specialty": "primary_care",
+            "text": "gave b twelve one thousand micrograms I M left del toyed for pernicious anemia",
+            "spans": [
+                {"label": "DRUG", "text": "b twelve", "normalized": "cyanocobalamin"},
+                {"label": "ROUTE", "text": "I M", "normalized": "IM"},
+            ],
+            "claim_ready": False,
+            "gaps": ["DOSE_MISSING"],
+            "service_code": "96372",
+            "injections": 1,
+            "icd10": ["D51.0"],
+            "version": "raw_dictation",
+        }
+        if heldout is not None:
+            note["heldout"] = heldout
+        return note
+
+    path = tmp_path / "dictation.jsonl"
+    rows = [raw(i, True if i < 3 else None) for i in range(40)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    build([path], tmp_path / "corpus.jsonl")
+    notes = load(tmp_path / "corpus.jsonl")
+    assert sorted(n["id"] for n in notes if n["split"] == "test") == ["d-0", "d-1", "d-2"]
+    assert notes[0]["spans"][0]["normalized"] == "cyanocobalamin"
+    assert [p for p in validate(notes) if p.severity == "error"] == []

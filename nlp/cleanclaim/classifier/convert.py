@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .corpus import FLAGS, GAP_CODES, LABELS, split_of
+from .corpus import FLAGS, GAP_CODES, LABELS, NOTE_EXTRAS, SPAN_EXTRAS, split_of
 
 _META = ("id", "group", "style", "specialty", "split")
 
@@ -47,15 +47,17 @@ def to_labelstudio(notes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         for i, span in enumerate(note.get("spans", [])):
             region = f"{note['id']}-s{i}"
             value = {"start": span["start"], "end": span["end"], "text": span["text"]}
-            result.append(
-                {
-                    "id": region,
-                    "from_name": "label",
-                    "to_name": "text",
-                    "type": "labels",
-                    "value": {**value, "labels": [span["label"]]},
-                }
-            )
+            labels = {
+                "id": region,
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "value": {**value, "labels": [span["label"]]},
+            }
+            extras = {k: span[k] for k in SPAN_EXTRAS if k in span}
+            if extras:  # region metadata ("normalized", "setting"): shown in Label Studio's meta
+                labels["meta"] = extras
+            result.append(labels)
             flags = [f for f in FLAGS if span.get(f)]
             if flags:
                 result.append(
@@ -82,6 +84,7 @@ def to_labelstudio(notes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         if note.get("icd10"):
             result.append(_text("icd10", list(note["icd10"])))
         data = {"text": note["text"], **{k: note[k] for k in _META if k in note}}
+        data.update({k: note[k] for k in NOTE_EXTRAS if k in note})
         tasks.append({"id": index, "data": data, "annotations": [{"result": result}]})
     return tasks
 
@@ -116,11 +119,12 @@ def from_labelstudio(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             note[key] = data.get(key)
         note["split"] = data.get("split") or split_of(note["group"])
         note["text"] = text
+        note.update({k: data[k] for k in NOTE_EXTRAS if k in data})
         note.update(claim_ready=False, gaps=[], service_code=None, injections=0, icd10=[])
         for i, res in enumerate(results):
             value, name = res.get("value", {}), res.get("from_name")
             if res.get("type") == "labels":
-                regions[res.get("id") or f"r{i}"] = value
+                regions[res.get("id") or f"r{i}"] = {**value, "_meta": res.get("meta") or {}}
             elif name == "flags":
                 flags.setdefault(res.get("id", ""), []).extend(value.get("choices", []))
             elif name == "claim_ready":
@@ -146,6 +150,7 @@ def from_labelstudio(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "text": text[start:end],
             }
             span.update({f: f in flags.get(region, []) for f in FLAGS})
+            span.update({k: v for k, v in value["_meta"].items() if k in SPAN_EXTRAS})
             spans.append(span)
         spans.sort(key=lambda s: (s["start"], s["end"], s["label"]))
         note["spans"] = spans

@@ -25,6 +25,24 @@ FLAGS = ("negated", "historical", "hypothetical", "family", "uncertain")
 BLOCKING_CODES = blocking_codes()
 GAP_CODES = (*BLOCKING_CODES, "SITE_MISSING")
 SPLITS = ("train", "dev", "test")
+#: Optional span keys beyond the flags: the canonical form of a dictated or misspelt mention,
+#: words the speaker retracted ("scratch that"), and where/when a drug was given.
+SPAN_EXTRAS = ("normalized", "retracted", "setting")
+SETTINGS = ("this_encounter", "procedure", "inpatient", "elsewhere_earlier", "order_only", "list")
+NOTE_TYPES = (
+    "office_visit",
+    "ed",
+    "procedure_report",
+    "discharge_summary",
+    "consult_hp",
+    "nursing_mar",
+    "telehealth",
+    "letter_other",
+)
+STATUSES = ("ready", "gaps", "other_service", "no_injection")
+#: Optional note-level keys: the kind of note, its worklist status, how it was written
+#: (raw_dictation or typed), the categories of wording it exercises, and whether it was held out.
+NOTE_EXTRAS = ("note_type", "status", "version", "categories", "heldout")
 #: Cumulative split bounds on the group hash: 70 % train, 15 % dev, 15 % test.
 SPLIT_BOUNDS = (("train", 0.70), ("dev", 0.85), ("test", 1.0))
 STYLES = (
@@ -148,10 +166,17 @@ def resolve_note(raw: dict[str, Any], report: BuildReport) -> dict[str, Any]:
         start, end = where
         out = {"label": span.get("label"), "start": start, "end": end, "text": text[start:end]}
         out.update({flag: bool(span.get(flag, False)) for flag in FLAGS})
+        out.update({key: span[key] for key in SPAN_EXTRAS if key in span})
         spans.append(out)
     spans.sort(key=lambda s: (s["start"], s["end"], s["label"]))
     note = {k: raw[k] for k in ("id", "group", "style", "specialty") if k in raw}
     note["split"] = split_of(str(raw.get("group") or raw.get("id")))
+    if "heldout" in raw:
+        # Written with a held-out set chosen by the annotator: held-out groups are the test
+        # split, and no other group of that file is.
+        note["split"] = (
+            "test" if raw["heldout"] else ("dev" if note["split"] == "test" else note["split"])
+        )
     note["text"] = text
     note["spans"] = spans
     for key in ("claim_ready", "gaps", "service_code", "injections", "icd10"):
@@ -182,7 +207,11 @@ def build(raw_files: Iterable[Path], output: Path) -> BuildReport:
     notes = []
     for path in sorted(Path(p) for p in raw_files):
         report.files.append(str(path))
-        for raw in read_jsonl(path, report.bad_lines):
+        raws = list(read_jsonl(path, report.bad_lines))
+        # A file that names its held-out notes names all of them: the others are not held out.
+        if any("heldout" in raw for raw in raws):
+            raws = [{**raw, "heldout": bool(raw.get("heldout"))} for raw in raws]
+        for raw in raws:
             notes.append(resolve_note(raw, report))
     notes.sort(key=lambda n: str(n.get("id")))
     report.notes = len(notes)
@@ -275,7 +304,11 @@ def validate(notes: Iterable[dict[str, Any]], require_split: bool = True) -> lis
             for flag in FLAGS:
                 if not isinstance(span.get(flag, False), bool):
                     err(f"{where}: flag {flag} must be true or false")
-            unknown = set(span) - {"label", "start", "end", "text", *FLAGS}
+            if "setting" in span and span["setting"] not in SETTINGS:
+                err(f"{where}: unknown setting {span['setting']!r}")
+            if "normalized" in span and not isinstance(span["normalized"], str):
+                err(f"{where}: normalized must be a string")
+            unknown = set(span) - {"label", "start", "end", "text", *FLAGS, *SPAN_EXTRAS}
             if unknown:
                 err(f"{where}: unknown keys {sorted(unknown)}")
         gaps = note.get("gaps")
@@ -306,6 +339,10 @@ def validate(notes: Iterable[dict[str, Any]], require_split: bool = True) -> lis
             err(f"injections must be a non-negative integer, not {inj!r}")
         elif inj > 0 and code != "96372":
             err(f"{inj} injections but service_code {code!r}")
+        if "note_type" in note and note["note_type"] not in NOTE_TYPES:
+            err(f"unknown note_type {note['note_type']!r}")
+        if "status" in note and note["status"] not in STATUSES:
+            err(f"unknown status {note['status']!r}")
         icd = note.get("icd10")
         if not isinstance(icd, list) or not all(isinstance(c, str) for c in icd):
             err("icd10 must be a list of strings")
