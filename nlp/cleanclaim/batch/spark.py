@@ -202,6 +202,8 @@ def run_batch_spark(
 
 def _record_from_flat(data: dict[str, Any]) -> dict[str, Any]:
     # Writers re-flatten records; rebuild just enough of one from a flat row.
+    from . import io as bio
+
     return {
         "id": data["id"],
         "claim_ready": data["claim_ready"],
