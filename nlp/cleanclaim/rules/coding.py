@@ -175,6 +175,14 @@ def _as(
         value, have = value * conc_value / per, concentration.unit
     if have in equivalents and have != unit:
         value, have = value * equivalents[have], unit
+    if unit == "mL" and have != "mL":
+        # "Methocarbamol 1000 mg" billed per 10 mL: the volume through the strength.
+        if concentration is None:
+            return None
+        per = getattr(concentration, "per_ml", 1.0) or 1.0
+        conc_value = getattr(concentration, "value", None) or concentration.amount
+        mass = dose_parser._convert(value, have, concentration.unit)
+        return None if mass is None else mass / conc_value * per
     return dose_parser._convert(value, have, unit)
 
 
