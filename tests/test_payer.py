@@ -450,3 +450,30 @@ def test_testosterone_query_does_not_suggest_the_answer(rules):
     gap = next(g for g in rules.review(note).gaps if g.code == "DX_NOT_SUPPORTED")
     assert "hypogonadism" not in gap.query.lower()
     assert "Fatigue" in gap.query and "unable to determine" in gap.query
+
+
+def test_batch_uses_the_date_of_service_column_and_writes_claim_lines(tmp_path):
+    import csv
+
+    from cleanclaim.batch.runner import run_batch
+
+    note = (
+        "Gout flare of the right knee. Methylprednisolone acetate 80 mg IM given in the right "
+        "gluteal by Sam Lee, MD."
+    )
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"id": "a", "text": note, "date_of_service": "2024-03-01"},
+                {"id": "b", "text": note},
+            ]
+        )
+        + "\n"
+    )
+    out = tmp_path / "out.csv"
+    run_batch(src, out, rules_only=True, workers=1, date_of_service="2024-05-01")
+    rows = {r["id"]: r for r in csv.DictReader(out.open())}
+    assert rows["a"]["claim_lines"] == "96372x1;J1040x1"
+    assert rows["b"]["claim_lines"] == "96372x1;J1010x80"
