@@ -30,9 +30,31 @@ def test_review_json_is_the_contract(note_file):
     assert record["id"] == "visit-17"
     assert [g["code"] for g in record["gaps"] if g["severity"] == "blocking"] == ["DOSE_MISSING"]
     gap = record["gaps"][0]
-    assert gap["evidence"][0]["text"] == "Toradol" and gap["query"].startswith(
-        "Please document the dose"
+    assert gap["evidence"][0]["text"] == "Toradol" and "Please document the dose" in gap["query"]
+
+
+def test_review_date_of_service_and_payer_rules(tmp_path):
+    note = tmp_path / "mp.txt"
+    note.write_text(
+        "Gout flare of the right knee. Methylprednisolone acetate 80 mg IM given in the right "
+        "gluteal by Sam Lee, MD."
     )
+    args = ["review", str(note), "--format", "json", "--rules-only"]
+    old = json.loads(runner.invoke(app, [*args, "--date-of-service", "2024-03-01"]).stdout)
+    new = json.loads(runner.invoke(app, [*args, "--date-of-service", "2024-04-01"]).stdout)
+    assert old["administrations"][0]["hcpcs"] == "J1040"
+    assert new["administrations"][0]["hcpcs"] == "J1010"
+    assert [c["code"] for c in new["claim_lines"]] == ["96372", "J1010"]
+    bad = runner.invoke(app, [*args, "--date-of-service", "yesterday"])
+    assert bad.exit_code != 0
+    rules = tmp_path / "acme.json"
+    rules.write_text(
+        json.dumps(
+            {"version": "acme", "mue": [{"hcpcs": "J1010", "max_units": 40, "source": "Acme 3"}]}
+        )
+    )
+    acme = json.loads(runner.invoke(app, [*args, "--payer-rules", str(rules)]).stdout)
+    assert "UNITS_EXCEED" in [g["code"] for g in acme["gaps"]]
 
 
 def test_review_text_shows_decision_and_gaps(note_file):

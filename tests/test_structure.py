@@ -22,9 +22,10 @@ STAGES: list[tuple[str, ...]] = [
     ("cleanclaim.pipeline",),
     ("cleanclaim.rules.vocabulary",),
     ("cleanclaim.rules.linking",),
-    ("cleanclaim.rules.diagnoses", "cleanclaim.rules.doses"),
+    ("cleanclaim.rules.diagnoses", "cleanclaim.rules.doses", "cleanclaim.rules.dates"),
     ("cleanclaim.rules.coding",),
     ("cleanclaim.rules.gaps",),
+    ("cleanclaim.rules.claims",),
     ("cleanclaim.rules.decide", "cleanclaim.rules"),
     ("cleanclaim.classifier.corpus", "cleanclaim.classifier.metrics"),
     ("cleanclaim.classifier.features", "cleanclaim.classifier.model", "cleanclaim.classifier"),
@@ -190,6 +191,7 @@ def test_flat_columns_arrow_and_spark_schemas_agree_with_a_real_record(reviewer)
         "injections",
         "gaps",
         "icd10",
+        "claim_lines",
         "error",
     }
     pyspark = pytest.importorskip("pyspark")

@@ -89,6 +89,22 @@ def to_rich(text: str, review: Review) -> Group:
                 "-" if a.units is None else str(a.units),
             )
         parts.append(table)
+    if review.claim_lines:
+        title = "suggested claim lines" + (
+            f" (date of service {review.date_of_service})" if review.date_of_service else ""
+        )
+        table = Table(title=title)
+        for col in ("code", "modifiers", "units", "description", "evidence"):
+            table.add_column(col, overflow="fold")
+        for line in review.claim_lines:
+            table.add_row(
+                line.code,
+                "-".join(line.modifiers) or "-",
+                str(line.units),
+                line.description or "-",
+                "; ".join(repr(e.text) for e in line.evidence) or "-",
+            )
+        parts.append(table)
     if review.diagnoses:
         table = Table(title="diagnoses")
         for col in ("text", "ICD-10-CM", "description", "supports"):
@@ -179,6 +195,22 @@ def to_html(text: str, review: Review, title: str = "cleanclaim review") -> str:
             "–" if a.units is None else str(a.units),
         ]
         adm_rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    line_rows = [
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(c)}</td>"
+            for c in (
+                line.code,
+                "-".join(line.modifiers) or "–",
+                str(line.units),
+                line.description or "–",
+                ", ".join(e.text for e in line.evidence) or "–",
+            )
+        )
+        + "</tr>"
+        for line in review.claim_lines
+    ]
+    dos = html.escape(review.date_of_service or "–")
     dx_rows = [
         f"<tr><td>{html.escape(d.text)}</td><td>{d.icd10 or '–'}</td><td>{html.escape(d.description or '–')}</td>"
         f"<td>{'yes' if d.supports else 'no'}</td></tr>"
@@ -200,6 +232,8 @@ def to_html(text: str, review: Review, title: str = "cleanclaim review") -> str:
 <table><tr><th>code</th><th>severity</th><th>evidence</th><th>message</th><th>query for the provider</th></tr>{"".join(rows) or '<tr><td colspan="5">none</td></tr>'}</table>
 <h2>Administrations</h2>
 <table><tr><th>drug</th><th>dose</th><th>route</th><th>site</th><th>given</th><th>service</th><th>HCPCS</th><th>units</th></tr>{"".join(adm_rows) or '<tr><td colspan="8">none</td></tr>'}</table>
+<h2>Suggested claim lines <small>(date of service {dos})</small></h2>
+<table><tr><th>code</th><th>modifiers</th><th>units</th><th>description</th><th>evidence</th></tr>{"".join(line_rows) or '<tr><td colspan="5">none the note supports</td></tr>'}</table>
 <h2>Diagnoses</h2>
 <table><tr><th>text</th><th>ICD-10-CM</th><th>description</th><th>supports</th></tr>{"".join(dx_rows) or '<tr><td colspan="4">none</td></tr>'}</table>
 <script type="application/json" id="review-data">{data}</script>

@@ -89,6 +89,25 @@ class Administration:
 
 
 @dataclass(frozen=True)
+class ClaimLine:
+    """One line a coder would enter for the note: a code, its units and modifiers, and why."""
+
+    code: str
+    units: int
+    modifiers: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    description: str | None = None
+    #: The administration the line bills (index into the coded administrations), if any.
+    administration: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The compact form used in flat output: ``J1885-JZx2``."""
+        mods = "".join(f"-{m}" for m in self.modifiers)
+        return f"{self.code}{mods}x{self.units}"
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     """A patient diagnosis with its ICD-10-CM code and whether it supports the injection."""
 
@@ -137,6 +156,10 @@ class Review:
     rules_version: str | None = None
     model_version: str | None = None
     explanation: tuple[Explanation, ...] = field(default_factory=tuple)
+    #: The suggested claim lines (96372 x n, each drug's HCPCS and units, JW/JZ, E/M with 25).
+    claim_lines: tuple[ClaimLine, ...] = ()
+    #: The date of service the codes are valid on (ISO), read from the note or given.
+    date_of_service: str | None = None
 
     @property
     def blocking_gaps(self) -> tuple[Gap, ...]:
@@ -151,7 +174,15 @@ class Review:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready contract record."""
         data = asdict(self)
-        for key in ("gaps", "entities", "administrations", "diagnoses", "icd10", "explanation"):
+        for key in (
+            "gaps",
+            "entities",
+            "administrations",
+            "diagnoses",
+            "icd10",
+            "explanation",
+            "claim_lines",
+        ):
             data[key] = list(data[key])
         for gap in data["gaps"]:
             gap["evidence"] = list(gap["evidence"])
@@ -163,6 +194,9 @@ class Review:
             adm["evidence"] = list(adm["evidence"])
         for item in data["explanation"]:
             item["evidence"] = list(item["evidence"])
+        for line in data["claim_lines"]:
+            line["modifiers"] = list(line["modifiers"])
+            line["evidence"] = list(line["evidence"])
         return data
 
     @classmethod

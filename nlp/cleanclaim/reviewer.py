@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import resources as res
 from .pipeline import build
 from .result import Review
 from .rules.decide import Facts, RuleSet
@@ -52,13 +54,19 @@ class Reviewer:
             built when omitted.
         model: a fitted :class:`cleanclaim.classifier.model.ClaimModel`; when given, ``probability`` comes
             from it. ``"default"`` loads the shipped model if it is installed.
+        payer_rules: a practice's payer rules (a JSON file path or a
+            :class:`cleanclaim.resources.PayerTable`), applied on top of the packaged payer table.
 
     """
 
-    def __init__(self, nlp: Language | None = None, model: Any = None) -> None:
-        """Load the pipeline, rule tables and optional classifier."""
+    def __init__(
+        self, nlp: Language | None = None, model: Any = None, payer_rules: Any = None
+    ) -> None:
+        """Load the pipeline, rule tables, optional payer rules and optional classifier."""
         self.nlp = nlp if nlp is not None else build()
-        self.rules = RuleSet.from_pipeline(self.nlp)
+        if payer_rules is not None and not isinstance(payer_rules, res.PayerTable):
+            payer_rules = res.load_payer_rules(payer_rules)
+        self.rules = RuleSet.from_pipeline(self.nlp, payer_rules)
         self.rules_version = self.rules.version
         if model == "default":
             from .classifier.model import load_default
@@ -66,43 +74,59 @@ class Reviewer:
             model = load_default()
         self.model = model
 
-    def review(self, text: object, note_id: str | None = None) -> Review:
-        """Review one note. Bad input raises :class:`NoteError`."""
+    def review(
+        self, text: object, note_id: str | None = None, date_of_service: date | str | None = None
+    ) -> Review:
+        """Review one note. Bad input raises :class:`NoteError`.
+
+        ``date_of_service`` (a date or YYYY-MM-DD) is used when the note does not state its own;
+        codes are those valid on that date (today when neither says).
+        """
         checked = check_note(text)
-        return self._finish(self.facts(self.nlp(checked), note_id))
+        return self._finish(self.facts(self.nlp(checked), note_id, date_of_service))
 
     def review_many(
-        self, notes: Iterable[tuple[str | None, object]], batch_size: int = 64
+        self,
+        notes: Iterable[tuple[Any, ...]],
+        batch_size: int = 64,
+        date_of_service: date | str | None = None,
     ) -> Iterator[Review]:
-        """Review ``(id, text)`` pairs in order; a bad note yields an error record, not an exception."""
-        pending: list[tuple[str | None, str | None, str | None]] = []
+        """Review ``(id, text)`` pairs (or ``(id, text, date_of_service)`` triples) in order; a bad
+        note yields an error record, not an exception. ``date_of_service`` is the default date for
+        notes that state none.
+        """
+        pending: list[tuple[str | None, str | None, str | None, Any]] = []
 
         def flush() -> Iterator[Review]:
-            texts = [t for _, t, _ in pending if t is not None]
+            texts = [t for _, t, _, _ in pending if t is not None]
             docs = iter(self.nlp.pipe(texts, batch_size=batch_size))
-            for note_id, _text, error in pending:
+            for note_id, _text, error, day in pending:
                 if error is not None:
                     yield Review.failed(note_id, error)
                     continue
                 try:
-                    yield self._finish(self.facts(next(docs), note_id))
+                    yield self._finish(self.facts(next(docs), note_id, day or date_of_service))
                 except Exception as err:  # noqa: BLE001  (one bad note must not stop a batch)
                     yield Review.failed(note_id, f"review failed: {type(err).__name__}")
             pending.clear()
 
-        for note_id, text in notes:
+        for item in notes:
+            note_id, text = item[0], item[1]
+            day = item[2] if len(item) > 2 else None
             try:
-                pending.append((note_id, check_note(text), None))
+                pending.append((note_id, check_note(text), None, day))
             except NoteError as err:
-                pending.append((note_id, None, str(err)))
+                pending.append((note_id, None, str(err), day))
             if len(pending) >= batch_size:
                 yield from flush()
         if pending:
             yield from flush()
 
-    def facts(self, doc: Doc, note_id: str | None = None) -> Facts:
+    def facts(
+        self, doc: Doc, note_id: str | None = None, date_of_service: date | str | None = None
+    ) -> Facts:
         """Apply the rules to a processed ``doc``: the rules-only review and its parts."""
-        return self.rules.facts(doc, note_id)
+        return self.rules.facts(doc, note_id, date_of_service)
 
     def _finish(self, facts: Facts) -> Review:
         if self.model is None:

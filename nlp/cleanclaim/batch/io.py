@@ -25,7 +25,7 @@ GAP_COLUMNS = (*blocking_codes(), "SITE_MISSING")
 #: Scalar fields of :class:`~cleanclaim.result.Review` copied as they are (their types come from
 #: the dataclass), and list fields joined with ';'.
 FLAT_SCALARS = ("id", "claim_ready", "probability", "service_code", "injections")
-FLAT_JOINED = ("gaps", "icd10")
+FLAT_JOINED = ("gaps", "icd10", "claim_lines")
 #: The flat row's own columns, in order; passthrough columns follow.
 FLAT_COLUMNS = (*FLAT_SCALARS, *GAP_COLUMNS, *FLAT_JOINED, "error")
 
@@ -272,10 +272,26 @@ def flat_row(record: dict[str, Any], extra: dict[str, Any] | None = None) -> dic
         row[code] = (code in codes) if ok else None
     row["gaps"] = ";".join(codes) if ok else None
     row["icd10"] = ";".join(record.get("icd10") or ()) if ok else None
+    row["claim_lines"] = (
+        ";".join(_line_label(c) for c in record.get("claim_lines") or ()) if ok else None
+    )
     row["error"] = record.get("error")
     for key, value in (extra or {}).items():
         row[key if key not in row else f"input_{key}"] = value
     return row
+
+
+def _line_label(line: dict[str, Any]) -> str:
+    """``96372x1``, ``J1885-JZx2``: a claim line of a record in one word."""
+    mods = "".join(f"-{m}" for m in line.get("modifiers") or ())
+    return f"{line['code']}{mods}x{line['units']}"
+
+
+def parse_line_label(label: str) -> dict[str, Any]:
+    """The claim line of a flat label (``J1885-JZx2`` → code, modifiers, units)."""
+    head, _, units = label.rpartition("x")
+    code, *mods = head.split("-")
+    return {"code": code, "modifiers": mods, "units": int(units)}
 
 
 def flat_arrow_schema() -> Any:

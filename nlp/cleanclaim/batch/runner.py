@@ -70,12 +70,22 @@ class Summary:
 _WORKER: dict[str, Any] = {}
 
 
-def init_worker(rules_only: bool, fast_path: bool) -> None:
-    """Build the reviewer (and fast path) once per worker process."""
+def init_worker(
+    rules_only: bool,
+    fast_path: bool,
+    payer_rules: str | None = None,
+    date_of_service: str | None = None,
+) -> None:
+    """Build the reviewer (and fast path) once per worker process.
+
+    ``payer_rules``: a practice's payer-rules file; ``date_of_service``: the default date for notes
+    that state none and have no ``date_of_service`` input column.
+    """
     from ..reviewer import Reviewer
 
-    reviewer = Reviewer(model=None if rules_only else "default")
+    reviewer = Reviewer(model=None if rules_only else "default", payer_rules=payer_rules)
     _WORKER["reviewer"] = reviewer
+    _WORKER["date_of_service"] = date_of_service
     _WORKER["fast"] = None
     if fast_path:
         from .fastpath import FastPath
@@ -89,7 +99,7 @@ def review_chunk(notes: list[tuple[str | None, Any]]) -> list[dict[str, Any]]:
     fast = _WORKER.get("fast")
     out: list[dict[str, Any] | None] = [None] * len(notes)
     slow: list[int] = []
-    for i, (note_id, text) in enumerate(notes):
+    for i, (note_id, text, *_) in enumerate(notes):
         try:
             checked = check_note(text)
         except NoteError as err:
@@ -100,11 +110,23 @@ def review_chunk(notes: list[tuple[str | None, Any]]) -> list[dict[str, Any]]:
             out[i] = {**quick.to_dict(), "fast_path": True}
         else:
             slow.append(i)
+    default_day = _WORKER.get("date_of_service")
     for i, review in zip(
-        slow, reviewer.review_many((notes[i][0], notes[i][1]) for i in slow), strict=True
+        slow,
+        reviewer.review_many(
+            ((notes[i][0], notes[i][1], _day(notes[i])) for i in slow),
+            date_of_service=default_day,
+        ),
+        strict=True,
     ):
         out[i] = review.to_dict()
     return [r for r in out if r is not None]
+
+
+def _day(note: tuple[Any, ...]) -> str | None:
+    """The note's own ``date_of_service`` input column, when the row has one."""
+    value = note[2] if len(note) > 2 else None
+    return str(value) if value not in (None, "") else None
 
 
 # Driver side ------------------------------------------------------------------------------------
@@ -182,8 +204,10 @@ def _chunks(rows: Iterator[bio.Row], size: int) -> Iterator[list[bio.Row]]:
         yield chunk
 
 
-def _work(chunk: list[bio.Row]) -> list[tuple[str | None, Any]]:
-    return [(row.id, row.text) for row in chunk if row.error is None]
+def _work(chunk: list[bio.Row]) -> list[tuple[Any, ...]]:
+    return [
+        (row.id, row.text, row.extra.get("date_of_service")) for row in chunk if row.error is None
+    ]
 
 
 def _merge(
@@ -209,6 +233,8 @@ def run_batch(
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int | None, int], None] | None = None,
+    payer_rules: str | None = None,
+    date_of_service: str | None = None,
 ) -> Summary:
     """Review every input row into ``output`` (see the module docstring for the guarantees).
 
@@ -225,6 +251,9 @@ def run_batch(
         chunk_size: notes per chunk (and per checkpoint).
         progress: called with the number of rows just written.
         on_start: called with (total rows or None, rows already done) before reviewing.
+        payer_rules: a practice's payer-rules JSON file, applied on top of the packaged rules.
+        date_of_service: the date (YYYY-MM-DD) for notes that state none and have no
+            ``date_of_service`` input column (default: today).
 
     Raises:
         bio.InputError: the input or output cannot be used at all.
@@ -262,7 +291,14 @@ def run_batch(
     _write_state(
         state_path, {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()}
     )
-    pool = _Pool(workers, (rules_only, fast_path))
+    if payer_rules is not None:
+        from ..resources import ResourceError, load_payer_rules
+
+        try:
+            load_payer_rules(payer_rules)  # fail before any worker starts
+        except ResourceError as err:
+            raise bio.InputError(str(err)) from None
+    pool = _Pool(workers, (rules_only, fast_path, payer_rules, date_of_service))
     try:
         in_flight: deque[tuple[list[bio.Row], Future[list[dict[str, Any]]] | None]] = deque()
         chunks = _chunks(rows, chunk_size)

@@ -202,6 +202,8 @@ def run_batch_spark(
 
 def _record_from_flat(data: dict[str, Any]) -> dict[str, Any]:
     # Writers re-flatten records; rebuild just enough of one from a flat row.
+    from . import io as bio
+
     return {
         "id": data["id"],
         "claim_ready": data["claim_ready"],
@@ -210,5 +212,8 @@ def _record_from_flat(data: dict[str, Any]) -> dict[str, Any]:
         "injections": data["injections"],
         "gaps": [{"code": c} for c in (data["gaps"] or "").split(";") if c],
         "icd10": [c for c in (data["icd10"] or "").split(";") if c],
+        "claim_lines": [
+            bio.parse_line_label(c) for c in (data.get("claim_lines") or "").split(";") if c
+        ],
         "error": data["error"],
     }

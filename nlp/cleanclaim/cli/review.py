@@ -60,12 +60,33 @@ def review_command(
     rules_only: Annotated[
         bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")
     ] = False,
+    date_of_service: Annotated[
+        str | None,
+        typer.Option(
+            "--date-of-service",
+            help="YYYY-MM-DD, used when the note states no date of service (default: today).",
+        ),
+    ] = None,
+    payer_rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--payer-rules", help="A JSON file of your payer's rules (payer.json schema)."
+        ),
+    ] = None,
 ) -> None:
     """Review one note: highlighted mentions, gaps with provider queries, and the decision."""
+    from ..resources import ResourceError
+    from ..rules.dates import parse_date
+
     text = read_note(note)
-    reviewer = Reviewer(model=None if rules_only else "default")
+    if date_of_service is not None and parse_date(date_of_service) is None:
+        raise _fail(f"--date-of-service {date_of_service!r} is not a date (use YYYY-MM-DD)")
+    try:
+        reviewer = Reviewer(model=None if rules_only else "default", payer_rules=payer_rules)
+    except ResourceError as err:
+        raise _fail(str(err)) from None
     rid = note_id or (None if note == "-" else Path(note).stem)
-    result = reviewer.review(text, rid)
+    result = reviewer.review(text, rid, date_of_service)
     if output_format is Format.json:
         rendered = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     elif output_format is Format.html:
@@ -149,6 +170,22 @@ def batch_command(
     master: Annotated[
         str, typer.Option("--master", help="Spark master URL (with --engine spark).")
     ] = "local[*]",
+    date_of_service: Annotated[
+        str | None,
+        typer.Option(
+            "--date-of-service",
+            help=(
+                "YYYY-MM-DD for notes that state none and have no date_of_service column "
+                "(default: today)."
+            ),
+        ),
+    ] = None,
+    payer_rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--payer-rules", help="A JSON file of your payer's rules (payer.json schema)."
+        ),
+    ] = None,
 ) -> None:
     """Review many notes; every input row yields one output row (errors included).
 
@@ -158,8 +195,13 @@ def batch_command(
 
     from ..batch.io import InputError
     from ..batch.runner import run_batch
+    from ..rules.dates import parse_date
 
     console = Console(stderr=True)
+    if date_of_service is not None and parse_date(date_of_service) is None:
+        raise _fail(f"--date-of-service {date_of_service!r} is not a date (use YYYY-MM-DD)")
+    if engine is Engine.spark and (payer_rules or date_of_service):
+        raise _fail("--payer-rules and --date-of-service are not supported with --engine spark yet")
     if engine is Engine.spark:
         from ..batch.spark import run_batch_spark
 
@@ -227,6 +269,8 @@ def batch_command(
                     chunk_size=chunk_size,
                     progress=on_progress,
                     on_start=on_start,
+                    payer_rules=str(payer_rules) if payer_rules else None,
+                    date_of_service=date_of_service,
                 )
         except InputError as err:
             raise _fail(str(err)) from None

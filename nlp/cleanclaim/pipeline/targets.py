@@ -9,7 +9,7 @@ drugs from the broad drug dictionary and written ICD-10-CM codes, and serializes
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 import simple_icd_10_cm as icd
 from medspacy.common.medspacy_matcher import MedspacyMatcher
@@ -32,7 +32,7 @@ _TARGET_TABLES: dict[str, tuple[type, str]] = {
 }
 #: Span group of the advisory wording (who gave it, lot, E/M, interval); not entities.
 ADVISORY_GROUP = "cc_advisory"
-ADVISORY_LABELS = frozenset({"STAFF", "LOT", "EM_VISIT", "INTERVAL"})
+ADVISORY_LABELS = frozenset(get_args(res.AdvisoryLabel))
 
 _ICD_RE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$")
 _PRIORITY = {"DRUG": 0, "DIAGNOSIS": 1, "DOSE": 2, "ROUTE": 3, "SITE": 4}

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 from functools import cache, partial
 from importlib import resources
 from typing import Any, Literal
@@ -52,6 +53,11 @@ __all__ = [
     "rules_version",
     "DrugClassEntry",
     "AdvisoryRule",
+    "CodeRule",
+    "PayerTable",
+    "payer",
+    "load_payer_rules",
+    "merge_payer_rules",
 ]
 
 TokenPattern = list[dict[str, Any]]
@@ -96,6 +102,60 @@ class DrugClassEntry(_Strict):
     only_with_cancer: bool = False
 
 
+class Dated(_Strict):
+    """A row valid from ``effective`` to ``end`` (both inclusive; None: open), with its source."""
+
+    #: First date of service the row applies to; None: in effect before any date the table covers.
+    effective: date | None = None
+    #: Last date of service the row applies to; None: still in effect.
+    end: date | None = None
+    source: str = Field(min_length=3)
+
+    def valid_on(self, day: date | None) -> bool:
+        """Whether the row applies on ``day`` (every row applies when no day is known)."""
+        if day is None:
+            return self.end is None
+        return (self.effective is None or self.effective <= day) and (
+            self.end is None or day <= self.end
+        )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Dated:
+        if self.effective and self.end and self.end < self.effective:
+            raise ValueError("end is before effective")
+        return self
+
+
+class CodeRule(Dated):
+    """One HCPCS code a drug may be billed with, and when it applies.
+
+    A drug's rules are tried in order; the first whose conditions all hold on the date of
+    service is the code. ``products``: any of these words in the drug's sentence (brand or
+    product name); ``cancer``: only with (True) or without (False) a cancer diagnosis;
+    ``dose_max``/``dose_over``: the dose is at most / more than this; ``dose_multiple_of``: the
+    dose is a whole multiple of this (J1040 for 80, 160 mg).
+    """
+
+    hcpcs: str = Field(pattern=r"^[A-Z][0-9]{4}$")
+    descriptor: str
+    #: Amount per billing unit; None with ``per_administration`` (one unit per injection).
+    billing_unit: Quantity | None = None
+    per_administration: bool = False
+    #: How many billing-unit units one documented unit is worth ({"mcg": 5}: 1 mcg = 5 IU).
+    unit_equivalents: dict[Literal["mcg", "mg", "g", "units"], float] = Field(default_factory=dict)
+    products: list[str] = Field(default_factory=list)
+    cancer: bool | None = None
+    dose_max: Quantity | None = None
+    dose_over: Quantity | None = None
+    dose_multiple_of: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _has_units(self) -> CodeRule:
+        if self.billing_unit is None and not self.per_administration:
+            raise ValueError("needs billing_unit or per_administration")
+        return self
+
+
 class DrugEntry(_Strict):
     """One curated injectable, normalized to a generic name."""
 
@@ -115,6 +175,13 @@ class DrugEntry(_Strict):
     antineoplastic_when_cancer: bool = False
     min_interval_days: int | None = None
     notes: str | None = None
+    #: Where the code, descriptor and unit of ``hcpcs`` come from, and when that code applies.
+    source: str | None = None
+    effective: date | None = None
+    end: date | None = None
+    #: Codes chosen from product, diagnosis, dose and date (tried in order); when empty, the
+    #: single ``hcpcs`` code applies.
+    codes: list[CodeRule] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -122,7 +189,28 @@ class DrugEntry(_Strict):
     def _billing_needs_code(self) -> DrugEntry:
         if self.billing_unit is not None and self.hcpcs is None:
             raise ValueError("billing_unit given without hcpcs")
+        if self.hcpcs is not None and not self.codes and self.source is None:
+            raise ValueError("hcpcs given without source")
         return self
+
+    @property
+    def code_rules(self) -> tuple[CodeRule, ...]:
+        """The drug's code rules: ``codes``, or the single ``hcpcs`` code as one rule."""
+        if self.codes:
+            return tuple(self.codes)
+        if self.hcpcs is None or self.source is None:
+            return ()
+        return (
+            CodeRule(
+                hcpcs=self.hcpcs,
+                descriptor=self.hcpcs_descriptor or self.hcpcs,
+                billing_unit=self.billing_unit,
+                per_administration=self.billing_unit is None,
+                effective=self.effective,
+                end=self.end,
+                source=self.source,
+            ),
+        )
 
 
 class DrugTable(_Strict):
@@ -438,7 +526,18 @@ class GapTable(_Strict):
         return tuple(c for c, t in self.gaps.items() if t.severity == "blocking")
 
 
-AdvisoryLabel = Literal["STAFF", "LOT", "EM_VISIT", "INTERVAL"]
+AdvisoryLabel = Literal[
+    "STAFF",
+    "LOT",
+    "EM_VISIT",
+    "INTERVAL",
+    "WASTAGE",
+    "NO_WASTAGE",
+    "SINGLE_DOSE",
+    "ORDER",
+    "FACILITY",
+    "LOADING",
+]
 
 
 class AdvisoryRule(_Strict):
@@ -472,6 +571,112 @@ class AdvisoryTable(_Strict):
         return value
 
 
+class SadDrug(Dated):
+    """A drug on Medicare's self-administered drug (SAD) exclusion lists."""
+
+    drug: str = Field(pattern=r"^[a-z0-9_]+$")
+
+
+class MueLimit(Dated):
+    """A medically unlikely edit: the most units of ``hcpcs`` per day of service."""
+
+    hcpcs: str = Field(pattern=r"^[A-Z0-9][0-9]{3}[0-9A-Z]$")
+    max_units: int = Field(gt=0)
+
+
+class FrequencyRule(Dated):
+    """How often a drug may be given: at least ``min_days`` (and at most ``max_days``) apart."""
+
+    drug: str = Field(pattern=r"^[a-z0-9_]+$")
+    min_days: int = Field(gt=0)
+    max_days: int | None = Field(default=None, gt=0)
+    #: A loading phase (the LOADING wording) suspends the minimum interval (B12 loading doses).
+    loading_exempt: bool = False
+    label: str
+
+
+class PayerSettings(_Strict):
+    """What a payer requires on the claim lines."""
+
+    name: str = "Medicare Part B (packaged defaults)"
+    #: Modifier advised on the second and later 96372 lines (e.g. "59" or "XU"); None: none.
+    second_injection_modifier: str | None = Field(default=None, pattern=r"^[0-9A-Z]{2}$")
+    #: Whether 99211 on the same day as 96372 is denied (Medicare: yes).
+    deny_99211_with_injection: bool = True
+    #: Whether single-dose containers need JW/JZ (Medicare Part B since July 2023).
+    require_jw_jz: bool = True
+
+
+class PayerTable(_Strict):
+    """Payer rules as data: settings, SAD drugs, MUEs, frequency limits, single-dose products and
+    the wording the payer checks read (date of service, clinical staff, E/M codes).
+    """
+
+    version: str
+    payer: PayerSettings = Field(default_factory=PayerSettings)
+    #: Drug ids whose usual product is a single-dose vial or prefilled syringe.
+    single_dose_drugs: list[SadDrug] = Field(default_factory=list)
+    sad_drugs: list[SadDrug] = Field(default_factory=list)
+    mue: list[MueLimit] = Field(default_factory=list)
+    frequency: list[FrequencyRule] = Field(default_factory=list)
+    #: Regexes that capture a date of service (group "date") in the note header.
+    date_of_service_patterns: list[str] = Field(default_factory=list)
+    #: Credentials of clinical staff who give injections under an order (RN, LPN, MA).
+    clinical_staff: list[str] = Field(default_factory=list)
+    #: Regex capturing billed units of 96372 written in the note (group "units").
+    billed_96372_pattern: str | None = None
+
+    @field_validator("date_of_service_patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            compiled = re.compile(pattern)
+            if "date" not in compiled.groupindex:
+                raise ValueError(f"pattern {pattern!r} has no (?P<date>...) group")
+        return value
+
+
+def merge_payer_rules(base: PayerTable, extra: PayerTable) -> PayerTable:
+    """A practice's payer rules on top of the packaged ones.
+
+    The practice's settings replace the packaged settings; its rows are added, and a row for the
+    same drug or code replaces the packaged row.
+    """
+
+    def rows(old: list[Any], new: list[Any], key: str) -> list[Any]:
+        replaced = {getattr(r, key) for r in new}
+        return [r for r in old if getattr(r, key) not in replaced] + list(new)
+
+    return PayerTable(
+        version=f"{base.version}+{extra.version}",
+        payer=extra.payer,
+        single_dose_drugs=rows(base.single_dose_drugs, extra.single_dose_drugs, "drug"),
+        sad_drugs=rows(base.sad_drugs, extra.sad_drugs, "drug"),
+        mue=rows(base.mue, extra.mue, "hcpcs"),
+        frequency=rows(base.frequency, extra.frequency, "drug"),
+        date_of_service_patterns=base.date_of_service_patterns + extra.date_of_service_patterns,
+        clinical_staff=list(dict.fromkeys(base.clinical_staff + extra.clinical_staff)),
+        billed_96372_pattern=extra.billed_96372_pattern or base.billed_96372_pattern,
+    )
+
+
+def load_payer_rules(path: Any) -> PayerTable:
+    """Read a practice's payer-rules JSON file (same schema as ``payer.json``), validated.
+
+    Raises:
+        ResourceError: naming the file, the entry and the key that is wrong.
+
+    """
+    from pathlib import Path
+
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ResourceError(f"cannot read payer rules {file.name!r}: {err.strerror}") from None
+    return load_table(PayerTable, file.name, text)
+
+
 def word_pattern(words: list[str]) -> re.Pattern[str]:
     """One case-insensitive pattern for whole occurrences of any of ``words``."""
     ordered = sorted(words, key=len, reverse=True)
@@ -496,6 +701,7 @@ TABLES: dict[str, tuple[type[BaseModel], str]] = {
     "fields": (TemplateFieldTable, "template_fields.json"),
     "gaps": (GapTable, "gaps.json"),
     "advisory": (AdvisoryTable, "advisory.json"),
+    "payer": (PayerTable, "payer.json"),
 }
 
 
@@ -522,6 +728,7 @@ sections: Callable[[], SectionTable] = partial(table, "sections")
 template_fields: Callable[[], TemplateFieldTable] = partial(table, "fields")
 gap_templates: Callable[[], GapTable] = partial(table, "gaps")
 advisory: Callable[[], AdvisoryTable] = partial(table, "advisory")
+payer: Callable[[], PayerTable] = partial(table, "payer")
 
 
 def pipeline_tables(nlp: Any) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from .. import resources as res
 from . import doses as dose_parser
@@ -25,6 +27,8 @@ class CodedAdministration:
     hcpcs: str | None
     units: int | None
     units_undetermined: bool
+    #: The table row the HCPCS code came from (its descriptor, unit, source and dates).
+    code_rule: res.CodeRule | None = None
 
     @property
     def counts_as_96372(self) -> bool:
@@ -50,8 +54,14 @@ class Coder:
         self.routes = {r.code: r for r in routes.routes}
         self.sites = {s.id: s for s in sites.sites}
 
-    def code(self, draft: DraftAdministration, cancer: bool) -> CodedAdministration:
-        """Code one administration; ``cancer`` says whether a cancer diagnosis is documented."""
+    def code(
+        self, draft: DraftAdministration, cancer: bool, day: date | None = None
+    ) -> CodedAdministration:
+        """Code one administration; ``cancer`` says whether a cancer diagnosis is documented.
+
+        ``day`` is the date of service: the drug's code is the first of its code rules valid
+        on that day whose product, diagnosis and dose conditions hold (None: today's codes).
+        """
         drug = self.drugs.get(draft.drug_id or "")
         first = draft.first
         name = (
@@ -60,23 +70,22 @@ class Coder:
         route_code = self._route(draft)
         kind, service = self._kind(drug, route_code, draft, cancer)
         amount, dose_text, concentration = _dose(draft, self.dose_units)
-        hcpcs = drug.hcpcs if drug else None
+        conc = concentration or (drug.standard_concentration if drug else None)
+        rule = choose_rule(drug, _product_text(draft), cancer, amount, conc, day) if drug else None
+        hcpcs = rule.hcpcs if rule else None
         if kind == "injection" and draft.given and hcpcs is None and drug is None and name:
             hcpcs = "J3490"
         units = None
         undetermined = False
-        if (
-            drug is not None
-            and drug.hcpcs
-            and drug.billing_unit
-            and amount is not None
-            and not draft.patient_supplied
-        ):
-            conc = concentration or drug.standard_concentration
-            units = dose_parser.billing_units(amount, drug.billing_unit, conc)
-            undetermined = units is None
+        if rule is not None and not draft.patient_supplied:
+            if rule.per_administration:
+                units = 1
+            elif rule.billing_unit is not None and amount is not None:
+                units = rule_units(rule, amount, conc)
+                undetermined = units is None
         if draft.patient_supplied:
             hcpcs = None
+            rule = None
         return CodedAdministration(
             draft=draft,
             drug=drug,
@@ -89,6 +98,7 @@ class Coder:
             hcpcs=hcpcs,
             units=units,
             units_undetermined=undetermined,
+            code_rule=rule,
         )
 
     def _route(self, draft: DraftAdministration) -> str | None:
@@ -136,6 +146,110 @@ class Coder:
                     service = entry.service_code
                     break
         return "procedure", service
+
+
+def _product_text(draft: DraftAdministration) -> str:
+    """The sentences of the drug's mentions, lowercased: where a product or brand is named."""
+    seen: dict[int, str] = {}
+    for m in draft.drug_mentions:
+        sent = m.span.sent
+        seen.setdefault(sent.start, sent.text.lower())
+    return " ".join(seen.values())
+
+
+def _as(
+    amount: dose_parser.Amount | None,
+    unit: str,
+    concentration: dose_parser.Amount | res.Concentration | None,
+    equivalents: dict[str, float],
+) -> float | None:
+    """``amount`` in ``unit`` (through the concentration for a volume, or a unit equivalence)."""
+    if amount is None:
+        return None
+    value, have = amount.value, amount.unit
+    if have == "mL" and unit != "mL":
+        if concentration is None:
+            return None
+        per = getattr(concentration, "per_ml", 1.0) or 1.0
+        conc_value = getattr(concentration, "value", None) or concentration.amount
+        value, have = value * conc_value / per, concentration.unit
+    if have in equivalents and have != unit:
+        value, have = value * equivalents[have], unit
+    if unit == "mL" and have != "mL":
+        # "Methocarbamol 1000 mg" billed per 10 mL: the volume through the strength.
+        if concentration is None:
+            return None
+        per = getattr(concentration, "per_ml", 1.0) or 1.0
+        conc_value = getattr(concentration, "value", None) or concentration.amount
+        mass = dose_parser._convert(value, have, concentration.unit)
+        return None if mass is None else mass / conc_value * per
+    return dose_parser._convert(value, have, unit)
+
+
+def rule_units(
+    rule: res.CodeRule,
+    amount: dose_parser.Amount,
+    concentration: dose_parser.Amount | res.Concentration | None,
+) -> int | None:
+    """Billing units of ``amount`` under ``rule`` (None when they cannot be converted)."""
+    if rule.billing_unit is None:
+        return 1
+    converted = _as(amount, rule.billing_unit.unit, concentration, rule.unit_equivalents)
+    if converted is None:
+        return None
+    return dose_parser.billing_units(
+        dose_parser.Amount(converted, rule.billing_unit.unit), rule.billing_unit
+    )
+
+
+def choose_rule(
+    drug: res.DrugEntry,
+    product_text: str,
+    cancer: bool,
+    amount: dose_parser.Amount | None,
+    concentration: dose_parser.Amount | res.Concentration | None,
+    day: date | None,
+) -> res.CodeRule | None:
+    """The first code rule of ``drug`` valid on ``day`` whose conditions hold; None when none do
+    (a dose-dependent code with no dose written, a date before any code existed).
+    """
+    for rule in drug.code_rules:
+        if not rule.valid_on(day):
+            continue
+        if rule.products and not any(
+            re.search(r"(?<!\w)" + re.escape(p) + r"(?!\w)", product_text) for p in rule.products
+        ):
+            continue
+        if rule.cancer is not None and rule.cancer != cancer:
+            continue
+        if not _dose_holds(rule, amount, concentration):
+            continue
+        return rule
+    return None
+
+
+def _dose_holds(
+    rule: res.CodeRule,
+    amount: dose_parser.Amount | None,
+    concentration: dose_parser.Amount | res.Concentration | None,
+) -> bool:
+    eq = rule.unit_equivalents
+    if rule.dose_max is not None:
+        value = _as(amount, rule.dose_max.unit, concentration, eq)
+        if value is None or value > rule.dose_max.amount + 1e-9:
+            return False
+    if rule.dose_over is not None:
+        value = _as(amount, rule.dose_over.unit, concentration, eq)
+        if value is None or value <= rule.dose_over.amount + 1e-9:
+            return False
+    if rule.dose_multiple_of is not None:
+        value = _as(amount, rule.dose_multiple_of.unit, concentration, eq)
+        if value is None:
+            return False
+        ratio = value / rule.dose_multiple_of.amount
+        if ratio < 1 or abs(ratio - round(ratio)) > 1e-6:
+            return False
+    return True
 
 
 def _injection_wording(draft: DraftAdministration, vocab: RuleVocabulary, window: int = 3) -> bool:

@@ -10,6 +10,7 @@ afterwards; it never sees anything but the :class:`Facts` made here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from spacy.language import Language
@@ -17,7 +18,9 @@ from spacy.tokens import Doc
 
 from .. import resources as res
 from ..result import Administration, Diagnosis, Entity, Evidence, Review
+from .claims import claim_lines
 from .coding import CodedAdministration, Coder
+from .dates import DateReader, read_date_of_service
 from .diagnoses import PatientDiagnosis, has_cancer, icd_description, patient_diagnoses, supports
 from .gaps import GapFinder
 from .linking import Mention, link
@@ -43,15 +46,23 @@ class RuleSet:
 
     """
 
-    def __init__(self, tables: dict[str, Any]) -> None:
-        """Index the tables for linking, coding and gap finding."""
+    def __init__(self, tables: dict[str, Any], payer_rules: res.PayerTable | None = None) -> None:
+        """Index the tables for linking, coding and gap finding.
+
+        ``payer_rules``: a practice's payer rules (see :func:`cleanclaim.resources.load_payer_rules`),
+        applied on top of the packaged payer table.
+        """
+        if payer_rules is not None:
+            tables = {**tables, "payer": res.merge_payer_rules(tables["payer"], payer_rules)}
         self.tables = tables
+        self.payer: res.PayerTable = tables["payer"]
+        self.dates = DateReader(self.payer)
         self.drugs: res.DrugTable = tables["drugs"]
         self.vocab = RuleVocabulary(tables)
         self.coder = Coder(
             self.drugs, tables["routes"], tables["sites"], tables["doses"], self.vocab
         )
-        self.gap_finder = GapFinder(tables["gaps"], self.vocab)
+        self.gap_finder = GapFinder(tables["gaps"], self.vocab, self.payer)
         dx_table: res.DiagnosisTable = tables["diagnoses"]
         self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}
         self._never_a_reason = frozenset(dx_table.never_a_reason)
@@ -59,23 +70,36 @@ class RuleSet:
         self.version = res.rules_version(tables)
 
     @classmethod
-    def from_pipeline(cls, nlp: Language) -> RuleSet:
+    def from_pipeline(cls, nlp: Language, payer_rules: res.PayerTable | None = None) -> RuleSet:
         """The rules of a loaded pipeline: every table its components hold."""
-        return cls(res.pipeline_tables(nlp))
+        return cls(res.pipeline_tables(nlp), payer_rules)
 
     @classmethod
     def packaged(cls) -> RuleSet:
         """The rules of the packaged tables."""
         return cls(res.packaged_tables())
 
-    def facts(self, doc: Doc, note_id: str | None = None) -> Facts:
-        """Apply the rules to a processed ``doc``: the rules-only review and its parts."""
+    def facts(
+        self, doc: Doc, note_id: str | None = None, date_of_service: date | str | None = None
+    ) -> Facts:
+        """Apply the rules to a processed ``doc``: the rules-only review and its parts.
+
+        ``date_of_service`` is used when the note does not state its own (else today).
+        """
+        day, _ = read_date_of_service(self.dates, doc.text, date_of_service)
         linked = link(doc, self.drugs, self.vocab)
         dxs = patient_diagnoses(linked, self._dx_categories, self._never_a_reason)
         cancer = has_cancer(dxs)
         drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])
-        coded = [self.coder.code(d, cancer) for d in drafts]
-        gaps = self.gap_finder.find(doc, linked, coded, dxs)
+        coded = [self.coder.code(d, cancer, day) for d in drafts]
+        gaps = self.gap_finder.find(doc, linked, coded, dxs, day)
+        note = self.gap_finder.note(doc, linked, coded, dxs, day)
+        lines, line_gaps = claim_lines(
+            doc, coded, note, gaps, self.gap_finder, self.coder.dose_units
+        )
+        gaps = sorted(
+            [*gaps, *line_gaps], key=lambda g: (g.severity != "blocking", g.administration or 0)
+        )
         injections = [c for c in coded if c.counts_as_96372]
         blocking = any(g.blocking for g in gaps)
         supporting = supporting_diagnoses(dxs, injections)
@@ -92,6 +116,8 @@ class RuleSet:
             icd10=icd10_codes(dxs, supporting, self._comorbidity),
             decision="rules",
             rules_version=self.version,
+            claim_lines=tuple(lines),
+            date_of_service=day.isoformat(),
         )
         return Facts(doc, coded, review)
 

@@ -7,8 +7,10 @@ gap table by :meth:`GapFinder.gap`; adding a rule is adding a function to one of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from spacy.tokens import Doc, Span
 
@@ -33,6 +35,8 @@ class NoteFacts:
     injections: list[tuple[int, CodedAdministration]] = field(default_factory=list)
     #: Drugs the patient is on or about to start (any mention not negated or a relative's).
     co_therapies: frozenset[str] = frozenset()
+    #: The date of service the codes and payer rules are valid on (None: today).
+    day: date | None = None
 
 
 @dataclass
@@ -58,10 +62,51 @@ NoteCheck = Callable[["GapFinder", NoteFacts], Iterable[Gap]]
 class GapFinder:
     """Apply the documentation rules and word each gap from the gap table."""
 
-    def __init__(self, templates: res.GapTable, vocab: RuleVocabulary) -> None:
-        """Keep the message templates and the vocabularies."""
+    def __init__(
+        self, templates: res.GapTable, vocab: RuleVocabulary, payer: res.PayerTable | None = None
+    ) -> None:
+        """Keep the message templates, the vocabularies and the payer rules."""
         self.templates = templates.gaps
         self.vocab = vocab
+        self.payer = payer if payer is not None else res.payer()
+        self._staff = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in self.payer.clinical_staff) + r")(?!\w)"
+            if self.payer.clinical_staff
+            else r"(?!)"
+        )
+        self._billed = re.compile(self.payer.billed_96372_pattern or r"(?!)")
+
+    def payer_row(self, rows: Iterable[res.Dated], key: str, value: object, day: date | None):
+        """The first payer-table row whose ``key`` is ``value`` and that is valid on ``day``."""
+        today = day or date.today()
+        return next(
+            (r for r in rows if getattr(r, key) == value and r.valid_on(today)),
+            None,
+        )
+
+    def single_dose(self, adm: CodedAdministration, day: date | None) -> bool:
+        """Whether the drug came from a single-dose container (the note says, or the payer table
+        lists the drug's products as single-dose only).
+        """
+        if adm.draft.drug_id and self.payer_row(
+            self.payer.single_dose_drugs, "drug", adm.draft.drug_id, day
+        ):
+            return True
+        sents = {m.sent for m in adm.draft.drug_mentions}
+        doc = adm.draft.drug_mentions[0].span.doc if adm.draft.drug_mentions else None
+        return doc is not None and any(
+            s.sent.start in sents for s in self.advisory(doc, "SINGLE_DOSE")
+        )
+
+    def current(self, doc: Doc, label: str) -> list[Span]:
+        """Advisory wording of ``label`` that is about this encounter (not negated, historical,
+        hypothetical or a relative's).
+        """
+        return [
+            s
+            for s in self.advisory(doc, label)
+            if not (s._.is_negated or s._.is_historical or s._.is_hypothetical or s._.is_family)
+        ]
 
     def gap(
         self,
@@ -91,15 +136,12 @@ class GapFinder:
         linked: Linked,
         coded: list[CodedAdministration],
         dxs: list[PatientDiagnosis],
+        day: date | None = None,
     ) -> list[Gap]:
         """All gaps for a note, blocking first, then advisory, in note order."""
-        note = NoteFacts(doc, linked, coded, dxs)
-        note.injections = [
-            (i, c) for i, c in enumerate(coded) if c.counts_as_96372 and c.draft.drug_id is not None
-        ]
+        note = self.note(doc, linked, coded, dxs, day)
         gaps: list[Gap] = []
         if note.injections:
-            note.co_therapies = _co_therapies(linked)
             for index, adm in note.injections:
                 facts = self._injection(note, index, adm)
                 for check in INJECTION_CHECKS:
@@ -107,6 +149,23 @@ class GapFinder:
         for check in NOTE_CHECKS:
             gaps.extend(check(self, note))
         return sorted(gaps, key=lambda g: (g.severity != "blocking", g.administration or 0))
+
+    def note(
+        self,
+        doc: Doc,
+        linked: Linked,
+        coded: list[CodedAdministration],
+        dxs: list[PatientDiagnosis],
+        day: date | None = None,
+    ) -> NoteFacts:
+        """What every check may read about the note."""
+        note = NoteFacts(doc, linked, coded, dxs, day=day)
+        note.injections = [
+            (i, c) for i, c in enumerate(coded) if c.counts_as_96372 and c.draft.drug_id is not None
+        ]
+        if note.injections:
+            note.co_therapies = _co_therapies(linked)
+        return note
 
     def _injection(self, note: NoteFacts, index: int, adm: CodedAdministration) -> InjectionFacts:
         values = {
@@ -158,7 +217,8 @@ class GapFinder:
                 if span.sent.start == m.sent:
                     n, unit = span[0].lower_, span[1].lower_
                     value = int(n) if n.isdigit() else int(self.vocab.number_words.get(n, 0))
-                    return value * (7 if unit.startswith("w") else 1)
+                    per = 7 if unit.startswith("w") else 30 if unit.startswith("mo") else 1
+                    return value * per
         return None
 
 
@@ -189,7 +249,16 @@ def route_conflict(f: GapFinder, i: InjectionFacts) -> list[Gap]:
     routes = i.draft.routes
     rules = [m.rule or "" for m in routes] + ["gap.route_conflict"]
     ev = [_ev(m) for m in routes]
-    return [f.gap("ROUTE_CONFLICT", ev, rules, routes=" and ".join(codes), **i.values)]
+    return [
+        f.gap(
+            "ROUTE_CONFLICT",
+            ev,
+            rules,
+            routes=" and ".join(codes),
+            routes_options="; ".join(c.replace("_", " ").lower() for c in codes),
+            **i.values,
+        )
+    ]
 
 
 def _adjunct(i: InjectionFacts) -> bool:
@@ -263,20 +332,76 @@ def units_undetermined(f: GapFinder, i: InjectionFacts) -> list[Gap]:
 
 
 def frequency(f: GapFinder, i: InjectionFacts) -> list[Gap]:
-    """FREQUENCY (advisory): given sooner than the drug's minimum interval."""
+    """FREQUENCY (advisory): given sooner (or later) than the payer table's interval for the drug,
+    when the note states the last dose (B12 monthly after loading, medroxyprogesterone every 11 to
+    15 weeks, Prolia every 6 months); the drug's ``min_interval_days`` when the table has no row.
+    """
     drug = i.adm.drug
-    if not (drug and drug.min_interval_days):
+    if drug is None:
+        return []
+    row = f.payer_row(f.payer.frequency, "drug", drug.id, i.note.day)
+    low = row.min_days if row else drug.min_interval_days
+    high = row.max_days if row else None
+    if not low:
         return []
     days = f.days_since_last(i.draft)
-    if days is None or days >= drug.min_interval_days:
+    if days is None or (low <= days and (high is None or days <= high)):
         return []
+    if row is not None and row.loading_exempt and days < low and f.current(i.note.doc, "LOADING"):
+        return []
+    label = row.label if row else f"no more often than every {low} days"
     return [
         f.gap(
             "FREQUENCY",
             i.drug_ev,
             ["gap.frequency"],
             days=days,
-            min_days=drug.min_interval_days,
+            min_days=low,
+            interval=label,
+            **i.values,
+        )
+    ]
+
+
+def wastage_undocumented(f: GapFinder, i: InjectionFacts) -> list[Gap]:
+    """WASTAGE_UNDOCUMENTED (advisory): a single-dose container, and the note does not say how
+    much was discarded or that none was (JW/JZ).
+    """
+    if not f.payer.payer.require_jw_jz or i.draft.patient_supplied or not i.adm.hcpcs:
+        return []
+    if not f.single_dose(i.adm, i.note.day):
+        return []
+    doc = i.note.doc
+    if f.advisory(doc, "WASTAGE") or f.advisory(doc, "NO_WASTAGE"):
+        return []
+    return [f.gap("WASTAGE_UNDOCUMENTED", i.drug_ev, ["gap.wastage"], **i.values)]
+
+
+def sad_drug(f: GapFinder, i: InjectionFacts) -> list[Gap]:
+    """SAD_DRUG (advisory): the drug is on the self-administered drug exclusion lists."""
+    row = f.payer_row(f.payer.sad_drugs, "drug", i.draft.drug_id, i.note.day)
+    if row is None:
+        return []
+    return [f.gap("SAD_DRUG", i.drug_ev, ["gap.sad_drug"], source=row.source, **i.values)]
+
+
+def units_exceed(f: GapFinder, i: InjectionFacts) -> list[Gap]:
+    """UNITS_EXCEED (advisory): more units of the drug's code than its MUE allows per day."""
+    if not (i.adm.hcpcs and i.adm.units):
+        return []
+    row = f.payer_row(f.payer.mue, "hcpcs", i.adm.hcpcs, i.note.day)
+    if row is None or i.adm.units <= row.max_units:
+        return []
+    ev = [_ev(m) for m in i.draft.doses] or i.drug_ev
+    return [
+        f.gap(
+            "UNITS_EXCEED",
+            ev,
+            ["gap.units_exceed"],
+            hcpcs_code=i.adm.hcpcs,
+            units=i.adm.units,
+            limit=row.max_units,
+            source=row.source,
             **i.values,
         )
     ]
@@ -302,6 +427,9 @@ INJECTION_CHECKS: tuple[InjectionCheck, ...] = (
     units_undetermined,
     frequency,
     administered_by_missing,
+    wastage_undocumented,
+    sad_drug,
+    units_exceed,
 )
 
 
@@ -321,7 +449,8 @@ def drug_missing(f: GapFinder, note: NoteFacts) -> list[Gap]:
     if note.injections or unnamed is None:
         return []
     ev = [_ev(m) for m in unnamed.doses + unnamed.routes + unnamed.sites]
-    out = [f.gap("DRUG_MISSING", ev, unnamed.given_rules + ["gap.drug_missing"])]
+    shown = ", ".join(dict.fromkeys(e.text for e in ev)) or "an injection"
+    out = [f.gap("DRUG_MISSING", ev, unnamed.given_rules + ["gap.drug_missing"], indicators=shown)]
     if not note.dxs:
         blank = f.blank(note.doc, "DIAGNOSIS")
         out.append(f.gap("DX_MISSING", blank, ["gap.dx_missing"], drug="the injection"))
@@ -365,7 +494,16 @@ def not_administered(f: GapFinder, note: NoteFacts) -> list[Gap]:
     mentions = [m for c in not_given for m in c.draft.drug_mentions]
     rules = [r for m in mentions for r in m.span._.cc_modifier_rules] + ["gap.not_administered"]
     ev = [_ev(m) for m in mentions]
-    return [f.gap("NOT_ADMINISTERED", ev, rules, reason=f" ({reason})" if reason else "")]
+    names = list(dict.fromkeys(c.name for c in not_given if c.name))
+    return [
+        f.gap(
+            "NOT_ADMINISTERED",
+            ev,
+            rules,
+            reason=f" ({reason})" if reason else "",
+            drug_list=", ".join(names[:3]) or "an injection",
+        )
+    ]
 
 
 def lot_missing(f: GapFinder, note: NoteFacts) -> list[Gap]:
@@ -388,6 +526,132 @@ def em_same_day(f: GapFinder, note: NoteFacts) -> list[Gap]:
     return [f.gap("EM_SAME_DAY", [ev], ["gap.em_same_day"])] if ev is not None else []
 
 
+def _span_ev(span: Span) -> Evidence:
+    return Evidence(span.start_char, span.end_char, span.text)
+
+
+def facility_setting(f: GapFinder, note: NoteFacts) -> list[Gap]:
+    """FACILITY_SETTING (advisory): the injection was given in a hospital outpatient department,
+    ED or other facility: the facility bills 96372, not the physician.
+    """
+    if not note.injections:
+        return []
+    spans = f.current(note.doc, "FACILITY")
+    if not spans:
+        return []
+    return [
+        f.gap("FACILITY_SETTING", [_span_ev(spans[0])], ["gap.facility"], setting=spans[0].text)
+    ]
+
+
+def em_codes(f: GapFinder, doc: Doc) -> list[Span]:
+    """The E/M codes (99211-99215) written in the note for this encounter."""
+    return [s for s in f.advisory(doc, "EM_VISIT") if re.fullmatch(r"9921[1-5]", s.text)]
+
+
+def em_not_separate(f: GapFinder, note: NoteFacts) -> list[Gap]:
+    """EM_NOT_SEPARATE (advisory): an E/M is billed with the injection but nothing in the note is
+    evaluated apart from the injection's own reason (no modifier 25), or 99211 for Medicare.
+    """
+    if not note.injections:
+        return []
+    codes = em_codes(f, note.doc)
+    if not codes:
+        return []
+    if f.payer.payer.deny_99211_with_injection and any(s.text == "99211" for s in codes):
+        span = next(s for s in codes if s.text == "99211")
+        return [f.gap("EM_NOT_SEPARATE", [_span_ev(span)], ["gap.em_99211"], em=span.text)]
+    if separate_problem(note):
+        return []
+    return [
+        f.gap("EM_NOT_SEPARATE", [_span_ev(codes[0])], ["gap.em_not_separate"], em=codes[0].text)
+    ]
+
+
+def separate_problem(note: NoteFacts) -> bool:
+    """Whether the note documents a current problem other than the injections' own reasons."""
+    drugs = [c.drug for _, c in note.injections]
+    return any(
+        not d.mention.historical and not any(supports(d.code, drug) for drug in drugs)
+        for d in note.dxs
+    )
+
+
+def pair_edit(f: GapFinder, note: NoteFacts) -> list[Gap]:
+    """PAIR_EDIT (advisory): 96372 with an IV push or infusion, or a vaccine administration, on
+    the same day.
+    """
+    if not note.injections:
+        return []
+    iv = f.vocab.family("iv")
+    others = [
+        c for c in note.coded if c.draft.given and (c.kind == "vaccine" or (c.route_code in iv))
+    ]
+    if not others:
+        return []
+    other = others[0]
+    return [
+        f.gap(
+            "PAIR_EDIT",
+            _adm_evidence(other) + _adm_evidence(note.injections[0][1]),
+            ["gap.pair_edit"],
+            other=other.name or "another drug",
+            service_code=other.service_code or "another code",
+        )
+    ]
+
+
+def billed_96372_units(f: GapFinder, doc: Doc) -> tuple[int, Evidence] | None:
+    """Units of 96372 the note says are billed ("96372 x2"), with where it says so."""
+    m = f._billed.search(doc.text)
+    if m is None:
+        return None
+    value = next((g for g in m.groups() if g), None)
+    return (int(value), Evidence(m.start(), m.end(), m.group(0))) if value else None
+
+
+def injection_units_exceed(f: GapFinder, note: NoteFacts) -> list[Gap]:
+    """UNITS_EXCEED (advisory): more 96372 units billed in the note than injections documented."""
+    if not note.injections:
+        return []
+    billed = billed_96372_units(f, note.doc)
+    if billed is None or billed[0] <= len(note.injections):
+        return []
+    return [
+        f.gap(
+            "UNITS_EXCEED",
+            [billed[1]],
+            ["gap.units_exceed_96372"],
+            hcpcs_code="96372",
+            units=billed[0],
+            limit=len(note.injections),
+            source="injections documented in the note",
+            drug="the injections",
+        )
+    ]
+
+
+def order_missing(f: GapFinder, note: NoteFacts) -> list[Gap]:
+    """ORDER_MISSING (advisory): clinical staff (RN, LPN, MA) gave the drug and the note names no
+    order or standing protocol.
+    """
+    if not note.injections:
+        return []
+    staff = [s for s in f.advisory(note.doc, "STAFF") if f._staff.search(s.text)]
+    if not staff or f.advisory(note.doc, "ORDER"):
+        return []
+    adm = note.injections[0][1]
+    return [
+        f.gap(
+            "ORDER_MISSING",
+            [_span_ev(staff[0])],
+            ["gap.order_missing"],
+            staff=staff[0].text,
+            drug=adm.name or "the drug",
+        )
+    ]
+
+
 #: Checks run once per note, after the per-injection checks.
 NOTE_CHECKS: tuple[NoteCheck, ...] = (
     drug_missing,
@@ -395,6 +659,11 @@ NOTE_CHECKS: tuple[NoteCheck, ...] = (
     not_administered,
     lot_missing,
     em_same_day,
+    facility_setting,
+    em_not_separate,
+    pair_edit,
+    injection_units_exceed,
+    order_missing,
 )
 
 
