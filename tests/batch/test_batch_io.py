@@ -139,7 +139,8 @@ def test_when_rows_are_bad_then_each_gets_an_error_record_without_note_text(tmp_
     for r in records[1:]:
         assert r["error"] and r["claim_ready"] is None
         assert "Cyanocobalamin" not in r["error"] and "caf" not in r["error"]
-    assert records[2]["error"] == "missing 'id'" and records[3]["error"] == "missing 'text'"
+    assert records[2]["error"] == "line 3: missing 'id'"
+    assert records[3]["error"] == "line 4: missing 'text'"
 
 
 def test_when_csv_row_is_not_utf8_then_only_that_row_errors(tmp_path):

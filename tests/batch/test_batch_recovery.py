@@ -26,11 +26,11 @@ _CHILD = textwrap.dedent(
     from pathlib import Path
     from cleanclaim import batch
     real = batch.review_chunk
-    def blocking(notes):
+    def blocking(notes, *args):
         if any(i == "STOP" for i, _ in notes):
             while True:
                 time.sleep(0.05)
-        return real(notes)
+        return real(notes, *args)
     batch.review_chunk = blocking
     batch.run_batch(Path(sys.argv[1]), Path(sys.argv[2]), rules_only=True, workers=1, chunk_size=4)
     """
