@@ -153,7 +153,8 @@ def test_when_csv_row_is_not_utf8_then_only_that_row_errors(tmp_path):
     out = tmp_path / "out.csv"
     run_batch(src, out, rules_only=True, workers=1)
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert df.loc[1, "error"].startswith("note is not valid UTF-8") and df.loc[0, "error"] == ""
+    assert df.loc[1, "error"].startswith("line 3: note is not valid UTF-8")
+    assert df.loc[0, "error"] == ""
 
 
 def test_when_txt_note_is_oversized_then_error_row(tmp_path):

@@ -95,7 +95,7 @@ def test_when_worker_crashes_on_one_note_then_only_that_note_errors(tmp_path: Pa
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == [r["id"] for r in rows]
     assert [r["id"] for r in records if r["error"]] == [rows[9]["id"]]
-    assert records[9]["error"] == CRASH_ERROR and records[9]["claim_ready"] is None
+    assert records[9]["error"] == f"line 10: {CRASH_ERROR}" and records[9]["claim_ready"] is None
     assert summary.errors == 1
     assert all(r["claim_ready"] is not None for i, r in enumerate(records) if i != 9)
     assert batch.CRASH_ERROR not in {r["error"] for i, r in enumerate(records) if i != 9}
