@@ -34,6 +34,8 @@ from .supervisor import CRASH_ERROR, NOTE_TIMEOUT, Job, Supervisor, mark  # noqa
 
 #: Notes per chunk sent to a worker (and per checkpoint of the output).
 CHUNK_SIZE = 64
+#: A worker process is replaced after this many chunks, so its vocabulary cannot grow forever.
+MAX_CHUNKS_PER_WORKER = 200
 
 
 @dataclass
@@ -272,7 +274,14 @@ def run_batch(
     rows = bio.read_rows(input_path, id_field, text_field, batch_rows=chunk_size * 4)
     for _ in islice(rows, done):  # rows already written, error rows included
         pass
-    pool = Supervisor(workers, init_worker, (rules_only, fast_path), review_chunk, note_timeout)
+    pool = Supervisor(
+        workers,
+        init_worker,
+        (rules_only, fast_path),
+        review_chunk,
+        note_timeout,
+        max_tasks_per_worker=MAX_CHUNKS_PER_WORKER,
+    )
     try:
         jobs: deque[tuple[list[bio.Row], Job]] = deque()
         chunks = _chunks(rows, chunk_size)

@@ -39,6 +39,10 @@ _SETTLE_SECONDS = 10.0
 Note = tuple[str | None, Any]
 
 
+class PoolError(RuntimeError):
+    """Worker processes die before reviewing anything (a broken install, not a bad note)."""
+
+
 def timeout_error(budget: float) -> str:
     """The error of a note that ran past ``budget`` seconds."""
     return f"review exceeded the {budget:g} s budget"
@@ -99,6 +103,8 @@ class Supervisor:
         task: the worker function, ``task(notes, slot) -> list of record dicts``, one per note
             in order; it must call :func:`mark` before each note.
         budget: seconds one note may take before its worker is killed.
+        max_tasks_per_worker: replace a worker after this many tasks (spawn start method only;
+            forked workers cannot be replaced this way).
 
     """
 
@@ -109,6 +115,7 @@ class Supervisor:
         init_args: tuple[Any, ...],
         task: Callable[..., list[dict[str, Any]]],
         budget: float = NOTE_TIMEOUT,
+        max_tasks_per_worker: int | None = None,
     ) -> None:
         """Start the pool."""
         if budget <= 0:
@@ -118,6 +125,7 @@ class Supervisor:
         self.init_args = init_args
         self.task = task
         self.budget = budget
+        self.max_tasks = max_tasks_per_worker
         self.poll = min(0.5, budget / 4)
         self.slots = workers * 2 + 4  # in-flight jobs (2 per worker) + one note run alone
         self.restarts = 0
@@ -138,6 +146,7 @@ class Supervisor:
             mp_context=ctx,
             initializer=self.initializer,
             initargs=(*self.init_args, self.progress),
+            max_tasks_per_child=self.max_tasks if ctx.get_start_method() != "fork" else None,
         )
 
     def _restart(self) -> None:
@@ -153,6 +162,7 @@ class Supervisor:
         slot = self.free.pop()
         self.progress[3 * slot + 2] = 0.0
         self.progress[3 * slot + 1] = -1.0
+        self.progress[3 * slot] = 0.0  # no worker has taken the task yet
         try:
             future = self.pool.submit(self.task, notes, slot)
         except BrokenProcessPool as err:  # noticed on the next wait, like any breakage
@@ -263,7 +273,7 @@ class Supervisor:
             if job.task is None:
                 self.submit(job)
 
-    def _alone(self, note: Note) -> dict[str, Any]:
+    def _alone(self, note: Note, attempt: int = 1) -> dict[str, Any]:
         """Review one note with nothing else in the pool, so a breakage is its own doing."""
         task = self._submit_notes([note], [0])
         while True:
@@ -274,7 +284,16 @@ class Supervisor:
                 continue
             except BrokenProcessPool:
                 timed_out = task.slot in self.killed
+                started = self._snapshot()[task.slot][0] > 0
                 self._restart()
+                if not started and not timed_out:
+                    # The pool broke before any worker took the note: not the note's doing.
+                    if attempt >= 2:
+                        raise PoolError(
+                            "worker processes die before reviewing any note; check that "
+                            "cleanclaim and its model load (cleanclaim review on one note)"
+                        ) from None
+                    return self._alone(note, attempt + 1)
                 error = timeout_error(self.budget) if timed_out else CRASH_ERROR
                 return Review.failed(note[0], error).to_dict()
             except Exception as err:  # noqa: BLE001

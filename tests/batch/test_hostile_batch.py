@@ -196,7 +196,10 @@ def test_when_pipeline_raises_inside_pipe_then_only_the_culprit_errors(reviewer)
 
 
 def _csv_file(path: Path, rows: int, late: list[bytes]) -> list[str]:
-    """A CSV of ``rows`` good notes (well past 64 KB), then the ``late`` raw lines, then 3 more."""
+    """A CSV of ``rows`` good notes (some spanning lines), then ``late`` raw lines, then 3 more.
+
+    Returns the good ids.
+    """
     lines = [b"id,text,provider"]
     ids = []
     for i in range(rows):
@@ -218,11 +221,13 @@ def test_when_csv_row_is_malformed_late_in_the_file_then_one_error_row_and_no_te
     late = [
         f'bad1,"{secret}" extra text,Dr. Ames'.encode(),  # text after a closing quote
         f"bad2,{secret},Dr. Ames".encode(),  # an unquoted comma: 4 fields
-        f"bad3,{secret}".encode(),  # 2 fields
+        f"bad3,{secret.replace(',', '')}".encode(),  # 2 fields
         b"ok1,Promethazine 25 mg IM right deltoid,Dr. Chen",
     ]
     ids = _csv_file(src, 500, late)
     assert src.stat().st_size > 1 << 16
+    data = src.read_bytes()
+    first = data[: data.index(late[0])].count(b"\n") + 1  # the physical line of bad1
     out = tmp_path / "out.csv"
     result = cli("batch", str(src), "-o", str(out), "--rules-only", "-w", "1", "--no-progress")
     assert result.returncode == 2 and secret not in result.stderr
@@ -238,12 +243,11 @@ def test_when_csv_row_is_malformed_late_in_the_file_then_one_error_row_and_no_te
         "tail1",
         "tail2",
     ]
-    assert (
-        records[500]["error"]
-        == "line 502: malformed quoting (a quote left open, or text after a closing quote)"
+    assert records[500]["error"] == (
+        f"line {first}: malformed quoting (a quote left open, or text after a closing quote)"
     )
-    assert records[501]["error"] == "line 503: has 4 fields; the header has 3"
-    assert records[502]["error"] == "line 504: has 2 fields; the header has 3"
+    assert records[501]["error"] == f"line {first + 1}: has 4 fields; the header has 3"
+    assert records[502]["error"] == f"line {first + 2}: has 2 fields; the header has 3"
     assert all(r["error"] is None for r in records[:500] + records[503:])
     assert all(secret not in (r["error"] or "") for r in records)
 
@@ -429,3 +433,17 @@ def test_when_a_note_hangs_and_another_crashes_then_only_they_error(
         if i not in (10, 13):
             want = reviewer.review(rows[i]["text"], rows[i]["id"]).to_dict()
             assert {k: r[k] for k in want} == want
+
+
+def test_when_workers_cannot_start_then_the_run_fails_with_one_line(tmp_path, monkeypatch):
+    from cleanclaim import batch
+    from cleanclaim.supervisor import PoolError
+
+    def broken_install(*args):  # type: ignore[no-untyped-def]
+        os._exit(3)
+
+    monkeypatch.setattr(batch, "init_worker", broken_install)
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": ORDINARY[0]}) + "\n", encoding="utf-8")
+    with pytest.raises(PoolError, match="die before reviewing any note"):
+        batch.run_batch(src, tmp_path / "o.jsonl", rules_only=True, workers=1)

@@ -172,6 +172,7 @@ def batch_command(
 
     from ..batch import run_batch
     from ..io import InputError, OutputError
+    from ..supervisor import PoolError
 
     console = Console(stderr=True)
     if engine is Engine.spark:
@@ -243,7 +244,7 @@ def batch_command(
                     on_start=on_start,
                     note_timeout=note_timeout,
                 )
-        except (InputError, OutputError) as err:
+        except (InputError, OutputError, PoolError) as err:
             raise _fail(str(err)) from None
         except OSError as err:
             where = f" ({err.filename})" if err.filename else ""
