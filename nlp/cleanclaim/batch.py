@@ -176,6 +176,24 @@ def _merge(
     return out
 
 
+def preflight(
+    input_path: Path, output: Path, id_field: str = "id", text_field: str = "text"
+) -> None:
+    """Fail with one line if the input cannot be read or the output cannot be written.
+
+    Raises:
+        bio.InputError: unknown format, unreadable file, missing id/text column, empty folder.
+        bio.OutputError: unknown output format, missing or read-only output folder.
+
+    """
+    bio.check_input(input_path, id_field, text_field)
+    try:
+        bio.output_format(output)
+    except bio.InputError as err:
+        raise bio.OutputError(str(err)) from None
+    _check_output(output)
+
+
 def _check_output(output: Path) -> None:
     """Fail with one line if ``output`` cannot be written (before any work is done)."""
     folder = output.parent
@@ -231,9 +249,8 @@ def run_batch(
         bio.OutputError: the output cannot be written (missing folder, permissions, disk full).
 
     """
-    bio.check_input(input_path, id_field, text_field)
+    preflight(input_path, output, id_field, text_field)
     out_fmt = bio.output_format(output)
-    _check_output(output)
     partial, state_path = partial_paths(output)
     signature = _input_signature(input_path)
     done, size = 0, 0

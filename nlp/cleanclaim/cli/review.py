@@ -170,11 +170,15 @@ def batch_command(
     """
     from rich.console import Console
 
-    from ..batch import run_batch
+    from ..batch import preflight, run_batch
     from ..io import InputError, OutputError
     from ..supervisor import PoolError
 
     console = Console(stderr=True)
+    try:  # before any progress bar: a one-line error and nothing else
+        preflight(input_path, output, id_field, text_field)
+    except (InputError, OutputError) as err:
+        raise _fail(str(err)) from None
     if engine is Engine.spark:
         from ..spark import run_batch_spark
 
