@@ -299,6 +299,7 @@ def run_batch(
         note_timeout,
         max_tasks_per_worker=MAX_CHUNKS_PER_WORKER,
     )
+    finished = False
     try:
         jobs: deque[tuple[list[bio.Row], Job]] = deque()
         chunks = _chunks(rows, chunk_size)
@@ -337,8 +338,9 @@ def run_batch(
                 raise _output_error(err, partial) from None
             if progress is not None:
                 progress(len(chunk))
+        finished = True
     finally:
-        pool.close()
+        pool.close(wait=finished)  # on an error or Ctrl-C, stop workers even mid-note
         writer.close()
     try:
         bio.finish(partial, output, out_fmt)

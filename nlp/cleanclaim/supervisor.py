@@ -154,9 +154,21 @@ class Supervisor:
         self.restarts += 1
         self._start()
 
-    def close(self) -> None:
-        """Shut the pool down (waiting for workers to exit)."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, wait: bool = True) -> None:
+        """Shut the pool down, waiting for idle workers to exit.
+
+        ``wait=False`` (on an error or Ctrl-C) stops the workers at once, even mid-note.
+        """
+        if wait:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            return
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+        for p in processes:
+            p.join(timeout=5)
 
     def _submit_notes(self, notes: list[Note], indices: list[int]) -> _Task:
         slot = self.free.pop()
@@ -193,10 +205,17 @@ class Supervisor:
                 continue
             if now - started > self.budget:
                 self.killed[slot] = index
+                if pid not in self._worker_pids():
+                    continue  # that worker is gone already: the pool is breaking
                 try:
                     os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
                 except (ProcessLookupError, PermissionError):
                     pass
+
+    def _worker_pids(self) -> set[int]:
+        """Pids of this pool's live workers (never signal a pid that is not one of them)."""
+        processes = getattr(self.pool, "_processes", None) or {}
+        return {p.pid for p in list(processes.values()) if p.pid is not None}
 
     # Jobs -----------------------------------------------------------------------------------
 
@@ -234,6 +253,7 @@ class Supervisor:
                 self._recover(active, isolate=[(job, i) for i in task.indices])
                 continue
             self._accept(job, task, records)
+            self._watch()  # the other jobs' notes too, even when this one never waits
         return [r for r in job.results if r is not None]
 
     def _recover(self, active: list[Job], isolate: list[tuple[Job, int]] | None = None) -> None:
@@ -253,7 +273,7 @@ class Supervisor:
                 continue
             job.task = None
             _, index, started = snapshot[task.slot]
-            if task.slot in killed:
+            if task.slot in killed and 0 <= killed[task.slot] < len(task.indices):
                 i = task.indices[killed[task.slot]]
                 job.results[i] = Review.failed(
                     job.notes[i][0], timeout_error(self.budget)
