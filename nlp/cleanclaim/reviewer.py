@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ __all__ = ["MAX_CHARS", "Facts", "NoteError", "Reviewer", "check_note"]
 
 #: Notes longer than this many characters are refused (a whole chart pasted by mistake).
 MAX_CHARS = 200_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class NoteError(ValueError):
@@ -37,6 +39,8 @@ def check_note(text: object) -> str:
         raise NoteError(f"note text must be a string, not {type(text).__name__}")
     if "\x00" in text:
         raise NoteError("note looks binary (contains NUL bytes)")
+    if _SURROGATE.search(text):  # e.g. half an emoji from a JSON "\ud83d" escape
+        raise NoteError("note contains unpaired surrogate code points (not valid Unicode text)")
     if not text.strip():
         raise NoteError("note is empty")
     if len(text) > MAX_CHARS:
@@ -99,15 +103,20 @@ class Reviewer:
 
         def flush() -> Iterator[Review]:
             texts = [t for _, t, _, _ in pending if t is not None]
-            docs = iter(self.nlp.pipe(texts, batch_size=batch_size))
+            docs = iter(self._docs(texts, batch_size))
             for note_id, _text, error, day in pending:
                 if error is not None:
                     yield Review.failed(note_id, error)
                     continue
+                doc = next(docs)
+                if isinstance(doc, BaseException):
+                    yield Review.failed(note_id, f"review failed: {type(doc).__name__}")
+                    continue
                 try:
-                    yield self._finish(self.facts(next(docs), note_id, day or date_of_service))
+                    review = self._finish(self.facts(doc, note_id, day or date_of_service))
                 except Exception as err:  # noqa: BLE001  (one bad note must not stop a batch)
-                    yield Review.failed(note_id, f"review failed: {type(err).__name__}")
+                    review = Review.failed(note_id, f"review failed: {type(err).__name__}")
+                yield review
             pending.clear()
 
         for item in notes:
@@ -121,6 +130,24 @@ class Reviewer:
                 yield from flush()
         if pending:
             yield from flush()
+
+    def _docs(self, texts: list[str], batch_size: int) -> list[Doc | Exception]:
+        """Run the pipeline over ``texts``; if it raises, run it again note by note.
+
+        An exception inside ``nlp.pipe`` ends the stream for its whole batch; retrying one by one
+        leaves an exception in place of the culprit's doc only.
+        """
+        try:
+            return list(self.nlp.pipe(texts, batch_size=batch_size))
+        except Exception:  # noqa: BLE001
+            pass
+        docs: list[Doc | Exception] = []
+        for text in texts:
+            try:
+                docs.append(self.nlp(text))
+            except Exception as err:  # noqa: BLE001
+                docs.append(err)
+        return docs
 
     def facts(
         self, doc: Doc, note_id: str | None = None, date_of_service: date | str | None = None

@@ -139,7 +139,8 @@ def test_when_rows_are_bad_then_each_gets_an_error_record_without_note_text(tmp_
     for r in records[1:]:
         assert r["error"] and r["claim_ready"] is None
         assert "Cyanocobalamin" not in r["error"] and "caf" not in r["error"]
-    assert records[2]["error"] == "missing 'id'" and records[3]["error"] == "missing 'text'"
+    assert records[2]["error"] == "line 3: missing 'id'"
+    assert records[3]["error"] == "line 4: missing 'text'"
 
 
 def test_when_csv_row_is_not_utf8_then_only_that_row_errors(tmp_path):
@@ -152,7 +153,8 @@ def test_when_csv_row_is_not_utf8_then_only_that_row_errors(tmp_path):
     out = tmp_path / "out.csv"
     run_batch(src, out, rules_only=True, workers=1)
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert df.loc[1, "error"].startswith("note is not valid UTF-8") and df.loc[0, "error"] == ""
+    assert df.loc[1, "error"].startswith("line 3: note is not valid UTF-8")
+    assert df.loc[0, "error"] == ""
 
 
 def test_when_txt_note_is_oversized_then_error_row(tmp_path):

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from batch_notes import NOTES, note_rows
 
-from cleanclaim.batch import runner as batch
 from cleanclaim.batch.runner import CRASH_ERROR, partial_paths, run_batch
+from cleanclaim.batch import runner as batch
 from cleanclaim.reviewer import Reviewer
 
 # Runs the batch in a child process whose workers block forever on the note with id STOP,
@@ -26,11 +26,11 @@ _CHILD = textwrap.dedent(
     from pathlib import Path
     from cleanclaim.batch import runner as batch
     real = batch.review_chunk
-    def blocking(notes):
+    def blocking(notes, *args):
         if any(i == "STOP" for i, _ in notes):
             while True:
                 time.sleep(0.05)
-        return real(notes)
+        return real(notes, *args)
     batch.review_chunk = blocking
     batch.run_batch(Path(sys.argv[1]), Path(sys.argv[2]), rules_only=True, workers=1, chunk_size=4)
     """
@@ -98,7 +98,7 @@ def test_when_worker_crashes_on_one_note_then_only_that_note_errors(tmp_path: Pa
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == [r["id"] for r in rows]
     assert [r["id"] for r in records if r["error"]] == [rows[9]["id"]]
-    assert records[9]["error"] == CRASH_ERROR and records[9]["claim_ready"] is None
+    assert records[9]["error"] == f"line 10: {CRASH_ERROR}" and records[9]["claim_ready"] is None
     assert summary.errors == 1
     assert all(r["claim_ready"] is not None for i, r in enumerate(records) if i != 9)
     assert batch.CRASH_ERROR not in {r["error"] for i, r in enumerate(records) if i != 9}

@@ -18,7 +18,28 @@ from pathlib import Path
 from typing import Any
 
 from ..resources import blocking_codes
+from ..result import Review
 from ..reviewer import MAX_CHARS
+from .guards import (
+    MAX_LINE_BYTES,
+    MAX_RECOVERED_ID,
+    READ_ERRORS,
+    UNREADABLE,
+    arrow_column,
+    arrow_rows,
+    conform_table,
+    csv_records,
+    parse_jsonl_line,
+    physical_lines,
+    recover_field,
+    row_fields,
+    safe_names,
+    scrub,
+    scrub_text,
+    type_name,
+    unified_schema,
+    utf8,
+)
 
 #: One boolean column per blocking gap code, plus the advisory SITE_MISSING.
 GAP_COLUMNS = (*blocking_codes(), "SITE_MISSING")
@@ -37,15 +58,24 @@ class InputError(ValueError):
     """The input as a whole cannot be read (not a single row): unknown format, missing column."""
 
 
+class OutputError(ValueError):
+    """The output cannot be written: missing folder, no permission, disk full."""
+
+
 @dataclass
 class Row:
-    """One input row: its position, id, text (str or bytes), passthrough columns, read error."""
+    """One input row: its position, id, text (str or bytes), passthrough columns, read error.
+
+    ``where`` locates the row in the input for messages ("line 12", "row 3"); None for a folder
+    of .txt files, where the id (the file name) does.
+    """
 
     index: int
     id: str | None
     text: Any
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    where: str | None = None
 
 
 def _base_suffix(path: Path) -> str:
@@ -99,8 +129,70 @@ def count_rows(path: Path) -> int | None:
         return int(pq.ParquetFile(path).metadata.num_rows)
     if fmt == "jsonl" and not path.name.lower().endswith(".gz"):
         with path.open("rb") as fh:
-            return sum(1 for line in fh if line.strip())
+            return sum(1 for _, line in physical_lines(fh) if line is None or line.strip())
     return None
+
+
+def check_input(path: Path, id_field: str = "id", text_field: str = "text") -> None:
+    """Fail early, with one line, when the input as a whole cannot be used.
+
+    Checks the format, that the file can be opened, that a folder holds .txt notes, that CSV and
+    Parquet inputs have the id and text columns, and that the first JSON Lines objects name them.
+
+    Raises:
+        InputError: what is wrong, in one line (never a row's content).
+
+    """
+    fmt = input_format(path)
+    try:
+        if fmt == "txt":
+            if next(_txt_files(path), None) is None:
+                raise InputError(f"no .txt or .txt.gz notes in the folder {path}")
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                names = pq.ParquetFile(path).schema_arrow.names
+            except OSError:
+                raise
+            except Exception as err:  # noqa: BLE001  (arrow raises its own types)
+                raise InputError(
+                    f"{path.name} is not a readable Parquet file ({type_name(err)})"
+                ) from None
+            _require_columns("the Parquet file", names, id_field, text_field)
+        elif fmt == "csv":
+            with _open_binary(path) as fh:
+                _csv_header(csv_records(fh, MAX_LINE_BYTES), id_field, text_field)
+        else:
+            _check_jsonl_fields(path, id_field, text_field)
+    except OSError as err:
+        raise InputError(f"cannot read {path.name}: {err.strerror or type_name(err)}") from None
+
+
+def _check_jsonl_fields(path: Path, id_field: str, text_field: str, sample: int = 100) -> None:
+    """Refuse a JSON Lines input whose first objects all lack the id or the text field."""
+    objects: list[dict[str, Any]] = []
+    with _open_binary(path) as fh:
+        try:
+            for _, raw in physical_lines(fh):
+                if raw is None or not raw.strip():
+                    continue
+                data, _, _ = parse_jsonl_line(raw)
+                if data is not None:
+                    objects.append(data)
+                if len(objects) >= sample:
+                    break
+        except READ_ERRORS:
+            pass  # the reader reports it as an error row
+    if not objects:
+        return
+    for name, option in ((id_field, "--id-field"), (text_field, "--text-field")):
+        if not any(name in o for o in objects):
+            keys = list(dict.fromkeys(k for o in objects for k in o))
+            raise InputError(
+                f"none of the first {len(objects)} JSON objects has a {name!r} field "
+                f"(fields: {safe_names(keys)}); name the field with {option}"
+            )
 
 
 def read_rows(
@@ -118,114 +210,161 @@ def read_rows(
         yield from _read_txt(path)
 
 
-def _row(index: int, data: dict[str, Any], id_field: str, text_field: str) -> Row:
-    note_id = data.pop(id_field, None)
-    text = data.pop(text_field, None)
-    error = None
-    if note_id is None or (isinstance(note_id, str) and not note_id.strip()):
-        note_id, error = None, f"missing {id_field!r}"
-    elif text is None:
-        error = f"missing {text_field!r}"
-    return Row(index, None if note_id is None else str(note_id), text, data, error)
+def _row(
+    index: int,
+    data: dict[str, Any],
+    id_field: str,
+    text_field: str,
+    where: str | None = None,
+    escaped: bool = False,
+) -> Row:
+    note_id, text, error = row_fields(data, id_field, text_field, escaped)
+    return Row(index, note_id, text, scrub(data), error, where)
 
 
 def _read_jsonl(path: Path, id_field: str, text_field: str) -> Iterator[Row]:
     index = 0
+    lineno = 0
     with _open_binary(path) as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
+        lines = physical_lines(fh, MAX_LINE_BYTES)
+        while True:
             try:
-                data = json.loads(raw)
-            except UnicodeDecodeError:
-                yield Row(index, None, None, {}, f"line {lineno} is not valid UTF-8")
-                index += 1
+                item = next(lines, None)
+            except READ_ERRORS as err:
+                yield Row(
+                    index,
+                    None,
+                    None,
+                    {},
+                    UNREADABLE.format(type_name(err)),
+                    f"line {lineno + 1}",
+                )
+                return
+            if item is None:
+                return
+            lineno, raw = item
+            if raw is not None and not raw.strip():
                 continue
-            except ValueError:
-                yield Row(index, None, None, {}, f"line {lineno} is not valid JSON")
-                index += 1
-                continue
-            if not isinstance(data, dict):
-                yield Row(index, None, None, {}, f"line {lineno} is not a JSON object")
-            else:
-                yield _row(index, data, id_field, text_field)
+            yield _jsonl_row(index, lineno, raw, id_field, text_field)
             index += 1
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("utf-8", errors="replace")
-    return value
+def _jsonl_row(index: int, lineno: int, raw: bytes | None, id_field: str, text_field: str) -> Row:
+    """One JSON Lines line as a row; never raises (bounded size and depth before parsing)."""
+    where = f"line {lineno}"
+    data, error, escaped = parse_jsonl_line(raw)
+    if data is None:
+        return Row(index, None, None, {}, error, where)
+    return _row(index, data, id_field, text_field, where, escaped)
 
 
 def _read_csv(path: Path, id_field: str, text_field: str, batch_rows: int) -> Iterator[Row]:
-    import pyarrow as pa
-    from pyarrow import csv as pacsv
-
-    def stream() -> Any:
-        return pa.input_stream(str(path), compression="detect")
-
-    invalid: list[int] = []
-
-    def on_invalid(row: Any) -> str:
-        invalid.append(row.number if row.number is not None else -1)
-        return "skip"
-
-    with stream() as probe:
-        header = pacsv.open_csv(
-            probe, read_options=pacsv.ReadOptions(block_size=1 << 16)
-        ).schema.names
-    for name in (id_field, text_field):
-        if name not in header:
-            raise InputError(f"the CSV has no {name!r} column (columns: {', '.join(header[:20])})")
-    # Binary columns: a note that is not UTF-8 becomes one error row instead of stopping the read.
-    types = {name: pa.binary() for name in header}
-    reader = pacsv.open_csv(
-        stream(),
-        read_options=pacsv.ReadOptions(block_size=max(1 << 20, batch_rows * 2048)),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(
-            column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
-        ),
-    )
-    index = 0
-    for batch in reader:
-        for data in batch.to_pylist():
-            row_id = data.get(id_field)
-            data = {k: (v if k == text_field else _decode(v)) for k, v in data.items()}
-            if row_id is not None and not row_id:
-                data[id_field] = None
-            if data.get(text_field) == b"":
-                data[text_field] = ""
-            yield _row(index, data, id_field, text_field)
+    """Rows of a CSV file, read strictly: every malformed record is one error row, in order."""
+    with _open_binary(path) as fh:
+        records = csv_records(fh, MAX_LINE_BYTES)
+        header = _csv_header(records, id_field, text_field)
+        id_at, text_at = header.index(id_field), header.index(text_field)
+        # An id can be trusted from a broken record only if it comes before the note text.
+        id_of_broken = id_at if id_at < text_at else None
+        index = 0
+        lineno = 1
+        while True:
+            try:
+                item = next(records, None)
+            except READ_ERRORS as err:
+                yield Row(
+                    index,
+                    None,
+                    None,
+                    {},
+                    UNREADABLE.format(type_name(err)),
+                    f"line {lineno + 1}",
+                )
+                return
+            if item is None:
+                return
+            lineno, fields, error, first_line = item
+            where = f"line {lineno}"
+            if fields is None:
+                note_id = (
+                    recover_field(first_line, id_of_broken) if id_of_broken is not None else None
+                )
+                yield Row(index, note_id, None, {}, error, where)
+            elif len(fields) != len(header):
+                note_id = None
+                if id_of_broken is not None and id_of_broken < len(fields):
+                    value = fields[id_of_broken].strip()
+                    note_id = scrub_text(value) if 0 < len(value) <= MAX_RECOVERED_ID else None
+                yield Row(
+                    index,
+                    note_id,
+                    None,
+                    {},
+                    f"has {len(fields)} fields; the header has {len(header)}",
+                    where,
+                )
+            else:
+                yield _row(
+                    index, dict(zip(header, fields, strict=True)), id_field, text_field, where, True
+                )
             index += 1
-        while invalid:
-            yield Row(
-                index, None, None, {}, f"CSV row {invalid.pop(0)} has the wrong number of columns"
+
+
+def _csv_header(records: Iterator[Any], id_field: str, text_field: str) -> list[str]:
+    try:
+        first = next(records, None)
+    except READ_ERRORS as err:
+        raise InputError(f"cannot read the CSV input ({type_name(err)})") from None
+    if first is None:
+        raise InputError("the CSV input is empty (no header line)")
+    if first[1] is None:
+        raise InputError(f"cannot read the CSV header: {first[2]}")
+    header = [scrub_text(name) for name in first[1]]
+    _require_columns("the CSV", header, id_field, text_field)
+    return header
+
+
+def _require_columns(what: str, names: list[str], id_field: str, text_field: str) -> None:
+    for name, option in ((id_field, "--id-field"), (text_field, "--text-field")):
+        if name not in names:
+            raise InputError(
+                f"{what} has no {name!r} column (columns: {safe_names(names)}); "
+                f"name the column with {option}"
             )
-            index += 1
-    while invalid:
-        yield Row(
-            index, None, None, {}, f"CSV row {invalid.pop(0)} has the wrong number of columns"
-        )
-        index += 1
 
 
 def _read_parquet(path: Path, id_field: str, text_field: str, batch_rows: int) -> Iterator[Row]:
+    """Rows of a Parquet file; an unreadable row group or value becomes error rows, in order."""
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(path)
     names = pf.schema_arrow.names
-    for name in (id_field, text_field):
-        if name not in names:
-            raise InputError(
-                f"the Parquet file has no {name!r} column (columns: {', '.join(names[:20])})"
-            )
+    _require_columns("the Parquet file", names, id_field, text_field)
     index = 0
-    for batch in pf.iter_batches(batch_size=batch_rows):
-        for data in batch.to_pylist():
-            yield _row(index, data, id_field, text_field)
-            index += 1
+    for group in range(pf.num_row_groups):
+        group_rows = pf.metadata.row_group(group).num_rows
+        done = 0
+        try:
+            for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
+                for data, error in arrow_rows(batch):
+                    where = f"row {index + 1}"
+                    if data is None:
+                        yield Row(index, None, None, {}, error, where)
+                    else:
+                        yield _row(index, data, id_field, text_field, where)
+                    index += 1
+                    done += 1
+        except Exception as err:  # noqa: BLE001  (a corrupt row group costs its own rows only)
+            for _ in range(group_rows - done):
+                yield Row(
+                    index,
+                    None,
+                    None,
+                    {},
+                    f"Parquet row group {group} cannot be read ({type_name(err)})",
+                    f"row {index + 1}",
+                )
+                index += 1
 
 
 def _txt_files(folder: Path) -> Iterator[Path]:
@@ -239,14 +378,19 @@ def _read_txt(folder: Path) -> Iterator[Row]:
     # Read at most a few bytes past the limit, so a whole chart pasted by mistake is not loaded.
     limit = MAX_CHARS * 4 + 1
     for index, p in enumerate(_txt_files(folder)):
-        note_id = p.name[: -len(".txt.gz")] if p.name.lower().endswith(".gz") else p.stem
+        note_id = scrub_text(
+            p.name[: -len(".txt.gz")] if p.name.lower().endswith(".gz") else p.stem
+        )
         try:
             with _open_binary(p) as fh:
                 data = fh.read(limit)
         except OSError as err:
             yield Row(
-                index, note_id, None, {}, f"cannot read file: {err.strerror or type(err).__name__}"
+                index, note_id, None, {}, f"cannot read file: {err.strerror or type_name(err)}"
             )
+            continue
+        except READ_ERRORS as err:  # a corrupt .txt.gz
+            yield Row(index, note_id, None, {}, f"cannot read file ({type_name(err)})")
             continue
         if len(data) >= limit:
             yield Row(index, note_id, None, {}, f"note is longer than {MAX_CHARS:,} characters")
@@ -344,20 +488,26 @@ class Writer:
                 with path.open("r", encoding="utf-8", newline="") as fh:
                     self.columns = next(csv.reader(fh))
 
-    def write(self, items: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-        """Write (record, passthrough) pairs and make them durable (fsync)."""
+    def write(
+        self,
+        items: list[tuple[dict[str, Any], dict[str, Any]]],
+        where: list[str | None] | None = None,
+    ) -> None:
+        """Write (record, passthrough) pairs and make them durable (fsync).
+
+        Every output is valid UTF-8: unpaired surrogates become U+FFFD. A row whose passthrough
+        columns cannot be written at all becomes an error row (``where`` locates it).
+        """
+        places = where or [None] * len(items)
         if self.fmt == "jsonl":
             buf = io.BytesIO()
-            for record, extra in items:
-                record = dict(record)
-                for key, value in extra.items():
-                    record.setdefault(key, value)
-                buf.write(
-                    json.dumps(record, ensure_ascii=False, default=str).encode("utf-8") + b"\n"
-                )
+            for (record, extra), place in zip(items, places, strict=True):
+                buf.write(_jsonl_line(record, extra, place))
             self._append(buf.getvalue())
         elif self.fmt == "csv":
-            rows = [flat_row(r, e) for r, e in items]
+            rows = [
+                _flat_or_error(r, e, place) for (r, e), place in zip(items, places, strict=True)
+            ]
             text = io.StringIO()
             if self.columns is None:
                 self.columns = list(dict.fromkeys(k for row in rows for k in row))
@@ -365,17 +515,23 @@ class Writer:
                 writer.writeheader()
             else:
                 writer = csv.DictWriter(text, self.columns, extrasaction="ignore")
-            writer.writerows(rows)
-            self._append(text.getvalue().encode("utf-8"))
+            for row, place in zip(rows, places, strict=True):
+                try:
+                    writer.writerow(row)
+                except Exception:  # noqa: BLE001  (an unwritable passthrough value)
+                    writer.writerow(flat_row(_unwritable(row.get("id"), place)))
+            self._append(utf8(text.getvalue()))
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            rows = [flat_row(r, e) for r, e in items]
+            rows = [
+                _flat_or_error(r, e, place) for (r, e), place in zip(items, places, strict=True)
+            ]
             names = list(dict.fromkeys(k for row in rows for k in row))
             types = flat_arrow_types()
             table = pa.table(
-                {n: pa.array([row.get(n) for row in rows], type=types.get(n)) for n in names}
+                {n: arrow_column([row.get(n) for row in rows], types.get(n)) for n in names}
             )
             final = self.path / f"part-{self.parts:06d}.parquet"
             tmp = final.with_suffix(".tmp")
@@ -401,6 +557,34 @@ class Writer:
         """Close the in-progress output."""
         if self.fh is not None:
             self.fh.close()
+
+
+def _unwritable(note_id: Any, where: str | None) -> dict[str, Any]:
+    """The error record for a row whose passthrough columns cannot be written."""
+    reason = "the row's passthrough columns cannot be written"
+    return Review.failed(
+        note_id if isinstance(note_id, str) else None, f"{where}: {reason}" if where else reason
+    ).to_dict()
+
+
+def _jsonl_line(record: dict[str, Any], extra: dict[str, Any], where: str | None) -> bytes:
+    merged = dict(record)
+    for key, value in extra.items():
+        merged.setdefault(key, value)
+    try:
+        line = json.dumps(merged, ensure_ascii=False, default=str)
+    except Exception:  # noqa: BLE001
+        line = json.dumps(_unwritable(record.get("id"), where), ensure_ascii=False)
+    return utf8(line) + b"\n"
+
+
+def _flat_or_error(
+    record: dict[str, Any], extra: dict[str, Any], where: str | None
+) -> dict[str, Any]:
+    try:
+        return flat_row(record, extra)
+    except Exception:  # noqa: BLE001
+        return flat_row(_unwritable(record.get("id"), where))
 
 
 def truncate_partial(path: Path, fmt: str, size: int) -> None:
@@ -433,7 +617,7 @@ def finish(partial: Path, output: Path, fmt: str) -> None:
         pq.write_table(pa.table({c: pa.array([], types[c]) for c in FLAT_COLUMNS}), tmp)
     else:
         # Chunks may disagree on a passthrough column's type (all-null in one chunk): unify them.
-        schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+        schema = unified_schema([pq.read_schema(p) for p in parts])
         with pq.ParquetWriter(tmp, schema) as writer:
             for p in parts:
                 table = pq.read_table(p)
@@ -442,7 +626,7 @@ def finish(partial: Path, output: Path, fmt: str) -> None:
                         table = table.append_column(
                             name, pa.nulls(len(table), schema.field(name).type)
                         )
-                writer.write_table(table.select(schema.names).cast(schema))
+                writer.write_table(conform_table(table.select(schema.names), schema))
     _fsync_path(tmp)
     os.replace(tmp, output)
     for p in partial.glob("*"):

@@ -9,6 +9,10 @@ with ``fsync``, and the number of rows done is recorded in ``OUTPUT.partial.json
 chunk. The final name appears only once the run completes (an atomic rename), so an interrupted
 run never leaves a corrupt OUTPUT; ``--resume`` cuts the partial output back to the last recorded
 chunk and continues after the rows it holds, so each id is written exactly once.
+
+One row never stops a batch: a row that cannot be read, typed, reviewed or written becomes one
+error row ("line 12: <reason>", never note content) in its place. A note that runs past the
+per-note time budget or kills its worker is the only one to error (see :mod:`.supervisor`).
 """
 
 from __future__ import annotations
@@ -18,8 +22,6 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -28,12 +30,12 @@ from typing import Any
 from ..result import Review
 from ..reviewer import NoteError, check_note
 from . import io as bio
+from .supervisor import CRASH_ERROR, NOTE_TIMEOUT, Job, Supervisor, mark  # noqa: F401
 
 #: Notes per chunk sent to a worker (and per checkpoint of the output).
 CHUNK_SIZE = 64
 #: A worker process is replaced after this many chunks, so its vocabulary cannot grow forever.
 MAX_CHUNKS_PER_WORKER = 200
-CRASH_ERROR = "review failed: the worker process crashed on this note"
 
 
 @dataclass
@@ -75,8 +77,11 @@ def init_worker(
     fast_path: bool,
     payer_rules: str | None = None,
     date_of_service: str | None = None,
+    progress: Any = None,
 ) -> None:
     """Build the reviewer (and fast path) once per worker process.
+
+    ``progress``: the supervisor's shared progress array (None outside a supervised pool).
 
     ``payer_rules``: a practice's payer-rules file; ``date_of_service``: the default date for notes
     that state none and have no ``date_of_service`` input column.
@@ -86,6 +91,7 @@ def init_worker(
     reviewer = Reviewer(model=None if rules_only else "default", payer_rules=payer_rules)
     _WORKER["reviewer"] = reviewer
     _WORKER["date_of_service"] = date_of_service
+    _WORKER["progress"] = progress
     _WORKER["fast"] = None
     if fast_path:
         from .fastpath import FastPath
@@ -93,34 +99,42 @@ def init_worker(
         _WORKER["fast"] = FastPath(reviewer)
 
 
-def review_chunk(notes: list[tuple[str | None, Any]]) -> list[dict[str, Any]]:
-    """Review ``(id, text)`` pairs with this worker's reviewer; plain contract dicts, in order."""
+def review_chunk(
+    notes: list[tuple[str | None, Any]], slot: int | None = None
+) -> list[dict[str, Any]]:
+    """Review ``(id, text)`` pairs with this worker's reviewer; plain contract dicts, in order.
+
+    Notes go through the pipeline one at a time, each marked in progress slot ``slot`` first,
+    so the supervisor knows which note is running (for the time budget and crash isolation).
+    """
     reviewer = _WORKER["reviewer"]
     fast = _WORKER.get("fast")
-    out: list[dict[str, Any] | None] = [None] * len(notes)
-    slow: list[int] = []
-    for i, (note_id, text, *_) in enumerate(notes):
-        try:
-            checked = check_note(text)
-        except NoteError as err:
-            out[i] = Review.failed(note_id, str(err)).to_dict()
-            continue
+    progress = _WORKER.get("progress")
+    default_day = _WORKER.get("date_of_service")
+    out = []
+    for i, (note_id, text, *rest) in enumerate(notes):
+        mark(progress, slot, i)  # type: ignore[arg-type]
+        day = _day((note_id, text, *rest)) or default_day
+        out.append(_review_one(reviewer, fast, note_id, text, day))
+    mark(progress, slot, -1)  # type: ignore[arg-type]
+    return out
+
+
+def _review_one(
+    reviewer: Any, fast: Any, note_id: str | None, text: Any, day: str | None
+) -> dict[str, Any]:
+    try:
+        checked = check_note(text)
+    except NoteError as err:
+        return Review.failed(note_id, str(err)).to_dict()
+    try:
         quick = fast.review(checked, note_id) if fast is not None else None
         if quick is not None:
-            out[i] = {**quick.to_dict(), "fast_path": True}
-        else:
-            slow.append(i)
-    default_day = _WORKER.get("date_of_service")
-    for i, review in zip(
-        slow,
-        reviewer.review_many(
-            ((notes[i][0], notes[i][1], _day(notes[i])) for i in slow),
-            date_of_service=default_day,
-        ),
-        strict=True,
-    ):
-        out[i] = review.to_dict()
-    return [r for r in out if r is not None]
+            return {**quick.to_dict(), "fast_path": True}
+        (review,) = reviewer.review_many([(note_id, checked, day)], batch_size=1)
+        return review.to_dict()
+    except Exception as err:  # noqa: BLE001  (one bad note must not stop a batch)
+        return Review.failed(note_id, f"review failed: {type(err).__name__}").to_dict()
 
 
 def _day(note: tuple[Any, ...]) -> str | None:
@@ -140,7 +154,10 @@ def partial_paths(output: Path) -> tuple[Path, Path]:
 
 
 def _input_signature(path: Path) -> dict[str, Any]:
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as err:
+        raise bio.InputError(f"cannot read {path}: {err.strerror or type(err).__name__}") from None
     return {"input": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
@@ -151,49 +168,6 @@ def _write_state(state_path: Path, state: dict[str, Any]) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, state_path)
-
-
-class _Pool:
-    """A process pool that can be replaced when a worker dies."""
-
-    def __init__(self, workers: int, init_args: tuple[Any, ...]) -> None:
-        self.workers = workers
-        self.init_args = init_args
-        self.pool = self._new(workers)
-
-    def _new(self, workers: int) -> ProcessPoolExecutor:
-        import multiprocessing
-
-        # forkserver/spawn children would re-import the pipeline anyway; fork shares the loaded code.
-        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        return ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=ctx,
-            initializer=init_worker,
-            initargs=self.init_args,
-            max_tasks_per_child=MAX_CHUNKS_PER_WORKER if ctx.get_start_method() != "fork" else None,
-        )
-
-    def submit(self, notes: list[tuple[str | None, Any]]) -> Future[list[dict[str, Any]]]:
-        return self.pool.submit(review_chunk, notes)
-
-    def restart(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = self._new(self.workers)
-
-    def review_one_by_one(self, notes: list[tuple[str | None, Any]]) -> list[dict[str, Any]]:
-        """Retry a chunk whose worker crashed: note by note, recording an error only for the culprit."""
-        out = []
-        for note in notes:
-            try:
-                out.extend(self.submit([note]).result())
-            except BrokenProcessPool:
-                out.append(Review.failed(note[0], CRASH_ERROR).to_dict())
-                self.restart()
-        return out
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(rows: Iterator[bio.Row], size: int) -> Iterator[list[bio.Row]]:
@@ -213,12 +187,51 @@ def _work(chunk: list[bio.Row]) -> list[tuple[Any, ...]]:
 def _merge(
     chunk: list[bio.Row], results: list[dict[str, Any]]
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Records in input order: read errors in place, an error says where its row is."""
     it = iter(results)
     out = []
     for row in chunk:
         record = Review.failed(row.id, row.error).to_dict() if row.error is not None else next(it)
+        if record.get("error") is not None and row.where:
+            record["error"] = f"{row.where}: {record['error']}"
         out.append((record, row.extra))
     return out
+
+
+def preflight(
+    input_path: Path, output: Path, id_field: str = "id", text_field: str = "text"
+) -> None:
+    """Fail with one line if the input cannot be read or the output cannot be written.
+
+    Raises:
+        bio.InputError: unknown format, unreadable file, missing id/text column, empty folder.
+        bio.OutputError: unknown output format, missing or read-only output folder.
+
+    """
+    bio.check_input(input_path, id_field, text_field)
+    try:
+        bio.output_format(output)
+    except bio.InputError as err:
+        raise bio.OutputError(str(err)) from None
+    _check_output(output)
+
+
+def _check_output(output: Path) -> None:
+    """Fail with one line if ``output`` cannot be written (before any work is done)."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise bio.OutputError(f"the output folder {folder} does not exist")
+    if output.is_dir():
+        raise bio.OutputError(f"the output {output} is a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise bio.OutputError(f"cannot write to the folder {folder}: permission denied")
+
+
+def _output_error(err: OSError, partial: Path) -> bio.OutputError:
+    reason = err.strerror or type(err).__name__
+    return bio.OutputError(
+        f"cannot write {partial.name}: {reason}; fix it and run again with --resume"
+    )
 
 
 def run_batch(
@@ -235,6 +248,7 @@ def run_batch(
     on_start: Callable[[int | None, int], None] | None = None,
     payer_rules: str | None = None,
     date_of_service: str | None = None,
+    note_timeout: float = NOTE_TIMEOUT,
 ) -> Summary:
     """Review every input row into ``output`` (see the module docstring for the guarantees).
 
@@ -254,30 +268,47 @@ def run_batch(
         payer_rules: a practice's payer-rules JSON file, applied on top of the packaged rules.
         date_of_service: the date (YYYY-MM-DD) for notes that state none and have no
             ``date_of_service`` input column (default: today).
+        note_timeout: seconds one note may take; a slower note becomes an error row and its
+            worker is replaced.
 
     Raises:
-        bio.InputError: the input or output cannot be used at all.
+        bio.InputError: the input cannot be used at all (format, columns, empty folder).
+        bio.OutputError: the output cannot be written (missing folder, permissions, disk full).
 
     """
-    bio.input_format(input_path)
+    preflight(input_path, output, id_field, text_field)
     out_fmt = bio.output_format(output)
     partial, state_path = partial_paths(output)
     signature = _input_signature(input_path)
     done, size = 0, 0
-    if resume and state_path.exists() and partial.exists():
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-        if state.get("signature") != signature or state.get("format") != out_fmt:
-            raise bio.InputError(
-                "the input or output format changed since the interrupted run; cannot resume"
-            )
-        done, size = int(state["rows"]), int(state["size"])
-        bio.truncate_partial(partial, out_fmt, size)
-    else:
-        if partial.is_dir():
-            for p in partial.glob("*"):
-                p.unlink()
-        elif partial.exists():
-            partial.unlink()
+    try:
+        if resume and state_path.exists() and partial.exists():
+            try:
+                state = json.loads(state_path.read_text(encoding="utf-8"))
+                saved_rows, size = int(state["rows"]), int(state["size"])
+            except (ValueError, KeyError, TypeError):
+                raise bio.InputError(
+                    f"{state_path.name} is damaged; run again without --resume"
+                ) from None
+            if state.get("signature") != signature or state.get("format") != out_fmt:
+                raise bio.InputError(
+                    "the input or output format changed since the interrupted run; cannot resume"
+                )
+            done = saved_rows
+            bio.truncate_partial(partial, out_fmt, size)
+        else:
+            if partial.is_dir():
+                for p in partial.glob("*"):
+                    p.unlink()
+            elif partial.exists():
+                partial.unlink()
+        writer = bio.Writer(partial, out_fmt, append=done > 0)
+        _write_state(
+            state_path,
+            {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()},
+        )
+    except OSError as err:
+        raise _output_error(err, partial) from None
     summary = Summary(skipped=done)
     start = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
@@ -285,12 +316,8 @@ def run_batch(
     if on_start is not None:
         on_start(total, done)
     rows = bio.read_rows(input_path, id_field, text_field, batch_rows=chunk_size * 4)
-    for _ in islice(rows, done):
+    for _ in islice(rows, done):  # rows already written, error rows included
         pass
-    writer = bio.Writer(partial, out_fmt, append=done > 0)
-    _write_state(
-        state_path, {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()}
-    )
     if payer_rules is not None:
         from ..resources import ResourceError, load_payer_rules
 
@@ -298,64 +325,64 @@ def run_batch(
             load_payer_rules(payer_rules)  # fail before any worker starts
         except ResourceError as err:
             raise bio.InputError(str(err)) from None
-    pool = _Pool(workers, (rules_only, fast_path, payer_rules, date_of_service))
+    pool = Supervisor(
+        workers,
+        init_worker,
+        (rules_only, fast_path, payer_rules, date_of_service),
+        review_chunk,
+        note_timeout,
+        max_tasks_per_worker=MAX_CHUNKS_PER_WORKER,
+    )
+    finished = False
     try:
-        in_flight: deque[tuple[list[bio.Row], Future[list[dict[str, Any]]] | None]] = deque()
+        jobs: deque[tuple[list[bio.Row], Job]] = deque()
         chunks = _chunks(rows, chunk_size)
         exhausted = False
         while True:
-            while not exhausted and len(in_flight) < workers * 2:
+            while not exhausted and len(jobs) < workers * 2:
                 chunk = next(chunks, None)
                 if chunk is None:
                     exhausted = True
                     break
-                work = _work(chunk)
-                in_flight.append((chunk, pool.submit(work) if work else None))
-            if not in_flight:
+                job = Job(_work(chunk))
+                pool.submit(job)
+                jobs.append((chunk, job))
+            if not jobs:
                 break
-            chunk, future = in_flight.popleft()
-            results = _collect(pool, chunk, future, in_flight)
+            chunk, job = jobs[0]
+            results = pool.wait(job, [j for _, j in jobs])
+            jobs.popleft()
             items = _merge(chunk, results)
             for record, _ in items:
                 summary.add(record)
                 record.pop("fast_path", None)
-            writer.write(items)
-            done += len(chunk)
-            _write_state(
-                state_path,
-                {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()},
-            )
+            try:
+                writer.write(items, where=[row.where for row in chunk])
+                done += len(chunk)
+                _write_state(
+                    state_path,
+                    {
+                        "signature": signature,
+                        "format": out_fmt,
+                        "rows": done,
+                        "size": writer.size(),
+                    },
+                )
+            except OSError as err:
+                raise _output_error(err, partial) from None
             if progress is not None:
                 progress(len(chunk))
+        finished = True
     finally:
-        pool.close()
+        pool.close(wait=finished)  # on an error or Ctrl-C, stop workers even mid-note
         writer.close()
-    bio.finish(partial, output, out_fmt)
-    state_path.unlink(missing_ok=True)
+    try:
+        bio.finish(partial, output, out_fmt)
+        state_path.unlink(missing_ok=True)
+    except OSError as err:
+        raise _output_error(err, partial) from None
     summary.seconds = time.perf_counter() - start
     return summary
-
-
-def _collect(
-    pool: _Pool,
-    chunk: list[bio.Row],
-    future: Future[list[dict[str, Any]]] | None,
-    in_flight: deque[tuple[list[bio.Row], Future[list[dict[str, Any]]] | None]],
-) -> list[dict[str, Any]]:
-    if future is None:
-        return []
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        pass
-    # A worker died: every chunk in flight lost its future. Retry this chunk note by note in a
-    # fresh pool, and resubmit the chunks behind it whole.
-    pool.restart()
-    results = pool.review_one_by_one(_work(chunk))
-    for i, (other, fut) in enumerate(in_flight):
-        if fut is not None and not (fut.done() and fut.exception() is None):
-            in_flight[i] = (other, pool.submit(_work(other)))
-    return results
 
 
 def review_records(

@@ -161,6 +161,18 @@ def batch_command(
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", min=1, help="Notes per chunk and per checkpoint.")
     ] = 64,
+    note_timeout: Annotated[
+        float,
+        typer.Option(
+            "--note-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help=(
+                "Time budget per note: a note still running after this many seconds becomes an "
+                "error row ('review exceeded the 30 s budget') and its worker is replaced."
+            ),
+        ),
+    ] = 30.0,
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
     ] = True,
@@ -189,12 +201,15 @@ def batch_command(
 ) -> None:
     """Review many notes; every input row yields one output row (errors included).
 
-    Exit status: 0 when every row was reviewed, 2 when any row carries an error, 1 on failure.
+    A row that cannot be read or reviewed becomes an error row ("line 12: <reason>") in its
+    place; the run goes on. Exit status: 0 when every row was reviewed, 2 when any row carries
+    an error, 1 when the run itself failed (unusable input or output).
     """
     from rich.console import Console
 
-    from ..batch.io import InputError
-    from ..batch.runner import run_batch
+    from ..batch.io import InputError, OutputError
+    from ..batch.runner import preflight, run_batch
+    from ..batch.supervisor import PoolError
     from ..rules.dates import parse_date
 
     console = Console(stderr=True)
@@ -202,6 +217,10 @@ def batch_command(
         raise _fail(f"--date-of-service {date_of_service!r} is not a date (use YYYY-MM-DD)")
     if engine is Engine.spark and (payer_rules or date_of_service):
         raise _fail("--payer-rules and --date-of-service are not supported with --engine spark yet")
+    try:  # before any progress bar: a one-line error and nothing else
+        preflight(input_path, output, id_field, text_field)
+    except (InputError, OutputError) as err:
+        raise _fail(str(err)) from None
     if engine is Engine.spark:
         from ..batch.spark import run_batch_spark
 
@@ -271,15 +290,36 @@ def batch_command(
                     on_start=on_start,
                     payer_rules=str(payer_rules) if payer_rules else None,
                     date_of_service=date_of_service,
+                    note_timeout=note_timeout,
                 )
-        except InputError as err:
+        except (InputError, OutputError, PoolError) as err:
             raise _fail(str(err)) from None
+        except OSError as err:
+            where = f" ({err.filename})" if err.filename else ""
+            raise _fail(f"{err.strerror or type(err).__name__}{where}") from None
         except KeyboardInterrupt:
             console.print("interrupted: run again with --resume to continue")
             raise typer.Exit(code=130) from None
+        except Exception as err:  # noqa: BLE001  (no traceback: messages may quote input rows)
+            raise _fail(_unexpected(err)) from None
     _print_summary(console, summary, output)
     if summary.errors:
         raise typer.Exit(code=2)
+
+
+def _unexpected(err: BaseException) -> str:
+    """Describe an unexpected failure in one line: its type and where it was raised.
+
+    Never its message, which could quote an input row.
+    """
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return (
+        f"batch failed: {type(err).__name__}{where}; completed chunks are kept, "
+        "run again with --resume"
+    )
 
 
 def _print_summary(console, summary, output: Path) -> None:  # type: ignore[no-untyped-def]
