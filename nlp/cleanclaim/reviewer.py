@@ -93,13 +93,20 @@ class Reviewer:
 
         def flush() -> Iterator[Review]:
             texts = [t for _, t, _ in pending if t is not None]
-            docs = iter(self.nlp.pipe(texts, batch_size=batch_size))
-            for note_id, _text, error in pending:
+            try:
+                piped: list[Doc | None] = list(self.nlp.pipe(texts, batch_size=batch_size))
+            except Exception:  # noqa: BLE001  (a bad note ends nlp.pipe: redo the chunk one by one)
+                piped = [None] * len(texts)
+            docs = iter(piped)
+            for note_id, text, error in pending:
                 if error is not None:
                     yield Review.failed(note_id, error)
                     continue
                 try:
-                    yield self._finish(self.facts(next(docs), note_id))
+                    doc = next(docs)
+                    if doc is None:  # its chunk failed in nlp.pipe
+                        doc = self.nlp(text)
+                    yield self._finish(self.facts(doc, note_id))
                 except Exception as err:  # noqa: BLE001  (one bad note must not stop a batch)
                     yield Review.failed(note_id, f"review failed: {type(err).__name__}")
             pending.clear()
