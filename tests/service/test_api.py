@@ -297,7 +297,7 @@ def test_process_pool_builds_a_reviewer_per_worker_reviews_and_leaves_no_worker_
     app = create_app(model=None, limits=Limits(workers=2, queue_size=2))
     with TestClient(app) as c:
         assert c.get("/v1/info").json()["mode"] == "process"
-        processes = list(app.state.pool._executor._processes.values())
+        processes = app.state.pool.processes
         assert len(processes) == 2
         body = c.post("/v1/review", json={"id": "p", "text": KETOROLAC_NOTE}).json()
         assert body["claim_ready"] is True and body["id"] == "p"

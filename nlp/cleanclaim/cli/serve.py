@@ -43,6 +43,15 @@ def serve_command(
         int, typer.Option(help="Requests that may wait for a worker before 503.", min=0)
     ] = 64,
     max_batch: Annotated[int, typer.Option(help="Most notes in one batch request.", min=1)] = 100,
+    note_timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds one note may take; past it the answer is 504 (a batch note gets an "
+            "error record) and the worker process is replaced.",
+            min=0.001,
+            envvar="CLEANCLAIM_NOTE_TIMEOUT",
+        ),
+    ] = 20.0,
     mode: Annotated[
         PoolMode,
         typer.Option(
@@ -55,7 +64,7 @@ def serve_command(
     ] = False,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
-    """Serve the review API and the review page at http://HOST:PORT/.
+    """Serve the review API and the review page at http://HOST:PORT/ (API docs at /docs).
 
     Set CLEANCLAIM_API_KEY to require that key on the API.
     """
@@ -71,7 +80,9 @@ def serve_command(
         )
         raise typer.Exit(code=1) from None
     _configure_logging(log_level)
-    limits = Limits(workers=workers, queue_size=queue_size, max_batch=max_batch)
+    limits = Limits(
+        workers=workers, queue_size=queue_size, max_batch=max_batch, note_timeout=note_timeout
+    )
     app = create_app(limits=limits, mode=mode.value, model=None if rules_only else "default")
     # One server process: the review pool gives the parallelism, one pipeline per worker.
     uvicorn.run(

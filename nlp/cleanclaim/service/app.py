@@ -288,6 +288,8 @@ def create_app(
             "The review page is at `/`."
         ),
         lifespan=lifespan,
+        # Swagger UI would otherwise send the document to an online validator for a badge.
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.pool = pool
     app.state.limits = limits

@@ -51,7 +51,9 @@ class RequestIdFilter(logging.Filter):
 
 
 class _BodyTooLargeError(Exception):
-    pass
+    def __init__(self, ended: bool = False) -> None:
+        super().__init__()
+        self.ended = ended  # the whole body has been received already
 
 
 async def _drain(receive: Receive, limit: int) -> bool:
@@ -101,7 +103,7 @@ async def _buffered(receive: Receive, limit: int) -> Receive:
         chunks.append(message.get("body", b""))
         size += len(chunks[-1])
         if size > limit:
-            raise _BodyTooLargeError
+            raise _BodyTooLargeError(ended=not message.get("more_body", False))
         if not message.get("more_body", False):
             break
     replayed = False
@@ -168,13 +170,15 @@ class ServiceMiddleware:
                 # No declared length (chunked): read up to the limit here, then replay it.
                 app_receive = await _buffered(receive, limit)
             await self.app(scope, app_receive, send_wrapper)
-        except _BodyTooLargeError:
+        except _BodyTooLargeError as exc:
             if response_started:  # pragma: no cover - the body is read before any response
                 raise
             status = 413
+            # A client waiting for "100 Continue" sends no body: answer at once. Otherwise the
+            # client is sending the body anyway: take it (up to a bound), then answer.
             waiting = headers.get(b"expect", b"").lower() == b"100-continue"
-            if not waiting and not (length is not None and length.isdigit() and int(length) > DRAIN_LIMIT):
-                # The client is sending the body anyway: take it all, then answer.
+            huge = length is not None and (not length.isdigit() or int(length) > DRAIN_LIMIT)
+            if not (exc.ended or waiting or huge):
                 try:
                     await asyncio.wait_for(_drain(receive, DRAIN_LIMIT), DRAIN_SECONDS)
                 except TimeoutError:

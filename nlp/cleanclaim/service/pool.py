@@ -125,6 +125,11 @@ class ReviewPool:
         """Started, and at least one worker is running or being restarted."""
         return self._started and self._live > 0
 
+    @property
+    def processes(self) -> list[Any]:
+        """The worker processes now running (empty in thread mode)."""
+        return [p for slot in self._slots if slot.executor for p in _processes(slot.executor)]
+
     async def start(self) -> None:
         """Load the reviewer(s) once and wait until every worker is ready."""
         loop = asyncio.get_running_loop()
@@ -155,8 +160,11 @@ class ReviewPool:
     async def stop(self) -> None:
         """Stop the workers; queued work is cancelled."""
         self._started = False
-        for task in list(self._tasks):
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
+        # Restarts in progress kill the worker they were starting when cancelled.
+        await asyncio.gather(*tasks, return_exceptions=True)
         processes: list[Any] = []
         for slot in self._slots:
             executor, slot.executor = slot.executor, None
@@ -179,27 +187,39 @@ class ReviewPool:
             WorkerDiedError: the worker process died during the review.
 
         """
-        async with self._admitted(), self._slot() as slot:
-            return await self._review_note(slot, text, note_id)
+        async with self._admitted():
+            slot = await self._acquire()
+            try:
+                return await self._review_note(slot, text, note_id)
+            finally:
+                self._release(slot)
 
     async def review_batch(self, notes: list[tuple[str | None, str]]) -> list[bytes]:
         """Review checked ``(id, text)`` pairs in order, in one worker, one note at a time.
 
         A note whose review fails, runs over its time budget or kills its worker gets an error
-        record; the notes after it are reviewed as usual (by a fresh worker when needed).
+        record; the notes after it go on in the next free worker while that one is replaced.
         """
         results: list[bytes] = []
-        async with self._admitted(), self._slot() as slot:
-            for position, (note_id, text) in enumerate(notes):
-                if slot.spoiled:
-                    await self._replace(slot)
-                try:
-                    results.append(await self._review_note(slot, text, note_id))
-                except (NoteTimeoutError, WorkerDiedError) as exc:
-                    results.append(_failed(note_id, str(exc)))
-                except Exception as exc:  # noqa: BLE001  (one note's failure is its own record)
-                    log.error("batch note %d: review failed: %s", position, _describe(exc))
-                    results.append(_failed(note_id, f"review failed: {type(exc).__name__}"))
+        async with self._admitted():
+            slot: _Slot | None = await self._acquire()
+            try:
+                for position, (note_id, text) in enumerate(notes):
+                    if slot is None or slot.spoiled:
+                        if slot is not None:
+                            self._release(slot)
+                            slot = None
+                        slot = await self._acquire()
+                    try:
+                        results.append(await self._review_note(slot, text, note_id))
+                    except (NoteTimeoutError, WorkerDiedError) as exc:
+                        results.append(_failed(note_id, str(exc)))
+                    except Exception as exc:  # noqa: BLE001  (one note's failure is its own)
+                        log.error("batch note %d: review failed: %s", position, _describe(exc))
+                        results.append(_failed(note_id, f"review failed: {type(exc).__name__}"))
+            finally:
+                if slot is not None:
+                    self._release(slot)
         return results
 
     @asynccontextmanager
@@ -217,25 +237,26 @@ class ReviewPool:
         finally:
             self.in_flight -= 1
 
-    @asynccontextmanager
-    async def _slot(self):  # type: ignore[no-untyped-def]
+    async def _acquire(self) -> _Slot:
+        """Wait for an idle worker."""
         assert self._idle is not None
         slot = await self._idle.get()
         if slot is None:  # the pool has no worker left: wake the next waiter too
             self._idle.put_nowait(None)
             raise PoolBrokenError("review workers are not running")
-        try:
-            yield slot
-        finally:
-            if slot.dead:
-                self._wake_if_broken()
-            elif slot.spoiled:
-                # Answer now; the slot rejoins the pool once its new worker is up.
-                task = asyncio.get_running_loop().create_task(self._restore(slot))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-            else:
-                self._idle.put_nowait(slot)
+        return slot
+
+    def _release(self, slot: _Slot) -> None:
+        """Give a worker back: at once, or once it has been replaced (in the background)."""
+        assert self._idle is not None
+        if slot.dead:
+            self._wake_if_broken()
+        elif slot.spoiled:
+            task = asyncio.get_running_loop().create_task(self._restore(slot))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        else:
+            self._idle.put_nowait(slot)
 
     def _wake_if_broken(self) -> None:
         if self._live == 0 and self._idle is not None:
@@ -251,7 +272,7 @@ class ReviewPool:
         try:
             return await asyncio.wait_for(future, self.note_timeout)
         except TimeoutError:
-            slot.spoiled = True
+            self._retire(slot)
             log.error(
                 "review ran over its %gs budget; replacing worker %d", self.note_timeout, slot.index
             )
@@ -259,12 +280,19 @@ class ReviewPool:
                 f"review took longer than the {self.note_timeout:g} s budget per note"
             ) from None
         except BrokenProcessPool:
-            slot.spoiled = True
+            self._retire(slot)
             log.error("review worker %d died during a review; replacing it", slot.index)
             raise WorkerDiedError("the review worker stopped during this note") from None
         except worker.RecordSchemaError as exc:
             log.error("%s", exc)  # locations and types only, never values
             raise
+
+    def _retire(self, slot: _Slot) -> None:
+        """Stop the slot's worker now (kill its process); it is replaced once released."""
+        slot.spoiled = True
+        old, slot.executor = slot.executor, None
+        if old is not None:
+            _kill(old)
 
     async def _launch(self, slot: _Slot) -> None:
         """Give ``slot`` a new worker and wait until it has loaded its reviewer."""
@@ -290,10 +318,7 @@ class ReviewPool:
         self.info = {k: v for k, v in described.items() if k != "pid"}
 
     async def _replace(self, slot: _Slot) -> None:
-        """Kill the slot's worker and start a new one (a few attempts)."""
-        old, slot.executor = slot.executor, None
-        if old is not None:
-            _kill(old)
+        """Start a new worker for a retired slot (a few attempts)."""
         self.restarts += 1
         for attempt in range(1, RESTART_ATTEMPTS + 1):
             try:
