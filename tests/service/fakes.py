@@ -5,6 +5,7 @@ Module-level and picklable: a worker process (spawned) imports this module to re
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -20,7 +21,7 @@ class StallingModel:
     def decide(self, facts):
         if STALL in facts.doc.text:
             time.sleep(3600)  # the pool must kill this worker process
-        return facts.review
+        return dataclasses.replace(facts.review, model_version=self.version)
 
 
 class StallingReviewer:

@@ -16,6 +16,15 @@ class PoolMode(str, Enum):  # noqa: UP042  (Typer takes str Enums, like cli/revi
     thread = "thread"
 
 
+class LogLevel(str, Enum):  # noqa: UP042
+    """Log levels the service offers; uvicorn's ``trace`` would log request paths and queries."""
+
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
 def _configure_logging(level: str) -> None:
     from ..service.middleware import RequestIdFilter
 
@@ -62,7 +71,12 @@ def serve_command(
     rules_only: Annotated[
         bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")
     ] = False,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+    log_level: Annotated[
+        LogLevel,
+        typer.Option(
+            help="Log level. No level logs note text, paths or queries.", case_sensitive=False
+        ),
+    ] = LogLevel.info,
 ) -> None:
     """Serve the review API and the review page at http://HOST:PORT/ (API docs at /docs).
 
@@ -79,14 +93,14 @@ def serve_command(
             err=True,
         )
         raise typer.Exit(code=1) from None
-    _configure_logging(log_level)
+    _configure_logging(log_level.value)
     limits = Limits(
         workers=workers, queue_size=queue_size, max_batch=max_batch, note_timeout=note_timeout
     )
     app = create_app(limits=limits, mode=mode.value, model=None if rules_only else "default")
     # One server process: the review pool gives the parallelism, one pipeline per worker.
     uvicorn.run(
-        app, host=host, port=port, access_log=False, log_config=None, log_level=log_level.lower()
+        app, host=host, port=port, access_log=False, log_config=None, log_level=log_level.value
     )
 
 

@@ -268,9 +268,10 @@ class ReviewPool:
             job: Callable[[], bytes] = partial(worker.review_json, self.reviewer, text, note_id)
         else:
             job = partial(worker.process_review, text, note_id)
+        started = time.perf_counter()
         future = asyncio.wrap_future(slot.executor.submit(job))
         try:
-            return await asyncio.wait_for(future, self.note_timeout)
+            record = await asyncio.wait_for(future, self.note_timeout)
         except TimeoutError:
             self._retire(slot)
             log.error(
@@ -286,6 +287,13 @@ class ReviewPool:
         except worker.RecordSchemaError as exc:
             log.error("%s", exc)  # locations and types only, never values
             raise
+        log.debug(
+            "worker %d reviewed a note of %d characters in %.1fms",
+            slot.index,
+            len(text),
+            (time.perf_counter() - started) * 1000,
+        )
+        return record
 
     def _retire(self, slot: _Slot) -> None:
         """Stop the slot's worker now (kill its process); it is replaced once released."""
