@@ -22,12 +22,17 @@ def post_raw(client, path, body: bytes, headers=JSON):
 
 
 @pytest.mark.parametrize(
-    "escape", [b"\\udc00", b"\\ud800", b"\\ud83d", b"\\udfff\\ud800"], ids=["low", "high", "half", "swapped"]
+    "escape",
+    [b"\\udc00", b"\\ud800", b"\\ud83d", b"\\udfff\\ud800"],
+    ids=["low", "high", "half", "swapped"],
 )
 def test_lone_surrogate_in_text_is_422_not_500(client, escape):
     resp = post_raw(client, "/v1/review", b'{"text": "B12 1000 mcg IM ' + escape + b' given"}')
     assert resp.status_code == 422
-    assert resp.json()["detail"] == "note is not valid Unicode (a lone surrogate escape at character 16)"
+    assert (
+        resp.json()["detail"]
+        == "note is not valid Unicode (a lone surrogate escape at character 16)"
+    )
 
 
 def test_a_surrogate_pair_is_fine(client):
@@ -99,7 +104,9 @@ def test_body_not_sent_as_json_is_415(client, content_type):
 def test_json_with_charset_or_suffix_is_accepted(client):
     for content_type in ("application/json; charset=utf-8", "application/vnd.note+json"):
         resp = client.post(
-            "/v1/review", content=json.dumps({"text": KETOROLAC_NOTE}), headers={"content-type": content_type}
+            "/v1/review",
+            content=json.dumps({"text": KETOROLAC_NOTE}),
+            headers={"content-type": content_type},
         )
         assert resp.status_code == 200, content_type
 

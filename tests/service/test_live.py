@@ -158,14 +158,27 @@ def _hostile_requests(port: int, marker: str, key: str | None):
         + b"}]}"
     )
     status, body = post("/v1/review/batch", surrogate)
-    yield "batch with a surrogate", status, json.dumps(json.loads(body)["results"][0]).encode(), False
+    yield (
+        "batch with a surrogate",
+        status,
+        json.dumps(json.loads(body)["results"][0]).encode(),
+        False,
+    )
     yield "NUL", *post("/v1/review", {"text": f"{marker} B12\x00"}), False
     yield "surrogate", *post("/v1/review", b'{"text": "' + marker.encode() + b' \\udc00"}'), False
-    yield "surrogate id", *post("/v1/review", b'{"id": "\\ud800' + marker.encode() + b'", "text": "B12"}'), False
+    yield (
+        "surrogate id",
+        *post("/v1/review", b'{"id": "\\ud800' + marker.encode() + b'", "text": "B12"}'),
+        False,
+    )
     yield "long note", *post("/v1/review", {"text": (marker + " ") * 40_000}), False
     yield "malformed JSON", *post("/v1/review", b'{"text": "' + marker.encode() + b" B12"), False
     yield "not UTF-8", *post("/v1/review", b'{"text": "' + marker.encode() + b' \xff\xfe"}'), False
-    yield "not JSON", *post("/v1/review", marker.encode(), {"content-type": "text/plain", **auth}), False
+    yield (
+        "not JSON",
+        *post("/v1/review", marker.encode(), {"content-type": "text/plain", **auth}),
+        False,
+    )
     yield "id not a string", *post("/v1/review", {"id": [marker], "text": marker}), False
     yield "id too long", *post("/v1/review", {"id": marker * 100, "text": 5}), False
     yield "empty batch", *post("/v1/review/batch", {"notes": [], marker: marker}), False
@@ -239,7 +252,9 @@ def test_planted_marker_appears_only_in_the_intended_response_bodies(tmp_path):
         for name, server in servers.items():
             server_key = key if name == "debug" else None
             seen = set()
-            for what, status, body, may_echo in _hostile_requests(server["port"], marker, server_key):
+            for what, status, body, may_echo in _hostile_requests(
+                server["port"], marker, server_key
+            ):
                 seen.add(what)
                 assert status == EXPECTED[what], (name, what, status, body[:300])
                 if not may_echo:
@@ -272,4 +287,3 @@ def test_planted_marker_appears_only_in_the_intended_response_bodies(tmp_path):
             assert marker not in path.name
             if path.is_file():
                 assert marker.encode() not in path.read_bytes(), path
-

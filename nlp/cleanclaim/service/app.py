@@ -15,7 +15,7 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
 from .. import __version__
 from ..result import Review
@@ -82,7 +82,7 @@ _REQUEST_ID = {
 
 
 def _answer(description: str, model: Any = ErrorOut, **headers: dict[str, Any]) -> dict[str, Any]:
-    """An OpenAPI response entry: its body schema and headers (always ``X-Request-ID``)."""
+    """Describe one answer for OpenAPI: its body schema and headers (always ``X-Request-ID``)."""
     return {"model": model, "description": description, "headers": {**_REQUEST_ID, **headers}}
 
 
@@ -158,19 +158,22 @@ async def require_json(request: Request) -> None:
     raise HTTPException(415, "send the body as JSON, with Content-Type: application/json")
 
 
+#: The API key's two ways in, declared as OpenAPI security schemes (either one will do).
+_KEY_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description=f"The service's API key (set by {API_KEY_ENV} where it runs).",
+)
+_BEARER = HTTPBearer(auto_error=False, description="The same API key, as a bearer token.")
+
+
 def _api_key_dependency(key: str) -> Any:
-    """A dependency requiring ``key`` in ``X-API-Key`` or ``Authorization: Bearer``."""
-    header = APIKeyHeader(
-        name="X-API-Key",
-        auto_error=False,
-        description=f"The service's API key (set by {API_KEY_ENV} where it runs).",
-    )
-    bearer = HTTPBearer(auto_error=False, description="The same API key, as a bearer token.")
+    """Build a dependency requiring ``key`` in ``X-API-Key`` or ``Authorization: Bearer``."""
     expected = key.encode()
 
     async def require_key(
-        given: str | None = Security(header),
-        token: HTTPAuthorizationCredentials | None = Security(bearer),
+        given: Annotated[str | None, Security(_KEY_HEADER)] = None,
+        token: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
     ) -> None:
         if given is None and token is not None:
             given = token.credentials
@@ -337,13 +340,14 @@ def _error(
 
 
 def _page_router() -> APIRouter:
-    """The review page and its files (not part of the API)."""
+    """Route the review page and its files (not part of the API)."""
     router = APIRouter(include_in_schema=False)
     headers = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"}
 
     @router.get("/")
     async def page() -> Response:
-        return Response(_static("index.html"), media_type=STATIC_FILES["index.html"], headers=headers)
+        html = _static("index.html")
+        return Response(html, media_type=STATIC_FILES["index.html"], headers=headers)
 
     @router.get("/static/{name}")
     async def static(name: str) -> Response:
@@ -355,7 +359,7 @@ def _page_router() -> APIRouter:
 
 
 def _service_router(pool: ReviewPool, limits: Limits, auth: list[Any]) -> APIRouter:
-    """Health and version information."""
+    """Route health and version information."""
     router = APIRouter(tags=["service"], responses={500: _500})
 
     @router.get(
@@ -375,9 +379,7 @@ def _service_router(pool: ReviewPool, limits: Limits, auth: list[Any]) -> APIRou
         )
         return JSONResponse(body.model_dump(), status_code=200 if pool.healthy else 503)
 
-    answers: dict[int | str, dict[str, Any]] = {
-        200: _answer("Versions and limits.", InfoOut)
-    }
+    answers: dict[int | str, dict[str, Any]] = {200: _answer("Versions and limits.", InfoOut)}
     if auth:
         answers[401] = _answer(
             "API key missing or wrong.", **{"WWW-Authenticate": _WWW_AUTHENTICATE}
@@ -398,7 +400,7 @@ def _service_router(pool: ReviewPool, limits: Limits, auth: list[Any]) -> APIRou
 
 
 def _review_router(pool: ReviewPool, limits: Limits, auth: list[Any]) -> APIRouter:
-    """The review endpoints, with request bodies that state the limits."""
+    """Route the review endpoints, with request bodies that state the limits."""
     note_in, batch_in = request_models(limits)
     router = APIRouter(tags=["review"], dependencies=auth)
     json_only = [Depends(require_json)]

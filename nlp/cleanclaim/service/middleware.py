@@ -70,7 +70,7 @@ async def _drain(receive: Receive, limit: int) -> bool:
 
 
 def log_route(scope: Scope) -> str:
-    """The route for the access log: its path template, or ``-`` when no route matched."""
+    """Name the route for the access log: its path template, or ``-`` when none matched."""
     route = scope.get("route")
     path = getattr(route, "path", None)
     return path if isinstance(path, str) and path else "-"

@@ -364,7 +364,7 @@ def _failed(note_id: str | None, error: str) -> bytes:
 
 
 def _describe(exc: BaseException) -> str:
-    """The exception's type; its message too only for our own, which never quote notes."""
+    """Name the exception's type; give its message only for our own, which never quote notes."""
     if isinstance(exc, (worker.RecordSchemaError, PoolBrokenError)):
         return f"{type(exc).__name__}: {exc}"
     return type(exc).__name__

@@ -36,8 +36,10 @@ RECORD = TypeAdapter(Review)
 
 
 def surrogate_at(text: str) -> int | None:
-    """Where ``text`` has a lone surrogate (``"\\udc00"`` in JSON), or None: such text is not
-    Unicode and cannot be written as UTF-8."""
+    r"""Find a lone surrogate (``"\udc00"`` in JSON) in ``text``: its index, or None.
+
+    Text with one is not Unicode and cannot be written as UTF-8.
+    """
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as err:

@@ -99,7 +99,7 @@ def review_json(reviewer: Reviewer, text: str, note_id: str | None) -> bytes:
 
 
 def record_json(record: dict[str, Any]) -> bytes:
-    """A record (such as an error record) as JSON bytes, checked against its schema."""
+    """Serialise a record (such as an error record) to JSON bytes, checked against its schema."""
     return _dumps(record)
 
 
