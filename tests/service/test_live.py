@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -58,6 +59,17 @@ def test_http_client_sees_the_413_and_keeps_the_connection_usable(live_server):
     conn.request("POST", "/v1/review", body=json.dumps({"text": KETOROLAC_NOTE}), headers=JSON)
     assert conn.getresponse().status == 200
     conn.close()
+
+
+def test_a_client_waiting_for_100_continue_gets_the_413_without_sending_the_body(live_server):
+    host, port = live_server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(
+            b"POST /v1/review HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 50000000\r\nExpect: 100-continue\r\n\r\n"
+        )
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 413 ")  # no "100 Continue" first, and no body sent
 
 
 def test_invalid_utf8_over_http_is_422(live_server):
@@ -269,6 +281,7 @@ def test_planted_marker_appears_only_in_the_intended_response_bodies(tmp_path):
         out = (server["logs"] / "stdout").read_bytes() + (server["logs"] / "stderr").read_bytes()
         assert marker.encode() not in out, f"{name}: the marker reached the server output"
         text = out.decode()
+        assert "Traceback" not in text and "ERROR" not in text, text[-3000:]
         # The log is there and says what happened, by route and status only.
         for line in (
             "POST /v1/review 200",

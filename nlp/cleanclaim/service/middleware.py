@@ -198,6 +198,9 @@ class ServiceMiddleware:
         finally:
             ms = (time.perf_counter() - started) * 1000
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+            route = log_route(scope)
+            if route == "-" and scope["path"] in self.body_limits:
+                route = scope["path"]  # refused before routing; one of our own fixed paths
             # Method, route, status and time only: never the raw path, query or body.
-            log.info("%s %s %d %.1fms", method, log_route(scope), status, ms)
+            log.info("%s %s %d %.1fms", method, route, status, ms)
             request_id_var.reset(token)
