@@ -156,7 +156,7 @@ def test_docs_work_offline(client):
     for asset in assets:
         resp = client.get(asset)
         assert resp.status_code == 200 and len(resp.content) > 1000, asset
-    assert "redoc.standalone.js" in client.get("/redoc").text
+    assert client.get("/redoc").status_code == 404  # ReDoc would fetch its logo from a CDN
 
 
 def test_schema_is_valid_openapi(spec):

@@ -276,8 +276,10 @@ def create_app(
         finally:
             await pool.stop()
 
-    # Swagger UI and ReDoc from the fastapi-offline package's files: /docs works offline.
+    # Swagger UI from the fastapi-offline package's files, so /docs works offline. No ReDoc:
+    # its page fetches a logo from the vendor's CDN.
     app = FastAPIOffline(
+        redoc_url=None,
         title="cleanclaim",
         version=__version__,
         summary="Pre-coding review of injection visit notes for a clean CPT 96372 claim.",
@@ -364,6 +366,7 @@ def _service_router(pool: ReviewPool, limits: Limits, auth: list[Any]) -> APIRou
 
     @router.get(
         "/healthz",
+        summary="Health",
         response_model=HealthOut,
         responses={
             200: _answer("The workers are up.", HealthOut),
@@ -385,7 +388,13 @@ def _service_router(pool: ReviewPool, limits: Limits, auth: list[Any]) -> APIRou
             "API key missing or wrong.", **{"WWW-Authenticate": _WWW_AUTHENTICATE}
         )
 
-    @router.get("/v1/info", response_model=InfoOut, responses=answers, dependencies=auth)
+    @router.get(
+        "/v1/info",
+        summary="Versions and limits",
+        response_model=InfoOut,
+        responses=answers,
+        dependencies=auth,
+    )
     async def info() -> InfoOut:
         """Versions (cleanclaim, rule tables, classifier or null) and limits."""
         return InfoOut(
@@ -454,6 +463,7 @@ def _review_router(pool: ReviewPool, limits: Limits, auth: list[Any]) -> APIRout
         "/v1/review",
         review,
         methods=["POST"],
+        summary="Review one note",
         response_model=Review,
         responses={
             200: _answer("The review record.", Review),
@@ -465,6 +475,7 @@ def _review_router(pool: ReviewPool, limits: Limits, auth: list[Any]) -> APIRout
         "/v1/review/batch",
         review_batch,
         methods=["POST"],
+        summary="Review a batch of notes",
         response_model=BatchOut,
         responses={
             200: _answer("One record per note, in order.", BatchOut),
