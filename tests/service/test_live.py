@@ -48,6 +48,14 @@ def test_urllib_sees_the_413_for_an_oversized_body(live_server, path, size):
     assert json.loads(body)["detail"].startswith("request body is larger than")
 
 
+def test_requests_sees_the_413_for_an_oversized_body(live_server):
+    requests = pytest.importorskip("requests")
+    resp = requests.post(
+        live_server + "/v1/review", data=b"{" + b" " * 3_000_000 + b"}", headers=JSON, timeout=60
+    )
+    assert resp.status_code == 413 and resp.json()["detail"].startswith("request body is larger")
+
+
 def test_http_client_sees_the_413_and_keeps_the_connection_usable(live_server):
     host, port = live_server.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
