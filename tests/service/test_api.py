@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -325,6 +327,16 @@ def test_process_pool_reviews_replaces_a_stalled_worker_and_leaves_no_worker_beh
         t0 = time.monotonic()
         after = c.post("/v1/review", json={"text": KETOROLAC_NOTE})
         assert after.status_code == 200 and time.monotonic() - t0 < 2.0
-        assert c.get("/healthz").json()["status"] == "ok" and pool.restarts == 1
+        assert c.get("/healthz").json()["status"] == "ok"
+
+        # The other worker dies while idle (as if the OS killed it): the next note waits for
+        # the stalled one's replacement, which reviews it.
+        (survivor,) = [p for p in started if p.is_alive()]
+        os.kill(survivor.pid, signal.SIGKILL)
+        survivor.join(10)
+        replaced = c.post("/v1/review", json={"id": "r", "text": KETOROLAC_NOTE})
+        assert replaced.status_code == 200 and replaced.json()["claim_ready"] is True
+        assert pool.restarts == 2
         running = pool.processes
+        assert running and not set(running) & set(started)
     assert not any(p.is_alive() for p in started + running)

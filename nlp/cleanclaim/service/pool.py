@@ -238,13 +238,19 @@ class ReviewPool:
             self.in_flight -= 1
 
     async def _acquire(self) -> _Slot:
-        """Wait for an idle worker."""
+        """Wait for an idle worker that is still alive."""
         assert self._idle is not None
-        slot = await self._idle.get()
-        if slot is None:  # the pool has no worker left: wake the next waiter too
-            self._idle.put_nowait(None)
-            raise PoolBrokenError("review workers are not running")
-        return slot
+        while True:
+            slot = await self._idle.get()
+            if slot is None:  # the pool has no worker left: wake the next waiter too
+                self._idle.put_nowait(None)
+                raise PoolBrokenError("review workers are not running")
+            if slot.executor is not None and not getattr(slot.executor, "_broken", False):
+                return slot
+            # Its process died while idle (killed by the OS, say): replace it, take another.
+            log.error("review worker %d had stopped; replacing it", slot.index)
+            self._retire(slot)
+            self._release(slot)
 
     def _release(self, slot: _Slot) -> None:
         """Give a worker back: at once, or once it has been replaced (in the background)."""
