@@ -121,7 +121,7 @@ def test_api_key_is_declared_only_when_required(reviewer, spec):
     assert "security" not in keyed["paths"]["/healthz"]["get"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(
     st.text(
         alphabet=st.sampled_from(
