@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 #: The fields of the review contract (review-contract.md); records may add others, never drop these.
 CONTRACT_FIELDS = (
@@ -19,10 +19,16 @@ CONTRACT_FIELDS = (
     "icd10",
 )
 
+#: Pydantic reads this from each record class (the service derives its OpenAPI schema from
+#: them): every field is always present in ``to_dict()``, so the published schema requires all.
+_SCHEMA_CONFIG: dict[str, Any] = {"json_schema_serialization_defaults_required": True}
+
 
 @dataclass(frozen=True)
 class Evidence:
     """A stretch of the note that supports a finding."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _SCHEMA_CONFIG
 
     start: int
     end: int
@@ -32,6 +38,8 @@ class Evidence:
 @dataclass(frozen=True)
 class Gap:
     """A documentation gap: what is missing, where, why it matters and what to ask."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _SCHEMA_CONFIG
 
     code: str
     severity: str
@@ -52,6 +60,8 @@ class Gap:
 class Entity:
     """A DRUG, DOSE, ROUTE, SITE or DIAGNOSIS mention with its ConText flags."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _SCHEMA_CONFIG
+
     label: str
     text: str
     start: int
@@ -70,6 +80,8 @@ class Entity:
 @dataclass(frozen=True)
 class Administration:
     """One drug administration assembled from its mentions."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _SCHEMA_CONFIG
 
     drug: str | None
     dose: str | None
@@ -111,6 +123,8 @@ class ClaimLine:
 class Diagnosis:
     """A patient diagnosis with its ICD-10-CM code and whether it supports the injection."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _SCHEMA_CONFIG
+
     text: str
     start: int
     end: int
@@ -140,6 +154,8 @@ class Explanation:
 @dataclass(frozen=True)
 class Review:
     """The review of one note: the contract record."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _SCHEMA_CONFIG
 
     id: str | None
     claim_ready: bool | None

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from batch_notes import NOTES, note_rows
 
-from cleanclaim.batch.runner import CRASH_ERROR, partial_paths, run_batch
 from cleanclaim.batch import runner as batch
+from cleanclaim.batch.runner import CRASH_ERROR, partial_paths, run_batch
 from cleanclaim.reviewer import Reviewer
 
 # Runs the batch in a child process whose workers block forever on the note with id STOP,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -19,6 +20,7 @@ from .conftest import (
     BlockingReviewer,
     ExplodingReviewer,
 )
+from .fakes import STALL, StallingModel
 
 CONTRACT_KEYS = set(CONTRACT_FIELDS)
 
@@ -293,15 +295,58 @@ class TestApiKey:
 
 
 @pytest.mark.slow
-def test_process_pool_builds_a_reviewer_per_worker_reviews_and_leaves_no_worker_behind():
-    app = create_app(model=None, limits=Limits(workers=2, queue_size=2))
+def test_process_pool_reviews_replaces_a_stalled_worker_and_leaves_no_worker_behind():
+    """One reviewer per worker process; a note over its budget gets 504 and its process is
+    killed at once, while the other worker goes on serving."""
+    app = create_app(
+        model=StallingModel(), limits=Limits(workers=2, queue_size=2, note_timeout=2.0)
+    )
     with TestClient(app) as c:
+        pool = app.state.pool
         assert c.get("/v1/info").json()["mode"] == "process"
-        processes = list(app.state.pool._executor._processes.values())
-        assert len(processes) == 2
+        started = pool.processes
+        assert len(started) == 2 and all(p.is_alive() for p in started)
         body = c.post("/v1/review", json={"id": "p", "text": KETOROLAC_NOTE}).json()
         assert body["claim_ready"] is True and body["id"] == "p"
+        assert body["model_version"] == "stall-test"  # decided in a worker, by its model
         notes = [{"text": CLEAN_NOTE}, {"text": ""}]
         results = c.post("/v1/review/batch", json={"notes": notes}).json()["results"]
         assert [r["claim_ready"] for r in results] == [True, None]
-    assert not any(p.is_alive() for p in processes)
+
+        t0 = time.monotonic()
+        stalled = c.post("/v1/review", json={"text": f"{STALL}\n{KETOROLAC_NOTE}"})
+        assert stalled.status_code == 504 and 2.0 <= time.monotonic() - t0 < 10
+        assert stalled.json()["detail"].startswith("review took longer than the 2 s budget")
+        deadline = time.monotonic() + 5  # SIGKILL was sent; give the kernel a moment
+        while all(p.is_alive() for p in started) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sum(not p.is_alive() for p in started) == 1  # killed, not left running an hour
+        # The other worker serves at once, while the stalled one is being replaced.
+        t0 = time.monotonic()
+        after = c.post("/v1/review", json={"text": KETOROLAC_NOTE})
+        assert after.status_code == 200 and time.monotonic() - t0 < 2.0
+        assert c.get("/healthz").json()["status"] == "ok"
+
+        # The stalled worker's replacement comes up and takes notes again.
+        deadline = time.monotonic() + 120
+        while len(pool.processes) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        running = pool.processes
+        assert len(running) == 2 and len(set(running) - set(started)) == 1
+        with ThreadPoolExecutor(2) as both:
+            answers = list(
+                both.map(lambda i: c.post("/v1/review", json={"text": KETOROLAC_NOTE}), range(4))
+            )
+        assert [a.status_code for a in answers] == [200] * 4
+    assert not any(p.is_alive() for p in started + running)
+
+
+def test_a_worker_found_dead_is_replaced_and_the_note_goes_to_a_live_one(reviewer, caplog):
+    app = create_app(reviewer, limits=Limits(workers=1, queue_size=1))
+    with TestClient(app) as c, caplog.at_level(logging.ERROR, logger="cleanclaim"):
+        pool = app.state.pool
+        # What a process pool reports once its process has died while idle.
+        pool._slots[0].executor._broken = "a child process terminated abruptly"
+        resp = c.post("/v1/review", json={"text": KETOROLAC_NOTE})
+        assert resp.status_code == 200 and resp.json()["claim_ready"] is True
+        assert pool.restarts == 1 and "review worker 0 had stopped" in caplog.text

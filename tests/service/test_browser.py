@@ -96,3 +96,18 @@ def test_empty_note_shows_a_message_without_calling_the_api(review_page):
     page = review_page
     page.click("#review-btn")
     expect(page.locator("#error")).to_contain_text("Paste a note")
+
+
+def test_api_docs_render_offline_with_the_rules(page, live_server):
+    """Swagger UI comes from the installed package: it renders, fetching nothing from outside."""
+    outside: list[str] = []
+    local = (live_server, "data:", "blob:")
+    page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
+    page.goto(live_server + "/docs")
+    review = page.locator("#operations-review-review_v1_review_post")
+    expect(review).to_be_visible()
+    expect(page.locator(".opblock-summary-path", has_text="/v1/review/batch")).to_be_visible()
+    review.locator(".opblock-summary").click()
+    for code in ("200", "413", "415", "422", "503", "504"):
+        expect(review.locator(f"tr.response[data-code='{code}']")).to_have_count(1)
+    assert outside == [], f"the docs fetched external resources: {outside}"

@@ -16,6 +16,15 @@ class PoolMode(str, Enum):  # noqa: UP042  (Typer takes str Enums, like cli/revi
     thread = "thread"
 
 
+class LogLevel(str, Enum):  # noqa: UP042
+    """Log levels the service offers; uvicorn's ``trace`` would log request paths and queries."""
+
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
 def _configure_logging(level: str) -> None:
     from ..service.middleware import RequestIdFilter
 
@@ -43,6 +52,15 @@ def serve_command(
         int, typer.Option(help="Requests that may wait for a worker before 503.", min=0)
     ] = 64,
     max_batch: Annotated[int, typer.Option(help="Most notes in one batch request.", min=1)] = 100,
+    note_timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds one note may take; past it the answer is 504 (a batch note gets an "
+            "error record) and the worker process is replaced.",
+            min=0.001,
+            envvar="CLEANCLAIM_NOTE_TIMEOUT",
+        ),
+    ] = 20.0,
     mode: Annotated[
         PoolMode,
         typer.Option(
@@ -53,9 +71,14 @@ def serve_command(
     rules_only: Annotated[
         bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")
     ] = False,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+    log_level: Annotated[
+        LogLevel,
+        typer.Option(
+            help="Log level. No level logs note text, paths or queries.", case_sensitive=False
+        ),
+    ] = LogLevel.info,
 ) -> None:
-    """Serve the review API and the review page at http://HOST:PORT/.
+    """Serve the review API and the review page at http://HOST:PORT/ (API docs at /docs).
 
     Set CLEANCLAIM_API_KEY to require that key on the API.
     """
@@ -70,12 +93,14 @@ def serve_command(
             err=True,
         )
         raise typer.Exit(code=1) from None
-    _configure_logging(log_level)
-    limits = Limits(workers=workers, queue_size=queue_size, max_batch=max_batch)
+    _configure_logging(log_level.value)
+    limits = Limits(
+        workers=workers, queue_size=queue_size, max_batch=max_batch, note_timeout=note_timeout
+    )
     app = create_app(limits=limits, mode=mode.value, model=None if rules_only else "default")
     # One server process: the review pool gives the parallelism, one pipeline per worker.
     uvicorn.run(
-        app, host=host, port=port, access_log=False, log_config=None, log_level=log_level.lower()
+        app, host=host, port=port, access_log=False, log_config=None, log_level=log_level.value
     )
 
 

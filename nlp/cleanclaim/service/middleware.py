@@ -1,11 +1,19 @@
 """ASGI middleware: request ids, an access log line per request, and body-size limits.
 
 The body limit is checked on ``Content-Length`` and again while the body streams in, so an
-oversized request is refused before any of it is parsed.
+oversized request is refused before any of it is parsed. The rest of an oversized body is read
+and thrown away (up to :data:`DRAIN_LIMIT` bytes) before the 413 is sent: clients such as
+Python's ``urllib`` and ``requests`` send the whole body before they read any answer, and a
+server that closed on them mid-body would leave them with "connection reset", not the 413.
+
+The access log line names the route (``/v1/review``), never the raw path, query or body, and
+an unknown method is logged as ``OTHER``: all of those are the client's text, which may be a
+note.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -21,6 +29,12 @@ log = logging.getLogger("cleanclaim.service")
 request_id_var: ContextVar[str] = ContextVar("cleanclaim_request_id", default="-")
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"})
+
+#: Most of an oversized body read and discarded so that the client sees the 413.
+DRAIN_LIMIT = 64 * 1024 * 1024
+#: Longest time spent discarding an oversized body.
+DRAIN_SECONDS = 30.0
 
 Scope = dict[str, Any]
 Receive = Callable[[], Any]
@@ -37,7 +51,29 @@ class RequestIdFilter(logging.Filter):
 
 
 class _BodyTooLargeError(Exception):
-    pass
+    def __init__(self, ended: bool = False) -> None:
+        super().__init__()
+        self.ended = ended  # the whole body has been received already
+
+
+async def _drain(receive: Receive, limit: int) -> bool:
+    """Read and discard the rest of a request body; whether it ended within ``limit`` bytes."""
+    size = 0
+    while size <= limit:
+        message = await receive()
+        if message["type"] != "http.request":
+            return False
+        size += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return size <= limit
+    return False
+
+
+def log_route(scope: Scope) -> str:
+    """Name the route for the access log: its path template, or ``-`` when none matched."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) and path else "-"
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any], request_id: str) -> None:
@@ -67,7 +103,7 @@ async def _buffered(receive: Receive, limit: int) -> Receive:
         chunks.append(message.get("body", b""))
         size += len(chunks[-1])
         if size > limit:
-            raise _BodyTooLargeError
+            raise _BodyTooLargeError(ended=not message.get("more_body", False))
         if not message.get("more_body", False):
             break
     replayed = False
@@ -124,8 +160,8 @@ class ServiceMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        length = headers.get(b"content-length")
         try:
-            length = headers.get(b"content-length")
             if length is not None:
                 if not length.isdigit() or int(length) > limit:
                     raise _BodyTooLargeError
@@ -134,10 +170,19 @@ class ServiceMiddleware:
                 # No declared length (chunked): read up to the limit here, then replay it.
                 app_receive = await _buffered(receive, limit)
             await self.app(scope, app_receive, send_wrapper)
-        except _BodyTooLargeError:
+        except _BodyTooLargeError as exc:
             if response_started:  # pragma: no cover - the body is read before any response
                 raise
             status = 413
+            # A client waiting for "100 Continue" sends no body: answer at once. Otherwise the
+            # client is sending the body anyway: take it (up to a bound), then answer.
+            waiting = headers.get(b"expect", b"").lower() == b"100-continue"
+            huge = length is not None and (not length.isdigit() or int(length) > DRAIN_LIMIT)
+            if not (exc.ended or waiting or huge):
+                try:
+                    await asyncio.wait_for(_drain(receive, DRAIN_LIMIT), DRAIN_SECONDS)
+                except TimeoutError:
+                    pass
             detail = f"request body is larger than {limit:,} bytes"
             await _send_json(send, 413, {"detail": detail, "request_id": request_id}, request_id)
         except Exception as exc:  # noqa: BLE001
@@ -152,6 +197,10 @@ class ServiceMiddleware:
                 )
         finally:
             ms = (time.perf_counter() - started) * 1000
-            # Method, path, status and time only: never the body, which holds the note.
-            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, ms)
+            method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+            route = log_route(scope)
+            if route == "-" and scope["path"] in self.body_limits:
+                route = scope["path"]  # refused before routing; one of our own fixed paths
+            # Method, route, status and time only: never the raw path, query or body.
+            log.info("%s %s %d %.1fms", method, route, status, ms)
             request_id_var.reset(token)

@@ -14,17 +14,20 @@ import threading
 import time
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..reviewer import Reviewer
+from .schemas import RECORD
 
 _REVIEWER: Reviewer | None = None
 
 
-def init_process(model: str | None, ready: Any = None) -> None:
+def init_process(model: Any, ready: Any = None) -> None:
     """Build this worker process's reviewer (runs once, when the process starts).
 
     Args:
-        model: passed to :class:`~cleanclaim.Reviewer`.
-        ready: a barrier all workers wait on, so the pool is ready only when every one is.
+        model: passed to :class:`~cleanclaim.Reviewer` (``"default"``, None or a model object).
+        ready: an optional barrier to wait on once loaded (so several start together).
 
     """
     global _REVIEWER
@@ -54,8 +57,22 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="cleanclaim-parent-watch", daemon=True).start()
 
 
+class RecordSchemaError(ValueError):
+    """A record that does not match the schema the API publishes (a bug, never sent)."""
+
+
 def _dumps(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    payload = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # Check the record against the published schema (the same dataclasses, strictly).
+    try:
+        RECORD.validate_json(payload, strict=True)
+    except ValidationError as err:
+        # Locations and error types only: the values are note text.
+        where = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in err.errors(include_input=False)
+        )
+        raise RecordSchemaError(f"record does not match the published schema ({where})") from None
+    return payload
 
 
 def model_version(reviewer: Reviewer) -> str | None:
@@ -73,13 +90,17 @@ def describe(reviewer: Reviewer) -> dict[str, Any]:
 
 
 def review_json(reviewer: Reviewer, text: str, note_id: str | None) -> bytes:
-    """Review one checked note; the contract record as JSON bytes."""
+    """Review one checked note; the contract record as JSON bytes, checked against its schema.
+
+    Raises whatever the review raised, or :class:`RecordSchemaError`; a batch reviews its notes
+    one call each, so that one note's failure cannot touch another.
+    """
     return _dumps(reviewer.review(text, note_id).to_dict())
 
 
-def batch_json(reviewer: Reviewer, notes: list[tuple[str | None, str]]) -> list[bytes]:
-    """Review ``(id, text)`` pairs in order; a bad note gives an error record."""
-    return [_dumps(r.to_dict()) for r in reviewer.review_many(notes)]
+def record_json(record: dict[str, Any]) -> bytes:
+    """Serialise a record (such as an error record) to JSON bytes, checked against its schema."""
+    return _dumps(record)
 
 
 def _loaded() -> Reviewer:
@@ -91,11 +112,6 @@ def _loaded() -> Reviewer:
 def process_review(text: str, note_id: str | None) -> bytes:
     """:func:`review_json` with this process's reviewer."""
     return review_json(_loaded(), text, note_id)
-
-
-def process_batch(notes: list[tuple[str | None, str]]) -> list[bytes]:
-    """:func:`batch_json` with this process's reviewer."""
-    return batch_json(_loaded(), notes)
 
 
 def process_describe() -> dict[str, Any]:
