@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from text_to_num import alpha2digit
+from wordfreq import zipf_frequency
 
 from .. import resources as res
 from . import extensions  # noqa: F401  (registers the extensions)
@@ -54,6 +55,11 @@ def _number_word(word: str) -> bool:
     if not word.isalpha():
         return False
     return alpha2digit(word, "en", threshold=0) != word
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word, "en")
 
 
 def _key(text: str) -> str:
@@ -542,8 +548,9 @@ class DictationComponent(TableBacked):
                 if not all(doc[j].is_alpha for j in range(i, end)):
                     continue
                 joined = "".join(lower[i:end])
+                plain = all(_zipf(w) >= 3.0 for w in lower[i:end])
                 side = i > 0 and (lower[i - 1] in self._sides or lower[i - 1] in ("left", "right"))
-                hit = lex.read(joined, k, t, side)
+                hit = lex.read(joined, k, t, side, fuzzy=not plain)
                 if hit is not None and (best is None or hit[4] > best[1][4]):
                     best = (end, hit)
             if best is None:
@@ -659,12 +666,16 @@ class _Lexicon:
         return self.by_key.get(key)
 
     def read(
-        self, joined: str, words: int, t: res.DictationTable, after_side: bool
+        self, joined: str, words: int, t: res.DictationTable, after_side: bool, fuzzy: bool = True
     ) -> tuple[str, str, str, str, float, str] | None:
         """Read ``joined`` (1-4 dictated words run together) as a lexicon name, or None."""
         if words > 1 and (hit := self.by_key.get(joined)) is not None:
             if len(joined) >= 5 or hit[0] == "SITE":
                 return (*hit, 1.0 + words / 10, "joined")
+        if words == 1 and not after_side:
+            # the target rules already saw this word whole; an English word is itself
+            if joined in self.by_key or _zipf(joined) >= t.single_word_max_zipf:
+                return None
         best = None
         for key, value in self.by_code.get(_code(joined), ()):
             label = value[0]
@@ -672,11 +683,12 @@ class _Lexicon:
             if len(joined) < least:
                 continue
             sim = Levenshtein.normalized_similarity(joined, key)
-            if sim >= t.phonetic_min_similarity and (best is None or sim > best[4]):
+            floor = t.broad_min_similarity if value[2] == "drug.dictionary" else t.phonetic_min_similarity
+            if sim >= floor and (best is None or sim > best[4]):
                 best = (*value, sim, "phonetic")
         if best is not None:
             return best
-        if len(joined) < 6:
+        if len(joined) < 6 or not fuzzy:
             return None
         hit = process.extractOne(
             joined, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=t.fuzzy_min_score

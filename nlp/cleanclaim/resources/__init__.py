@@ -372,6 +372,11 @@ class DictationTable(_Strict):
     min_chars: dict[str, int]
     #: Least normalized Levenshtein similarity for a phonetic (same Metaphone code) reading.
     phonetic_min_similarity: float = Field(ge=0, le=1)
+    #: The same floor for names only the broad drug dictionary holds (107k names, more chance hits).
+    broad_min_similarity: float = Field(default=0.8, ge=0, le=1)
+    #: A single word is read as another name only when it is rare English (wordfreq Zipf below
+    #: this: "ketorolak", not "sterile"); split words ("del toyed") are read whatever their parts.
+    single_word_max_zipf: float = Field(default=1.0, ge=0, le=8)
     #: Least rapidfuzz ratio (0-100) for a fuzzy reading without the same phonetic code.
     fuzzy_min_score: float = Field(ge=0, le=100)
     #: Words never read as part of a drug or site name ("the", "and", "given").
