@@ -43,10 +43,12 @@ from .druglex import DrugLexicon
 
 #: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
 UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
-_MAX_WORDS = 4
+_MAX_WORDS = 6
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _ALNUM = re.compile(r"[^a-z0-9]")
+#: Short function words that never begin or end a name heard in pieces.
+_GLUE = frozenset({"the", "to", "of", "in", "is", "at", "on", "or", "as", "an", "and", "was", "no", "so", "we", "he", "it", "if"})
 
 
 @lru_cache(maxsize=4096)
@@ -537,15 +539,17 @@ class DictationComponent(TableBacked):
         n = len(doc)
         i = 0
         while i < n:
-            if not near[i] or taken[i] or not self._wordy(doc, i):
+            if not near[i] or taken[i] or not self._edge(doc, i):
                 i += 1
                 continue
             best = None
             for k in range(min(_MAX_WORDS, n - i), 0, -1):
                 end = i + k
-                if taken[i:end].any() or not self._wordy(doc, end - 1):
+                if taken[i:end].any() or not self._edge(doc, end - 1):
                     continue
-                if not all(doc[j].is_alpha for j in range(i, end)):
+                if k == 1 and not self._wordy(doc, i):
+                    continue
+                if not all(doc[j].is_alpha and not _number_word(lower[j]) for j in range(i, end)):
                     continue
                 joined = "".join(lower[i:end])
                 plain = all(_zipf(w) >= 3.0 for w in lower[i:end])
@@ -561,6 +565,15 @@ class DictationComponent(TableBacked):
             taken[i:end] = True
             i = end
         return out
+
+    def _edge(self, doc: Doc, i: int) -> bool:
+        """A word that may begin or end a name read from split words: not a stop word, except a
+        short syllable or letter ("by cillin L A").
+        """
+        tok = doc[i]
+        if not tok.is_alpha:
+            return False
+        return tok.lower_ not in self._stop or (len(tok) <= 2 and tok.lower_ not in _GLUE)
 
     def _wordy(self, doc: Doc, i: int) -> bool:
         tok = doc[i]
