@@ -59,15 +59,16 @@ def micro_f1(pairs: list[tuple[set, set]]) -> tuple[float, int, int, int]:
 
 def score(notes: list[dict], reviews: list) -> dict:
     codes = set(gap_codes())
-    acc = sum(bool(r.claim_ready) == bool(n["claim_ready"]) for n, r in zip(notes, reviews)) / max(
-        len(notes), 1
-    )
+    acc = sum(
+        bool(r.claim_ready) == bool(n["claim_ready"]) for n, r in zip(notes, reviews, strict=True)
+    ) / max(len(notes), 1)
     pairs = [
-        (set(n.get("gaps", [])) & codes, set(r.gap_codes) & codes) for n, r in zip(notes, reviews)
+        (set(n.get("gaps", [])) & codes, set(r.gap_codes) & codes)
+        for n, r in zip(notes, reviews, strict=True)
     ]
     f1, tp, fp, fn = micro_f1(pairs)
     rec: dict[str, Counter] = defaultdict(Counter)
-    for n, r in zip(notes, reviews):
+    for n, r in zip(notes, reviews, strict=True):
         for lab, c in recall_counts(n, r).items():
             rec[lab].update(c)
     return {"n": len(notes), "acc": acc, "gap_f1": f1, "tp": tp, "fp": fp, "fn": fn, "rec": rec}
@@ -134,7 +135,7 @@ def main() -> None:
         by_group[n["group"]].append(n)
     agree = total = 0
     gold_agree = 0
-    for group, members in sorted(by_group.items()):
+    for _group, members in sorted(by_group.items()):
         tw = [m for m in members if m.get("version") == "typed"]
         rd = [m for m in members if m.get("version") == "raw_dictation"]
         for t in tw:

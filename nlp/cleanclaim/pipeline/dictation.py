@@ -48,7 +48,28 @@ _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _ALNUM = re.compile(r"[^a-z0-9]")
 #: Short function words that never begin or end a name heard in pieces.
-_GLUE = frozenset({"the", "to", "of", "in", "is", "at", "on", "or", "as", "an", "and", "was", "no", "so", "we", "he", "it", "if"})
+_GLUE = frozenset(
+    {
+        "the",
+        "to",
+        "of",
+        "in",
+        "is",
+        "at",
+        "on",
+        "or",
+        "as",
+        "an",
+        "and",
+        "was",
+        "no",
+        "so",
+        "we",
+        "he",
+        "it",
+        "if",
+    }
+)
 
 
 @lru_cache(maxsize=4096)
@@ -165,7 +186,7 @@ class DictationComponent(TableBacked):
         self._markers = re.compile("|".join(f"(?:{m})" for m in t.markers)) if t.markers else None
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
-        self._index: "_Lexicon | None" = None
+        self._index: _Lexicon | None = None
 
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
     def _lexicon(self) -> "_Lexicon":
@@ -212,7 +233,7 @@ class DictationComponent(TableBacked):
         return doc
 
     def _split_letter_doses(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
-        """ "B twelve one thousand micrograms": the number after a letter drug is not the dose's."""
+        """Split a letter drug off a dose ("B twelve one thousand micrograms" is B12 and 1000 mcg)."""
         lex = self._lexicon()
         out = []
         for e in ents:
@@ -330,7 +351,7 @@ class DictationComponent(TableBacked):
     def _route_context(
         self, doc: Doc, lower: list[str], start: int, end: int, ents: list[Span]
     ) -> bool:
-        """ "I am" is a route right after a drug, dose or administration word, or right before a
+        """Whether "I am" is a route: right after a drug, dose or administration word, or right before a
         site ("given I am left deltoid"); a pronoun everywhere else.
         """
         before = lower[start - 1] if start > 0 else ""
@@ -414,7 +435,7 @@ class DictationComponent(TableBacked):
     def _bare_doses(
         self, doc: Doc, lower: list[str], taken: numpy.ndarray, ents: list[Span]
     ) -> list[Span]:
-        """ "forty of Kenalog", "Toradol sixty": number words next to a drug, read as mg."""
+        """Number words right next to a drug ("forty of Kenalog", "Toradol sixty"), read as mg."""
         out = []
         for e in ents:
             if e.label_ != "DRUG":
@@ -603,7 +624,7 @@ class DictationComponent(TableBacked):
         return out
 
     def _retracted(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
-        """ "left del toyed scratch that left upper arm": the retracted mention is dropped."""
+        """Drop a retracted mention ("left del toyed scratch that left upper arm")."""
         drop = set()
         for i in range(len(lower) - 1):
             if lower[i] != "scratch" or lower[i + 1] != "that":
@@ -681,7 +702,7 @@ class _Lexicon:
     def read(
         self, joined: str, words: int, t: res.DictationTable, after_side: bool, fuzzy: bool = True
     ) -> tuple[str, str, str, str, float, str] | None:
-        """Read ``joined`` (1-4 dictated words run together) as a lexicon name, or None."""
+        """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None."""
         if words > 1 and (hit := self.by_key.get(joined)) is not None:
             if len(joined) >= 5 or hit[0] == "SITE":
                 return (*hit, 1.0 + words / 10, "joined")
@@ -696,7 +717,11 @@ class _Lexicon:
             if len(joined) < least:
                 continue
             sim = Levenshtein.normalized_similarity(joined, key)
-            floor = t.broad_min_similarity if value[2] == "drug.dictionary" else t.phonetic_min_similarity
+            floor = (
+                t.broad_min_similarity
+                if value[2] == "drug.dictionary"
+                else t.phonetic_min_similarity
+            )
             if sim >= floor and (best is None or sim > best[4]):
                 best = (*value, sim, "phonetic")
         if best is not None:
