@@ -90,8 +90,10 @@ def _key(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    """Metaphone code without its vowel-like letters, so "sef try axone" codes as ceftriaxone."""
-    return jellyfish.metaphone(text).translate(str.maketrans("", "", "YWH"))
+    """Metaphone code without Y/W/H and with one leading vowel ("sef try axone" = ceftriaxone)."""
+    code = jellyfish.metaphone(text).translate(str.maketrans("", "", "YWH"))
+    # a leading vowel is any vowel ("eye ma tricks" / Imitrex)
+    return "A" + code[1:] if code[:1] in "AEIOU" and code else code
 
 
 def parse_number(words: list[str]) -> float | None:
@@ -711,12 +713,16 @@ class _Lexicon:
             if joined in self.by_key or _zipf(joined) >= t.single_word_max_zipf:
                 return None
         best = None
-        for key, value in self.by_code.get(_code(joined), ()):
+        code = _code(joined)
+        for key, value in self.by_code.get(code, ()):
             label = value[0]
             least = t.min_chars.get(label, 6) if not (after_side and label == "SITE") else 3
             if len(joined) < least:
                 continue
             sim = Levenshtein.normalized_similarity(joined, key)
+            if value[2] != "drug.dictionary" and len(code) >= t.min_code_letters:
+                # a long code heard the same ("eye ma tricks" / imitrex) despite other spelling
+                sim = max(sim, t.phonetic_min_similarity)
             floor = (
                 t.broad_min_similarity
                 if value[2] == "drug.dictionary"

@@ -372,6 +372,9 @@ class DictationTable(_Strict):
     min_chars: dict[str, int]
     #: Least normalized Levenshtein similarity for a phonetic (same Metaphone code) reading.
     phonetic_min_similarity: float = Field(ge=0, le=1)
+    #: A curated name with the same phonetic code of at least this many letters is read whatever
+    #: the spelling distance ("eye ma tricks" / Imitrex: AMTRKS).
+    min_code_letters: int = Field(default=5, ge=2, le=20)
     #: The same floor for names only the broad drug dictionary holds (107k names, more chance hits).
     broad_min_similarity: float = Field(default=0.8, ge=0, le=1)
     #: A single word is read as another name only when it is rare English (wordfreq Zipf below
