@@ -37,6 +37,9 @@ LABELS = ("DRUG", "DOSE", "ROUTE", "SITE")
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sample", type=int, default=None)
+    ap.add_argument(
+        "--speed", action="store_true", help="also time the review with/without the reader (ratio)"
+    )
     ap.add_argument("--show", action="store_true", help="print the added words (local rule work)")
     args = ap.parse_args()
     if not REAL.exists():
@@ -75,6 +78,22 @@ def main() -> None:
         print(f"{lab:8s} {before[lab]:8d} {after[lab]:8d} {n_added:8d}")
     print("added by how:", dict(sorted(added.items())))
     print(f"notes whose decision or gaps changed: {changed}")
+    if args.speed:
+        import time
+
+        def timed(disable: list[str]) -> float:
+            with nlp.select_pipes(disable=disable):
+                for doc in nlp.pipe(texts[:20]):  # warm-up
+                    reviewer.facts(doc)
+                t = time.perf_counter()
+                for doc in nlp.pipe(texts, batch_size=64):
+                    reviewer.facts(doc)
+                return len(texts) / (time.perf_counter() - t)
+
+        off, on = timed(["cleanclaim_dictation"]), timed([])
+        off2 = timed(["cleanclaim_dictation"])
+        base = (off + off2) / 2
+        print(f"notes/s without reader {base:.1f}, with reader {on:.1f}: ratio {on / base:.3f}")
     for key, v in shown.most_common():
         print(v, key)
 

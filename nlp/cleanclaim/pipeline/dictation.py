@@ -189,6 +189,17 @@ class DictationComponent(TableBacked):
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
         self._index: _Lexicon | None = None
+        firsts = {letter[0] for letter in self._route_letters}
+        self._route_first = (
+            {p[0] for p in self._route_phrases}
+            | {p[0] for p in self._ambiguous}
+            | self._sub
+            | {w for w, letter in self._letter.items() if letter in firsts}
+            | {f"{w}." for w, letter in self._letter.items() if letter in firsts}
+        )
+        self._boundary_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._boundaries:
+            self._boundary_first.setdefault(phrase[0], []).append(phrase)
 
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
     def _lexicon(self) -> "_Lexicon":
@@ -269,10 +280,13 @@ class DictationComponent(TableBacked):
 
     def _sentence_ends(self, doc: Doc, lower: list[str]) -> None:
         n = len(doc)
+        first = self._boundary_first
         for i, word in enumerate(lower):
-            for phrase in self._boundaries:
+            if word not in first:
+                continue
+            for phrase in first[word]:
                 k = len(phrase)
-                if phrase[0] != word or tuple(lower[i : i + k]) != phrase:
+                if tuple(lower[i : i + k]) != phrase:
                     continue
                 name = " ".join(phrase)
                 before = lower[i - 1] if i > 0 else ""
@@ -318,6 +332,8 @@ class DictationComponent(TableBacked):
         self, doc: Doc, lower: list[str], i: int, ents: list[Span]
     ) -> tuple[int, str, str] | None:
         n = len(doc)
+        if lower[i] not in self._route_first:
+            return None
         for k in range(_MAX_WORDS, 0, -1):
             words = tuple(lower[i : i + k])
             if len(words) == k and words in self._route_phrases:
@@ -560,6 +576,9 @@ class DictationComponent(TableBacked):
         t = self.t
         out = []
         n = len(doc)
+        plainword = [
+            tok.is_alpha and not _number_word(w) for tok, w in zip(doc, lower, strict=True)
+        ]
         i = 0
         while i < n:
             if not near[i] or taken[i] or not self._edge(doc, i):
@@ -572,12 +591,11 @@ class DictationComponent(TableBacked):
                     continue
                 if k == 1 and not self._wordy(doc, i):
                     continue
-                if not all(doc[j].is_alpha and not _number_word(lower[j]) for j in range(i, end)):
+                if not all(plainword[i:end]):
                     continue
                 joined = "".join(lower[i:end])
-                plain = all(_zipf(w) >= 3.0 for w in lower[i:end])
                 side = i > 0 and (lower[i - 1] in self._sides or lower[i - 1] in ("left", "right"))
-                hit = lex.read(joined, k, t, side, fuzzy=not plain)
+                hit = lex.read(joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None)
                 if hit is not None and (best is None or hit[4] > best[1][4]):
                     best = (end, hit)
             if best is None:
@@ -702,7 +720,12 @@ class _Lexicon:
         return self.by_key.get(key)
 
     def read(
-        self, joined: str, words: int, t: res.DictationTable, after_side: bool, fuzzy: bool = True
+        self,
+        joined: str,
+        words: int,
+        t: res.DictationTable,
+        after_side: bool,
+        fuzzy: list[str] | None = None,
     ) -> tuple[str, str, str, str, float, str] | None:
         """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None."""
         if words > 1 and (hit := self.by_key.get(joined)) is not None:
@@ -732,7 +755,8 @@ class _Lexicon:
                 best = (*value, sim, "phonetic")
         if best is not None:
             return best
-        if len(joined) < 6 or not fuzzy:
+        # fuzzy only for up to 3 words, not all of them ordinary English ("iv anesthetics")
+        if len(joined) < 6 or not fuzzy or all(_zipf(w) >= 3.0 for w in fuzzy):
             return None
         hit = process.extractOne(
             joined, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=t.fuzzy_min_score
