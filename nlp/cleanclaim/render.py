@@ -35,8 +35,19 @@ def highlighted_text(text: str, review: Review) -> Text:
         style = LABEL_STYLES.get(ent.label, ("bold", ""))[0]
         if _flags(ent):
             style += " strike dim"
+        if getattr(ent, "how", None):
+            style += " underline"  # read from dictated words: see the "read as" table
         out.stylize(style, ent.start, ent.end)
     return out
+
+
+def read_as(review: Review) -> list[tuple[str, str, str, str]]:
+    """(label, dictated words, canonical form, how) of each mention read from dictation."""
+    return [
+        (e.label, e.text, e.normalized or "", e.how)
+        for e in review.entities
+        if getattr(e, "how", None)
+    ]
 
 
 def decision_line(review: Review) -> Text:
@@ -72,6 +83,13 @@ def to_rich(text: str, review: Review) -> Group:
             ev = "; ".join(f"{e.text!r}@{e.start}" for e in gap.evidence) or "-"
             style = "red" if gap.blocking else "yellow"
             table.add_row(Text(gap.code, style=style), gap.severity, ev, gap.message, gap.query)
+        parts.append(table)
+    if read_as(review):
+        table = Table(title="read as (dictated words → canonical form)")
+        for col in ("label", "dictated", "read as", "how"):
+            table.add_column(col)
+        for label, said, read, how in read_as(review):
+            table.add_row(label, said, read, how)
         parts.append(table)
     if review.administrations:
         table = Table(title="administrations")
@@ -134,6 +152,7 @@ mark[data-label=DRUG]{background:#f3d1f4}mark[data-label=DOSE]{background:#cdeef
 mark[data-label=SITE]{background:#fff2b3}mark[data-label=DIAGNOSIS]{background:#d9defc}
 mark.flagged{text-decoration:line-through;opacity:.65;border:1px dashed #888}
 mark.evidence{outline:3px solid #d9480f}
+mark.read{text-decoration:underline dotted 2px;text-underline-offset:3px}
 table{border-collapse:collapse;width:100%;background:#fff;margin:.6rem 0 1.2rem}
 th,td{border:1px solid #d7dbe2;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef0f4}
@@ -151,11 +170,13 @@ def _marked_note(text: str, review: Review, evidence: list[tuple[int, int]] | No
             continue
         out.append(html.escape(text[pos : ent.start]))
         flags = _flags(ent)
-        cls = "flagged" if flags else ""
+        how = getattr(ent, "how", None)
+        cls = " ".join(c for c in ("flagged" if flags else "", "read" if how else "") if c)
         title = (
             f"{ent.label}"
             + (f" ({', '.join(flags)})" if flags else "")
             + (f" · {ent.rule}" if ent.rule else "")
+            + (f" · read as {ent.normalized} ({how})" if how else "")
         )
         out.append(
             f'<mark data-label="{ent.label}" data-start="{ent.start}" data-end="{ent.end}" class="{cls}" '
@@ -164,6 +185,21 @@ def _marked_note(text: str, review: Review, evidence: list[tuple[int, int]] | No
         pos = ent.end
     out.append(html.escape(text[pos:]))
     return "".join(out)
+
+
+def _read_as_html(review: Review) -> str:
+    rows = read_as(review)
+    if not rows:
+        return ""
+    body = "".join(
+        f'<tr><td>{html.escape(lab)}</td><td><mark class="read">{html.escape(said)}</mark></td>'
+        f"<td>{html.escape(read)}</td><td>{html.escape(how)}</td></tr>"
+        for lab, said, read, how in rows
+    )
+    return (
+        '<h2>Read as</h2><table class="read-as"><tr><th>label</th><th>dictated</th>'
+        f"<th>read as</th><th>how</th></tr>{body}</table>\n"
+    )
 
 
 def to_html(text: str, review: Review, title: str = "cleanclaim review") -> str:
@@ -228,7 +264,7 @@ def to_html(text: str, review: Review, title: str = "cleanclaim review") -> str:
 <div class="decision {cls}">{head} &middot; service {review.service_code or "none"} &middot; injections {review.injections} &middot; probability {prob}</div>
 <p class="legend">{legend} <span style="text-decoration:line-through">flagged (negated, historical, ...)</span></p>
 <div class="note" id="note">{_marked_note(text, review)}</div>
-<h2>Gaps</h2>
+{_read_as_html(review)}<h2>Gaps</h2>
 <table><tr><th>code</th><th>severity</th><th>evidence</th><th>message</th><th>query for the provider</th></tr>{"".join(rows) or '<tr><td colspan="5">none</td></tr>'}</table>
 <h2>Administrations</h2>
 <table><tr><th>drug</th><th>dose</th><th>route</th><th>site</th><th>given</th><th>service</th><th>HCPCS</th><th>units</th></tr>{"".join(adm_rows) or '<tr><td colspan="8">none</td></tr>'}</table>

@@ -75,6 +75,10 @@ class Entity:
     rule: str | None
     norm: str | None = None
     modifiers: tuple[str, ...] = ()
+    #: For a mention read from dictated words: its canonical form and how it was read
+    #: (``number_words``, ``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``).
+    normalized: str | None = None
+    how: str | None = None
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,9 @@ def test_review_many_retries_a_failed_pipe_chunk_note_by_note(reviewer):
     notes = [("bad", "B12 \udc00 IM"), ("ok", KETOROLAC_NOTE), ("empty", ""), ("ok2", CLEAN_NOTE)]
     results = list(reviewer.review_many(notes))
     assert [r.id for r in results] == ["bad", "ok", "empty", "ok2"]
-    assert results[0].error == "note contains unpaired surrogate code points (not valid Unicode text)"
+    assert (
+        results[0].error == "note contains unpaired surrogate code points (not valid Unicode text)"
+    )
     assert results[1] == reviewer.review(KETOROLAC_NOTE, "ok")
     assert results[2].error == "note is empty"
     assert results[3] == reviewer.review(CLEAN_NOTE, "ok2")

@@ -1,7 +1,8 @@
 """Note → Doc: cleanclaim's spaCy pipeline (tokenizer, components, extensions) and its pipe order.
 
 Importing this package registers the component factories (``cleanclaim_lines``,
-``cleanclaim_sections``, ``cleanclaim_fields``, ``cleanclaim_targets``, ``cleanclaim_context``)
+``cleanclaim_sections``, ``cleanclaim_fields``, ``cleanclaim_targets``, ``cleanclaim_dictation``,
+``cleanclaim_context``)
 and the ``._`` extensions, so ``spacy.load`` of a saved pipeline works after ``import cleanclaim``.
 """
 
@@ -12,6 +13,7 @@ from loguru import logger
 from spacy.language import Language
 
 from .context import ContextComponent
+from .dictation import DictationComponent
 from .fields import BlankFieldDetector
 from .holder import RuleTables
 from .lines import LineSentencizer
@@ -23,6 +25,7 @@ __all__ = [
     "PIPES",
     "BlankFieldDetector",
     "ContextComponent",
+    "DictationComponent",
     "LineSentencizer",
     "RuleTables",
     "SectionComponent",
@@ -30,13 +33,14 @@ __all__ = [
     "build",
 ]
 
-#: Pipe names in order: sentences and lines, sections, blank template fields, mentions, ConText,
-#: and the holder of the rules stage's tables.
+#: Pipe names in order: sentences and lines, sections, blank template fields, mentions, mentions
+#: read from raw dictation, ConText, and the holder of the rules stage's tables.
 PIPES = (
     "cleanclaim_lines",
     "cleanclaim_sections",
     "cleanclaim_fields",
     "cleanclaim_targets",
+    "cleanclaim_dictation",
     "cleanclaim_context",
     "cleanclaim_rules",
 )

@@ -16,6 +16,9 @@ SPAN_EXTENSIONS: dict[str, object] = {
     "cc_regimen": False,  # maintenance wording ("monthly", "continue", "q4wk")
     "cc_schedule": False,  # a daily dosing schedule ("daily", "b.i.d.", "h.s."): a medication list
     "cc_modifier_rules": (),  # ids of the ConText rules that modified this span
+    # Set by the dictation reader on mentions read from dictated words (else None).
+    "cc_read": None,  # canonical form read ("1000 mcg", "sumatriptan", "left deltoid")
+    "cc_how": None,  # how it was read: number_words, spoken_route, letters, joined, phonetic, fuzzy
 }
 
 #: Doc extensions.
@@ -23,6 +26,7 @@ DOC_EXTENSIONS: dict[str, object] = {
     "cc_blank_fields": (),  # ((label, start_char, end_char), ...) of template fields left blank
     "cc_section_spans": (),  # ((category, kind, start_char, end_char), ...) after clipping
     "cc_context_targets": (),  # the spans ConText runs over (set and cleared by the component)
+    "cc_markers": (),  # ((start_char, end_char), ...) of "[inaudible]"-type dictation markers
 }
 
 

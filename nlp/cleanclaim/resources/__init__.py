@@ -58,6 +58,9 @@ __all__ = [
     "payer",
     "load_payer_rules",
     "merge_payer_rules",
+    "DictationTable",
+    "SpokenRoute",
+    "dictation",
 ]
 
 TokenPattern = list[dict[str, Any]]
@@ -412,6 +415,65 @@ class DoseTable(_Strict):
     unit_multipliers: dict[str, int] = Field(default_factory=dict)
 
 
+class SpokenRoute(_Strict):
+    """A route as dictated: the letters it is spelled with and the phrases it is said as."""
+
+    code: str
+    letters: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+
+
+class DictationTable(_Strict):
+    """How raw speech recognition says things: letters, routes, units, punctuation, markers.
+
+    The matching (number parsing, phonetic and edit-distance reading of drug and site names)
+    is code in :mod:`cleanclaim.pipeline.dictation`; the words and thresholds live here.
+    """
+
+    version: str
+    #: Letter → the words a recognizer writes for it ("m": ["m", "em"]).
+    letters: dict[str, list[str]]
+    #: Words that begin a spoken "sub-Q" ("sub"), and the words heard for its second part.
+    sub_prefixes: list[str]
+    sub_suffixes: list[str]
+    routes: list[SpokenRoute]
+    #: A letter route that is also an English phrase ("I am") is a route only next to these.
+    ambiguous_routes: dict[str, str] = Field(default_factory=dict)
+    route_neighbours: list[str] = Field(default_factory=list)
+    #: Unit → spoken forms, each a phrase ("m l", "c c", "mics").
+    units: dict[str, list[str]]
+    #: Words joining a number and its unit or a concentration ("of", "per").
+    number_fillers: list[str] = Field(default_factory=list)
+    #: Side words as heard ("lift" → left) before a site.
+    sides: dict[str, list[str]] = Field(default_factory=dict)
+    #: Spoken punctuation and commands that end a sentence, with words that make them ordinary.
+    boundaries: list[str]
+    not_after: dict[str, list[str]] = Field(default_factory=dict)
+    not_before: dict[str, list[str]] = Field(default_factory=dict)
+    #: Regular expressions of "[inaudible]"-type markers.
+    markers: list[str]
+    #: Words that place a mention in an administration (phonetic reading only near them).
+    administration_words: list[str]
+    #: Tokens around a dose, route, site or administration word where names are read.
+    window: int = Field(ge=1, le=40)
+    #: Least joined length (letters) of words read phonetically or fuzzily, by label.
+    min_chars: dict[str, int]
+    #: Least normalized Levenshtein similarity for a phonetic (same Metaphone code) reading.
+    phonetic_min_similarity: float = Field(ge=0, le=1)
+    #: A curated name with the same phonetic code of at least this many letters is read whatever
+    #: the spelling distance ("eye ma tricks" / Imitrex: AMTRKS).
+    min_code_letters: int = Field(default=5, ge=2, le=20)
+    #: The same floor for names only the broad drug dictionary holds (107k names, more chance hits).
+    broad_min_similarity: float = Field(default=0.8, ge=0, le=1)
+    #: A single word is read as another name only when it is rare English (wordfreq Zipf below
+    #: this: "ketorolak", not "sterile"); split words ("del toyed") are read whatever their parts.
+    single_word_max_zipf: float = Field(default=1.0, ge=0, le=8)
+    #: Least rapidfuzz ratio (0-100) for a fuzzy reading without the same phonetic code.
+    fuzzy_min_score: float = Field(ge=0, le=100)
+    #: Words never read as part of a drug or site name ("the", "and", "given").
+    stop_words: list[str] = Field(default_factory=list)
+
+
 def _check_unique(values: list[str], what: str) -> None:
     seen: set[str] = set()
     for value in values:
@@ -702,6 +764,7 @@ TABLES: dict[str, tuple[type[BaseModel], str]] = {
     "gaps": (GapTable, "gaps.json"),
     "advisory": (AdvisoryTable, "advisory.json"),
     "payer": (PayerTable, "payer.json"),
+    "dictation": (DictationTable, "dictation.json"),
 }
 
 
@@ -729,6 +792,7 @@ template_fields: Callable[[], TemplateFieldTable] = partial(table, "fields")
 gap_templates: Callable[[], GapTable] = partial(table, "gaps")
 advisory: Callable[[], AdvisoryTable] = partial(table, "advisory")
 payer: Callable[[], PayerTable] = partial(table, "payer")
+dictation: Callable[[], DictationTable] = partial(table, "dictation")
 
 
 def pipeline_tables(nlp: Any) -> dict[str, Any]:

@@ -269,7 +269,7 @@ def _dose(
     amounts: list[tuple[Mention, dose_parser.Amount]] = []
     concentration = None
     for m in draft.doses:
-        parsed = reader.parse(m.span.text)
+        parsed = reader.parse(m.span._.cc_read or m.span.text)
         if parsed is None:
             continue
         if parsed.is_concentration:

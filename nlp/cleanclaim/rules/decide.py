@@ -189,6 +189,8 @@ def entity(m: Mention) -> Entity:
         rule=m.rule,
         norm=m.norm,
         modifiers=tuple(span._.cc_modifier_rules),
+        normalized=span._.cc_read,
+        how=span._.cc_how,
     )
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
+from ..pipeline.dictation import UNCERTAIN_HOWS
 from ..pipeline.targets import ADVISORY_GROUP
 from ..result import Evidence, Gap
 from .coding import CodedAdministration
@@ -414,6 +415,46 @@ def administered_by_missing(f: GapFinder, i: InjectionFacts) -> list[Gap]:
     return [f.gap("ADMINISTERED_BY_MISSING", i.drug_ev, ["gap.administered_by"], **i.values)]
 
 
+def dictation_unclear(f: GapFinder, i: InjectionFacts) -> list[Gap]:
+    """DICTATION_UNCLEAR (advisory): the drug, dose or route was read only by a phonetic or fuzzy
+    match of dictated words, or an "[inaudible]"-type marker sits inside the administration.
+    """
+    draft = i.draft
+    guessed = []
+    what = []
+    for label, mentions in (
+        ("drug", [m for m in draft.drug_mentions if m.active]),
+        ("dose", draft.doses),
+        ("route", draft.routes),
+    ):
+        if mentions and all(m.span._.cc_how in UNCERTAIN_HOWS for m in mentions):
+            guessed.extend(mentions)
+            what.append(label)
+    mentions = draft.drug_mentions + draft.doses + draft.routes + draft.sites
+    sents = {m.span.sent.start_char: m.span.sent.end_char for m in mentions}
+    doc = i.note.doc
+    markers = [
+        Evidence(a, b, doc.text[a:b])
+        for a, b in doc._.cc_markers
+        if any(s <= a < e for s, e in sents.items())
+    ]
+    if not guessed and not markers:
+        return []
+    read = ", ".join(f'"{m.span.text}" as {m.span._.cc_read}' for m in guessed) or "a gap marker"
+    if markers and not what:
+        what = ["wording"]
+    return [
+        f.gap(
+            "DICTATION_UNCLEAR",
+            [_ev(m) for m in guessed] + markers,
+            [m.rule or "" for m in guessed] + ["gap.dictation_unclear"],
+            what=" and ".join(what),
+            read=read,
+            **i.values,
+        )
+    ]
+
+
 #: Checks run for each given 96372 injection, in the order their gaps are listed.
 INJECTION_CHECKS: tuple[InjectionCheck, ...] = (
     dose_missing,
@@ -430,6 +471,7 @@ INJECTION_CHECKS: tuple[InjectionCheck, ...] = (
     wastage_undocumented,
     sad_drug,
     units_exceed,
+    dictation_unclear,
 )
 
 

@@ -1,0 +1,770 @@
+"""Read raw speech-recognition dictation: spoken punctuation, number words, spoken routes, names
+as heard.
+
+The component runs right after ``cleanclaim_targets``. It never rewrites the text: it proposes
+extra DRUG, DOSE, ROUTE and SITE mentions over the ORIGINAL tokens, so every entity, evidence
+span and highlight points at the dictated characters, and puts the canonical reading on the span
+(``._.cc_read``, e.g. ``1000 mcg``) with how it was read (``._.cc_how``: ``number_words``,
+``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``, ``spoken_side``).
+
+Mechanisms (vocabulary and thresholds come from ``dictation.json``):
+
+- spoken punctuation and commands ("period", "new paragraph", "scratch that") start a sentence,
+  unless their neighbours make them ordinary words ("menstrual period", "colon cancer");
+- number words are parsed by ``text2num`` (decimals "point five", "one twenty five" as 125) and
+  joined with a unit heard as words ("m l", "c c", "mics");
+- routes spelled as letters ("eye em", "S Q", "I. M."), "sub" + a heard "Q", spoken phrases, and
+  "I am" only next to a drug, dose, site or administration word;
+- drug, site and route names split or misheard ("im a trex", "del toyed") are read by joining
+  1-4 tokens and comparing against the whole lexicon (curated drugs, the broad drug dictionary,
+  sites, routes): the same letters, the same Metaphone code (with a normalized Levenshtein floor),
+  or a rapidfuzz ratio against the curated names; only near a dose, route, site or administration
+  word;
+- "[inaudible]"-type markers are kept in ``doc._.cc_markers`` for the DICTATION_UNCLEAR gap.
+"""
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import jellyfish
+import numpy
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from text_to_num import alpha2digit
+from wordfreq import zipf_frequency
+
+from .. import resources as res
+from . import extensions  # noqa: F401  (registers the extensions)
+from ._tables import TableBacked
+from .druglex import DrugLexicon
+
+#: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
+UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
+_MAX_WORDS = 6
+_DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
+_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_ALNUM = re.compile(r"[^a-z0-9]")
+#: Short function words that never begin or end a name heard in pieces.
+_GLUE = frozenset(
+    {
+        "the",
+        "to",
+        "of",
+        "in",
+        "is",
+        "at",
+        "on",
+        "or",
+        "as",
+        "an",
+        "and",
+        "was",
+        "no",
+        "so",
+        "we",
+        "he",
+        "it",
+        "if",
+    }
+)
+
+
+@lru_cache(maxsize=4096)
+def _number_word(word: str) -> bool:
+    """Whether ``word`` is an English number word (text2num turns it into digits)."""
+    if not word.isalpha():
+        return False
+    return alpha2digit(word, "en", threshold=0) != word
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word, "en")
+
+
+def _key(text: str) -> str:
+    return _ALNUM.sub("", text.lower())
+
+
+def _code(text: str) -> str:
+    """Metaphone code without Y/W/H and with one leading vowel ("sef try axone" = ceftriaxone)."""
+    code = jellyfish.metaphone(text).translate(str.maketrans("", "", "YWH"))
+    # a leading vowel is any vowel ("eye ma tricks" / Imitrex)
+    return "A" + code[1:] if code[:1] in "AEIOU" and code else code
+
+
+def parse_number(words: list[str]) -> float | None:
+    """The value of a run of number words or digits ("one thousand", "point five", "one twenty five").
+
+    Number words are parsed with ``text2num``; a spoken decimal ("two point four million") and a
+    number said in pairs ("one twenty five" = 125) are assembled here.
+    """
+    words = [w.lower() for w in words if w.lower() not in ("and", "-")]
+    if words and words[0] == "a" and len(words) > 1 and words[1] in _MULTIPLIERS:
+        words = ["one", *words[1:]]
+    mult = 1
+    while words and words[-1] in _MULTIPLIERS and "point" in words:
+        mult *= _MULTIPLIERS[words.pop()]
+    if "point" in words:
+        i = words.index("point")
+        whole, frac = words[:i], words[i + 1 :]
+        left = _integer(whole) if whole else 0.0
+        digits = "".join(_digit(w) or "x" for w in frac)
+        if left is None or not digits or "x" in digits:
+            return None
+        return (left + float("0." + digits)) * mult
+    value = _integer(words)
+    return None if value is None else value * mult
+
+
+def _digit(word: str) -> str | None:
+    if word.isdigit():
+        return word
+    out = alpha2digit(word, "en", threshold=0)
+    return out if out.isdigit() and len(out) == 1 else None
+
+
+def _integer(words: list[str]) -> float | None:
+    if not words:
+        return None
+    parts = alpha2digit(" ".join(words), "en", threshold=0).replace(",", "").split()
+    if not parts or not all(_DIGITS.match(p) for p in parts):
+        return None
+    nums = [float(p) for p in parts]
+    if len(nums) == 1:
+        return nums[0]
+    if len(nums) == 2 and nums[0] < 10 and 10 <= nums[1] < 100:  # "one twenty five"
+        return nums[0] * 100 + nums[1]
+    return None
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value)}" if float(value).is_integer() else f"{value:g}"
+
+
+@Language.factory("cleanclaim_dictation", default_config={})
+def make_dictation(nlp: Language, name: str) -> "DictationComponent":
+    """Build the dictation reader from the packaged dictation table."""
+    return DictationComponent(nlp, name=name)
+
+
+class DictationComponent(TableBacked):
+    """Add mentions read from raw dictation to ``doc.ents`` and mark spoken sentence ends."""
+
+    TABLES = {"dictation": (res.DictationTable, "dictation.json")}
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "cleanclaim_dictation",
+        tables: dict[str, Any] | None = None,
+    ) -> None:
+        """Create the component; ``tables`` overrides the packaged dictation table."""
+        self.nlp = nlp
+        self.name = name
+        self._build(tables or self.packaged_tables())
+
+    def _build(self, tables: dict[str, Any]) -> None:
+        self.tables = tables
+        t: res.DictationTable = tables["dictation"]
+        self.t = t
+        self._letter = {w.lower(): letter for letter, ws in t.letters.items() for w in ws}
+        self._route_letters = {s.lower(): r.code for r in t.routes for s in r.letters}
+        self._route_phrases = {
+            tuple(p.lower().split()): r.code for r in t.routes for p in r.phrases
+        }
+        self._ambiguous = {tuple(k.lower().split()): v for k, v in t.ambiguous_routes.items()}
+        self._sub = {w.lower() for w in t.sub_prefixes}
+        self._sub_tail = {w.lower() for w in t.sub_suffixes}
+        self._neighbours = {w.lower() for w in t.route_neighbours}
+        self._units = {tuple(p.lower().split()): unit for unit, ps in t.units.items() for p in ps}
+        self._sides = {w.lower(): side for side, ws in t.sides.items() for w in ws}
+        self._boundaries = {tuple(b.lower().split()) for b in t.boundaries}
+        self._not_after = {k: {w.lower() for w in v} for k, v in t.not_after.items()}
+        self._not_before = {k: {w.lower() for w in v} for k, v in t.not_before.items()}
+        self._markers = re.compile("|".join(f"(?:{m})" for m in t.markers)) if t.markers else None
+        self._admin = {w.lower() for w in t.administration_words}
+        self._stop = {w.lower() for w in t.stop_words}
+        self._index: _Lexicon | None = None
+        firsts = {letter[0] for letter in self._route_letters}
+        self._route_first = (
+            {p[0] for p in self._route_phrases}
+            | {p[0] for p in self._ambiguous}
+            | self._sub
+            | {w for w, letter in self._letter.items() if letter in firsts}
+            | {f"{w}." for w, letter in self._letter.items() if letter in firsts}
+        )
+        self._boundary_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._boundaries:
+            self._boundary_first.setdefault(phrase[0], []).append(phrase)
+
+    # The lexicon comes from the targets component of the same pipeline (its edited tables).
+    def _lexicon(self) -> "_Lexicon":
+        if self._index is None:
+            targets = dict(self.nlp.pipeline).get("cleanclaim_targets")
+            tables = getattr(targets, "tables", None) or res.packaged_tables()
+            use_dictionary = getattr(targets, "use_drug_dictionary", True)
+            self._index = _Lexicon(tables, use_dictionary)
+        return self._index
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Read the dictated forms of ``doc``: sentence ends, markers and extra mentions."""
+        n = len(doc)
+        if n == 0:
+            return doc
+        lower = [t.lower_ for t in doc]
+        self._sentence_ends(doc, lower)
+        if self._markers is not None:
+            doc._.cc_markers = tuple((m.start(), m.end()) for m in self._markers.finditer(doc.text))
+        ents = self._split_letter_doses(doc, lower, list(doc.ents))
+        taken = numpy.zeros(n + 1, dtype=bool)
+        for e in ents:
+            taken[e.start : e.end] = True
+        new: list[Span] = []
+        new += self._letter_routes(doc, lower, taken, ents)
+        new += self._doses(doc, lower, taken)
+        new += self._letter_drugs(doc, lower, taken)
+        near = self._administration_window(doc, lower, ents + new)
+        if near.any():
+            # one- or two-letter mentions ("im" of "im a trex") may be absorbed by a longer name
+            weak = numpy.zeros(n + 1, dtype=bool)
+            for e in ents:
+                if len(e.text) <= 2 and e.label_ != "DOSE" and e._.cc_how is None:
+                    weak[e.start : e.end] = True
+            new += self._names(doc, lower, taken & ~weak, near)
+            ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
+        taken[:] = False
+        for e in ents + new:
+            taken[e.start : e.end] = True
+        new += self._bare_doses(doc, lower, taken, ents + new)
+        ents = self._sided(doc, lower, ents + new, taken)
+        ents = self._retracted(doc, lower, ents)
+        doc.ents = sorted(ents, key=lambda s: s.start)
+        return doc
+
+    def _split_letter_doses(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
+        """Split a letter drug off a dose ("B twelve one thousand micrograms" is B12 and 1000 mcg)."""
+        lex = self._lexicon()
+        out = []
+        for e in ents:
+            i = e.start
+            if e.label_ == "DOSE" and i > 0 and e.end - i > 2 and _number_word(lower[i]):
+                letter = self._letter.get(lower[i - 1].rstrip("."))
+                num = parse_number([lower[i]])
+                if letter and num is not None and lex.exact(letter + _fmt(num)) is not None:
+                    rest = Span(doc, i + 1, e.end, label="DOSE")
+                    words = rest.text.lower().split()
+                    value = parse_number(words[:-1])
+                    unit = self._units.get((words[-1],))
+                    if value and unit:
+                        out.append(
+                            _span(
+                                doc,
+                                i + 1,
+                                e.end,
+                                "DOSE",
+                                e._.cc_rule,
+                                None,
+                                f"{_fmt(value)} {unit}",
+                                "number_words",
+                            )
+                        )
+                        continue
+            out.append(e)
+        return out
+
+    # Sentences -------------------------------------------------------------------------------
+
+    def _sentence_ends(self, doc: Doc, lower: list[str]) -> None:
+        n = len(doc)
+        first = self._boundary_first
+        for i, word in enumerate(lower):
+            if word not in first:
+                continue
+            for phrase in first[word]:
+                k = len(phrase)
+                if tuple(lower[i : i + k]) != phrase:
+                    continue
+                name = " ".join(phrase)
+                before = lower[i - 1] if i > 0 else ""
+                after = lower[i + k] if i + k < n else ""
+                if before in self._not_after.get(name, ()) or after in self._not_before.get(
+                    name, ()
+                ):
+                    continue
+                j = i + k
+                while j < n and (doc[j].is_punct or doc[j].is_space):
+                    j += 1
+                if j < n:
+                    doc[j].is_sent_start = True
+                if name == "scratch that" and i > 0:
+                    doc[i].is_sent_start = True
+
+    # Routes ----------------------------------------------------------------------------------
+
+    def _letter_routes(
+        self, doc: Doc, lower: list[str], taken: numpy.ndarray, ents: list[Span]
+    ) -> list[Span]:
+        out = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            if taken[i]:
+                i += 1
+                continue
+            found = self._route_at(doc, lower, i, ents)
+            if found is None:
+                i += 1
+                continue
+            end, code, how = found
+            if taken[i:end].any():
+                i += 1
+                continue
+            out.append(_span(doc, i, end, "ROUTE", f"route.{code.lower()}", code, code, how))
+            taken[i:end] = True
+            i = end
+        return out
+
+    def _route_at(
+        self, doc: Doc, lower: list[str], i: int, ents: list[Span]
+    ) -> tuple[int, str, str] | None:
+        n = len(doc)
+        if lower[i] not in self._route_first:
+            return None
+        for k in range(_MAX_WORDS, 0, -1):
+            words = tuple(lower[i : i + k])
+            if len(words) == k and words in self._route_phrases:
+                return i + k, self._route_phrases[words], "spoken_route"
+        word = lower[i]
+        if word in self._sub:
+            j = i + 1
+            if j < n and lower[j] in ("-", "."):
+                j += 1
+            if j < n and lower[j] in self._sub_tail:
+                return j + 1, "SC", "spoken_route"
+        for words, code in self._ambiguous.items():
+            k = len(words)
+            if tuple(lower[i : i + k]) == words and self._route_context(doc, lower, i, i + k, ents):
+                return i + k, code, "spoken_route"
+        letters = ""
+        j = i
+        last = i
+        while j < n and len(letters) < 3:
+            w = lower[j].rstrip(".")
+            if w in self._letter:
+                letters += self._letter[w]
+                j += 1
+                last = j
+                if letters in self._route_letters and j - i > 1:
+                    return last, self._route_letters[letters], "spoken_route"
+            elif lower[j] == "." and j > i:
+                j += 1
+            else:
+                break
+        return None
+
+    def _route_context(
+        self, doc: Doc, lower: list[str], start: int, end: int, ents: list[Span]
+    ) -> bool:
+        """Whether "I am" is a route: right after a drug, dose or administration word, or right before a
+        site ("given I am left deltoid"); a pronoun everywhere else.
+        """
+        before = lower[start - 1] if start > 0 else ""
+        after = lower[end] if end < len(doc) else ""
+        if before in self._neighbours and before not in ("to", "in", "into", "at", "via"):
+            return True
+        if after in ("given", "injected", "injection", "push", "shot"):
+            return True
+        for e in ents:
+            if e.label_ in ("DRUG", "DOSE") and 0 <= start - e.end <= 1:
+                return True
+            if e.label_ in ("SITE", "DOSE", "DRUG") and 0 <= e.start - end <= 3:
+                return True
+        return False
+
+    # Doses -----------------------------------------------------------------------------------
+
+    def _number_run(self, lower: list[str], i: int) -> int:
+        """End of a run of number words or digits starting at ``i`` (``i`` when none)."""
+        j = i
+        n = len(lower)
+        while j < n:
+            w = lower[j]
+            if _number_word(w) or _DIGITS.match(w) or w in _MULTIPLIERS:
+                j += 1
+            elif (
+                w == "point"
+                and j + 1 < n
+                and (_number_word(lower[j + 1]) or lower[j + 1].isdigit())
+            ):
+                j += 1
+            elif w == "a" and j == i and j + 1 < n and lower[j + 1] in _MULTIPLIERS:
+                j += 1
+            elif w == "and" and j > i and j + 1 < n and _number_word(lower[j + 1]):
+                j += 1
+            else:
+                break
+        return j
+
+    def _unit_at(self, lower: list[str], i: int) -> tuple[int, str] | None:
+        for k in range(3, 0, -1):
+            words = tuple(lower[i : i + k])
+            if len(words) == k and words in self._units:
+                return i + k, self._units[words]
+        return None
+
+    def _doses(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
+        out = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            if taken[i] or not (
+                _number_word(lower[i]) or lower[i] in ("point", "a") or _DIGITS.match(lower[i])
+            ):
+                i += 1
+                continue
+            end = self._number_run(lower, i)
+            words = lower[i:end]
+            # digits alone are the target rules' business; a run needs a number word or "point"
+            if end == i or all(_DIGITS.match(w) for w in words):
+                i = max(end, i + 1)
+                continue
+            unit = self._unit_at(lower, end)
+            value = parse_number(words)
+            if unit is None or value is None or value <= 0 or taken[i : unit[0]].any():
+                i = max(end, i + 1)
+                continue
+            stop, canon = unit
+            read = f"{_fmt(value)} {canon}" if canon != "%" else f"{_fmt(value)}%"
+            # "two hundred milligrams per m l": a concentration
+            if stop + 1 < n and lower[stop] == "per":
+                per = self._unit_at(lower, stop + 1)
+                if per is not None and per[1] == "mL":
+                    stop = per[0]
+                    read += "/mL"
+            out.append(_span(doc, i, stop, "DOSE", "dose.spoken", None, read, "number_words"))
+            taken[i:stop] = True
+            i = stop
+        return out
+
+    def _bare_doses(
+        self, doc: Doc, lower: list[str], taken: numpy.ndarray, ents: list[Span]
+    ) -> list[Span]:
+        """Number words right next to a drug ("forty of Kenalog", "Toradol sixty"), read as mg."""
+        out = []
+        for e in ents:
+            if e.label_ != "DRUG":
+                continue
+            # after the drug
+            i = e.end
+            end = self._number_run(lower, i)
+            if (
+                end > i
+                and not taken[i:end].any()
+                and not any(_DIGITS.match(w) for w in lower[i:end])
+            ):
+                nxt = lower[end] if end < len(doc) else ""
+                value = parse_number(lower[i:end])
+                if value and nxt not in (
+                    "year",
+                    "years",
+                    "day",
+                    "days",
+                    "week",
+                    "weeks",
+                    "percent",
+                ):
+                    out.append(
+                        _span(
+                            doc,
+                            i,
+                            end,
+                            "DOSE",
+                            "dose.spoken",
+                            None,
+                            f"{_fmt(value)} mg",
+                            "number_words",
+                        )
+                    )
+                    taken[i:end] = True
+                    continue
+            # before the drug: "forty of Kenalog"
+            j = e.start - 1
+            if j >= 1 and lower[j] == "of":
+                k = j
+                while k > 0 and (_number_word(lower[k - 1]) or lower[k - 1] == "point"):
+                    k -= 1
+                if k < j and not taken[k:j].any():
+                    value = parse_number(lower[k:j])
+                    if value:
+                        out.append(
+                            _span(
+                                doc,
+                                k,
+                                j,
+                                "DOSE",
+                                "dose.spoken",
+                                None,
+                                f"{_fmt(value)} mg",
+                                "number_words",
+                            )
+                        )
+                        taken[k:j] = True
+        return out
+
+    # Names -----------------------------------------------------------------------------------
+
+    def _letter_drugs(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
+        """Drugs spelled as letters and a number ("B twelve", "D three", "H R I G")."""
+        lex = self._lexicon()
+        out = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            if taken[i] or lower[i].rstrip(".") not in self._letter:
+                i += 1
+                continue
+            letters = ""
+            j = i
+            while j < n and not taken[j] and lower[j].rstrip(".") in self._letter and j - i < 6:
+                letters += self._letter[lower[j].rstrip(".")]
+                j += 1
+            best = None
+            for stop in range(j, i, -1):
+                key = "".join(self._letter[w.rstrip(".")] for w in lower[i:stop])
+                # a number after the letters ("B twelve"): one word only, so the dose stays apart
+                if (
+                    stop < n
+                    and not taken[stop]
+                    and (_number_word(lower[stop]) or lower[stop].isdigit())
+                ):
+                    num = parse_number([lower[stop]])
+                    if num is not None and (hit := lex.exact(key + _fmt(num))) is not None:
+                        best = (stop + 1, hit)
+                        break
+                if stop - i > 1 and (hit := lex.exact(key)) is not None:
+                    best = (stop, hit)
+                    break
+            if best is None:
+                i += 1
+                continue
+            end, (label, norm, rule, name) = best
+            start = i - 1 if i > 0 and lower[i - 1] == "vitamin" and not taken[i - 1] else i
+            out.append(_span(doc, start, end, label, rule, norm, name, "letters"))
+            taken[start:end] = True
+            i = end
+        return out
+
+    def _administration_window(self, doc: Doc, lower: list[str], ents: list[Span]) -> numpy.ndarray:
+        n = len(doc)
+        marks = numpy.zeros(n + 1, dtype=numpy.int32)
+        w = self.t.window
+        anchors = [e.start for e in ents if e.label_ in ("DOSE", "ROUTE", "SITE")]
+        anchors += [i for i, word in enumerate(lower) if word in self._admin]
+        for a in anchors:
+            marks[max(0, a - w)] += 1
+            marks[min(n, a + w + 1)] -= 1
+        return numpy.cumsum(marks[:n]) > 0
+
+    def _names(
+        self, doc: Doc, lower: list[str], taken: numpy.ndarray, near: numpy.ndarray
+    ) -> list[Span]:
+        lex = self._lexicon()
+        t = self.t
+        out = []
+        n = len(doc)
+        plainword = [
+            tok.is_alpha and not _number_word(w) for tok, w in zip(doc, lower, strict=True)
+        ]
+        i = 0
+        while i < n:
+            if not near[i] or taken[i] or not self._edge(doc, i):
+                i += 1
+                continue
+            best = None
+            for k in range(min(_MAX_WORDS, n - i), 0, -1):
+                end = i + k
+                if taken[i:end].any() or not self._edge(doc, end - 1):
+                    continue
+                if k == 1 and not self._wordy(doc, i):
+                    continue
+                if not all(plainword[i:end]):
+                    continue
+                joined = "".join(lower[i:end])
+                side = i > 0 and (lower[i - 1] in self._sides or lower[i - 1] in ("left", "right"))
+                hit = lex.read(joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None)
+                if hit is not None and (best is None or hit[4] > best[1][4]):
+                    best = (end, hit)
+            if best is None:
+                i += 1
+                continue
+            end, (label, norm, rule, name, _score, how) = best
+            out.append(_span(doc, i, end, label, rule, norm, name, how))
+            taken[i:end] = True
+            i = end
+        return out
+
+    def _edge(self, doc: Doc, i: int) -> bool:
+        """A word that may begin or end a name read from split words: not a stop word, except a
+        short syllable or letter ("by cillin L A").
+        """
+        tok = doc[i]
+        if not tok.is_alpha:
+            return False
+        return tok.lower_ not in self._stop or (len(tok) <= 2 and tok.lower_ not in _GLUE)
+
+    def _wordy(self, doc: Doc, i: int) -> bool:
+        tok = doc[i]
+        return tok.is_alpha and tok.lower_ not in self._stop and not tok.like_num
+
+    def _sided(
+        self, doc: Doc, lower: list[str], ents: list[Span], taken: numpy.ndarray
+    ) -> list[Span]:
+        """A site after a side heard as another word ("lift del toyed", "write deltoid")."""
+        out = []
+        for e in ents:
+            j = e.start - 1
+            if e.label_ == "SITE" and j >= 0 and lower[j] in self._sides and not _overlaps(j, ents):
+                side = self._sides[lower[j]]
+                read = f"{side} {e._.cc_read or e.text.lower()}"
+                e = _span(
+                    doc,
+                    j,
+                    e.end,
+                    "SITE",
+                    e._.cc_rule,
+                    e._.cc_norm,
+                    read,
+                    e._.cc_how or "spoken_side",
+                )
+            out.append(e)
+        return out
+
+    def _retracted(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
+        """Drop a retracted mention ("left del toyed scratch that left upper arm")."""
+        drop = set()
+        for i in range(len(lower) - 1):
+            if lower[i] != "scratch" or lower[i + 1] != "that":
+                continue
+            before = [e for e in ents if e.end <= i and i - e.end <= 2]
+            after = [e for e in ents if e.start >= i + 2 and e.start - (i + 2) <= 3]
+            for b in before:
+                if any(a.label_ == b.label_ for a in after):
+                    drop.add(b.start)
+        return [e for e in ents if e.start not in drop]
+
+
+def _overlaps(i: int, ents: list[Span]) -> bool:
+    return any(e.start <= i < e.end for e in ents)
+
+
+def _span(
+    doc: Doc,
+    start: int,
+    end: int,
+    label: str,
+    rule: str | None,
+    norm: str | None,
+    read: str,
+    how: str,
+) -> Span:
+    span = Span(doc, start, end, label=label)
+    span._.cc_rule = rule
+    span._.cc_norm = norm
+    span._.cc_read = read
+    span._.cc_how = how
+    return span
+
+
+class _Lexicon:
+    """Every name a mention may be read as: curated drugs, the broad drug dictionary, sites and
+    route phrases, indexed by letters and by phonetic code.
+    """
+
+    def __init__(self, tables: dict[str, Any], use_dictionary: bool) -> None:
+        # key → (label, norm, rule, shown name); curated names win over the broad dictionary
+        self.by_key: dict[str, tuple[str, str, str, str]] = {}
+        curated: list[tuple[str, tuple[str, str, str, str]]] = []
+        for drug in tables["drugs"].drugs:
+            for s in {drug.name, *drug.synonyms}:
+                curated.append((s, ("DRUG", drug.id, f"drug.{drug.id}", drug.id)))
+        for site in tables["sites"].sites:
+            for s in [*site.phrases, *site.lateral_phrases]:
+                curated.append((s, ("SITE", site.id, f"site.{site.id}", site.label)))
+        for route in tables["routes"].routes:
+            for s in route.phrases:
+                curated.append(
+                    (s, ("ROUTE", route.code, f"route.{route.code.lower()}", route.code))
+                )
+        broad: list[tuple[str, tuple[str, str, str, str]]] = []
+        if use_dictionary:
+            for variant, canonical in DrugLexicon.load().variants.items():
+                norm = canonical.lower().replace(" ", "_").replace(",", "")
+                broad.append((variant, ("DRUG", norm, "drug.dictionary", canonical.lower())))
+        self.by_code: dict[str, list[tuple[str, tuple[str, str, str, str]]]] = {}
+        for text, value in [*curated, *broad]:
+            key = _key(text)
+            if len(key) < 3:
+                self.by_key.setdefault(key, value)
+                continue
+            self.by_key.setdefault(key, value)
+            self.by_code.setdefault(_code(key), []).append((key, value))
+        self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
+        self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
+
+    def exact(self, key: str) -> tuple[str, str, str, str] | None:
+        """The entry spelled exactly ``key`` (letters and digits only)."""
+        return self.by_key.get(key)
+
+    def read(
+        self,
+        joined: str,
+        words: int,
+        t: res.DictationTable,
+        after_side: bool,
+        fuzzy: list[str] | None = None,
+    ) -> tuple[str, str, str, str, float, str] | None:
+        """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None."""
+        if words > 1 and (hit := self.by_key.get(joined)) is not None:
+            if len(joined) >= 5 or hit[0] == "SITE":
+                return (*hit, 1.0 + words / 10, "joined")
+        if words == 1 and not after_side:
+            # the target rules already saw this word whole; an English word is itself
+            if joined in self.by_key or _zipf(joined) >= t.single_word_max_zipf:
+                return None
+        best = None
+        code = _code(joined)
+        for key, value in self.by_code.get(code, ()):
+            label = value[0]
+            least = t.min_chars.get(label, 6) if not (after_side and label == "SITE") else 3
+            if len(joined) < least:
+                continue
+            sim = Levenshtein.normalized_similarity(joined, key)
+            if value[2] != "drug.dictionary" and len(code) >= t.min_code_letters:
+                # a long code heard the same ("eye ma tricks" / imitrex) despite other spelling
+                sim = max(sim, t.phonetic_min_similarity)
+            floor = (
+                t.broad_min_similarity
+                if value[2] == "drug.dictionary"
+                else t.phonetic_min_similarity
+            )
+            if sim >= floor and (best is None or sim > best[4]):
+                best = (*value, sim, "phonetic")
+        if best is not None:
+            return best
+        # fuzzy only for up to 3 words, not all of them ordinary English ("iv anesthetics")
+        if len(joined) < 6 or not fuzzy or all(_zipf(w) >= 3.0 for w in fuzzy):
+            return None
+        hit = process.extractOne(
+            joined, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=t.fuzzy_min_score
+        )
+        if hit is None:
+            return None
+        _, score, idx = hit
+        value = self.fuzzy_values[idx]
+        if len(joined) < t.min_chars.get(value[0], 6):
+            return None
+        return (*value, score / 100, "fuzzy")

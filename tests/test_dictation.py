@@ -1,0 +1,247 @@
+"""Raw speech-recognition dictation: what the reader reads, and what it must not invent.
+
+Every note here is written for these tests. Mangled names are ones the dictation table has no
+entry for (the reading comes from number parsing, letters, phonetic and edit-distance matching).
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from cleanclaim import Reviewer
+from cleanclaim.pipeline.dictation import parse_number
+
+
+def ents(review, label):
+    return [e for e in review.entities if e.label == label]
+
+
+def one(review, label, text):
+    found = [e for e in ents(review, label) if e.text == text]
+    assert found, f"no {label} {text!r} in {[(e.label, e.text) for e in review.entities]}"
+    return found[0]
+
+
+# Number words --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("one thousand", 1000),
+        ("a thousand", 1000),
+        ("two point four million", 2_400_000),
+        ("point five", 0.5),
+        ("zero point seven five", 0.75),
+        ("one twenty five", 125),
+        ("forty", 40),
+    ],
+)
+def test_number_words_parse(words, value):
+    assert parse_number(words.split()) == pytest.approx(value)
+
+
+def test_number_word_doses_and_units_heard_as_letters(reviewer):
+    note = (
+        "Nurse visit for low testosterone period testosterone cypionate two hundred milligrams "
+        "I M right gluteal comma then ketorolac thirty milligrams one m l I M left deltoid "
+        "period given by LPN Ortiz period"
+    )
+    r = reviewer.review(note)
+    dose = one(r, "DOSE", "one m l")
+    assert dose.normalized == "1 mL" and dose.how == "number_words"
+    assert note[dose.start : dose.end] == "one m l"  # offsets on the dictated characters
+
+
+def test_vitamin_letter_and_number_never_merge_with_dose(reviewer):
+    note = (
+        "pernicious anemia period we gave bee twelve one thousand micrograms I M in the left "
+        "deltoid period tolerated well period given by Dana RN period"
+    )
+    r = reviewer.review(note)
+    drug = one(r, "DRUG", "bee twelve")
+    assert drug.norm == "cyanocobalamin" and drug.how == "letters"
+    (adm,) = [a for a in r.administrations if a.given]
+    assert adm.dose == "1,000 mcg" and adm.units == 1
+    assert r.claim_ready
+
+
+def test_a_thousand_mics_and_point_five(reviewer):
+    note = (
+        "b 12 deficiency period cyanocobalamin a thousand mics sub cue left deltoid comma "
+        "flu shot point five m l given also period given by MA Reyes period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "DOSE", "a thousand mics").normalized == "1000 mcg"
+    assert one(r, "DOSE", "point five m l").normalized == "0.5 mL"
+
+
+def test_number_words_alone_are_not_doses(reviewer):
+    r = reviewer.review("She has two children and walks four miles period No injections today.")
+    assert not ents(r, "DOSE")
+
+
+# Routes ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [("eye em", "IM"), ("ess cue", "SC"), ("sub queue", "SC"), ("sub-cute", "SC"), ("I. V.", "IV")],
+)
+def test_spoken_routes(reviewer, said, code):
+    note = (
+        f"ceftriaxone two hundred fifty milligrams {said} right ventrogluteal for gonorrhea period"
+    )
+    r = reviewer.review(note)
+    routes = ents(r, "ROUTE")
+    assert [e.norm for e in routes] == [code], [(e.text, e.norm) for e in routes]
+    assert note[routes[0].start : routes[0].end].lower().startswith(said.split()[0].lower()[:2])
+
+
+def test_i_am_is_a_route_next_to_a_dose(reviewer):
+    note = "Toradol sixty milligrams I am right gluteus for back pain period given by RN Kim period"
+    r = reviewer.review(note)
+    route = one(r, "ROUTE", "I am")
+    assert route.norm == "IM" and route.how == "spoken_route"
+
+
+def test_i_am_pronoun_is_not_a_route(reviewer):
+    note = "I am concerned about her knee pain period I am going to order an x-ray period"
+    r = reviewer.review(note)
+    assert not ents(r, "ROUTE")
+
+
+# Drugs and sites as heard ---------------------------------------------------------------------
+
+
+def test_drug_names_split_into_pieces(reviewer):
+    # none of these spellings is in a table: read by joining pieces, phonetic code and distance
+    note = (
+        "acute migraine period gave eye ma tricks six milligrams sub Q in the left thigh period "
+        "also zoh fran four milligrams I M right deltoid for nausea period given by RN Patel period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "DRUG", "eye ma tricks").norm == "sumatriptan"
+    zof = one(r, "DRUG", "zoh fran")
+    assert zof.norm == "ondansetron" and zof.how in ("phonetic", "fuzzy", "joined")
+
+
+def test_sites_heard_as_words(reviewer):
+    note = (
+        "Depo Provera one fifty milligrams I M write dell toid period contraception period "
+        "given by Sam LPN period"
+    )
+    r = reviewer.review(note)
+    site = one(r, "SITE", "write dell toid")
+    assert site.norm == "deltoid" and site.normalized == "right deltoid"
+    assert "SITE_MISSING" not in r.gap_codes
+
+
+def test_ordinary_words_are_not_read_as_drugs(reviewer):
+    note = (
+        "He had a shot of whiskey last night period Sterile technique discussed period "
+        "Proceed with physical therapy for the medial knee period"
+    )
+    r = reviewer.review(note)
+    assert not ents(r, "DRUG") and not ents(r, "DOSE") and not ents(r, "ROUTE")
+    assert r.injections == 0
+
+
+# Spoken punctuation ---------------------------------------------------------------------------
+
+
+def test_spoken_period_ends_a_sentence(nlp):
+    doc = nlp("patient tolerated it well period ketorolac given next line plan follow up")
+    starts = [t.text for t in doc if t.is_sent_start]
+    assert "ketorolac" in starts and "plan" in starts
+
+
+def test_menstrual_period_and_colon_cancer_are_words(nlp):
+    doc = nlp("her last menstrual period was regular and a history of colon cancer in her father")
+    assert [t.text for t in doc if t.is_sent_start] == ["her"]
+
+
+def test_scratch_that_retracts_the_mention(reviewer):
+    note = (
+        "Kenalog forty milligrams I V scratch that I M left gluteal for allergic rhinitis period "
+        "given by RN Lee period"
+    )
+    r = reviewer.review(note)
+    assert [e.norm for e in ents(r, "ROUTE")] == ["IM"]
+    assert "ROUTE_CONFLICT" not in r.gap_codes
+
+
+# DICTATION_UNCLEAR ----------------------------------------------------------------------------
+
+
+def test_dictation_unclear_for_a_phonetic_drug(reviewer):
+    note = (
+        "migraine period gave eye ma tricks six milligrams sub Q left thigh period "
+        "given by RN Patel period"
+    )
+    r = reviewer.review(note)
+    gap = next(g for g in r.gaps if g.code == "DICTATION_UNCLEAR")
+    assert gap.severity == "advisory"
+    assert any(e.text == "eye ma tricks" for e in gap.evidence)
+    assert "confirm" in gap.query.lower()
+
+
+def test_dictation_unclear_for_an_inaudible_marker(reviewer):
+    note = "Migraine. Sumatriptan 6 mg subcutaneous [inaudible] left thigh. Given by RN Patel."
+    r = reviewer.review(note)
+    assert "DICTATION_UNCLEAR" in r.gap_codes
+
+
+def test_clean_notes_raise_nothing_new(reviewer):
+    typed = "Migraine. Sumatriptan 6 mg subcutaneous left thigh. Given by RN Patel."
+    spoken = (
+        "migraine period sumatriptan six milligrams sub Q left thigh period given by RN Patel "
+        "period"
+    )
+    for note in (typed, spoken):
+        assert "DICTATION_UNCLEAR" not in reviewer.review(note).gap_codes
+
+
+def test_dictated_and_typed_versions_agree(reviewer):
+    typed = (
+        "Nurse visit. Pernicious anemia. Cyanocobalamin 1000 mcg IM left deltoid. "
+        "Tolerated well. Given by Jo Park, RN."
+    )
+    dictated = (
+        "nurse visit period pernicious anemia period cyanocobalamin one thousand micrograms "
+        "eye em lift deltoid period tolerated well period given by Jo Park comma RN period"
+    )
+    a, b = reviewer.review(typed), reviewer.review(dictated)
+    assert (a.claim_ready, a.gap_codes) == (b.claim_ready, b.gap_codes)
+    assert b.claim_ready
+
+
+# Record, render and persistence ---------------------------------------------------------------
+
+
+def test_entity_record_and_render(reviewer):
+    from cleanclaim.render import read_as, to_html
+
+    note = "migraine period gave eye ma tricks six milligrams sub Q left thigh period"
+    r = reviewer.review(note)
+    rec = next(e for e in r.to_dict()["entities"] if e["text"] == "eye ma tricks")
+    assert rec["normalized"] == "sumatriptan" and rec["how"] == "phonetic"
+    assert note[rec["start"] : rec["end"]] == "eye ma tricks"
+    assert ("DRUG", "eye ma tricks", "sumatriptan", "phonetic") in read_as(r)
+    page = to_html(note, r)
+    assert 'class="read"' in page and "Read as" in page
+
+
+def test_saved_pipeline_keeps_dictation_tables(nlp, tmp_path):
+    pipe = nlp.get_pipe("cleanclaim_dictation")
+    path = tmp_path / "pipeline"
+    nlp.to_disk(path)
+    assert (path / "cleanclaim_dictation" / "dictation.json").exists()
+    loaded = spacy.load(path)
+    again = loaded.get_pipe("cleanclaim_dictation")
+    assert again.tables["dictation"] == pipe.tables["dictation"]
+    r = Reviewer(nlp=loaded, model=None).review(
+        "Toradol sixty milligrams eye em right gluteus period"
+    )
+    assert [e.norm for e in ents(r, "ROUTE")] == ["IM"]
