@@ -27,7 +27,7 @@ _CHILD = textwrap.dedent(
     from cleanclaim.batch import runner as batch
     real = batch.review_chunk
     def blocking(notes, *args):
-        if any(i == "STOP" for i, _ in notes):
+        if any(n[0] == "STOP" for n in notes):
             while True:
                 time.sleep(0.05)
         return real(notes, *args)
@@ -80,15 +80,14 @@ def test_when_run_killed_mid_way_then_resume_writes_every_id_exactly_once(tmp_pa
 
 def test_when_worker_crashes_on_one_note_then_only_that_note_errors(tmp_path: Path, monkeypatch):
     marker = "CRASH-MARKER"
-    real = Reviewer.review_many
+    real = Reviewer.facts
 
-    def crashing(self, notes, batch_size=64):  # type: ignore[no-untyped-def]
-        notes = list(notes)
-        if any(marker in str(t) for _, t in notes):
+    def crashing(self, doc, note_id=None, date_of_service=None):  # type: ignore[no-untyped-def]
+        if marker in doc.text:  # the batch worker runs the rules on each note's doc
             os._exit(13)
-        return real(self, notes, batch_size)
+        return real(self, doc, note_id, date_of_service)
 
-    monkeypatch.setattr(Reviewer, "review_many", crashing)
+    monkeypatch.setattr(Reviewer, "facts", crashing)
     rows = note_rows(24)
     rows[9]["text"] = f"B12 1000 mcg IM given in the left deltoid {marker}"
     src = tmp_path / "in.jsonl"

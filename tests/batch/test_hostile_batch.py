@@ -348,7 +348,7 @@ _CHILD = textwrap.dedent(
     from cleanclaim.batch import runner as batch
     real = batch.review_chunk
     def blocking(notes, *args):
-        if any(i == "STOP" for i, _ in notes):
+        if any(n[0] == "STOP" for n in notes):
             while True:
                 time.sleep(0.05)
         return real(notes, *args)
@@ -421,13 +421,13 @@ def test_when_a_note_hangs_and_another_crashes_then_only_they_error(
 
     real = Reviewer.review_many
 
-    def hostile(self, notes, batch_size=64):  # type: ignore[no-untyped-def]
+    def hostile(self, notes, batch_size=64, **kwargs):  # type: ignore[no-untyped-def]
         notes = list(notes)
-        if any("SLOW-MARKER" in str(t) for _, t in notes):
+        if any("SLOW-MARKER" in str(n[1]) for n in notes):
             time.sleep(600)  # far past the budget: only the budget can end it
-        if any("CRASH-MARKER" in str(t) for _, t in notes):
+        if any("CRASH-MARKER" in str(n[1]) for n in notes):
             os._exit(13)
-        return real(self, notes, batch_size)
+        return real(self, notes, batch_size, **kwargs)
 
     monkeypatch.setattr(Reviewer, "review_many", hostile)
     rows = [{"id": f"n{i}", "text": ORDINARY[i % len(ORDINARY)]} for i in range(40)]
