@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -56,8 +58,12 @@ class Reviewer:
     Args:
         nlp: a pipeline from :func:`cleanclaim.pipeline.build` (or ``spacy.load`` of a saved one);
             built when omitted.
-        model: a fitted :class:`cleanclaim.classifier.model.ClaimModel`; when given, ``probability`` comes
-            from it. ``"default"`` loads the shipped model if it is installed.
+        model: which classifier gives ``probability``: ``None`` (the default) decides by the
+            rules alone; ``"default"`` loads the shipped model (package data, if installed);
+            a folder path (``str`` or ``Path``) loads a model saved by ``cleanclaim train``
+            (checked like the shipped one: versions, file hash, types); or a fitted
+            :class:`cleanclaim.classifier.model.ClaimModel`. ``cleanclaim.review()`` and the
+            CLI use ``"default"``. The record names it (``model_version``, ``rules_version``).
         payer_rules: a practice's payer rules (a JSON file path or a
             :class:`cleanclaim.resources.PayerTable`), applied on top of the packaged payer table.
 
@@ -72,11 +78,7 @@ class Reviewer:
             payer_rules = res.load_payer_rules(payer_rules)
         self.rules = RuleSet.from_pipeline(self.nlp, payer_rules)
         self.rules_version = self.rules.version
-        if model == "default":
-            from .classifier.model import load_default
-
-            model = load_default()
-        self.model = model
+        self.model = resolve_model(model)
 
     def review(
         self, text: object, note_id: str | None = None, date_of_service: date | str | None = None
@@ -159,6 +161,27 @@ class Reviewer:
         if self.model is None:
             return facts.review
         return self.model.decide(facts)
+
+
+def resolve_model(model: Any) -> Any:
+    """The classifier ``model`` names: None, ``"default"`` (the shipped one), a folder, or a model.
+
+    Raises:
+        FileNotFoundError: the folder holds no saved model.
+        cleanclaim.classifier.model.ModelVersionError: it was saved with incompatible versions.
+
+    """
+    if model is None:
+        return None
+    if isinstance(model, str) and model == "default":
+        from .classifier.model import load_default
+
+        return load_default()
+    if isinstance(model, (str, os.PathLike)):
+        from .classifier.model import load
+
+        return load(Path(model))
+    return model
 
 
 def rules_version() -> str:

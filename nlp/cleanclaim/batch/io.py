@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..resources import blocking_codes
+from ..resources import blocking_codes, gap_templates
 from ..result import Review
 from ..reviewer import MAX_CHARS
 from .guards import (
@@ -41,14 +41,24 @@ from .guards import (
     utf8,
 )
 
-#: One boolean column per blocking gap code, plus the advisory SITE_MISSING.
-GAP_COLUMNS = (*blocking_codes(), "SITE_MISSING")
+#: One boolean column per gap code of the gap table: the blocking codes, then the advisory ones.
+BLOCKING_COLUMNS = blocking_codes()
+ADVISORY_COLUMNS = tuple(c for c in gap_templates().gaps if c not in BLOCKING_COLUMNS)
+GAP_COLUMNS = (*BLOCKING_COLUMNS, *ADVISORY_COLUMNS)
 #: Scalar fields of :class:`~cleanclaim.result.Review` copied as they are (their types come from
 #: the dataclass), and list fields joined with ';'.
-FLAT_SCALARS = ("id", "claim_ready", "probability", "service_code", "injections")
-FLAT_JOINED = ("gaps", "icd10", "claim_lines")
+FLAT_SCALARS = ("id", "status", "claim_ready", "probability", "service_code", "injections")
+#: ``drugs``, ``hcpcs``, ``units``: one ';'-separated item per administration given at this
+#: encounter, in the same order (an empty item where the note gives no code or units).
+FLAT_JOINED = ("gaps", "icd10", "claim_lines", "drugs", "hcpcs", "units")
+#: ``queries``: the provider query of each blocking gap, one ``CODE: query`` per line.
+FLAT_TEXT = ("queries",)
+#: Which rules and model made the row.
+FLAT_VERSIONS = ("rules_version", "model_version")
 #: The flat row's own columns, in order; passthrough columns follow.
-FLAT_COLUMNS = (*FLAT_SCALARS, *GAP_COLUMNS, *FLAT_JOINED, "error")
+FLAT_COLUMNS = (*FLAT_SCALARS, *GAP_COLUMNS, *FLAT_JOINED, *FLAT_TEXT, *FLAT_VERSIONS, "error")
+#: Note-level statuses (see :func:`note_status`).
+STATUSES = ("ready", "gaps", "other_service", "no_injection", "error")
 
 INPUT_FORMATS = ("jsonl", "csv", "parquet", "txt")
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
@@ -401,12 +411,60 @@ def _read_txt(folder: Path) -> Iterator[Row]:
 # Output -------------------------------------------------------------------------------------
 
 
+def _gap_codes(record: dict[str, Any]) -> list[str]:
+    """The distinct gap codes of a full record (gap dicts) or a flat row (a ';'-joined string)."""
+    gaps = record.get("gaps")
+    if isinstance(gaps, str):
+        return [c for c in gaps.split(";") if c]
+    if gaps is None or (isinstance(gaps, float) and gaps != gaps):  # None or NaN (pandas)
+        return [c for c in GAP_COLUMNS if record.get(c) in (True, "True")]
+    return list(dict.fromkeys(g["code"] if isinstance(g, dict) else str(g) for g in gaps))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value == ""
+
+
+def note_status(record: dict[str, Any]) -> str:
+    """The note-level status of a record or flat row: one of :data:`STATUSES`.
+
+    The record's own ``status`` when it has one; otherwise derived from it: an error row is
+    ``error``; a claim-ready note ``ready``; a note whose only blocking gap is
+    ``NOT_ADMINISTERED``, or that has no administration and no 96372 service code,
+    ``no_injection`` (nothing was given at this encounter: not a documentation gap); a note
+    whose blocking gaps all name another service (vaccine, chemotherapy, a route that is not
+    SC/IM) or whose service code is not 96372, ``other_service``; anything else ``gaps``.
+    """
+    status = record.get("status")
+    if isinstance(status, str) and status in STATUSES:
+        return status
+    if not _missing(record.get("error")):
+        return "error"
+    if record.get("claim_ready") in (True, "True", "true", 1):
+        return "ready"
+    blocking = set(BLOCKING_COLUMNS)
+    codes = [c for c in _gap_codes(record) if c in blocking]
+    administrations = record.get("administrations")
+    service = record.get("service_code")
+    service = None if _missing(service) else str(service)
+    if (codes and set(codes) <= {"NOT_ADMINISTERED"}) or (
+        not codes and service is None and isinstance(administrations, list) and not administrations
+    ):
+        return "no_injection"
+    kinds = set(gap_templates().kind_gaps.values())
+    if (codes and set(codes) <= kinds) or (service is not None and service != "96372"):
+        return "other_service"
+    return "gaps"
+
+
 def flat_row(record: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The flat row of a contract record: decision, one boolean per gap code, lists joined by ';'."""
     ok = record.get("error") is None
     codes = list(dict.fromkeys(g["code"] for g in record.get("gaps") or ()))
+    given = [a for a in record.get("administrations") or () if a.get("given")]
     row: dict[str, Any] = {
         "id": record.get("id"),
+        "status": note_status(record),
         "claim_ready": record.get("claim_ready"),
         "probability": record.get("probability"),
         "service_code": record.get("service_code"),
@@ -419,10 +477,29 @@ def flat_row(record: dict[str, Any], extra: dict[str, Any] | None = None) -> dic
     row["claim_lines"] = (
         ";".join(_line_label(c) for c in record.get("claim_lines") or ()) if ok else None
     )
+    for column, key in (("drugs", "drug"), ("hcpcs", "hcpcs"), ("units", "units")):
+        row[column] = ";".join(_item(a.get(key)) for a in given) if ok else None
+    row["queries"] = (
+        "\n".join(
+            dict.fromkeys(
+                f"{g['code']}: {g.get('query') or ''}".strip()
+                for g in record.get("gaps") or ()
+                if g.get("severity") == "blocking"
+            )
+        )
+        if ok
+        else None
+    )
+    row["rules_version"] = record.get("rules_version")
+    row["model_version"] = record.get("model_version")
     row["error"] = record.get("error")
     for key, value in (extra or {}).items():
         row[key if key not in row else f"input_{key}"] = value
     return row
+
+
+def _item(value: Any) -> str:
+    return "" if value is None else str(value).replace(";", ",")
 
 
 def _line_label(line: dict[str, Any]) -> str:
@@ -458,9 +535,11 @@ def flat_arrow_schema() -> Any:
         kinds = [t for t in typing.get_args(hints[name]) if t is not type(None)] or [hints[name]]
         return arrow[kinds[0]]
 
-    types = {name: of(name) for name in FLAT_SCALARS}
+    types = {name: of(name) for name in FLAT_SCALARS if name in hints}
     types.update({code: pa.bool_() for code in GAP_COLUMNS})
-    types.update({name: pa.string() for name in FLAT_JOINED})
+    types["status"] = pa.string()
+    types.update({name: pa.string() for name in (*FLAT_JOINED, *FLAT_TEXT)})
+    types.update({name: of(name) for name in FLAT_VERSIONS})
     types["error"] = of("error")
     return pa.schema([(name, types[name]) for name in FLAT_COLUMNS])
 
@@ -508,6 +587,7 @@ class Writer:
             rows = [
                 _flat_or_error(r, e, place) for (r, e), place in zip(items, places, strict=True)
             ]
+            rows = [{neutralize(k): neutralize(v) for k, v in row.items()} for row in rows]
             text = io.StringIO()
             if self.columns is None:
                 self.columns = list(dict.fromkeys(k for row in rows for k in row))
@@ -519,7 +599,8 @@ class Writer:
                 try:
                     writer.writerow(row)
                 except Exception:  # noqa: BLE001  (an unwritable passthrough value)
-                    writer.writerow(flat_row(_unwritable(row.get("id"), place)))
+                    bad = flat_row(_unwritable(row.get("id"), place))
+                    writer.writerow({k: neutralize(v) for k, v in bad.items()})
             self._append(utf8(text.getvalue()))
         else:
             import pyarrow as pa
@@ -559,6 +640,22 @@ class Writer:
             self.fh.close()
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a string starting like a formula gets a ``'``.
+
+    ``=HYPERLINK(...)``, ``+cmd|...``, ``-2+3``, ``@SUM(...)`` and cells starting with a tab or
+    carriage return become ``'=HYPERLINK(...)`` etc.; numbers, booleans and other strings are
+    unchanged (OWASP's recommendation; Excel and LibreOffice hide the quote).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _unwritable(note_id: Any, where: str | None) -> dict[str, Any]:
     """The error record for a row whose passthrough columns cannot be written."""
     reason = "the row's passthrough columns cannot be written"
@@ -585,6 +682,27 @@ def _flat_or_error(
         return flat_row(record, extra)
     except Exception:  # noqa: BLE001
         return flat_row(_unwritable(record.get("id"), where))
+
+
+def read_partial(path: Path, fmt: str) -> Iterator[dict[str, Any]]:
+    """The rows of an in-progress output (full records for JSON Lines, flat rows otherwise)."""
+    if fmt == "jsonl":
+        with path.open("rb") as fh:
+            for line in fh:
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except ValueError:
+                        yield {"error": "unreadable row"}
+    elif fmt == "csv":
+        with path.open("r", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                yield {k: (None if v == "" else v) for k, v in row.items()}
+    else:
+        import pyarrow.parquet as pq
+
+        for part in sorted(path.glob("part-*.parquet")):
+            yield from pq.read_table(part).to_pylist()
 
 
 def truncate_partial(path: Path, fmt: str, size: int) -> None:

@@ -51,20 +51,25 @@ class Summary:
     gaps: Counter[str] = field(default_factory=Counter)
     service_codes: Counter[str] = field(default_factory=Counter)
 
+    statuses: Counter[str] = field(default_factory=Counter)
+
     @property
     def rate(self) -> float:
-        """Notes per second over this run."""
-        return self.total / self.seconds if self.seconds else 0.0
+        """Notes per second over this run (rows from an interrupted run not counted)."""
+        return (self.total - self.skipped) / self.seconds if self.seconds else 0.0
 
     def add(self, record: dict[str, Any]) -> None:
-        """Count one output record."""
+        """Count one output record (a full record or a flat row)."""
         self.total += 1
-        self.errors += record.get("error") is not None
-        self.ready += bool(record.get("claim_ready"))
+        failed = not bio._missing(record.get("error"))
+        self.errors += failed
+        self.ready += record.get("claim_ready") in (True, "True")
         self.fast_path += bool(record.get("fast_path"))
-        if record.get("error") is None:
-            self.gaps.update(list(dict.fromkeys(g["code"] for g in record.get("gaps") or ())))
-            self.service_codes[record.get("service_code") or "none"] += 1
+        self.statuses[bio.note_status(record)] += 1
+        if not failed:
+            self.gaps.update(bio._gap_codes(record))
+            service = record.get("service_code")
+            self.service_codes["none" if bio._missing(service) else str(service)] += 1
 
 
 # Worker side ------------------------------------------------------------------------------------
@@ -77,6 +82,7 @@ def init_worker(
     fast_path: bool,
     payer_rules: str | None = None,
     date_of_service: str | None = None,
+    model: str | None = None,
     progress: Any = None,
 ) -> None:
     """Build the reviewer (and fast path) once per worker process.
@@ -84,11 +90,22 @@ def init_worker(
     ``progress``: the supervisor's shared progress array (None outside a supervised pool).
 
     ``payer_rules``: a practice's payer-rules file; ``date_of_service``: the default date for notes
-    that state none and have no ``date_of_service`` input column.
+    that state none and have no ``date_of_service`` input column; ``model``: a saved model
+    folder (default: the shipped model).
     """
+    import signal
+
     from ..reviewer import Reviewer
 
-    reviewer = Reviewer(model=None if rules_only else "default", payer_rules=payer_rules)
+    if progress is not None:  # a worker process of the supervised pool
+        # Ctrl-C reaches the whole process group: the driver stops the workers and keeps what
+        # they finished; a worker must not die mid-note with a traceback of its own. SIGTERM
+        # (how the driver stops a worker) ends it at once, whatever the driver installed.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    reviewer = Reviewer(
+        model=None if rules_only else (model or "default"), payer_rules=payer_rules
+    )
     _WORKER["reviewer"] = reviewer
     _WORKER["date_of_service"] = date_of_service
     _WORKER["progress"] = progress
@@ -249,6 +266,8 @@ def run_batch(
     payer_rules: str | None = None,
     date_of_service: str | None = None,
     note_timeout: float = NOTE_TIMEOUT,
+    model: str | None = None,
+    on_poll: Callable[[int, float | None], None] | None = None,
 ) -> Summary:
     """Review every input row into ``output`` (see the module docstring for the guarantees).
 
@@ -270,6 +289,10 @@ def run_batch(
             ``date_of_service`` input column (default: today).
         note_timeout: seconds one note may take; a slower note becomes an error row and its
             worker is replaced.
+        model: a model folder saved by ``cleanclaim train`` (default: the shipped model).
+        on_poll: called about twice a second while waiting, with the notes finished inside
+            chunks still running and the monotonic time the first note started (see
+            :class:`~cleanclaim.batch.progress.BatchProgress`).
 
     Raises:
         bio.InputError: the input cannot be used at all (format, columns, empty folder).
@@ -281,6 +304,7 @@ def run_batch(
     partial, state_path = partial_paths(output)
     signature = _input_signature(input_path)
     done, size = 0, 0
+    previous: list[dict[str, Any]] = []
     try:
         if resume and state_path.exists() and partial.exists():
             try:
@@ -296,6 +320,7 @@ def run_batch(
                 )
             done = saved_rows
             bio.truncate_partial(partial, out_fmt, size)
+            previous = list(bio.read_partial(partial, out_fmt))
         else:
             if partial.is_dir():
                 for p in partial.glob("*"):
@@ -310,6 +335,10 @@ def run_batch(
     except OSError as err:
         raise _output_error(err, partial) from None
     summary = Summary(skipped=done)
+    if done:  # the summary counts the whole output, the interrupted run's rows too
+        for record in previous:
+            summary.add(record)
+        summary.total = done  # the state file's count is the truth
     start = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
     total = bio.count_rows(input_path)
@@ -325,17 +354,48 @@ def run_batch(
             load_payer_rules(payer_rules)  # fail before any worker starts
         except ResourceError as err:
             raise bio.InputError(str(err)) from None
+    if model is not None and not rules_only:
+        from ..classifier.model import ModelVersionError
+        from ..reviewer import resolve_model
+
+        try:
+            resolve_model(model)  # fail before any worker starts
+        except (FileNotFoundError, ModelVersionError) as err:
+            raise bio.InputError(f"--model {model}: {err}") from None
     pool = Supervisor(
         workers,
         init_worker,
-        (rules_only, fast_path, payer_rules, date_of_service),
+        (rules_only, fast_path, payer_rules, date_of_service, model),
         review_chunk,
         note_timeout,
         max_tasks_per_worker=MAX_CHUNKS_PER_WORKER,
     )
+    if on_poll is not None:
+        pool.on_poll = lambda: on_poll(*pool.activity())
     finished = False
+    jobs: deque[tuple[list[bio.Row], Job]] = deque()
+
+    def write(chunk: list[bio.Row], results: list[dict[str, Any]]) -> None:
+        nonlocal done
+        items = _merge(chunk, results)
+        for record, _ in items:
+            summary.add(record)
+            record.pop("fast_path", None)
+        try:
+            writer.write(items, where=[row.where for row in chunk])
+            done += len(chunk)
+            _write_state(
+                state_path,
+                {"signature": signature, "format": out_fmt, "rows": done, "size": writer.size()},
+            )
+        except OSError as err:
+            raise _output_error(err, partial) from None
+        if progress is not None:
+            progress(len(chunk))
+        if on_poll is not None:
+            on_poll(*pool.activity())
+
     try:
-        jobs: deque[tuple[list[bio.Row], Job]] = deque()
         chunks = _chunks(rows, chunk_size)
         exhausted = False
         while True:
@@ -352,27 +412,11 @@ def run_batch(
             chunk, job = jobs[0]
             results = pool.wait(job, [j for _, j in jobs])
             jobs.popleft()
-            items = _merge(chunk, results)
-            for record, _ in items:
-                summary.add(record)
-                record.pop("fast_path", None)
-            try:
-                writer.write(items, where=[row.where for row in chunk])
-                done += len(chunk)
-                _write_state(
-                    state_path,
-                    {
-                        "signature": signature,
-                        "format": out_fmt,
-                        "rows": done,
-                        "size": writer.size(),
-                    },
-                )
-            except OSError as err:
-                raise _output_error(err, partial) from None
-            if progress is not None:
-                progress(len(chunk))
+            write(chunk, results)
         finished = True
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep every chunk that did finish, in order
+        _drain(jobs, write)
+        raise
     finally:
         pool.close(wait=finished)  # on an error or Ctrl-C, stop workers even mid-note
         writer.close()
@@ -383,6 +427,26 @@ def run_batch(
         raise _output_error(err, partial) from None
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _drain(
+    jobs: deque[tuple[list[bio.Row], Job]],
+    write: Callable[[list[bio.Row], list[dict[str, Any]]], None],
+) -> None:
+    """Write the leading chunks whose results are in (the run was interrupted); stop at the first
+    that is not, so the output stays in input order and ``--resume`` goes on from there.
+    """
+    for chunk, job in jobs:
+        task = job.task
+        if task is not None and task.future.done() and not task.future.cancelled():
+            if task.future.exception() is not None:
+                return
+            for i, record in zip(task.indices, task.future.result(), strict=True):
+                job.results[i] = record
+            job.task = None
+        if not job.complete():
+            return
+        write(chunk, [r for r in job.results if r is not None])
 
 
 def review_records(

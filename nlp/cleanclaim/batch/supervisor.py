@@ -129,6 +129,9 @@ class Supervisor:
         self.poll = min(0.5, budget / 4)
         self.slots = workers * 2 + 4  # in-flight jobs (2 per worker) + one note run alone
         self.restarts = 0
+        #: Called while the driver waits (every poll), e.g. to refresh a progress bar.
+        self.on_poll: Callable[[], None] | None = None
+        self._first_started: float | None = None
         self._start()
 
     # Pool -----------------------------------------------------------------------------------
@@ -212,6 +215,23 @@ class Supervisor:
                 except (ProcessLookupError, PermissionError):
                     pass
 
+    def activity(self) -> tuple[int, float | None]:
+        """Notes finished inside tasks still running, and when the first note started.
+
+        Read from the workers' progress slots, so a progress bar moves (and has a rate) from the
+        first notes, before any whole chunk comes back. Times are ``time.monotonic()``.
+        """
+        busy = set(range(self.slots)) - set(self.free)
+        finished = 0
+        for slot, (_pid, index, started) in enumerate(self._snapshot()):
+            if started <= 0:
+                continue
+            if self._first_started is None or started < self._first_started:
+                self._first_started = started
+            if slot in busy and index > 0:
+                finished += index
+        return finished, self._first_started
+
     def _worker_pids(self) -> set[int]:
         """Pids of this pool's live workers (never signal a pid that is not one of them)."""
         processes = getattr(self.pool, "_processes", None) or {}
@@ -242,6 +262,8 @@ class Supervisor:
                 records = task.future.result(timeout=self.poll)
             except cf.TimeoutError:
                 self._watch()
+                if self.on_poll is not None:
+                    self.on_poll()
                 continue
             except BrokenProcessPool:
                 self._recover(active)
