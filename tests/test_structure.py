@@ -18,7 +18,7 @@ PACKAGE = Path(cleanclaim.__file__).parent
 #: The stages in data-flow order (note → Doc → administrations → gaps → decision → record, then
 #: the interfaces). A module may import from its own stage or an earlier one, never a later one.
 STAGES: list[tuple[str, ...]] = [
-    ("cleanclaim.result", "cleanclaim.resources", "cleanclaim._version"),
+    ("cleanclaim.result", "cleanclaim.resources", "cleanclaim._version", "cleanclaim._startup"),
     ("cleanclaim.pipeline",),
     ("cleanclaim.rules.vocabulary",),
     ("cleanclaim.rules.linking",),

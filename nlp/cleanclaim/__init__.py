@@ -9,10 +9,29 @@ True
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
+from ._startup import skip_quickumls
 from ._version import __version__
 from .result import Administration, Diagnosis, Entity, Evidence, Gap, Review
-from .reviewer import MAX_CHARS, NoteError, Reviewer
+
+skip_quickumls()
+
+if TYPE_CHECKING:
+    from .reviewer import MAX_CHARS, NoteError, Reviewer
+
+#: Imported on first use: the reviewer brings in spaCy and medspaCy, which ``cleanclaim --help``
+#: and the service's start-up checks do not need.
+_LAZY = {"MAX_CHARS", "NoteError", "Reviewer"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import reviewer
+
+        return getattr(reviewer, name)
+    raise AttributeError(f"module 'cleanclaim' has no attribute {name!r}")
+
 
 __all__ = [
     "Administration",
@@ -33,6 +52,8 @@ __all__ = [
 @lru_cache(maxsize=1)
 def load() -> Reviewer:
     """The shared default reviewer (pipeline and shipped model loaded once per process)."""
+    from .reviewer import Reviewer
+
     return Reviewer(model="default")
 
 

@@ -50,6 +50,13 @@ def read_as(review: Review) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def line_col(text: str, offset: int) -> str:
+    """``line:column`` (both from 1) of a character offset, as an editor shows it."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"{line}:{column}"
+
+
 def decision_line(review: Review) -> Text:
     """One line: READY / NOT READY, probability, service code and injections."""
     if review.error:
@@ -76,13 +83,16 @@ def to_rich(text: str, review: Review) -> Group:
         legend.stylize(style, start, start + len(label))
     parts.append(Panel(highlighted_text(text, review), title="note", subtitle=legend))
     if review.gaps:
-        table = Table(title="gaps", show_lines=True)
-        for col in ("code", "severity", "evidence", "message", "query for the provider"):
-            table.add_column(col, overflow="fold")
+        table = Table(title="gaps (evidence at line:column)", show_lines=True)
+        table.add_column("gap", overflow="fold", max_width=24)
+        table.add_column("evidence", overflow="fold", max_width=22)
+        table.add_column("message · query for the provider", overflow="fold", ratio=1)
         for gap in review.gaps:
-            ev = "; ".join(f"{e.text!r}@{e.start}" for e in gap.evidence) or "-"
+            ev = "\n".join(f"{e.text!r} {line_col(text, e.start)}" for e in gap.evidence) or "-"
             style = "red" if gap.blocking else "yellow"
-            table.add_row(Text(gap.code, style=style), gap.severity, ev, gap.message, gap.query)
+            code = Text(gap.code, style=style)
+            code.append(f"\n{gap.severity}", style="dim")
+            table.add_row(code, ev, Text(gap.message).append(f"\n→ {gap.query}", style="dim"))
         parts.append(table)
     if read_as(review):
         table = Table(title="read as (dictated words → canonical form)")
@@ -94,7 +104,7 @@ def to_rich(text: str, review: Review) -> Group:
     if review.administrations:
         table = Table(title="administrations")
         for col in ("drug", "dose", "route", "site", "given", "service", "HCPCS", "units"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for a in review.administrations:
             table.add_row(
                 a.drug or "(unnamed)",
@@ -120,7 +130,7 @@ def to_rich(text: str, review: Review) -> Group:
                 "-".join(line.modifiers) or "-",
                 str(line.units),
                 line.description or "-",
-                "; ".join(repr(e.text) for e in line.evidence) or "-",
+                "\n".join(f"{e.text!r} {line_col(text, e.start)}" for e in line.evidence) or "-",
             )
         parts.append(table)
     if review.diagnoses:

@@ -196,9 +196,7 @@ def worklist(df: Any, by: list[str] | tuple[str, ...] = (), top: int = 50) -> An
         else []
     )
     rows["drug"] = (
-        rows["drugs"].fillna("").astype(str).str.replace(";", ", ")
-        if "drugs" in rows
-        else ""
+        rows["drugs"].fillna("").astype(str).str.replace(";", ", ") if "drugs" in rows else ""
     )
     rows["query"] = [
         _queries(text, gap.split(", "))

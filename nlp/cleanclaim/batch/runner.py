@@ -103,9 +103,7 @@ def init_worker(
         # (how the driver stops a worker) ends it at once, whatever the driver installed.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    reviewer = Reviewer(
-        model=None if rules_only else (model or "default"), payer_rules=payer_rules
-    )
+    reviewer = Reviewer(model=None if rules_only else (model or "default"), payer_rules=payer_rules)
     _WORKER["reviewer"] = reviewer
     _WORKER["date_of_service"] = date_of_service
     _WORKER["progress"] = progress

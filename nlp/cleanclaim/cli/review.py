@@ -7,11 +7,9 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-
-from ..reviewer import NoteError, Reviewer, check_note
 
 
 class Format(str, Enum):  # noqa: UP042  (Typer shows the values of a str Enum)
@@ -29,6 +27,8 @@ def _fail(message: str) -> typer.Exit:
 
 def read_note(path: str) -> str:
     """Read a note file (``-`` for standard input) as checked UTF-8 text."""
+    from ..reviewer import NoteError, check_note
+
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
@@ -73,16 +73,19 @@ def review_command(
             "--payer-rules", help="A JSON file of your payer's rules (payer.json schema)."
         ),
     ] = None,
+    model: Annotated[Path | None, model_option("decide with")] = None,
 ) -> None:
     """Review one note: highlighted mentions, gaps with provider queries, and the decision."""
     from ..resources import ResourceError
+    from ..reviewer import Reviewer
     from ..rules.dates import parse_date
 
     text = read_note(note)
     if date_of_service is not None and parse_date(date_of_service) is None:
         raise _fail(f"--date-of-service {date_of_service!r} is not a date (use YYYY-MM-DD)")
+    clf = load_model_or_fail(model, rules_only)
     try:
-        reviewer = Reviewer(model=None if rules_only else "default", payer_rules=payer_rules)
+        reviewer = Reviewer(model=clf, payer_rules=payer_rules)
     except ResourceError as err:
         raise _fail(str(err)) from None
     rid = note_id or (None if note == "-" else Path(note).stem)
@@ -101,13 +104,37 @@ def review_command(
         if output is None:
             Console().print(to_rich(text, result))
             return
-        console = Console(record=True, width=120, file=io.StringIO())
+        console = Console(record=True, width=80, file=io.StringIO())
         console.print(to_rich(text, result))
         rendered = console.export_text()
     if output is None:
         typer.echo(rendered)
     else:
         output.write_text(rendered, encoding="utf-8")
+
+
+def model_option(what: str) -> Any:
+    """The ``--model PATH`` option (shared by review, batch, serve and report)."""
+    return typer.Option(
+        "--model",
+        "-m",
+        file_okay=False,
+        metavar="FOLDER",
+        help=f"A model folder written by `cleanclaim train` to {what} (default: the shipped model).",
+    )
+
+
+def load_model_or_fail(model: Path | None, rules_only: bool) -> Any:
+    """The classifier for ``--model``/``--rules-only``, or a one-line error (exit 1)."""
+    if rules_only:
+        return None
+    from ..classifier.model import ModelVersionError
+    from ..reviewer import resolve_model
+
+    try:
+        return resolve_model(model if model is not None else "default")
+    except (FileNotFoundError, ModelVersionError) as err:
+        raise _fail(f"--model {model}: {err}" if model else str(err)) from None
 
 
 class Engine(str, Enum):  # noqa: UP042

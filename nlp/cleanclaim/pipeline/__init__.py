@@ -12,6 +12,7 @@ import spacy
 from loguru import logger
 from spacy.language import Language
 
+from .._startup import restore_quickumls
 from .context import ContextComponent
 from .dictation import DictationComponent
 from .fields import BlankFieldDetector
@@ -20,6 +21,8 @@ from .lines import LineSentencizer
 from .sections import SectionComponent
 from .targets import TargetComponent
 from .tokenizer import add_unit_infixes
+
+restore_quickumls()  # medspaCy is imported: a later "import quickumls" gets the real package
 
 __all__ = [
     "PIPES",

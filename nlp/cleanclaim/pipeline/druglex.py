@@ -19,9 +19,19 @@ MAX_TOKENS = 3
 
 @lru_cache(maxsize=1)
 def _variants() -> dict[str, str]:
-    from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
+    """The usable variants, from the user cache when built before (the package takes ~2 s to load)."""
+    from ..resources.cache import cached_json, key_of, version_of
 
     skip = drug_lexicon_exclusions()
+    key = key_of(
+        "druglex", version_of("drug-named-entity-recognition"), sorted(skip), MIN_CHARS, MAX_TOKENS
+    )
+    return cached_json("druglex", key, lambda: _build_variants(skip))
+
+
+def _build_variants(skip: frozenset[str]) -> dict[str, str]:
+    from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
+
     out: dict[str, str] = {}
     for variant, canonicals in drug_variant_to_canonical.items():
         if len(variant) < MIN_CHARS or variant in skip or not canonicals:

@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, get_args
 
-import simple_icd_10_cm as icd
 from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
+from ..resources import icd10 as icd
 from . import extensions  # noqa: F401  (registers the extensions)
 from ._tables import TableBacked
 from .druglex import DrugLexicon

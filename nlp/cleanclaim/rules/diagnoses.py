@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simple_icd_10_cm as icd
-
 from .. import resources as res
+from ..resources import icd10 as icd
 from .linking import Linked, Mention
 
 
