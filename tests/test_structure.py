@@ -192,8 +192,10 @@ def test_flat_columns_arrow_and_spark_schemas_agree_with_a_real_record(reviewer)
         "gaps",
         "icd10",
         "claim_lines",
+        "rules_version",
+        "model_version",
         "error",
-    }
+    } | ({"status"} & fields)  # the record's note-level status, once it has one
     pyspark = pytest.importorskip("pyspark")
     assert pyspark is not None
     from pyspark.sql.pandas.types import from_arrow_schema

@@ -103,7 +103,7 @@ def to_rich(text: str, review: Review) -> Group:
         parts.append(table)
     if review.administrations:
         table = Table(title="administrations")
-        for col in ("drug", "dose", "route", "site", "given", "service", "HCPCS", "units"):
+        for col in ("drug", "dose", "route", "site", "service", "HCPCS × units"):
             table.add_column(col, overflow="fold")
         for a in review.administrations:
             table.add_row(
@@ -111,10 +111,8 @@ def to_rich(text: str, review: Review) -> Group:
                 a.dose or "-",
                 a.route or "-",
                 a.site or "-",
-                "yes" if a.given else f"no ({a.not_given_reason or 'not given'})",
-                a.service_code or "-",
-                a.hcpcs or "-",
-                "-" if a.units is None else str(a.units),
+                (a.service_code or "-") if a.given else f"no ({a.not_given_reason or 'not given'})",
+                f"{a.hcpcs or '-'} × {'-' if a.units is None else a.units}",
             )
         parts.append(table)
     if review.claim_lines:

@@ -67,7 +67,7 @@ def test_when_run_killed_mid_way_then_resume_writes_every_id_exactly_once(tmp_pa
             with partial.open("ab") as fh:  # a chunk torn half-way through writing
                 fh.write(b'{"id": "torn')
         summary = run_batch(src, out, rules_only=True, workers=1, chunk_size=4, resume=True)
-        assert summary.skipped >= 16 and summary.skipped + summary.total == len(rows)
+        assert summary.skipped >= 16 and summary.total == len(rows)  # the whole output
         if suffix == "jsonl":
             ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
         elif suffix == "csv":

@@ -398,7 +398,7 @@ def test_when_run_killed_after_a_poison_line_then_resume_passes_every_line_once(
         proc.wait()
     assert not out.exists()
     summary = run_batch(src, out, rules_only=True, workers=1, chunk_size=4, resume=True)
-    assert summary.skipped >= 16 and summary.skipped + summary.total == 40
+    assert summary.skipped >= 16 and summary.total == 40  # the summary counts the whole output
     records = read_output(out)
     assert len(records) == 40
     for n, r in enumerate(records, 1):

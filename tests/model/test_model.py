@@ -202,3 +202,42 @@ def test_when_rule_tables_changed_without_version_bump_then_warns(small_model, r
     path = _saved(small_model, reviewer, tmp_path, rules_sha256="0" * 64)
     with pytest.warns(ModelVersionWarning, match="rule tables or engine changed"):
         load(path)
+
+
+def test_linear_scorer_equals_the_pipeline_on_corpus_notes(sample_notes, reviewer, tmp_path):
+    """The numpy scorer loaded from linear.json gives the pipeline's probabilities and
+    explanations, without importing scikit-learn's pipeline from skops."""
+    examples = featurize(sample_notes, reviewer)
+    model = fit("lr_facts", examples)
+    meta = {"rules_version": reviewer.rules_version, "model_version": "lr-test"}
+    model.metadata.update(meta)
+    save(model, tmp_path)
+    assert (tmp_path / "linear.json").is_file()
+    fast = load(tmp_path)
+    assert fast.linear is not None
+    rows = [e.row for e in examples]
+    assert np.allclose(fast.predict_proba_rows(rows), model.predict_proba_rows(rows), atol=1e-12)
+    for e in examples[:20]:
+        a, b = fast.decide(e.facts), model.decide(e.facts)
+        assert a.probability == b.probability and a.claim_ready == b.claim_ready
+        assert [(x.feature, x.contribution, x.evidence) for x in a.explanation] == [
+            (x.feature, x.contribution, x.evidence) for x in b.explanation
+        ]
+
+
+def test_text_model_has_no_linear_file(small_model, reviewer, tmp_path):
+    small_model.metadata.update({"rules_version": reviewer.rules_version})
+    (tmp_path / "linear.json").write_text("{}")
+    save(small_model, tmp_path)
+    assert not (tmp_path / "linear.json").exists()
+    assert load(tmp_path).linear is None
+
+
+def test_linear_file_of_another_model_file_is_ignored(sample_notes, reviewer, tmp_path):
+    model = fit("lr_facts", featurize(sample_notes[:30], reviewer))
+    model.metadata.update({"rules_version": reviewer.rules_version})
+    save(model, tmp_path)
+    data = json.loads((tmp_path / "linear.json").read_text())
+    data["model_sha256"] = "0" * 64
+    (tmp_path / "linear.json").write_text(json.dumps(data))
+    assert load(tmp_path).linear is None  # the skops pipeline is used instead

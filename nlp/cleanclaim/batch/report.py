@@ -7,7 +7,6 @@ ids, codes and counts: never note text.
 from __future__ import annotations
 
 import html
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -442,6 +441,7 @@ def review_pages(
     wanted = {str(i) for i in report.worklist["id"]}
     if not wanted:
         return {}
+    bio.check_input(notes, id_field, text_field)
     folder.mkdir(parents=True, exist_ok=True)
     reviewer = Reviewer(model=model)
     out: dict[str, str] = {}

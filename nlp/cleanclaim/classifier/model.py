@@ -33,7 +33,7 @@ import warnings
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
+#: A linear model's numbers as plain JSON (see :class:`LinearScorer`), written next to the skops
+#: file so a command that only scores notes does not import scikit-learn and skops.
+LINEAR_FILE = "linear.json"
 #: Package folder holding the shipped model (a copy of ``models/`` made by ``train --install``).
 PACKAGE_MODELS = "models_data"
 SEED = 20251127
@@ -136,23 +139,107 @@ def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
+class LinearScorer:
+    """The numbers of a fitted ``lr_facts`` pipeline, applied with numpy alone.
+
+    ``DictVectorizer`` → ``MaxAbsScaler`` → logistic regression → sigmoid calibration
+    (``CalibratedClassifierCV(ensemble=False)``: one estimator, one calibrator), so
+    ``p = 1 / (1 + exp(a * (w · x / scale + c) + b))``. Loading it takes milliseconds where
+    importing scikit-learn and skops took seconds; ``tests/model`` checks that probabilities
+    and explanations equal the pipeline's.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        """Wrap the data of :meth:`export`."""
+        self.names: list[str] = list(data["feature_names"])
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self.scale = np.asarray(data["scale"], dtype=float)
+        self.coef = np.asarray(data["coef"], dtype=float)
+        self.intercept = float(data["intercept"])
+        self.a = float(data["a"])
+        self.b = float(data["b"])
+
+    @staticmethod
+    def export(pipeline: Pipeline) -> dict[str, Any] | None:
+        """The numbers of ``pipeline`` if it is a facts-only linear one with one calibrator."""
+        try:
+            columns = pipeline[0]
+            (name, facts, _), *rest = columns.transformers_
+            clf = pipeline[-1]
+            (calibrated,) = clf.calibrated_classifiers_
+            (calibrator,) = calibrated.calibrators
+            estimator = calibrated.estimator
+            dv, scaler = facts.named_steps["dict"], facts.named_steps["scale"]
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None
+        rest = [t for t in rest if t[0] != "remainder" or t[1] != "drop"]
+        if (
+            name != "facts"
+            or rest
+            or not hasattr(estimator, "coef_")
+            or estimator.coef_.shape[0] != 1
+            or not hasattr(calibrator, "a_")
+        ):
+            return None
+        return {
+            "feature_names": list(dv.feature_names_),
+            "scale": [float(v) for v in scaler.scale_],
+            "coef": [float(v) for v in estimator.coef_[0]],
+            "intercept": float(estimator.intercept_[0]),
+            "a": float(calibrator.a_),
+            "b": float(calibrator.b_),
+        }
+
+    def vector(self, features: dict[str, float]) -> np.ndarray:
+        """The scaled feature vector of one note (unknown features ignored, as in training)."""
+        x = np.zeros(len(self.names))
+        for name, value in features.items():
+            i = self.index.get(name)
+            if i is not None:
+                x[i] = value
+        return x / self.scale
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated probability of a clean claim for each row of ``x``."""
+        d = x @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(self.a * d + self.b))
+
+
 class ClaimModel:
     """A fitted pipeline, its metadata and the decision policy.
 
     Args:
-        pipeline: a fitted pipeline from :func:`make_pipeline`.
+        pipeline: a fitted pipeline from :func:`make_pipeline`, or a function that loads it
+            (called the first time it is needed).
         metadata: what :func:`save` writes to ``metadata.json`` (versions, data hash, metrics).
         threshold: the probability at or above which a note with no blocking gap is ready.
+        linear: the same model as a :class:`LinearScorer`, used to score and explain when given.
 
     """
 
     def __init__(
-        self, pipeline: Pipeline, metadata: dict[str, Any] | None = None, threshold: float = 0.5
+        self,
+        pipeline: Any,
+        metadata: dict[str, Any] | None = None,
+        threshold: float = 0.5,
+        linear: LinearScorer | None = None,
     ) -> None:
         """Wrap a fitted pipeline."""
-        self.pipeline = pipeline
+        self._pipeline = pipeline
         self.metadata = dict(metadata or {})
         self.threshold = float(self.metadata.get("threshold", threshold))
+        self.linear = linear
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The fitted scikit-learn pipeline (loaded on first use when the model came from disk)."""
+        if callable(self._pipeline) and not hasattr(self._pipeline, "predict_proba"):
+            self._pipeline = self._pipeline()
+        return self._pipeline
+
+    @pipeline.setter
+    def pipeline(self, value: Any) -> None:
+        self._pipeline = value
 
     @property
     def version(self) -> str | None:
@@ -161,12 +248,17 @@ class ClaimModel:
 
     def predict_proba_rows(self, rows: Sequence[dict[str, Any]]) -> np.ndarray:
         """Probability of a clean claim for each row."""
+        if self.linear is not None:
+            return self.linear.proba(np.array([self.linear.vector(r["features"]) for r in rows]))
         with _few_threads(len(rows)):
             return self.pipeline.predict_proba(frame(rows))[:, 1]
 
     def decide(self, facts: Facts, top: int = 8) -> Review:
         """Return the review with the model's probability, the policy's ``claim_ready`` and an explanation."""
         r = row(facts)
+        if self.linear is not None:
+            p, explanation = self._score_and_explain(r, facts.review, top)
+            return self.apply_policy(facts.review, p, explanation)
         with _few_threads(1):
             p, explanation = self._score_and_explain(r, facts.review, top)
         return self.apply_policy(facts.review, p, explanation)
@@ -193,6 +285,8 @@ class ClaimModel:
 
     def feature_names(self) -> list[str]:
         """Readable names of the vectorized features (``gap=...``, ``text:b12 given``)."""
+        if getattr(self, "_names", None) is None and self.linear is not None:
+            self._names = list(self.linear.names)
         if getattr(self, "_names", None) is None:
             self._names = [_readable(n) for n in self.pipeline[:-1].get_feature_names_out()]
         return self._names
@@ -210,6 +304,12 @@ class ClaimModel:
         self, r: dict[str, Any], review: Review, top: int
     ) -> tuple[float, tuple[Explanation, ...]]:
         """Probability and explanation from one transform (and, for trees, one predict call)."""
+        if self.linear is not None:
+            x = self.linear.vector(r["features"])
+            nonzero = np.flatnonzero(x)
+            p = float(self.linear.proba(x[None, :])[0])
+            contrib = self.linear.coef[nonzero] * x[nonzero]
+            return p, self._explanation(r, review, x, nonzero, contrib, top)
         x = self.pipeline[:-1].transform(frame([r]))
         x = x.toarray()[0] if hasattr(x, "toarray") else np.asarray(x)[0]
         nonzero = np.flatnonzero(x)
@@ -347,8 +447,21 @@ def save(model: ClaimModel, directory: Path) -> Path:
     (directory / METADATA_FILE).write_text(
         json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
+    write_linear(model.pipeline, directory, meta["model_sha256"])
     model.metadata = meta
     return path
+
+
+def write_linear(pipeline: Pipeline, directory: Path, model_sha256: str) -> Path | None:
+    """Write ``linear.json`` for a linear facts-only pipeline (removed for any other model)."""
+    target = Path(directory) / LINEAR_FILE
+    data = LinearScorer.export(pipeline)
+    if data is None:
+        target.unlink(missing_ok=True)
+        return None
+    data["model_sha256"] = model_sha256  # the skops file it was read from
+    target.write_text(json.dumps(data) + "\n", encoding="utf-8")
+    return target
 
 
 def check_versions(meta: dict[str, Any], force: bool = False) -> None:
@@ -396,24 +509,47 @@ def load(directory: Path, force: bool = False) -> ClaimModel:
 
 
 def _load_from(directory: Any, force: bool) -> ClaimModel:
-    import skops.io as sio
-
     meta_file, model_file = directory / METADATA_FILE, directory / MODEL_FILE
     if not model_file.is_file() or not meta_file.is_file():
         raise FileNotFoundError(f"no {MODEL_FILE} and {METADATA_FILE} in {directory}")
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except ValueError:
+        raise ModelVersionError(f"{meta_file} is not valid JSON") from None
     check_versions(meta, force)
     data = model_file.read_bytes()
     if meta.get("model_sha256") and hashlib.sha256(data).hexdigest() != meta["model_sha256"]:
         raise ModelVersionError(f"{model_file} does not match the sha256 in {METADATA_FILE}")
+    linear = _linear(directory / LINEAR_FILE, meta.get("model_sha256"))
+    if linear is not None:  # scikit-learn and skops are loaded only if something needs them
+        later = partial(_pipeline_from, Path(str(directory)) / MODEL_FILE, data)
+        return ClaimModel(later, meta, linear=linear)
+    return ClaimModel(_pipeline_from(model_file, data), meta)
+
+
+def _linear(path: Any, model_sha256: str | None) -> LinearScorer | None:
+    """The :class:`LinearScorer` saved with the model, if it was read from this very model file."""
+    try:
+        if not model_sha256 or not path.is_file():
+            return None
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved.get("model_sha256") != model_sha256:
+            return None
+        return LinearScorer(saved)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _pipeline_from(model_file: Any, data: bytes) -> Pipeline:
+    import skops.io as sio
+
     untrusted = sio.get_untrusted_types(data=data)
     unknown = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
     if unknown:
         raise ModelVersionError(
             f"{model_file} holds types outside scikit-learn/numpy/scipy: {unknown}"
         )
-    pipeline = sio.loads(data, trusted=untrusted)
-    return ClaimModel(pipeline, meta)
+    return sio.loads(data, trusted=untrusted)
 
 
 def load_default(force: bool = False) -> ClaimModel | None:
@@ -431,4 +567,8 @@ def install(directory: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in (MODEL_FILE, METADATA_FILE):
         shutil.copyfile(Path(directory) / name, target / name)
+    if (Path(directory) / LINEAR_FILE).is_file():
+        shutil.copyfile(Path(directory) / LINEAR_FILE, target / LINEAR_FILE)
+    else:
+        (target / LINEAR_FILE).unlink(missing_ok=True)
     return target

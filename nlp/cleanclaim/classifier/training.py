@@ -177,8 +177,10 @@ def train(
     reviewer: Any = None,
     notes: Sequence[dict[str, Any]] | None = None,
     candidates: Sequence[str] = CANDIDATES,
+    compare_shipped: bool = True,
 ) -> tuple[ClaimModel, dict[str, Any]]:
-    """Compare candidates on dev, refit the chosen one on train+dev, and score it on test.
+    """Compare candidates on dev, refit the chosen one on train+dev, and score it on test
+    against the shipped model and the rules alone (``metrics["heldout"]``).
 
     Returns the model (metadata filled in) and the metrics record written to ``metrics.json``.
     """
@@ -217,11 +219,17 @@ def train(
         if by_split["test"]
         else {}
     )
+    heldout = None
+    if by_split["test"]:
+        shipped, shipped_note = shipped_model() if compare_shipped else (None, None)
+        heldout = heldout_comparison(by_split["test"], model, shipped)
+        heldout["shipped_note"] = shipped_note
     metrics = {
         "selection": "lowest dev Brier score of candidates fitted on train",
         "dev_comparison": table,
         "chosen": candidate,
         "test": test,
+        "heldout": heldout,
         "n": {s: len(v) for s, v in by_split.items()},
         "fit_seconds": round(fit_seconds, 2),
         "total_seconds": round(time.perf_counter() - t_start, 2),
@@ -249,6 +257,114 @@ def train(
         }
     )
     return model, metrics
+
+
+#: How a new model is judged against the rules alone on the held-out (test) notes. It is
+#: *worse* when its Brier score is higher than the rules' (its probabilities are less
+#: calibrated than the rules' 0/1 answers) or its claim_ready accuracy is lower than the rules'.
+WORSE_RULE = (
+    "worse than the rules alone = on the held-out notes, a higher Brier score than the rules' "
+    "0/1 answers, or a lower claim_ready accuracy"
+)
+
+
+def worse_than_rules(new: dict[str, float], rules: dict[str, float]) -> list[str]:
+    """Why ``new`` (held-out metrics) is worse than the rules alone (:data:`WORSE_RULE`); [] if not."""
+    reasons = []
+    if round(new["brier"], 4) > round(rules["brier"], 4):
+        reasons.append(f"Brier {new['brier']:.4f} > rules {rules['brier']:.4f}")
+    if round(new["accuracy"], 4) < round(rules["accuracy"], 4):
+        reasons.append(f"accuracy {new['accuracy']:.4f} < rules {rules['accuracy']:.4f}")
+    return reasons
+
+
+def shipped_model() -> tuple[ClaimModel | None, str | None]:
+    """The shipped model for comparison, and a note when it was loaded despite other versions."""
+    import warnings
+
+    from .model import ModelVersionError, load_default
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return load_default(), None
+    except ModelVersionError as err:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return load_default(force=True), f"shipped model loaded anyway: {err}"
+        except Exception as again:  # noqa: BLE001  (incompatible: compare without it)
+            return None, f"shipped model not comparable: {type(again).__name__}"
+
+
+def heldout_comparison(
+    test: Sequence[Example], new: ClaimModel, shipped: ClaimModel | None = None
+) -> dict[str, Any]:
+    """The new model, the shipped model and the rules alone on the same held-out notes.
+
+    Returns ``rows`` (decider -> accuracy, F1, ROC-AUC, Brier, log loss), ``per_code_f1`` (gap
+    code -> F1 of the rules' gaps against the labels; the same for the three deciders, since a
+    model changes the decision and probability, never the gaps; empty for notes without gap
+    labels, e.g. claim outcomes), ``worse`` (reasons the new model is worse than the rules
+    alone, :data:`WORSE_RULE`) and ``rule``.
+    """
+    from .evaluation import gap_scores
+
+    rows: dict[str, dict[str, float]] = {"rules alone": score(None, test)}
+    if shipped is not None:
+        rows["shipped model"] = score(shipped, test)
+    rows["new model"] = score(new, test)
+    labelled = [e for e in test if isinstance(e.note.get("gaps"), list)]
+    per_code = {}
+    if labelled:
+        scores = gap_scores([e.note for e in labelled], [e.facts.review for e in labelled])
+        per_code = {code: s["f1"] for code, s in scores.items() if s["tp"] + s["fp"] + s["fn"] > 0}
+    return {
+        "n": len(test),
+        "rows": rows,
+        "per_code_f1": per_code,
+        "worse": worse_than_rules(rows["new model"], rows["rules alone"]),
+        "rule": WORSE_RULE,
+    }
+
+
+def comparison_text(comparison: dict[str, Any]) -> str:
+    """The held-out comparison as a fixed-width table (what ``cleanclaim train`` prints)."""
+    cols = ("accuracy", "f1", "roc_auc", "brier", "log_loss")
+    names = list(comparison["rows"])
+    width = max(14, *(len(n) for n in names))
+    lines = [
+        f"held-out comparison ({comparison['n']} test notes, never used for fitting or choosing)",
+        f"{'':<{width}}" + "".join(f"{c:>10}" for c in cols),
+    ]
+    for name in names:
+        row = comparison["rows"][name]
+        lines.append(f"{name:<{width}}" + "".join(f"{row[c]:>10.4f}" for c in cols))
+    if comparison["per_code_f1"]:
+        lines.append("per-code F1 of the gaps (from the rules: the same for all three):")
+        items = list(comparison["per_code_f1"].items())
+        for i in range(0, len(items), 3):
+            lines.append("  " + "  ".join(f"{code:<20}{f1:>6.3f}" for code, f1 in items[i : i + 3]))
+    return "\n".join(lines)
+
+
+def _heldout_md(heldout: dict[str, Any] | None) -> str:
+    if not heldout:
+        return ""
+    rows = "\n".join(
+        f"| {name} | {m['accuracy']:.3f} | {m['f1']:.3f} | {m['roc_auc']:.3f} | {m['brier']:.3f} |"
+        for name, m in heldout["rows"].items()
+    )
+    verdict = (
+        "**Worse than the rules alone**: " + "; ".join(heldout["worse"])
+        if heldout["worse"]
+        else "Not worse than the rules alone"
+    )
+    return (
+        "Against the shipped model (when one was installed) and the rules alone, same notes:\n\n"
+        "| | accuracy | F1 | ROC-AUC | Brier |\n|---|---|---|---|---|\n"
+        f"{rows}\n\n{verdict} ({heldout['rule']}).\n"
+    )
 
 
 def model_card(metrics: dict[str, Any], metadata: dict[str, Any]) -> str:
@@ -309,6 +425,7 @@ Dev comparison:
 {test_head}
 {test}
 
+{_heldout_md(metrics.get("heldout"))}
 Mentions, flags, gaps per code, service code, injections and the per-style and per-specialty
 breakdowns: `cleanclaim evaluate annotations/corpus.jsonl --split test --html report.html`.
 
@@ -325,7 +442,8 @@ most (coefficient × value for linear models, the drop in probability when the f
 otherwise), each with the gap evidence, mentions or n-gram hits it stands for.
 
 ## Files and how the package finds the model
-`models/` is where `cleanclaim train` writes: `model.skops` (skops, not pickle), `metadata.json`
+`cleanclaim train` writes where `--output` says (default `models-retrained/`; the shipped copy is
+`models/`, written only with `--install`): `model.skops` (skops, not pickle), `metadata.json`
 (library versions, rules version, a hash of the rule tables and engine code, training-data
 sha256, seed, threshold, metrics, the model file's sha256), `metrics.json` (the dev comparison
 and the test numbers) and this card. `--install` copies `model.skops` and `metadata.json` into

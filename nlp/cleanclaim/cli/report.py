@@ -30,23 +30,72 @@ def report_command(
     top: Annotated[
         int, typer.Option("--top", min=1, help="Notes in the provider-query worklist.")
     ] = 50,
+    notes: Annotated[
+        Path | None,
+        typer.Option(
+            "--notes",
+            exists=True,
+            help="The batch input: with --html, write each worklist note's review page next to "
+            "the report (NAME_notes/) and link it from the worklist. The pages show note text.",
+        ),
+    ] = None,
+    id_field: Annotated[str, typer.Option(help="Input column holding the note id.")] = "id",
+    text_field: Annotated[str, typer.Option(help="Input column holding the note text.")] = "text",
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            file_okay=False,
+            metavar="FOLDER",
+            help="The model folder the batch used, for the review pages (default: the shipped model).",
+        ),
+    ] = None,
+    rules_only: Annotated[
+        bool, typer.Option("--rules-only", help="Review pages by the rules alone.")
+    ] = False,
 ) -> None:
-    """Claim-ready rate, gaps, service codes, breakdowns and a provider-query worklist."""
+    """Rates per note status, documentation gaps, service codes, breakdowns, and a worklist with
+    the drug, the gap and the provider query of each note.
+    """
     from rich.console import Console
 
     from ..batch import report as rep
+    from ..batch.io import InputError
 
     try:
         report = rep.build(rep.load(output), by=by or [], top=top)
-    except ValueError as err:
+    except (ValueError, OSError) as err:
         typer.echo(f"cleanclaim: {err}", err=True)
         raise typer.Exit(code=1) from None
     Console().print(rep.to_rich(report))
     if html is not None:
-        html.write_text(
-            rep.to_html(report, title=f"cleanclaim report: {output.name}"), encoding="utf-8"
-        )
-        typer.echo(f"wrote {html}", err=True)
+        pages: dict[str, str] = {}
+        if notes is not None:
+            from .review import load_model_or_fail
+
+            clf = load_model_or_fail(model, rules_only)
+            try:
+                pages = rep.review_pages(
+                    report,
+                    notes,
+                    html.with_name(html.stem + "_notes"),
+                    id_field=id_field,
+                    text_field=text_field,
+                    model=clf,
+                )
+            except (InputError, OSError) as err:
+                typer.echo(f"cleanclaim: {err}", err=True)
+                raise typer.Exit(code=1) from None
+        try:
+            html.write_text(
+                rep.to_html(report, title=f"cleanclaim report: {output.name}", pages=pages),
+                encoding="utf-8",
+            )
+        except OSError as err:
+            typer.echo(f"cleanclaim: cannot write {html}: {err.strerror}", err=True)
+            raise typer.Exit(code=1) from None
+        typer.echo(f"wrote {html}" + (f" and {len(pages)} review pages" if pages else ""), err=True)
 
 
 def register(app: typer.Typer) -> None:

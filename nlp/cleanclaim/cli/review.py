@@ -225,6 +225,7 @@ def batch_command(
             "--payer-rules", help="A JSON file of your payer's rules (payer.json schema)."
         ),
     ] = None,
+    model: Annotated[Path | None, model_option("decide with")] = None,
 ) -> None:
     """Review many notes; every input row yields one output row (errors included).
 
@@ -235,19 +236,23 @@ def batch_command(
     from rich.console import Console
 
     from ..batch.io import InputError, OutputError
-    from ..batch.runner import preflight, run_batch
+    from ..batch.runner import partial_paths, preflight, run_batch
     from ..batch.supervisor import PoolError
     from ..rules.dates import parse_date
 
     console = Console(stderr=True)
     if date_of_service is not None and parse_date(date_of_service) is None:
         raise _fail(f"--date-of-service {date_of_service!r} is not a date (use YYYY-MM-DD)")
-    if engine is Engine.spark and (payer_rules or date_of_service):
-        raise _fail("--payer-rules and --date-of-service are not supported with --engine spark yet")
+    if engine is Engine.spark and (payer_rules or date_of_service or model):
+        raise _fail(
+            "--payer-rules, --date-of-service and --model are not supported with --engine spark yet"
+        )
     try:  # before any progress bar: a one-line error and nothing else
         preflight(input_path, output, id_field, text_field)
     except (InputError, OutputError) as err:
         raise _fail(str(err)) from None
+    if model is not None:
+        load_model_or_fail(model, rules_only)
     if engine is Engine.spark:
         from ..batch.spark import run_batch_spark
 
@@ -263,46 +268,11 @@ def batch_command(
         except (InputError, ImportError) as err:
             raise _fail(str(err)) from None
     else:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+        from ..batch.progress import BatchProgress, Interrupted, signals_as_interrupts
 
-        bar = Progress(
-            TextColumn("reviewing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]:>7.1f} notes/s"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=console,
-            disable=not progress,
-        )
-        task = bar.add_task("batch", total=None, rate=0.0)
-        started = [0.0, 0]
-
-        def on_start(total: int | None, done: int) -> None:
-            import time
-
-            started[0] = time.perf_counter()
-            bar.update(task, total=total, completed=done)
-            if done:
-                console.print(f"resuming after {done:,} rows already written")
-
-        def on_progress(n: int) -> None:
-            import time
-
-            started[1] += n
-            elapsed = max(time.perf_counter() - started[0], 1e-9)
-            bar.update(task, advance=n, rate=started[1] / elapsed)
-
+        bar = BatchProgress(console, enabled=progress)
         try:
-            with bar:
+            with signals_as_interrupts(), bar:
                 summary = run_batch(
                     input_path,
                     output,
@@ -313,20 +283,28 @@ def batch_command(
                     resume=resume,
                     fast_path=fast_path,
                     chunk_size=chunk_size,
-                    progress=on_progress,
-                    on_start=on_start,
+                    progress=bar.on_written,
+                    on_start=bar.on_start,
+                    on_poll=bar.on_poll,
                     payer_rules=str(payer_rules) if payer_rules else None,
                     date_of_service=date_of_service,
                     note_timeout=note_timeout,
+                    model=str(model) if model is not None else None,
                 )
         except (InputError, OutputError, PoolError) as err:
             raise _fail(str(err)) from None
         except OSError as err:
             where = f" ({err.filename})" if err.filename else ""
             raise _fail(f"{err.strerror or type(err).__name__}{where}") from None
-        except KeyboardInterrupt:
-            console.print("interrupted: run again with --resume to continue")
-            raise typer.Exit(code=130) from None
+        except KeyboardInterrupt as err:
+            code = err.exit_code if isinstance(err, Interrupted) else 130
+            written = bar.resumed + bar.written
+            typer.echo(
+                f"cleanclaim: interrupted; {written:,} rows are kept in "
+                f"{partial_paths(output)[0].name}: run the same command with --resume to continue",
+                err=True,
+            )
+            raise typer.Exit(code=code) from None
         except Exception as err:  # noqa: BLE001  (no traceback: messages may quote input rows)
             raise _fail(_unexpected(err)) from None
     _print_summary(console, summary, output)
@@ -354,14 +332,16 @@ def _print_summary(console, summary, output: Path) -> None:  # type: ignore[no-u
 
     table = Table(title=f"cleanclaim batch -> {output}", show_header=False)
     table.add_row(
-        "notes reviewed",
+        "notes in the output",
         f"{summary.total:,}"
-        + (f" (+{summary.skipped:,} from the interrupted run)" if summary.skipped else ""),
+        + (f" ({summary.skipped:,} from the interrupted run)" if summary.skipped else ""),
     )
     table.add_row("claim-ready", f"{summary.ready:,} ({summary.ready / max(summary.total, 1):.1%})")
     table.add_row("errors", f"{summary.errors:,}")
     table.add_row("fast path", f"{summary.fast_path:,}")
-    table.add_row("time", f"{summary.seconds:.1f} s ({summary.rate:.1f} notes/s)")
+    if summary.statuses:
+        table.add_row("by status", ", ".join(f"{s} {n:,}" for s, n in summary.statuses.items()))
+    table.add_row("time", f"{summary.seconds:.1f} s ({summary.rate:.1f} notes/s this run)")
     if summary.gaps:
         table.add_row("top gaps", ", ".join(f"{c} {n:,}" for c, n in summary.gaps.most_common(6)))
     console.print(table)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -71,6 +72,16 @@ def serve_command(
     rules_only: Annotated[
         bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")
     ] = False,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            file_okay=False,
+            metavar="FOLDER",
+            help="A model folder written by `cleanclaim train` (default: the shipped model).",
+        ),
+    ] = None,
     log_level: Annotated[
         LogLevel,
         typer.Option(
@@ -93,11 +104,16 @@ def serve_command(
             err=True,
         )
         raise typer.Exit(code=1) from None
+    chosen: str | None = None if rules_only else (str(model) if model else "default")
+    if chosen not in (None, "default"):
+        from .review import load_model_or_fail
+
+        load_model_or_fail(model, rules_only)  # a bad folder: one line before the server starts
     _configure_logging(log_level.value)
     limits = Limits(
         workers=workers, queue_size=queue_size, max_batch=max_batch, note_timeout=note_timeout
     )
-    app = create_app(limits=limits, mode=mode.value, model=None if rules_only else "default")
+    app = create_app(limits=limits, mode=mode.value, model=chosen)
     # One server process: the review pool gives the parallelism, one pipeline per worker.
     uvicorn.run(
         app, host=host, port=port, access_log=False, log_config=None, log_level=log_level.value

@@ -11,6 +11,10 @@ import typer
 FileOpt = dict(exists=True, dir_okay=False)
 
 
+#: Where ``cleanclaim train`` writes by default: a new folder, never the tracked ``models/``.
+DEFAULT_OUTPUT = Path("models-retrained")
+
+
 def train_command(
     annotations: Annotated[
         Path | None, typer.Option(**FileOpt, help="Built corpus (JSON Lines).")
@@ -19,8 +23,13 @@ def train_command(
         Path | None, typer.Option(**FileOpt, help="CSV id,text,paid[,carc] of claim outcomes.")
     ] = None,
     output: Annotated[
-        Path, typer.Option(file_okay=False, help="Folder to write the model to.")
-    ] = Path("models"),
+        Path,
+        typer.Option(
+            file_okay=False,
+            help="Folder to write the new model to (created). The shipped model is never "
+            "overwritten unless --install is given.",
+        ),
+    ] = DEFAULT_OUTPUT,
     candidate: Annotated[
         str | None, typer.Option(help="Skip the comparison and fit this candidate.")
     ] = None,
@@ -28,40 +37,120 @@ def train_command(
         int | None, typer.Option(help="Random seed (default: the fixed project seed).")
     ] = None,
     install: Annotated[
-        bool, typer.Option(help="Also copy the model into the package as the shipped default.")
+        bool,
+        typer.Option(
+            help="Also make the new model the shipped default (refused when it is worse than "
+            "the rules alone on the held-out notes, unless --force)."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="With --install: install even a model worse than the rules.")
     ] = False,
 ) -> None:
-    """Compare candidates on dev, fit the chosen one on train+dev, write model, metadata, metrics and card."""
+    """Train a model and compare it with the shipped model and the rules alone.
+
+    Compares candidates on dev, fits the chosen one on train+dev, then prints the new model,
+    the shipped model and the rules alone side by side on the same held-out (test) notes:
+    accuracy, F1, ROC-AUC, Brier score, log loss and per-code F1. Writes model, metadata,
+    metrics and card to --output. A new model is *worse than the rules alone* when, on the
+    held-out notes, its Brier score is higher than the rules' 0/1 answers or its claim_ready
+    accuracy is lower: it is then flagged, and --install refuses it without --force.
+    """
     from ..classifier.model import SEED, save
     from ..classifier.model import install as install_model
-    from ..classifier.training import model_card, train
+    from ..classifier.training import comparison_text, model_card, train
 
     if annotations is None and outcomes is None:
-        typer.echo("give --annotations and/or --outcomes", err=True)
+        typer.echo("cleanclaim: give --annotations and/or --outcomes", err=True)
+        raise typer.Exit(code=1)
+    if _holds_shipped_model(output) and not install:
+        typer.echo(
+            f"cleanclaim: {output} holds the shipped model; write the new one elsewhere "
+            "(--output FOLDER), or give --install to replace the shipped model",
+            err=True,
+        )
         raise typer.Exit(code=1)
     try:
         model, metrics = train(
             annotations, outcomes, candidate, seed if seed is not None else SEED, log=typer.echo
         )
     except ValueError as err:
-        typer.echo(str(err), err=True)
+        typer.echo(f"cleanclaim: {err}", err=True)
         raise typer.Exit(code=1) from None
     if metrics["dev_comparison"]:
         typer.echo(format_table(metrics["dev_comparison"]))
-    save(model, output)
-    (output / "metrics.json").write_text(
-        json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    (output / "MODEL_CARD.md").write_text(model_card(metrics, model.metadata), encoding="utf-8")
-    for who, m in metrics["test"].items():
+    heldout = metrics.get("heldout")
+    if heldout:
+        typer.echo(comparison_text(heldout))
+        if heldout.get("shipped_note"):
+            typer.echo(f"note: {heldout['shipped_note']}")
+        if heldout["worse"]:
+            typer.echo(
+                "warning: the new model is worse than the rules alone on the held-out notes ("
+                + "; ".join(heldout["worse"])
+                + f"). {heldout['rule']}.",
+                err=True,
+            )
+    else:
         typer.echo(
-            f"test {who}: acc {m['accuracy']:.3f} F1 {m['f1']:.3f} AUC {m['roc_auc']:.3f} Brier {m['brier']:.3f}"
+            "warning: no held-out (test) notes: the new model could not be compared", err=True
         )
+    refuse = install and not force and (not heldout or heldout["worse"])
+    if refuse and _holds_shipped_model(output):
+        typer.echo(
+            "cleanclaim: not installed (and nothing written): the new model is "
+            + ("not shown to be " if not heldout else "")
+            + "worse than the rules alone; give --force to install it anyway",
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    try:
+        save(model, output)
+        (output / "metrics.json").write_text(
+            json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        (output / "MODEL_CARD.md").write_text(model_card(metrics, model.metadata), encoding="utf-8")
+    except OSError as err:
+        typer.echo(f"cleanclaim: cannot write {output}: {err.strerror}", err=True)
+        raise typer.Exit(code=1) from None
     typer.echo(
         f"chose {metrics['chosen']}; fitted in {metrics['fit_seconds']}s, {metrics['total_seconds']}s in all -> {output}"
     )
+    if refuse:
+        typer.echo(
+            "cleanclaim: not installed: the new model is "
+            + ("not shown to be no " if not heldout else "")
+            + "worse than the rules alone; give --force to install it anyway "
+            f"(it is saved in {output}; use it with --model {output})",
+            err=True,
+        )
+        raise typer.Exit(code=1)
     if install:
         typer.echo(f"installed as the shipped model -> {install_model(output)}")
+    else:
+        typer.echo(
+            f"use it with: cleanclaim review NOTE --model {output} "
+            f"(or batch/serve --model {output}, Reviewer(model={str(output)!r}))"
+        )
+
+
+def _holds_shipped_model(folder: Path) -> bool:
+    """Whether ``folder`` is the package's model folder or a copy of the shipped model."""
+    import importlib.resources
+
+    from ..classifier.model import METADATA_FILE, PACKAGE_MODELS
+
+    package = Path(str(importlib.resources.files("cleanclaim").joinpath(PACKAGE_MODELS)))
+    try:
+        if folder.resolve() == package.resolve():
+            return True
+        mine = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
+        shipped = json.loads((package / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(mine.get("model_sha256")) and mine.get("model_sha256") == shipped.get(
+        "model_sha256"
+    )
 
 
 def format_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
