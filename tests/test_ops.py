@@ -174,7 +174,7 @@ def test_train_writes_the_named_folder_and_prints_the_comparison(tmp_path, small
         assert row in result.stdout
     for metric in ("accuracy", "roc_auc", "brier"):
         assert metric in result.stdout
-    assert "per-code F1" in result.stdout and "DOSE_MISSING" in result.stdout
+    assert "per-code F1" in result.stdout and "NOT_ADMINISTERED" in result.stdout
     assert (out / "model.skops").is_file() and (out / "MODEL_CARD.md").is_file()
     heldout = json.loads((out / "metrics.json").read_text())["heldout"]
     assert set(heldout["rows"]) == {"rules alone", "shipped model", "new model"}
@@ -340,3 +340,33 @@ def test_terminal_view_fits_80_columns_and_shows_line_column(tmp_path):
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "'promethazine' 4:19" in text  # line 4, column 19 (not a character offset)
     assert TWO.splitlines()[3].index("promethazine") + 1 == 19
+
+
+def test_serve_with_a_bad_model_folder_is_a_one_line_error(tmp_path):
+    pytest.importorskip("uvicorn")
+    result = runner.invoke(app, ["serve", "--model", str(tmp_path)])
+    assert result.exit_code == 1 and "model.skops" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# the progress bar --------------------------------------------------------------------------------
+
+
+def test_progress_rate_and_eta_count_from_the_first_note_not_worker_start_up():
+    import io
+    import time
+
+    from rich.console import Console
+
+    from cleanclaim.batch.progress import BatchProgress
+
+    bar = BatchProgress(Console(file=io.StringIO()), enabled=False)
+    bar.on_start(1000, 100)  # resumed: 100 rows written before
+    assert bar.rate() is None and bar.eta() is None  # nothing reviewed yet: no made-up 0 rate
+    first = time.monotonic() - 2.0  # workers took their time to start; the first note 2 s ago
+    bar.on_poll(running=20, first_started=first)  # 20 notes done inside chunks still running
+    rate = bar.rate()
+    assert rate is not None and 5 < rate <= 10.5  # about 20 notes in 2 s
+    assert bar.eta() == pytest.approx((1000 - 100 - 20) / rate, rel=0.01)
+    bar.on_written(24)  # a chunk written: counted once, not twice
+    assert bar.written + bar.running == 24
