@@ -27,18 +27,26 @@ NOTE = (
 )
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> float:
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one fresh process running ``command``."""
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, env=env, check=False)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - start
-    if done.returncode not in (0, 2):
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()[-2000:]}")
-    return took
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 2):
+        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-2000:]}")
+    return took, usage.ru_utime + usage.ru_stime
 
 
-def median(command: list[str], repeat: int, env: dict[str, str] | None = None) -> float:
+def median(
+    command: list[str], repeat: int, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     timed(command, env)  # warm-up: file cache, user cache
-    return statistics.median(timed(command, env) for _ in range(repeat))
+    runs = [timed(command, env) for _ in range(repeat)]
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
 def main() -> None:
@@ -62,15 +70,23 @@ def main() -> None:
         if args.first_run:
             env = dict(os.environ, CLEANCLAIM_CACHE_DIR=str(Path(tmp) / "empty-cache"))
             cmd = [*cli, "review", str(note)]
-            results["review, empty user cache (first run)"] = statistics.median(
+            runs = [
                 timed(cmd, dict(env, CLEANCLAIM_CACHE_DIR=str(Path(tmp) / f"c{i}")))
                 for i in range(max(1, args.repeat // 2))
+            ]
+            results["review, empty user cache (first run)"] = (
+                statistics.median(w for w, _ in runs),
+                statistics.median(c for _, c in runs),
             )
-    base = results["python -c pass (baseline)"]
-    print(f"{'command':<42}{'seconds':>9}{'x bare python':>15}")
-    for name, seconds in results.items():
-        print(f"{name:<42}{seconds:>9.2f}{seconds / base:>15.1f}")
-    print(f"(median of {args.repeat} fresh processes after a warm-up; {py})")
+    base, base_cpu = results["python -c pass (baseline)"]
+    print(f"{'command':<42}{'wall s':>8}{'x bare':>8}{'CPU s':>8}{'x bare':>8}")
+    for name, (wall, cpu) in results.items():
+        print(f"{name:<42}{wall:>8.2f}{wall / base:>8.1f}{cpu:>8.2f}{cpu / base_cpu:>8.1f}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"(median of {args.repeat} fresh processes after a warm-up; {py}; load average "
+        f"{load:.1f} on {os.cpu_count()} CPUs: CPU seconds are the better guide on a busy machine)"
+    )
 
 
 if __name__ == "__main__":
