@@ -701,8 +701,12 @@ def read_partial(path: Path, fmt: str) -> Iterator[dict[str, Any]]:
     else:
         import pyarrow.parquet as pq
 
+        wanted = ("status", "claim_ready", "service_code", "gaps", "error", *GAP_COLUMNS)
         for part in sorted(path.glob("part-*.parquet")):
-            yield from pq.read_table(part).to_pylist()
+            parquet = pq.ParquetFile(part)
+            columns = [c for c in wanted if c in parquet.schema_arrow.names]
+            for batch in parquet.iter_batches(batch_size=4096, columns=columns):
+                yield from batch.to_pylist()
 
 
 def truncate_partial(path: Path, fmt: str, size: int) -> None:

@@ -302,7 +302,7 @@ def run_batch(
     partial, state_path = partial_paths(output)
     signature = _input_signature(input_path)
     done, size = 0, 0
-    previous: list[dict[str, Any]] = []
+    previous = Summary()  # the interrupted run's rows, counted
     try:
         if resume and state_path.exists() and partial.exists():
             try:
@@ -318,7 +318,8 @@ def run_batch(
                 )
             done = saved_rows
             bio.truncate_partial(partial, out_fmt, size)
-            previous = list(bio.read_partial(partial, out_fmt))
+            for record in bio.read_partial(partial, out_fmt):  # streamed: counts only
+                previous.add(record)
         else:
             if partial.is_dir():
                 for p in partial.glob("*"):
@@ -332,11 +333,9 @@ def run_batch(
         )
     except OSError as err:
         raise _output_error(err, partial) from None
-    summary = Summary(skipped=done)
-    if done:  # the summary counts the whole output, the interrupted run's rows too
-        for record in previous:
-            summary.add(record)
-        summary.total = done  # the state file's count is the truth
+    # the summary counts the whole output, the interrupted run's rows too
+    summary = previous
+    summary.skipped = summary.total = done  # the state file's count is the truth
     start = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
     total = bio.count_rows(input_path)
@@ -373,8 +372,11 @@ def run_batch(
     finished = False
     jobs: deque[tuple[list[bio.Row], Job]] = deque()
 
+    writing = [False]  # an interrupt inside a write leaves the rest to --resume
+
     def write(chunk: list[bio.Row], results: list[dict[str, Any]]) -> None:
         nonlocal done
+        writing[0] = True
         items = _merge(chunk, results)
         for record, _ in items:
             summary.add(record)
@@ -388,6 +390,7 @@ def run_batch(
             )
         except OSError as err:
             raise _output_error(err, partial) from None
+        writing[0] = False
         if progress is not None:
             progress(len(chunk))
         if on_poll is not None:
@@ -413,7 +416,8 @@ def run_batch(
             write(chunk, results)
         finished = True
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep every chunk that did finish, in order
-        _drain(jobs, write)
+        if not writing[0]:  # else the state file still names the last complete chunk
+            _drain(jobs, write)
         raise
     finally:
         pool.close(wait=finished)  # on an error or Ctrl-C, stop workers even mid-note
