@@ -139,7 +139,7 @@ def test_shipped_model_loads_and_matches_models_dir(shipped_model, repo_root):
     from importlib.resources import files
 
     package = files("cleanclaim") / "models_data"
-    for name in (MODEL_FILE, METADATA_FILE):
+    for name in (MODEL_FILE, METADATA_FILE, "linear.json"):
         assert (package / name).read_bytes() == (repo_root / "models" / name).read_bytes()
     meta = shipped_model.metadata
     assert {"versions", "rules_version", "training_data", "seed", "metrics", "model_sha256"} <= set(

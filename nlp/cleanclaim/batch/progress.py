@@ -115,6 +115,34 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
+#: While > 0, :func:`signals_as_interrupts`' handler records a signal instead of raising.
+_DEFER: dict[str, Any] = {"depth": 0, "pending": None}
+
+
+class signals_deferred:  # noqa: N801  (used like a function: ``with signals_deferred():``)
+    """Within the block, a SIGINT or SIGTERM caught by :class:`signals_as_interrupts` waits:
+    :class:`Interrupted` is raised when the block ends (so a chunk's rows and the state file
+    naming them are written together). Outside such a handler it changes nothing.
+
+    Masking the signal (``pthread_sigmask``) is not enough: the kernel hands a process-directed
+    signal to any thread that does not block it, and Python then runs the handler in the main
+    thread anyway.
+    """
+
+    def __enter__(self) -> None:
+        """Start deferring."""
+        _DEFER["depth"] += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        """Stop deferring; raise for a signal that came meanwhile."""
+        _DEFER["depth"] -= 1
+        pending = _DEFER["pending"]
+        if _DEFER["depth"] == 0 and pending is not None:
+            _DEFER["pending"] = None
+            if exc[0] is None:
+                raise Interrupted(pending)
+
+
 class signals_as_interrupts:  # noqa: N801  (used like a function: ``with signals_as_interrupts():``)
     """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` in the main thread.
 
@@ -129,6 +157,9 @@ class signals_as_interrupts:  # noqa: N801  (used like a function: ``with signal
         def handler(signum: int, _frame: Any) -> None:
             for sig in self.saved:  # a second signal must not break the clean-up
                 signal.signal(sig, signal.SIG_IGN)
+            if _DEFER["depth"] > 0:  # inside a write: raised when it is done
+                _DEFER["pending"] = signum
+                return
             raise Interrupted(signum)
 
         self.saved = {}

@@ -30,6 +30,7 @@ from typing import Any
 from ..result import Review
 from ..reviewer import NoteError, check_note
 from . import io as bio
+from .progress import signals_deferred
 from .supervisor import CRASH_ERROR, NOTE_TIMEOUT, Job, Supervisor, mark  # noqa: F401
 
 #: Notes per chunk sent to a worker (and per checkpoint of the output).
@@ -375,6 +376,10 @@ def run_batch(
     writing = [False]  # an interrupt inside a write leaves the rest to --resume
 
     def write(chunk: list[bio.Row], results: list[dict[str, Any]]) -> None:
+        with signals_deferred():  # a chunk's rows and the state file naming them: both or none
+            _write(chunk, results)
+
+    def _write(chunk: list[bio.Row], results: list[dict[str, Any]]) -> None:
         nonlocal done
         writing[0] = True
         items = _merge(chunk, results)
