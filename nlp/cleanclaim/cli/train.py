@@ -49,12 +49,9 @@ def train_command(
 ) -> None:
     """Train a model and compare it with the shipped model and the rules alone.
 
-    Compares candidates on dev, fits the chosen one on train+dev, then prints the new model,
-    the shipped model and the rules alone side by side on the same held-out (test) notes:
-    accuracy, F1, ROC-AUC, Brier score, log loss and per-code F1. Writes model, metadata,
-    metrics and card to --output. A new model is *worse than the rules alone* when, on the
-    held-out notes, its Brier score is higher than the rules' 0/1 answers or its claim_ready
-    accuracy is lower: it is then flagged, and --install refuses it without --force.
+    Compares candidates on dev, fits the chosen one on train+dev, then prints the new model, the shipped model and the rules alone side by side on the same held-out (test) notes: accuracy, F1, ROC-AUC, Brier score, log loss and per-code F1. Writes model, metadata, metrics and card to --output.
+
+    A new model is worse than the rules alone when, on the held-out notes, its Brier score is higher than the rules' 0/1 answers or its claim_ready accuracy is lower: it is then flagged, and --install refuses it without --force.
     """
     from ..classifier.model import SEED, save
     from ..classifier.model import install as install_model
