@@ -370,3 +370,17 @@ def test_progress_rate_and_eta_count_from_the_first_note_not_worker_start_up():
     assert bar.eta() == pytest.approx((1000 - 100 - 20) / rate, rel=0.01)
     bar.on_written(24)  # a chunk written: counted once, not twice
     assert bar.written + bar.running == 24
+
+
+def test_service_with_a_model_folder_names_it(model_dir):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from cleanclaim.service import Limits, create_app
+
+    app = create_app(limits=Limits(workers=1, queue_size=2), mode="thread", model=str(model_dir))
+    with TestClient(app) as client:
+        assert client.get("/v1/info").json()["model_version"] == "lr_facts-retrained-here"
+        answer = client.post("/v1/review", json={"id": "n1", "text": B12})
+        assert answer.status_code == 200
+        assert answer.json()["model_version"] == "lr_facts-retrained-here"

@@ -241,8 +241,9 @@ def create_app(
             defaults when omitted.
         mode: ``"process"`` (one reviewer per worker process, the default without ``reviewer``)
             or ``"thread"`` (one shared reviewer, the only choice with ``reviewer``).
-        model: the classifier for reviewers built here: ``"default"``, None for rules only, or
-            a model object (picklable, for process mode).
+        model: the classifier for reviewers built here: ``"default"``, None for rules only, a
+            model folder written by ``cleanclaim train`` (``cleanclaim serve --model``), or a
+            model object (picklable, for process mode).
         api_key: required in ``X-API-Key`` or ``Authorization: Bearer``; defaults to the
             ``CLEANCLAIM_API_KEY`` environment variable; no auth when neither is set.
 
