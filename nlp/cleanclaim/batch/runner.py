@@ -49,7 +49,7 @@ class Summary:
     fast_path: int = 0
     skipped: int = 0  # rows already in the output when resuming
     seconds: float = 0.0
-    gaps: Counter[str] = field(default_factory=Counter)
+    gaps: Counter[str] = field(default_factory=Counter)  # among notes with status "gaps"
     service_codes: Counter[str] = field(default_factory=Counter)
 
     statuses: Counter[str] = field(default_factory=Counter)
@@ -66,9 +66,11 @@ class Summary:
         self.errors += failed
         self.ready += record.get("claim_ready") in (True, "True")
         self.fast_path += bool(record.get("fast_path"))
-        self.statuses[bio.note_status(record)] += 1
-        if not failed:
+        status = bio.note_status(record)
+        self.statuses[status] += 1
+        if status == "gaps":  # documentation gaps: not the notes where nothing was given
             self.gaps.update(bio._gap_codes(record))
+        if not failed:
             service = record.get("service_code")
             self.service_codes["none" if bio._missing(service) else str(service)] += 1
 

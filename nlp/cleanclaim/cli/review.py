@@ -343,7 +343,10 @@ def _print_summary(console, summary, output: Path) -> None:  # type: ignore[no-u
         table.add_row("by status", ", ".join(f"{s} {n:,}" for s, n in summary.statuses.items()))
     table.add_row("time", f"{summary.seconds:.1f} s ({summary.rate:.1f} notes/s this run)")
     if summary.gaps:
-        table.add_row("top gaps", ", ".join(f"{c} {n:,}" for c, n in summary.gaps.most_common(6)))
+        table.add_row(
+            "top gaps (notes with gaps)",
+            ", ".join(f"{c} {n:,}" for c, n in summary.gaps.most_common(6)),
+        )
     console.print(table)
     console.print(
         f"reviewed {summary.total} notes: {summary.ready} claim-ready, {summary.errors} errors -> {output}"
