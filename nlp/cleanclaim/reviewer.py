@@ -24,6 +24,13 @@ MAX_CHARS = 200_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+#: Made up for :meth:`Reviewer.warm_up`: typed and dictated wording, a code, a dose in words.
+_WARM_UP = (
+    "Dx: pernicious anemia (D51.0).\n"
+    "Cyanocobalamin one thousand micrograms I M left deltoid given by RN per standing order."
+)
+
+
 class NoteError(ValueError):
     """A note that cannot be reviewed; the message never contains note text."""
 
@@ -90,6 +97,16 @@ class Reviewer:
         """
         checked = check_note(text)
         return self._finish(self.facts(self.nlp(checked), note_id, date_of_service))
+
+    def warm_up(self) -> None:
+        """Review a short made-up note once, so the first real note does not pay for what loads
+        on first use (the dictation lexicon, word frequencies, ICD-10-CM codes). Worker
+        processes call it at start-up: a per-note time budget then measures the note alone.
+        """
+        try:
+            self.review(_WARM_UP, "warm-up")
+        except Exception:  # noqa: BLE001  (a warm-up must never stop a start-up)
+            pass
 
     def review_many(
         self,

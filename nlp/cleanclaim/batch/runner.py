@@ -107,6 +107,8 @@ def init_worker(
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     reviewer = Reviewer(model=None if rules_only else (model or "default"), payer_rules=payer_rules)
+    if progress is not None:  # a pool worker: first-use loading outside any note's budget
+        reviewer.warm_up()
     _WORKER["reviewer"] = reviewer
     _WORKER["date_of_service"] = date_of_service
     _WORKER["progress"] = progress
