@@ -83,7 +83,9 @@ class Tally:
         )
 
 
-HEADER = f"{'group':<34} {'n':>4} {'ready':>6} {'code':>6} {'status':>6} {'falseR':>5} {'missed':>6}"
+HEADER = (
+    f"{'group':<34} {'n':>4} {'ready':>6} {'code':>6} {'status':>6} {'falseR':>5} {'missed':>6}"
+)
 
 
 def review_all(reviewer, notes: list[dict]) -> list:

@@ -22,7 +22,12 @@ STAGES: list[tuple[str, ...]] = [
     ("cleanclaim.pipeline",),
     ("cleanclaim.rules.vocabulary",),
     ("cleanclaim.rules.linking",),
-    ("cleanclaim.rules.diagnoses", "cleanclaim.rules.doses", "cleanclaim.rules.dates"),
+    (
+        "cleanclaim.rules.diagnoses",
+        "cleanclaim.rules.doses",
+        "cleanclaim.rules.dates",
+        "cleanclaim.rules.setting",
+    ),
     ("cleanclaim.rules.coding",),
     ("cleanclaim.rules.gaps",),
     ("cleanclaim.rules.claims",),

@@ -45,7 +45,15 @@ from .guards import (
 GAP_COLUMNS = (*blocking_codes(), "SITE_MISSING")
 #: Scalar fields of :class:`~cleanclaim.result.Review` copied as they are (their types come from
 #: the dataclass), and list fields joined with ';'.
-FLAT_SCALARS = ("id", "claim_ready", "probability", "service_code", "injections")
+FLAT_SCALARS = (
+    "id",
+    "claim_ready",
+    "probability",
+    "service_code",
+    "injections",
+    "status",
+    "note_type",
+)
 FLAT_JOINED = ("gaps", "icd10", "claim_lines")
 #: The flat row's own columns, in order; passthrough columns follow.
 FLAT_COLUMNS = (*FLAT_SCALARS, *GAP_COLUMNS, *FLAT_JOINED, "error")
@@ -411,6 +419,8 @@ def flat_row(record: dict[str, Any], extra: dict[str, Any] | None = None) -> dic
         "probability": record.get("probability"),
         "service_code": record.get("service_code"),
         "injections": record.get("injections"),
+        "status": record.get("status") if ok else "error",
+        "note_type": record.get("note_type"),
     }
     for code in GAP_COLUMNS:
         row[code] = (code in codes) if ok else None

@@ -61,6 +61,8 @@ __all__ = [
     "DictationTable",
     "SpokenRoute",
     "dictation",
+    "SettingsTable",
+    "settings",
 ]
 
 TokenPattern = list[dict[str, Any]]
@@ -698,6 +700,105 @@ class PayerTable(_Strict):
         return value
 
 
+NoteType = Literal[
+    "office_visit",
+    "ed",
+    "operative_procedure",
+    "discharge_summary",
+    "consult_hp",
+    "nursing_mar",
+    "telehealth",
+    "letter_other",
+]
+#: Where and when an administration happened (``this_encounter`` is the only one billed here).
+SettingName = Literal[
+    "this_encounter", "within_procedure", "inpatient", "elsewhere_or_earlier", "order_only"
+]
+NoteStatus = Literal["ready", "gaps", "other_service", "no_injection", "error"]
+
+
+def _compiles(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise ValueError(f"pattern {pattern!r} does not compile: {err}") from None
+    return patterns
+
+
+class NoteTypeRule(_Strict):
+    """How a note of one type announces itself: its title near the top, or a section header.
+
+    ``header`` patterns are searched in the first ``header_chars`` of the note, ``body`` patterns
+    anywhere; the earliest header match wins, then the earliest body match. ``bundles`` marks
+    wording (an operative report, an anesthesia record, an endoscopy report) whose drugs are part
+    of the procedure unless a sentence says otherwise.
+    """
+
+    id: NoteType
+    header: list[str] = Field(default_factory=list)
+    body: list[str] = Field(default_factory=list)
+    bundles: list[str] = Field(default_factory=list)
+    source: str
+
+    @model_validator(mode="after")
+    def _patterns(self) -> NoteTypeRule:
+        _compiles([*self.header, *self.body, *self.bundles])
+        return self
+
+
+class SettingCue(_Strict):
+    """Wording in a drug's sentence that places its administration (the nearest cue wins)."""
+
+    setting: SettingName
+    patterns: list[str]
+    #: Why a dose in this setting is not a 96372 at this encounter (the NOT_ADMINISTERED reason).
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _patterns(self) -> SettingCue:
+        _compiles(self.patterns)
+        return self
+
+
+class SectionSetting(_Strict):
+    """A section header whose block (to the next blank line or header) places its drugs."""
+
+    setting: SettingName
+    header: str
+
+    @model_validator(mode="after")
+    def _patterns(self) -> SectionSetting:
+        _compiles([self.header])
+        return self
+
+
+class SettingsTable(_Strict):
+    """Note types, administration settings and note-level "nothing was given" wording."""
+
+    version: str
+    header_chars: int = Field(default=400, gt=0)
+    #: Characters either side of a drug mention, within its clause, where a setting cue counts.
+    cue_window: int = Field(default=60, gt=0)
+    default_note_type: NoteType = "office_visit"
+    note_types: list[NoteTypeRule]
+    #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
+    note_type_settings: dict[NoteType, SettingName] = Field(default_factory=dict)
+    cues: list[SettingCue]
+    sections: list[SectionSetting] = Field(default_factory=list)
+    #: A sentence naming no drug that says nothing was given at this visit.
+    nothing_given: list[str] = Field(default_factory=list)
+    nothing_given_reason: str = "the note says no injection was given at this visit"
+
+    @model_validator(mode="after")
+    def _reasons(self) -> SettingsTable:
+        _compiles(self.nothing_given)
+        for cue in self.cues:
+            if cue.setting != "this_encounter" and not cue.reason:
+                raise ValueError(f"cue for {cue.setting!r} needs a reason")
+        return self
+
+
 def merge_payer_rules(base: PayerTable, extra: PayerTable) -> PayerTable:
     """A practice's payer rules on top of the packaged ones.
 
@@ -765,6 +866,7 @@ TABLES: dict[str, tuple[type[BaseModel], str]] = {
     "advisory": (AdvisoryTable, "advisory.json"),
     "payer": (PayerTable, "payer.json"),
     "dictation": (DictationTable, "dictation.json"),
+    "settings": (SettingsTable, "settings.json"),
 }
 
 
@@ -793,6 +895,7 @@ gap_templates: Callable[[], GapTable] = partial(table, "gaps")
 advisory: Callable[[], AdvisoryTable] = partial(table, "advisory")
 payer: Callable[[], PayerTable] = partial(table, "payer")
 dictation: Callable[[], DictationTable] = partial(table, "dictation")
+settings: Callable[[], SettingsTable] = partial(table, "settings")
 
 
 def pipeline_tables(nlp: Any) -> dict[str, Any]:

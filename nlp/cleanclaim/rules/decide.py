@@ -24,6 +24,7 @@ from .dates import DateReader, read_date_of_service
 from .diagnoses import PatientDiagnosis, has_cancer, icd_description, patient_diagnoses, supports
 from .gaps import GapFinder
 from .linking import Mention, link
+from .setting import SettingReader
 from .vocabulary import RuleVocabulary
 
 
@@ -63,6 +64,7 @@ class RuleSet:
             self.drugs, tables["routes"], tables["sites"], tables["doses"], self.vocab
         )
         self.gap_finder = GapFinder(tables["gaps"], self.vocab, self.payer)
+        self.settings = SettingReader(tables["settings"])
         dx_table: res.DiagnosisTable = tables["diagnoses"]
         self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}
         self._never_a_reason = frozenset(dx_table.never_a_reason)
@@ -88,6 +90,8 @@ class RuleSet:
         """
         day, _ = read_date_of_service(self.dates, doc.text, date_of_service)
         linked = link(doc, self.drugs, self.vocab)
+        kind = self.settings.note_kind(doc.text)
+        self.settings.place(doc, linked, kind)
         dxs = patient_diagnoses(linked, self._dx_categories, self._never_a_reason)
         cancer = has_cancer(dxs)
         drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])
@@ -103,9 +107,10 @@ class RuleSet:
         injections = [c for c in coded if c.counts_as_96372]
         blocking = any(g.blocking for g in gaps)
         supporting = supporting_diagnoses(dxs, injections)
+        ready = bool(injections) and not blocking
         review = Review(
             id=note_id,
-            claim_ready=bool(injections) and not blocking,
+            claim_ready=ready,
             probability=None,
             service_code=service_code(coded, self.vocab.service_order),
             injections=len(injections),
@@ -118,8 +123,27 @@ class RuleSet:
             rules_version=self.version,
             claim_lines=tuple(lines),
             date_of_service=day.isoformat(),
+            note_type=kind.note_type,
+            note_type_evidence=kind.evidence,
+            status=note_status(ready, coded),
         )
         return Facts(doc, coded, review)
+
+
+def note_status(ready: bool, coded: list[CodedAdministration]) -> str:
+    """The worklist status: ready, gaps (a 96372 injection here with blocking gaps),
+    other_service (something else was given, or a drug was part of a procedure), no_injection.
+    """
+    if ready:
+        return "ready"
+    if any(c.counts_as_96372 for c in coded):
+        return "gaps"
+    if any(
+        (c.draft.given and c.kind not in ("not_injection", "injection")) or c.draft.bundled
+        for c in coded
+    ):
+        return "other_service"
+    return "no_injection"
 
 
 def supporting_diagnoses(
@@ -212,6 +236,7 @@ def administration(c: CodedAdministration) -> Administration:
         counts_as_96372=c.counts_as_96372,
         patient_supplied=d.patient_supplied,
         not_given_reason=d.not_given_reason,
+        setting=d.setting,
         evidence=tuple(
             Evidence(m.start, m.end, m.span.text)
             for m in d.drug_mentions + d.doses + d.routes + d.sites

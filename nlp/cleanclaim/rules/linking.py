@@ -105,6 +105,10 @@ class DraftAdministration:
     not_given_reason: str | None = None
     given_rules: list[str] = field(default_factory=list)
     supplied_by_patient: bool = False  # "patient brought own pens" in another sentence
+    #: Where and when it was given (rules/setting.py): this_encounter, within_procedure, ...
+    setting: str | None = None
+    #: Given as part of a procedure (bundled into it): not a 96372, not "nothing given".
+    bundled: bool = False
     #: Route code → family (from the route table), for :attr:`route_codes`.
     families: dict[str, str] = field(default_factory=dict, repr=False)
 

@@ -1,0 +1,194 @@
+"""What kind of note this is, and where and when each drug was given.
+
+Only an SC/IM injection given at this encounter, outside a procedure it is part of, is a 96372.
+After linking, this step reads the note type from its title or sections (the ``settings`` table)
+and places each administration: ``this_encounter``, ``within_procedure`` (bundled into the
+surgery, anesthesia or endoscopy), ``inpatient``, ``elsewhere_or_earlier`` or ``order_only``.
+The nearest wording decides: a cue in the drug's clause (by the table's priority), else the
+section block the drug sits in ("Hospital course:", "Discharge medications:"), else the note
+type's default (a discharge summary's doses are inpatient; an operative report's drugs are part
+of the operation). A given administration placed anywhere but this encounter is not given here:
+its ``not_given_reason`` says why, and NOT_ADMINISTERED stays in the gaps as the contract says.
+A sentence that names no drug and says nothing was given ("No injection administered today.",
+"Patient left before the injection.") makes every administration of the note not given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from .. import resources as res
+from ..result import Evidence
+from .linking import DraftAdministration, Linked, Mention
+
+_FLAGS = re.I | re.M
+_BLANK = re.compile(r"\n[ \t]*\n")
+#: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
+_LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
+_CLAUSE = re.compile(r"[;|]")
+
+
+@dataclass(frozen=True)
+class NoteKind:
+    """The note type, the text that says so, and whether its drugs are part of a procedure."""
+
+    note_type: str
+    evidence: tuple[Evidence, ...]
+    bundles: bool
+
+
+class SettingReader:
+    """Compiled settings table: note types, setting cues, section blocks, "nothing given"."""
+
+    def __init__(self, table: res.SettingsTable) -> None:
+        """Compile the patterns of ``table``."""
+        self.table = table
+        self.header_chars = table.header_chars
+        self.types = [
+            (
+                t.id,
+                [re.compile(p, _FLAGS) for p in t.header],
+                [re.compile(p, _FLAGS) for p in t.body],
+                [re.compile(p, _FLAGS) for p in t.bundles],
+            )
+            for t in table.note_types
+        ]
+        self.cues = [(c.setting, [re.compile(p, _FLAGS) for p in c.patterns]) for c in table.cues]
+        self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
+        self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
+        self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
+
+    # Note type --------------------------------------------------------------------------------
+
+    def note_kind(self, text: str) -> NoteKind:
+        """The note type: the earliest title in the header, else the earliest section, else the
+        default.
+        """
+        head = text[: self.header_chars]
+        found = self._earliest(head, 1) or self._earliest(text, 2)
+        if found is None:
+            return NoteKind(self.table.default_note_type, (), False)
+        note_type, match = found
+        bundles = any(
+            p.search(text[: self.header_chars]) or (p.pattern.startswith("^") and p.search(text))
+            for t, _, _, bundle in self.types
+            if t == note_type
+            for p in bundle
+        )
+        ev = Evidence(match.start(), match.end(), match.group(0).strip() or match.group(0))
+        return NoteKind(note_type, (ev,), bundles)
+
+    def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
+        best: tuple[str, re.Match[str]] | None = None
+        for entry in self.types:
+            for pattern in entry[which]:
+                m = pattern.search(text)
+                if m and (best is None or m.start() < best[1].start()):
+                    best = (entry[0], m)
+        return best
+
+    # Settings ---------------------------------------------------------------------------------
+
+    def blocks(self, text: str) -> list[tuple[int, int, str]]:
+        """Section blocks that place their drugs: from the header to a blank line or next label."""
+        out = []
+        for setting, pattern in self.sections:
+            for m in pattern.finditer(text):
+                end = len(text)
+                blank = _BLANK.search(text, m.end())
+                if blank:
+                    end = blank.start()
+                label = _LABEL.search(text, m.end())
+                if label and label.start() < end:
+                    end = label.start()
+                out.append((m.start(), end, setting))
+        return out
+
+    def cue(self, m: Mention) -> str | None:
+        """The setting the wording of the mention's clause gives, by table priority."""
+        sent = m.span.sent
+        text = sent.text
+        offset = sent.start_char
+        start, end = m.start - offset, m.end - offset
+        lo = max((x.end() for x in _CLAUSE.finditer(text, 0, start)), default=0)
+        hi_match = _CLAUSE.search(text, end)
+        hi = hi_match.start() if hi_match else len(text)
+        window = self.table.cue_window
+        clause = text[max(lo, start - window) : min(hi, end + window)]
+        for setting, patterns in self.cues:
+            if any(p.search(clause) for p in patterns):
+                return setting
+        return None
+
+    def mention_setting(
+        self, m: Mention, kind: NoteKind, blocks: list[tuple[int, int, str]]
+    ) -> str:
+        """Where the drug of ``m`` was given: its clause, its section block, the note type."""
+        found = self.cue(m)
+        if found is not None:
+            return found
+        for start, end, setting in blocks:
+            if start <= m.start < end:
+                return setting
+        if kind.bundles:
+            return "within_procedure"
+        return self.table.note_type_settings.get(kind.note_type, "this_encounter")  # type: ignore[arg-type]
+
+    def nothing_given(self, doc: Doc, linked: Linked) -> list[Evidence]:
+        """Sentences naming no drug that say nothing was given at this visit."""
+        if not self.nothing:
+            return []
+        drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
+        out = []
+        for pattern in self.nothing:
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is None or span.sent.start in drug_sents:
+                    continue
+                out.append(Evidence(match.start(), match.end(), match.group(0)))
+        return out
+
+    def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
+        """Set each administration's ``setting``; a dose not given at this encounter is not given."""
+        blocks = self.blocks(doc.text)
+        drafts = [*linked.administrations]
+        if linked.unnamed is not None:
+            drafts.append(linked.unnamed)
+        for draft in drafts:
+            self._place(draft, kind, blocks)
+        stated = self.nothing_given(doc, linked)
+        if stated:
+            for draft in drafts:
+                if draft.given:
+                    draft.given = False
+                    draft.not_given_reason = self.table.nothing_given_reason
+                    draft.given_rules.append("setting.nothing_given")
+
+    def _place(
+        self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]
+    ) -> None:
+        mentions = [m for m in draft.drug_mentions if m.active] or draft.drug_mentions
+        if not mentions:  # an unnamed injection: its dose, route and site place it
+            mentions = draft.doses + draft.routes + draft.sites
+        if not mentions:
+            return
+        if not draft.given:
+            planned = [m for m in mentions if m.hypothetical or m.section_kind == "plan"]
+            reason = draft.not_given_reason or ""
+            if planned or reason.startswith("planned"):
+                draft.setting = "order_only"
+            elif any(m.historical for m in draft.drug_mentions):
+                draft.setting = "elsewhere_or_earlier"
+            return
+        done = [m for m in mentions if not (m.hypothetical or m.uncertain)] or mentions
+        settings = [self.mention_setting(m, kind, blocks) for m in done]
+        setting = "this_encounter" if "this_encounter" in settings else settings[0]
+        draft.setting = setting
+        if setting != "this_encounter":
+            draft.given = False
+            draft.bundled = setting == "within_procedure"
+            draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
+            draft.given_rules.append(f"setting.{setting}")
