@@ -182,6 +182,9 @@ class SettingReader:
                 draft.setting = "order_only"
             elif any(m.historical for m in draft.drug_mentions):
                 draft.setting = "elsewhere_or_earlier"
+            else:  # a continued or listed drug: placed only when its wording places it
+                placed = self.mention_setting(mentions[0], kind, blocks)
+                draft.setting = placed if placed != "this_encounter" else None
             return
         done = [m for m in mentions if not (m.hypothetical or m.uncertain)] or mentions
         settings = [self.mention_setting(m, kind, blocks) for m in done]
