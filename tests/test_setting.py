@@ -228,3 +228,46 @@ def test_settings_table_is_validated_and_in_the_rules_version():
     assert "settings" in res.TABLES
     other = {**res.packaged_tables(), "settings": table.model_copy(update={"header_chars": 10})}
     assert res.rules_version(other) != res.rules_version()
+
+
+# Drug-class words ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Steroid shot given IM R glute today for poison ivy dermatitis (L23.7). "
+        "Rx: prednisone 20 mg PO daily x5 days. RN",
+        "Pain injection given in the L deltoid IM today for acute low back pain (M54.50). "
+        "Continue ibuprofen 600 mg PO.",
+        "Schizophrenia (F20.9). LAI given today IM R deltoid, tolerated. "
+        "Meds: olanzapine 10 mg PO nightly.",
+        "Here for the 3-month shot. Contraception (Z30.42). Given IM L deltoid today, tolerated. "
+        "Uses clotrimazole cream.",
+        "Seasonal allergic rhinitis (J30.2).\nAllergy shot 1 mL given IM R deltoid, tolerated.",
+        "Gonorrhea (A54.00). IM antibiotic given R glute today. Doxycycline 100 mg PO BID x7 days.",
+        "Antiemetic injection given IM today for vomiting (R11.10). Ondansetron 4 mg ODT Rx sent.",
+    ],
+)
+def test_drug_class_words_are_drug_missing_and_never_lent_to_another_drug(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+    assert review.status == "gaps"
+    named_given = [a.drug for a in review.administrations if a.given and a.drug]
+    assert named_given == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Steroid shot: Kenalog 40 mg IM R glute given today for poison ivy dermatitis (L23.7). RN",
+        "Schizophrenia (F20.9). Invega Sustenna 156 mg IM R deltoid given today (her monthly LAI). RN",
+        "Allergic rhinitis (J30.81). Allergy shot: standardized cat extract 0.3 mL SC L arm given.",
+        OFFICE_B12 + " Discussed that a steroid shot will not help her fatigue.",
+    ],
+)
+def test_class_words_next_to_a_named_drug_do_not_fire(reviewer, note):
+    review = reviewer.review(note)
+    assert "DRUG_MISSING" not in review.gap_codes
+    assert any(a.given and a.drug for a in review.administrations)

@@ -789,10 +789,18 @@ class SettingsTable(_Strict):
     #: A sentence naming no drug that says nothing was given at this visit.
     nothing_given: list[str] = Field(default_factory=list)
     nothing_given_reason: str = "the note says no injection was given at this visit"
+    #: Drug-class words where a drug should be named ("steroid shot", "LAI", "the 3-month shot"):
+    #: the injection is unnamed (DRUG_MISSING), never lent to another drug of the note.
+    class_words: list[str] = Field(default_factory=list)
+    #: Drug ids whose name is read as a class word when given by one of these routes
+    #: ("allergy shot ... IM" is a steroid, not allergen immunotherapy, which is SC).
+    class_word_drugs: dict[str, list[str]] = Field(default_factory=dict)
+    class_word_reason: str = "the injection names only a drug class"
 
     @model_validator(mode="after")
     def _reasons(self) -> SettingsTable:
         _compiles(self.nothing_given)
+        _compiles(self.class_words)
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:
                 raise ValueError(f"cue for {cue.setting!r} needs a reason")

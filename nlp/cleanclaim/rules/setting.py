@@ -29,6 +29,16 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 #: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
 _LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
 _CLAUSE = re.compile(r"[;|]")
+#: Administration and not-done wording of a class-word sentence ("steroid shot given" /
+#: "will give a steroid shot next visit", "declined the pain injection").
+_DONE = re.compile(
+    r"\b(?:given|gave|administered|injected|received|tolerated|done|performed)\b", re.I
+)
+_NOT_DONE = re.compile(
+    r"\b(?:no|not|declined|declines|refused|refuses|deferred|held|will|plan(?:s|ned)?|next|"
+    r"consider|discussed|if|prn|due|wants?|requests?|requested|asking|asks)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,7 @@ class SettingReader:
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
+        self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
 
     # Note type --------------------------------------------------------------------------------
 
@@ -151,8 +162,109 @@ class SettingReader:
                 out.append(Evidence(match.start(), match.end(), match.group(0)))
         return out
 
+    # Drug-class words -------------------------------------------------------------------------
+
+    def class_word_injection(self, doc: Doc, linked: Linked) -> None:
+        """An injection named only by a drug class ("steroid shot given IM R glute") is unnamed.
+
+        Its dose, route and site (in its sentence, or lent across sentences to no drug) go to an
+        unnamed administration (DRUG_MISSING); a drug of the note that was given only because it
+        was the note's single candidate for those mentions (an Rx, a cream) is not given.
+        """
+        hits = self._class_hits(doc, linked)
+        if not hits:
+            return
+        in_hit = {sent for sent, _ in hits}
+        moved = [
+            a
+            for a in linked.mentions
+            if a.label in ("DOSE", "ROUTE", "SITE")
+            and (a.sent in in_hit or a.drug is None)
+            and not (a.negated or a.family or a.hypothetical or a.listed)
+            and not (a.drug is not None and a.drug.sent not in in_hit)
+        ]
+        given = any(g for _, g in hits) or any(
+            a.span._.cc_given or a.span._.cc_this_encounter for a in moved
+        )
+        if not given:
+            return
+        for draft in linked.administrations:
+            own = [m for m in draft.drug_mentions if m.sent not in in_hit]
+            for bucket in (draft.doses, draft.routes, draft.sites):
+                bucket[:] = [a for a in bucket if a not in moved]
+            if draft.given and not any(self._own_evidence(m, moved) for m in own):
+                draft.given = False
+                draft.not_given_reason = "no administration documented"
+        unnamed = linked.unnamed
+        if unnamed is None:
+            families = linked.administrations[0].families if linked.administrations else {}
+            unnamed = DraftAdministration(drug_id=None, families=families)
+            linked.unnamed = unnamed
+        unnamed.given = True
+        unnamed.given_rules.append("setting.class_word")
+        for a in moved:
+            bucket = {"DOSE": unnamed.doses, "ROUTE": unnamed.routes, "SITE": unnamed.sites}
+            if a not in bucket[a.label]:
+                bucket[a.label].append(a)
+
+    def _class_hits(self, doc: Doc, linked: Linked) -> list[tuple[int, bool]]:
+        """(sentence start, administration wording in it) of each class word naming no drug."""
+        drugs = [m for m in linked.mentions if m.label == "DRUG"]
+        class_drug_sents = set()
+        for draft in linked.administrations:
+            routes = self.table.class_word_drugs.get(draft.drug_id or "")
+            if routes and set(draft.route_codes) & set(routes):
+                class_drug_sents.update(m.sent for m in draft.drug_mentions)
+                draft.given = False
+                draft.not_given_reason = self.table.class_word_reason
+        out = []
+        seen = set()
+        for pattern in self.class_words:
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is None:
+                    continue
+                sent = span.sent
+                named = [
+                    m
+                    for m in drugs
+                    if m.sent == sent.start
+                    and m.active
+                    and not m.span._.cc_diluent
+                    and not (m.start < match.end() and match.start() < m.end)
+                    and m.sent not in class_drug_sents
+                ]
+                # the table reads the words as a drug ("allergy shot" SC is immunotherapy)
+                as_drug = [
+                    m
+                    for m in drugs
+                    if m.start < match.end()
+                    and match.start() < m.end
+                    and m.sent not in class_drug_sents
+                ]
+                if named or as_drug or sent.start in seen:
+                    continue
+                if _NOT_DONE.search(sent.text):
+                    continue
+                seen.add(sent.start)
+                out.append((sent.start, bool(_DONE.search(sent.text))))
+        out.extend((s, True) for s in class_drug_sents if s not in seen)
+        return out
+
+    @staticmethod
+    def _own_evidence(m: Mention, moved: list[Mention]) -> bool:
+        span = m.span
+        if span._.cc_given or span._.cc_this_encounter or m.section_kind == "administration":
+            return m.active
+        return m.active and any(
+            a not in moved and (a.span._.cc_given or a.span._.cc_this_encounter) for a in m.attrs
+        )
+
+    # Placing ----------------------------------------------------------------------------------
+
     def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
         """Set each administration's ``setting``; a dose not given at this encounter is not given."""
+        self.class_word_injection(doc, linked)
         blocks = self.blocks(doc.text)
         drafts = [*linked.administrations]
         if linked.unnamed is not None:
