@@ -68,6 +68,15 @@ __all__ = [
 TokenPattern = list[dict[str, Any]]
 
 
+def _compiles(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise ValueError(f"pattern {pattern!r} does not compile: {err}") from None
+    return patterns
+
+
 class ResourceError(ValueError):
     """A shipped or user-supplied rule table is malformed."""
 
@@ -161,6 +170,14 @@ class CodeRule(Dated):
         return self
 
 
+class IndicationRow(_Strict):
+    """ICD-10-CM code prefixes that establish necessity for a drug, and where that comes from."""
+
+    codes: list[str] = Field(min_length=1)
+    label: str
+    source: str
+
+
 class DrugEntry(_Strict):
     """One curated injectable, normalized to a generic name."""
 
@@ -174,6 +191,8 @@ class DrugEntry(_Strict):
     billing_unit: Quantity | None = None
     standard_concentration: Concentration | None = None
     indications: list[str] = Field(default_factory=list)
+    #: Further indications, each row with its source (FDA label, guideline or payer policy).
+    indication_rows: list[IndicationRow] = Field(default_factory=list)
     #: Drugs whose use establishes the need on its own (B12 as an adjunct to pemetrexed).
     supporting_drugs: list[str] = Field(default_factory=list)
     indication_note: str | None = None
@@ -197,6 +216,11 @@ class DrugEntry(_Strict):
         if self.hcpcs is not None and not self.codes and self.source is None:
             raise ValueError("hcpcs given without source")
         return self
+
+    @property
+    def all_indications(self) -> tuple[str, ...]:
+        """The code prefixes of ``indications`` and of every ``indication_rows`` row."""
+        return (*self.indications, *(c for row in self.indication_rows for c in row.codes))
 
     @property
     def code_rules(self) -> tuple[CodeRule, ...]:
@@ -256,7 +280,23 @@ class DiagnosisTable(_Strict):
     never_a_reason: list[str] = Field(default_factory=list)
     #: Categories listed in ``icd10`` only when nothing supports the injection.
     comorbidity_categories: list[str] = Field(default_factory=list)
+    #: Wording before a diagnosis (in its clause) that says the patient does not have it now, for
+    #: lists ConText leaves open ("no history of celiac or Crohn's", "no diagnosis of ... or ...").
+    not_current_before: list[str] = Field(default_factory=list)
+    #: Wording just after a diagnosis that says it is not current ("..., resolved",
+    #: "Hypogonadism not established", "ruled out").
+    not_current_after: list[str] = Field(default_factory=list)
+    #: Characters after the mention (within its sentence) searched by ``not_current_after``.
+    after_window: int = Field(default=80, gt=0)
+    #: Wording stripped before the ``before`` check: a negative phrase that negates nothing else
+    #: ("no known allergies", "NKDA").
+    not_negating: list[str] = Field(default_factory=list)
     diagnoses: list[DiagnosisEntry]
+
+    @model_validator(mode="after")
+    def _patterns(self) -> DiagnosisTable:
+        _compiles([*self.not_current_before, *self.not_current_after, *self.not_negating])
+        return self
 
     @field_validator("diagnoses")
     @classmethod
@@ -715,15 +755,6 @@ SettingName = Literal[
     "this_encounter", "within_procedure", "inpatient", "elsewhere_or_earlier", "order_only"
 ]
 NoteStatus = Literal["ready", "gaps", "other_service", "no_injection", "error"]
-
-
-def _compiles(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as err:
-            raise ValueError(f"pattern {pattern!r} does not compile: {err}") from None
-    return patterns
 
 
 class NoteTypeRule(_Strict):

@@ -21,7 +21,14 @@ from ..result import Administration, Diagnosis, Entity, Evidence, Review
 from .claims import claim_lines
 from .coding import CodedAdministration, Coder
 from .dates import DateReader, read_date_of_service
-from .diagnoses import PatientDiagnosis, has_cancer, icd_description, patient_diagnoses, supports
+from .diagnoses import (
+    NotCurrent,
+    PatientDiagnosis,
+    has_cancer,
+    icd_description,
+    patient_diagnoses,
+    supports,
+)
 from .gaps import GapFinder
 from .linking import Mention, link
 from .setting import SettingReader
@@ -69,6 +76,7 @@ class RuleSet:
         self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}
         self._never_a_reason = frozenset(dx_table.never_a_reason)
         self._comorbidity = frozenset(dx_table.comorbidity_categories)
+        self._not_current = NotCurrent(dx_table)
         self.version = res.rules_version(tables)
 
     @classmethod
@@ -92,7 +100,9 @@ class RuleSet:
         linked = link(doc, self.drugs, self.vocab)
         kind = self.settings.note_kind(doc.text)
         self.settings.place(doc, linked, kind)
-        dxs = patient_diagnoses(linked, self._dx_categories, self._never_a_reason)
+        dxs = patient_diagnoses(
+            linked, self._dx_categories, self._never_a_reason, self._not_current
+        )
         cancer = has_cancer(dxs)
         drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])
         coded = [self.coder.code(d, cancer, day) for d in drafts]

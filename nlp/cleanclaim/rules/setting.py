@@ -148,18 +148,23 @@ class SettingReader:
             return "within_procedure"
         return self.table.note_type_settings.get(kind.note_type, "this_encounter")  # type: ignore[arg-type]
 
-    def nothing_given(self, doc: Doc, linked: Linked) -> list[Evidence]:
-        """Sentences naming no drug that say nothing was given at this visit."""
+    def nothing_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
+        """Statements that nothing was given: (evidence, None) for a sentence naming no drug
+        (the whole note), (evidence, sentence start) for one naming its drug ("Testosterone
+        injection held today - not given": that drug, whatever an earlier line said).
+        """
         if not self.nothing:
             return []
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
-        out = []
+        out: list[tuple[Evidence, int | None]] = []
         for pattern in self.nothing:
             for match in pattern.finditer(doc.text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                if span is None or span.sent.start in drug_sents:
+                if span is None:
                     continue
-                out.append(Evidence(match.start(), match.end(), match.group(0)))
+                ev = Evidence(match.start(), match.end(), match.group(0))
+                sent = span.sent.start
+                out.append((ev, sent if sent in drug_sents else None))
         return out
 
     # Drug-class words -------------------------------------------------------------------------
@@ -272,12 +277,15 @@ class SettingReader:
         for draft in drafts:
             self._place(draft, kind, blocks)
         stated = self.nothing_given(doc, linked)
-        if stated:
-            for draft in drafts:
-                if draft.given:
-                    draft.given = False
-                    draft.not_given_reason = self.table.nothing_given_reason
-                    draft.given_rules.append("setting.nothing_given")
+        whole_note = any(sent is None for _, sent in stated)
+        drug_sents = {sent for _, sent in stated if sent is not None}
+        for draft in drafts:
+            if not draft.given:
+                continue
+            if whole_note or any(m.sent in drug_sents and m.negated for m in draft.drug_mentions):
+                draft.given = False
+                draft.not_given_reason = self.table.nothing_given_reason
+                draft.given_rules.append("setting.nothing_given")
 
     def _place(
         self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]
