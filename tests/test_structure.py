@@ -194,11 +194,15 @@ def test_flat_columns_arrow_and_spark_schemas_agree_with_a_real_record(reviewer)
         "probability",
         "service_code",
         "injections",
+        "status",
+        "note_type",
         "gaps",
         "icd10",
         "claim_lines",
         "error",
     }
+    assert table.column("status").to_pylist() == ["ready", "error"]
+    assert table.column("note_type").to_pylist() == ["office_visit", None]
     pyspark = pytest.importorskip("pyspark")
     assert pyspark is not None
     from pyspark.sql.pandas.types import from_arrow_schema

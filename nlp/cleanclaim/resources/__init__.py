@@ -827,11 +827,23 @@ class SettingsTable(_Strict):
     #: ("allergy shot ... IM" is a steroid, not allergen immunotherapy, which is SC).
     class_word_drugs: dict[str, list[str]] = Field(default_factory=dict)
     class_word_reason: str = "the injection names only a drug class"
+    #: Template boxes: only the checked option of a field is documented.
+    checked_marks: list[str] = Field(default_factory=list)
+    unchecked_marks: list[str] = Field(default_factory=list)
+    #: "IM: Yes  SC: No": the words after an option that check or uncheck it.
+    yes_no: dict[Literal["yes", "no"], list[str]] = Field(default_factory=dict)
+    #: A checked option of a "given" field that says it was not given ("[x] Not given").
+    not_given_options: str = r"(?!)"
+    given_field: str = r"(?!)"
+    #: Lines that are not documentation (charge and order-set lines: "96372 THER/PROPH/DIAG INJ
+    #: SC/IM", "J3420 VITAMIN B12 INJECTION"): their mentions are linked to nothing.
+    not_documentation_lines: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _reasons(self) -> SettingsTable:
         _compiles(self.nothing_given)
         _compiles(self.class_words)
+        _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:
                 raise ValueError(f"cue for {cue.setting!r} needs a reason")

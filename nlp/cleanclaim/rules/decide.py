@@ -97,7 +97,7 @@ class RuleSet:
         ``date_of_service`` is used when the note does not state its own (else today).
         """
         day, _ = read_date_of_service(self.dates, doc.text, date_of_service)
-        linked = link(doc, self.drugs, self.vocab)
+        linked = link(doc, self.drugs, self.vocab, self.settings.ignored(doc))
         kind = self.settings.note_kind(doc.text)
         self.settings.place(doc, linked, kind)
         dxs = patient_diagnoses(

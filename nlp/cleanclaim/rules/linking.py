@@ -178,17 +178,28 @@ def mentions_of(doc: Doc) -> list[Mention]:
     return out
 
 
-def link(doc: Doc, drugs: res.DrugTable, vocab: RuleVocabulary) -> Linked:
-    """Link the mentions of ``doc`` into administrations."""
+def link(
+    doc: Doc,
+    drugs: res.DrugTable,
+    vocab: RuleVocabulary,
+    ignored: frozenset[int] = frozenset(),
+) -> Linked:
+    """Link the mentions of ``doc`` into administrations.
+
+    ``ignored``: start offsets of mentions that document nothing (an unchecked template box, a
+    charge line): they stay in the mentions but are linked to nothing.
+    """
     mentions = mentions_of(doc)
     classes = {d.id: d.drug_class for d in drugs.drugs}
-    anchors = [m for m in mentions if m.label == "DRUG"]
+    anchors = [m for m in mentions if m.label == "DRUG" and m.start not in ignored]
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
     # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
     drug_mentions = [
         m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent
     ]
-    attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
+    attributes = [
+        m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
+    ]
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors)
     _respectively(doc, drug_mentions, attributes)

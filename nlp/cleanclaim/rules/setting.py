@@ -71,6 +71,20 @@ class SettingReader:
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
         self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
+        marks = [(m, True) for m in table.checked_marks] + [
+            (m, False) for m in table.unchecked_marks
+        ]
+        marks.sort(key=lambda x: -len(x[0]))
+        self.marks = dict(marks)
+        self.mark_re = (
+            re.compile("|".join(re.escape(m) for m, _ in marks)) if marks else re.compile("(?!)")
+        )
+        yes = "|".join(re.escape(w) for w in table.yes_no.get("yes", [])) or "(?!)"
+        no = "|".join(re.escape(w) for w in table.yes_no.get("no", [])) or "(?!)"
+        self.yes_no = re.compile(rf"^\s*[:=-]?\s*(?:(?P<yes>{yes})|(?P<no>{no}))\b", re.I)
+        self.not_given_option = re.compile(table.not_given_options, re.I)
+        self.given_field = re.compile(table.given_field, re.I)
+        self.not_documentation = [re.compile(p, re.M) for p in table.not_documentation_lines]
 
     # Note type --------------------------------------------------------------------------------
 
@@ -165,6 +179,90 @@ class SettingReader:
                 ev = Evidence(match.start(), match.end(), match.group(0))
                 sent = span.sent.start
                 out.append((ev, sent if sent in drug_sents else None))
+        return out
+
+    # Template boxes and charge lines ----------------------------------------------------------
+
+    def ignored(self, doc: Doc) -> frozenset[int]:
+        """Start offsets of mentions that document nothing: options left unchecked in a template
+        field ("Route: [x] IM [ ] SC", "( ) IM (•) SC", "IM: Yes  SC: No"), and every mention on
+        a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM").
+        """
+        text = doc.text
+        ents = [e for e in doc.ents if e.label_ in ("DRUG", "DOSE", "ROUTE", "SITE")]
+        if not ents:
+            return frozenset()
+        out: set[int] = set()
+        lines = []
+        for pattern in self.not_documentation:
+            lines.extend((m.start(), m.end()) for m in pattern.finditer(text))
+        for a, b in lines:
+            out.update(e.start_char for e in ents if a <= e.start_char < b)
+        for start, end in self._box_lines(text):
+            line_ents = [e for e in ents if start <= e.start_char < end and e.label_ != "DOSE"]
+            out.update(
+                e.start_char for e in line_ents if self._checked(text, e, line_ents) is False
+            )
+        return frozenset(out)
+
+    def _box_lines(self, text: str) -> list[tuple[int, int]]:
+        out = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            if self.mark_re.search(line) or self.yes_no_any(line):
+                out.append((pos, pos + len(line)))
+            pos += len(line)
+        return out
+
+    def yes_no_any(self, line: str) -> bool:
+        """Whether a line has an "option: yes/no" field."""
+        return ":" in line and bool(re.search(r":\s*(?:yes|no|y|n)\b", line, re.I))
+
+    def _checked(self, text: str, ent, line_ents: list) -> bool | None:
+        """Whether the box of the option ``ent`` is checked (None: no box of its own)."""
+        after = text[ent.end_char : ent.end_char + 12]
+        yn = self.yes_no.match(after)
+        if yn:
+            return yn.group("yes") is not None
+        i = line_ents.index(ent)
+        prev_end = line_ents[i - 1].end_char if i else text.rfind("\n", 0, ent.start_char) + 1
+        next_start = (
+            line_ents[i + 1].start_char
+            if i + 1 < len(line_ents)
+            else (text.find("\n", ent.end_char) % (len(text) + 1) or len(text))
+        )
+        first_mark = self.mark_re.search(text, line_ents[0].start_char - 40 if i else prev_end)
+        before_style = first_mark is not None and first_mark.start() < line_ents[0].start_char
+        if before_style:
+            marks = list(self.mark_re.finditer(text, prev_end, ent.start_char))
+            return self.marks[marks[-1].group(0)] if marks else None
+        marks = list(self.mark_re.finditer(text, ent.end_char, next_start))
+        return self.marks[marks[0].group(0)] if marks else None
+
+    def box_not_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
+        """A "given" field whose checked box says not given ("Given: [ ] Yes [x] No",
+        "[ ] Administered [x] Refused"): (evidence, sentence start of its drug or None).
+        """
+        text = doc.text
+        out: list[tuple[Evidence, int | None]] = []
+        drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
+        for start, end in self._box_lines(text):
+            line = text[start:end]
+            if not self.given_field.search(line):
+                continue
+            marks = list(self.mark_re.finditer(line))
+            checked_labels = []
+            for k, mark in enumerate(marks):
+                if not self.marks[mark.group(0)]:
+                    continue
+                stop = marks[k + 1].start() if k + 1 < len(marks) else len(line)
+                checked_labels.append((mark.start(), line[mark.end() : stop]))
+            for label_start, label in checked_labels:
+                if self.not_given_option.search(label):
+                    span = doc.char_span(start, end, alignment_mode="expand")
+                    sent = span.sent.start if span is not None else None
+                    ev = Evidence(start + label_start, end, line[label_start:].rstrip())
+                    out.append((ev, sent if sent in drug_sents else None))
         return out
 
     # Drug-class words -------------------------------------------------------------------------
@@ -276,7 +374,7 @@ class SettingReader:
             drafts.append(linked.unnamed)
         for draft in drafts:
             self._place(draft, kind, blocks)
-        stated = self.nothing_given(doc, linked)
+        stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
         whole_note = any(sent is None for _, sent in stated)
         drug_sents = {sent for _, sent in stated if sent is not None}
         for draft in drafts:
