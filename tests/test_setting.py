@@ -271,3 +271,43 @@ def test_class_words_next_to_a_named_drug_do_not_fire(reviewer, note):
     review = reviewer.review(note)
     assert "DRUG_MISSING" not in review.gap_codes
     assert any(a.given and a.drug for a in review.administrations)
+
+
+# Plans and orders for later ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Schizophrenia (F20.9). Will give Invega Sustenna 234 mg IM next visit, R deltoid.",
+        "Pernicious anemia (D51.0). Start B12 injections next month: cyanocobalamin 1000 mcg IM "
+        "L deltoid.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid; return Friday for the "
+        "injection.",
+        "Pernicious anemia (D51.0).\nCyanocobalamin 1000 mcg IM L deltoid.\nOrder placed.",
+        "Hypogonadism (E29.1). Testosterone cypionate 200 mg IM R glute - he will get the shot "
+        "at his next appointment.",
+    ],
+)
+def test_plans_and_orders_for_later_are_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.injections == 0
+    assert "NOT_ADMINISTERED" in review.gap_codes
+    assert review.status == "no_injection"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today, next "
+        "injection in 4 weeks. RN",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given, tolerated. Return "
+        "in 4 weeks for the next injection. RN",
+        "Contraception (Z30.42). Depo-Provera 150 mg IM R deltoid given today; next dose due in "
+        "12 weeks, order placed for the next visit. RN",
+    ],
+)
+def test_a_given_dose_with_a_plan_for_the_next_one_stays_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True, review.gap_codes

@@ -827,6 +827,13 @@ class SettingsTable(_Strict):
     #: ("allergy shot ... IM" is a steroid, not allergen immunotherapy, which is SC).
     class_word_drugs: dict[str, list[str]] = Field(default_factory=dict)
     class_word_reason: str = "the injection names only a drug class"
+    #: A sentence naming no drug that plans the injection for later ("Return Friday for the
+    #: injection", "order placed"): a drug written only as dose, route and site was not given.
+    future_injection: list[str] = Field(default_factory=list)
+    future_injection_reason: str = "the note plans the injection for a later visit"
+    #: Plan and order wording does not place a drug whose own clause records it as done
+    #: ("B12 given today, next injection in 4 weeks").
+    order_only_unless_done: bool = True
     #: Template boxes: only the checked option of a field is documented.
     checked_marks: list[str] = Field(default_factory=list)
     unchecked_marks: list[str] = Field(default_factory=list)
@@ -843,6 +850,7 @@ class SettingsTable(_Strict):
     def _reasons(self) -> SettingsTable:
         _compiles(self.nothing_given)
         _compiles(self.class_words)
+        _compiles(self.future_injection)
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:

@@ -29,6 +29,8 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 #: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
 _LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
 _CLAUSE = re.compile(r"[;|]")
+#: Between a drug and a plan for the injection in its sentence: a clause break or a spaced dash.
+_FUTURE_BREAK = re.compile(r"[;|]| [-\u2013\u2014]+ ")
 #: Administration and not-done wording of a class-word sentence ("steroid shot given" /
 #: "will give a steroid shot next visit", "declined the pain injection").
 _DONE = re.compile(
@@ -71,6 +73,7 @@ class SettingReader:
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
         self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
+        self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -143,7 +146,10 @@ class SettingReader:
         hi = hi_match.start() if hi_match else len(text)
         window = self.table.cue_window
         clause = text[max(lo, start - window) : min(hi, end + window)]
+        done = self.table.order_only_unless_done and _DONE.search(clause)
         for setting, patterns in self.cues:
+            if setting == "order_only" and done:
+                continue
             if any(p.search(clause) for p in patterns):
                 return setting
         return None
@@ -180,6 +186,24 @@ class SettingReader:
                 sent = span.sent.start
                 out.append((ev, sent if sent in drug_sents else None))
         return out
+
+    def _future(self, doc: Doc, linked: Linked) -> bool:
+        """A sentence naming no drug plans the injection for later."""
+        drugs = [m for m in linked.mentions if m.label == "DRUG"]
+        text = doc.text
+        for pattern in self.future:
+            for match in pattern.finditer(text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is None:
+                    continue
+                # a drug of the same sentence keeps it unless a clause break separates them
+                near = [m for m in drugs if m.sent == span.sent.start]
+                if all(
+                    _FUTURE_BREAK.search(text, min(m.end, match.start()), max(m.start, match.end()))
+                    for m in near
+                ):
+                    return True
+        return False
 
     # Template boxes and charge lines ----------------------------------------------------------
 
@@ -376,6 +400,7 @@ class SettingReader:
             self._place(draft, kind, blocks)
         stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
         whole_note = any(sent is None for _, sent in stated)
+        future = self._future(doc, linked)
         drug_sents = {sent for _, sent in stated if sent is not None}
         for draft in drafts:
             if not draft.given:
@@ -384,6 +409,12 @@ class SettingReader:
                 draft.given = False
                 draft.not_given_reason = self.table.nothing_given_reason
                 draft.given_rules.append("setting.nothing_given")
+            elif future and all(r == "link.done_act" for r in draft.given_rules):
+                # "B12 1000 mcg IM L deltoid. Return Friday for the injection."
+                draft.given = False
+                draft.setting = "order_only"
+                draft.not_given_reason = self.table.future_injection_reason
+                draft.given_rules.append("setting.future_injection")
 
     def _place(
         self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]
