@@ -82,3 +82,63 @@ def test_charge_lines_are_not_documentation(reviewer, charges):
     only = reviewer.review("Pernicious anemia (D51.0).\n" + charges)
     assert only.claim_ready is False
     assert only.injections == 0
+
+
+# Route conflicts and corrections ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg given IM L deltoid today, tolerated. "
+        "RN\n\nMAR: 10:05 cyanocobalamin 1000 mcg SC L deltoid KR",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg given SC in the L deltoid today.\n"
+        "Route: IM\nRN K. Roe",
+        "Pernicious anemia (D51.0). Order: cyanocobalamin 1000 mcg SC once.\n"
+        "MAR: 10:05 cyanocobalamin 1000 mcg IM L deltoid given KR RN",
+    ],
+)
+def test_routes_that_disagree_across_sentences_or_records_conflict(reviewer, note):
+    review = reviewer.review(note)
+    assert "ROUTE_CONFLICT" in _blocking(review)
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "addendum",
+    [
+        "Addendum 04/22/2026 13:05 by K. Roe, RN: route documented in error; cyanocobalamin was "
+        "given IM, not SC.",
+        "Late entry: cyanocobalamin was given IM (the SC above was entered in error).",
+        "CORRECTION 04/23/2026: cyanocobalamin 1000 mcg given IM L deltoid.",
+    ],
+)
+def test_the_latest_addendum_wins_and_the_record_says_so(reviewer, addendum):
+    note = (
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg given SC L deltoid today. RN K. Roe\n\n"
+        + addendum
+    )
+    review = reviewer.review(note)
+    assert "ROUTE_CONFLICT" not in review.gap_codes
+    assert review.claim_ready is True
+    assert review.administrations[0].route == "IM"
+    corrected = [g for g in review.gaps if g.code == "ROUTE_CORRECTED"]
+    assert corrected and not corrected[0].blocking
+    assert "SC" in corrected[0].message
+
+
+def test_an_addendum_about_something_else_does_not_hide_a_conflict(reviewer):
+    note = (
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg given IM L deltoid today. RN\n"
+        "MAR: 10:05 cyanocobalamin 1000 mcg SC L deltoid KR\n\n"
+        "Addendum: patient called, no reaction at the site."
+    )
+    assert "ROUTE_CONFLICT" in _blocking(reviewer.review(note))
+
+
+def test_an_addendum_that_adds_a_nursing_record_with_another_route_is_a_conflict(reviewer):
+    note = (
+        "Contraception (Z30.42). Depo-Provera 150 mg given subq left arm today, tolerated.\n"
+        "ADDENDUM nursing documentation: medroxyprogesterone 150 mg/1 mL IM L deltoid 09:20"
+    )
+    assert "ROUTE_CONFLICT" in _blocking(reviewer.review(note))

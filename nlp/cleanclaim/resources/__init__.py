@@ -834,6 +834,15 @@ class SettingsTable(_Strict):
     #: Plan and order wording does not place a drug whose own clause records it as done
     #: ("B12 given today, next injection in 4 weeks").
     order_only_unless_done: bool = True
+    #: Headers that start an addendum or correction (to the end of the note): its route replaces
+    #: the earlier statements of the same administration (the latest statement wins).
+    addendum_headers: list[str] = Field(default_factory=list)
+    #: Wording just after a route in an addendum that retracts it ("the SC above was entered in
+    #: error").
+    error_words: str = r"(?!)"
+    #: An addendum replaces earlier statements only when it says it corrects them; an addendum
+    #: that adds a nursing record with another route is a ROUTE_CONFLICT.
+    correction_words: str = r"(?!)"
     #: Template boxes: only the checked option of a field is documented.
     checked_marks: list[str] = Field(default_factory=list)
     unchecked_marks: list[str] = Field(default_factory=list)
@@ -851,6 +860,7 @@ class SettingsTable(_Strict):
         _compiles(self.nothing_given)
         _compiles(self.class_words)
         _compiles(self.future_injection)
+        _compiles([*self.addendum_headers, self.error_words, self.correction_words])
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:

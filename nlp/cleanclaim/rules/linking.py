@@ -109,6 +109,8 @@ class DraftAdministration:
     setting: str | None = None
     #: Given as part of a procedure (bundled into it): not a 96372, not "nothing given".
     bundled: bool = False
+    #: Route mentions an addendum or correction replaced (the latest statement wins).
+    replaced_routes: list[Mention] = field(default_factory=list)
     #: Route code → family (from the route table), for :attr:`route_codes`.
     families: dict[str, str] = field(default_factory=dict, repr=False)
 

@@ -74,6 +74,9 @@ class SettingReader:
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
         self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
         self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
+        self.addenda = [re.compile(p, _FLAGS) for p in table.addendum_headers]
+        self.in_error = re.compile(table.error_words, re.I)
+        self.correction = re.compile(table.correction_words, re.I)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -186,6 +189,41 @@ class SettingReader:
                 sent = span.sent.start
                 out.append((ev, sent if sent in drug_sents else None))
         return out
+
+    def latest_route(self, doc: Doc, linked: Linked) -> None:
+        """An addendum or correction that states the route replaces the earlier statements."""
+        text = doc.text
+        starts = sorted(m.start() for p in self.addenda for m in p.finditer(text))
+        # only addenda that say they correct something replace earlier statements
+        starts = [
+            s
+            for i, s in enumerate(starts)
+            if self.correction.search(text, s, starts[i + 1] if i + 1 < len(starts) else len(text))
+        ]
+        if not starts:
+            return
+        for draft in [*linked.administrations, *([linked.unnamed] if linked.unnamed else [])]:
+            if len(draft.route_codes) < 2:
+                continue
+            late = [
+                r
+                for r in draft.routes
+                if r.start >= starts[0] and not r.negated and not self._retracted(doc, r)
+            ]
+            if not late:
+                continue
+            last = max(s for s in starts if s <= late[-1].start)
+            keep = [r for r in late if r.start >= last]
+            draft.replaced_routes = [r for r in draft.routes if r not in keep]
+            draft.routes[:] = keep
+
+    def _retracted(self, doc: Doc, route: Mention) -> bool:
+        """Error wording after the route ("SC ... entered in error"), before any other route."""
+        found = self.in_error.search(doc.text[route.end : route.end + 60])
+        if found is None:
+            return False
+        stop = route.end + found.end()
+        return not any(e.label_ == "ROUTE" and route.end <= e.start_char < stop for e in doc.ents)
 
     def _future(self, doc: Doc, linked: Linked) -> bool:
         """A sentence naming no drug plans the injection for later."""
@@ -392,6 +430,7 @@ class SettingReader:
     def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
         """Set each administration's ``setting``; a dose not given at this encounter is not given."""
         self.class_word_injection(doc, linked)
+        self.latest_route(doc, linked)
         blocks = self.blocks(doc.text)
         drafts = [*linked.administrations]
         if linked.unnamed is not None:
