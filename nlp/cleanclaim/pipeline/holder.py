@@ -28,6 +28,7 @@ class RuleTables(TableBacked):
         "gaps": (res.GapTable, "gaps.json"),
         "payer": (res.PayerTable, "payer.json"),
         "settings": (res.SettingsTable, "settings.json"),
+        "services": (res.ServiceTable, "services.json"),
     }
 
     def __init__(

@@ -63,6 +63,8 @@ __all__ = [
     "dictation",
     "SettingsTable",
     "settings",
+    "ServiceTable",
+    "services",
 ]
 
 TokenPattern = list[dict[str, Any]]
@@ -868,6 +870,52 @@ class SettingsTable(_Strict):
         return self
 
 
+class ServiceRefinement(_Strict):
+    """A finer service code of a family, and the wording its note must show.
+
+    The rule applies when the note's service code is one of ``families`` and its text matches
+    every ``all`` pattern, at least one ``any`` pattern (when given) and no ``none`` pattern, and
+    the patient's age (when ``max_age`` is set) is at most ``max_age``. The first rule that
+    applies wins.
+    """
+
+    families: list[str] = Field(min_length=1)
+    code: str = Field(pattern=r"^(?:[0-9]{5}|[A-Z][0-9]{4})$")
+    description: str
+    must_show: str
+    all: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
+    none: list[str] = Field(default_factory=list)
+    max_age: int | None = Field(default=None, ge=0)
+    source: str
+
+    @model_validator(mode="after")
+    def _patterns(self) -> ServiceRefinement:
+        _compiles([*self.all, *self.any, *self.none])
+        return self
+
+
+class ServiceTable(_Strict):
+    """Finer service codes (joint size and ultrasound, trigger-point muscles, nerve blocks,
+    epidurals, intralesional lesions, vaccine administration) and how age is read.
+    """
+
+    version: str
+    #: Regexes with a group ``age`` (years) read in order; the first match is the age.
+    age_patterns: list[str] = Field(default_factory=list)
+    #: Wording that says the patient is a child (under one year, a well-child visit).
+    child_words: list[str] = Field(default_factory=list)
+    refinements: list[ServiceRefinement] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _patterns(self) -> ServiceTable:
+        _compiles([*self.age_patterns, *self.child_words])
+        for pattern in self.age_patterns:
+            if "age" not in re.compile(pattern).groupindex:
+                raise ValueError(f"age pattern {pattern!r} has no (?P<age>...) group")
+        return self
+
+
 def merge_payer_rules(base: PayerTable, extra: PayerTable) -> PayerTable:
     """A practice's payer rules on top of the packaged ones.
 
@@ -936,6 +984,7 @@ TABLES: dict[str, tuple[type[BaseModel], str]] = {
     "payer": (PayerTable, "payer.json"),
     "dictation": (DictationTable, "dictation.json"),
     "settings": (SettingsTable, "settings.json"),
+    "services": (ServiceTable, "services.json"),
 }
 
 
@@ -965,6 +1014,7 @@ advisory: Callable[[], AdvisoryTable] = partial(table, "advisory")
 payer: Callable[[], PayerTable] = partial(table, "payer")
 dictation: Callable[[], DictationTable] = partial(table, "dictation")
 settings: Callable[[], SettingsTable] = partial(table, "settings")
+services: Callable[[], ServiceTable] = partial(table, "services")
 
 
 def pipeline_tables(nlp: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from .. import resources as res
 from ..result import Administration, Diagnosis, Entity, Evidence, Review
 from .claims import claim_lines
-from .coding import CodedAdministration, Coder
+from .coding import CodedAdministration, Coder, ServiceRefiner
 from .dates import DateReader, read_date_of_service
 from .diagnoses import (
     NotCurrent,
@@ -72,6 +72,7 @@ class RuleSet:
         )
         self.gap_finder = GapFinder(tables["gaps"], self.vocab, self.payer)
         self.settings = SettingReader(tables["settings"])
+        self.services = ServiceRefiner(tables["services"])
         dx_table: res.DiagnosisTable = tables["diagnoses"]
         self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}
         self._never_a_reason = frozenset(dx_table.never_a_reason)
@@ -122,11 +123,17 @@ class RuleSet:
             id=note_id,
             claim_ready=ready,
             probability=None,
-            service_code=service_code(coded, self.vocab.service_order),
+            service_code=self.services.refine(
+                service_code(coded, self.vocab.service_order), doc.text
+            ),
             injections=len(injections),
             gaps=tuple(gaps),
             entities=tuple(entity(m) for m in linked.mentions),
-            administrations=tuple(administration(c) for c in coded if reportable(c)),
+            administrations=tuple(
+                administration(c, self.services.refine(c.service_code, doc.text))
+                for c in coded
+                if reportable(c)
+            ),
             diagnoses=tuple(diagnosis(d, d.mention.start in supporting) for d in dxs),
             icd10=icd10_codes(dxs, supporting, self._comorbidity),
             decision="rules",
@@ -228,8 +235,8 @@ def entity(m: Mention) -> Entity:
     )
 
 
-def administration(c: CodedAdministration) -> Administration:
-    """The record of one coded administration."""
+def administration(c: CodedAdministration, service: str | None = None) -> Administration:
+    """The record of one coded administration (``service``: its refined service code)."""
     d = c.draft
     return Administration(
         drug=c.name,
@@ -242,7 +249,7 @@ def administration(c: CodedAdministration) -> Administration:
         drug_id=d.drug_id,
         drug_class=c.drug.drug_class if c.drug else None,
         route_code=c.route_code,
-        service_code=c.service_code,
+        service_code=service if service is not None else c.service_code,
         counts_as_96372=c.counts_as_96372,
         patient_supplied=d.patient_supplied,
         not_given_reason=d.not_given_reason,
