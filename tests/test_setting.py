@@ -311,3 +311,19 @@ def test_plans_and_orders_for_later_are_never_ready(reviewer, note):
 def test_a_given_dose_with_a_plan_for_the_next_one_stays_ready(reviewer, note):
     review = reviewer.review(note)
     assert review.claim_ready is True, review.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "GYN OFFICE PROCEDURE: endometrial biopsy\nIndication: postmenopausal bleeding (N95.0).\n"
+        "Pre-procedure: ketorolac 30 mg IM R deltoid given for procedural pain control.\n"
+        "Procedure: pipelle passed, tissue obtained.",
+        "Colonoscopy report\nPremedication: promethazine 12.5 mg IM given prior to the procedure.",
+    ],
+)
+def test_premedication_for_a_procedure_is_bundled(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+    assert "within_procedure" in _settings(review).values()

@@ -142,3 +142,16 @@ def test_an_addendum_that_adds_a_nursing_record_with_another_route_is_a_conflict
         "ADDENDUM nursing documentation: medroxyprogesterone 150 mg/1 mL IM L deltoid 09:20"
     )
     assert "ROUTE_CONFLICT" in _blocking(reviewer.review(note))
+
+
+def test_a_corrected_note_that_quotes_the_replaced_route_is_not_a_conflict(reviewer):
+    note = (
+        "*** CORRECTED NOTE - supersedes the version signed 12/03 ***\n"
+        "Reason for correction: route of promethazine documented incorrectly.\n"
+        "Nausea without vomiting (R11.0).\n"
+        "Treatment: promethazine 12.5 mg deep IM L ventrogluteal at 17:35 (original version "
+        "read 'IV' - no IV was placed).\nK. Nwachukwu, FNP"
+    )
+    review = reviewer.review(note)
+    assert "ROUTE_CONFLICT" not in review.gap_codes
+    assert review.administrations[0].route == "IM"

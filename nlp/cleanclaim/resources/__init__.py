@@ -842,6 +842,9 @@ class SettingsTable(_Strict):
     #: Wording just after a route in an addendum that retracts it ("the SC above was entered in
     #: error").
     error_words: str = r"(?!)"
+    #: Wording just before a route in a correction that quotes the replaced version
+    #: ("original version read 'IV'").
+    retracted_before: str = r"(?!)"
     #: An addendum replaces earlier statements only when it says it corrects them; an addendum
     #: that adds a nursing record with another route is a ROUTE_CONFLICT.
     correction_words: str = r"(?!)"
@@ -862,7 +865,9 @@ class SettingsTable(_Strict):
         _compiles(self.nothing_given)
         _compiles(self.class_words)
         _compiles(self.future_injection)
-        _compiles([*self.addendum_headers, self.error_words, self.correction_words])
+        _compiles(
+            [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]
+        )
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:

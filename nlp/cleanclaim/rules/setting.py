@@ -76,6 +76,7 @@ class SettingReader:
         self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
         self.addenda = [re.compile(p, _FLAGS) for p in table.addendum_headers]
         self.in_error = re.compile(table.error_words, re.I)
+        self.quoted_before = re.compile(table.retracted_before, re.I)
         self.correction = re.compile(table.correction_words, re.I)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
@@ -219,6 +220,8 @@ class SettingReader:
 
     def _retracted(self, doc: Doc, route: Mention) -> bool:
         """Error wording after the route ("SC ... entered in error"), before any other route."""
+        if self.quoted_before.search(doc.text[max(0, route.start - 50) : route.start]):
+            return True
         found = self.in_error.search(doc.text[route.end : route.end + 60])
         if found is None:
             return False
