@@ -327,3 +327,34 @@ def test_premedication_for_a_procedure_is_bundled(reviewer, note):
     assert review.claim_ready is False
     assert review.service_code is None
     assert "within_procedure" in _settings(review).values()
+
+
+def test_an_operative_note_without_a_title_is_read_from_its_sections(reviewer):
+    note = (
+        "PREOPERATIVE DIAGNOSIS: right inguinal hernia.\nPOSTOPERATIVE DIAGNOSIS: same.\n"
+        "PROCEDURE PERFORMED: open right inguinal hernia repair with mesh.\n"
+        "ANESTHESIA: general endotracheal.\n"
+        "DESCRIPTION: the patient was brought to the operating room. Cefazolin 2 g IV was given. "
+        "Ketorolac 30 mg IM was given to the right deltoid. The hernia sac was reduced.\n"
+        "ESTIMATED BLOOD LOSS: 10 mL."
+    )
+    review = reviewer.review(note)
+    assert review.note_type == "operative_procedure"
+    assert review.claim_ready is False
+    assert review.service_code is None
+    assert review.status == "other_service"
+
+
+def test_an_office_procedure_under_local_anesthesia_does_not_bundle_a_separate_injection(
+    reviewer,
+):
+    note = (
+        "PROCEDURE: incision and drainage, L axillary abscess (L02.412)\n"
+        "Anesthesia: lidocaine 1% with epinephrine 5 mL local field block.\n"
+        "Technique: 1.5 cm incision, purulent material expressed, packed.\n"
+        "Pain management: ketorolac 30 mg IM R deltoid given at 15:20 for post-procedural pain "
+        "from the abscess, tolerated. RN"
+    )
+    review = reviewer.review(note)
+    assert _settings(review)["ketorolac"] == "this_encounter"
+    assert review.service_code == "96372"
