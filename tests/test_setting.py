@@ -358,3 +358,15 @@ def test_an_office_procedure_under_local_anesthesia_does_not_bundle_a_separate_i
     review = reviewer.review(note)
     assert _settings(review)["ketorolac"] == "this_encounter"
     assert review.service_code == "96372"
+
+
+def test_no_im_meds_statement_cancels_an_im_dose_but_not_a_joint_injection(reviewer):
+    joint = (
+        "Procedure: L glenohumeral joint injection, intra-articular triamcinolone 40 mg into the "
+        "L shoulder. Adhesive capsulitis (M75.02).\nNo IM meds given."
+    )
+    review = reviewer.review(joint)
+    assert review.service_code == "20610"
+    assert review.status == "other_service"
+    im = "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\n\nNo IM meds given."
+    assert reviewer.review(im).claim_ready is False

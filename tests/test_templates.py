@@ -155,3 +155,26 @@ def test_a_corrected_note_that_quotes_the_replaced_route_is_not_a_conflict(revie
     review = reviewer.review(note)
     assert "ROUTE_CONFLICT" not in review.gap_codes
     assert review.administrations[0].route == "IM"
+
+
+@pytest.mark.parametrize(
+    ("note", "dose", "site"),
+    [
+        (
+            "Migraine (G43.909). Ketorolac 0.5 mg/kg = 30 mg IM R ventrogluteal given today. RN",
+            "30 mg",
+            "R ventrogluteal",
+        ),
+        (
+            "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg given intramusclar in the L "
+            "deltiod today. RN",
+            "1,000 mcg",
+            "L deltiod",
+        ),
+    ],
+)
+def test_weight_based_doses_and_misspelt_sites(reviewer, note, dose, site):
+    review = reviewer.review(note)
+    adm = review.administrations[0]
+    assert (adm.dose, adm.route, adm.site) == (dose, "IM", site)
+    assert review.claim_ready is True

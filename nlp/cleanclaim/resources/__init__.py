@@ -457,6 +457,9 @@ class DoseTable(_Strict):
     needle_words: list[str] = Field(default_factory=list)
     #: Unit words that carry a multiplier ("2.4 MU" is 2,400,000 units).
     unit_multipliers: dict[str, int] = Field(default_factory=dict)
+    #: Written right after an amount, these make it a per-weight or per-area dose
+    #: ("0.15 mg/kg = 3.6 mg": the dose given is 3.6 mg).
+    per_weight: list[str] = Field(default_factory=list)
 
 
 class SpokenRoute(_Strict):
@@ -822,6 +825,8 @@ class SettingsTable(_Strict):
     #: A sentence naming no drug that says nothing was given at this visit.
     nothing_given: list[str] = Field(default_factory=list)
     nothing_given_reason: str = "the note says no injection was given at this visit"
+    #: The same for SC/IM injections only ("No IM meds given" after a joint injection).
+    nothing_sc_im_given: list[str] = Field(default_factory=list)
     #: Drug-class words where a drug should be named ("steroid shot", "LAI", "the 3-month shot"):
     #: the injection is unnamed (DRUG_MISSING), never lent to another drug of the note.
     class_words: list[str] = Field(default_factory=list)
@@ -862,7 +867,7 @@ class SettingsTable(_Strict):
 
     @model_validator(mode="after")
     def _reasons(self) -> SettingsTable:
-        _compiles(self.nothing_given)
+        _compiles([*self.nothing_given, *self.nothing_sc_im_given])
         _compiles(self.class_words)
         _compiles(self.future_injection)
         _compiles(

@@ -283,8 +283,11 @@ def _dose(
             amount = dose_parser.Amount(concentration.value, concentration.unit)
             return amount, str(amount), concentration
         return None, (draft.doses[0].span.text if draft.doses else None), None
-    non_volume = [a for a in amounts if a[1].unit != "mL"]
-    mention, amount = (non_volume or amounts)[0]
+    # "0.15 mg/kg = 3.6 mg IV push": the per-weight amount is a rate, not the dose given
+    per_weight = reader.per_weight
+    absolute = [a for a in amounts if not per_weight(a[0])] or amounts
+    non_volume = [a for a in absolute if a[1].unit != "mL"]
+    mention, amount = (non_volume or absolute)[0]
     return amount, mention.span.text, concentration
 
 

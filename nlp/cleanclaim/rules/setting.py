@@ -72,6 +72,7 @@ class SettingReader:
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
+        self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
         self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
         self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
         self.addenda = [re.compile(p, _FLAGS) for p in table.addendum_headers]
@@ -227,6 +228,16 @@ class SettingReader:
             return False
         stop = route.end + found.end()
         return not any(e.label_ == "ROUTE" and route.end <= e.start_char < stop for e in doc.ents)
+
+    def _no_sc_im(self, doc: Doc, linked: Linked) -> bool:
+        """A sentence naming no drug says no SC/IM medication was given ("No IM meds given")."""
+        drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
+        for pattern in self.nothing_sc_im:
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None and span.sent.start not in drug_sents:
+                    return True
+        return False
 
     def _future(self, doc: Doc, linked: Linked) -> bool:
         """A sentence naming no drug plans the injection for later."""
@@ -442,12 +453,18 @@ class SettingReader:
             self._place(draft, kind, blocks)
         stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
         whole_note = any(sent is None for _, sent in stated)
+        sc_im_only = self._no_sc_im(doc, linked)
         future = self._future(doc, linked)
         drug_sents = {sent for _, sent in stated if sent is not None}
         for draft in drafts:
             if not draft.given:
                 continue
-            if whole_note or any(m.sent in drug_sents and m.negated for m in draft.drug_mentions):
+            sc_im = all(draft.families.get(c) == "sc_im" for c in draft.route_codes)
+            if (
+                whole_note
+                or (sc_im_only and sc_im)
+                or any(m.sent in drug_sents and m.negated for m in draft.drug_mentions)
+            ):
                 draft.given = False
                 draft.not_given_reason = self.table.nothing_given_reason
                 draft.given_rules.append("setting.nothing_given")
