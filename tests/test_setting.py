@@ -370,3 +370,19 @@ def test_no_im_meds_statement_cancels_an_im_dose_but_not_a_joint_injection(revie
     assert review.status == "other_service"
     im = "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\n\nNo IM meds given."
     assert reviewer.review(im).claim_ready is False
+
+
+def test_a_consult_on_an_admitted_patient_places_its_doses_inpatient(reviewer):
+    inpatient = (
+        "PSYCHIATRY CONSULTATION\nInpatient consult requested by hospital medicine for agitation.\n"
+        "Agitation (R45.1). Haloperidol 2 mg IM R deltoid given at 14:10 by the floor nurse."
+    )
+    review = reviewer.review(inpatient)
+    assert review.claim_ready is False
+    assert "inpatient" in _settings(review).values()
+    outpatient = (
+        "PSYCHIATRIC CONSULTATION - Outpatient\nDischarged from the inpatient unit 10 days ago.\n"
+        "Schizoaffective disorder (F25.0). Invega Sustenna 156 mg IM R deltoid given today at "
+        "15:05 by clinic RN."
+    )
+    assert reviewer.review(outpatient).claim_ready is True

@@ -821,6 +821,12 @@ class SettingsTable(_Strict):
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
     note_type_settings: dict[NoteType, SettingName] = Field(default_factory=dict)
     cues: list[SettingCue]
+    #: In these note types (a consult or H&P), wording that the patient is in hospital makes the
+    #: note's doses inpatient unless a cue places them: the consultant bills no 96372 for them.
+    inpatient_words: list[str] = Field(default_factory=list)
+    inpatient_note_types: list[NoteType] = Field(default_factory=list)
+    #: In the header, wording that the consult is outpatient (then ``inpatient_words`` is history).
+    not_inpatient_header: str = r"(?!)"
     sections: list[SectionSetting] = Field(default_factory=list)
     #: A sentence naming no drug that says nothing was given at this visit.
     nothing_given: list[str] = Field(default_factory=list)
@@ -867,7 +873,8 @@ class SettingsTable(_Strict):
 
     @model_validator(mode="after")
     def _reasons(self) -> SettingsTable:
-        _compiles([*self.nothing_given, *self.nothing_sc_im_given])
+        _compiles([*self.nothing_given, *self.nothing_sc_im_given, *self.inpatient_words])
+        _compiles([self.not_inpatient_header])
         _compiles(self.class_words)
         _compiles(self.future_injection)
         _compiles(

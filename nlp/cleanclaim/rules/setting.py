@@ -45,11 +45,14 @@ _NOT_DONE = re.compile(
 
 @dataclass(frozen=True)
 class NoteKind:
-    """The note type, the text that says so, and whether its drugs are part of a procedure."""
+    """The note type, the text that says so, whether its drugs are part of a procedure, and
+    whether the patient is in hospital (a consult on an admitted patient).
+    """
 
     note_type: str
     evidence: tuple[Evidence, ...]
     bundles: bool
+    inpatient: bool = False
 
 
 class SettingReader:
@@ -72,6 +75,8 @@ class SettingReader:
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
+        self.inpatient = [re.compile(p, _FLAGS) for p in table.inpatient_words]
+        self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
         self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
         self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
         self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
@@ -112,7 +117,12 @@ class SettingReader:
             for p in bundle
         )
         ev = Evidence(match.start(), match.end(), match.group(0).strip() or match.group(0))
-        return NoteKind(note_type, (ev,), bundles)
+        inpatient = (
+            note_type in self.table.inpatient_note_types
+            and not self.outpatient.search(head)
+            and any(p.search(text) for p in self.inpatient)
+        )
+        return NoteKind(note_type, (ev,), bundles, inpatient)
 
     def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
         best: tuple[str, re.Match[str]] | None = None
@@ -171,6 +181,8 @@ class SettingReader:
                 return setting
         if kind.bundles:
             return "within_procedure"
+        if kind.inpatient:
+            return "inpatient"
         return self.table.note_type_settings.get(kind.note_type, "this_encounter")  # type: ignore[arg-type]
 
     def nothing_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
