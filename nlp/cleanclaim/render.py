@@ -71,7 +71,17 @@ def decision_line(review: Review) -> Text:
         f"  service {review.service_code or 'none'} · injections {review.injections} · probability {prob}"
         f" · decided by {review.decision}"
     )
+    if review.status or review.note_type:
+        head.append(f" · status {review.status or '-'} · note {_note_type(review)}")
     return head
+
+
+def _note_type(review: Review) -> str:
+    """``operative_procedure ('OPERATIVE REPORT')``: the note type and the text that says so."""
+    kind = review.note_type or "-"
+    if review.note_type_evidence:
+        kind += f" ({review.note_type_evidence[0].text!r})"
+    return kind
 
 
 def to_rich(text: str, review: Review) -> Group:
@@ -103,7 +113,7 @@ def to_rich(text: str, review: Review) -> Group:
         parts.append(table)
     if review.administrations:
         table = Table(title="administrations")
-        for col in ("drug", "dose", "route", "site", "service", "HCPCS × units"):
+        for col in ("drug", "dose", "route", "site", "setting", "service", "HCPCS × units"):
             table.add_column(col, overflow="fold")
         for a in review.administrations:
             table.add_row(
@@ -111,6 +121,7 @@ def to_rich(text: str, review: Review) -> Group:
                 a.dose or "-",
                 a.route or "-",
                 a.site or "-",
+                (a.setting or "-").replace("_", " "),
                 (a.service_code or "-") if a.given else f"no ({a.not_given_reason or 'not given'})",
                 f"{a.hcpcs or '-'} × {'-' if a.units is None else a.units}",
             )
@@ -233,7 +244,8 @@ def to_html(text: str, review: Review, title: str = "cleanclaim review") -> str:
             a.dose or "–",
             a.route or "–",
             a.site or "–",
-            "yes" if a.given else "no",
+            "yes" if a.given else f"no ({a.not_given_reason or 'not given'})",
+            (a.setting or "–").replace("_", " "),
             a.service_code or "–",
             a.hcpcs or "–",
             "–" if a.units is None else str(a.units),
@@ -264,18 +276,24 @@ def to_html(text: str, review: Review, title: str = "cleanclaim review") -> str:
         f'<span style="background:{c}">{label}</span>' for label, (_, c) in LABEL_STYLES.items()
     )
     data = json.dumps(review.to_dict()).replace("</", "<\\/")
+    status_part = (
+        f" &middot; status {html.escape(review.status or '–')} &middot; note"
+        f" {html.escape(_note_type(review))}"
+        if review.status or review.note_type
+        else ""
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{html.escape(title)}</title><style>{_CSS}</style></head>
 <body><main>
 <h1>{html.escape(title)}{f" &middot; {html.escape(review.id)}" if review.id else ""}</h1>
-<div class="decision {cls}">{head} &middot; service {review.service_code or "none"} &middot; injections {review.injections} &middot; probability {prob}</div>
+<div class="decision {cls}">{head} &middot; service {review.service_code or "none"} &middot; injections {review.injections} &middot; probability {prob}{status_part}</div>
 <p class="legend">{legend} <span style="text-decoration:line-through">flagged (negated, historical, ...)</span></p>
 <div class="note" id="note">{_marked_note(text, review)}</div>
 {_read_as_html(review)}<h2>Gaps</h2>
 <table><tr><th>code</th><th>severity</th><th>evidence</th><th>message</th><th>query for the provider</th></tr>{"".join(rows) or '<tr><td colspan="5">none</td></tr>'}</table>
 <h2>Administrations</h2>
-<table><tr><th>drug</th><th>dose</th><th>route</th><th>site</th><th>given</th><th>service</th><th>HCPCS</th><th>units</th></tr>{"".join(adm_rows) or '<tr><td colspan="8">none</td></tr>'}</table>
+<table><tr><th>drug</th><th>dose</th><th>route</th><th>site</th><th>given</th><th>setting</th><th>service</th><th>HCPCS</th><th>units</th></tr>{"".join(adm_rows) or '<tr><td colspan="9">none</td></tr>'}</table>
 <h2>Suggested claim lines <small>(date of service {dos})</small></h2>
 <table><tr><th>code</th><th>modifiers</th><th>units</th><th>description</th><th>evidence</th></tr>{"".join(line_rows) or '<tr><td colspan="5">none the note supports</td></tr>'}</table>
 <h2>Diagnoses</h2>

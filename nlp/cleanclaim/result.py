@@ -102,6 +102,10 @@ class Administration:
     patient_supplied: bool = False
     not_given_reason: str | None = None
     evidence: tuple[Evidence, ...] = ()
+    #: Where and when it was given: ``this_encounter``, ``within_procedure`` (bundled into the
+    #: procedure), ``inpatient``, ``elsewhere_or_earlier``, ``order_only``; None when unknown
+    #: (declined, listed).
+    setting: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,14 @@ class Review:
     claim_lines: tuple[ClaimLine, ...] = ()
     #: The date of service the codes are valid on (ISO), read from the note or given.
     date_of_service: str | None = None
+    #: The kind of note: office_visit, ed, operative_procedure, discharge_summary, consult_hp,
+    #: nursing_mar, telehealth, letter_other; with the text that says so.
+    note_type: str | None = None
+    note_type_evidence: tuple[Evidence, ...] = ()
+    #: For worklists: ready, gaps (a 96372 injection here with blocking gaps), other_service
+    #: (something else was given: vaccine, IV, joint, a drug within a procedure), no_injection
+    #: (nothing given at this encounter), error.
+    status: str | None = None
 
     @property
     def blocking_gaps(self) -> tuple[Gap, ...]:
@@ -202,6 +214,7 @@ class Review:
             "icd10",
             "explanation",
             "claim_lines",
+            "note_type_evidence",
         ):
             data[key] = list(data[key])
         for gap in data["gaps"]:
@@ -229,4 +242,5 @@ class Review:
             service_code=None,
             injections=None,
             error=error,
+            status="error",
         )

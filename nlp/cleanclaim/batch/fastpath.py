@@ -160,6 +160,8 @@ class FastPath:
         self.enabled = reviewer.model is None
         # The pipeline's own record for a note without any mention, so the two cannot drift apart.
         self._template = reviewer.review("-", None)
+        # The note type is read from the text (regexes only), as the full review does.
+        self._note_kind = reviewer.rules.settings.note_kind
         if self._template.entities or self._template.administrations:
             self.enabled = False
 
@@ -167,4 +169,10 @@ class FastPath:
         """The record for a checked note, or None when the note needs the full pipeline."""
         if not self.enabled or self.gate.may_match(text):
             return None
-        return replace(self._template, id=note_id)
+        kind = self._note_kind(text)
+        return replace(
+            self._template,
+            id=note_id,
+            note_type=kind.note_type,
+            note_type_evidence=kind.evidence,
+        )

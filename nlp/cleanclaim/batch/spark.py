@@ -210,6 +210,8 @@ def _record_from_flat(data: dict[str, Any]) -> dict[str, Any]:
         "probability": data["probability"],
         "service_code": data["service_code"],
         "injections": data["injections"],
+        "status": data.get("status"),
+        "note_type": data.get("note_type"),
         "gaps": [{"code": c} for c in (data["gaps"] or "").split(";") if c],
         "icd10": [c for c in (data["icd10"] or "").split(";") if c],
         "claim_lines": [

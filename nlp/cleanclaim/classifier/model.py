@@ -270,13 +270,18 @@ class ClaimModel:
         blocking = bool(review.blocking_gaps)
         if blocking:
             ready, decision = False, ("review" if p >= self.threshold else "rules")
-        elif p >= self.threshold:
+        elif p >= self.threshold and review.injections:
+            # never ready without a 96372 injection given at this encounter
             ready, decision = True, "model"
         else:
             ready, decision = False, ("review" if review.claim_ready else "model")
+        status = review.status
+        if status in ("ready", "gaps") or (ready and status is not None):
+            status = "ready" if ready else "gaps"
         return replace(
             review,
             claim_ready=ready,
+            status=status,
             probability=round(p, 4),
             decision=decision,
             model_version=self.version,

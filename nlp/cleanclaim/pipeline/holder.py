@@ -24,7 +24,12 @@ def make_rule_tables(nlp: Language, name: str) -> "RuleTables":
 class RuleTables(TableBacked):
     """Hold the gap and payer tables; leaves the Doc unchanged."""
 
-    TABLES = {"gaps": (res.GapTable, "gaps.json"), "payer": (res.PayerTable, "payer.json")}
+    TABLES = {
+        "gaps": (res.GapTable, "gaps.json"),
+        "payer": (res.PayerTable, "payer.json"),
+        "settings": (res.SettingsTable, "settings.json"),
+        "services": (res.ServiceTable, "services.json"),
+    }
 
     def __init__(
         self, name: str = "cleanclaim_rules", tables: dict[str, Any] | None = None

@@ -61,9 +61,22 @@ __all__ = [
     "DictationTable",
     "SpokenRoute",
     "dictation",
+    "SettingsTable",
+    "settings",
+    "ServiceTable",
+    "services",
 ]
 
 TokenPattern = list[dict[str, Any]]
+
+
+def _compiles(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise ValueError(f"pattern {pattern!r} does not compile: {err}") from None
+    return patterns
 
 
 class ResourceError(ValueError):
@@ -159,6 +172,14 @@ class CodeRule(Dated):
         return self
 
 
+class IndicationRow(_Strict):
+    """ICD-10-CM code prefixes that establish necessity for a drug, and where that comes from."""
+
+    codes: list[str] = Field(min_length=1)
+    label: str
+    source: str
+
+
 class DrugEntry(_Strict):
     """One curated injectable, normalized to a generic name."""
 
@@ -172,6 +193,8 @@ class DrugEntry(_Strict):
     billing_unit: Quantity | None = None
     standard_concentration: Concentration | None = None
     indications: list[str] = Field(default_factory=list)
+    #: Further indications, each row with its source (FDA label, guideline or payer policy).
+    indication_rows: list[IndicationRow] = Field(default_factory=list)
     #: Drugs whose use establishes the need on its own (B12 as an adjunct to pemetrexed).
     supporting_drugs: list[str] = Field(default_factory=list)
     indication_note: str | None = None
@@ -195,6 +218,11 @@ class DrugEntry(_Strict):
         if self.hcpcs is not None and not self.codes and self.source is None:
             raise ValueError("hcpcs given without source")
         return self
+
+    @property
+    def all_indications(self) -> tuple[str, ...]:
+        """The code prefixes of ``indications`` and of every ``indication_rows`` row."""
+        return (*self.indications, *(c for row in self.indication_rows for c in row.codes))
 
     @property
     def code_rules(self) -> tuple[CodeRule, ...]:
@@ -254,7 +282,23 @@ class DiagnosisTable(_Strict):
     never_a_reason: list[str] = Field(default_factory=list)
     #: Categories listed in ``icd10`` only when nothing supports the injection.
     comorbidity_categories: list[str] = Field(default_factory=list)
+    #: Wording before a diagnosis (in its clause) that says the patient does not have it now, for
+    #: lists ConText leaves open ("no history of celiac or Crohn's", "no diagnosis of ... or ...").
+    not_current_before: list[str] = Field(default_factory=list)
+    #: Wording just after a diagnosis that says it is not current ("..., resolved",
+    #: "Hypogonadism not established", "ruled out").
+    not_current_after: list[str] = Field(default_factory=list)
+    #: Characters after the mention (within its sentence) searched by ``not_current_after``.
+    after_window: int = Field(default=80, gt=0)
+    #: Wording stripped before the ``before`` check: a negative phrase that negates nothing else
+    #: ("no known allergies", "NKDA").
+    not_negating: list[str] = Field(default_factory=list)
     diagnoses: list[DiagnosisEntry]
+
+    @model_validator(mode="after")
+    def _patterns(self) -> DiagnosisTable:
+        _compiles([*self.not_current_before, *self.not_current_after, *self.not_negating])
+        return self
 
     @field_validator("diagnoses")
     @classmethod
@@ -413,6 +457,9 @@ class DoseTable(_Strict):
     needle_words: list[str] = Field(default_factory=list)
     #: Unit words that carry a multiplier ("2.4 MU" is 2,400,000 units).
     unit_multipliers: dict[str, int] = Field(default_factory=dict)
+    #: Written right after an amount, these make it a per-weight or per-area dose
+    #: ("0.15 mg/kg = 3.6 mg": the dose given is 3.6 mg).
+    per_weight: list[str] = Field(default_factory=list)
 
 
 class SpokenRoute(_Strict):
@@ -698,6 +745,194 @@ class PayerTable(_Strict):
         return value
 
 
+NoteType = Literal[
+    "office_visit",
+    "ed",
+    "operative_procedure",
+    "discharge_summary",
+    "consult_hp",
+    "nursing_mar",
+    "telehealth",
+    "letter_other",
+]
+#: Where and when an administration happened (``this_encounter`` is the only one billed here).
+SettingName = Literal[
+    "this_encounter", "within_procedure", "inpatient", "elsewhere_or_earlier", "order_only"
+]
+NoteStatus = Literal["ready", "gaps", "other_service", "no_injection", "error"]
+
+
+class NoteTypeRule(_Strict):
+    """How a note of one type announces itself: its title near the top, or a section header.
+
+    ``header`` patterns are searched in the first ``header_chars`` of the note, ``body`` patterns
+    anywhere; the earliest header match wins, then the earliest body match. ``bundles`` marks
+    wording (an operative report, an anesthesia record, an endoscopy report) whose drugs are part
+    of the procedure unless a sentence says otherwise.
+    """
+
+    id: NoteType
+    header: list[str] = Field(default_factory=list)
+    body: list[str] = Field(default_factory=list)
+    bundles: list[str] = Field(default_factory=list)
+    source: str
+
+    @model_validator(mode="after")
+    def _patterns(self) -> NoteTypeRule:
+        _compiles([*self.header, *self.body, *self.bundles])
+        return self
+
+
+class SettingCue(_Strict):
+    """Wording in a drug's sentence that places its administration (the nearest cue wins)."""
+
+    setting: SettingName
+    patterns: list[str]
+    #: Why a dose in this setting is not a 96372 at this encounter (the NOT_ADMINISTERED reason).
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _patterns(self) -> SettingCue:
+        _compiles(self.patterns)
+        return self
+
+
+class SectionSetting(_Strict):
+    """A section header whose block (to the next blank line or header) places its drugs."""
+
+    setting: SettingName
+    header: str
+
+    @model_validator(mode="after")
+    def _patterns(self) -> SectionSetting:
+        _compiles([self.header])
+        return self
+
+
+class SettingsTable(_Strict):
+    """Note types, administration settings and note-level "nothing was given" wording."""
+
+    version: str
+    header_chars: int = Field(default=400, gt=0)
+    #: Characters either side of a drug mention, within its clause, where a setting cue counts.
+    cue_window: int = Field(default=60, gt=0)
+    default_note_type: NoteType = "office_visit"
+    note_types: list[NoteTypeRule]
+    #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
+    note_type_settings: dict[NoteType, SettingName] = Field(default_factory=dict)
+    cues: list[SettingCue]
+    #: In these note types (a consult or H&P), wording that the patient is in hospital makes the
+    #: note's doses inpatient unless a cue places them: the consultant bills no 96372 for them.
+    inpatient_words: list[str] = Field(default_factory=list)
+    inpatient_note_types: list[NoteType] = Field(default_factory=list)
+    #: In the header, wording that the consult is outpatient (then ``inpatient_words`` is history).
+    not_inpatient_header: str = r"(?!)"
+    sections: list[SectionSetting] = Field(default_factory=list)
+    #: A sentence naming no drug that says nothing was given at this visit.
+    nothing_given: list[str] = Field(default_factory=list)
+    nothing_given_reason: str = "the note says no injection was given at this visit"
+    #: The same for SC/IM injections only ("No IM meds given" after a joint injection).
+    nothing_sc_im_given: list[str] = Field(default_factory=list)
+    #: Drug-class words where a drug should be named ("steroid shot", "LAI", "the 3-month shot"):
+    #: the injection is unnamed (DRUG_MISSING), never lent to another drug of the note.
+    class_words: list[str] = Field(default_factory=list)
+    #: Drug ids whose name is read as a class word when given by one of these routes
+    #: ("allergy shot ... IM" is a steroid, not allergen immunotherapy, which is SC).
+    class_word_drugs: dict[str, list[str]] = Field(default_factory=dict)
+    class_word_reason: str = "the injection names only a drug class"
+    #: A sentence naming no drug that plans the injection for later ("Return Friday for the
+    #: injection", "order placed"): a drug written only as dose, route and site was not given.
+    future_injection: list[str] = Field(default_factory=list)
+    future_injection_reason: str = "the note plans the injection for a later visit"
+    #: Plan and order wording does not place a drug whose own clause records it as done
+    #: ("B12 given today, next injection in 4 weeks").
+    order_only_unless_done: bool = True
+    #: Headers that start an addendum or correction (to the end of the note): its route replaces
+    #: the earlier statements of the same administration (the latest statement wins).
+    addendum_headers: list[str] = Field(default_factory=list)
+    #: Wording just after a route in an addendum that retracts it ("the SC above was entered in
+    #: error").
+    error_words: str = r"(?!)"
+    #: Wording just before a route in a correction that quotes the replaced version
+    #: ("original version read 'IV'").
+    retracted_before: str = r"(?!)"
+    #: An addendum replaces earlier statements only when it says it corrects them; an addendum
+    #: that adds a nursing record with another route is a ROUTE_CONFLICT.
+    correction_words: str = r"(?!)"
+    #: Template boxes: only the checked option of a field is documented.
+    checked_marks: list[str] = Field(default_factory=list)
+    unchecked_marks: list[str] = Field(default_factory=list)
+    #: "IM: Yes  SC: No": the words after an option that check or uncheck it.
+    yes_no: dict[Literal["yes", "no"], list[str]] = Field(default_factory=dict)
+    #: A checked option of a "given" field that says it was not given ("[x] Not given").
+    not_given_options: str = r"(?!)"
+    given_field: str = r"(?!)"
+    #: Lines that are not documentation (charge and order-set lines: "96372 THER/PROPH/DIAG INJ
+    #: SC/IM", "J3420 VITAMIN B12 INJECTION"): their mentions are linked to nothing.
+    not_documentation_lines: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reasons(self) -> SettingsTable:
+        _compiles([*self.nothing_given, *self.nothing_sc_im_given, *self.inpatient_words])
+        _compiles([self.not_inpatient_header])
+        _compiles(self.class_words)
+        _compiles(self.future_injection)
+        _compiles(
+            [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]
+        )
+        _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
+        for cue in self.cues:
+            if cue.setting != "this_encounter" and not cue.reason:
+                raise ValueError(f"cue for {cue.setting!r} needs a reason")
+        return self
+
+
+class ServiceRefinement(_Strict):
+    """A finer service code of a family, and the wording its note must show.
+
+    The rule applies when the note's service code is one of ``families`` and its text matches
+    every ``all`` pattern, at least one ``any`` pattern (when given) and no ``none`` pattern, and
+    the patient's age (when ``max_age`` is set) is at most ``max_age``. The first rule that
+    applies wins.
+    """
+
+    families: list[str] = Field(min_length=1)
+    code: str = Field(pattern=r"^(?:[0-9]{5}|[A-Z][0-9]{4})$")
+    description: str
+    must_show: str
+    all: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
+    none: list[str] = Field(default_factory=list)
+    max_age: int | None = Field(default=None, ge=0)
+    source: str
+
+    @model_validator(mode="after")
+    def _patterns(self) -> ServiceRefinement:
+        _compiles([*self.all, *self.any, *self.none])
+        return self
+
+
+class ServiceTable(_Strict):
+    """Finer service codes (joint size and ultrasound, trigger-point muscles, nerve blocks,
+    epidurals, intralesional lesions, vaccine administration) and how age is read.
+    """
+
+    version: str
+    #: Regexes with a group ``age`` (years) read in order; the first match is the age.
+    age_patterns: list[str] = Field(default_factory=list)
+    #: Wording that says the patient is a child (under one year, a well-child visit).
+    child_words: list[str] = Field(default_factory=list)
+    refinements: list[ServiceRefinement] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _patterns(self) -> ServiceTable:
+        _compiles([*self.age_patterns, *self.child_words])
+        for pattern in self.age_patterns:
+            if "age" not in re.compile(pattern).groupindex:
+                raise ValueError(f"age pattern {pattern!r} has no (?P<age>...) group")
+        return self
+
+
 def merge_payer_rules(base: PayerTable, extra: PayerTable) -> PayerTable:
     """A practice's payer rules on top of the packaged ones.
 
@@ -765,6 +1000,8 @@ TABLES: dict[str, tuple[type[BaseModel], str]] = {
     "advisory": (AdvisoryTable, "advisory.json"),
     "payer": (PayerTable, "payer.json"),
     "dictation": (DictationTable, "dictation.json"),
+    "settings": (SettingsTable, "settings.json"),
+    "services": (ServiceTable, "services.json"),
 }
 
 
@@ -793,6 +1030,8 @@ gap_templates: Callable[[], GapTable] = partial(table, "gaps")
 advisory: Callable[[], AdvisoryTable] = partial(table, "advisory")
 payer: Callable[[], PayerTable] = partial(table, "payer")
 dictation: Callable[[], DictationTable] = partial(table, "dictation")
+settings: Callable[[], SettingsTable] = partial(table, "settings")
+services: Callable[[], ServiceTable] = partial(table, "services")
 
 
 def pipeline_tables(nlp: Any) -> dict[str, Any]:

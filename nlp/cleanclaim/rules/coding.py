@@ -283,6 +283,57 @@ def _dose(
             amount = dose_parser.Amount(concentration.value, concentration.unit)
             return amount, str(amount), concentration
         return None, (draft.doses[0].span.text if draft.doses else None), None
-    non_volume = [a for a in amounts if a[1].unit != "mL"]
-    mention, amount = (non_volume or amounts)[0]
+    # "0.15 mg/kg = 3.6 mg IV push": the per-weight amount is a rate, not the dose given
+    per_weight = reader.per_weight
+    absolute = [a for a in amounts if not per_weight(a[0])] or amounts
+    non_volume = [a for a in absolute if a[1].unit != "mL"]
+    mention, amount = (non_volume or absolute)[0]
     return amount, mention.span.text, concentration
+
+
+class ServiceRefiner:
+    """Finer service codes of a family from the note's wording (the services table)."""
+
+    def __init__(self, table: res.ServiceTable) -> None:
+        """Compile the refinement rules and the age patterns."""
+        flags = re.I | re.M
+
+        def compiled(patterns: list[str]) -> list[re.Pattern[str]]:
+            return [re.compile(p, flags) for p in patterns]
+
+        self.ages = compiled(table.age_patterns)
+        self.child = compiled(table.child_words)
+        self.rules = [
+            (r, compiled(r.all), compiled(r.any), compiled(r.none)) for r in table.refinements
+        ]
+        self.families = frozenset(f for r in table.refinements for f in r.families)
+
+    def age(self, text: str) -> int | None:
+        """The patient's age in years, when the note states it (a child's wording: 0)."""
+        for pattern in self.ages:
+            found = pattern.search(text)
+            if found:
+                return int(found.group("age"))
+        return 0 if any(p.search(text) for p in self.child) else None
+
+    def refine(self, code: str | None, text: str) -> str | None:
+        """The first finer code whose wording the note shows, else ``code``."""
+        if code is None or code not in self.families:
+            return code
+        age: int | None = -1
+        for rule, all_, any_, none in self.rules:
+            if code not in rule.families:
+                continue
+            if not all(p.search(text) for p in all_):
+                continue
+            if any_ and not any(p.search(text) for p in any_):
+                continue
+            if any(p.search(text) for p in none):
+                continue
+            if rule.max_age is not None:
+                if age == -1:
+                    age = self.age(text)
+                if age is None or age > rule.max_age:
+                    continue
+            return rule.code
+        return code

@@ -19,11 +19,19 @@ from spacy.tokens import Doc
 from .. import resources as res
 from ..result import Administration, Diagnosis, Entity, Evidence, Review
 from .claims import claim_lines
-from .coding import CodedAdministration, Coder
+from .coding import CodedAdministration, Coder, ServiceRefiner
 from .dates import DateReader, read_date_of_service
-from .diagnoses import PatientDiagnosis, has_cancer, icd_description, patient_diagnoses, supports
+from .diagnoses import (
+    NotCurrent,
+    PatientDiagnosis,
+    has_cancer,
+    icd_description,
+    patient_diagnoses,
+    supports,
+)
 from .gaps import GapFinder
 from .linking import Mention, link
+from .setting import SettingReader
 from .vocabulary import RuleVocabulary
 
 
@@ -63,10 +71,13 @@ class RuleSet:
             self.drugs, tables["routes"], tables["sites"], tables["doses"], self.vocab
         )
         self.gap_finder = GapFinder(tables["gaps"], self.vocab, self.payer)
+        self.settings = SettingReader(tables["settings"])
+        self.services = ServiceRefiner(tables["services"])
         dx_table: res.DiagnosisTable = tables["diagnoses"]
         self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}
         self._never_a_reason = frozenset(dx_table.never_a_reason)
         self._comorbidity = frozenset(dx_table.comorbidity_categories)
+        self._not_current = NotCurrent(dx_table)
         self.version = res.rules_version(tables)
 
     @classmethod
@@ -87,8 +98,12 @@ class RuleSet:
         ``date_of_service`` is used when the note does not state its own (else today).
         """
         day, _ = read_date_of_service(self.dates, doc.text, date_of_service)
-        linked = link(doc, self.drugs, self.vocab)
-        dxs = patient_diagnoses(linked, self._dx_categories, self._never_a_reason)
+        linked = link(doc, self.drugs, self.vocab, self.settings.ignored(doc))
+        kind = self.settings.note_kind(doc.text)
+        self.settings.place(doc, linked, kind)
+        dxs = patient_diagnoses(
+            linked, self._dx_categories, self._never_a_reason, self._not_current
+        )
         cancer = has_cancer(dxs)
         drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])
         coded = [self.coder.code(d, cancer, day) for d in drafts]
@@ -103,23 +118,49 @@ class RuleSet:
         injections = [c for c in coded if c.counts_as_96372]
         blocking = any(g.blocking for g in gaps)
         supporting = supporting_diagnoses(dxs, injections)
+        ready = bool(injections) and not blocking
         review = Review(
             id=note_id,
-            claim_ready=bool(injections) and not blocking,
+            claim_ready=ready,
             probability=None,
-            service_code=service_code(coded, self.vocab.service_order),
+            service_code=self.services.refine(
+                service_code(coded, self.vocab.service_order), doc.text
+            ),
             injections=len(injections),
             gaps=tuple(gaps),
             entities=tuple(entity(m) for m in linked.mentions),
-            administrations=tuple(administration(c) for c in coded if reportable(c)),
+            administrations=tuple(
+                administration(c, self.services.refine(c.service_code, doc.text))
+                for c in coded
+                if reportable(c)
+            ),
             diagnoses=tuple(diagnosis(d, d.mention.start in supporting) for d in dxs),
             icd10=icd10_codes(dxs, supporting, self._comorbidity),
             decision="rules",
             rules_version=self.version,
             claim_lines=tuple(lines),
             date_of_service=day.isoformat(),
+            note_type=kind.note_type,
+            note_type_evidence=kind.evidence,
+            status=note_status(ready, coded),
         )
         return Facts(doc, coded, review)
+
+
+def note_status(ready: bool, coded: list[CodedAdministration]) -> str:
+    """The worklist status: ready, gaps (a 96372 injection here with blocking gaps),
+    other_service (something else was given, or a drug was part of a procedure), no_injection.
+    """
+    if ready:
+        return "ready"
+    if any(c.counts_as_96372 for c in coded):
+        return "gaps"
+    if any(
+        (c.draft.given and c.kind not in ("not_injection", "injection")) or c.draft.bundled
+        for c in coded
+    ):
+        return "other_service"
+    return "no_injection"
 
 
 def supporting_diagnoses(
@@ -194,8 +235,8 @@ def entity(m: Mention) -> Entity:
     )
 
 
-def administration(c: CodedAdministration) -> Administration:
-    """The record of one coded administration."""
+def administration(c: CodedAdministration, service: str | None = None) -> Administration:
+    """The record of one coded administration (``service``: its refined service code)."""
     d = c.draft
     return Administration(
         drug=c.name,
@@ -208,10 +249,11 @@ def administration(c: CodedAdministration) -> Administration:
         drug_id=d.drug_id,
         drug_class=c.drug.drug_class if c.drug else None,
         route_code=c.route_code,
-        service_code=c.service_code,
+        service_code=service if service is not None else c.service_code,
         counts_as_96372=c.counts_as_96372,
         patient_supplied=d.patient_supplied,
         not_given_reason=d.not_given_reason,
+        setting=d.setting,
         evidence=tuple(
             Evidence(m.start, m.end, m.span.text)
             for m in d.drug_mentions + d.doses + d.routes + d.sites

@@ -4,6 +4,7 @@ and whether a code supports a drug.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,25 +23,87 @@ class PatientDiagnosis:
     category: str | None
 
 
+class NotCurrent:
+    """Wording around a diagnosis that says the patient does not have it now (diagnoses table)."""
+
+    def __init__(self, table: res.DiagnosisTable) -> None:
+        """Compile the table's ``not_current`` patterns."""
+        flags = re.I
+        self.before = [re.compile(p + r"$", flags) for p in table.not_current_before]
+        self.after = [re.compile(r"^" + p, flags) for p in table.not_current_after]
+        self.window = table.after_window
+        self.strip = [re.compile(p, flags) for p in table.not_negating]
+
+    def __call__(self, m: Mention) -> bool:
+        """Whether the clause around ``m`` says it is resolved, ruled out or absent."""
+        sent = m.span.sent
+        text, offset = sent.text, sent.start_char
+        before = _CLAUSE_END.split(text[: m.start - offset])[-1]
+        for pattern in self.strip:
+            before = pattern.sub(" ", before)
+        after = _CLAUSE_END.split(text[m.end - offset : m.end - offset + self.window])[0]
+        return any(p.search(before) for p in self.before) or any(
+            p.search(after) for p in self.after
+        )
+
+
+_CLAUSE_END = re.compile(r"[.;:\n]")
+
+
 def patient_diagnoses(
-    linked: Linked, categories: dict[str, str], never_a_reason: frozenset[str] = frozenset()
+    linked: Linked,
+    categories: dict[str, str],
+    never_a_reason: frozenset[str] = frozenset(),
+    not_current: NotCurrent | None = None,
 ) -> list[PatientDiagnosis]:
     """The diagnoses that count as the patient's for medical necessity.
 
     ``never_a_reason`` lists the categories that never justify an injection: a relative's
     condition ("family history of pernicious anemia", Z83.2) or a test ("urine hCG negative").
+    ``not_current`` drops diagnoses written as resolved, ruled out or absent.
     """
     out = []
     for m in linked.mentions:
         if m.label != "DIAGNOSIS":
             continue
-        if m.negated or m.family or m.uncertain or m.hypothetical:
+        if (m.negated and not _negation_in_a_name(m)) or m.family or m.uncertain:
+            continue
+        if m.hypothetical and not _order_indication(m):
+            continue
+        if not_current is not None and not_current(m):
             continue
         category = categories.get(m.rule or "")
         if category in never_a_reason:
             continue
         out.append(PatientDiagnosis(m, m.norm, category))
     return out
+
+
+def _modifier_rules(m: Mention, category: str) -> list[tuple[str, int, int]]:
+    return [
+        (mod.rule.metadata.get("id", ""), *mod.modifier_span)
+        for mod in m.span._.modifiers
+        if mod.category == category
+    ]
+
+
+def _negation_in_a_name(m: Mention) -> bool:
+    """The only negation is a word inside a diagnosis name: "Migraine without aura (G43.009)",
+    "Nausea without vomiting", "Type 2 diabetes mellitus without complications".
+    """
+    mods = _modifier_rules(m, "NEGATED_EXISTENCE")
+    names = [e for e in m.span.doc.ents if e.label_ == "DIAGNOSIS" and len(e) > 1]
+    return bool(mods) and all(
+        any(e.start <= start and end <= e.end for e in names) for _, start, end in mods
+    )
+
+
+def _order_indication(m: Mention) -> bool:
+    """The only "hypothetical" wording is an order's: "Dx on order: pernicious anemia (D51.0)",
+    "B12 ordered for pernicious anemia": the indication of an order is the patient's diagnosis.
+    """
+    mods = _modifier_rules(m, "HYPOTHETICAL")
+    return bool(mods) and all("order" in rule or ".rx" in rule for rule, _, _ in mods)
 
 
 def has_cancer(dxs: Iterable[PatientDiagnosis]) -> bool:
@@ -59,12 +122,13 @@ def icd_description(code: str) -> str | None:
 
 def supports(code: str | None, drug: res.DrugEntry | None) -> bool:
     """Whether a diagnosis code establishes medical necessity for the drug."""
-    if drug is None or not drug.indications:
+    indications = drug.all_indications if drug is not None else ()
+    if drug is None or not indications:
         return code is not None
     if code is None:
         return False
     return any(
-        code == p or code.startswith(p if len(p) == 1 else p.rstrip(".")) for p in drug.indications
+        code == p or code.startswith(p if len(p) == 1 else p.rstrip(".")) for p in indications
     )
 
 

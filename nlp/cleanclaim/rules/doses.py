@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .. import resources as res
 
@@ -45,6 +46,13 @@ class DoseReader:
     def parse(self, text: str) -> Amount | None:
         """Parse a DOSE mention such as ``1,000 micrograms``, ``2.4 million units`` or ``1 mL``."""
         return _parse(text, self.table, self.unit_of)
+
+    def per_weight(self, mention: Any) -> bool:
+        """Whether a DOSE mention is a per-weight or per-area amount ("0.15 mg/kg")."""
+        span = mention.span
+        own = span.text.lower()
+        after = span.doc.text[span.end_char : span.end_char + 8].lower().lstrip()
+        return any(w in own or after.startswith(w) for w in self.table.per_weight if w)
 
 
 def parse(text: str, table: res.DoseTable | None = None) -> Amount | None:

@@ -262,6 +262,25 @@ def route_conflict(f: GapFinder, i: InjectionFacts) -> list[Gap]:
     ]
 
 
+def route_corrected(f: GapFinder, i: InjectionFacts) -> list[Gap]:
+    """ROUTE_CORRECTED (advisory): an addendum's route replaced an earlier one (not a conflict)."""
+    replaced = i.draft.replaced_routes
+    if not replaced or not i.draft.route_codes:
+        return []
+    old = ", ".join(dict.fromkeys(m.norm or m.span.text for m in replaced))
+    ev = [_ev(m) for m in i.draft.routes + replaced]
+    return [
+        f.gap(
+            "ROUTE_CORRECTED",
+            ev,
+            ["setting.latest_route", "gap.route_corrected"],
+            route=i.draft.route_codes[0],
+            replaced=old,
+            **i.values,
+        )
+    ]
+
+
 def _adjunct(i: InjectionFacts) -> bool:
     """B12 as an adjunct to pemetrexed: the other drug establishes the need on its own."""
     drug = i.adm.drug
@@ -460,6 +479,7 @@ INJECTION_CHECKS: tuple[InjectionCheck, ...] = (
     dose_missing,
     route_missing,
     route_conflict,
+    route_corrected,
     dx_missing,
     dx_not_supported,
     site_missing,

@@ -105,6 +105,12 @@ class DraftAdministration:
     not_given_reason: str | None = None
     given_rules: list[str] = field(default_factory=list)
     supplied_by_patient: bool = False  # "patient brought own pens" in another sentence
+    #: Where and when it was given (rules/setting.py): this_encounter, within_procedure, ...
+    setting: str | None = None
+    #: Given as part of a procedure (bundled into it): not a 96372, not "nothing given".
+    bundled: bool = False
+    #: Route mentions an addendum or correction replaced (the latest statement wins).
+    replaced_routes: list[Mention] = field(default_factory=list)
     #: Route code → family (from the route table), for :attr:`route_codes`.
     families: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -174,17 +180,28 @@ def mentions_of(doc: Doc) -> list[Mention]:
     return out
 
 
-def link(doc: Doc, drugs: res.DrugTable, vocab: RuleVocabulary) -> Linked:
-    """Link the mentions of ``doc`` into administrations."""
+def link(
+    doc: Doc,
+    drugs: res.DrugTable,
+    vocab: RuleVocabulary,
+    ignored: frozenset[int] = frozenset(),
+) -> Linked:
+    """Link the mentions of ``doc`` into administrations.
+
+    ``ignored``: start offsets of mentions that document nothing (an unchecked template box, a
+    charge line): they stay in the mentions but are linked to nothing.
+    """
     mentions = mentions_of(doc)
     classes = {d.id: d.drug_class for d in drugs.drugs}
-    anchors = [m for m in mentions if m.label == "DRUG"]
+    anchors = [m for m in mentions if m.label == "DRUG" and m.start not in ignored]
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
     # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
     drug_mentions = [
         m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent
     ]
-    attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
+    attributes = [
+        m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
+    ]
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors)
     _respectively(doc, drug_mentions, attributes)

@@ -1,0 +1,517 @@
+"""What kind of note this is, and where and when each drug was given.
+
+Only an SC/IM injection given at this encounter, outside a procedure it is part of, is a 96372.
+After linking, this step reads the note type from its title or sections (the ``settings`` table)
+and places each administration: ``this_encounter``, ``within_procedure`` (bundled into the
+surgery, anesthesia or endoscopy), ``inpatient``, ``elsewhere_or_earlier`` or ``order_only``.
+The nearest wording decides: a cue in the drug's clause (by the table's priority), else the
+section block the drug sits in ("Hospital course:", "Discharge medications:"), else the note
+type's default (a discharge summary's doses are inpatient; an operative report's drugs are part
+of the operation). A given administration placed anywhere but this encounter is not given here:
+its ``not_given_reason`` says why, and NOT_ADMINISTERED stays in the gaps as the contract says.
+A sentence that names no drug and says nothing was given ("No injection administered today.",
+"Patient left before the injection.") makes every administration of the note not given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from .. import resources as res
+from ..result import Evidence
+from .linking import DraftAdministration, Linked, Mention
+
+_FLAGS = re.I | re.M
+_BLANK = re.compile(r"\n[ \t]*\n")
+#: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
+_LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
+_CLAUSE = re.compile(r"[;|]")
+#: Between a drug and a plan for the injection in its sentence: a clause break or a spaced dash.
+_FUTURE_BREAK = re.compile(r"[;|]| [-\u2013\u2014]+ ")
+#: Administration and not-done wording of a class-word sentence ("steroid shot given" /
+#: "will give a steroid shot next visit", "declined the pain injection").
+_DONE = re.compile(
+    r"\b(?:given|gave|administered|injected|received|tolerated|done|performed)\b", re.I
+)
+_NOT_DONE = re.compile(
+    r"\b(?:no|not|declined|declines|refused|refuses|deferred|held|will|plan(?:s|ned)?|next|"
+    r"consider|discussed|if|prn|due|wants?|requests?|requested|asking|asks)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class NoteKind:
+    """The note type, the text that says so, whether its drugs are part of a procedure, and
+    whether the patient is in hospital (a consult on an admitted patient).
+    """
+
+    note_type: str
+    evidence: tuple[Evidence, ...]
+    bundles: bool
+    inpatient: bool = False
+
+
+class SettingReader:
+    """Compiled settings table: note types, setting cues, section blocks, "nothing given"."""
+
+    def __init__(self, table: res.SettingsTable) -> None:
+        """Compile the patterns of ``table``."""
+        self.table = table
+        self.header_chars = table.header_chars
+        self.types = [
+            (
+                t.id,
+                [re.compile(p, _FLAGS) for p in t.header],
+                [re.compile(p, _FLAGS) for p in t.body],
+                [re.compile(p, _FLAGS) for p in t.bundles],
+            )
+            for t in table.note_types
+        ]
+        self.cues = [(c.setting, [re.compile(p, _FLAGS) for p in c.patterns]) for c in table.cues]
+        self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
+        self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
+        self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
+        self.inpatient = [re.compile(p, _FLAGS) for p in table.inpatient_words]
+        self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
+        self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
+        self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
+        self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
+        self.addenda = [re.compile(p, _FLAGS) for p in table.addendum_headers]
+        self.in_error = re.compile(table.error_words, re.I)
+        self.quoted_before = re.compile(table.retracted_before, re.I)
+        self.correction = re.compile(table.correction_words, re.I)
+        marks = [(m, True) for m in table.checked_marks] + [
+            (m, False) for m in table.unchecked_marks
+        ]
+        marks.sort(key=lambda x: -len(x[0]))
+        self.marks = dict(marks)
+        self.mark_re = (
+            re.compile("|".join(re.escape(m) for m, _ in marks)) if marks else re.compile("(?!)")
+        )
+        yes = "|".join(re.escape(w) for w in table.yes_no.get("yes", [])) or "(?!)"
+        no = "|".join(re.escape(w) for w in table.yes_no.get("no", [])) or "(?!)"
+        self.yes_no = re.compile(rf"^\s*[:=-]?\s*(?:(?P<yes>{yes})|(?P<no>{no}))\b", re.I)
+        self.not_given_option = re.compile(table.not_given_options, re.I)
+        self.given_field = re.compile(table.given_field, re.I)
+        self.not_documentation = [re.compile(p, re.M) for p in table.not_documentation_lines]
+
+    # Note type --------------------------------------------------------------------------------
+
+    def note_kind(self, text: str) -> NoteKind:
+        """The note type: the earliest title in the header, else the earliest section, else the
+        default.
+        """
+        head = text[: self.header_chars]
+        found = self._earliest(head, 1) or self._earliest(text, 2)
+        if found is None:
+            return NoteKind(self.table.default_note_type, (), False)
+        note_type, match = found
+        bundles = any(
+            p.search(text[: self.header_chars]) or (p.pattern.startswith("^") and p.search(text))
+            for t, _, _, bundle in self.types
+            if t == note_type
+            for p in bundle
+        )
+        ev = Evidence(match.start(), match.end(), match.group(0).strip() or match.group(0))
+        inpatient = (
+            note_type in self.table.inpatient_note_types
+            and not self.outpatient.search(head)
+            and any(p.search(text) for p in self.inpatient)
+        )
+        return NoteKind(note_type, (ev,), bundles, inpatient)
+
+    def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
+        best: tuple[str, re.Match[str]] | None = None
+        for entry in self.types:
+            for pattern in entry[which]:
+                m = pattern.search(text)
+                if m and (best is None or m.start() < best[1].start()):
+                    best = (entry[0], m)
+        return best
+
+    # Settings ---------------------------------------------------------------------------------
+
+    def blocks(self, text: str) -> list[tuple[int, int, str]]:
+        """Section blocks that place their drugs: from the header to a blank line or next label."""
+        out = []
+        for setting, pattern in self.sections:
+            for m in pattern.finditer(text):
+                end = len(text)
+                blank = _BLANK.search(text, m.end())
+                if blank:
+                    end = blank.start()
+                label = _LABEL.search(text, m.end())
+                if label and label.start() < end:
+                    end = label.start()
+                out.append((m.start(), end, setting))
+        return out
+
+    def cue(self, m: Mention) -> str | None:
+        """The setting the wording of the mention's clause gives, by table priority."""
+        sent = m.span.sent
+        text = sent.text
+        offset = sent.start_char
+        start, end = m.start - offset, m.end - offset
+        lo = max((x.end() for x in _CLAUSE.finditer(text, 0, start)), default=0)
+        hi_match = _CLAUSE.search(text, end)
+        hi = hi_match.start() if hi_match else len(text)
+        window = self.table.cue_window
+        clause = text[max(lo, start - window) : min(hi, end + window)]
+        done = self.table.order_only_unless_done and _DONE.search(clause)
+        for setting, patterns in self.cues:
+            if setting == "order_only" and done:
+                continue
+            if any(p.search(clause) for p in patterns):
+                return setting
+        return None
+
+    def mention_setting(
+        self, m: Mention, kind: NoteKind, blocks: list[tuple[int, int, str]]
+    ) -> str:
+        """Where the drug of ``m`` was given: its clause, its section block, the note type."""
+        found = self.cue(m)
+        if found is not None:
+            return found
+        for start, end, setting in blocks:
+            if start <= m.start < end:
+                return setting
+        if kind.bundles:
+            return "within_procedure"
+        if kind.inpatient:
+            return "inpatient"
+        return self.table.note_type_settings.get(kind.note_type, "this_encounter")  # type: ignore[arg-type]
+
+    def nothing_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
+        """Statements that nothing was given: (evidence, None) for a sentence naming no drug
+        (the whole note), (evidence, sentence start) for one naming its drug ("Testosterone
+        injection held today - not given": that drug, whatever an earlier line said).
+        """
+        if not self.nothing:
+            return []
+        drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
+        out: list[tuple[Evidence, int | None]] = []
+        for pattern in self.nothing:
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is None:
+                    continue
+                ev = Evidence(match.start(), match.end(), match.group(0))
+                sent = span.sent.start
+                out.append((ev, sent if sent in drug_sents else None))
+        return out
+
+    def latest_route(self, doc: Doc, linked: Linked) -> None:
+        """An addendum or correction that states the route replaces the earlier statements."""
+        text = doc.text
+        starts = sorted(m.start() for p in self.addenda for m in p.finditer(text))
+        # only addenda that say they correct something replace earlier statements
+        starts = [
+            s
+            for i, s in enumerate(starts)
+            if self.correction.search(text, s, starts[i + 1] if i + 1 < len(starts) else len(text))
+        ]
+        if not starts:
+            return
+        for draft in [*linked.administrations, *([linked.unnamed] if linked.unnamed else [])]:
+            if len(draft.route_codes) < 2:
+                continue
+            late = [
+                r
+                for r in draft.routes
+                if r.start >= starts[0] and not r.negated and not self._retracted(doc, r)
+            ]
+            if not late:
+                continue
+            last = max(s for s in starts if s <= late[-1].start)
+            keep = [r for r in late if r.start >= last]
+            draft.replaced_routes = [r for r in draft.routes if r not in keep]
+            draft.routes[:] = keep
+
+    def _retracted(self, doc: Doc, route: Mention) -> bool:
+        """Error wording after the route ("SC ... entered in error"), before any other route."""
+        if self.quoted_before.search(doc.text[max(0, route.start - 50) : route.start]):
+            return True
+        found = self.in_error.search(doc.text[route.end : route.end + 60])
+        if found is None:
+            return False
+        stop = route.end + found.end()
+        return not any(e.label_ == "ROUTE" and route.end <= e.start_char < stop for e in doc.ents)
+
+    def _no_sc_im(self, doc: Doc, linked: Linked) -> bool:
+        """A sentence naming no drug says no SC/IM medication was given ("No IM meds given")."""
+        drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
+        for pattern in self.nothing_sc_im:
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None and span.sent.start not in drug_sents:
+                    return True
+        return False
+
+    def _future(self, doc: Doc, linked: Linked) -> bool:
+        """A sentence naming no drug plans the injection for later."""
+        drugs = [m for m in linked.mentions if m.label == "DRUG"]
+        text = doc.text
+        for pattern in self.future:
+            for match in pattern.finditer(text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is None:
+                    continue
+                # a drug of the same sentence keeps it unless a clause break separates them
+                near = [m for m in drugs if m.sent == span.sent.start]
+                if all(
+                    _FUTURE_BREAK.search(text, min(m.end, match.start()), max(m.start, match.end()))
+                    for m in near
+                ):
+                    return True
+        return False
+
+    # Template boxes and charge lines ----------------------------------------------------------
+
+    def ignored(self, doc: Doc) -> frozenset[int]:
+        """Start offsets of mentions that document nothing: options left unchecked in a template
+        field ("Route: [x] IM [ ] SC", "( ) IM (•) SC", "IM: Yes  SC: No"), and every mention on
+        a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM").
+        """
+        text = doc.text
+        ents = [e for e in doc.ents if e.label_ in ("DRUG", "DOSE", "ROUTE", "SITE")]
+        if not ents:
+            return frozenset()
+        out: set[int] = set()
+        lines = []
+        for pattern in self.not_documentation:
+            lines.extend((m.start(), m.end()) for m in pattern.finditer(text))
+        for a, b in lines:
+            out.update(e.start_char for e in ents if a <= e.start_char < b)
+        for start, end in self._box_lines(text):
+            line_ents = [e for e in ents if start <= e.start_char < end and e.label_ != "DOSE"]
+            out.update(
+                e.start_char for e in line_ents if self._checked(text, e, line_ents) is False
+            )
+        return frozenset(out)
+
+    def _box_lines(self, text: str) -> list[tuple[int, int]]:
+        out = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            if self.mark_re.search(line) or self.yes_no_any(line):
+                out.append((pos, pos + len(line)))
+            pos += len(line)
+        return out
+
+    def yes_no_any(self, line: str) -> bool:
+        """Whether a line has an "option: yes/no" field."""
+        return ":" in line and bool(re.search(r":\s*(?:yes|no|y|n)\b", line, re.I))
+
+    def _checked(self, text: str, ent, line_ents: list) -> bool | None:
+        """Whether the box of the option ``ent`` is checked (None: no box of its own)."""
+        after = text[ent.end_char : ent.end_char + 12]
+        yn = self.yes_no.match(after)
+        if yn:
+            return yn.group("yes") is not None
+        i = line_ents.index(ent)
+        prev_end = line_ents[i - 1].end_char if i else text.rfind("\n", 0, ent.start_char) + 1
+        next_start = (
+            line_ents[i + 1].start_char
+            if i + 1 < len(line_ents)
+            else (text.find("\n", ent.end_char) % (len(text) + 1) or len(text))
+        )
+        first_mark = self.mark_re.search(text, line_ents[0].start_char - 40 if i else prev_end)
+        before_style = first_mark is not None and first_mark.start() < line_ents[0].start_char
+        if before_style:
+            marks = list(self.mark_re.finditer(text, prev_end, ent.start_char))
+            return self.marks[marks[-1].group(0)] if marks else None
+        marks = list(self.mark_re.finditer(text, ent.end_char, next_start))
+        return self.marks[marks[0].group(0)] if marks else None
+
+    def box_not_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
+        """A "given" field whose checked box says not given ("Given: [ ] Yes [x] No",
+        "[ ] Administered [x] Refused"): (evidence, sentence start of its drug or None).
+        """
+        text = doc.text
+        out: list[tuple[Evidence, int | None]] = []
+        drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
+        for start, end in self._box_lines(text):
+            line = text[start:end]
+            if not self.given_field.search(line):
+                continue
+            marks = list(self.mark_re.finditer(line))
+            checked_labels = []
+            for k, mark in enumerate(marks):
+                if not self.marks[mark.group(0)]:
+                    continue
+                stop = marks[k + 1].start() if k + 1 < len(marks) else len(line)
+                checked_labels.append((mark.start(), line[mark.end() : stop]))
+            for label_start, label in checked_labels:
+                if self.not_given_option.search(label):
+                    span = doc.char_span(start, end, alignment_mode="expand")
+                    sent = span.sent.start if span is not None else None
+                    ev = Evidence(start + label_start, end, line[label_start:].rstrip())
+                    out.append((ev, sent if sent in drug_sents else None))
+        return out
+
+    # Drug-class words -------------------------------------------------------------------------
+
+    def class_word_injection(self, doc: Doc, linked: Linked) -> None:
+        """An injection named only by a drug class ("steroid shot given IM R glute") is unnamed.
+
+        Its dose, route and site (in its sentence, or lent across sentences to no drug) go to an
+        unnamed administration (DRUG_MISSING); a drug of the note that was given only because it
+        was the note's single candidate for those mentions (an Rx, a cream) is not given.
+        """
+        hits = self._class_hits(doc, linked)
+        if not hits:
+            return
+        in_hit = {sent for sent, _ in hits}
+        moved = [
+            a
+            for a in linked.mentions
+            if a.label in ("DOSE", "ROUTE", "SITE")
+            and (a.sent in in_hit or a.drug is None)
+            and not (a.negated or a.family or a.hypothetical or a.listed)
+            and not (a.drug is not None and a.drug.sent not in in_hit)
+        ]
+        given = any(g for _, g in hits) or any(
+            a.span._.cc_given or a.span._.cc_this_encounter for a in moved
+        )
+        if not given:
+            return
+        for draft in linked.administrations:
+            own = [m for m in draft.drug_mentions if m.sent not in in_hit]
+            for bucket in (draft.doses, draft.routes, draft.sites):
+                bucket[:] = [a for a in bucket if a not in moved]
+            if draft.given and not any(self._own_evidence(m, moved) for m in own):
+                draft.given = False
+                draft.not_given_reason = "no administration documented"
+        unnamed = linked.unnamed
+        if unnamed is None:
+            families = linked.administrations[0].families if linked.administrations else {}
+            unnamed = DraftAdministration(drug_id=None, families=families)
+            linked.unnamed = unnamed
+        unnamed.given = True
+        unnamed.given_rules.append("setting.class_word")
+        for a in moved:
+            bucket = {"DOSE": unnamed.doses, "ROUTE": unnamed.routes, "SITE": unnamed.sites}
+            if a not in bucket[a.label]:
+                bucket[a.label].append(a)
+
+    def _class_hits(self, doc: Doc, linked: Linked) -> list[tuple[int, bool]]:
+        """(sentence start, administration wording in it) of each class word naming no drug."""
+        drugs = [m for m in linked.mentions if m.label == "DRUG"]
+        class_drug_sents = set()
+        for draft in linked.administrations:
+            routes = self.table.class_word_drugs.get(draft.drug_id or "")
+            if routes and set(draft.route_codes) & set(routes):
+                class_drug_sents.update(m.sent for m in draft.drug_mentions)
+                draft.given = False
+                draft.not_given_reason = self.table.class_word_reason
+        out = []
+        seen = set()
+        for pattern in self.class_words:
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is None:
+                    continue
+                sent = span.sent
+                named = [
+                    m
+                    for m in drugs
+                    if m.sent == sent.start
+                    and m.active
+                    and not m.span._.cc_diluent
+                    and not (m.start < match.end() and match.start() < m.end)
+                    and m.sent not in class_drug_sents
+                ]
+                # the table reads the words as a drug ("allergy shot" SC is immunotherapy)
+                as_drug = [
+                    m
+                    for m in drugs
+                    if m.start < match.end()
+                    and match.start() < m.end
+                    and m.sent not in class_drug_sents
+                ]
+                if named or as_drug or sent.start in seen:
+                    continue
+                if _NOT_DONE.search(sent.text):
+                    continue
+                seen.add(sent.start)
+                out.append((sent.start, bool(_DONE.search(sent.text))))
+        out.extend((s, True) for s in class_drug_sents if s not in seen)
+        return out
+
+    @staticmethod
+    def _own_evidence(m: Mention, moved: list[Mention]) -> bool:
+        span = m.span
+        if span._.cc_given or span._.cc_this_encounter or m.section_kind == "administration":
+            return m.active
+        return m.active and any(
+            a not in moved and (a.span._.cc_given or a.span._.cc_this_encounter) for a in m.attrs
+        )
+
+    # Placing ----------------------------------------------------------------------------------
+
+    def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
+        """Set each administration's ``setting``; a dose not given at this encounter is not given."""
+        self.class_word_injection(doc, linked)
+        self.latest_route(doc, linked)
+        blocks = self.blocks(doc.text)
+        drafts = [*linked.administrations]
+        if linked.unnamed is not None:
+            drafts.append(linked.unnamed)
+        for draft in drafts:
+            self._place(draft, kind, blocks)
+        stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
+        whole_note = any(sent is None for _, sent in stated)
+        sc_im_only = self._no_sc_im(doc, linked)
+        future = self._future(doc, linked)
+        drug_sents = {sent for _, sent in stated if sent is not None}
+        for draft in drafts:
+            if not draft.given:
+                continue
+            sc_im = all(draft.families.get(c) == "sc_im" for c in draft.route_codes)
+            if (
+                whole_note
+                or (sc_im_only and sc_im)
+                or any(m.sent in drug_sents and m.negated for m in draft.drug_mentions)
+            ):
+                draft.given = False
+                draft.not_given_reason = self.table.nothing_given_reason
+                draft.given_rules.append("setting.nothing_given")
+            elif future and all(r == "link.done_act" for r in draft.given_rules):
+                # "B12 1000 mcg IM L deltoid. Return Friday for the injection."
+                draft.given = False
+                draft.setting = "order_only"
+                draft.not_given_reason = self.table.future_injection_reason
+                draft.given_rules.append("setting.future_injection")
+
+    def _place(
+        self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]
+    ) -> None:
+        mentions = [m for m in draft.drug_mentions if m.active] or draft.drug_mentions
+        if not mentions:  # an unnamed injection: its dose, route and site place it
+            mentions = draft.doses + draft.routes + draft.sites
+        if not mentions:
+            return
+        if not draft.given:
+            planned = [m for m in mentions if m.hypothetical or m.section_kind == "plan"]
+            reason = draft.not_given_reason or ""
+            if planned or reason.startswith("planned"):
+                draft.setting = "order_only"
+            elif any(m.historical for m in draft.drug_mentions):
+                draft.setting = "elsewhere_or_earlier"
+            else:  # a continued or listed drug: placed only when its wording places it
+                placed = self.mention_setting(mentions[0], kind, blocks)
+                draft.setting = placed if placed != "this_encounter" else None
+            return
+        done = [m for m in mentions if not (m.hypothetical or m.uncertain)] or mentions
+        settings = [self.mention_setting(m, kind, blocks) for m in done]
+        setting = "this_encounter" if "this_encounter" in settings else settings[0]
+        draft.setting = setting
+        if setting != "this_encounter":
+            draft.given = False
+            draft.bundled = setting == "within_procedure"
+            draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
+            draft.given_rules.append(f"setting.{setting}")

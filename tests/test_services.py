@@ -1,0 +1,83 @@
+"""Issue 11 finer service codes: each applies when its note shows what the code needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanclaim import resources as res
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "R knee OA (M17.11). Under ultrasound guidance, intra-articular injection of "
+            "triamcinolone 40 mg into the R knee. Tolerated.",
+            "20611",
+        ),
+        ("R knee OA (M17.11). Intra-articular triamcinolone 40 mg into the R knee.", "20610"),
+        ("L wrist OA. Intra-articular triamcinolone 10 mg into the L wrist given.", "20605"),
+        (
+            "Myofascial pain (M79.18). Trigger point injections of triamcinolone 10 mg with "
+            "lidocaine into 4 muscles: bilateral trapezius and levator scapulae.",
+            "20553",
+        ),
+        (
+            "Myofascial pain (M79.18). Trigger point injection of triamcinolone 10 mg with "
+            "lidocaine into the L trapezius.",
+            "20552",
+        ),
+        (
+            "Keloids on chest (L91.0). Intralesional triamcinolone 10 mg/mL injected into nine "
+            "lesions, 0.1 mL each.",
+            "11901",
+        ),
+        (
+            "Lumbar radiculopathy (M54.16). Under fluoroscopy, L5-S1 transforaminal epidural "
+            "steroid injection, dexamethasone 10 mg.",
+            "64483",
+        ),
+        (
+            "Occipital neuralgia (M54.81). Greater occipital nerve block with 1% lidocaine 2 mL "
+            "and triamcinolone 20 mg.",
+            "64405",
+        ),
+        (
+            "72 yo F, Medicare. Influenza vaccine high-dose 0.5 mL IM L deltoid given, lot 9X. "
+            "Z23. RN",
+            "G0008",
+        ),
+        (
+            "72 yo F, Medicare. Pneumococcal conjugate vaccine (Prevnar 20) 0.5 mL IM L deltoid "
+            "given, lot 9X. Z23. RN",
+            "G0009",
+        ),
+        (
+            "4 yo M, well-child visit. I counseled the parent on the risks and benefits of each "
+            "vaccine. Influenza vaccine 0.5 mL IM L thigh given, lot AB12. RN",
+            "90460",
+        ),
+        (
+            "11 yo F, nurse visit. VIS reviewed with mother by the RN. Tdap 0.5 mL IM L deltoid "
+            "given, lot AD4410.",
+            "90471",
+        ),
+        (
+            "45 yo M. Influenza vaccine 0.5 mL IM R deltoid given, lot 77. Z23. RN",
+            "90471",
+        ),
+    ],
+)
+def test_finer_service_codes(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code
+    assert review.claim_ready is False
+
+
+def test_every_refinement_names_what_the_note_must_show_and_its_source():
+    table = res.services()
+    for rule in table.refinements:
+        assert rule.must_show and rule.source and rule.description
+    assert {"20611", "20553", "11901", "64483", "90460", "G0008"} <= {
+        r.code for r in table.refinements
+    }

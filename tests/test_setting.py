@@ -1,0 +1,388 @@
+"""Issue 11: the kind of note, where and when each drug was given, and the note's status.
+
+Each category has notes that make it fire and look-alikes where it must not (an office B12
+injection in a note that also mentions a past surgery is still ready).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanclaim import resources as res
+from cleanclaim.result import Review
+
+OFFICE_B12 = (
+    "B12 1000 mcg given IM in L deltoid today for pernicious anemia (D51.0). Tolerated well. "
+    "J. Doe, RN"
+)
+
+
+def _settings(review: Review) -> dict[str, str | None]:
+    return {a.drug: a.setting for a in review.administrations}
+
+
+# Note type -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "note_type"),
+    [
+        (
+            "OPERATIVE REPORT\nProcedure: right inguinal hernia repair\nFindings: ...",
+            "operative_procedure",
+        ),
+        ("Brief Op Note\nSurgeon: Dr. Quill\nProcedure: excision of lipoma", "operative_procedure"),
+        ("ANESTHESIA RECORD\n08:01 propofol 150 mg IV", "operative_procedure"),
+        ("Colonoscopy Report\nIndication: screening", "operative_procedure"),
+        ("DISCHARGE SUMMARY\nAdmit 02/01/2026  Discharge 02/04/2026", "discharge_summary"),
+        ("Admission date: 02/01/2026\nHospital course: uneventful.", "discharge_summary"),
+        ("EMERGENCY DEPARTMENT NOTE\nCC: ankle injury", "ed"),
+        ("Telehealth video visit, patient at home.\nS: doing well on B12.", "telehealth"),
+        ("MEDICATION ADMINISTRATION RECORD\nTime | Med | Dose | Route", "nursing_mar"),
+        ("CARDIOLOGY CONSULTATION\nReason for consult: chest pain", "consult_hp"),
+        ("Dear Dr. Ansel,\nThank you for referring Ms. Pike.", "letter_other"),
+        ("S: here for B12 shot.\nO: well.\nA: pernicious anemia.", "office_visit"),
+    ],
+)
+def test_note_type_is_read_from_the_title_with_evidence(reviewer, note, note_type):
+    review = reviewer.review(note)
+    assert review.note_type == note_type
+    if note_type != "office_visit":
+        assert review.note_type_evidence
+        ev = review.note_type_evidence[0]
+        assert note[ev.start : ev.end].strip() == ev.text
+
+
+def test_past_surgery_in_the_history_does_not_make_an_office_note_operative(reviewer):
+    note = (
+        "S: 61F s/p Roux-en-Y gastric bypass 2018 under general anesthesia, here for monthly B12.\n"
+        "PSH: cholecystectomy, operative report on file.\n\n" + OFFICE_B12
+    )
+    review = reviewer.review(note)
+    assert review.note_type == "office_visit"
+    assert review.claim_ready is True
+    assert review.status == "ready"
+    assert _settings(review)["cyanocobalamin"] == "this_encounter"
+
+
+# Setting ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "OPERATIVE REPORT\nProcedure: laparoscopic appendectomy for acute appendicitis.\n"
+        "Description of procedure: cefazolin 2 g IV before incision. Ketorolac 30 mg IM R deltoid "
+        "at the end of the case. Ports closed.",
+        "ANESTHESIA RECORD\nDx: cholelithiasis\n07:40 midazolam 2 mg IV\n08:20 ondansetron 4 mg IM "
+        "R deltoid\n08:50 extubated",
+        "PROCEDURE NOTE\nColonoscopy under moderate sedation: fentanyl 50 mcg IV and midazolam 2 mg "
+        "IV. Glycopyrrolate 0.2 mg IM given during the procedure for secretions.",
+        "Knee arthroscopy. Promethazine 25 mg IM given by anesthesia at induction for PONV history.",
+    ],
+)
+def test_drugs_given_within_a_procedure_are_bundled(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+    assert review.injections == 0
+    assert review.status == "other_service"
+    assert "within_procedure" in _settings(review).values()
+    assert "NOT_ADMINISTERED" in review.gap_codes
+
+
+def test_an_im_injection_after_a_procedure_for_its_own_reason_stays_billable(reviewer):
+    note = (
+        "PROCEDURE NOTE - Dermatology\nShave biopsy of left forearm lesion under local lidocaine.\n"
+        "Separately: ketorolac 60 mg IM R ventrogluteal given in the clinic today for acute renal "
+        "colic (N23). Tolerated. K. Lund, RN"
+    )
+    review = reviewer.review(note)
+    assert _settings(review)["ketorolac"] == "this_encounter"
+    assert review.service_code == "96372"
+
+
+@pytest.mark.parametrize(
+    ("note", "setting"),
+    [
+        (
+            "DISCHARGE SUMMARY\nPrincipal dx: pernicious anemia (D51.0)\nHospital course: B12 1000 "
+            "mcg IM given daily on the unit x3 days.\nFollow-up: PCP in 1 week.",
+            "inpatient",
+        ),
+        (
+            "ED NOTE\nPt with gonorrhea exposure (Z20.2). Received ceftriaxone 500 mg IM at the "
+            "referring hospital before transfer. Here for imaging only.",
+            "elsewhere_or_earlier",
+        ),
+        (
+            "Laceration check. Tetanus-diphtheria booster IM was given by the PCP office. Wound clean.",
+            "elsewhere_or_earlier",
+        ),
+        (
+            "Telehealth video visit.\nA: hypogonadism (E29.1). Testosterone cypionate 100 mg IM "
+            "L glute injected by her husband at home yesterday, no problems.",
+            "elsewhere_or_earlier",
+        ),
+        (
+            "Discharge medications:\nenoxaparin 40 mg SC daily x10 days\nDx: DVT prophylaxis after "
+            "knee replacement",
+            "order_only",
+        ),
+        (
+            "Pernicious anemia (D51.0). Rx: cyanocobalamin 1000 mcg IM monthly, sent to pharmacy.",
+            "order_only",
+        ),
+    ],
+)
+def test_doses_not_given_at_this_encounter_are_placed_and_not_ready(reviewer, note, setting):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.injections == 0
+    assert review.status == "no_injection"
+    assert setting in _settings(review).values()
+    assert "NOT_ADMINISTERED" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        OFFICE_B12 + " Last dose was given at the outside clinic 4 weeks ago.",
+        "ED course: ketorolac 60 mg IM R ventrogluteal given here at 14:05 for renal colic (N23). "
+        "Discharged home with ibuprofen. RN M. Tate",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given in the office today; "
+        "she will continue the monthly injections at home after teaching. RN",
+        OFFICE_B12 + "\nHistory: admitted in 2024 for pneumonia; discharge summary reviewed.",
+    ],
+)
+def test_office_and_ed_injections_stay_this_encounter(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True, [g.code for g in review.gaps]
+    assert review.status == "ready"
+    assert "this_encounter" in _settings(review).values()
+
+
+# Nothing given -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "No injection administered today.",
+        "Injection not given: stock expired.",
+        "Patient left before the injection.",
+        "Pt eloped prior to the shot.",
+        "No medications were given in the clinic today.",
+    ],
+)
+def test_a_note_level_statement_that_nothing_was_given_wins(reviewer, statement):
+    note = "A: pernicious anemia (D51.0).\nP: cyanocobalamin 1000 mcg IM L deltoid.\n\n" + statement
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+    assert "NOT_ADMINISTERED" in review.gap_codes
+
+
+def test_no_vaccine_statement_does_not_cancel_a_drug_injection(reviewer):
+    review = reviewer.review(OFFICE_B12 + "\nNo vaccines due today.")
+    assert review.claim_ready is True
+
+
+# Status --------------------------------------------------------------------------------------
+
+
+def test_status_of_gaps_other_service_and_error(reviewer):
+    assert reviewer.review("Ketorolac IM R glute given today for renal colic.").status == "gaps"
+    flu = "Influenza vaccine 0.5 mL IM L deltoid given today, lot 12A. Dx: Z23. RN"
+    assert reviewer.review(flu).status == "other_service"
+    [failed] = list(reviewer.review_many([("x", "   ")]))
+    assert failed.status == "error"
+    assert Review.failed("y", "boom").to_dict()["status"] == "error"
+
+
+def test_record_carries_the_new_fields(reviewer):
+    data = reviewer.review(OFFICE_B12).to_dict()
+    assert data["note_type"] == "office_visit"
+    assert data["status"] == "ready"
+    assert data["note_type_evidence"] == []
+    assert data["administrations"][0]["setting"] == "this_encounter"
+
+
+def test_flat_row_has_status_and_note_type(reviewer):
+    from cleanclaim.batch.io import FLAT_COLUMNS, flat_row
+
+    assert {"status", "note_type"} <= set(FLAT_COLUMNS)
+    row = flat_row(reviewer.review(OFFICE_B12).to_dict())
+    assert row["status"] == "ready" and row["note_type"] == "office_visit"
+    assert flat_row({"id": "z", "error": "bad row"})["status"] == "error"
+
+
+def test_settings_table_is_validated_and_in_the_rules_version():
+    table = res.settings()
+    assert {c.setting for c in table.cues} >= {"within_procedure", "inpatient", "order_only"}
+    bad = (
+        '{"version": "x", "note_types": [], "cues": [{"setting": "inpatient", "patterns": ["("]}]}'
+    )
+    with pytest.raises(res.ResourceError):
+        res.load_table(res.SettingsTable, "settings.json", bad)
+    assert "settings" in res.TABLES
+    other = {**res.packaged_tables(), "settings": table.model_copy(update={"header_chars": 10})}
+    assert res.rules_version(other) != res.rules_version()
+
+
+# Drug-class words ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Steroid shot given IM R glute today for poison ivy dermatitis (L23.7). "
+        "Rx: prednisone 20 mg PO daily x5 days. RN",
+        "Pain injection given in the L deltoid IM today for acute low back pain (M54.50). "
+        "Continue ibuprofen 600 mg PO.",
+        "Schizophrenia (F20.9). LAI given today IM R deltoid, tolerated. "
+        "Meds: olanzapine 10 mg PO nightly.",
+        "Here for the 3-month shot. Contraception (Z30.42). Given IM L deltoid today, tolerated. "
+        "Uses clotrimazole cream.",
+        "Seasonal allergic rhinitis (J30.2).\nAllergy shot 1 mL given IM R deltoid, tolerated.",
+        "Gonorrhea (A54.00). IM antibiotic given R glute today. Doxycycline 100 mg PO BID x7 days.",
+        "Antiemetic injection given IM today for vomiting (R11.10). Ondansetron 4 mg ODT Rx sent.",
+    ],
+)
+def test_drug_class_words_are_drug_missing_and_never_lent_to_another_drug(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+    assert review.status == "gaps"
+    named_given = [a.drug for a in review.administrations if a.given and a.drug]
+    assert named_given == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Steroid shot: Kenalog 40 mg IM R glute given today for poison ivy dermatitis (L23.7). RN",
+        "Schizophrenia (F20.9). Invega Sustenna 156 mg IM R deltoid given today (her monthly LAI). RN",
+        "Allergic rhinitis (J30.81). Allergy shot: standardized cat extract 0.3 mL SC L arm given.",
+        OFFICE_B12 + " Discussed that a steroid shot will not help her fatigue.",
+    ],
+)
+def test_class_words_next_to_a_named_drug_do_not_fire(reviewer, note):
+    review = reviewer.review(note)
+    assert "DRUG_MISSING" not in review.gap_codes
+    assert any(a.given and a.drug for a in review.administrations)
+
+
+# Plans and orders for later ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Schizophrenia (F20.9). Will give Invega Sustenna 234 mg IM next visit, R deltoid.",
+        "Pernicious anemia (D51.0). Start B12 injections next month: cyanocobalamin 1000 mcg IM "
+        "L deltoid.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid; return Friday for the "
+        "injection.",
+        "Pernicious anemia (D51.0).\nCyanocobalamin 1000 mcg IM L deltoid.\nOrder placed.",
+        "Hypogonadism (E29.1). Testosterone cypionate 200 mg IM R glute - he will get the shot "
+        "at his next appointment.",
+    ],
+)
+def test_plans_and_orders_for_later_are_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.injections == 0
+    assert "NOT_ADMINISTERED" in review.gap_codes
+    assert review.status == "no_injection"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today, next "
+        "injection in 4 weeks. RN",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given, tolerated. Return "
+        "in 4 weeks for the next injection. RN",
+        "Contraception (Z30.42). Depo-Provera 150 mg IM R deltoid given today; next dose due in "
+        "12 weeks, order placed for the next visit. RN",
+    ],
+)
+def test_a_given_dose_with_a_plan_for_the_next_one_stays_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True, review.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "GYN OFFICE PROCEDURE: endometrial biopsy\nIndication: postmenopausal bleeding (N95.0).\n"
+        "Pre-procedure: ketorolac 30 mg IM R deltoid given for procedural pain control.\n"
+        "Procedure: pipelle passed, tissue obtained.",
+        "Colonoscopy report\nPremedication: promethazine 12.5 mg IM given prior to the procedure.",
+    ],
+)
+def test_premedication_for_a_procedure_is_bundled(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+    assert "within_procedure" in _settings(review).values()
+
+
+def test_an_operative_note_without_a_title_is_read_from_its_sections(reviewer):
+    note = (
+        "PREOPERATIVE DIAGNOSIS: right inguinal hernia.\nPOSTOPERATIVE DIAGNOSIS: same.\n"
+        "PROCEDURE PERFORMED: open right inguinal hernia repair with mesh.\n"
+        "ANESTHESIA: general endotracheal.\n"
+        "DESCRIPTION: the patient was brought to the operating room. Cefazolin 2 g IV was given. "
+        "Ketorolac 30 mg IM was given to the right deltoid. The hernia sac was reduced.\n"
+        "ESTIMATED BLOOD LOSS: 10 mL."
+    )
+    review = reviewer.review(note)
+    assert review.note_type == "operative_procedure"
+    assert review.claim_ready is False
+    assert review.service_code is None
+    assert review.status == "other_service"
+
+
+def test_an_office_procedure_under_local_anesthesia_does_not_bundle_a_separate_injection(
+    reviewer,
+):
+    note = (
+        "PROCEDURE: incision and drainage, L axillary abscess (L02.412)\n"
+        "Anesthesia: lidocaine 1% with epinephrine 5 mL local field block.\n"
+        "Technique: 1.5 cm incision, purulent material expressed, packed.\n"
+        "Pain management: ketorolac 30 mg IM R deltoid given at 15:20 for post-procedural pain "
+        "from the abscess, tolerated. RN"
+    )
+    review = reviewer.review(note)
+    assert _settings(review)["ketorolac"] == "this_encounter"
+    assert review.service_code == "96372"
+
+
+def test_no_im_meds_statement_cancels_an_im_dose_but_not_a_joint_injection(reviewer):
+    joint = (
+        "Procedure: L glenohumeral joint injection, intra-articular triamcinolone 40 mg into the "
+        "L shoulder. Adhesive capsulitis (M75.02).\nNo IM meds given."
+    )
+    review = reviewer.review(joint)
+    assert review.service_code == "20610"
+    assert review.status == "other_service"
+    im = "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\n\nNo IM meds given."
+    assert reviewer.review(im).claim_ready is False
+
+
+def test_a_consult_on_an_admitted_patient_places_its_doses_inpatient(reviewer):
+    inpatient = (
+        "PSYCHIATRY CONSULTATION\nInpatient consult requested by hospital medicine for agitation.\n"
+        "Agitation (R45.1). Haloperidol 2 mg IM R deltoid given at 14:10 by the floor nurse."
+    )
+    review = reviewer.review(inpatient)
+    assert review.claim_ready is False
+    assert "inpatient" in _settings(review).values()
+    outpatient = (
+        "PSYCHIATRIC CONSULTATION - Outpatient\nDischarged from the inpatient unit 10 days ago.\n"
+        "Schizoaffective disorder (F25.0). Invega Sustenna 156 mg IM R deltoid given today at "
+        "15:05 by clinic RN."
+    )
+    assert reviewer.review(outpatient).claim_ready is True
