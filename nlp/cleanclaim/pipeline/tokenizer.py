@@ -1,9 +1,14 @@
-"""The tokenizer: spaCy's English rules, plus splitting of glued dose units ("1000mcg")."""
+"""The tokenizer: spaCy's English rules, plus splitting of glued dose units ("1000mcg"), and a
+guard that keeps long runs of punctuation linear (:func:`make_doc`).
+"""
 
 from __future__ import annotations
 
+import re
+
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 # A number glued to its unit ("1000mcg", "0.5mL", "60mg/2mL") is two tokens, so dose rules
@@ -37,3 +42,32 @@ def add_unit_infixes(nlp: Language) -> None:
     for word in _NOT_CONTRACTIONS:
         rules.pop(word, None)
     nlp.tokenizer.rules = rules
+
+
+#: A run of this many punctuation or symbol characters ("((((", "[{<(") is tokenized in pieces:
+#: spaCy's prefix and suffix splitting is quadratic in the length of one such run.
+PUNCT_RUN = 256
+_PUNCT_RUN = re.compile(rf"[^\w\s]{{{PUNCT_RUN},}}")
+_PIECE = 64
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, in linear time on long runs of punctuation.
+
+    Each run of at least :data:`PUNCT_RUN` punctuation characters is tokenized in pieces of 64
+    characters (what spaCy makes of such a run anyway: its characters, one by one or a few
+    together); the Doc's text is the note's, character for character, so offsets hold.
+    """
+    runs = list(_PUNCT_RUN.finditer(text))
+    if not runs:
+        return nlp.make_doc(text)
+    pieces, pos = [], 0
+    for m in runs:
+        if m.start() > pos:
+            pieces.append(text[pos : m.start()])
+        pieces += [text[i : min(i + _PIECE, m.end())] for i in range(m.start(), m.end(), _PIECE)]
+        pos = m.end()
+    if pos < len(text):
+        pieces.append(text[pos:])
+    doc = Doc.from_docs([nlp.make_doc(p) for p in pieces], ensure_whitespace=False)
+    return doc if doc.text == text else nlp.make_doc(text)
