@@ -44,28 +44,39 @@ def add_unit_infixes(nlp: Language) -> None:
     nlp.tokenizer.rules = rules
 
 
-#: A run of this many punctuation or symbol characters ("((((", "[{<(") is tokenized in pieces:
-#: spaCy's prefix and suffix splitting is quadratic in the length of one such run.
-PUNCT_RUN = 256
-_PUNCT_RUN = re.compile(rf"[^\w\s]{{{PUNCT_RUN},}}")
-_PIECE = 64
+#: A run of this many characters without white space ("((((", "[{<(", "Route:Dose:Site:...") is
+#: tokenized in pieces: spaCy's prefix, suffix and infix splitting is quadratic in its length.
+LONG_RUN = 512
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
+_PIECE = 256
 
 
 def make_doc(nlp: Language, text: str) -> Doc:
-    """``nlp.make_doc(text)``, in linear time on long runs of punctuation.
+    """``nlp.make_doc(text)``, in time linear in the note's length.
 
-    Each run of at least :data:`PUNCT_RUN` punctuation characters is tokenized in pieces of 64
-    characters (what spaCy makes of such a run anyway: its characters, one by one or a few
-    together); the Doc's text is the note's, character for character, so offsets hold.
+    Each run of at least :data:`LONG_RUN` characters without white space (no real word is that
+    long) is tokenized in pieces of at most 256 characters, each cut after a punctuation
+    character when there is one in its second half; the Doc's text is the note's, character for
+    character, so offsets hold.
     """
-    runs = list(_PUNCT_RUN.finditer(text))
+    runs = list(_LONG_RUN.finditer(text))
     if not runs:
         return nlp.make_doc(text)
     pieces, pos = [], 0
     for m in runs:
         if m.start() > pos:
             pieces.append(text[pos : m.start()])
-        pieces += [text[i : min(i + _PIECE, m.end())] for i in range(m.start(), m.end(), _PIECE)]
+        i = m.start()
+        while i < m.end():
+            j = min(i + _PIECE, m.end())
+            if j < m.end():
+                k = j - 1
+                while k > i + _PIECE // 2 and text[k].isalnum():
+                    k -= 1
+                if not text[k].isalnum():
+                    j = k + 1
+            pieces.append(text[i:j])
+            i = j
         pos = m.end()
     if pos < len(text):
         pieces.append(text[pos:])
