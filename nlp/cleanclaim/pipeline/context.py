@@ -178,8 +178,14 @@ def _update_scopes(mods: list[ConTextModifier]) -> None:
         for j in sorted(near):
             if hulls[j][0] <= hi and hulls[j][1] >= lo:
                 m2 = mods[j]
-                m1.limit_scope(m2)
-                m2.limit_scope(m1)
+                # limit_scope's own first test (medspaCy's tuple_overlaps), inlined: most pairs
+                # stop there
+                a0, a1, b0, b1 = m1._scope_start, m1._scope_end, m2._scope_start, m2._scope_end
+                if a0 <= b0 < a1 or a0 < b1 <= a1:
+                    m1.limit_scope(m2)
+                    a0, a1 = m1._scope_start, m1._scope_end
+                if b0 <= a0 < b1 or b0 < a1 <= b1:
+                    m2.limit_scope(m1)
 
 
 def _apply_modifiers(mods: list[ConTextModifier], targets: list[Span]) -> None:
@@ -192,8 +198,11 @@ def _apply_modifiers(mods: list[ConTextModifier], targets: list[Span]) -> None:
             for b in _blocks(m._scope_start, m._scope_end):
                 index[b].append(i)
     for target in targets:
-        near = {i for b in _blocks(target.start, target.end) for i in index.get(b, ())}
+        t0, t1 = target.start, target.end
+        near = {i for b in _blocks(t0, t1) for i in index.get(b, ())}
         for i in sorted(near):
             m = mods[i]
-            if m.modifies(target):
+            s0, s1 = m._scope_start, m._scope_end
+            # modifies() needs the target in the scope (tuple_overlaps, inlined)
+            if (s0 <= t0 < s1 or s0 < t1 <= s1) and m.modifies(target):
                 m.modify(target)
