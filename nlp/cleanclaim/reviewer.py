@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from . import resources as res
 from .pipeline import build
+from .pipeline.tokenizer import make_doc
 from .result import Review
 from .rules.decide import Facts, RuleSet
 
@@ -96,7 +97,9 @@ class Reviewer:
         codes are those valid on that date (today when neither says).
         """
         checked = check_note(text)
-        return self._finish(self.facts(self.nlp(checked), note_id, date_of_service))
+        return self._finish(
+            self.facts(self.nlp(make_doc(self.nlp, checked)), note_id, date_of_service)
+        )
 
     def warm_up(self) -> None:
         """Review a short made-up note once, so the first real note does not pay for what loads
@@ -157,13 +160,15 @@ class Reviewer:
         leaves an exception in place of the culprit's doc only.
         """
         try:
-            return list(self.nlp.pipe(texts, batch_size=batch_size))
+            return list(
+                self.nlp.pipe((make_doc(self.nlp, t) for t in texts), batch_size=batch_size)
+            )
         except Exception:  # noqa: BLE001
             pass
         docs: list[Doc | Exception] = []
         for text in texts:
             try:
-                docs.append(self.nlp(text))
+                docs.append(self.nlp(make_doc(self.nlp, text)))
             except Exception as err:  # noqa: BLE001
                 docs.append(err)
         return docs

@@ -4,14 +4,20 @@ Modifiers set flags on the mentions and never remove them; each mention also rec
 the rules that modified it (``span._.cc_modifier_rules``).
 """
 
-from medspacy.context import ConText, ConTextRule
+from collections import defaultdict
+
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .. import resources as res
 from . import extensions  # noqa: F401
 from ._tables import TableBacked
+from .lines import Sentences
 from .targets import ADVISORY_GROUP
+
+#: Tokens per bucket of the position index that finds the modifiers near a span.
+_BLOCK = 32
 
 #: ConText category → the span attribute it sets.
 CATEGORY_ATTRIBUTES: dict[str, dict[str, bool]] = {
@@ -29,14 +35,24 @@ CATEGORY_ATTRIBUTES: dict[str, dict[str, bool]] = {
 }
 
 
-@Language.factory("cleanclaim_context", default_config={"max_scope": None})
-def make_context(nlp: Language, name: str, max_scope: int | None) -> "ContextComponent":
+@Language.factory("cleanclaim_context", default_config={"max_scope": None, "scope_window": 64})
+def make_context(
+    nlp: Language, name: str, max_scope: int | None, scope_window: int | None
+) -> "ContextComponent":
     """Build the ConText component from the packaged rule table."""
-    return ContextComponent(nlp, name=name, max_scope=max_scope)
+    return ContextComponent(nlp, name=name, max_scope=max_scope, scope_window=scope_window)
 
 
 class ContextComponent(TableBacked):
-    """Run ConText over ``doc.ents`` and record the rule ids behind each flag."""
+    """Run ConText over ``doc.ents`` and record the rule ids behind each flag.
+
+    medspaCy's algorithm, in time linear in the note: a modifier reaches at most
+    ``scope_window`` tokens either way inside its sentence (``None``: the whole sentence, as in
+    medspaCy), and only modifiers and targets whose scopes can meet are compared (medspaCy compares
+    every pair of modifiers and every modifier with every target: quadratic in a long note). The
+    comparisons that are made run in medspaCy's order with its own methods, so the flags are
+    medspaCy's whenever no scope is longer than the window.
+    """
 
     TABLES = {"context": (res.ContextTable, "context_rules.json")}
 
@@ -46,11 +62,13 @@ class ContextComponent(TableBacked):
         name: str = "cleanclaim_context",
         max_scope: int | None = None,
         table: res.ContextTable | None = None,
+        scope_window: int | None = 64,
     ) -> None:
         """Create the component; ``table`` overrides the packaged rules."""
         self.nlp = nlp
         self.name = name
         self.max_scope = max_scope
+        self.scope_window = scope_window
         self._build({"context": table or res.context_rules()})
 
     def _build(self, tables: dict) -> None:
@@ -58,8 +76,6 @@ class ContextComponent(TableBacked):
         table = self.table = tables["context"]
         for attrs in CATEGORY_ATTRIBUTES.values():
             for attr in attrs:
-                from spacy.tokens import Span
-
                 if not Span.has_extension(attr):
                     Span.set_extension(attr, default=False)
         self._context = ConText(
@@ -90,9 +106,13 @@ class ContextComponent(TableBacked):
         if not doc.ents and not advisory:
             return doc
         # One pass over the mentions and the advisory wording: one graph of modifiers per note.
-        doc._.cc_context_targets = [*doc.ents, *advisory]
-        self._context(doc, targets="cc_context_targets")
-        doc._.cc_context_targets = ()
+        targets = [*doc.ents, *advisory]
+        if self.max_scope is not None or self._context.prune_on_target_overlap:
+            doc._.cc_context_targets = targets  # medspaCy's own windows: its own code
+            self._context(doc, targets="cc_context_targets")
+            doc._.cc_context_targets = ()
+        else:
+            self._apply(doc, targets)
         for ent in [*doc.ents, *advisory]:
             mods = ent._.modifiers
             if mods:
@@ -100,3 +120,89 @@ class ContextComponent(TableBacked):
                     m.rule.metadata["id"] for m in mods if m.category in CATEGORY_ATTRIBUTES
                 )
         return doc
+
+    def _apply(self, doc: Doc, targets: list[Span]) -> None:
+        """The ``ConText.__call__`` of medspaCy with the comparisons restricted to what can meet."""
+        Sentences(doc).install()  # ConTextModifier asks each modifier's sentence
+        context = self._context
+        matcher = context._ConText__matcher  # medspaCy 1.3 keeps its matcher private
+        graph = ConTextGraph(prune_on_modifier_overlap=context.prune_on_target_overlap)
+        graph.targets = targets
+        strings = self.nlp.vocab.strings
+        mods = []
+        for match_id, start, end in matcher(doc):
+            rule = matcher.rule_map[strings[match_id]]
+            mods.append(ConTextModifier(rule, start, end, doc, max_scope=context.max_scope))
+        graph.modifiers = mods
+        window = self.scope_window
+        if window is not None:
+            for m in mods:
+                m._scope_start = max(m._scope_start, m._start - window)
+                m._scope_end = min(m._scope_end, m._end + window)
+        _update_scopes(mods)
+        _apply_modifiers(mods, targets)
+        edges = []
+        for m in mods:
+            m.reduce_targets()
+            edges.extend((target, m) for target in m._targets)
+        graph.edges = edges
+        for target, m in edges:
+            target._.modifiers += (m,)
+        if context.context_attributes_mapping:
+            context.set_context_attributes(edges)
+        doc._.context_graph = graph
+
+
+def _blocks(lo: int, hi: int) -> range:
+    return range(lo // _BLOCK, hi // _BLOCK + 1)
+
+
+def _update_scopes(mods: list[ConTextModifier]) -> None:
+    """``ConTextGraph.update_scopes`` over the pairs that can meet, in its order.
+
+    A modifier's scope only ever shrinks towards its own span, so its bounds stay in its hull
+    (its span and first scope together); ``limit_scope`` does nothing to two modifiers whose
+    scopes do not touch, so pairs of disjoint hulls are skipped without changing anything.
+    """
+    hulls = [
+        (min(m._start, m._scope_start, m._scope_end), max(m._end, m._scope_start, m._scope_end))
+        for m in mods
+    ]
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, (lo, hi) in enumerate(hulls):
+        for b in _blocks(lo, hi):
+            index[b].append(i)
+    for i, m1 in enumerate(mods):
+        lo, hi = hulls[i]
+        near = {j for b in _blocks(lo, hi) for j in index[b] if j > i}
+        for j in sorted(near):
+            if hulls[j][0] <= hi and hulls[j][1] >= lo:
+                m2 = mods[j]
+                # limit_scope's own first test (medspaCy's tuple_overlaps), inlined: most pairs
+                # stop there
+                a0, a1, b0, b1 = m1._scope_start, m1._scope_end, m2._scope_start, m2._scope_end
+                if a0 <= b0 < a1 or a0 < b1 <= a1:
+                    m1.limit_scope(m2)
+                    a0, a1 = m1._scope_start, m1._scope_end
+                if b0 <= a0 < b1 or b0 < a1 <= b1:
+                    m2.limit_scope(m1)
+
+
+def _apply_modifiers(mods: list[ConTextModifier], targets: list[Span]) -> None:
+    """``ConTextGraph.apply_modifiers`` (without pruning) over the modifiers whose scope reaches
+    each target: a target outside a scope is never modified by it.
+    """
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, m in enumerate(mods):
+        if m._scope_start < m._scope_end:  # an empty or inverted scope modifies nothing
+            for b in _blocks(m._scope_start, m._scope_end):
+                index[b].append(i)
+    for target in targets:
+        t0, t1 = target.start, target.end
+        near = {i for b in _blocks(t0, t1) for i in index.get(b, ())}
+        for i in sorted(near):
+            m = mods[i]
+            s0, s1 = m._scope_start, m._scope_end
+            # modifies() needs the target in the scope (tuple_overlaps, inlined)
+            if (s0 <= t0 < s1 or s0 < t1 <= s1) and m.modifies(target):
+                m.modify(target)

@@ -38,18 +38,136 @@ class BlankFieldDetector(TableBacked):
                 self._label_of[word.lower()] = label
                 names.append(re.escape(word))
         names.sort(key=len, reverse=True)
-        blanks = "|".join(table.blank_values)
-        # A field label, a colon, then a blank value up to the end of the line or the next field.
-        self._regex = re.compile(
-            rf"(?im)(?:^|[|;\t]|\s{{2,}})[ \t]*(?P<name>{'|'.join(names)})[ \t]*[:=][ \t]*(?:{blanks})[ \t]*(?=$|[|;\t]|\s{{2,}}\S+\s*:)"
-        )
+        self._blanks = [
+            None if value == "" else re.compile(value, re.IGNORECASE)
+            for value in table.blank_values
+        ]
+        # A field label and its colon; what comes before the label and after the colon is read in
+        # code (see __call__): as one regular expression (`(?:^|[|;\t]|\s{2,})[ \t]*` before,
+        # `[ \t]*(?:blanks)[ \t]*(?=$|[|;\t]|\s{2,}\S+\s*:)` after) it backtracks
+        # quadratically over a long run of white space.
+        self._label = re.compile(rf"(?P<name>{'|'.join(names)})[ \t]*+[:=]", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the blank fields of ``doc``."""
+        doc._.cc_blank_fields = tuple(self.find(doc.text))
+        return doc
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """``(label, start, end)`` of each blank field of ``text``, in linear time.
+
+        A field is a label at the start of a line or after ``|``, ``;``, a tab or two spaces; a colon
+        (or ``=``); a blank value (each tried at its longest); then the end of the line, a
+        separator or two spaces and the next ``Label:``.
+        """
         found = []
-        for m in self._regex.finditer(doc.text):
+        lo = pos = 0
+        look = _Lookahead(text)
+        while (m := self._label.search(text, pos)) is not None:
+            start = m.start("name")
+            end = _after_prefix(text, start, lo) and self._value_end(text, m.end(), look)
+            if end is None or end is False:
+                pos = start + 1
+                continue
             label = self._label_of.get(m.group("name").lower())
             if label:
-                found.append((label, m.start("name"), m.end()))
-        doc._.cc_blank_fields = tuple(found)
-        return doc
+                found.append((label, start, end))
+            lo = pos = end
+            if end == start:  # never: a field has a label and a colon
+                pos += 1
+        return found
+
+    def _value_end(self, text: str, colon_end: int, look: "_Lookahead") -> int | None:
+        """Where a blank value after the colon ends (its trailing spaces taken), or None."""
+        run_end = _run_end(text, colon_end)
+        empty = False
+        for blank in self._blanks:
+            if blank is None:
+                empty = True
+                if look(run_end):
+                    return run_end
+                continue
+            m = blank.match(text, run_end)
+            if m is not None:
+                end = look.last_before(m.end(), _run_end(text, m.end()))
+                if end is not None:
+                    return end
+        if empty:  # no value, and the spaces after the colon cut short before a separator
+            return look.last_before(colon_end, run_end - 1)
+        return None
+
+
+def _run_end(text: str, i: int) -> int:
+    """The end of the run of spaces and tabs starting at ``i``."""
+    n = len(text)
+    while i < n and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _after_prefix(text: str, start: int, lo: int) -> bool:
+    """The label at ``start`` follows a line start, ``|``, ``;``, a tab or two white-space
+    characters, then spaces or tabs, all at or after ``lo`` (the end of the previous field).
+    """
+    q = start
+    while q > lo and text[q - 1] in " \t":
+        q -= 1
+    if q == 0 or text[q - 1] == "\n" or "\t" in text[q:start]:
+        return True
+    if q - 1 >= lo and text[q - 1] in "|;":
+        return True
+    return start - 2 >= lo and text[start - 1].isspace() and text[start - 2].isspace()
+
+
+class _Lookahead:
+    r"""``(?=$|[|;\t]|\s{2,}\S+\s*:)`` at a position, with the ``\S+\s*:`` part cached per
+    white-space run so that many positions in one run cost one match.
+    """
+
+    _NEXT_LABEL = re.compile(r"\S+\s*+:")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._next_label: dict[int, bool] = {}
+        self._ws_end: dict[int, int] = {}
+
+    def ws_end(self, i: int) -> int:
+        """The first non-white-space position at or after ``i``."""
+        end = self._ws_end.get(i)
+        if end is None:
+            text, n, end = self.text, len(self.text), i
+            while end < n and text[end].isspace():
+                end += 1
+            self._ws_end[i] = end
+        return end
+
+    def next_label(self, w: int) -> bool:
+        r"""``\S+\s*:`` matches at ``w``."""
+        ok = self._next_label.get(w)
+        if ok is None:
+            ok = self._next_label[w] = self._NEXT_LABEL.match(self.text, w) is not None
+        return ok
+
+    def __call__(self, e: int) -> bool:
+        text = self.text
+        if e == len(text) or text[e] == "\n" or text[e] in "|;\t":
+            return True
+        w = self.ws_end(e)
+        return w - e >= 2 and self.next_label(w)
+
+    def last_before(self, lo: int, hi: int) -> int | None:
+        r"""The last position ``e`` in ``[lo, hi]`` (all spaces or tabs before ``hi``, which
+        ends the run) where the lookahead holds: ``[ \t]*(?=...)`` taken greedily.
+        """
+        if hi < lo:
+            return None
+        if self(hi):
+            return hi
+        best = None
+        tab = self.text.rfind("\t", lo, hi)
+        if tab >= 0:
+            best = tab
+        w = self.ws_end(hi)
+        if self.next_label(w) and w - 2 >= lo:
+            best = max(best if best is not None else -1, min(w - 2, hi - 1))
+        return best

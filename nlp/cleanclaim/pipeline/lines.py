@@ -5,10 +5,13 @@ so a line break ends a sentence unless the line plainly runs on (dictation wrapp
 Inside a line, sentence punctuation followed by a capital, digit or bullet ends a sentence.
 """
 
+import bisect
+import weakref
+
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 _END_PUNCT = frozenset({".", "!", "?"})
 
@@ -77,3 +80,64 @@ def _lower_abbreviation_end(text: str) -> bool:
         and text[:-1].islower()
         and text.count(".") == 1
     )
+
+
+class Sentences:
+    """The sentences of a Doc, found in one pass: a token's sentence by binary search.
+
+    Installing it as the Doc's ``sent`` span hook makes ``Span.sent`` and ``Token.sent`` a binary
+    search instead of spaCy's walk to the sentence boundaries (linear in the sentence's length,
+    so quadratic over a long sentence of many mentions). The answer is spaCy's: the sentence that
+    holds the span's first token. The rules stage never changes sentence boundaries.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        """Index the sentence starts of ``doc`` (``Token.is_sent_start``)."""
+        self._doc = weakref.ref(doc)  # the Doc holds the hook: no reference cycle
+        starts = [0]
+        starts += [t.i for t in doc if t.i and t.is_sent_start]
+        self.starts = starts
+        self.ends = [*starts[1:], len(doc)]
+        self._words: dict[int, int] = {}
+        self._records: set[int] | None = None
+
+    @property
+    def doc(self) -> "Doc | None":
+        """The indexed Doc (None once it is gone)."""
+        return self._doc()
+
+    def install(self) -> "Sentences":
+        """Make this index answer ``Span.sent`` and ``Token.sent`` on the Doc."""
+        self.doc.user_span_hooks["sent"] = self.sent
+        return self
+
+    def index(self, token: int) -> int:
+        """The number of the sentence holding token ``token``."""
+        return max(bisect.bisect_right(self.starts, token) - 1, 0)
+
+    def sent(self, span: Span) -> Span:
+        """The sentence holding the first token of ``span``."""
+        i = self.index(span.start)
+        return self.doc[self.starts[i] : self.ends[i]]
+
+    def words(self, start: int) -> int:
+        """Words (not space, not punctuation) of the sentence starting at token ``start``."""
+        n = self._words.get(start)
+        if n is None:
+            end = self.ends[self.index(start)]
+            n = self._words[start] = sum(
+                1 for t in self.doc[start:end] if not (t.is_space or t.is_punct)
+            )
+        return n
+
+    def records(self, start: int) -> bool:
+        """A mention lying wholly in the sentence starting at ``start`` has administration or
+        this-visit wording (what ``any(... for e in sent.ents)`` asked, in one pass).
+        """
+        if self._records is None:
+            self._records = set()
+            for ent in self.doc.ents:
+                i = self.index(ent.start)
+                if ent.end <= self.ends[i] and (ent._.cc_given or ent._.cc_this_encounter):
+                    self._records.add(self.starts[i])
+        return start in self._records

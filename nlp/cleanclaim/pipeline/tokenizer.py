@@ -1,9 +1,14 @@
-"""The tokenizer: spaCy's English rules, plus splitting of glued dose units ("1000mcg")."""
+"""The tokenizer: spaCy's English rules, plus splitting of glued dose units ("1000mcg"), and a
+guard that keeps long runs of punctuation linear (:func:`make_doc`).
+"""
 
 from __future__ import annotations
 
+import re
+
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 # A number glued to its unit ("1000mcg", "0.5mL", "60mg/2mL") is two tokens, so dose rules
@@ -37,3 +42,43 @@ def add_unit_infixes(nlp: Language) -> None:
     for word in _NOT_CONTRACTIONS:
         rules.pop(word, None)
     nlp.tokenizer.rules = rules
+
+
+#: A run of this many characters without white space ("((((", "[{<(", "Route:Dose:Site:...") is
+#: tokenized in pieces: spaCy's prefix, suffix and infix splitting is quadratic in its length.
+LONG_RUN = 512
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
+_PIECE = 256
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, in time linear in the note's length.
+
+    Each run of at least :data:`LONG_RUN` characters without white space (no real word is that
+    long) is tokenized in pieces of at most 256 characters, each cut after a punctuation
+    character when there is one in its second half; the Doc's text is the note's, character for
+    character, so offsets hold.
+    """
+    runs = list(_LONG_RUN.finditer(text))
+    if not runs:
+        return nlp.make_doc(text)
+    pieces, pos = [], 0
+    for m in runs:
+        if m.start() > pos:
+            pieces.append(text[pos : m.start()])
+        i = m.start()
+        while i < m.end():
+            j = min(i + _PIECE, m.end())
+            if j < m.end():
+                k = j - 1
+                while k > i + _PIECE // 2 and text[k].isalnum():
+                    k -= 1
+                if not text[k].isalnum():
+                    j = k + 1
+            pieces.append(text[i:j])
+            i = j
+        pos = m.end()
+    if pos < len(text):
+        pieces.append(text[pos:])
+    doc = Doc.from_docs([nlp.make_doc(p) for p in pieces], ensure_whitespace=False)
+    return doc if doc.text == text else nlp.make_doc(text)

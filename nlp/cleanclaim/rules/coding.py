@@ -153,7 +153,8 @@ def _product_text(draft: DraftAdministration) -> str:
     seen: dict[int, str] = {}
     for m in draft.drug_mentions:
         sent = m.span.sent
-        seen.setdefault(sent.start, sent.text.lower())
+        if sent.start not in seen:  # a sentence's text once: many mentions share a long one
+            seen[sent.start] = sent.text.lower()
     return " ".join(seen.values())
 
 

@@ -30,12 +30,44 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+#: A pattern anchored at a line start with leading white space (``(?im)^\s*...``).
+_LINE_START = re.compile(r"^(\(\?[a-zA-Z]+\))?\^\\s\*")
+
+
+class _AtLineStart:
+    r"""``^\s*REST`` without its quadratic backtracking over a long run of blank lines: REST is
+    searched and kept when only white space, reaching a line start, comes before it.
+    """
+
+    def __init__(self, flags: str, rest: str) -> None:
+        self.rest = re.compile(flags + rest)
+
+    def finditer(self, text: str):  # noqa: ANN201
+        pos = 0
+        while (m := self.rest.search(text, pos)) is not None:
+            i = m.start()
+            while i > 0 and text[i - 1].isspace() and text[i - 1] != "\n":
+                i -= 1
+            if i == 0 or text[i - 1] == "\n":
+                yield m
+                pos = max(m.end(), m.start() + 1)
+            else:  # not at a line start: a match may still start inside this one
+                pos = m.start() + 1
+
+
+def _compile(pattern: str):  # noqa: ANN202
+    m = _LINE_START.match(pattern)
+    if m is None or "m" not in (m.group(1) or ""):
+        return re.compile(pattern)
+    return _AtLineStart(m.group(1), pattern[m.end() :])
+
+
 class DateReader:
     """Find the date of service in a note with the payer table's header patterns."""
 
     def __init__(self, payer: res.PayerTable) -> None:
         """Compile the patterns."""
-        self.patterns = [re.compile(p) for p in payer.date_of_service_patterns]
+        self.patterns = [_compile(p) for p in payer.date_of_service_patterns]
 
     def read(self, text: str) -> tuple[date, int, int] | None:
         """The first date of service written in ``text``, with its character offsets."""

@@ -10,21 +10,24 @@ section, or is written as a done act (dose and injectable route, or a site) outs
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
+from ..pipeline.lines import Sentences
 from .vocabulary import RuleVocabulary
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NOT_SERVICE_KINDS = frozenset({"list", "history", "family"})
 
 
-@dataclass
+@dataclass(eq=False)
 class Mention:
-    """A mention with what linking needs to know about it."""
+    """A mention with what linking needs to know about it (equal only to itself)."""
 
     span: Span
     label: str
@@ -113,6 +116,8 @@ class DraftAdministration:
     replaced_routes: list[Mention] = field(default_factory=list)
     #: Route code → family (from the route table), for :attr:`route_codes`.
     families: dict[str, str] = field(default_factory=dict, repr=False)
+    #: The mentions of doses, routes and sites (a set, so collecting many stays linear).
+    collected: set[Mention] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def first(self) -> Mention | None:
@@ -151,18 +156,22 @@ def mentions_of(doc: Doc) -> list[Mention]:
     """Wrap ``doc.ents`` with sentence, paragraph and section information."""
     breaks = [m.start() for m in _BLANK_LINE.finditer(doc.text)]
     sections = sorted(doc._.cc_section_spans, key=lambda s: s[2])
-    starts = [s[2] for s in sections]
+    Sentences(doc).install()
     out = []
+    # The section of a mention is the latest-starting one that holds it: a sweep over the
+    # mentions in order with a heap of the sections begun so far (latest start on top).
+    begun: list[tuple[int, int]] = []
+    nxt = 0
     for ent in doc.ents:
         start = ent.start_char
+        while nxt < len(sections) and sections[nxt][2] <= start:
+            heapq.heappush(begun, (-sections[nxt][2], -nxt))
+            nxt += 1
+        while begun and sections[-begun[0][1]][3] <= start:
+            heapq.heappop(begun)  # ended before this mention, so before every later one
         section = kind = None
-        i = bisect.bisect_right(starts, start) - 1
-        while i >= 0:
-            cat, knd, s_start, s_end = sections[i]
-            if s_start <= start < s_end:
-                section, kind = cat, knd
-                break
-            i -= 1
+        if begun:
+            section, kind = sections[-begun[0][1]][:2]
         out.append(
             Mention(
                 span=ent,
@@ -202,8 +211,9 @@ def link(
     attributes = [
         m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
     ]
+    index = _Drugs(drug_mentions, anchors)
     for attr in attributes:
-        attr.drug = _nearest_drug(attr, drug_mentions, anchors)
+        attr.drug = _nearest_drug(attr, drug_mentions, anchors, index)
     _respectively(doc, drug_mentions, attributes)
     for attr in attributes:
         if attr.drug is not None:
@@ -289,7 +299,8 @@ def _split_by_route_family(
             if any(a.label == "ROUTE" and draft.families.get(a.norm) == "sc_im" for a in m.attrs)
         ]
         if procedure and sc_im:
-            rest = [m for m in draft.drug_mentions if m not in procedure]
+            taken = set(procedure)
+            rest = [m for m in draft.drug_mentions if m not in taken]
             out[key] = DraftAdministration(
                 drug_id=draft.drug_id, drug_mentions=rest, families=draft.families
             )
@@ -307,12 +318,21 @@ def _respectively(doc: Doc, drugs: list[Mention], attributes: list[Mention]) -> 
     "haloperidol 5 mg IM, lorazepam 2 mg IM, ... R deltoid, L deltoid and L thigh respectively":
     when the sentence lists as many sites (or doses, routes) as drugs, pair them in order.
     """
-    for sent in {m.span.sent for m in drugs}:
+    sents = {m.span.sent for m in drugs}
+    if not sents:
+        return
+    by_sent: dict[tuple[int, str], list[Mention]] = defaultdict(list)
+    drugs_by_sent: dict[int, list[Mention]] = defaultdict(list)
+    for a in attributes:
+        by_sent[(a.sent, a.label)].append(a)
+    for d in drugs:
+        drugs_by_sent[d.sent].append(d)
+    for sent in sents:
         if not any(t.lower_ == "respectively" for t in sent):
             continue
-        in_sent = [d for d in drugs if d.sent == sent.start]
+        in_sent = drugs_by_sent[sent.start]
         for label in ("DOSE", "ROUTE", "SITE"):
-            group = [a for a in attributes if a.sent == sent.start and a.label == label]
+            group = by_sent.get((sent.start, label), [])
             if len(group) == len(in_sent) > 1:
                 for drug, attr in zip(in_sent, group, strict=True):
                     attr.drug = drug
@@ -334,28 +354,70 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
         if attr.negated or attr.family or listed or (attr.historical and not attr.span._.cc_given):
             continue
         bucket = {"DOSE": draft.doses, "ROUTE": draft.routes, "SITE": draft.sites}[attr.label]
-        if attr not in bucket:
+        if attr not in draft.collected:
+            draft.collected.add(attr)
             bucket.append(attr)
 
 
-def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -> Mention | None:
-    same_sent = [d for d in drugs if d.sent == attr.sent] or [
-        d for d in anchors if d.sent == attr.sent
-    ]
+class _Drugs:
+    """Drug mentions grouped for :func:`_nearest_drug`: by sentence, and by paragraph and
+    section kind, each group in text order.
+    """
+
+    def __init__(self, drugs: list[Mention], anchors: list[Mention]) -> None:
+        self.by_sent: dict[int, list[Mention]] = defaultdict(list)
+        self.anchors_by_sent: dict[int, list[Mention]] = defaultdict(list)
+        self.by_para: dict[tuple[int, str | None], list[Mention]] = defaultdict(list)
+        for d in drugs:
+            self.by_sent[d.sent].append(d)
+            self.by_para[(d.para, d.section_kind)].append(d)
+        for d in anchors:
+            self.anchors_by_sent[d.sent].append(d)
+        self._keys: dict[int, tuple[list[int], list[int]]] = {}
+
+    def closest(self, group: list[Mention], attr: Mention) -> Mention:
+        """``min(group, key=lambda d: _gap(d, attr))``, first of equals, by binary search.
+
+        Mentions do not overlap, so the drugs ending before ``attr`` come first, closer as they
+        go, and those after it come last, farther as they go: only the last of the first kind
+        and the first of the second can be closest.
+        """
+        keys = self._keys.get(id(group))
+        if keys is None:
+            keys = self._keys[id(group)] = ([d.end for d in group], [d.start for d in group])
+        ends, starts = keys
+        i = bisect.bisect_right(ends, attr.start)  # group[:i] end before the attribute
+        j = bisect.bisect_left(starts, attr.end, lo=i)
+        if j != i:  # a drug overlapping the attribute (never from doc.ents): the long way
+            return min(group, key=lambda d: _gap(d, attr))
+        near = ([group[i - 1]] if i else []) + ([group[i]] if i < len(group) else [])
+        return min(near, key=lambda d: _gap(d, attr))
+
+    def last_before(self, group: list[Mention], start: int) -> Mention | None:
+        """The last mention of ``group`` starting before ``start``."""
+        keys = self._keys.get(id(group))
+        if keys is None:
+            keys = self._keys[id(group)] = ([d.end for d in group], [d.start for d in group])
+        k = bisect.bisect_left(keys[1], start)
+        return group[k - 1] if k else None
+
+
+def _nearest_drug(
+    attr: Mention, drugs: list[Mention], anchors: list[Mention], index: _Drugs | None = None
+) -> Mention | None:
+    index = index or _Drugs(drugs, anchors)
+    same_sent = index.by_sent.get(attr.sent) or index.anchors_by_sent.get(attr.sent)
     if same_sent:
         # Doses and routes mostly follow their drug ("Diphenhydramine 50 mg IV push, famotidine
         # 20 mg IV"): a following drug must be clearly closer than the preceding one.
-        return min(same_sent, key=lambda d: _gap(d, attr))
+        return index.closest(same_sent, attr)
     # Across sentences only from a short line ("Route: IM", "Given in R deltoid, tolerated") or
     # one that records an administration (a MAR row with its time): a long sentence that names
     # no drug and records nothing is about something else.
     if not _lends_across_sentences(attr):
         return None
-    same_para = [d for d in drugs if d.para == attr.para and d.section_kind == attr.section_kind]
-    before = [d for d in same_para if d.start < attr.start]
-    if before:
-        return max(before, key=lambda d: d.start)
-    return None
+    same_para = index.by_para.get((attr.para, attr.section_kind))
+    return index.last_before(same_para, attr.start) if same_para else None
 
 
 _SHORT_SENTENCE = 10
@@ -366,14 +428,19 @@ def _lends_across_sentences(attr: Mention) -> bool:
     sentence's drug ("Route: IM"; "SC injection to left abdomen at 14:02"); a long sentence that
     records nothing ("Prostate was 15 g", "did not dissect into the muscle") may not.
     """
-    sent = attr.span.sent
-    if _words(sent) <= _SHORT_SENTENCE:
+    sents = sentences(attr.span.doc)
+    if sents.words(attr.sent) <= _SHORT_SENTENCE:
         return True
-    return any(e._.cc_given or e._.cc_this_encounter for e in sent.ents)
+    return sents.records(attr.sent)
 
 
-def _words(sent: Span) -> int:
-    return sum(1 for t in sent if not (t.is_space or t.is_punct))
+def sentences(doc: Doc) -> Sentences:
+    """The sentence index of ``doc`` installed by :func:`mentions_of` (made if missing)."""
+    hook = doc.user_span_hooks.get("sent")
+    index = getattr(hook, "__self__", None)
+    if isinstance(index, Sentences) and index.doc is doc:
+        return index
+    return Sentences(doc).install()
 
 
 def _gap(drug: Mention, attr: Mention) -> int:
@@ -389,9 +456,10 @@ def _given_rules(span: Span) -> list[str]:
 def _decide_given(draft: DraftAdministration) -> None:
     """Decide whether the drug was given at this encounter, and why not if it was not."""
     reasons: list[str] = []
+    collected = {*draft.doses, *draft.routes, *draft.sites}
     for m in draft.drug_mentions:
         span = m.span
-        linked_flags = [a.span for a in m.attrs if a in draft.doses + draft.routes + draft.sites]
+        linked_flags = [a.span for a in m.attrs if a in collected]
         given_here = bool(span._.cc_given) or any(a._.cc_given for a in linked_flags)
         now = bool(span._.cc_this_encounter) or any(a._.cc_this_encounter for a in linked_flags)
         if m.negated:
@@ -466,7 +534,19 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
     if graph is None:
         return []
     drug_sents = {m.sent for m in mentions if m.label == "DRUG"}
-    listed = [(s[2], s[3]) for s in doc._.cc_section_spans if s[1] in _NOT_SERVICE_KINDS]
+    listed = sorted((s[2], s[3]) for s in doc._.cc_section_spans if s[1] in _NOT_SERVICE_KINDS)
+    # Is a character inside a list section? Sections sorted by start, with the latest end so far.
+    listed_starts = [a for a, _ in listed]
+    reach: list[int] = []
+    for _, b in listed:
+        reach.append(max(b, reach[-1]) if reach else b)
+    sents = sentences(doc)
+    # A negation wholly inside a sentence: the earliest end of the "neg." modifiers starting there.
+    neg_end: dict[int, int] = {}
+    for m in graph.modifiers:
+        if m.rule.metadata.get("id", "").startswith("neg."):
+            first = sents.starts[sents.index(m.modifier_span[0])]
+            neg_end[first] = min(neg_end.get(first, m.modifier_span[1]), m.modifier_span[1])
     out = []
     for mod in graph.modifiers:
         rule_id = mod.rule.metadata.get("id", "")
@@ -474,16 +554,13 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
             continue
         start_tok, _ = mod.modifier_span
         token = doc[start_tok]
-        if token.sent.start in drug_sents:
+        sent = token.sent
+        if sent.start in drug_sents:
             continue
-        if any(a <= token.idx < b for a, b in listed):
+        k = bisect.bisect_right(listed_starts, token.idx)
+        if k and reach[k - 1] > token.idx:
             continue
-        negated = any(
-            m.rule.metadata.get("id", "").startswith("neg.")
-            and m.modifier_span[0] >= token.sent.start
-            and m.modifier_span[1] <= token.sent.end
-            for m in graph.modifiers
-        )
+        negated = neg_end.get(sent.start, sent.end + 1) <= sent.end
         if not negated:
             out.append(rule_id)
     return out
