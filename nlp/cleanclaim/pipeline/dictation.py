@@ -181,7 +181,10 @@ class DictationComponent(TableBacked):
         self._sub_tail = {w.lower() for w in t.sub_suffixes}
         self._neighbours = {w.lower() for w in t.route_neighbours}
         self._units = {tuple(p.lower().split()): unit for unit, ps in t.units.items() for p in ps}
-        self._sides = {w.lower(): side for side, ws in t.sides.items() for w in ws}
+        # A side as said or as misheard ("right", "lift", "write") → the side.
+        self._sides = {side.lower(): side for side in t.sides} | {
+            w.lower(): side for side, ws in t.sides.items() for w in ws
+        }
         self._boundaries = {tuple(b.lower().split()) for b in t.boundaries}
         self._not_after = {k: {w.lower() for w in v} for k, v in t.not_after.items()}
         self._not_before = {k: {w.lower() for w in v} for k, v in t.not_before.items()}
@@ -594,7 +597,7 @@ class DictationComponent(TableBacked):
                 if not all(plainword[i:end]):
                     continue
                 joined = "".join(lower[i:end])
-                side = i > 0 and (lower[i - 1] in self._sides or lower[i - 1] in ("left", "right"))
+                side = i > 0 and lower[i - 1] in self._sides
                 hit = lex.read(joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None)
                 if hit is not None and (best is None or hit[4] > best[1][4]):
                     best = (end, hit)
@@ -623,7 +626,9 @@ class DictationComponent(TableBacked):
     def _sided(
         self, doc: Doc, lower: list[str], ents: list[Span], taken: numpy.ndarray
     ) -> list[Span]:
-        """A site after a side heard as another word ("lift del toyed", "write deltoid")."""
+        """A site after its side, said or heard as another word ("right del toyed", "lift del
+        toyed", "write deltoid").
+        """
         out = []
         for e in ents:
             j = e.start - 1
