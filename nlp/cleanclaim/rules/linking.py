@@ -38,6 +38,9 @@ class Mention:
     rule: str | None
     drug: Mention | None = None
     attrs: list[Mention] = field(default_factory=list)
+    #: Where the run of attributes this one closes begins ("6 mg SC left thigh"): a preceding
+    #: drug is as near to the site as to the dose that opens the run.
+    chain_start: int = -1
 
     @property
     def negated(self) -> bool:
@@ -185,6 +188,7 @@ def link(doc: Doc, drugs: res.DrugTable, vocab: RuleVocabulary) -> Linked:
         m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent
     ]
     attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
+    _chain(doc.text, mentions)
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors)
     _respectively(doc, drug_mentions, attributes)
@@ -359,9 +363,32 @@ def _words(sent: Span) -> int:
     return sum(1 for t in sent if not (t.is_space or t.is_punct))
 
 
+_CHAIN_GLUE = re.compile(r"[\s,:/-]*")
+
+
+def _chain(text: str, mentions: list[Mention]) -> None:
+    """Set each attribute's :attr:`Mention.chain_start`: attributes written one after another with
+    only spaces or commas between them ("im a trex six milligrams sub cut left thigh and tore a
+    doll ...") form one run, which belongs to the drug before it rather than the next one.
+    """
+    prev: Mention | None = None
+    for m in mentions:
+        m.chain_start = m.start
+        if (
+            m.label != "DRUG"
+            and prev is not None
+            and prev.label != "DRUG"
+            and prev.sent == m.sent
+            and prev.end <= m.start
+            and _CHAIN_GLUE.fullmatch(text, prev.end, m.start)
+        ):
+            m.chain_start = prev.chain_start
+        prev = m
+
+
 def _gap(drug: Mention, attr: Mention) -> int:
     if drug.end <= attr.start:
-        return attr.start - drug.end
+        return max(attr.chain_start, drug.end) - drug.end
     return 2 * max(drug.start - attr.end, 0) + 8
 
 
