@@ -611,7 +611,7 @@ class DictationComponent(TableBacked):
                 # "row sef in"), but then only a long phonetic code heard the same counts.
                 glued = not (self._edge(doc, i) and self._edge(doc, end - 1))
                 if glued and (
-                    k == 1 or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
+                    k < 3 or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
                 ):
                     continue
                 if k == 1 and not self._wordy(doc, i):
@@ -621,16 +621,17 @@ class DictationComponent(TableBacked):
                 hit = lex.read(joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None)
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end]):
                     continue
-                # a shorter read of the same name never replaces a longer one ("in vega" of
-                # "in vega sue stena")
+                # a shorter read of the same name does not replace a longer one that adds a
+                # syllable or more ("in vega" of "in vega sue stena")
                 if hit is not None and (
-                    best is None or (hit[4] > best[1][4] and hit[1] != best[1][1])
+                    best is None
+                    or (hit[4] > best[1][4] and (hit[1] != best[1][1] or best[2] < len(joined) + 3))
                 ):
-                    best = (end, hit)
+                    best = (end, hit, len(joined))
             if best is None:
                 i += 1
                 continue
-            end, (label, norm, rule, name, _score, how) = best
+            end, (label, norm, rule, name, _score, how), _ = best
             out.append(_span(doc, i, end, label, rule, norm, name, how))
             taken[i:end] = True
             i = end
