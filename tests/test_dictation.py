@@ -331,3 +331,28 @@ def test_a_route_after_other_words_goes_to_the_next_drug(reviewer):
     by_drug = {a.drug: a for a in reviewer.review(note).administrations}
     assert by_drug["ondansetron"].route == "IV"
     assert by_drug["ceftriaxone"].route == "IM"
+
+
+@pytest.mark.parametrize("said", ["right thy", "left thai"])
+def test_a_site_heard_as_a_homophone_after_a_side(reviewer, said):
+    note = f"epinephrine point three milligrams I M {said} given at ten forty period"
+    r = reviewer.review(note)
+    assert r.administrations[0].site.endswith("thigh")
+
+
+def test_a_homophone_away_from_an_administration_is_a_word(reviewer):
+    note = "she read the line about thy kingdom and laughed comma left thy book at home period"
+    assert not ents(reviewer.review(note), "SITE")
+
+
+def test_a_dose_after_inaudible_has_no_drug(reviewer):
+    # the only drug named is one the patient cannot take, in another sentence
+    note = (
+        "gout flare left first toe period he cannot take N S A I D s or colchicine because of "
+        "his kidneys period plan colon [inaudible] eighty milligrams I M right gluteus given at "
+        "fifteen ten by RN Diaz period"
+    )
+    r = reviewer.review(note)
+    assert r.claim_ready is False
+    assert "DRUG_MISSING" in {g.code for g in r.gaps}
+    assert all(a.drug != "colchicine" for a in r.administrations)

@@ -187,6 +187,7 @@ class DictationComponent(TableBacked):
         self._sides = {side.lower(): side for side in t.sides} | {
             w.lower(): side for side, ws in t.sides.items() for w in ws
         }
+        self._homophones = {w.lower(): site for site, ws in t.site_homophones.items() for w in ws}
         self._boundaries = {tuple(b.lower().split()) for b in t.boundaries}
         self._not_after = {k: {w.lower() for w in v} for k, v in t.not_after.items()}
         self._not_before = {k: {w.lower() for w in v} for k, v in t.not_before.items()}
@@ -258,6 +259,7 @@ class DictationComponent(TableBacked):
         for e in ents + new:
             taken[e.start : e.end] = True
         new += self._bare_doses(doc, lower, taken, ents + new)
+        new += self._heard_sites(doc, lower, taken, near)
         ents = self._sided(doc, lower, ents + new, taken)
         ents = self._retracted(doc, lower, ents)
         doc.ents = sorted(ents, key=lambda s: s.start)
@@ -727,6 +729,27 @@ class DictationComponent(TableBacked):
                     e._.cc_how or "spoken_side",
                 )
             out.append(e)
+        return out
+
+    def _heard_sites(
+        self, doc: Doc, lower: list[str], taken: numpy.ndarray, near: numpy.ndarray
+    ) -> list[Span]:
+        """A site heard as a word that sounds the same, right after a side and near a dose, route
+        or administration word ("I M, right thy"); the side is joined to it afterwards.
+        """
+        out: list[Span] = []
+        if not self._homophones:
+            return out
+        for j in range(1, len(doc)):
+            site = self._homophones.get(lower[j])
+            if site is None or taken[j] or not near[j] or lower[j - 1] not in self._sides:
+                continue
+            hit = self._lexicon().exact(_key(site))
+            if hit is None or hit[0] != "SITE":
+                continue
+            label, norm, rule, name = hit
+            out.append(_span(doc, j, j + 1, label, rule, norm, site, "heard_as"))
+            taken[j] = True
         return out
 
     def _retracted(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:

@@ -189,8 +189,9 @@ def link(doc: Doc, drugs: res.DrugTable, vocab: RuleVocabulary) -> Linked:
     ]
     attributes = [m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE")]
     _chain(doc.text, mentions)
+    unheard = _after_marker(doc, attributes)
     for attr in attributes:
-        attr.drug = _nearest_drug(attr, drug_mentions, anchors)
+        attr.drug = _nearest_drug(attr, drug_mentions, anchors, unheard)
     _respectively(doc, drug_mentions, attributes)
     for attr in attributes:
         if attr.drug is not None:
@@ -221,6 +222,9 @@ def link(doc: Doc, drugs: res.DrugTable, vocab: RuleVocabulary) -> Linked:
                 _collect(draft, m.attrs)
         _decide_given(draft)
 
+    # a dose after "[inaudible]" is not the only named drug's: its drug was not heard
+    unheard_orphans = [a for a in orphans if id(a) in unheard]
+    orphans = [a for a in orphans if id(a) not in unheard]
     unnamed = None
     if len(candidates) == 1:
         only = candidates[0]
@@ -235,26 +239,37 @@ def link(doc: Doc, drugs: res.DrugTable, vocab: RuleVocabulary) -> Linked:
                 only.given = True
                 only.not_given_reason = None
                 only.given_rules.extend(evidence)
-    elif not candidates and orphans:
-        unnamed = DraftAdministration(drug_id=None, families=vocab.families)
-        _collect(unnamed, orphans)
-        evidence = [r for a in orphans for r in _given_rules(a.span)]
-        labels = {a.label for a in orphans}
-        done_act = "ROUTE" in labels and bool(labels & {"DOSE", "SITE"})  # "IM inj 2 mL R VG"
-        if done_act and not any(a.section_kind == "plan" for a in orphans):
-            evidence.append("link.done_act")
-        if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
-            unnamed.given = True
-            unnamed.given_rules = evidence or standalone or ["section.administration"]
-        else:
-            unnamed = None
+    elif not candidates and orphans + unheard_orphans:
+        unnamed = _unnamed(orphans + unheard_orphans, standalone, vocab)
     elif not candidates and not anchors and standalone and vocab.injection_words.search(doc.text):
         # "Injection given, tolerated well." with no drug at all (a local anesthetic or a
         # diluent explains its own injection words)
         unnamed = DraftAdministration(
             drug_id=None, given=True, given_rules=standalone, families=vocab.families
         )
+    if unnamed is None and unheard_orphans:
+        unnamed = _unnamed(unheard_orphans, standalone, vocab)
     return Linked(mentions, list(drafts.values()), unnamed, standalone)
+
+
+def _unnamed(
+    orphans: list[Mention], standalone: list[str], vocab: RuleVocabulary
+) -> DraftAdministration | None:
+    """An administration of an unnamed drug from doses, routes and sites no drug claims, when
+    they record a done act ("IM inj 2 mL R VG"), else None.
+    """
+    unnamed = DraftAdministration(drug_id=None, families=vocab.families)
+    _collect(unnamed, orphans)
+    evidence = [r for a in orphans for r in _given_rules(a.span)]
+    labels = {a.label for a in orphans}
+    done_act = "ROUTE" in labels and bool(labels & {"DOSE", "SITE"})
+    if done_act and not any(a.section_kind == "plan" for a in orphans):
+        evidence.append("link.done_act")
+    if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
+        unnamed.given = True
+        unnamed.given_rules = evidence or standalone or ["section.administration"]
+        return unnamed
+    return None
 
 
 def _split_by_route_family(
@@ -325,7 +340,24 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
             bucket.append(attr)
 
 
-def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -> Mention | None:
+def _after_marker(doc: Doc, attributes: list[Mention]) -> set[int]:
+    """Attributes whose run opens right after an "[inaudible]"-type marker: the drug was not
+    heard ("[inaudible] eighty milligrams I M"), so no drug of another sentence stands in for it.
+    """
+    ends = {b for _, b in doc._.cc_markers}
+    if not ends:
+        return set()
+    text = doc.text
+    return {
+        id(a)
+        for a in attributes
+        if any(0 <= a.chain_start - e <= 3 and not text[e : a.chain_start].strip() for e in ends)
+    }
+
+
+def _nearest_drug(
+    attr: Mention, drugs: list[Mention], anchors: list[Mention], unheard: set[int] = frozenset()
+) -> Mention | None:
     same_sent = [d for d in drugs if d.sent == attr.sent] or [
         d for d in anchors if d.sent == attr.sent
     ]
@@ -336,10 +368,12 @@ def _nearest_drug(attr: Mention, drugs: list[Mention], anchors: list[Mention]) -
     # Across sentences only from a short line ("Route: IM", "Given in R deltoid, tolerated") or
     # one that records an administration (a MAR row with its time): a long sentence that names
     # no drug and records nothing is about something else.
-    if not _lends_across_sentences(attr):
+    if id(attr) in unheard or not _lends_across_sentences(attr):
         return None
     same_para = [d for d in drugs if d.para == attr.para and d.section_kind == attr.section_kind]
-    before = [d for d in same_para if d.start < attr.start]
+    # a drug the patient cannot take or did not get ("cannot take colchicine") is not the drug
+    # of a later sentence's dose
+    before = [d for d in same_para if d.start < attr.start and not d.negated]
     if before:
         return max(before, key=lambda d: d.start)
     return None
