@@ -245,3 +245,114 @@ def test_saved_pipeline_keeps_dictation_tables(nlp, tmp_path):
         "Toradol sixty milligrams eye em right gluteus period"
     )
     assert [e.norm for e in ents(r, "ROUTE")] == ["IM"]
+
+
+# Names heard with a glue word, said again, and sites after a side ------------------------------
+
+
+def test_first_syllable_heard_as_a_glue_word(reviewer):
+    # "in" of Invega and the final "in" of Rocephin-like names are heard as words
+    note = (
+        "schizophrenia stable period procedure colon in vega sue stena one fifty six milligrams "
+        "I M left deltoid given by nurse Pham period"
+    )
+    drug = one(reviewer.review(note), "DRUG", "in vega sue stena")
+    assert drug.normalized and "paliperidone" in drug.normalized
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "blood pressure is one thirty over eighty period ketorolac sixty milligrams I M given",
+        "we had to separate the dressing comma ketorolac sixty milligrams I M given left deltoid",
+        "as part of the visit ketorolac sixty milligrams I M given left deltoid",
+    ],
+)
+def test_ordinary_phrases_with_glue_words_are_not_names(reviewer, note):
+    drugs = {e.text.lower() for e in ents(reviewer.review(note), "DRUG")}
+    assert drugs == {"ketorolac"}
+
+
+def test_a_name_read_near_a_dose_is_read_again_elsewhere(reviewer):
+    note = (
+        "endometriosis with pelvic pain period she is doing well on loop ron comma fewer hot "
+        "flashes than on the first dose period next line procedure colon we gave loop ron "
+        "eleven point two five milligrams I M right glute by RN Okafor period"
+    )
+    r = reviewer.review(note)
+    reads = [e for e in ents(r, "DRUG") if e.text == "loop ron"]
+    assert len(reads) == 2
+    assert reads[0].normalized == reads[1].normalized == "leuprolide"
+
+
+@pytest.mark.parametrize(
+    ("said", "dose"),
+    [
+        ("eleven point two five milligrams", "11.25 mg"),
+        ("three point seven five milligrams", "3.75 mg"),
+        ("one fifty milligrams", "150 mg"),
+        ("zero point five m l", "0.5 mL"),
+    ],
+)
+def test_decimal_number_word_doses_read_whole(reviewer, said, dose):
+    note = f"given medroxyprogesterone {said} I M left deltoid by RN Okafor period"
+    assert one(reviewer.review(note), "DOSE", said).normalized == dose
+
+
+@pytest.mark.parametrize(("said", "side"), [("right", "right"), ("lift", "left")])
+def test_a_misheard_site_keeps_its_side(reviewer, said, side):
+    note = f"tore a doll thirty milligrams I M {said} del toyed given by RN Vasquez period"
+    site = ents(reviewer.review(note), "SITE")[0]
+    assert site.text == f"{said} del toyed"
+    assert site.normalized.startswith(side)
+
+
+# A run of attributes belongs to the drug before it ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # dictated, no punctuation: the site after the route is the first drug's
+        "given im a trex six milligrams sub cut left thigh and tore a doll thirty milligrams I M "
+        "right del toyed at ten fifteen",
+        # typed
+        "Given: sumatriptan 6 mg SC, left thigh and ketorolac 30 mg IM right deltoid at 10:15.",
+    ],
+)
+def test_site_after_a_route_belongs_to_the_drug_before(reviewer, note):
+    by_drug = {a.drug: a for a in reviewer.review(note).administrations}
+    assert by_drug["sumatriptan"].site and "thigh" in by_drug["sumatriptan"].site
+    assert by_drug["ketorolac"].site and "deltoid" in by_drug["ketorolac"].site
+
+
+def test_a_route_after_other_words_goes_to_the_next_drug(reviewer):
+    note = "In the ED: ondansetron 4 mg IV, then IM ceftriaxone 500 mg left gluteal at 14:20."
+    by_drug = {a.drug: a for a in reviewer.review(note).administrations}
+    assert by_drug["ondansetron"].route == "IV"
+    assert by_drug["ceftriaxone"].route == "IM"
+
+
+@pytest.mark.parametrize("said", ["right thy", "left thai"])
+def test_a_site_heard_as_a_homophone_after_a_side(reviewer, said):
+    note = f"epinephrine point three milligrams I M {said} given at ten forty period"
+    r = reviewer.review(note)
+    assert r.administrations[0].site.endswith("thigh")
+
+
+def test_a_homophone_away_from_an_administration_is_a_word(reviewer):
+    note = "she read the line about thy kingdom and laughed comma left thy book at home period"
+    assert not ents(reviewer.review(note), "SITE")
+
+
+def test_a_dose_after_inaudible_has_no_drug(reviewer):
+    # the only drug named is one the patient cannot take, in another sentence
+    note = (
+        "gout flare left first toe period he cannot take N S A I D s or colchicine because of "
+        "his kidneys period plan colon [inaudible] eighty milligrams I M right gluteus given at "
+        "fifteen ten by RN Diaz period"
+    )
+    r = reviewer.review(note)
+    assert r.claim_ready is False
+    assert "DRUG_MISSING" in {g.code for g in r.gaps}
+    assert all(a.drug != "colchicine" for a in r.administrations)

@@ -44,6 +44,8 @@ from .druglex import DrugLexicon
 #: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
 UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
 _MAX_WORDS = 6
+#: How a name read from split words may be found again elsewhere in the same note.
+_REPEATABLE = frozenset({"phonetic", "joined", "fuzzy"})
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _ALNUM = re.compile(r"[^a-z0-9]")
@@ -181,7 +183,11 @@ class DictationComponent(TableBacked):
         self._sub_tail = {w.lower() for w in t.sub_suffixes}
         self._neighbours = {w.lower() for w in t.route_neighbours}
         self._units = {tuple(p.lower().split()): unit for unit, ps in t.units.items() for p in ps}
-        self._sides = {w.lower(): side for side, ws in t.sides.items() for w in ws}
+        # A side as said or as misheard ("right", "lift", "write") → the side.
+        self._sides = {side.lower(): side for side in t.sides} | {
+            w.lower(): side for side, ws in t.sides.items() for w in ws
+        }
+        self._homophones = {w.lower(): site for site, ws in t.site_homophones.items() for w in ws}
         self._boundaries = {tuple(b.lower().split()) for b in t.boundaries}
         self._not_after = {k: {w.lower() for w in v} for k, v in t.not_after.items()}
         self._not_before = {k: {w.lower() for w in v} for k, v in t.not_before.items()}
@@ -225,7 +231,16 @@ class DictationComponent(TableBacked):
             taken[e.start : e.end] = True
         new: list[Span] = []
         new += self._letter_routes(doc, lower, taken, ents)
-        new += self._doses(doc, lower, taken)
+        # The target rules see "seven five milligrams" of "three point seven five milligrams":
+        # number-word doses are read whole here, and replace the part the rules saw.
+        worded = numpy.zeros(n + 1, dtype=bool)
+        for e in ents:
+            if e.label_ == "DOSE" and any(_number_word(w) for w in lower[e.start : e.end]):
+                worded[e.start : e.end] = True
+        doses = self._doses(doc, lower, taken & ~worded)
+        if doses:
+            ents = [e for e in ents if not any(d.start <= e.start < d.end for d in doses)]
+        new += doses
         new += self._letter_drugs(doc, lower, taken)
         near = self._administration_window(doc, lower, ents + new)
         if near.any():
@@ -234,12 +249,17 @@ class DictationComponent(TableBacked):
             for e in ents:
                 if len(e.text) <= 2 and e.label_ != "DOSE" and e._.cc_how is None:
                     weak[e.start : e.end] = True
-            new += self._names(doc, lower, taken & ~weak, near)
+            names = self._names(doc, lower, taken & ~weak, near)
+            new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
+            for e in names:
+                taken[e.start : e.end] = True
+            new += self._repeated(doc, lower, taken, names)
         taken[:] = False
         for e in ents + new:
             taken[e.start : e.end] = True
         new += self._bare_doses(doc, lower, taken, ents + new)
+        new += self._heard_sites(doc, lower, taken, near)
         ents = self._sided(doc, lower, ents + new, taken)
         ents = self._retracted(doc, lower, ents)
         doc.ents = sorted(ents, key=lambda s: s.start)
@@ -581,30 +601,96 @@ class DictationComponent(TableBacked):
         ]
         i = 0
         while i < n:
-            if not near[i] or taken[i] or not self._edge(doc, i):
+            if not near[i] or taken[i] or not (self._edge(doc, i) or self._glue(doc, i)):
                 i += 1
                 continue
             best = None
             for k in range(min(_MAX_WORDS, n - i), 0, -1):
                 end = i + k
-                if taken[i:end].any() or not self._edge(doc, end - 1):
+                if taken[i:end].any() or not all(plainword[i:end]):
+                    continue
+                # A short glue word may be a heard syllable of a name ("in vega sue stena",
+                # "row sef in"), but then only a long phonetic code heard the same counts.
+                glued = not (self._edge(doc, i) and self._edge(doc, end - 1))
+                if glued and (
+                    k < 3 or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
+                ):
                     continue
                 if k == 1 and not self._wordy(doc, i):
                     continue
-                if not all(plainword[i:end]):
-                    continue
                 joined = "".join(lower[i:end])
-                side = i > 0 and (lower[i - 1] in self._sides or lower[i - 1] in ("left", "right"))
+                side = i > 0 and lower[i - 1] in self._sides
                 hit = lex.read(joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None)
-                if hit is not None and (best is None or hit[4] > best[1][4]):
-                    best = (end, hit)
+                if hit is not None and glued and not self._strong(hit, joined, lower[i:end]):
+                    continue
+                # a shorter read of the same name does not replace a longer one that adds a
+                # syllable or more ("in vega" of "in vega sue stena")
+                if hit is not None and (
+                    best is None
+                    or (hit[4] > best[1][4] and (hit[1] != best[1][1] or best[2] < len(joined) + 3))
+                ):
+                    best = (end, hit, len(joined))
             if best is None:
                 i += 1
                 continue
-            end, (label, norm, rule, name, _score, how) = best
+            end, (label, norm, rule, name, _score, how), _ = best
             out.append(_span(doc, i, end, label, rule, norm, name, how))
             taken[i:end] = True
             i = end
+        return out
+
+    def _glue(self, doc: Doc, i: int) -> bool:
+        """A short glue word ("in", "we", "of") that may be a syllable heard as a word."""
+        tok = doc[i]
+        return tok.is_alpha and len(tok) <= 2 and tok.lower_ in _GLUE
+
+    def _strong(self, hit: tuple, joined: str, words: list[str]) -> bool:
+        """A read good enough to take a glue word into a name: a curated name spelled the same or
+        heard the same over a long phonetic code, from words that are not all ordinary English
+        ("pressure is" is not Perseris, "to separate" not Dysport).
+        """
+        how = hit[5]
+        if all(_zipf(w) >= 3.0 for w in words if w not in _GLUE):
+            return False
+        if how == "joined":
+            return True
+        return (
+            how == "phonetic"
+            and hit[2] != "drug.dictionary"
+            and len(_code(joined)) >= self.t.min_code_letters
+        )
+
+    def _repeated(
+        self, doc: Doc, lower: list[str], taken: numpy.ndarray, names: list[Span]
+    ) -> list[Span]:
+        """The same split words elsewhere in the note, read as the name they were read as near
+        an administration ("his monthly in vega sue stena" once "in vega sue stena 234 mg I M"
+        was read as Invega Sustenna), with the same reading. Only names of two or more words: one
+        word is read on its own merits.
+        """
+        by_first: dict[str, list[tuple[tuple[str, ...], Span]]] = {}
+        for e in names:
+            words = tuple(lower[e.start : e.end])
+            if len(words) >= 2 and e._.cc_how in _REPEATABLE:
+                by_first.setdefault(words[0], []).append((words, e))
+        out: list[Span] = []
+        if not by_first:
+            return out
+        i, n = 0, len(doc)
+        while i < n:
+            seen = by_first.get(lower[i]) if not taken[i] else None
+            for words, e in seen or ():
+                end = i + len(words)
+                if end <= n and tuple(lower[i:end]) == words and not taken[i:end].any():
+                    out.append(
+                        _span(
+                            doc, i, end, e.label_, e._.cc_rule, e._.cc_norm, e._.cc_read, e._.cc_how
+                        )
+                    )
+                    taken[i:end] = True
+                    i = end - 1
+                    break
+            i += 1
         return out
 
     def _edge(self, doc: Doc, i: int) -> bool:
@@ -623,7 +709,9 @@ class DictationComponent(TableBacked):
     def _sided(
         self, doc: Doc, lower: list[str], ents: list[Span], taken: numpy.ndarray
     ) -> list[Span]:
-        """A site after a side heard as another word ("lift del toyed", "write deltoid")."""
+        """A site after its side, said or heard as another word ("right del toyed", "lift del
+        toyed", "write deltoid").
+        """
         out = []
         for e in ents:
             j = e.start - 1
@@ -641,6 +729,27 @@ class DictationComponent(TableBacked):
                     e._.cc_how or "spoken_side",
                 )
             out.append(e)
+        return out
+
+    def _heard_sites(
+        self, doc: Doc, lower: list[str], taken: numpy.ndarray, near: numpy.ndarray
+    ) -> list[Span]:
+        """A site heard as a word that sounds the same, right after a side and near a dose, route
+        or administration word ("I M, right thy"); the side is joined to it afterwards.
+        """
+        out: list[Span] = []
+        if not self._homophones:
+            return out
+        for j in range(1, len(doc)):
+            site = self._homophones.get(lower[j])
+            if site is None or taken[j] or not near[j] or lower[j - 1] not in self._sides:
+                continue
+            hit = self._lexicon().exact(_key(site))
+            if hit is None or hit[0] != "SITE":
+                continue
+            label, norm, rule, name = hit
+            out.append(_span(doc, j, j + 1, label, rule, norm, site, "heard_as"))
+            taken[j] = True
         return out
 
     def _retracted(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:

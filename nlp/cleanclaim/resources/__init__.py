@@ -493,6 +493,9 @@ class DictationTable(_Strict):
     number_fillers: list[str] = Field(default_factory=list)
     #: Side words as heard ("lift" → left) before a site.
     sides: dict[str, list[str]] = Field(default_factory=dict)
+    #: Site name → ordinary words that sound the same ("thigh": ["thy", "thai"]), read as the site
+    #: only right after a side ("right thy").
+    site_homophones: dict[str, list[str]] = Field(default_factory=dict)
     #: Spoken punctuation and commands that end a sentence, with words that make them ordinary.
     boundaries: list[str]
     not_after: dict[str, list[str]] = Field(default_factory=dict)

@@ -242,7 +242,8 @@ def administration(c: CodedAdministration, service: str | None = None) -> Admini
         drug=c.name,
         dose=str(c.dose) if c.dose else c.dose_text,
         route=c.route_code,
-        site=d.sites[0].span.text if d.sites else None,
+        # the site as read ("right deltoid" for a dictated "right del toyed")
+        site=(d.sites[0].span._.cc_read or d.sites[0].span.text) if d.sites else None,
         given=d.given,
         hcpcs=c.hcpcs,
         units=c.units,

@@ -41,6 +41,9 @@ class Mention:
     rule: str | None
     drug: Mention | None = None
     attrs: list[Mention] = field(default_factory=list)
+    #: Where the run of attributes this one closes begins ("6 mg SC left thigh"): a preceding
+    #: drug is as near to the site as to the dose that opens the run.
+    chain_start: int = -1
 
     @property
     def negated(self) -> bool:
@@ -212,8 +215,10 @@ def link(
         m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
     ]
     index = _Drugs(drug_mentions, anchors)
+    _chain(doc.text, mentions)
+    unheard = _after_marker(doc, attributes)
     for attr in attributes:
-        attr.drug = _nearest_drug(attr, drug_mentions, anchors, index)
+        attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard)
     _respectively(doc, drug_mentions, attributes)
     for attr in attributes:
         if attr.drug is not None:
@@ -244,6 +249,9 @@ def link(
                 _collect(draft, m.attrs)
         _decide_given(draft)
 
+    # a dose after "[inaudible]" is not the only named drug's: its drug was not heard
+    unheard_orphans = [a for a in orphans if id(a) in unheard]
+    orphans = [a for a in orphans if id(a) not in unheard]
     unnamed = None
     if len(candidates) == 1:
         only = candidates[0]
@@ -258,26 +266,37 @@ def link(
                 only.given = True
                 only.not_given_reason = None
                 only.given_rules.extend(evidence)
-    elif not candidates and orphans:
-        unnamed = DraftAdministration(drug_id=None, families=vocab.families)
-        _collect(unnamed, orphans)
-        evidence = [r for a in orphans for r in _given_rules(a.span)]
-        labels = {a.label for a in orphans}
-        done_act = "ROUTE" in labels and bool(labels & {"DOSE", "SITE"})  # "IM inj 2 mL R VG"
-        if done_act and not any(a.section_kind == "plan" for a in orphans):
-            evidence.append("link.done_act")
-        if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
-            unnamed.given = True
-            unnamed.given_rules = evidence or standalone or ["section.administration"]
-        else:
-            unnamed = None
+    elif not candidates and orphans + unheard_orphans:
+        unnamed = _unnamed(orphans + unheard_orphans, standalone, vocab)
     elif not candidates and not anchors and standalone and vocab.injection_words.search(doc.text):
         # "Injection given, tolerated well." with no drug at all (a local anesthetic or a
         # diluent explains its own injection words)
         unnamed = DraftAdministration(
             drug_id=None, given=True, given_rules=standalone, families=vocab.families
         )
+    if unnamed is None and unheard_orphans:
+        unnamed = _unnamed(unheard_orphans, standalone, vocab)
     return Linked(mentions, list(drafts.values()), unnamed, standalone)
+
+
+def _unnamed(
+    orphans: list[Mention], standalone: list[str], vocab: RuleVocabulary
+) -> DraftAdministration | None:
+    """An administration of an unnamed drug from doses, routes and sites no drug claims, when
+    they record a done act ("IM inj 2 mL R VG"), else None.
+    """
+    unnamed = DraftAdministration(drug_id=None, families=vocab.families)
+    _collect(unnamed, orphans)
+    evidence = [r for a in orphans for r in _given_rules(a.span)]
+    labels = {a.label for a in orphans}
+    done_act = "ROUTE" in labels and bool(labels & {"DOSE", "SITE"})
+    if done_act and not any(a.section_kind == "plan" for a in orphans):
+        evidence.append("link.done_act")
+    if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
+        unnamed.given = True
+        unnamed.given_rules = evidence or standalone or ["section.administration"]
+        return unnamed
+    return None
 
 
 def _split_by_route_family(
@@ -359,6 +378,21 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
             bucket.append(attr)
 
 
+def _after_marker(doc: Doc, attributes: list[Mention]) -> set[int]:
+    """Attributes whose run opens right after an "[inaudible]"-type marker: the drug was not
+    heard ("[inaudible] eighty milligrams I M"), so no drug of another sentence stands in for it.
+    """
+    ends = {b for _, b in doc._.cc_markers}
+    if not ends:
+        return set()
+    text = doc.text
+    return {
+        id(a)
+        for a in attributes
+        if any(0 <= a.chain_start - e <= 3 and not text[e : a.chain_start].strip() for e in ends)
+    }
+
+
 class _Drugs:
     """Drug mentions grouped for :func:`_nearest_drug`: by sentence, and by paragraph and
     section kind, each group in text order.
@@ -370,7 +404,10 @@ class _Drugs:
         self.by_para: dict[tuple[int, str | None], list[Mention]] = defaultdict(list)
         for d in drugs:
             self.by_sent[d.sent].append(d)
-            self.by_para[(d.para, d.section_kind)].append(d)
+            # a drug the patient cannot take or did not get ("cannot take colchicine") is not
+            # the drug of a later sentence's dose
+            if not d.negated:
+                self.by_para[(d.para, d.section_kind)].append(d)
         for d in anchors:
             self.anchors_by_sent[d.sent].append(d)
         self._keys: dict[int, tuple[list[int], list[int]]] = {}
@@ -403,7 +440,11 @@ class _Drugs:
 
 
 def _nearest_drug(
-    attr: Mention, drugs: list[Mention], anchors: list[Mention], index: _Drugs | None = None
+    attr: Mention,
+    drugs: list[Mention],
+    anchors: list[Mention],
+    index: _Drugs | None = None,
+    unheard: set[int] | frozenset[int] = frozenset(),
 ) -> Mention | None:
     index = index or _Drugs(drugs, anchors)
     same_sent = index.by_sent.get(attr.sent) or index.anchors_by_sent.get(attr.sent)
@@ -414,7 +455,7 @@ def _nearest_drug(
     # Across sentences only from a short line ("Route: IM", "Given in R deltoid, tolerated") or
     # one that records an administration (a MAR row with its time): a long sentence that names
     # no drug and records nothing is about something else.
-    if not _lends_across_sentences(attr):
+    if id(attr) in unheard or not _lends_across_sentences(attr):
         return None
     same_para = index.by_para.get((attr.para, attr.section_kind))
     return index.last_before(same_para, attr.start) if same_para else None
@@ -443,9 +484,32 @@ def sentences(doc: Doc) -> Sentences:
     return Sentences(doc).install()
 
 
+_CHAIN_GLUE = re.compile(r"[\s,:/-]*")
+
+
+def _chain(text: str, mentions: list[Mention]) -> None:
+    """Set each attribute's :attr:`Mention.chain_start`: attributes written one after another with
+    only spaces or commas between them ("im a trex six milligrams sub cut left thigh and tore a
+    doll ...") form one run, which belongs to the drug before it rather than the next one.
+    """
+    prev: Mention | None = None
+    for m in mentions:
+        m.chain_start = m.start
+        if (
+            m.label != "DRUG"
+            and prev is not None
+            and prev.label != "DRUG"
+            and prev.sent == m.sent
+            and prev.end <= m.start
+            and _CHAIN_GLUE.fullmatch(text, prev.end, m.start)
+        ):
+            m.chain_start = prev.chain_start
+        prev = m
+
+
 def _gap(drug: Mention, attr: Mention) -> int:
     if drug.end <= attr.start:
-        return attr.start - drug.end
+        return max(attr.chain_start, drug.end) - drug.end
     return 2 * max(drug.start - attr.end, 0) + 8
 
 
