@@ -47,7 +47,15 @@ ADVISORY_COLUMNS = tuple(c for c in gap_templates().gaps if c not in BLOCKING_CO
 GAP_COLUMNS = (*BLOCKING_COLUMNS, *ADVISORY_COLUMNS)
 #: Scalar fields of :class:`~cleanclaim.result.Review` copied as they are (their types come from
 #: the dataclass), and list fields joined with ';'.
-FLAT_SCALARS = ("id", "status", "claim_ready", "probability", "service_code", "injections", "note_type")
+FLAT_SCALARS = (
+    "id",
+    "status",
+    "claim_ready",
+    "probability",
+    "service_code",
+    "injections",
+    "note_type",
+)
 #: ``drugs``, ``hcpcs``, ``units``: one ';'-separated item per administration given at this
 #: encounter, in the same order (an empty item where the note gives no code or units).
 FLAT_JOINED = ("gaps", "icd10", "claim_lines", "drugs", "hcpcs", "units")

@@ -51,7 +51,8 @@ class DoseReader:
         """Whether a DOSE mention is a per-weight or per-area amount ("0.15 mg/kg")."""
         span = mention.span
         own = span.text.lower()
-        after = span.doc.text[span.end_char : span.end_char + 8].lower().lstrip()
+        # the next few tokens, not Doc.text (which joins the whole note on every call)
+        after = span.doc[span.end : span.end + 4].text[:8].lower()
         return any(w in own or after.startswith(w) for w in self.table.per_weight if w)
 
 

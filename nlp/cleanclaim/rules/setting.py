@@ -15,6 +15,7 @@ A sentence that names no drug and says nothing was given ("No injection administ
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -281,15 +282,20 @@ class SettingReader:
         if not ents:
             return frozenset()
         out: set[int] = set()
-        lines = []
+        starts = [e.start_char for e in ents]  # doc.ents are in text order
+
+        def within(a: int, b: int) -> list:
+            return ents[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)]
+
         for pattern in self.not_documentation:
-            lines.extend((m.start(), m.end()) for m in pattern.finditer(text))
-        for a, b in lines:
-            out.update(e.start_char for e in ents if a <= e.start_char < b)
+            for m in pattern.finditer(text):
+                out.update(e.start_char for e in within(m.start(), m.end()))
         for start, end in self._box_lines(text):
-            line_ents = [e for e in ents if start <= e.start_char < end and e.label_ != "DOSE"]
+            line_ents = [e for e in within(start, end) if e.label_ != "DOSE"]
             out.update(
-                e.start_char for e in line_ents if self._checked(text, e, line_ents) is False
+                e.start_char
+                for i, e in enumerate(line_ents)
+                if self._checked(text, i, line_ents) is False
             )
         return frozenset(out)
 
@@ -306,13 +312,13 @@ class SettingReader:
         """Whether a line has an "option: yes/no" field."""
         return ":" in line and bool(re.search(r":\s*(?:yes|no|y|n)\b", line, re.I))
 
-    def _checked(self, text: str, ent, line_ents: list) -> bool | None:
-        """Whether the box of the option ``ent`` is checked (None: no box of its own)."""
+    def _checked(self, text: str, i: int, line_ents: list) -> bool | None:
+        """Whether the box of the option ``line_ents[i]`` is checked (None: no box of its own)."""
+        ent = line_ents[i]
         after = text[ent.end_char : ent.end_char + 12]
         yn = self.yes_no.match(after)
         if yn:
             return yn.group("yes") is not None
-        i = line_ents.index(ent)
         prev_end = line_ents[i - 1].end_char if i else text.rfind("\n", 0, ent.start_char) + 1
         next_start = (
             line_ents[i + 1].start_char
