@@ -34,19 +34,26 @@ class NotCurrent:
         self.window = table.after_window
         self.strip = [re.compile(p, flags) for p in table.not_negating]
 
-    def __call__(self, m: Mention) -> bool:
-        """Whether the clause around ``m`` says it is resolved, ruled out or absent."""
+    def __call__(self, m: Mention, text: str | None = None) -> bool:
+        """Whether the clause around ``m`` says it is resolved, ruled out or absent (``text``:
+        the note's text, passed by callers that check many mentions).
+        """
         sent = m.span.sent
-        text, offset = sent.text, sent.start_char
-        before = _CLAUSE_END.split(text[: m.start - offset])[-1]
+        text = m.span.doc.text if text is None else text
+        # the clause is bounded: a long sentence is read only near the mention (linear time)
+        before = text[max(sent.start_char, m.start - _CLAUSE_CHARS) : m.start]
+        before = _CLAUSE_END.split(before)[-1]
         for pattern in self.strip:
             before = pattern.sub(" ", before)
-        after = _CLAUSE_END.split(text[m.end - offset : m.end - offset + self.window])[0]
+        after = text[m.end : min(sent.end_char, m.end + self.window)]
+        after = _CLAUSE_END.split(after)[0]
         return any(p.search(before) for p in self.before) or any(
             p.search(after) for p in self.after
         )
 
 
+#: How far back a clause before a diagnosis is read.
+_CLAUSE_CHARS = 300
 _CLAUSE_END = re.compile(r"[.;:\n]")
 
 
@@ -63,6 +70,7 @@ def patient_diagnoses(
     ``not_current`` drops diagnoses written as resolved, ruled out or absent.
     """
     out = []
+    text = linked.mentions[0].span.doc.text if linked.mentions else ""
     for m in linked.mentions:
         if m.label != "DIAGNOSIS":
             continue
@@ -70,7 +78,7 @@ def patient_diagnoses(
             continue
         if m.hypothetical and not _order_indication(m):
             continue
-        if not_current is not None and not_current(m):
+        if not_current is not None and not_current(m, text):
             continue
         category = categories.get(m.rule or "")
         if category in never_a_reason:
