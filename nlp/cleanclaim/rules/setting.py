@@ -154,14 +154,14 @@ class SettingReader:
     def cue(self, m: Mention) -> str | None:
         """The setting the wording of the mention's clause gives, by table priority."""
         sent = m.span.sent
-        text = sent.text
-        offset = sent.start_char
-        start, end = m.start - offset, m.end - offset
-        lo = max((x.end() for x in _CLAUSE.finditer(text, 0, start)), default=0)
-        hi_match = _CLAUSE.search(text, end)
-        hi = hi_match.start() if hi_match else len(text)
+        text = _text(m.span.doc)
         window = self.table.cue_window
-        clause = text[max(lo, start - window) : min(hi, end + window)]
+        # only the clause within ``window`` characters of the mention is read (linear time)
+        s0 = max(sent.start_char, m.start - window)
+        s1 = min(sent.end_char, m.end + window)
+        lo = max((x.end() for x in _CLAUSE.finditer(text, s0, m.start)), default=s0)
+        hi_match = _CLAUSE.search(text, m.end, s1)
+        clause = text[lo : hi_match.start() if hi_match else s1]
         done = self.table.order_only_unless_done and _DONE.search(clause)
         for setting, patterns in self.cues:
             if setting == "order_only" and done:
@@ -521,3 +521,11 @@ class SettingReader:
             draft.bundled = setting == "within_procedure"
             draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
             draft.given_rules.append(f"setting.{setting}")
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc (spaCy joins every token on each access)."""
+    text = doc.user_data.get("cleanclaim_text")
+    if text is None:
+        text = doc.user_data["cleanclaim_text"] = doc.text
+    return text
