@@ -171,6 +171,34 @@ class ClaimModel:
             p, explanation = self._score_and_explain(r, facts.review, top)
         return self.apply_policy(facts.review, p, explanation)
 
+    def decide_many(self, facts: Sequence[Facts], top: int = 8) -> list[Review]:
+        """:meth:`decide` for many notes at once: one transform and one prediction for them all.
+
+        The same reviews as :meth:`decide` note by note (vectorizing and scaling work row by row;
+        a linear model's probability of a row does not depend on the other rows). Models that
+        are not linear are decided note by note.
+        """
+        if not facts:
+            return []
+        clf = self.pipeline[-1]
+        estimators = [c.estimator for c in clf.calibrated_classifiers_]
+        if len(facts) == 1 or not all(hasattr(e, "coef_") for e in estimators):
+            return [self.decide(f, top) for f in facts]
+        rows = [row(f) for f in facts]
+        with _few_threads(len(rows)):
+            x = self.pipeline[:-1].transform(frame(rows))
+            x = x.toarray() if hasattr(x, "toarray") else np.asarray(x)
+            probs = clf.predict_proba(x)[:, 1]
+        coef = np.mean([e.coef_[0] for e in estimators], axis=0)
+        out = []
+        for i, (f, r) in enumerate(zip(facts, rows, strict=True)):
+            xi = x[i]
+            nonzero = np.flatnonzero(xi)
+            contrib = coef[nonzero] * xi[nonzero]
+            explanation = self._explanation(r, f.review, xi, nonzero, contrib, top)
+            out.append(self.apply_policy(f.review, float(probs[i]), explanation))
+        return out
+
     def apply_policy(
         self, review: Review, p: float, explanation: tuple[Explanation, ...] = ()
     ) -> Review:
