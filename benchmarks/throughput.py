@@ -10,10 +10,11 @@ project's tokenizer), run once over the whole corpus to warm up, then timed over
 It is timed again between engines, so each ratio is against a tokenizer measured minutes apart,
 not a stale figure; the spread of those timings is printed as the noise of the machine.
 
-Engines (everything that is on by default: dictation reader, payer rules, the shipped model):
+Engines (everything that is on by default: dictation reader, payer rules, the shipped model),
+each in a fresh Python process, so start-up includes importing cleanclaim as a user's run does:
 
 - ``review_many``: ``Reviewer(model="default").review_many`` in this process, plus the record
-  (``to_dict()``); start-up = building the Reviewer and loading the model; steady state = one
+  (``to_dict()``); start-up = importing, building the Reviewer and loading the model; steady state = one
   pass over the corpus after a warm-up pass over the first 64 notes.
 - ``batch, 1 worker`` / ``batch, 2 workers``: ``cleanclaim batch`` (``run_batch``) from a JSON
   Lines file to a JSON Lines file, with the classifier. Start-up included = rows / wall time of
@@ -31,7 +32,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -73,6 +77,13 @@ def rate(n: int, seconds: float) -> float:
     return n / seconds if seconds else float("inf")
 
 
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (workers are joined at the end)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 class Tokenizer:
     """spaCy's bare English tokenizer, warmed up once over the corpus, timed on demand."""
 
@@ -84,17 +95,22 @@ class Tokenizer:
         for t in texts:  # warm-up: the same notes, a full pass (fills the tokenizer's caches)
             self.tok(t)
         self.rates: list[float] = []
+        self.cpu_rates: list[float] = []
 
-    def measure(self) -> float:
-        t0 = time.perf_counter()
+    def measure(self) -> tuple[float, float]:
+        """(notes per wall second, notes per CPU second) of one pass."""
+        t0, c0 = time.perf_counter(), cpu()
         for t in self.texts:
             self.tok(t)
         self.rates.append(rate(len(self.texts), time.perf_counter() - t0))
-        return self.rates[-1]
+        self.cpu_rates.append(rate(len(self.texts), cpu() - c0))
+        return self.rates[-1], self.cpu_rates[-1]
 
 
-def bench_review_many(corpus: list[tuple[str, str]]) -> dict[str, float]:
+def bench_review_many(src: Path) -> dict[str, float]:
     """Whole review in this process: start-up, steady notes/s, notes/s with start-up."""
+    with src.open(encoding="utf-8") as fh:
+        corpus = [(r["id"], r["text"]) for r in map(json.loads, fh)]
     t0 = time.perf_counter()
     from cleanclaim.reviewer import Reviewer
 
@@ -102,12 +118,13 @@ def bench_review_many(corpus: list[tuple[str, str]]) -> dict[str, float]:
     startup = time.perf_counter() - t0
     for r in reviewer.review_many(corpus[:64]):  # warm-up
         r.to_dict()
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), cpu()
     errors = 0
     for r in reviewer.review_many(corpus):
         errors += r.to_dict()["error"] is not None
     steady = time.perf_counter() - t1
     return {
+        "cpu": rate(len(corpus), cpu() - c1),
         "startup_s": startup,
         "steady": rate(len(corpus), steady),
         "included": rate(len(corpus), steady + startup),
@@ -115,13 +132,16 @@ def bench_review_many(corpus: list[tuple[str, str]]) -> dict[str, float]:
     }
 
 
-def bench_batch(src: Path, n: int, workers: int) -> dict[str, float]:
+def bench_batch(src: Path, workers: int) -> dict[str, float]:
     """``run_batch`` with the classifier: start-up included, steady state and start-up seconds."""
+    with src.open(encoding="utf-8") as fh:
+        n = sum(1 for _ in fh)
+    t0 = time.perf_counter()
     from cleanclaim.batch.runner import CHUNK_SIZE, run_batch
 
     with tempfile.TemporaryDirectory() as tmp:
         marks: list[tuple[float, int]] = []
-        t0 = time.perf_counter()
+        c0 = cpu()
         summary = run_batch(
             src,
             Path(tmp) / "out.jsonl",
@@ -129,6 +149,7 @@ def bench_batch(src: Path, n: int, workers: int) -> dict[str, float]:
             progress=lambda k: marks.append((time.perf_counter(), k)),
         )
         wall = time.perf_counter() - t0
+        cpu_s = cpu() - c0
     warm = 2 * workers
     if len(marks) > warm + 1:
         after = sum(k for _, k in marks[warm + 1 :])
@@ -136,12 +157,24 @@ def bench_batch(src: Path, n: int, workers: int) -> dict[str, float]:
     else:
         steady = rate(n, wall)
     return {
+        "cpu": rate(n, cpu_s),
         "startup_s": max(0.0, wall - n / steady),
         "steady": steady,
         "included": rate(n, wall),
         "errors": summary.errors,
         "chunk": CHUNK_SIZE,
     }
+
+
+def engine(name: str, src: Path) -> dict[str, float]:
+    """Run one engine in a fresh Python process (imports and start-up included, as a user sees)."""
+    proc = subprocess.run(
+        [sys.executable, __file__, "--engine", name, "--input", str(src)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def profile(notes: list[tuple[str, str]], top: int) -> None:
@@ -180,7 +213,16 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print the README table too")
     parser.add_argument("--profile", type=int, default=0, help="only profile N notes and exit")
     parser.add_argument("--top", type=int, default=40, help="functions shown by --profile")
+    parser.add_argument("--engine", help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.engine:
+        if args.engine == "review_many":
+            out = bench_review_many(args.input)
+        else:
+            out = bench_batch(args.input, int(args.engine))
+        print(json.dumps(out))
+        return
     if args.profile:
         notes, _ = load_notes(args.profile)
         profile(notes, args.top)
@@ -195,35 +237,38 @@ def main() -> None:
         flush=True,
     )
     tok = Tokenizer(texts)
-    results: list[tuple[str, dict[str, float], float]] = []
-    if not args.skip_in_process:
-        base = tok.measure()
-        results.append(("review_many, 1 process", bench_review_many(corpus), base))
-        print(f"  done: review_many ({results[-1][1]['steady']:.1f} notes/s)", flush=True)
+    results: list[tuple[str, dict[str, float], tuple[float, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
         with src.open("w", encoding="utf-8") as fh:
             for i, t in corpus:
                 fh.write(json.dumps({"id": i, "text": t}) + "\n")
-        for w in args.workers:
+        runs = [] if args.skip_in_process else [("review_many, 1 process", "review_many")]
+        runs += [(f"batch, {w} worker{'s' if w > 1 else ''}", str(w)) for w in args.workers]
+        for name, key in runs:
             base = tok.measure()
-            name = f"batch, {w} worker{'s' if w > 1 else ''}"
-            results.append((name, bench_batch(src, len(corpus), w), base))
+            results.append((name, engine(key, src), base))
             print(f"  done: {name} ({results[-1][1]['steady']:.1f} notes/s)", flush=True)
     tok.measure()
     spread = (max(tok.rates) - min(tok.rates)) / statistics.median(tok.rates)
+    cpu_spread = (max(tok.cpu_rates) - min(tok.cpu_rates)) / statistics.median(tok.cpu_rates)
     print(
         f"\nwarm bare tokenizer: {statistics.median(tok.rates):.0f} notes/s median of "
         f"{len(tok.rates)} timings (spread {spread:.0%}: "
         + ", ".join(f"{r:.0f}" for r in tok.rates)
-        + ")"
+        + f"); per CPU second {statistics.median(tok.cpu_rates):.0f} (spread {cpu_spread:.0%}); "
+        f"load average now {os.getloadavg()[0]:.1f}"
     )
-    head = f"{'engine':24s} {'start-up':>9s} {'steady':>8s} {'ratio':>6s} {'with start-up':>14s} {'ratio':>6s} {'errors':>6s}"
+    head = (
+        f"{'engine':24s} {'start-up':>9s} {'steady':>8s} {'ratio':>6s} {'with start-up':>14s} "
+        f"{'ratio':>6s} {'per CPU s':>9s} {'ratio':>6s} {'errors':>6s}"
+    )
     print(head)
-    for name, r, base in results:
+    for name, r, (base, base_cpu) in results:
         print(
             f"{name:24s} {r['startup_s']:8.1f}s {r['steady']:8.1f} {r['steady'] / base:6.3f} "
-            f"{r['included']:14.1f} {r['included'] / base:6.3f} {int(r['errors']):6d}"
+            f"{r['included']:14.1f} {r['included'] / base:6.3f} {r['cpu']:9.1f} "
+            f"{r['cpu'] / base_cpu:6.3f} {int(r['errors']):6d}"
         )
     by = {name: r for name, r, _ in results}
     one, two = by.get("batch, 1 worker"), by.get("batch, 2 workers")
@@ -241,11 +286,12 @@ def markdown(results, n, distinct, repeat, one, two) -> None:  # noqa: ANN001
     cmd = "`python benchmarks/throughput.py`"
     where = f"{n:,} real notes ({distinct:,} MTSamples x{repeat})"
     print("\n| what | number | how measured |\n|---|---|---|")
-    for name, r, base in results:
+    for name, r, (base, base_cpu) in results:
         print(
             f"| {name}, {where} | {r['included']:.1f} notes/s with start-up "
             f"(**{r['included'] / base:.3f}** of the warm bare tokenizer); steady "
-            f"{r['steady']:.1f} notes/s ({r['steady'] / base:.3f}); start-up {r['startup_s']:.1f} s "
+            f"{r['steady']:.1f} notes/s ({r['steady'] / base:.3f}); start-up {r['startup_s']:.1f} s; "
+            f"per CPU second {r['cpu']:.1f} ({r['cpu'] / base_cpu:.3f}) "
             f"| {cmd}: whole review with the shipped model and the record; tokenizer "
             f"`spacy.blank('en').tokenizer` warmed up on the same notes, timed in the same run "
             f"({base:.0f} notes/s) |"

@@ -94,10 +94,14 @@ class Reviewer:
         notes: Iterable[tuple[Any, ...]],
         batch_size: int = 64,
         date_of_service: date | str | None = None,
-    ) -> Iterator[Review]:
+        decide: bool = True,
+    ) -> Iterator[Any]:
         """Review ``(id, text)`` pairs (or ``(id, text, date_of_service)`` triples) in order; a bad
         note yields an error record, not an exception. ``date_of_service`` is the default date for
         notes that state none.
+
+        ``decide=False`` yields each note's :class:`Facts` (or its error record) without the
+        classifier, for a caller that decides many notes at once with :meth:`finish_many`.
         """
         pending: list[tuple[str | None, str | None, str | None, Any]] = []
 
@@ -118,7 +122,7 @@ class Reviewer:
                     done.append(self.facts(doc, note_id, day or date_of_service))
                 except Exception as err:  # noqa: BLE001  (one bad note must not stop a batch)
                     done.append(Review.failed(note_id, f"review failed: {type(err).__name__}"))
-            yield from self.finish_many(done)
+            yield from (self.finish_many(done) if decide else done)
             pending.clear()
 
         for item in notes:

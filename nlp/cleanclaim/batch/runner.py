@@ -134,8 +134,8 @@ def _facts_one(reviewer: Any, fast: Any, note_id: str | None, text: Any, day: st
         quick = fast.review(checked, note_id) if fast is not None else None
         if quick is not None:
             return {**quick.to_dict(), "fast_path": True}
-        doc = reviewer.nlp(checked)
-        return reviewer.facts(doc, note_id, day)
+        (facts,) = reviewer.review_many([(note_id, checked, day)], batch_size=1, decide=False)
+        return facts if not isinstance(facts, Review) else facts.to_dict()
     except Exception as err:  # noqa: BLE001  (one bad note must not stop a batch)
         return Review.failed(note_id, f"review failed: {type(err).__name__}").to_dict()
 

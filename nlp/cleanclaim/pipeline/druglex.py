@@ -20,10 +20,35 @@ MIN_CHARS = 5
 MAX_TOKENS = 3
 
 
-@lru_cache(maxsize=1)
-def _variants() -> dict[str, str]:
+def _package_variants() -> dict[str, list[str]]:
+    """The package's variant → canonical names mapping.
+
+    Read from the dictionary file the package ships, as the package itself reads it on import;
+    importing the package would also build an n-gram index of every name (seconds of start-up
+    per worker) that only its fuzzy finder uses.
+    """
+    import bz2
+    import importlib.util
+    import pickle
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is not None and spec.origin is not None:
+        path = Path(spec.origin).parent / "drug_ner_dictionary.pkl.bz2"
+        if path.is_file():
+            with bz2.open(path, "rb") as fh:
+                data = pickle.load(fh)  # noqa: S301  (the package's own data file)
+            variants = data.get("drug_variant_to_canonical") if isinstance(data, dict) else None
+            if isinstance(variants, dict):
+                return variants
     from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
 
+    return drug_variant_to_canonical
+
+
+@lru_cache(maxsize=1)
+def _variants() -> dict[str, str]:
+    drug_variant_to_canonical = _package_variants()
     skip = drug_lexicon_exclusions()
     out: dict[str, str] = {}
     for variant, canonicals in drug_variant_to_canonical.items():
