@@ -86,17 +86,39 @@ def init_worker(
     ``payer_rules``: a practice's payer-rules file; ``date_of_service``: the default date for notes
     that state none and have no ``date_of_service`` input column.
     """
+    key = (rules_only, fast_path, payer_rules)
+    if _WORKER.get("key") != key or "reviewer" not in _WORKER:
+        _build_reviewer(rules_only, fast_path, payer_rules)
+    _WORKER["date_of_service"] = date_of_service
+    _WORKER["progress"] = progress
+
+
+def _build_reviewer(rules_only: bool, fast_path: bool, payer_rules: str | None) -> None:
     from ..reviewer import Reviewer
 
     reviewer = Reviewer(model=None if rules_only else "default", payer_rules=payer_rules)
     _WORKER["reviewer"] = reviewer
-    _WORKER["date_of_service"] = date_of_service
-    _WORKER["progress"] = progress
     _WORKER["fast"] = None
     if fast_path:
         from .fastpath import FastPath
 
         _WORKER["fast"] = FastPath(reviewer)
+    _WORKER["key"] = (rules_only, fast_path, payer_rules)
+
+
+def preload(rules_only: bool, fast_path: bool, payer_rules: str | None = None) -> None:
+    """Build the reviewer in this (driver) process before the pool forks its workers.
+
+    Forked workers inherit it and start reviewing at once: the pipeline, the drug dictionary
+    and the model are loaded once for all workers (and for replacement pools), not once each.
+    Does nothing where workers are not forked (their own initializer builds it).
+    """
+    import multiprocessing
+
+    if os.name != "posix" or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    if _WORKER.get("key") != (rules_only, fast_path, payer_rules):
+        _build_reviewer(rules_only, fast_path, payer_rules)
 
 
 def review_chunk(
@@ -328,6 +350,7 @@ def run_batch(
             load_payer_rules(payer_rules)  # fail before any worker starts
         except ResourceError as err:
             raise bio.InputError(str(err)) from None
+    preload(rules_only, fast_path, payer_rules)
     pool = Supervisor(
         workers,
         init_worker,
