@@ -40,8 +40,8 @@ class WindowedMatcher:
         """Compile the patterns and index the steps a match can begin with."""
         self.vocab = vocab
         self.matcher = Matcher(vocab)
-        self._starts: list[tuple[dict[str, Any], int]] = []  # (step, steps of its pattern)
-        self._repeats: list[dict[str, Any]] = []
+        self._starts: list[tuple[list[_Test], int]] = []  # (step's tests, steps of its pattern)
+        self._repeats: list[list[_Test]] = []
         self._whole_doc = False  # a pattern this class cannot bound: match the whole doc
         for key, pattern in patterns:
             self.matcher.add(key, [pattern])
@@ -57,17 +57,18 @@ class WindowedMatcher:
             self._whole_doc = True
             return
         for step in pattern:
-            self._starts.append((step, len(pattern)))
+            self._starts.append((_tests(step), len(pattern)))
             if step.get("OP") is None or step.get("OP") in ("+", "!"):
                 break  # a required step: a match begins here at the latest
-        self._repeats.extend(s for s in pattern if s.get("OP") in ("+", "*"))
+        self._repeats.extend(_tests(s) for s in pattern if s.get("OP") in ("+", "*"))
 
     def _code(self, orth: int) -> int:
         """What a word can be matched by (a superset: an unknown test counts as a possible match)."""
         lex = self.vocab[orth]
-        steps = max((n for step, n in self._starts if _may_accept(step, lex)), default=0)
+        words = (lex.orth_, lex.lower_, bool(lex.like_num))
+        steps = max((n for tests, n in self._starts if _passes(tests, words)), default=0)
         code = steps << 1
-        if any(_may_accept(step, lex) for step in self._repeats):
+        if any(_passes(tests, words) for tests in self._repeats):
             code |= _REPEAT
         self._codes[orth] = code
         return code
@@ -118,33 +119,52 @@ class WindowedMatcher:
         return [(key, s + start, e + start) for key, s, e in self.matcher(doc[start:end])]
 
 
-def _may_accept(step: dict[str, Any], lex: Any) -> bool:
-    """Whether the step can match a token of this word (True when a test is not understood)."""
+#: One test of a step on a word: (which form: 0 text, 1 lower, 2 like_num; kind; argument).
+_Test = tuple[int, str, Any]
+
+
+def _tests(step: dict[str, Any]) -> list[_Test]:
+    """The tests of a step this class understands; a word that passes them all may match it.
+
+    Anything else (NORM, extensions, other operators) is left out, so it counts as a possible
+    match, and a negated step ("!") may match any word.
+    """
     if step.get("OP") == "!":
-        return True
+        return []
+    out: list[_Test] = []
     for key, value in step.items():
         attr = key.upper()
-        if attr == "OP":
+        if attr == "LIKE_NUM" and isinstance(value, bool):
+            out.append((2, "eq", value))
             continue
-        if attr == "LIKE_NUM":
-            if isinstance(value, bool) and bool(lex.like_num) != value:
-                return False
+        form = {"TEXT": 0, "ORTH": 0, "LOWER": 1}.get(attr)
+        if form is None:
             continue
-        if attr in ("TEXT", "ORTH"):
-            text = lex.orth_
-        elif attr == "LOWER":
-            text = lex.lower_
-        else:
-            continue  # NORM, extensions, ...: may match
         if isinstance(value, str):
-            if text != value:
-                return False
+            out.append((form, "eq", value))
         elif isinstance(value, dict):
             for op, arg in value.items():
-                if op == "IN" and text not in arg:
-                    return False
-                if op == "NOT_IN" and text in arg:
-                    return False
-                if op == "REGEX" and not re.search(arg, text):
-                    return False
+                if op == "IN":
+                    out.append((form, "in", frozenset(arg)))
+                elif op == "NOT_IN":
+                    out.append((form, "not_in", frozenset(arg)))
+                elif op == "REGEX":
+                    out.append((form, "regex", re.compile(arg)))
+    return out
+
+
+def _passes(tests: list[_Test], words: tuple[str, str, bool]) -> bool:
+    for form, kind, arg in tests:
+        value = words[form]
+        if kind == "eq":
+            if value != arg:
+                return False
+        elif kind == "in":
+            if value not in arg:
+                return False
+        elif kind == "not_in":
+            if value in arg:
+                return False
+        elif not arg.search(value):
+            return False
     return True
