@@ -186,7 +186,7 @@ class ClaimModel:
             return [self.decide(f, top) for f in facts]
         rows = [row(f) for f in facts]
         with _few_threads(len(rows)):
-            x = self.pipeline[:-1].transform(frame(rows))
+            x = self._transform(rows)
             x = x.toarray() if hasattr(x, "toarray") else np.asarray(x)
             probs = clf.predict_proba(x)[:, 1]
         coef = np.mean([e.coef_[0] for e in estimators], axis=0)
@@ -219,6 +219,28 @@ class ClaimModel:
             explanation=explanation,
         )
 
+    def _transform(self, rows: Sequence[dict[str, Any]]) -> Any:
+        """The model's input matrix for ``rows``.
+
+        When the model reads the facts only (no text), the facts transformer is applied to the
+        feature dicts directly: the ``ColumnTransformer`` of one sparse block returns that block,
+        so the matrix is the same, without building a DataFrame for every call.
+        """
+        columns = self.pipeline[:-1][-1] if len(self.pipeline) == 2 else None
+        used = [
+            (name, t)
+            for name, t, _ in getattr(columns, "transformers_", ())
+            if not (isinstance(t, str) and t == "drop")
+        ]
+        if (
+            len(used) == 1
+            and used[0][0] == "facts"
+            and getattr(columns, "sparse_threshold", None) == 1.0
+            and getattr(columns, "sparse_output_", False)
+        ):
+            return used[0][1].transform([r["features"] for r in rows]).tocsr()
+        return self.pipeline[:-1].transform(frame(rows))
+
     def feature_names(self) -> list[str]:
         """Readable names of the vectorized features (``gap=...``, ``text:b12 given``)."""
         if getattr(self, "_names", None) is None:
@@ -238,7 +260,7 @@ class ClaimModel:
         self, r: dict[str, Any], review: Review, top: int
     ) -> tuple[float, tuple[Explanation, ...]]:
         """Probability and explanation from one transform (and, for trees, one predict call)."""
-        x = self.pipeline[:-1].transform(frame([r]))
+        x = self._transform([r])
         x = x.toarray()[0] if hasattr(x, "toarray") else np.asarray(x)[0]
         nonzero = np.flatnonzero(x)
         clf = self.pipeline[-1]
