@@ -165,13 +165,21 @@ def bench_batch(src: Path, workers: int) -> dict[str, float]:
     }
 
 
-def engine(name: str, src: Path) -> dict[str, float]:
-    """Run one engine in a fresh Python process (imports and start-up included, as a user sees)."""
+def engine(name: str, src: Path, code: Path | None = None) -> dict[str, float]:
+    """Run one engine in a fresh Python process (imports and start-up included, as a user sees).
+
+    ``code``: a folder holding another version of the ``cleanclaim`` package (e.g. ``git archive
+    main nlp`` unpacked), imported instead of this checkout's (PYTHONPATH comes first).
+    """
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     proc = subprocess.run(
         [sys.executable, __file__, "--engine", name, "--input", str(src)],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -212,6 +220,12 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print the README table too")
     parser.add_argument("--profile", type=int, default=0, help="only profile N notes and exit")
     parser.add_argument("--top", type=int, default=40, help="functions shown by --profile")
+    parser.add_argument(
+        "--baseline-code",
+        type=Path,
+        help="a folder with another version of the package (its nlp/): each engine runs with it "
+        "too, in the same run, and the table gives new / baseline",
+    )
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -245,6 +259,12 @@ def main() -> None:
         runs = [] if args.skip_in_process else [("review_many, 1 process", "review_many")]
         runs += [(f"batch, {w} worker{'s' if w > 1 else ''}", str(w)) for w in args.workers]
         for name, key in runs:
+            if args.baseline_code is not None:
+                base = tok.measure()
+                results.append((f"{name} [baseline]", engine(key, src, args.baseline_code), base))
+                print(
+                    f"  done: {results[-1][0]} ({results[-1][1]['steady']:.1f} notes/s)", flush=True
+                )
             base = tok.measure()
             results.append((name, engine(key, src), base))
             print(f"  done: {name} ({results[-1][1]['steady']:.1f} notes/s)", flush=True)
@@ -271,6 +291,13 @@ def main() -> None:
         )
     print("* notes per CPU second of the whole run (imports, start-up, driver and workers)")
     by = {name: r for name, r, _ in results}
+    for name, r, _ in results:
+        old = by.get(f"{name} [baseline]")
+        if old is not None:
+            print(
+                f"{name}: new / baseline: steady {r['steady'] / old['steady']:.2f}x, with start-up "
+                f"{r['included'] / old['included']:.2f}x, per CPU second {r['cpu'] / old['cpu']:.2f}x"
+            )
     one, two = by.get("batch, 1 worker"), by.get("batch, 2 workers")
     if one and two:
         print(
