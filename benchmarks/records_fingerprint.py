@@ -81,6 +81,12 @@ def main() -> None:
     parser.add_argument("--compare", type=Path)
     parser.add_argument("--every", type=int, default=8)
     parser.add_argument("--rules-only", action="store_true")
+    parser.add_argument(
+        "--ignore",
+        nargs="*",
+        default=[],
+        help="fields to leave out (model_version changes with every retrain)",
+    )
     args = parser.parse_args()
     now = fingerprints(args.every, args.rules_only)
     if args.save:
@@ -93,6 +99,8 @@ def main() -> None:
             mine = now.get(note_id)
             for kind in ("fields", "batch"):
                 for key, value in entry[kind].items():
+                    if key in args.ignore:
+                        continue
                     got = None if mine is None else mine[kind].get(key)
                     if got != value:
                         diffs += 1
