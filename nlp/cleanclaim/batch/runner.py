@@ -119,6 +119,10 @@ def preload(rules_only: bool, fast_path: bool, payer_rules: str | None = None) -
         return
     if _WORKER.get("key") != (rules_only, fast_path, payer_rules):
         _build_reviewer(rules_only, fast_path, payer_rules)
+        import gc
+
+        gc.collect()
+        gc.freeze()  # the children's collector leaves the inherited objects (and their pages) alone
 
 
 def review_chunk(
