@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 #: The fields of the review contract (review-contract.md); records may add others, never drop these.
@@ -22,6 +23,27 @@ CONTRACT_FIELDS = (
 #: Pydantic reads this from each record class (the service derives its OpenAPI schema from
 #: them): every field is always present in ``to_dict()``, so the published schema requires all.
 _SCHEMA_CONFIG: dict[str, Any] = {"json_schema_serialization_defaults_required": True}
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def asdict(obj: Any) -> Any:
+    """``dataclasses.asdict``, faster: field names cached per class, scalars not deep-copied."""
+    cls = type(obj)
+    if cls in _SCALARS:
+        return obj
+    if cls is tuple or cls is list:
+        return cls([asdict(v) for v in obj])
+    names = _FIELDS.get(cls)
+    if names is None:
+        if not hasattr(cls, "__dataclass_fields__"):
+            if cls is dict:
+                return {asdict(k): asdict(v) for k, v in obj.items()}
+            return copy.deepcopy(obj)
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return {name: asdict(getattr(obj, name)) for name in names}
 
 
 @dataclass(frozen=True)

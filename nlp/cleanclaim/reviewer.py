@@ -116,29 +116,35 @@ class Reviewer:
         notes: Iterable[tuple[Any, ...]],
         batch_size: int = 64,
         date_of_service: date | str | None = None,
-    ) -> Iterator[Review]:
+        decide: bool = True,
+    ) -> Iterator[Any]:
         """Review ``(id, text)`` pairs (or ``(id, text, date_of_service)`` triples) in order; a bad
         note yields an error record, not an exception. ``date_of_service`` is the default date for
         notes that state none.
+
+        ``decide=False`` yields each note's :class:`Facts` (or its error record) without the
+        classifier, for a caller that decides many notes at once with :meth:`finish_many`.
         """
         pending: list[tuple[str | None, str | None, str | None, Any]] = []
 
         def flush() -> Iterator[Review]:
             texts = [t for _, t, _, _ in pending if t is not None]
             docs = iter(self._docs(texts, batch_size))
+            # The rules note by note, then the classifier once for the batch.
+            done: list[Facts | Review] = []
             for note_id, _text, error, day in pending:
                 if error is not None:
-                    yield Review.failed(note_id, error)
+                    done.append(Review.failed(note_id, error))
                     continue
                 doc = next(docs)
                 if isinstance(doc, BaseException):
-                    yield Review.failed(note_id, f"review failed: {type(doc).__name__}")
+                    done.append(Review.failed(note_id, f"review failed: {type(doc).__name__}"))
                     continue
                 try:
-                    review = self._finish(self.facts(doc, note_id, day or date_of_service))
+                    done.append(self.facts(doc, note_id, day or date_of_service))
                 except Exception as err:  # noqa: BLE001  (one bad note must not stop a batch)
-                    review = Review.failed(note_id, f"review failed: {type(err).__name__}")
-                yield review
+                    done.append(Review.failed(note_id, f"review failed: {type(err).__name__}"))
+            yield from (self.finish_many(done) if decide else done)
             pending.clear()
 
         for item in notes:
@@ -183,6 +189,34 @@ class Reviewer:
         if self.model is None:
             return facts.review
         return self.model.decide(facts)
+
+    def finish_many(self, items: list[Facts | Review]) -> list[Review]:
+        """The reviews of many notes' facts (reviews, e.g. error records, pass through as they are).
+
+        The classifier decides the facts in one call (``decide_many``); if that fails, note by
+        note, so a note the model cannot score becomes an error record alone.
+        """
+        facts = [f for f in items if isinstance(f, Facts)]
+        decided: list[Review] | None = None
+        many = getattr(self.model, "decide_many", None)
+        if self.model is None:
+            decided = [f.review for f in facts]
+        elif many is not None and len(facts) > 1:
+            try:
+                decided = many(facts)
+            except Exception:  # noqa: BLE001  (find the culprit note by note below)
+                decided = None
+        if decided is None:
+            decided = []
+            for f in facts:
+                try:
+                    decided.append(self._finish(f))
+                except Exception as err:  # noqa: BLE001
+                    decided.append(
+                        Review.failed(f.review.id, f"review failed: {type(err).__name__}")
+                    )
+        it = iter(decided)
+        return [next(it) if isinstance(item, Facts) else item for item in items]
 
 
 def resolve_model(model: Any) -> Any:

@@ -110,13 +110,12 @@ def init_worker(
     if progress is not None:  # a pool worker: first-use loading outside any note's budget
         reviewer.warm_up()
     _WORKER["reviewer"] = reviewer
-    _WORKER["date_of_service"] = date_of_service
-    _WORKER["progress"] = progress
     _WORKER["fast"] = None
     if fast_path:
         from .fastpath import FastPath
 
         _WORKER["fast"] = FastPath(reviewer)
+    _WORKER["key"] = (rules_only, fast_path, payer_rules)
 
 
 def review_chunk(
@@ -131,18 +130,21 @@ def review_chunk(
     fast = _WORKER.get("fast")
     progress = _WORKER.get("progress")
     default_day = _WORKER.get("date_of_service")
-    out = []
+    done: list[Any] = []
     for i, (note_id, text, *rest) in enumerate(notes):
         mark(progress, slot, i)  # type: ignore[arg-type]
         day = _day((note_id, text, *rest)) or default_day
-        out.append(_review_one(reviewer, fast, note_id, text, day))
+        done.append(_facts_one(reviewer, fast, note_id, text, day))
+    # The classifier once for the chunk (still marked on the last note: it is the one running).
+    reviews = reviewer.finish_many([d for d in done if not isinstance(d, dict)])
+    it = iter(reviews)
+    out = [d if isinstance(d, dict) else next(it).to_dict() for d in done]
     mark(progress, slot, -1)  # type: ignore[arg-type]
     return out
 
 
-def _review_one(
-    reviewer: Any, fast: Any, note_id: str | None, text: Any, day: str | None
-) -> dict[str, Any]:
+def _facts_one(reviewer: Any, fast: Any, note_id: str | None, text: Any, day: str | None) -> Any:
+    """The rules' facts of one note, or its finished record (a dict: error, fast path)."""
     try:
         checked = check_note(text)
     except NoteError as err:
@@ -151,8 +153,8 @@ def _review_one(
         quick = fast.review(checked, note_id) if fast is not None else None
         if quick is not None:
             return {**quick.to_dict(), "fast_path": True}
-        (review,) = reviewer.review_many([(note_id, checked, day)], batch_size=1)
-        return review.to_dict()
+        (facts,) = reviewer.review_many([(note_id, checked, day)], batch_size=1, decide=False)
+        return facts if not isinstance(facts, Review) else facts.to_dict()
     except Exception as err:  # noqa: BLE001  (one bad note must not stop a batch)
         return Review.failed(note_id, f"review failed: {type(err).__name__}").to_dict()
 

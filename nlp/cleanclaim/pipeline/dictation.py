@@ -828,6 +828,9 @@ class _Lexicon:
         """The entry spelled exactly ``key`` (letters and digits only)."""
         return self.by_key.get(key)
 
+    #: Readings remembered (the same words recur note after note); cleared when full.
+    MEMO_SIZE = 200_000
+
     def read(
         self,
         joined: str,
@@ -837,6 +840,23 @@ class _Lexicon:
         fuzzy: list[str] | None = None,
     ) -> tuple[str, str, str, str, float, str] | None:
         """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None."""
+        memo = self.__dict__.setdefault("_memo", {})
+        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None)
+        if key in memo:
+            return memo[key]
+        if len(memo) >= self.MEMO_SIZE:
+            memo.clear()
+        memo[key] = hit = self._read(joined, words, t, after_side, fuzzy)
+        return hit
+
+    def _read(
+        self,
+        joined: str,
+        words: int,
+        t: res.DictationTable,
+        after_side: bool,
+        fuzzy: list[str] | None = None,
+    ) -> tuple[str, str, str, str, float, str] | None:
         if words > 1 and (hit := self.by_key.get(joined)) is not None:
             if len(joined) >= 5 or hit[0] == "SITE":
                 return (*hit, 1.0 + words / 10, "joined")

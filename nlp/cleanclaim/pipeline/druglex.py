@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import IS_ALPHA, LENGTH, LOWER, SPACY
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from ..resources import drug_lexicon_exclusions
@@ -17,9 +20,35 @@ MIN_CHARS = 5
 MAX_TOKENS = 3
 
 
+def _package_variants() -> dict[str, list[str]]:
+    """The package's variant → canonical names mapping.
+
+    Read from the dictionary file the package ships, as the package itself reads it on import;
+    importing the package would also build an n-gram index of every name (seconds of start-up
+    per worker) that only its fuzzy finder uses.
+    """
+    import bz2
+    import importlib.util
+    import pickle
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is not None and spec.origin is not None:
+        path = Path(spec.origin).parent / "drug_ner_dictionary.pkl.bz2"
+        if path.is_file():
+            with bz2.open(path, "rb") as fh:
+                data = pickle.load(fh)  # noqa: S301  (the package's own data file)
+            variants = data.get("drug_variant_to_canonical") if isinstance(data, dict) else None
+            if isinstance(variants, dict):
+                return variants
+    from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
+
+    return drug_variant_to_canonical
+
+
 @lru_cache(maxsize=1)
 def _variants() -> dict[str, str]:
-    """The usable variants, from the user cache when built before (the package takes ~2 s to load)."""
+    """The usable variants, from the user cache when built before."""
     from ..resources.cache import cached_json, key_of, version_of
 
     skip = drug_lexicon_exclusions()
@@ -30,8 +59,7 @@ def _variants() -> dict[str, str]:
 
 
 def _build_variants(skip: frozenset[str]) -> dict[str, str]:
-    from drug_named_entity_recognition.drugs_finder import drug_variant_to_canonical
-
+    drug_variant_to_canonical = _package_variants()
     out: dict[str, str] = {}
     for variant, canonicals in drug_variant_to_canonical.items():
         if len(variant) < MIN_CHARS or variant in skip or not canonicals:
@@ -48,6 +76,11 @@ def _first_words() -> frozenset[str]:
     return frozenset(v.split(" ", 1)[0].split("-", 1)[0] for v in _variants())
 
 
+@lru_cache(maxsize=4)
+def _hashes(words: frozenset[str]) -> frozenset[int]:
+    return frozenset(hash_string(w) for w in words)
+
+
 class DrugLexicon:
     """Look drug names up in the broad dictionary, token window by token window."""
 
@@ -61,37 +94,59 @@ class DrugLexicon:
         self.variants = variants
         self.skip = skip
         self.first_words = first_words
+        # The same pre-check on hashes: a doc's words are compared as numbers, not tokens.
+        self._first_ids = None if first_words is None else _hashes(first_words)
 
     @classmethod
     def load(cls, skip: set[str] | frozenset[str] = frozenset()) -> DrugLexicon:
         """Load the packaged dictionary (cached per process)."""
         return cls(_variants(), frozenset(skip), _first_words())
 
+    def _candidates(self, doc: Doc, arr: numpy.ndarray) -> list[int]:
+        """Positions of the words that can begin a name: alphabetic, 3+ characters, a first word."""
+        mask = (arr[:, 1] != 0) & (arr[:, 2] >= 3)
+        if self._first_ids is not None:
+            lowers = arr[:, 0]
+            uniq, inverse = numpy.unique(lowers, return_inverse=True)
+            first = self._first_ids
+            known = numpy.fromiter((u in first for u in uniq.tolist()), dtype=bool, count=len(uniq))
+            mask &= known[inverse.reshape(-1)]
+        return numpy.flatnonzero(mask).tolist()
+
     def find(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Return ``(start, end, canonical id)`` token offsets of dictionary names, longest first."""
         spans: list[tuple[int, int, str]] = []
-        i = 0
         n = len(doc)
-        while i < n:
-            tok = doc[i]
-            if (
-                not tok.is_alpha
-                or len(tok) < 3
-                or (self.first_words is not None and tok.lower_ not in self.first_words)
-            ):
-                i += 1
+        if n == 0:
+            return spans
+        arr = doc.to_array([LOWER, IS_ALPHA, LENGTH, SPACY])
+        strings = doc.vocab.strings
+        lower_ids = arr[:, 0].tolist()
+        spaced = arr[:, 3].tolist()
+        covered = 0  # tokens before this are inside a name already found
+        for i in self._candidates(doc, arr):
+            if i < covered:
                 continue
             found = None
-            for width in range(min(MAX_TOKENS + 2, n - i), 0, -1):
-                key = doc[i : i + width].text.lower()
+            # The lowered text of tokens i..i+width: their lowered words and single spaces
+            # (lowering word by word equals lowering the stretch for ASCII words only).
+            top = min(MAX_TOKENS + 2, n - i)
+            words = [strings[h] for h in lower_ids[i : i + top]]
+            if all(w.isascii() for w in words):
+                keys = [words[0]]
+                for k in range(1, top):
+                    keys.append(keys[-1] + (" " if spaced[i + k - 1] else "") + words[k])
+            else:
+                keys = [doc[i : i + width].text.lower() for width in range(1, top + 1)]
+            for width in range(top, 0, -1):
+                key = keys[width - 1]
                 canonical = self.variants.get(key)
                 if canonical is not None and key not in self.skip:
                     found = (width, canonical)
                     break
             if found is None:
-                i += 1
                 continue
             width, canonical = found
             spans.append((i, i + width, canonical.lower().replace(" ", "_").replace(",", "")))
-            i += width
+            covered = i + width
         return spans

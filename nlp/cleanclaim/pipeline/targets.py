@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.common.regex_matcher import RegexMatcher
 from medspacy.target_matcher import TargetRule
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
@@ -21,6 +22,7 @@ from ..resources import icd10 as icd
 from . import extensions  # noqa: F401  (registers the extensions)
 from ._tables import TableBacked
 from .druglex import DrugLexicon
+from .matching import WindowedMatcher
 
 _TARGET_TABLES: dict[str, tuple[type, str]] = {
     "drugs": (res.DrugTable, "drugs.json"),
@@ -97,10 +99,7 @@ class TargetComponent(TableBacked):
         # medspaCy's matcher over TargetRules; spans and their attributes are made only for the
         # mentions that survive overlap resolution, so two rules matching the same words (a site
         # and a route both "subacromial space") never overwrite each other's attributes.
-        self._matcher = MedspacyMatcher(
-            self.nlp, name=f"{self.name}_matcher", phrase_matcher_attr="LOWER", prune=False
-        )
-        self._matcher.add(list(target_rules(self.nlp, tables)))
+        self._matcher = TargetMatcher(self.nlp, list(target_rules(self.nlp, tables)))
         routes = tables["routes"].routes
         self._route_not_after = {r.code: {w.lower() for w in r.not_after} for r in routes}
         self._route_not_before = {r.code: {w.lower() for w in r.not_before} for r in routes}
@@ -189,6 +188,47 @@ class TargetComponent(TableBacked):
         if doc[cand.start : cand.end].text.lower() in self._lateral_only:
             return None
         return cand
+
+
+class TargetMatcher:
+    """medspaCy's ``MedspacyMatcher`` (``phrase_matcher_attr="LOWER"``, ``prune=False``), faster.
+
+    The same rule ids and the same matches in the same order: literal rules go to spaCy's
+    ``PhraseMatcher`` on ``LOWER``, token patterns to a :class:`WindowedMatcher` (spaCy's
+    ``Matcher`` run only where a pattern can start), regular expressions to medspaCy's
+    ``RegexMatcher``.
+    """
+
+    def __init__(self, nlp: Language, rules: list[TargetRule]) -> None:
+        """Index ``rules`` (ids ``LABEL_<n>`` in order, as medspaCy numbers them)."""
+        self.rule_map: dict[str, TargetRule] = {}
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._regex = RegexMatcher(nlp.vocab)
+        patterns: list[tuple[str, list[dict[str, Any]]]] = []
+        for count, rule in enumerate(rules):
+            rule_id = f"{rule.category}_{count}"
+            rule._rule_id = rule_id
+            self.rule_map[rule_id] = rule
+            if isinstance(rule.pattern, str):
+                self._regex.add(rule_id, [rule.pattern], rule.on_match)
+            elif isinstance(rule.pattern, list):
+                if rule.on_match is not None:
+                    raise ValueError(
+                        f"token-pattern rule {rule.literal!r}: on_match is not supported"
+                    )
+                patterns.append((rule_id, rule.pattern))
+            else:
+                self._phrases.add(
+                    rule_id, [nlp.tokenizer(rule.literal.lower())], on_match=rule.on_match
+                )
+        self._tokens = WindowedMatcher(nlp.vocab, patterns)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """``(match_id, start, end)`` of every rule: token patterns, then phrases, then regexes."""
+        matches = self._tokens(doc)
+        matches += self._phrases(doc)
+        matches += self._regex(doc)
+        return matches
 
 
 def _icd_candidates(doc: Doc) -> Iterable[Candidate]:

@@ -1,0 +1,170 @@
+"""Token-pattern matching that runs spaCy's ``Matcher`` only where a pattern can start.
+
+spaCy's ``Matcher`` tries every pattern at every token, and each ``IN`` or ``REGEX`` predicate is
+a Python call per token: on real notes the target rules' few dozen token patterns cost more
+than all the other pipes together. Most tokens cannot begin any of them. :class:`WindowedMatcher`
+decides, once per distinct word (cached), whether the word can begin a pattern, then runs the
+same ``Matcher`` over the short stretches that hold a possible start, long enough for any match
+from there. The matches, their order included, are those of the ``Matcher`` over the whole doc
+(``tests/test_speed_equivalence.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy
+from spacy.attrs import ORTH
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+_REPEAT = 1  # the word can be matched by a repeating step ("+" or "*")
+# code >> 1: the most steps of a pattern that can begin with the word (0: none can)
+_SIMPLE_OPS = (None, "?", "+", "*", "!")
+
+
+class WindowedMatcher:
+    """spaCy's token ``Matcher`` over the stretches of a doc where one of its patterns can start.
+
+    Args:
+        vocab: the pipeline's vocab.
+        patterns: ``(key, token pattern)`` pairs, added in order (as ``Matcher.add(key, [pattern])``).
+
+    Calling it returns the ``(match_id, start, end)`` list ``Matcher(doc)`` returns.
+
+    """
+
+    def __init__(self, vocab: Vocab, patterns: list[tuple[str, list[dict[str, Any]]]]) -> None:
+        """Compile the patterns and index the steps a match can begin with."""
+        self.vocab = vocab
+        self.matcher = Matcher(vocab)
+        self._starts: list[tuple[list[_Test], int]] = []  # (step's tests, steps of its pattern)
+        self._repeats: list[list[_Test]] = []
+        self._whole_doc = False  # a pattern this class cannot bound: match the whole doc
+        for key, pattern in patterns:
+            self.matcher.add(key, [pattern])
+            self._index(pattern)
+        self._codes: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        """The number of patterns."""
+        return len(self.matcher)
+
+    def _index(self, pattern: list[dict[str, Any]]) -> None:
+        if any(step.get("OP") not in _SIMPLE_OPS for step in pattern):
+            self._whole_doc = True
+            return
+        for step in pattern:
+            self._starts.append((_tests(step), len(pattern)))
+            if step.get("OP") is None or step.get("OP") in ("+", "!"):
+                break  # a required step: a match begins here at the latest
+        self._repeats.extend(_tests(s) for s in pattern if s.get("OP") in ("+", "*"))
+
+    def _code(self, orth: int) -> int:
+        """What a word can be matched by (a superset: an unknown test counts as a possible match)."""
+        lex = self.vocab[orth]
+        words = (lex.orth_, lex.lower_, bool(lex.like_num))
+        steps = max((n for tests, n in self._starts if _passes(tests, words)), default=0)
+        code = steps << 1
+        if any(_passes(tests, words) for tests in self._repeats):
+            code |= _REPEAT
+        self._codes[orth] = code
+        return code
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The matches of the patterns in ``doc``, as ``Matcher(doc)`` returns them."""
+        n = len(doc)
+        if n == 0 or len(self.matcher) == 0:
+            return []
+        if self._whole_doc:
+            return self.matcher(doc)
+        orths = doc.to_array(ORTH)
+        uniq, inverse = numpy.unique(orths, return_inverse=True)
+        codes_get = self._codes.get
+        table = numpy.fromiter(
+            (c if (c := codes_get(o)) is not None else self._code(o) for o in uniq.tolist()),
+            dtype=numpy.int32,
+            count=len(uniq),
+        )
+        codes = table[inverse.reshape(-1)]
+        starts = numpy.flatnonzero(codes >> 1).tolist()
+        if not starts:
+            return []
+        steps = (codes >> 1).tolist()
+        repeat = (codes & _REPEAT).astype(bool).tolist()
+        out: list[tuple[int, int, int]] = []
+        seg_start, seg_end = -1, -1
+        for s in starts:
+            # A match from s holds at most as many words no repeating step can take as the
+            # longest pattern that can begin there has steps.
+            j, budget = s, steps[s]
+            while j < n and budget > 0:
+                if not repeat[j]:
+                    budget -= 1
+                j += 1
+            while j < n and repeat[j]:
+                j += 1
+            if s < seg_end:
+                seg_end = max(seg_end, j)
+                continue
+            if seg_end > 0:
+                out.extend(self._segment(doc, seg_start, seg_end))
+            seg_start, seg_end = s, j
+        out.extend(self._segment(doc, seg_start, seg_end))
+        return out
+
+    def _segment(self, doc: Doc, start: int, end: int) -> list[tuple[int, int, int]]:
+        return [(key, s + start, e + start) for key, s, e in self.matcher(doc[start:end])]
+
+
+#: One test of a step on a word: (which form: 0 text, 1 lower, 2 like_num; kind; argument).
+_Test = tuple[int, str, Any]
+
+
+def _tests(step: dict[str, Any]) -> list[_Test]:
+    """The tests of a step this class understands; a word that passes them all may match it.
+
+    Anything else (NORM, extensions, other operators) is left out, so it counts as a possible
+    match, and a negated step ("!") may match any word.
+    """
+    if step.get("OP") == "!":
+        return []
+    out: list[_Test] = []
+    for key, value in step.items():
+        attr = key.upper()
+        if attr == "LIKE_NUM" and isinstance(value, bool):
+            out.append((2, "eq", value))
+            continue
+        form = {"TEXT": 0, "ORTH": 0, "LOWER": 1}.get(attr)
+        if form is None:
+            continue
+        if isinstance(value, str):
+            out.append((form, "eq", value))
+        elif isinstance(value, dict):
+            for op, arg in value.items():
+                if op == "IN":
+                    out.append((form, "in", frozenset(arg)))
+                elif op == "NOT_IN":
+                    out.append((form, "not_in", frozenset(arg)))
+                elif op == "REGEX":
+                    out.append((form, "regex", re.compile(arg)))
+    return out
+
+
+def _passes(tests: list[_Test], words: tuple[str, str, bool]) -> bool:
+    for form, kind, arg in tests:
+        value = words[form]
+        if kind == "eq":
+            if value != arg:
+                return False
+        elif kind == "in":
+            if value not in arg:
+                return False
+        elif kind == "not_in":
+            if value in arg:
+                return False
+        elif not arg.search(value):
+            return False
+    return True

@@ -1,0 +1,146 @@
+"""The fast implementations give what the reference implementations give, on notes written here.
+
+- target matching: :class:`TargetMatcher` (token patterns only where they can start) against
+  medspaCy's ``MedspacyMatcher`` over the same rules: the same matches in the same order;
+- the broad drug dictionary: the hash pre-check and word-joined keys against a plain scan of
+  every token window;
+- the classifier: ``decide_many`` against ``decide`` note by note;
+- the batch worker (facts per note, classifier per chunk) against ``Reviewer.review``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+
+from cleanclaim.pipeline.druglex import MAX_TOKENS, DrugLexicon, _variants
+from cleanclaim.pipeline.matching import WindowedMatcher
+from cleanclaim.pipeline.targets import TargetMatcher, target_rules
+
+NOTES = [
+    "Cyanocobalamin 1000 mcg IM given L deltoid by RN Ames for pernicious anemia (D51.0). Lot 7781, exp 03/2027.",
+    "Ketorolac 60 mg/2 mL I.M. right gluteal, pt tolerated well. Per protocol. No waste, JZ. 99211.",
+    "Pt declined the B12 injection today; B12 level of 150 last month. Return in four weeks.",
+    "b 12 one thousand micrograms eye em in the left del toyed given by nurse period",
+    "Lidocaine 1% with epi 2 mL infiltrated; ceftriaxone two point four million units i m.",
+    "Depo-Provera 150 mg IM q12 weeks, given in the hospital infusion center, drug wasted 0 mg.",
+    "Medications: insulin glargine 20 units SQ qhs, co-trimoxazole DS, apixaban 5 mg PO bid, "
+    "sodium bicarbonate tablets, haloperidol decanoate monthly, St. John's wort.",
+    "ΑΣ Σ İstanbul insulin aspart ΣΑ sodium chloride 0.9% 1000 mL IV; vitamin b12 level 180.",
+    "Testosterone cypionate 200 mg/mL, 1 mL intramuscular, 25g 1.5 in needle, Dr. Roy MD.",
+    "",
+    "one two three four five six seven eight nine ten mg",
+]
+
+
+def test_target_matcher_finds_what_medspacy_finds_in_the_same_order(nlp):
+    tables = nlp.get_pipe("cleanclaim_targets").tables
+    reference = MedspacyMatcher(nlp, phrase_matcher_attr="LOWER", prune=False)
+    reference.add(list(target_rules(nlp, tables)))
+    fast = TargetMatcher(nlp, list(target_rules(nlp, tables)))
+    assert fast.rule_map.keys() == reference.rule_map.keys()
+    found = 0
+    for text in NOTES:
+        doc = nlp.make_doc(text)
+        assert fast(doc) == reference(doc), text
+        found += len(fast(doc))
+    assert found > 40
+
+
+def test_windowed_matcher_equals_the_matcher_on_optional_repeated_and_negated_steps(nlp):
+    from spacy.matcher import Matcher
+
+    patterns = [
+        ("a", [{"LOWER": "no"}, {"LOWER": {"IN": ["more", "further"]}, "OP": "?"}]),
+        ("b", [{"LIKE_NUM": True, "OP": "+"}, {"LOWER": {"REGEX": "^(mg|mcg)$"}}]),
+        ("c", [{"LOWER": "given", "OP": "?"}, {"TEXT": "IM"}, {"IS_PUNCT": True, "OP": "*"}]),
+        ("d", [{"LOWER": "not"}, {"LOWER": "given", "OP": "!"}, {"LOWER": "today"}]),
+        ("e", [{"LOWER": "x"}, {"LOWER": "y", "OP": "{1,3}"}]),  # not bounded: whole doc
+    ]
+    texts = [
+        "no more one two three mg given IM ... not yet today x y y y",
+        "IM IM, given IM; 5 5 5 mg no further not given today no",
+    ]
+    for subset in (patterns[:4], patterns):
+        reference = Matcher(nlp.vocab)
+        for key, pattern in subset:
+            reference.add(key, [pattern])
+        fast = WindowedMatcher(nlp.vocab, subset)
+        for text in texts:
+            doc = nlp.make_doc(text)
+            assert fast(doc) == reference(doc), text
+            assert fast(doc)
+
+
+def _plain_scan(lexicon: DrugLexicon, doc) -> list[tuple[int, int, str]]:  # noqa: ANN001
+    """The drug dictionary as first written: every token, every window, its lowered text."""
+    spans, i, n = [], 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        if not tok.is_alpha or len(tok) < 3:
+            i += 1
+            continue
+        found = None
+        for width in range(min(MAX_TOKENS + 2, n - i), 0, -1):
+            key = doc[i : i + width].text.lower()
+            if lexicon.variants.get(key) is not None and key not in lexicon.skip:
+                found = (width, lexicon.variants[key])
+                break
+        if found is None:
+            i += 1
+            continue
+        width, canonical = found
+        spans.append((i, i + width, canonical.lower().replace(" ", "_").replace(",", "")))
+        i += width
+    return spans
+
+
+def test_drug_dictionary_finds_what_a_plain_scan_finds(nlp):
+    lexicon = nlp.get_pipe("cleanclaim_targets")._lexicon
+    assert lexicon is not None
+    plain = DrugLexicon(_variants(), lexicon.skip, first_words=None)
+    found = 0
+    for text in NOTES:
+        doc = nlp.make_doc(text)
+        assert lexicon.find(doc) == _plain_scan(plain, doc), text
+        found += len(lexicon.find(doc))
+    assert found >= 5
+
+
+@pytest.fixture(scope="module")
+def model_reviewer():
+    from cleanclaim.reviewer import Reviewer
+
+    reviewer = Reviewer(model="default")
+    if reviewer.model is None:
+        pytest.skip("no shipped model installed")
+    return reviewer
+
+
+def test_classifier_once_per_batch_equals_note_by_note(model_reviewer):
+    r = model_reviewer
+    facts = [r.facts(r.nlp(t), f"n{i}", "2026-06-01") for i, t in enumerate(NOTES) if t]
+    one_by_one = [r.model.decide(f) for f in facts]
+    assert r.model.decide_many(facts) == one_by_one
+    reviews = list(
+        r.review_many([(f"n{i}", t) for i, t in enumerate(NOTES)], date_of_service="2026-06-01")
+    )
+    assert [x.error for x in reviews].count("note is empty") == 1
+    assert [x for x in reviews if x.error is None] == one_by_one
+
+
+def test_batch_worker_records_equal_single_reviews(model_reviewer):
+    from cleanclaim.batch import runner
+
+    runner.init_worker(False, False, None, "2026-06-01")
+    try:
+        chunk = [(f"n{i}", t, None) for i, t in enumerate(NOTES)]
+        records = runner.review_chunk(chunk)
+    finally:
+        runner._WORKER.clear()
+    for (note_id, text, _), record in zip(chunk, records, strict=True):
+        if not text:
+            assert record["error"] == "note is empty"
+            continue
+        want = model_reviewer.review(text, note_id, date_of_service="2026-06-01").to_dict()
+        assert record == want
