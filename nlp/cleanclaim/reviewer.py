@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from . import resources as res
 from .pipeline import build
-from .pipeline.tokenizer import make_doc
+from .pipeline.tokenizer import guarded
 from .result import Review
 from .rules.decide import Facts, RuleSet
 
@@ -98,7 +98,7 @@ class Reviewer:
         """
         checked = check_note(text)
         return self._finish(
-            self.facts(self.nlp(make_doc(self.nlp, checked)), note_id, date_of_service)
+            self.facts(self.nlp(guarded(self.nlp, checked)), note_id, date_of_service)
         )
 
     def warm_up(self) -> None:
@@ -166,15 +166,13 @@ class Reviewer:
         leaves an exception in place of the culprit's doc only.
         """
         try:
-            return list(
-                self.nlp.pipe((make_doc(self.nlp, t) for t in texts), batch_size=batch_size)
-            )
+            return list(self.nlp.pipe((guarded(self.nlp, t) for t in texts), batch_size=batch_size))
         except Exception:  # noqa: BLE001
             pass
         docs: list[Doc | Exception] = []
         for text in texts:
             try:
-                docs.append(self.nlp(make_doc(self.nlp, text)))
+                docs.append(self.nlp(guarded(self.nlp, text)))
             except Exception as err:  # noqa: BLE001
                 docs.append(err)
         return docs

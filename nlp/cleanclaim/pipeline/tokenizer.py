@@ -51,6 +51,13 @@ _LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 _PIECE = 256
 
 
+def guarded(nlp: Language, text: str) -> str | Doc:
+    """``text`` itself when it has no long run without white space (the pipeline tokenizes it as
+    usual), else the Doc of :func:`make_doc`.
+    """
+    return make_doc(nlp, text) if _LONG_RUN.search(text) else text
+
+
 def make_doc(nlp: Language, text: str) -> Doc:
     """``nlp.make_doc(text)``, in time linear in the note's length.
 
