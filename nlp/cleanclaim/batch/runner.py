@@ -110,12 +110,13 @@ def init_worker(
     if progress is not None:  # a pool worker: first-use loading outside any note's budget
         reviewer.warm_up()
     _WORKER["reviewer"] = reviewer
+    _WORKER["date_of_service"] = date_of_service
+    _WORKER["progress"] = progress
     _WORKER["fast"] = None
     if fast_path:
         from .fastpath import FastPath
 
         _WORKER["fast"] = FastPath(reviewer)
-    _WORKER["key"] = (rules_only, fast_path, payer_rules)
 
 
 def review_chunk(
