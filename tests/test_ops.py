@@ -338,6 +338,8 @@ def test_terminal_view_fits_80_columns_and_shows_line_column(tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert max(len(line) for line in text.splitlines()) <= 80
+    rows = text[text.index("administrations") :].splitlines()
+    assert any("│ promethazine " in row for row in rows)  # names whole, never folded mid-word
     assert "'promethazine' 4:19" in text  # line 4, column 19 (not a character offset)
     assert TWO.splitlines()[3].index("promethazine") + 1 == 19
 

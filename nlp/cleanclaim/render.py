@@ -72,7 +72,7 @@ def decision_line(review: Review) -> Text:
         f" · decided by {review.decision}"
     )
     if review.status or review.note_type:
-        head.append(f" · status {review.status or '-'} · note {_note_type(review)}")
+        head.append(f"\nstatus {review.status or '-'} · note {_note_type(review)}")
     return head
 
 
@@ -113,7 +113,7 @@ def to_rich(text: str, review: Review) -> Group:
         parts.append(table)
     if review.administrations:
         table = Table(title="administrations")
-        for col in ("drug", "dose", "route", "site", "setting", "service", "HCPCS × units"):
+        for col in ("drug", "dose", "route", "site", "service", "HCPCS × units"):
             table.add_column(col, overflow="fold")
         for a in review.administrations:
             table.add_row(
@@ -121,7 +121,6 @@ def to_rich(text: str, review: Review) -> Group:
                 a.dose or "-",
                 a.route or "-",
                 a.site or "-",
-                (a.setting or "-").replace("_", " "),
                 (a.service_code or "-") if a.given else f"no ({a.not_given_reason or 'not given'})",
                 f"{a.hcpcs or '-'} × {'-' if a.units is None else a.units}",
             )
