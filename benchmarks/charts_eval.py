@@ -19,9 +19,10 @@ import warnings
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from shared_data import MTSAMPLES
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "annotations" / "corpus.jsonl"
-MTSAMPLES = Path("/work/shared/data/mtsamples/notes.jsonl")
 SPLITS = ("train", "dev", "test")
 #: Corpus note types → record note types (the corpus keeps its older names).
 NOTE_TYPE_ALIASES = {"procedure_report": "operative_procedure"}

@@ -16,21 +16,10 @@ import argparse
 import json
 from collections import Counter
 from itertools import islice
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parents[1]
-#: ../shared beside the checkout (as benchmarks/throughput.py), or beside the worktrees' parent.
-REAL = next(
-    (
-        p
-        for p in (
-            _HERE / ".." / "shared" / "data" / "mtsamples" / "notes.jsonl",
-            _HERE / ".." / ".." / "shared" / "data" / "mtsamples" / "notes.jsonl",
-        )
-        if p.exists()
-    ),
-    _HERE / ".." / "shared" / "data" / "mtsamples" / "notes.jsonl",
-)
+from shared_data import MTSAMPLES
+
+REAL = MTSAMPLES
 LABELS = ("DRUG", "DOSE", "ROUTE", "SITE")
 
 

@@ -12,9 +12,10 @@ import argparse
 import json
 import time
 from itertools import islice
-from pathlib import Path
 
-REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mtsamples" / "notes.jsonl"
+from shared_data import MTSAMPLES
+
+REAL = MTSAMPLES
 
 
 def measure(name: str, texts: list[str]) -> None:

@@ -16,20 +16,10 @@ import hashlib
 import json
 from pathlib import Path
 
+from shared_data import MTSAMPLES
+
 ROOT = Path(__file__).resolve().parents[1]
-REAL = (
-    next(
-        (
-            p
-            for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
-            if (p / "data" / "mtsamples" / "notes.jsonl").exists()
-        ),
-        ROOT.parent / "shared",
-    )
-    / "data"
-    / "mtsamples"
-    / "notes.jsonl"
-)
+REAL = MTSAMPLES
 DAY = "2026-06-01"  # a fixed default date of service, so today's date never differs
 
 

@@ -17,12 +17,13 @@ import time
 from pathlib import Path
 
 import spacy
+from shared_data import MTSAMPLES
 
 from cleanclaim import Reviewer
 from cleanclaim.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "mtsamples" / "notes.jsonl"
+SHARED = MTSAMPLES
 
 
 def load_texts(limit: int) -> list[str]:

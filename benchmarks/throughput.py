@@ -40,21 +40,9 @@ import tempfile
 import time
 from pathlib import Path
 
-_ROOT = Path(__file__).resolve().parents[1]
-#: ../shared beside the checkout, or beside the worktrees' parent.
-REAL = (
-    next(
-        (
-            p
-            for p in (_ROOT.parent / "shared", _ROOT.parent.parent / "shared")
-            if (p / "data" / "mtsamples" / "notes.jsonl").exists()
-        ),
-        _ROOT.parent / "shared",
-    )
-    / "data"
-    / "mtsamples"
-    / "notes.jsonl"
-)
+from shared_data import MTSAMPLES
+
+REAL = MTSAMPLES
 
 
 def load_notes(limit: int | None) -> tuple[list[tuple[str, str]], str]:

@@ -139,36 +139,21 @@ def _corpus(tmp_path, small_notes) -> Path:
     return path
 
 
+def _train(tmp_path, notes, *args):  # type: ignore[no-untyped-def]
+    """``cleanclaim train`` on ``notes`` (written to a corpus file) with ``args``."""
+    return runner.invoke(app, ["train", "--annotations", str(_corpus(tmp_path, notes)), *args])
+
+
 def test_train_refuses_the_shipped_model_folder_without_install(tmp_path, small_notes):
     before = (ROOT / "models" / "model.skops").read_bytes()
-    result = runner.invoke(
-        app,
-        [
-            "train",
-            "--annotations",
-            str(_corpus(tmp_path, small_notes)),
-            "--output",
-            str(ROOT / "models"),
-        ],
-    )
+    result = _train(tmp_path, small_notes, "--output", str(ROOT / "models"))
     assert result.exit_code == 1 and "holds the shipped model" in result.stderr
     assert (ROOT / "models" / "model.skops").read_bytes() == before
 
 
 def test_train_writes_the_named_folder_and_prints_the_comparison(tmp_path, small_notes):
     out = tmp_path / "mine"
-    result = runner.invoke(
-        app,
-        [
-            "train",
-            "--annotations",
-            str(_corpus(tmp_path, small_notes)),
-            "--output",
-            str(out),
-            "--candidate",
-            "lr_facts",
-        ],
-    )
+    result = _train(tmp_path, small_notes, "--output", str(out), "--candidate", "lr_facts")
     assert result.exit_code == 0, result.output
     for row in ("rules alone", "shipped model", "new model"):
         assert row in result.stdout
@@ -191,18 +176,14 @@ def test_install_refuses_a_model_worse_than_the_rules_without_force(
     monkeypatch.setattr(training, "worse_than_rules", lambda new, rules: ["Brier 0.3 > rules 0.1"])
     installed = []
     monkeypatch.setattr(model_module, "install", lambda folder: installed.append(folder))
-    args = [
-        "train",
-        "--annotations",
-        str(_corpus(tmp_path, small_notes)),
-        "--candidate",
-        "lr_facts",
-    ]
-    result = runner.invoke(app, [*args, "--output", str(tmp_path / "a"), "--install"])
+    args = ("--candidate", "lr_facts")
+    result = _train(tmp_path, small_notes, *args, "--output", str(tmp_path / "a"), "--install")
     assert result.exit_code == 1 and not installed
     assert "worse than the rules alone" in result.stderr and "--force" in result.stderr
     assert (tmp_path / "a" / "model.skops").is_file()  # kept in the user's folder, not installed
-    result = runner.invoke(app, [*args, "--output", str(tmp_path / "b"), "--install", "--force"])
+    result = _train(
+        tmp_path, small_notes, *args, "--output", str(tmp_path / "b"), "--install", "--force"
+    )
     assert result.exit_code == 0, result.output
     assert installed == [tmp_path / "b"]
 

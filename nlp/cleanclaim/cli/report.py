@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from .review import model_option
+
 
 def report_command(
     output: Annotated[
@@ -42,14 +44,7 @@ def report_command(
     id_field: Annotated[str, typer.Option(help="Input column holding the note id.")] = "id",
     text_field: Annotated[str, typer.Option(help="Input column holding the note text.")] = "text",
     model: Annotated[
-        Path | None,
-        typer.Option(
-            "--model",
-            "-m",
-            file_okay=False,
-            metavar="FOLDER",
-            help="The model folder the batch used, for the review pages (default: the shipped model).",
-        ),
+        Path | None, model_option("rebuild the review pages with, the one the batch used")
     ] = None,
     rules_only: Annotated[
         bool, typer.Option("--rules-only", help="Review pages by the rules alone.")

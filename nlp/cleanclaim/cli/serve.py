@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from .review import model_option
+
 
 class PoolMode(str, Enum):  # noqa: UP042  (Typer takes str Enums, like cli/review.py)
     """How reviews run off the event loop."""
@@ -72,16 +74,7 @@ def serve_command(
     rules_only: Annotated[
         bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")
     ] = False,
-    model: Annotated[
-        Path | None,
-        typer.Option(
-            "--model",
-            "-m",
-            file_okay=False,
-            metavar="FOLDER",
-            help="A model folder written by `cleanclaim train` (default: the shipped model).",
-        ),
-    ] = None,
+    model: Annotated[Path | None, model_option("decide with")] = None,
     log_level: Annotated[
         LogLevel,
         typer.Option(
