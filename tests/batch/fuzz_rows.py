@@ -195,9 +195,9 @@ def _jsonl_case(kind: str, rng: random.Random, i: int, t: str) -> _Case:
     if kind == "deep_whole_line":
         return err(_deep(rng.choice([65, 500, 5_000, 50_000])), None)
     if kind == "deep_text":
-        return err(f'{{"id": "{nid}", "text": {_deep(500)}}}', None)
+        return err(f'{{"id": "{nid}", "text": {_deep(500)}}}', nid)  # the id comes first
     if kind == "deep_passthrough":
-        return err(f'{{"id": "{nid}", "text": {note}, "m": {_deep(30_000)}}}', None)
+        return err(f'{{"id": "{nid}", "text": {note}, "m": {_deep(30_000)}}}', nid)
     if kind == "surrogate_text_escaped":  # valid JSON, but half a surrogate pair
         return err(f'{{"id": "{nid}", "text": {note[:-1]}\\udc00"}}', nid)
     if kind == "surrogate_text_raw":  # a surrogate encoded as bytes: not UTF-8

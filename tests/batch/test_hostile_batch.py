@@ -123,12 +123,38 @@ def test_when_jsonl_line_is_nested_very_deep_then_it_is_one_error_row(tmp_path):
     out = tmp_path / "out.jsonl"
     summary = run_batch(src, out, rules_only=True, workers=1)
     records = read_output(out)
-    assert [r["id"] for r in records] == ["good", None, None, None, "after"]
+    # A broken line keeps the id it states at the top level, before any nesting.
+    assert [r["id"] for r in records] == ["good", None, "d500", "d500b", "after"]
     assert [r["error"] for r in records[1:4]] == [
         f"line {n}: JSON nested deeper than 64 levels" for n in (2, 3, 4)
     ]
     assert records[0]["error"] is None and records[4]["error"] is None
     assert summary.errors == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        (b'{"id": "n7", "text": "Ketorolac 60 mg IM right glute', "n7"),  # cut off mid-note
+        (b'{"id": 31, "text": "B12 1000 mcg IM\xff\xfe"', "31"),  # a number id, bad bytes
+        (b'{"text": "pt asked \\"id\\": \\"x\\"", "id": "late', None),  # inside the text
+        (b'{"text": "B12 1000 mcg IM", "id": "after-text", ', None),  # after the note: untrusted
+        (b'{"meta": {"id": "inner"}, "text": "x', None),  # nested, not the row's id
+        (b'{"id": ' + b"9" * 5000 + b', "text": "x"}', None),  # never a truncated number
+        (b'["id", "n8"]', None),
+    ],
+)
+def test_when_a_jsonl_line_is_broken_then_its_error_row_keeps_only_a_trusted_id(
+    tmp_path, line, want
+):
+    from cleanclaim.batch.runner import run_batch
+
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(line + b"\n")
+    out = tmp_path / "out.jsonl"
+    run_batch(src, out, rules_only=True, workers=1)
+    (record,) = read_output(out)
+    assert record["id"] == want and record["error"].startswith("line 1: ")
 
 
 def test_when_surrogates_in_id_passthrough_or_text_then_output_is_utf8_and_neighbours_fine(

@@ -239,6 +239,38 @@ def recover_field(line: str | None, index: int) -> str | None:
     return scrub_text(value)
 
 
+def recover_json_id(raw: bytes | None, id_field: str, text_field: str) -> str | None:
+    """The id of a JSON Lines line that could not be parsed, when it can be trusted.
+
+    Trusted only at the top level of the object, before the note text and before any nested
+    value: ``{"id": "n7", "meta": [[[...`` gives ``n7``; an ``"id"`` inside a string or a nested
+    value gives nothing. The search reads a bounded prefix of the line (linear, no backtracking).
+    """
+    if raw is None:
+        return None
+    head = raw[: 4 * MAX_RECOVERED_ID + 64 * 1024].decode("utf-8", "replace")
+    key = re.compile(
+        rf'(?<![\\\w])"{re.escape(id_field)}"\s*:\s*("(?:[^"\\\n]|\\.){{0,{MAX_RECOVERED_ID}}}"|-?\d{{1,30}}(?![\d.eE]))'
+    )
+    found = key.search(head)
+    if found is None:
+        return None
+    before = head[: found.start()]
+    text_key = head.find(f'"{text_field}"')
+    if not before.lstrip().startswith("{") or "{" in before.lstrip()[1:] or "[" in before:
+        return None
+    if 0 <= text_key < found.start():
+        return None
+    try:
+        value = json.loads(found.group(1))
+    except ValueError:
+        return None
+    value = str(value).strip()
+    if not value or "\n" in value or "\r" in value:
+        return None
+    return scrub_text(value)
+
+
 # Rows -----------------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from .guards import (
     parse_jsonl_line,
     physical_lines,
     recover_field,
+    recover_json_id,
     row_fields,
     safe_names,
     scrub,
@@ -249,14 +250,7 @@ def _read_jsonl(path: Path, id_field: str, text_field: str) -> Iterator[Row]:
             try:
                 item = next(lines, None)
             except READ_ERRORS as err:
-                yield Row(
-                    index,
-                    None,
-                    None,
-                    {},
-                    UNREADABLE.format(type_name(err)),
-                    f"line {lineno + 1}",
-                )
+                yield _unreadable(index, lineno + 1, err)
                 return
             if item is None:
                 return
@@ -267,12 +261,20 @@ def _read_jsonl(path: Path, id_field: str, text_field: str) -> Iterator[Row]:
             index += 1
 
 
+def _unreadable(index: int, lineno: int, err: BaseException) -> Row:
+    """The last row of an input whose stream fails at ``lineno`` (truncated or corrupt)."""
+    return Row(index, None, None, {}, UNREADABLE.format(type_name(err)), f"line {lineno}")
+
+
 def _jsonl_row(index: int, lineno: int, raw: bytes | None, id_field: str, text_field: str) -> Row:
-    """One JSON Lines line as a row; never raises (bounded size and depth before parsing)."""
+    """One JSON Lines line as a row; never raises (bounded size and depth before parsing).
+
+    A line that cannot be parsed keeps the id it states, when that can be trusted.
+    """
     where = f"line {lineno}"
     data, error, escaped = parse_jsonl_line(raw)
     if data is None:
-        return Row(index, None, None, {}, error, where)
+        return Row(index, recover_json_id(raw, id_field, text_field), None, {}, error, where)
     return _row(index, data, id_field, text_field, where, escaped)
 
 
@@ -290,14 +292,7 @@ def _read_csv(path: Path, id_field: str, text_field: str, batch_rows: int) -> It
             try:
                 item = next(records, None)
             except READ_ERRORS as err:
-                yield Row(
-                    index,
-                    None,
-                    None,
-                    {},
-                    UNREADABLE.format(type_name(err)),
-                    f"line {lineno + 1}",
-                )
+                yield _unreadable(index, lineno + 1, err)
                 return
             if item is None:
                 return
