@@ -43,6 +43,10 @@ ORDINARY = [
 ]
 
 
+#: The id of a line that cannot be parsed: its place, ``line N``.
+AT_LINE = "<the line's place>"
+
+
 @dataclass
 class Expected:
     """What one output row must be."""
@@ -191,9 +195,9 @@ def _jsonl_case(kind: str, rng: random.Random, i: int, t: str) -> _Case:
     if kind == "id_missing":
         return err(_dumps({"text": t}), None)
     if kind == "id_huge_int":  # more digits than Python will convert
-        return err(b'{"id": ' + b"9" * 5000 + b', "text": "x"}', None)
+        return err(b'{"id": ' + b"9" * 5000 + b', "text": "x"}', AT_LINE)
     if kind == "deep_whole_line":
-        return err(_deep(rng.choice([65, 500, 5_000, 50_000])), None)
+        return err(_deep(rng.choice([65, 500, 5_000, 50_000])), AT_LINE)
     if kind == "deep_text":
         return err(f'{{"id": "{nid}", "text": {_deep(500)}}}', nid)  # the id comes first
     if kind == "deep_passthrough":
@@ -207,13 +211,15 @@ def _jsonl_case(kind: str, rng: random.Random, i: int, t: str) -> _Case:
     if kind == "latin1_text":
         return err(f'{{"id": "{nid}", "text": "caf'.encode() + b'\xe9 B12 1000 mcg IM"}', nid)
     if kind == "utf16_line":
-        return err(json.dumps({"id": nid, "text": t}).encode("utf-16"), None)
+        return err(json.dumps({"id": nid, "text": t}).encode("utf-16"), AT_LINE)
     if kind == "not_json":
-        return err(rng.choice(["{this is not json", "<html><body>", "id,text", '{"id": "x']), None)
+        return err(
+            rng.choice(["{this is not json", "<html><body>", "id,text", '{"id": "x']), AT_LINE
+        )
     if kind == "not_object":
-        return err(rng.choice(["[1, 2]", '"just a string"', "42", "null", "true"]), None)
+        return err(rng.choice(["[1, 2]", '"just a string"', "42", "null", "true"]), AT_LINE)
     if kind == "nul_line":
-        return err(b"\x00\x00\x00", None)
+        return err(b"\x00\x00\x00", AT_LINE)
     if kind == "huge_text":
         return err(_dumps({"id": nid, "text": (t + " ") * (MAX_CHARS // len(t) + 2)}), nid)
     if kind == "blank":
@@ -246,14 +252,15 @@ def write_jsonl(path: Path, n: int, seed: int = 0, oversize_line: bool = True) -
         for i, kind in enumerate(plan):
             text = ORDINARY[rng.randrange(len(ORDINARY))]
             if kind == "oversize_line":
-                case = _Case([b'{"id": "big", "text": "' + b"a" * (9 << 20) + b'"}'], None, True)
+                case = _Case([b'{"id": "big", "text": "' + b"a" * (9 << 20) + b'"}'], AT_LINE, True)
             else:
                 case = _jsonl_case(kind, rng, i, text)
             for line in case.lines:
                 fh.write(line + case.newline)
                 lineno += 1
             if case.rows:
-                expected.append(Expected(lineno, case.id, kind, case.error, case.text))
+                out_id = f"line {lineno}" if case.id is AT_LINE else case.id
+                expected.append(Expected(lineno, out_id, kind, case.error, case.text))
     return expected
 
 

@@ -124,7 +124,7 @@ def test_when_jsonl_line_is_nested_very_deep_then_it_is_one_error_row(tmp_path):
     summary = run_batch(src, out, rules_only=True, workers=1)
     records = read_output(out)
     # A broken line keeps the id it states at the top level, before any nesting.
-    assert [r["id"] for r in records] == ["good", None, "d500", "d500b", "after"]
+    assert [r["id"] for r in records] == ["good", "line 2", "d500", "d500b", "after"]
     assert [r["error"] for r in records[1:4]] == [
         f"line {n}: JSON nested deeper than 64 levels" for n in (2, 3, 4)
     ]
@@ -137,16 +137,14 @@ def test_when_jsonl_line_is_nested_very_deep_then_it_is_one_error_row(tmp_path):
     [
         (b'{"id": "n7", "text": "Ketorolac 60 mg IM right glute', "n7"),  # cut off mid-note
         (b'{"id": 31, "text": "B12 1000 mcg IM\xff\xfe"', "31"),  # a number id, bad bytes
-        (b'{"text": "pt asked \\"id\\": \\"x\\"", "id": "late', None),  # inside the text
-        (b'{"text": "B12 1000 mcg IM", "id": "after-text", ', None),  # after the note: untrusted
-        (b'{"meta": {"id": "inner"}, "text": "x', None),  # nested, not the row's id
-        (b'{"id": ' + b"9" * 5000 + b', "text": "x"}', None),  # never a truncated number
-        (b'["id", "n8"]', None),
+        (b'{"text": "pt asked \\"id\\": \\"x\\"", "id": "late', "line 1"),  # inside the text
+        (b'{"text": "B12 1000 mcg IM", "id": "after-text", ', "line 1"),  # after the note
+        (b'{"meta": {"id": "inner"}, "text": "x', "line 1"),  # nested, not the row's id
+        (b'{"id": ' + b"9" * 5000 + b', "text": "x"}', "line 1"),  # never a truncated number
+        (b'["id", "n8"]', "line 1"),
     ],
 )
-def test_when_a_jsonl_line_is_broken_then_its_error_row_keeps_only_a_trusted_id(
-    tmp_path, line, want
-):
+def test_when_a_jsonl_line_is_broken_then_its_id_is_a_trusted_id_or_its_line(tmp_path, line, want):
     from cleanclaim.batch.runner import run_batch
 
     src = tmp_path / "in.jsonl"
@@ -432,7 +430,8 @@ def test_when_run_killed_after_a_poison_line_then_resume_passes_every_line_once(
             assert r["error"].startswith(f"line {n}: "), n
         else:
             assert r["id"] == ("STOP" if n == 30 else f"n{n}") and r["error"] is None, n
-    assert [r["id"] for r in records if r["error"]] == [None, "s5", "u9", None, None, "s36\ufffd"]
+    errored = [r["id"] for r in records if r["error"]]
+    assert errored == ["line 2", "s5", "u9", "line 13", "d33", "s36\ufffd"]
     assert not partial.exists() and not state.exists()
 
 

@@ -56,6 +56,7 @@ FLAT_SCALARS = (
     "service_code",
     "injections",
     "note_type",
+    "date_of_service",
 )
 #: ``drugs``, ``hcpcs``, ``units``: one ';'-separated item per administration given at this
 #: encounter, in the same order (an empty item where the note gives no code or units).
@@ -263,18 +264,21 @@ def _read_jsonl(path: Path, id_field: str, text_field: str) -> Iterator[Row]:
 
 def _unreadable(index: int, lineno: int, err: BaseException) -> Row:
     """The last row of an input whose stream fails at ``lineno`` (truncated or corrupt)."""
-    return Row(index, None, None, {}, UNREADABLE.format(type_name(err)), f"line {lineno}")
+    where = f"line {lineno}"
+    return Row(index, where, None, {}, UNREADABLE.format(type_name(err)), where)
 
 
 def _jsonl_row(index: int, lineno: int, raw: bytes | None, id_field: str, text_field: str) -> Row:
     """One JSON Lines line as a row; never raises (bounded size and depth before parsing).
 
-    A line that cannot be parsed keeps the id it states, when that can be trusted.
+    A line that cannot be parsed keeps the id it states when that can be trusted, else its id
+    is its place (``line 7``), so the error row can be found and matched to its input.
     """
     where = f"line {lineno}"
     data, error, escaped = parse_jsonl_line(raw)
     if data is None:
-        return Row(index, recover_json_id(raw, id_field, text_field), None, {}, error, where)
+        note_id = recover_json_id(raw, id_field, text_field) or where
+        return Row(index, note_id, None, {}, error, where)
     return _row(index, data, id_field, text_field, where, escaped)
 
 
@@ -302,20 +306,14 @@ def _read_csv(path: Path, id_field: str, text_field: str, batch_rows: int) -> It
                 note_id = (
                     recover_field(first_line, id_of_broken) if id_of_broken is not None else None
                 )
-                yield Row(index, note_id, None, {}, error, where)
+                yield Row(index, note_id or where, None, {}, error, where)
             elif len(fields) != len(header):
                 note_id = None
                 if id_of_broken is not None and id_of_broken < len(fields):
                     value = fields[id_of_broken].strip()
                     note_id = scrub_text(value) if 0 < len(value) <= MAX_RECOVERED_ID else None
-                yield Row(
-                    index,
-                    note_id,
-                    None,
-                    {},
-                    f"has {len(fields)} fields; the header has {len(header)}",
-                    where,
-                )
+                error = f"has {len(fields)} fields; the header has {len(header)}"
+                yield Row(index, note_id or where, None, {}, error, where)
             else:
                 yield _row(
                     index, dict(zip(header, fields, strict=True)), id_field, text_field, where, True
@@ -473,6 +471,7 @@ def flat_row(record: dict[str, Any], extra: dict[str, Any] | None = None) -> dic
         "service_code": record.get("service_code"),
         "injections": record.get("injections"),
         "note_type": record.get("note_type"),
+        "date_of_service": record.get("date_of_service"),
     }
     for code in GAP_COLUMNS:
         row[code] = (code in codes) if ok else None
@@ -510,13 +509,6 @@ def _line_label(line: dict[str, Any]) -> str:
     """``96372x1``, ``J1885-JZx2``: a claim line of a record in one word."""
     mods = "".join(f"-{m}" for m in line.get("modifiers") or ())
     return f"{line['code']}{mods}x{line['units']}"
-
-
-def parse_line_label(label: str) -> dict[str, Any]:
-    """The claim line of a flat label (``J1885-JZx2`` → code, modifiers, units)."""
-    head, _, units = label.rpartition("x")
-    code, *mods = head.split("-")
-    return {"code": code, "modifiers": mods, "units": int(units)}
 
 
 def flat_arrow_schema() -> Any:

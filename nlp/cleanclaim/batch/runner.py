@@ -464,12 +464,22 @@ def _drain(
 
 
 def review_records(
-    notes: Iterable[tuple[str | None, Any]], rules_only: bool = True, fast_path: bool = False
+    notes: Iterable[tuple[Any, ...]],
+    rules_only: bool = True,
+    fast_path: bool = False,
+    payer_rules: str | None = None,
+    date_of_service: str | None = None,
+    model: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Review ``(id, text)`` pairs in this process with a worker-style reviewer (tests, Spark)."""
-    if "reviewer" not in _WORKER:
-        init_worker(rules_only, fast_path)
-    batch: list[tuple[str | None, Any]] = []
+    """Review ``(id, text[, date_of_service])`` rows in this process, worker-style (tests, Spark).
+
+    The reviewer is built on first use and kept for later calls with the same settings.
+    """
+    key = (rules_only, fast_path, payer_rules, date_of_service, model)
+    if _WORKER.get("settings") != key:
+        init_worker(rules_only, fast_path, payer_rules, date_of_service, model)
+        _WORKER["settings"] = key
+    batch: list[tuple[Any, ...]] = []
     for note in notes:
         batch.append(note)
         if len(batch) >= CHUNK_SIZE:

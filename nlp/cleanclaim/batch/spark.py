@@ -46,9 +46,18 @@ def flat_schema(passthrough: Any = None, full_record: bool = False) -> Any:
 
 
 def _score_batches(
-    batches: Iterator[Any], id_col: str, text_col: str, rules_only: bool, full_record: bool
+    batches: Iterator[Any],
+    id_col: str,
+    text_col: str,
+    rules_only: bool,
+    full_record: bool,
+    settings: dict[str, Any] | None = None,
 ) -> Iterator[Any]:
-    """The ``mapInPandas`` function: pandas batches of notes in, flat rows out."""
+    """The ``mapInPandas`` function: pandas batches of notes in, flat rows out.
+
+    ``settings``: ``payer_rules``, ``date_of_service`` and ``model`` for the executors' reviewer
+    (paths every executor can read). A ``date_of_service`` column gives each note its own date.
+    """
     import pandas as pd
 
     from .runner import review_records
@@ -57,12 +66,15 @@ def _score_batches(
         extra_cols = [c for c in pdf.columns if c not in (id_col, text_col)]
         ids = [None if _missing(v) else str(v) for v in pdf[id_col]]
         texts = [None if _missing(v) else v for v in pdf[text_col]]
-        notes = list(zip(ids, texts, strict=True))
+        days = [
+            None if _missing(v) else str(v)
+            for v in (pdf["date_of_service"] if "date_of_service" in pdf else [None] * len(pdf))
+        ]
+        notes = list(zip(ids, texts, days, strict=True))
         rows = []
         extras = pdf[extra_cols].to_dict("records") if extra_cols else [{}] * len(pdf)
-        for note_id, record, extra in zip(
-            ids, review_records(notes, rules_only=rules_only), extras, strict=True
-        ):
+        records = review_records(notes, rules_only=rules_only, **(settings or {}))
+        for note_id, record, extra in zip(ids, records, extras, strict=True):
             if note_id is None:
                 record.update({"error": f"missing {id_col!r}", "claim_ready": None})
             row = flat_row(record, extra)
@@ -93,15 +105,23 @@ def score(
     text_col: str = "text",
     rules_only: bool = True,
     full_record: bool = False,
+    payer_rules: str | None = None,
+    date_of_service: str | None = None,
+    model: str | None = None,
 ) -> Any:
     """Review every note of a Spark DataFrame; returns the flat columns plus passthrough columns.
 
     Args:
-        df: a DataFrame with an id column and a text column; other columns pass through.
+        df: a DataFrame with an id column and a text column; other columns pass through. A
+            ``date_of_service`` column (YYYY-MM-DD) dates each note that states no date itself.
         id_col: the id column.
         text_col: the text column.
-        rules_only: decide by the rules alone (the default in Spark: no classifier shipped to workers).
+        rules_only: decide by the rules alone (the default here); False decides with ``model``.
         full_record: also return the full contract record as a JSON string column ``record``.
+        payer_rules: a practice's payer-rules file, readable at this path on every executor.
+        date_of_service: the date for notes that state none and have no ``date_of_service``.
+        model: a model folder written by ``cleanclaim train``, readable on every executor
+            (default with ``rules_only=False``: the shipped model, installed with the package).
 
     """
     _require_pyspark()
@@ -116,6 +136,7 @@ def score(
         text_col=text_col,
         rules_only=rules_only,
         full_record=full_record,
+        settings={"payer_rules": payer_rules, "date_of_service": date_of_service, "model": model},
     )
     return df.mapInPandas(func, schema)
 
@@ -158,8 +179,14 @@ def run_batch_spark(
     text_field: str = "text",
     rules_only: bool = False,
     master: str = "local[*]",
+    payer_rules: str | None = None,
+    date_of_service: str | None = None,
+    model: str | None = None,
 ) -> Any:
-    """``cleanclaim batch --engine spark``: score with Spark, write one output file locally."""
+    """``cleanclaim batch --engine spark``: score with Spark, write one output file locally.
+
+    Decides as the local batch does (the shipped or named model unless ``rules_only``).
+    """
     import time
 
     from . import io as bio
@@ -171,7 +198,16 @@ def run_batch_spark(
     spark = session(master)
     try:
         df = read(spark, input_path, id_field, text_field)
-        scored = score(df, id_field, text_field, rules_only=True, full_record=fmt == "jsonl")
+        scored = score(
+            df,
+            id_field,
+            text_field,
+            rules_only=rules_only,
+            full_record=True,  # every output format is written from the whole record
+            payer_rules=payer_rules,
+            date_of_service=date_of_service,
+            model=model,
+        )
         partial, _ = partial_paths(output)
         writer = bio.Writer(partial, fmt, append=False)
         summary = Summary()
@@ -179,13 +215,9 @@ def run_batch_spark(
         flat = set(FLAT_COLUMNS) | {"record"}
         for row in scored.toLocalIterator():
             data = row.asDict()
-            record = json.loads(data["record"]) if fmt == "jsonl" else _record_from_flat(data)
+            record = json.loads(data["record"])
             extra = {k: v for k, v in data.items() if k not in flat}
-            summary.add(
-                record
-                if fmt == "jsonl"
-                else {**record, "gaps": [{"code": c} for c in (data["gaps"] or "").split(";") if c]}
-            )
+            summary.add(record)
             batch.append((record, extra))
             if len(batch) >= 1024:
                 writer.write(batch)
@@ -198,24 +230,3 @@ def run_batch_spark(
         spark.stop()
     summary.seconds = time.perf_counter() - start
     return summary
-
-
-def _record_from_flat(data: dict[str, Any]) -> dict[str, Any]:
-    # Writers re-flatten records; rebuild just enough of one from a flat row.
-    from . import io as bio
-
-    return {
-        "id": data["id"],
-        "claim_ready": data["claim_ready"],
-        "probability": data["probability"],
-        "service_code": data["service_code"],
-        "injections": data["injections"],
-        "status": data.get("status"),
-        "note_type": data.get("note_type"),
-        "gaps": [{"code": c} for c in (data["gaps"] or "").split(";") if c],
-        "icd10": [c for c in (data["icd10"] or "").split(";") if c],
-        "claim_lines": [
-            bio.parse_line_label(c) for c in (data.get("claim_lines") or "").split(";") if c
-        ],
-        "error": data["error"],
-    }

@@ -243,10 +243,6 @@ def batch_command(
     console = Console(stderr=True)
     if date_of_service is not None and parse_date(date_of_service) is None:
         raise _fail(f"--date-of-service {date_of_service!r} is not a date (use YYYY-MM-DD)")
-    if engine is Engine.spark and (payer_rules or date_of_service or model):
-        raise _fail(
-            "--payer-rules, --date-of-service and --model are not supported with --engine spark yet"
-        )
     try:  # before any progress bar: a one-line error and nothing else
         preflight(input_path, output, id_field, text_field)
     except (InputError, OutputError) as err:
@@ -264,6 +260,9 @@ def batch_command(
                 text_field=text_field,
                 rules_only=rules_only,
                 master=master,
+                payer_rules=str(payer_rules) if payer_rules else None,
+                date_of_service=date_of_service,
+                model=str(model) if model else None,
             )
         except (InputError, ImportError) as err:
             raise _fail(str(err)) from None
