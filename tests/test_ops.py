@@ -332,6 +332,21 @@ def test_serve_with_a_bad_model_folder_is_a_one_line_error(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["serve", "batch"])
+def test_a_bad_payer_rules_file_is_a_clear_error_before_any_work(tmp_path, command):
+    if command == "serve":
+        pytest.importorskip("uvicorn")
+    bad = tmp_path / "payer.json"
+    bad.write_text('{"version": "x", "payer": {"second_injection_modifier": 59}}')
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"id": "a", "text": "Ketorolac 60 mg IM left gluteal given."}\n')
+    args = {"serve": ["serve"], "batch": ["batch", str(notes), "-o", str(tmp_path / "o.jsonl")]}
+    result = runner.invoke(app, [*args[command], "--payer-rules", str(bad)])
+    assert result.exit_code == 1 and "payer.json" in result.stderr, result.output
+    assert "second_injection_modifier" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o.jsonl").exists()
+
+
 # the progress bar --------------------------------------------------------------------------------
 
 

@@ -350,3 +350,28 @@ def test_a_worker_found_dead_is_replaced_and_the_note_goes_to_a_live_one(reviewe
         resp = c.post("/v1/review", json={"text": KETOROLAC_NOTE})
         assert resp.status_code == 200 and resp.json()["claim_ready"] is True
         assert pool.restarts == 1 and "review worker 0 had stopped" in caplog.text
+
+
+TWO_SHOTS = (
+    "Acute migraine with vomiting. Ketorolac 30 mg IM given in the right gluteal and "
+    "promethazine 25 mg IM given in the left gluteal by Dr. Hale. No waste.\n"
+)
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_service_reviews_with_a_practices_payer_rules(tmp_path, mode):
+    payer = tmp_path / "acme.json"
+    payer.write_text(
+        '{"version": "acme.1", "payer": {"name": "Acme", "second_injection_modifier": "XU"}}'
+    )
+    limits = Limits(workers=1, queue_size=2)
+    plain = create_app(mode="thread", model=None, limits=limits)
+    acme = create_app(mode=mode, model=None, limits=limits, payer_rules=str(payer))
+
+    def injection_lines(app):  # type: ignore[no-untyped-def]
+        with TestClient(app) as client:
+            body = client.post("/v1/review", json={"text": TWO_SHOTS}).json()
+        return [c["code"] + "".join("-" + m for m in c["modifiers"]) for c in body["claim_lines"]]
+
+    assert [c for c in injection_lines(plain) if c.startswith("96372")] == ["96372", "96372"]
+    assert [c for c in injection_lines(acme) if c.startswith("96372")] == ["96372", "96372-XU"]

@@ -43,6 +43,13 @@ def read_note(path: str) -> str:
         raise _fail(f"{'stdin' if path == '-' else path}: {err}") from None
 
 
+#: ``--payer-rules FILE`` (review, batch, serve).
+PayerRules = Annotated[
+    Path | None,
+    typer.Option("--payer-rules", help="A JSON file of your payer's rules (payer.json schema)."),
+]
+
+
 def review_command(
     note: Annotated[
         str, typer.Argument(help="A note file, or - for standard input.", metavar="FILE|-")
@@ -67,12 +74,7 @@ def review_command(
             help="YYYY-MM-DD, used when the note states no date of service (default: today).",
         ),
     ] = None,
-    payer_rules: Annotated[
-        Path | None,
-        typer.Option(
-            "--payer-rules", help="A JSON file of your payer's rules (payer.json schema)."
-        ),
-    ] = None,
+    payer_rules: PayerRules = None,
     model: Annotated[Path | None, model_option("decide with")] = None,
 ) -> None:
     """Review one note: highlighted mentions, gaps with provider queries, and the decision."""
@@ -122,6 +124,18 @@ def model_option(what: str) -> Any:
         metavar="FOLDER",
         help=f"A model folder written by `cleanclaim train` to {what} (default: the shipped model).",
     )
+
+
+def check_payer_rules_or_fail(path: Path | None) -> None:
+    """A payer-rules file that does not load is a one-line error (exit 1) before any work."""
+    if path is None:
+        return
+    from ..resources import ResourceError, load_payer_rules
+
+    try:
+        load_payer_rules(path)
+    except ResourceError as err:
+        raise _fail(str(err)) from None
 
 
 def load_model_or_fail(model: Path | None, rules_only: bool) -> Any:
@@ -219,12 +233,7 @@ def batch_command(
             ),
         ),
     ] = None,
-    payer_rules: Annotated[
-        Path | None,
-        typer.Option(
-            "--payer-rules", help="A JSON file of your payer's rules (payer.json schema)."
-        ),
-    ] = None,
+    payer_rules: PayerRules = None,
     model: Annotated[Path | None, model_option("decide with")] = None,
 ) -> None:
     """Review many notes; every input row yields one output row (errors included).
@@ -249,6 +258,7 @@ def batch_command(
         raise _fail(str(err)) from None
     if model is not None:
         load_model_or_fail(model, rules_only)
+    check_payer_rules_or_fail(payer_rules)
     if engine is Engine.spark:
         from ..batch.spark import run_batch_spark
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .review import model_option
+from .review import PayerRules, model_option
 
 
 class PoolMode(str, Enum):  # noqa: UP042  (Typer takes str Enums, like cli/review.py)
@@ -75,6 +75,7 @@ def serve_command(
         bool, typer.Option("--rules-only", help="Decide by the rules alone, without the model.")
     ] = False,
     model: Annotated[Path | None, model_option("decide with")] = None,
+    payer_rules: PayerRules = None,
     log_level: Annotated[
         LogLevel,
         typer.Option(
@@ -102,11 +103,19 @@ def serve_command(
         from .review import load_model_or_fail
 
         load_model_or_fail(model, rules_only)  # a bad folder: one line before the server starts
+    from .review import check_payer_rules_or_fail
+
+    check_payer_rules_or_fail(payer_rules)
     _configure_logging(log_level.value)
     limits = Limits(
         workers=workers, queue_size=queue_size, max_batch=max_batch, note_timeout=note_timeout
     )
-    app = create_app(limits=limits, mode=mode.value, model=chosen)
+    app = create_app(
+        limits=limits,
+        mode=mode.value,
+        model=chosen,
+        payer_rules=str(payer_rules) if payer_rules else None,
+    )
     # One server process: the review pool gives the parallelism, one pipeline per worker.
     uvicorn.run(
         app, host=host, port=port, access_log=False, log_config=None, log_level=log_level.value

@@ -230,6 +230,7 @@ def create_app(
     mode: Mode | None = None,
     model: Any = "default",
     api_key: str | None = None,
+    payer_rules: str | None = None,
 ) -> FastAPI:
     """Build the review service.
 
@@ -244,6 +245,8 @@ def create_app(
         model: the classifier for reviewers built here: ``"default"``, None for rules only, a
             model folder written by ``cleanclaim train`` (``cleanclaim serve --model``), or a
             model object (picklable, for process mode).
+        payer_rules: a practice's payer-rules file for reviewers built here (``cleanclaim serve
+            --payer-rules``), checked like every table when the workers load.
         api_key: required in ``X-API-Key`` or ``Authorization: Bearer``; defaults to the
             ``CLEANCLAIM_API_KEY`` environment variable; no auth when neither is set.
 
@@ -258,6 +261,7 @@ def create_app(
         reviewer=reviewer,
         model=model,
         note_timeout=limits.note_timeout,
+        payer_rules=payer_rules,
     )
 
     @asynccontextmanager

@@ -81,6 +81,7 @@ class ReviewPool:
         model: passed to :class:`~cleanclaim.Reviewer` when a reviewer is built.
         note_timeout: seconds one note may take in a worker.
         start_timeout: seconds a worker process may take to load its reviewer.
+        payer_rules: a practice's payer-rules file, passed to every reviewer built.
 
     """
 
@@ -92,6 +93,7 @@ class ReviewPool:
         reviewer: Reviewer | None = None,
         model: Any = "default",
         note_timeout: float = 20.0,
+        payer_rules: str | None = None,
         start_timeout: float = 300.0,
     ) -> None:
         """Record the configuration; :meth:`start` does the loading."""
@@ -103,6 +105,7 @@ class ReviewPool:
         self.queue_size = queue_size
         self.mode: Mode = mode
         self.model = model
+        self.payer_rules = payer_rules
         self.reviewer = reviewer
         self.note_timeout = note_timeout
         self.start_timeout = start_timeout
@@ -136,7 +139,7 @@ class ReviewPool:
         if self.mode == "thread":
             if self.reviewer is None:
                 self.reviewer = await loop.run_in_executor(
-                    None, partial(Reviewer, model=self.model)
+                    None, partial(Reviewer, model=self.model, payer_rules=self.payer_rules)
                 )
             self.info = worker.describe(self.reviewer)
         self._idle = asyncio.Queue()
@@ -318,7 +321,7 @@ class ReviewPool:
             1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=worker.init_process,
-            initargs=(self.model,),
+            initargs=(self.model, None, self.payer_rules),
         )
         try:
             # The executor starts its process on the first job; this one returns once loaded.

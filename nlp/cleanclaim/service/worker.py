@@ -22,11 +22,12 @@ from .schemas import RECORD
 _REVIEWER: Reviewer | None = None
 
 
-def init_process(model: Any, ready: Any = None) -> None:
+def init_process(model: Any, ready: Any = None, payer_rules: str | None = None) -> None:
     """Build this worker process's reviewer (runs once, when the process starts).
 
     Args:
         model: passed to :class:`~cleanclaim.Reviewer` (``"default"``, None or a model object).
+        payer_rules: a practice's payer-rules file (``cleanclaim serve --payer-rules``).
         ready: an optional barrier to wait on once loaded (so several start together).
 
     """
@@ -34,7 +35,7 @@ def init_process(model: Any, ready: Any = None) -> None:
     # Ctrl+C reaches the whole process group; the server shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
-    _REVIEWER = Reviewer(model=model)
+    _REVIEWER = Reviewer(model=model, payer_rules=payer_rules)
     _REVIEWER.warm_up()  # first-use loading now, not inside the first note's time budget
     try:  # each worker is one review at a time: OpenMP/BLAS threads would oversubscribe the cores
         from threadpoolctl import threadpool_limits
