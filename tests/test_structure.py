@@ -196,6 +196,7 @@ def test_flat_columns_arrow_and_spark_schemas_agree_with_a_real_record(reviewer)
         "injections",
         "status",
         "note_type",
+        "date_of_service",
         "gaps",
         "icd10",
         "claim_lines",
