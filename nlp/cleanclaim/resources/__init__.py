@@ -103,14 +103,20 @@ class Concentration(_Strict):
 
 
 DrugClass = Literal[
-    "other", "vaccine", "antineoplastic", "hormonal_antineoplastic", "diluent", "immunotherapy"
+    "other",
+    "vaccine",
+    "antineoplastic",
+    "hormonal_antineoplastic",
+    "diluent",
+    "immunotherapy",
+    "chemodenervation",
 ]
 
 
 class DrugClassEntry(_Strict):
     """What giving a drug of one class is billed as, when it is not a 96372 injection."""
 
-    kind: Literal["vaccine", "immunotherapy", "antineoplastic"]
+    kind: Literal["vaccine", "immunotherapy", "antineoplastic", "procedure"]
     service_code: str = Field(pattern=r"^[0-9]{5}$")
     #: Only when given SC or IM (or with no route written): methotrexate IV is not 96401.
     sc_im_only: bool = False

@@ -248,6 +248,7 @@ def link(
             if m.active:
                 _collect(draft, m.attrs)
         _decide_given(draft)
+        _drop_plan_routes(draft)
 
     # a dose after "[inaudible]" is not the only named drug's: its drug was not heard
     unheard_orphans = [a for a in orphans if id(a) in unheard]
@@ -376,6 +377,47 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
         if attr not in draft.collected:
             draft.collected.add(attr)
             bucket.append(attr)
+
+
+def _drop_plan_routes(draft: DraftAdministration) -> None:
+    """A given drug's route is not borrowed from its plan or regimen line ("B12 1,000 mcg to L
+    deltoid, tolerated. Plan: B12 1000 mcg IM monthly"): the route of a mention that records
+    no administration (a maintenance plan, an order) says how it is usually given, not how it
+    was given today. When only such lines state an SC/IM route, ROUTE_MISSING; an order's route
+    against the administration record's route stays a conflict.
+    """
+    if not draft.given or not draft.routes:
+        return
+    given = [m for m in draft.drug_mentions if _records_given(m)]
+    if not given:
+        return
+    given_sents = {m.sent for m in given}
+
+    def planned(route: Mention) -> bool:
+        drug = route.drug
+        if drug is None or drug in given or route.sent in given_sents:
+            return False
+        if route.span._.cc_given or route.span._.cc_this_encounter:
+            return False
+        return bool(
+            drug.section_kind == "plan"
+            or drug.span._.cc_regimen
+            or drug.span._.cc_schedule
+            or drug.hypothetical
+        )
+
+    # only when every route is a plan's SC/IM route: an order's route against the
+    # administration record's route stays a ROUTE_CONFLICT
+    if all(planned(r) and draft.families.get(r.norm or "") == "sc_im" for r in draft.routes):
+        draft.routes.clear()
+
+
+def _records_given(m: Mention) -> bool:
+    """Whether a drug mention itself records today's administration."""
+    span = m.span
+    if m.negated or m.family or m.historical or span._.cc_diluent:
+        return False
+    return bool(span._.cc_given or span._.cc_this_encounter or m.section_kind == "administration")
 
 
 def _after_marker(doc: Doc, attributes: list[Mention]) -> set[int]:

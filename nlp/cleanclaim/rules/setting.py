@@ -39,9 +39,16 @@ _DONE = re.compile(
 )
 _NOT_DONE = re.compile(
     r"\b(?:no|not|declined|declines|refused|refuses|deferred|held|will|plan(?:s|ned)?|next|"
-    r"consider|discussed|if|prn|due|wants?|requests?|requested|asking|asks)\b",
+    r"consider|discussed|if)\b",
     re.I,
 )
+#: Order and request wording that reads as not done only when nothing says it was done
+#: ("PRN antipsychotic injection ordered and given IM" was given).
+_ASKED = re.compile(r"\b(?:prn|due|wants?|requests?|requested|asking|asks)\b", re.I)
+#: How far after a class word its sentence is read for not-done wording, and the asides
+#: "(no rash, no SOB)" that say nothing of the injection.
+_NOT_DONE_AFTER = 30
+_ASIDE = re.compile(r"\([^()\n]*\)")
 
 
 @dataclass(frozen=True)
@@ -441,10 +448,11 @@ class SettingReader:
                 ]
                 if named or as_drug or sent.start in seen:
                     continue
-                if _NOT_DONE.search(sent.text):
+                done = bool(_DONE.search(sent.text))
+                if _not_done(doc.text, sent.start_char, match.end(), done):
                     continue
                 seen.add(sent.start)
-                out.append((sent.start, bool(_DONE.search(sent.text))))
+                out.append((sent.start, done))
         out.extend((s, True) for s in class_drug_sents if s not in seen)
         return out
 
@@ -521,6 +529,14 @@ class SettingReader:
             draft.bundled = setting == "within_procedure"
             draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
             draft.given_rules.append(f"setting.{setting}")
+
+
+def _not_done(text: str, sent_start: int, end: int, done: bool) -> bool:
+    """Whether the wording of a class word's sentence, up to shortly after the word and without
+    its asides, says the injection was not given or only planned or asked for.
+    """
+    window = _ASIDE.sub(" ", text[sent_start : end + _NOT_DONE_AFTER])
+    return bool(_NOT_DONE.search(window)) or (not done and bool(_ASKED.search(window)))
 
 
 def _text(doc: Doc) -> str:
