@@ -834,6 +834,13 @@ class SettingsTable(_Strict):
     #: note's doses inpatient unless a cue places them: the consultant bills no 96372 for them.
     inpatient_words: list[str] = Field(default_factory=list)
     inpatient_note_types: list[NoteType] = Field(default_factory=list)
+    #: In these note types (an operative or procedure report), a drug given with no route and no
+    #: site and nothing in its clause placing it at this encounter ("Heparin 5000 units was
+    #: given.", "Versed and fentanyl were given") is part of the procedure.
+    unrouted_within_procedure: list[NoteType] = Field(default_factory=list)
+    #: ... when the note narrates an operation or sedated procedure (not only a "Procedure:"
+    #: label, which office injection notes also carry).
+    procedure_narrative: list[str] = Field(default_factory=list)
     #: In the header, wording that the consult is outpatient (then ``inpatient_words`` is history).
     not_inpatient_header: str = r"(?!)"
     sections: list[SectionSetting] = Field(default_factory=list)
@@ -885,6 +892,7 @@ class SettingsTable(_Strict):
         _compiles([*self.nothing_given, *self.nothing_sc_im_given, *self.inpatient_words])
         _compiles([self.not_inpatient_header])
         _compiles(self.class_words)
+        _compiles(self.procedure_narrative)
         _compiles(self.future_injection)
         _compiles(
             [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]

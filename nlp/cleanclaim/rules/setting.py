@@ -61,6 +61,8 @@ class NoteKind:
     evidence: tuple[Evidence, ...]
     bundles: bool
     inpatient: bool = False
+    #: The note narrates an operation or sedated procedure ("prepped and draped", "EBL").
+    narrative: bool = False
 
 
 class SettingReader:
@@ -84,6 +86,7 @@ class SettingReader:
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
         self.inpatient = [re.compile(p, _FLAGS) for p in table.inpatient_words]
+        self.narrative = [re.compile(p, _FLAGS) for p in table.procedure_narrative]
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
         self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
         self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
@@ -130,7 +133,10 @@ class SettingReader:
             and not self.outpatient.search(head)
             and any(p.search(text) for p in self.inpatient)
         )
-        return NoteKind(note_type, (ev,), bundles, inpatient)
+        narrative = note_type in self.table.unrouted_within_procedure and any(
+            p.search(text) for p in self.narrative
+        )
+        return NoteKind(note_type, (ev,), bundles, inpatient, narrative)
 
     def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
         best: tuple[str, re.Match[str]] | None = None
@@ -523,6 +529,14 @@ class SettingReader:
         done = [m for m in mentions if not (m.hypothetical or m.uncertain)] or mentions
         settings = [self.mention_setting(m, kind, blocks) for m in done]
         setting = "this_encounter" if "this_encounter" in settings else settings[0]
+        if (
+            setting == "this_encounter"
+            and (kind.narrative or kind.bundles)
+            and not (draft.routes or draft.sites)
+            and not any(self.cue(m) == "this_encounter" for m in done)
+        ):
+            # a procedure report's drug with no route or site: its sedation, local or heparin
+            setting = "within_procedure"
         draft.setting = setting
         if setting != "this_encounter":
             draft.given = False
