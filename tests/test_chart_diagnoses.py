@@ -87,3 +87,27 @@ def test_every_indication_row_has_a_source():
         assert set(drug.indications) <= set(drug.all_indications)
     ketorolac = next(d for d in res.drugs().drugs if d.id == "ketorolac")
     assert "M10" in ketorolac.all_indications
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "S: tired. Had low B12 in 2019 while vegetarian, treated with oral tablets, resolved.\n"
+        "A: fatigue (R53.83).\nP: cyanocobalamin 1000 mcg IM given today R deltoid by RN.",
+        "Low testosterone found in 2020, treated with gel for a year and then normalized.\n"
+        "A: fatigue (R53.83).\nP: testosterone cypionate 100 mg IM given today L glute by RN.",
+    ],
+)
+def test_a_treated_then_resolved_condition_does_not_support_todays_drug(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DX_NOT_SUPPORTED" in review.gap_codes
+
+
+def test_a_current_diagnosis_with_a_resolved_symptom_still_supports(reviewer):
+    note = (
+        "Pernicious anemia (D51.0), treated with monthly injections, fatigue resolved since "
+        "last dose.\nCyanocobalamin 1000 mcg IM given today R deltoid by RN, tolerated."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True

@@ -81,3 +81,29 @@ def test_every_refinement_names_what_the_note_must_show_and_its_source():
     assert {"20611", "20553", "11901", "64483", "90460", "G0008"} <= {
         r.code for r in table.refinements
     }
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Chronic migraine (G43.709). OnabotulinumtoxinA 155 units IM to 31 sites per "
+            "protocol, tolerated.",
+            "64615",
+        ),
+        (
+            "Cervical dystonia (G24.3). Botox 200 units IM into the R sternocleidomastoid and "
+            "L splenius capitis under EMG guidance.",
+            "64616",
+        ),
+        (
+            "Blepharospasm (G24.5). Botox 25 units to each orbicularis oculi, tolerated.",
+            "64612",
+        ),
+        ("Axillary hyperhidrosis (L74.510). Botox 50 units intradermal each axilla.", "64650"),
+    ],
+)
+def test_botulinum_toxin_is_a_chemodenervation_code_not_96372(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code
+    assert review.claim_ready is False

@@ -386,3 +386,175 @@ def test_a_consult_on_an_admitted_patient_places_its_doses_inpatient(reviewer):
         "15:05 by clinic RN."
     )
     assert reviewer.review(outpatient).claim_ready is True
+
+
+# Issue 11, charts round 3: wording variants of real exports ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "D/C SUMMARY\nDx: cellulitis L leg (L03.116).\nCourse: cefazolin 2 g IV q8h x4 days. "
+        "Heparin 5000 units SC q8h for VTE prophylaxis.\nD/C meds: cephalexin 500 mg PO QID.",
+        "DC Summary (brief)\nAdmitted for COPD exacerbation (J44.1). Methylprednisolone 40 mg IV "
+        "daily, then prednisone. Enoxaparin 40 mg subcut daily.\nDC meds: prednisone taper.",
+        "FINAL DIAGNOSES\n1. Morbid obesity.\n\nBRIEF HOSPITAL COURSE SUMMARY: after surgery "
+        "she went to the floor; enoxaparin 40 mg SC was given for prophylaxis, ambulating day 1.",
+    ],
+)
+def test_discharge_summaries_by_their_short_titles_are_not_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.note_type == "discharge_summary"
+    assert review.claim_ready is False
+    assert review.service_code is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "PREOPERATIVE DIAGNOSES\n1. Inguinal hernia, right.\n\nPOSTOPERATIVE DIAGNOSES\n"
+        "1. Same.\n\nThe patient was brought to the operating room. Heparin 5000 units was given. "
+        "The incision was closed.",
+        "OPERATION: Excision of a lipoma of the back.\n\nThe patient was prepped and draped in "
+        "the usual fashion. Versed and fentanyl were given in divided doses. The mass was removed.",
+        "INDICATIONS FOR PROCEDURE: chest pain.\n\nThe patient was taken to the cath lab. He "
+        "received a total of 3 mg of Versed and 75 mcg of fentanyl with good effect. Estimated "
+        "blood loss minimal.",
+        "The patient was prepped and draped. The skin was marked, then Marcaine 0.25% was used as "
+        "a local anesthetic. Estimated blood loss was 10 mL.",
+    ],
+)
+def test_operative_narratives_without_titles_bundle_their_drugs(reviewer, note):
+    review = reviewer.review(note)
+    assert review.note_type == "operative_procedure"
+    assert review.claim_ready is False
+    assert review.service_code is None
+    assert review.injections == 0
+
+
+def test_an_office_procedure_label_does_not_bundle_an_injection_without_a_route(reviewer):
+    # "Procedure:" alone (an office injection note's label) is not a narrated operation: the
+    # injection stays this encounter's (its route gap is a documentation gap, not a bundle)
+    note = (
+        "Procedure: B12 injection.\nPernicious anemia (D51.0). Cyanocobalamin 1000 mcg given "
+        "today, tolerated. J. Doe, RN"
+    )
+    review = reviewer.review(note)
+    assert _settings(review)["cyanocobalamin"] == "this_encounter"
+    assert review.service_code == "96372"
+
+
+def test_an_office_laceration_repair_keeps_its_separate_im_injection(reviewer):
+    note = (
+        "URGENT CARE - PROCEDURE NOTE\nAnesthesia: 1% lidocaine local, 4 mL.\nLaceration of the "
+        "L forearm (S51.812A) irrigated and closed with 5 sutures, EBL minimal.\nKetorolac 60 mg "
+        "IM R ventrogluteal given here for pain, tolerated. M. Ames, RN"
+    )
+    review = reviewer.review(note)
+    assert _settings(review)["ketorolac"] == "this_encounter"
+    assert review.service_code == "96372"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "HPI: went to an urgent care 3 days ago where he received ceftriaxone 1 g IM for a "
+        "presumed UTI (N39.0). Today: feels better, no injection needed.",
+        "She presented to the ER on Monday and was given ketorolac 30 mg IM there; seen today "
+        "for follow-up of low back pain (M54.50).",
+        "Per mother, two days ago he received penicillin G benzathine IM at the health fair. "
+        "Strep pharyngitis (J02.0) follow-up.",
+        "Seen in the ED last night. They gave promethazine 25 mg IM and discharged him; here "
+        "today for gastroenteritis (A08.4) follow-up.",
+    ],
+)
+def test_doses_from_another_place_or_day_are_not_given_here(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+
+
+def test_an_earlier_dose_elsewhere_does_not_cancel_todays_injection(reviewer):
+    note = (
+        "Pernicious anemia (D51.0). Received cyanocobalamin at the pharmacy 2 months ago. "
+        "Cyanocobalamin 1000 mcg IM L deltoid given in clinic today, tolerated. J. Doe, RN"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert _settings(review)["cyanocobalamin"] == "this_encounter"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Acute otitis media (H66.91). PRN antibiotic injection ordered and given IM L thigh by "
+        "RN, tolerated.",
+        "Tx: steroid injection administered IM R glute (observed 20 min, no rash, no SOB). "
+        "Poison ivy dermatitis (L23.7).",
+        "Due for the antipsychotic injection; given today IM R deltoid, tolerated. F20.9.",
+    ],
+)
+def test_class_words_with_order_or_aside_wording_are_still_drug_missing(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+    assert review.service_code == "96372"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Steroid shot not given today: patient declined. Poison ivy (L23.7).",
+        "Pain injection discussed, will give next visit if no better. M54.50.",
+        "Wants the allergy shot but it is due next week. J30.2.",
+    ],
+)
+def test_class_words_not_given_or_asked_for_stay_no_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Patient did not receive the injection: vial expired. "
+        "Cyanocobalamin 1000 mcg IM planned.",
+        "Hypogonadism (E29.1). Unable to give the injection today - pharmacy delay. "
+        "Testosterone cypionate 200 mg IM.",
+        "Contraception (Z30.42). Medication out of stock. Depo-Provera 150 mg IM L deltoid.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM. Will give the injection at the "
+        "next visit.",
+    ],
+)
+def test_nothing_given_and_future_variants_are_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+
+
+def test_a_plan_lines_im_route_is_not_todays_route(reviewer):
+    note = (
+        "A/P: Vitamin B12 deficiency after gastrectomy (E53.8). Cyanocobalamin 1,000 mcg given "
+        "today to the R deltoid by MA, tolerated.\nPlan: cyanocobalamin 1000 mcg IM monthly."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "ROUTE_MISSING" in review.gap_codes
+
+
+def test_an_order_route_against_the_given_route_stays_a_conflict(reviewer):
+    note = (
+        "Renal colic (N23).\nOrder: ketorolac 30 mg IV once.\nMAR: ketorolac 30 mg IM L "
+        "ventrogluteal given 14:10 by RN."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+
+
+def test_a_given_route_with_the_same_plan_route_stays_ready(reviewer):
+    note = (
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM given today L deltoid by RN, "
+        "tolerated.\nPlan: cyanocobalamin 1000 mcg IM monthly."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
