@@ -558,3 +558,15 @@ def test_a_given_route_with_the_same_plan_route_stays_ready(reviewer):
     )
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+def test_an_epidural_injection_in_a_procedure_report_is_its_own_procedure_code(reviewer):
+    note = (
+        "PREOPERATIVE DIAGNOSIS: lumbar radiculopathy (M54.16).\nPROCEDURE: lumbar epidural "
+        "steroid injection at L4-5.\nThe patient was prepped and draped. Under fluoroscopy the "
+        "epidural space was entered and methylprednisolone acetate 80 mg was injected into the "
+        "epidural space. Estimated blood loss none."
+    )
+    review = reviewer.review(note)
+    assert review.service_code in ("62323", "62321")
+    assert review.claim_ready is False

@@ -537,6 +537,15 @@ class SettingReader:
         ):
             # a procedure report's drug with no route or site: its sedation, local or heparin
             setting = "within_procedure"
+        codes = draft.route_codes
+        if (
+            setting == "within_procedure"
+            and codes
+            and all(draft.families.get(c) == "procedure" for c in codes)
+        ):
+            # an epidural, joint or nerve-block injection is the procedure itself, separately
+            # coded (62323, 20610, 64483), not a drug bundled into another procedure
+            setting = "this_encounter"
         draft.setting = setting
         if setting != "this_encounter":
             draft.given = False
