@@ -570,3 +570,46 @@ def test_an_epidural_injection_in_a_procedure_report_is_its_own_procedure_code(r
     review = reviewer.review(note)
     assert review.service_code in ("62323", "62321")
     assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\nPatient declined "
+        "injection today, wants to wait.",
+        "Hypogonadism (E29.1). Testosterone cypionate 200 mg IM.\nInjection was not performed "
+        "today due to elevated hematocrit.",
+        "Hypogonadism (E29.1). Testosterone cypionate 200 mg IM R glute.\nPt refused the shot "
+        "today.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\nDid not give "
+        "injection today - no stock.",
+        "Schizophrenia (F20.9). Invega Sustenna 234 mg IM deltoid scheduled for 11/14.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid. Nurse visit tomorrow "
+        "for the shot.",
+        "Hypogonadism (E29.1). Testosterone cypionate 200 mg IM given by home health nurse on "
+        "3/2. Labs today.",
+        "Gonorrhea (A54.00). Shot of antibiotics given IM L glute. Azithromycin 1 g PO once "
+        "given in clinic.",
+    ],
+)
+def test_more_not_given_future_elsewhere_and_class_wordings_are_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Declined the injection last month because of cost; agreeable "
+        "today. Cyanocobalamin 1000 mcg IM L deltoid given today by RN.",
+        "Hypogonadism (E29.1). Previously refused shots. Testosterone cypionate 200 mg IM R "
+        "glute given today by MA, tolerated.",
+        "Pernicious anemia (D51.0). She declined the flu shot. Cyanocobalamin 1000 mcg IM L "
+        "deltoid given today by RN.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today by RN. "
+        "Next dose scheduled for 12/01.",
+    ],
+)
+def test_past_refusals_other_drugs_and_next_doses_do_not_cancel_todays_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True

@@ -847,6 +847,9 @@ class SettingsTable(_Strict):
     #: A sentence naming no drug that says nothing was given at this visit.
     nothing_given: list[str] = Field(default_factory=list)
     nothing_given_reason: str = "the note says no injection was given at this visit"
+    #: Wording in the sentence that puts such a statement in the past ("Declined the injection
+    #: last month; agreeable today", "Previously refused shots"): not about this visit.
+    nothing_given_past: str = r"(?!)"
     #: The same for SC/IM injections only ("No IM meds given" after a joint injection).
     nothing_sc_im_given: list[str] = Field(default_factory=list)
     #: Drug-class words where a drug should be named ("steroid shot", "LAI", "the 3-month shot"):

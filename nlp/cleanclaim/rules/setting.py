@@ -85,6 +85,7 @@ class SettingReader:
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
+        self.nothing_past = re.compile(table.nothing_given_past, re.I)
         self.inpatient = [re.compile(p, _FLAGS) for p in table.inpatient_words]
         self.narrative = [re.compile(p, _FLAGS) for p in table.procedure_narrative]
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
@@ -212,6 +213,8 @@ class SettingReader:
             for match in pattern.finditer(doc.text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
+                    continue
+                if self.nothing_past.search(span.sent.text):
                     continue
                 ev = Evidence(match.start(), match.end(), match.group(0))
                 sent = span.sent.start
