@@ -613,3 +613,40 @@ def test_more_not_given_future_elsewhere_and_class_wordings_are_never_ready(revi
 def test_past_refusals_other_drugs_and_next_doses_do_not_cancel_todays_injection(reviewer, note):
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+def test_a_dose_given_in_the_ed_is_this_encounter_in_the_eds_own_note(reviewer):
+    note = (
+        "ED NOTE\n24M with dysuria and urethral discharge. Gonococcal urethritis (A54.01).\n"
+        "Treatment: ceftriaxone 500 mg IM given in the ED at 21:05 by RN, observed 15 min."
+    )
+    review = reviewer.review(note)
+    assert _settings(review)["ceftriaxone"] == "this_encounter"
+    assert review.service_code == "96372"
+
+
+def test_a_dose_given_in_the_ed_is_history_in_an_office_note(reviewer):
+    note = (
+        "Office follow-up. Gonococcal urethritis (A54.01): ceftriaxone 500 mg IM was given in "
+        "the ED 3 days ago. Symptoms resolving. Test of cure not needed."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "ED PROVIDER NOTE\nRenal colic (N23).\nORDERS\n  ketorolac 30 mg IV once STAT\n"
+        "MEDICATION ADMINISTRATION\n  Time  Medication  Dose  Route  Site\n"
+        "  10:05  ketorolac  30 mg  IM  R VG",
+        "Migraine (G43.909). Order: prochlorperazine 10 mg IV once.\nNursing: prochlorperazine "
+        "10 mg given IM L deltoid at 15:20, tolerated.",
+    ],
+)
+def test_an_iv_order_against_an_im_administration_is_a_96372_route_conflict(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code == "96372"
+    assert "ROUTE_CONFLICT" in review.gap_codes

@@ -838,6 +838,9 @@ class SettingsTable(_Strict):
     #: site and nothing in its clause placing it at this encounter ("Heparin 5000 units was
     #: given.", "Versed and fentanyl were given") is part of the procedure.
     unrouted_within_procedure: list[NoteType] = Field(default_factory=list)
+    #: In these note types (an ED note), a dose its own clause records as given here ("given in
+    #: the ED at 19:20") is this encounter's, though "in the ED" reads as history elsewhere.
+    here_when_cued: list[NoteType] = Field(default_factory=list)
     #: ... when the note narrates an operation or sedated procedure (not only a "Procedure:"
     #: label, which office injection notes also carry).
     procedure_narrative: list[str] = Field(default_factory=list)

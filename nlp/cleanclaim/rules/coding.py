@@ -8,7 +8,7 @@ from datetime import date
 
 from .. import resources as res
 from . import doses as dose_parser
-from .linking import DraftAdministration, Mention
+from .linking import DraftAdministration, Mention, records_administration
 from .vocabulary import RuleVocabulary
 
 
@@ -103,6 +103,16 @@ class Coder:
 
     def _route(self, draft: DraftAdministration) -> str | None:
         codes = draft.route_codes
+        if len(codes) > 1:
+            # the administration record says what was done, an order what was asked for: the
+            # service follows the record (the disagreement stays a ROUTE_CONFLICT)
+            for m in draft.routes:
+                if m.norm in codes and records_administration(m):
+                    return m.norm
+            ordered = {m.norm for m in draft.routes if m.hypothetical}
+            done = [m.norm for m in draft.routes if m.norm in codes and not m.hypothetical]
+            if ordered and done and done[0] not in ordered:
+                return done[0]
         if codes:
             return codes[0]
         for site in draft.sites:

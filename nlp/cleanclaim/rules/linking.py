@@ -363,6 +363,11 @@ def _attr_active(attr: Mention) -> bool:
     return not (attr.negated or attr.family or listed or attr.historical or attr.hypothetical)
 
 
+def collect_attributes(draft: DraftAdministration, attrs: list[Mention]) -> None:
+    """:func:`_collect` for the setting step (a dose it finds given here after all)."""
+    _collect(draft, attrs)
+
+
 def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
     """Add a drug mention's own dose, route and site to its administration.
 
@@ -410,6 +415,15 @@ def _drop_plan_routes(draft: DraftAdministration) -> None:
     # administration record's route stays a ROUTE_CONFLICT
     if all(planned(r) and draft.families.get(r.norm or "") == "sc_im" for r in draft.routes):
         draft.routes.clear()
+
+
+def records_administration(route: Mention) -> bool:
+    """Whether a route mention sits in an administration record (a MAR row, an administration
+    section) or its own wording records the dose as given, unlike an order line's route.
+    """
+    if route.section_kind == "administration" or route.span._.cc_given:
+        return True
+    return route.drug is not None and route.drug.section_kind == "administration"
 
 
 def _records_given(m: Mention) -> bool:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from .. import resources as res
 from ..result import Evidence
-from .linking import DraftAdministration, Linked, Mention
+from .linking import DraftAdministration, Linked, Mention, collect_attributes
 
 _FLAGS = re.I | re.M
 _BLANK = re.compile(r"\n[ \t]*\n")
@@ -518,6 +518,22 @@ class SettingReader:
             mentions = draft.doses + draft.routes + draft.sites
         if not mentions:
             return
+        if not draft.given and kind.note_type in self.table.here_when_cued:
+            here = [
+                m
+                for m in draft.drug_mentions
+                if m.historical
+                and not (m.negated or m.family or m.hypothetical)
+                and m.span._.cc_given
+                and self.cue(m) == "this_encounter"
+            ]
+            if here:
+                # "ceftriaxone 500 mg IM given in the ED at 19:20" in the ED's own note
+                for m in here:
+                    collect_attributes(draft, m.attrs)
+                draft.given = True
+                draft.not_given_reason = None
+                draft.given_rules.append("setting.given_here")
         if not draft.given:
             planned = [m for m in mentions if m.hypothetical or m.section_kind == "plan"]
             reason = draft.not_given_reason or ""
