@@ -650,3 +650,27 @@ def test_an_iv_order_against_an_im_administration_is_a_96372_route_conflict(revi
     assert review.claim_ready is False
     assert review.service_code == "96372"
     assert "ROUTE_CONFLICT" in review.gap_codes
+
+
+def test_both_tolerated_records_each_listed_dose_of_a_multi_service_visit(reviewer):
+    note = (
+        "Nurse visit, two services\n1) Influenza vaccine 0.5 mL IM L deltoid, lot AB12, VIS "
+        "given. Z23.\n2) Cyanocobalamin 1000 mcg IM R deltoid, monthly maintenance. Pernicious "
+        "anemia (D51.0).\nBoth tolerated, observed 15 min. RN"
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "96372"
+    assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "last",
+    ["Both tolerated well in the past.", "Both discussed, will decide next visit."],
+)
+def test_both_wording_about_the_past_or_a_plan_gives_nothing(reviewer, last):
+    note = (
+        "Medications: 1) cyanocobalamin 1000 mcg IM monthly; 2) medroxyprogesterone 150 mg IM "
+        "q12 weeks. Pernicious anemia (D51.0). " + last
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False

@@ -841,6 +841,10 @@ class SettingsTable(_Strict):
     #: In these note types (an ED note), a dose its own clause records as given here ("given in
     #: the ED at 19:20") is this encounter's, though "in the ED" reads as history elsewhere.
     here_when_cued: list[NoteType] = Field(default_factory=list)
+    #: A sentence naming no drug that records every listed dose as given ("Both tolerated.",
+    #: "All injections given by RN"): a drug written with its dose and route, no other wording
+    #: against it, was given.
+    all_given: list[str] = Field(default_factory=list)
     #: ... when the note narrates an operation or sedated procedure (not only a "Procedure:"
     #: label, which office injection notes also carry).
     procedure_narrative: list[str] = Field(default_factory=list)
@@ -899,6 +903,7 @@ class SettingsTable(_Strict):
         _compiles([self.not_inpatient_header])
         _compiles(self.class_words)
         _compiles(self.procedure_narrative)
+        _compiles(self.all_given)
         _compiles(self.future_injection)
         _compiles(
             [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]

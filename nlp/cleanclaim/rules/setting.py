@@ -86,6 +86,7 @@ class SettingReader:
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
         self.nothing_past = re.compile(table.nothing_given_past, re.I)
+        self.all_given = [re.compile(p, _FLAGS) for p in table.all_given]
         self.inpatient = [re.compile(p, _FLAGS) for p in table.inpatient_words]
         self.narrative = [re.compile(p, _FLAGS) for p in table.procedure_narrative]
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
@@ -476,8 +477,44 @@ class SettingReader:
 
     # Placing ----------------------------------------------------------------------------------
 
+    def both_given(self, doc: Doc, linked: Linked) -> None:
+        """ "1) Flu vaccine 0.5 mL IM L deltoid. 2) B12 1000 mcg IM R deltoid, monthly. Both
+        tolerated.": a sentence naming no drug records each listed dose with a route as given.
+        """
+        if not self.all_given or len(linked.administrations) < 2:
+            return
+        drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
+        found = False
+        for pattern in self.all_given:
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if (
+                    span is not None
+                    and span.sent.start not in drug_sents
+                    and not self.nothing_past.search(span.sent.text)
+                ):
+                    found = True
+                    break
+            if found:
+                break
+        if not found:
+            return
+        for draft in linked.administrations:
+            if draft.given or not (draft.doses and draft.routes):
+                continue
+            mentions = [m for m in draft.drug_mentions if m.active]
+            if not mentions or any(
+                m.negated or m.hypothetical or m.uncertain or m.historical or m.family
+                for m in draft.drug_mentions
+            ):
+                continue
+            draft.given = True
+            draft.not_given_reason = None
+            draft.given_rules.append("setting.all_given")
+
     def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
         """Set each administration's ``setting``; a dose not given at this encounter is not given."""
+        self.both_given(doc, linked)
         self.class_word_injection(doc, linked)
         self.latest_route(doc, linked)
         blocks = self.blocks(doc.text)
