@@ -478,8 +478,10 @@ class SettingReader:
     # Placing ----------------------------------------------------------------------------------
 
     def both_given(self, doc: Doc, linked: Linked) -> None:
-        """ "1) Flu vaccine 0.5 mL IM L deltoid. 2) B12 1000 mcg IM R deltoid, monthly. Both
-        tolerated.": a sentence naming no drug records each listed dose with a route as given.
+        """A sentence naming no drug records each listed dose with a route as given.
+
+        "1) Flu vaccine 0.5 mL IM L deltoid. 2) B12 1000 mcg IM R deltoid, monthly. Both
+        tolerated.": the B12 was given too.
         """
         if not self.all_given or len(linked.administrations) < 2:
             return
