@@ -674,3 +674,27 @@ def test_both_wording_about_the_past_or_a_plan_gives_nothing(reviewer, last):
     )
     review = reviewer.review(note)
     assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "The patient was prepped and draped in the usual sterile fashion. The incision line was "
+        "injected and the skin incised. The gallbladder was removed. Estimated blood loss 20 mL.",
+        "PROCEDURE: left heart catheterization.\nUnder fluoroscopic guidance a 6-French sheath "
+        "was placed in the right radial artery. Heparin 4000 units was given. Angiograms done.",
+    ],
+)
+def test_injections_inside_a_narrated_operation_are_part_of_it(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+
+
+def test_an_unnamed_office_injection_is_still_a_drug_missing_96372(reviewer):
+    note = (
+        "Procedure: IM injection given R deltoid by RN, tolerated. Dx: pernicious anemia (D51.0)."
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "96372"
+    assert "DRUG_MISSING" in review.gap_codes

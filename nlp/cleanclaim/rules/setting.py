@@ -556,6 +556,13 @@ class SettingReader:
         if not mentions:  # an unnamed injection: its dose, route and site place it
             mentions = draft.doses + draft.routes + draft.sites
         if not mentions:
+            if draft.given and draft.drug_id is None and (kind.narrative or kind.bundles):
+                # "the wound was injected" in an operation's narrative: part of the procedure
+                draft.setting = "within_procedure"
+                draft.given = False
+                draft.bundled = True
+                draft.not_given_reason = self.reasons.get("within_procedure", "part of it")
+                draft.given_rules.append("setting.within_procedure")
             return
         if not draft.given and kind.note_type in self.table.here_when_cued:
             here = [
