@@ -698,3 +698,27 @@ def test_an_unnamed_office_injection_is_still_a_drug_missing_96372(reviewer):
     review = reviewer.review(note)
     assert review.service_code == "96372"
     assert "DRUG_MISSING" in review.gap_codes
+
+
+def test_her_injectable_is_a_class_word_never_lent_to_an_oral_drug(reviewer):
+    note = (
+        "Schizophrenia (F20.9). Pt received her injectable today IM R deltoid. Olanzapine 10 mg "
+        "PO qhs."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Schizophrenia (F20.9). Here for her injectable. Invega Sustenna 156 mg IM L deltoid "
+        "given today by RN, tolerated.",
+        "Contraception (Z30.42). Prefers the injectable form. Medroxyprogesterone 150 mg IM R "
+        "deltoid given today by RN.",
+    ],
+)
+def test_injectable_next_to_the_named_drug_stays_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
