@@ -107,3 +107,55 @@ def test_botulinum_toxin_is_a_chemodenervation_code_not_96372(reviewer, note, co
     review = reviewer.review(note)
     assert review.service_code == code
     assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Myofascial pain (M79.18). Trigger point injections given with 1% lidocaine 1 mL into "
+            "each of 3 muscles: L trapezius, levator scapulae and rhomboid.",
+            "20553",
+        ),
+        (
+            "Myofascial pain (M79.18). Trigger point injection done, bupivacaine 0.25% 2 mL into "
+            "the R trapezius.",
+            "20552",
+        ),
+        (
+            "Occipital neuralgia (M54.81). Greater occipital nerve block performed with "
+            "bupivacaine 0.5% 2 mL on the right.",
+            "64405",
+        ),
+    ],
+)
+def test_a_local_anesthetic_alone_is_the_drug_of_its_injection_procedure(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Knee OA (M17.11). R knee intra-articular injection given: triamcinolone 40 mg with 1% "
+            "lidocaine 3 mL.",
+            "20610",
+        ),
+        (
+            "Gonorrhea (A54.00). Ceftriaxone 500 mg IM R ventrogluteal given, reconstituted with "
+            "1% lidocaine. RN",
+            "96372",
+        ),
+        (
+            "PROCEDURE NOTE: L5-S1 interlaminar epidural steroid injection\nLumbar radiculopathy "
+            "(M54.16). Skin anesthetized with 1% lidocaine 2 mL. Injected methylprednisolone 80 mg "
+            "into the epidural space under fluoroscopy.",
+            "62323",
+        ),
+    ],
+)
+def test_a_local_anesthetic_with_another_drug_stays_a_diluent(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code

@@ -205,6 +205,9 @@ class DrugEntry(_Strict):
     supporting_drugs: list[str] = Field(default_factory=list)
     indication_note: str | None = None
     antineoplastic_when_cancer: bool = False
+    #: A local anesthetic (a diluent class): the drug of an injection procedure (trigger point,
+    #: nerve block) when it is the procedure's whole injectate.
+    local_anesthetic: bool = False
     min_interval_days: int | None = None
     notes: str | None = None
     #: Where the code, descriptor and unit of ``hcpcs`` come from, and when that code applies.

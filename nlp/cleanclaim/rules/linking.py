@@ -230,6 +230,8 @@ def link(
         draft = drafts.setdefault(key, DraftAdministration(drug_id=m.norm, families=vocab.families))
         draft.drug_mentions.append(m)
 
+    local = {d.id for d in drugs.drugs if d.local_anesthetic}
+    _local_anesthetic_procedures(drafts, anchors, local, vocab)
     drafts = _split_by_route_family(drafts)
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
     # An unattached "PO" ("unable to take PO") says nothing about an injection.
@@ -382,6 +384,34 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
         if attr not in draft.collected:
             draft.collected.add(attr)
             bucket.append(attr)
+
+
+def _local_anesthetic_procedures(
+    drafts: dict[str, DraftAdministration],
+    anchors: list[Mention],
+    local: set[str],
+    vocab: RuleVocabulary,
+) -> None:
+    """A local anesthetic that holds an injection procedure's route ("Trigger point injections
+    with 1% lidocaine into 3 muscles", "Greater occipital nerve block with bupivacaine 0.5%
+    2 mL") is that procedure's drug when no other drug holds one: the procedure is coded
+    (20552/20553, 64405), never a 96372. Otherwise it stays a diluent.
+    """
+
+    def procedure_route(m: Mention) -> bool:
+        return any(
+            a.label == "ROUTE" and vocab.families.get(a.norm) == "procedure" for a in m.attrs
+        )
+
+    if any(procedure_route(m) for d in drafts.values() for m in d.drug_mentions):
+        return
+    for m in anchors:
+        if (m.norm or "") in local and not m.span._.cc_diluent and procedure_route(m):
+            key = m.norm or m.span.text.lower()
+            draft = drafts.setdefault(
+                key, DraftAdministration(drug_id=m.norm, families=vocab.families)
+            )
+            draft.drug_mentions.append(m)
 
 
 def _drop_plan_routes(draft: DraftAdministration) -> None:
