@@ -159,3 +159,38 @@ def test_a_local_anesthetic_alone_is_the_drug_of_its_injection_procedure(reviewe
 def test_a_local_anesthetic_with_another_drug_stays_a_diluent(reviewer, note, code):
     review = reviewer.review(note)
     assert review.service_code == code
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Trigger finger (M65.331). Kenalog 10 mg injected into the flexor tendon sheath of the "
+            "R middle finger.",
+            "20550",
+        ),
+        (
+            "Plantar fasciitis (M72.2). Dexamethasone 4 mg injected at the plantar fascia origin, "
+            "L heel.",
+            "20550",
+        ),
+        (
+            "Lateral epicondylitis (M77.11). Triamcinolone 20 mg injected at the common extensor "
+            "origin, R elbow.",
+            "20551",
+        ),
+        ("R 1st MCP OA (M19.041). Kenalog 10 mg intra-articular injection given.", "20600"),
+        (
+            "Medicare pt, 70 yo. Z23. Fluzone High-Dose 0.5 mL IM L deltoid given by RN, lot A1.",
+            "G0008",
+        ),
+        (
+            "4 yo. Z23. Dr. Lee counseled parent on risks and benefits. DTaP 0.5 mL IM R thigh "
+            "given, lot D1.",
+            "90460",
+        ),
+    ],
+)
+def test_tendon_small_joint_and_vaccine_administration_codes(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code
