@@ -178,3 +178,26 @@ def test_weight_based_doses_and_misspelt_sites(reviewer, note, dose, site):
     adm = review.administrations[0]
     assert (adm.dose, adm.route, adm.site) == (dose, "IM", site)
     assert review.claim_ready is True
+
+
+def test_a_refused_row_of_a_mar_table_is_not_given(reviewer):
+    note = (
+        "SNF MEDICATION ADMINISTRATION RECORD (PRN)\nDx: dementia with agitation (F03.911)\n"
+        "Date   Time   Medication              Dose     Route  Site        Result      Init\n"
+        "03/02  20:10  haloperidol 5 mg/mL inj 2 mg     IM     L deltoid   calm 21:00  KT\n"
+        "03/02  20:15  diphenhydramine 25 mg cap 25 mg  PO     -           REFUSED     KT\n"
+        "Order for haloperidol 2 mg IM x1 PRN agitation confirmed with Dr. Park at 20:00."
+    )
+    review = reviewer.review(note)
+    given = {a.drug_id: a.given for a in review.administrations}
+    assert given.get("diphenhydramine") is False
+    assert "ROUTE_MISSING" not in review.gap_codes
+
+
+def test_a_row_with_one_negated_route_among_others_is_still_given(reviewer):
+    note = (
+        "Hypogonadism (E29.1). Testosterone cypionate 200 mg IM R ventrogluteal, not SC, given "
+        "today by RN, tolerated."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True

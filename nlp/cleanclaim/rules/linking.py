@@ -451,6 +451,8 @@ def records_administration(route: Mention) -> bool:
     """Whether a route mention sits in an administration record (a MAR row, an administration
     section) or its own wording records the dose as given, unlike an order line's route.
     """
+    if route.hypothetical or route.negated:
+        return False
     if route.section_kind == "administration" or route.span._.cc_given:
         return True
     return route.drug is not None and route.drug.section_kind == "administration"
@@ -603,6 +605,24 @@ def _given_rules(span: Span) -> list[str]:
     return [r for r in span._.cc_modifier_rules if r.startswith(("adm.", "now."))]
 
 
+def _row_refused(m: Mention) -> bool:
+    """A table row whose dose and route are negated by the row's result ("lorazepam 0.5 mg tab
+    0.5 mg  PO  -  REFUSED"): the drug of that line was not given.
+    """
+    text = m.span.doc.text
+    line = [
+        a
+        for a in m.attrs
+        if a.label in ("DOSE", "ROUTE")
+        and "\n" not in text[min(m.end, a.start) : max(m.end, a.start)]
+    ]
+    return (
+        bool(line)
+        and any(a.negated for a in line)
+        and all(a.negated for a in line if a.start > m.end and a.label == "ROUTE")
+    )
+
+
 def _decide_given(draft: DraftAdministration) -> None:
     """Decide whether the drug was given at this encounter, and why not if it was not."""
     reasons: list[str] = []
@@ -612,7 +632,7 @@ def _decide_given(draft: DraftAdministration) -> None:
         linked_flags = [a.span for a in m.attrs if a in collected]
         given_here = bool(span._.cc_given) or any(a._.cc_given for a in linked_flags)
         now = bool(span._.cc_this_encounter) or any(a._.cc_this_encounter for a in linked_flags)
-        if m.negated:
+        if m.negated or (not span._.cc_given and _row_refused(m)):
             reasons.append("declined or not given")
             continue
         if m.family or (m.listed and not m.active) or span._.cc_diluent:
