@@ -722,3 +722,60 @@ def test_her_injectable_is_a_class_word_never_lent_to_an_oral_drug(reviewer):
 def test_injectable_next_to_the_named_drug_stays_ready(reviewer, note):
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0).\nCyanocobalamin 1000 mcg IM L deltoid\nInjection: not given\nRN",
+        "Pernicious anemia (D51.0).\nCyanocobalamin 1000 mcg IM L deltoid.\nAdministration: none "
+        "today.",
+        "Pernicious anemia (D51.0).\nCyanocobalamin 1000 mcg IM L deltoid.\nMed given: N",
+        "Hypogonadism (E29.1). Testosterone cypionate 200 mg IM R glute.\nPatient no-showed for "
+        "the nurse injection appointment.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\nVisit ended before "
+        "administration (fire alarm).",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\nPt declined today; "
+        "will return next week.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\nPatient opted to defer "
+        "the injection.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid. Injection to be "
+        "scheduled with nursing.",
+    ],
+)
+def test_field_and_narrative_not_given_statements_are_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM given at Walgreens on 3/1. Seen "
+        "today for fatigue.",
+        "Pernicious anemia (D51.0). Per outside records, cyanocobalamin 1000 mcg IM L deltoid "
+        "given 11/02.",
+        "Schizophrenia (F20.9). Invega Sustenna 156 mg IM deltoid administered at the inpatient "
+        "unit before discharge on 10/30.",
+    ],
+)
+def test_doses_at_a_pharmacy_per_outside_records_or_on_the_unit_are_not_given_here(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Ectopic pregnancy (O00.101). Methotrexate 86 mg drawn by pharmacy and injected IM L "
+        "gluteal today, tolerated.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today by RN. "
+        "Patient declined a chaperone.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today by RN. "
+        "Not given last month because of travel.",
+    ],
+)
+def test_pharmacy_preparation_and_other_refusals_do_not_cancel_the_dose(reviewer, note):
+    review = reviewer.review(note)
+    assert review.administrations[0].given is True
