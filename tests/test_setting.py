@@ -779,3 +779,26 @@ def test_doses_at_a_pharmacy_per_outside_records_or_on_the_unit_are_not_given_he
 def test_pharmacy_preparation_and_other_refusals_do_not_cancel_the_dose(reviewer, note):
     review = reviewer.review(note)
     assert review.administrations[0].given is True
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Low back pain (M54.50). Injection for pain given IM R glute. Naproxen 500 mg PO BID.",
+        "Hypogonadism (E29.1). T shot given IM R glute today. Anastrozole 1 mg PO weekly.",
+        "Acute gout (M10.9). Steroid IM 40 mg R glute given. Colchicine 0.6 mg PO BID.",
+    ],
+)
+def test_an_injection_is_never_lent_to_the_notes_only_oral_drug(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+
+
+def test_an_injection_with_its_own_oral_follow_up_drug_named_stays_ready(reviewer):
+    note = (
+        "Acute gout flare (M10.9). Ketorolac 60 mg IM R glute given today by RN, tolerated. "
+        "Colchicine 0.6 mg PO BID x3 days."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True

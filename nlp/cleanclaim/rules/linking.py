@@ -256,7 +256,13 @@ def link(
     unheard_orphans = [a for a in orphans if id(a) in unheard]
     orphans = [a for a in orphans if id(a) not in unheard]
     unnamed = None
-    if len(candidates) == 1:
+    if len(candidates) == 1 and _oral_only(candidates[0], orphans, vocab):
+        # "Injection for pain given IM R glute. Naproxen 500 mg PO BID.": the injection is not
+        # the tablet's; its drug is unnamed (DRUG_MISSING)
+        candidates = []
+        unnamed = _unnamed(orphans + unheard_orphans, standalone, vocab)
+        unheard_orphans = []
+    elif len(candidates) == 1:
         only = candidates[0]
         _collect(only, orphans)
         only.supplied_by_patient = _note_says_patient_supplied(doc)
@@ -280,6 +286,24 @@ def link(
     if unnamed is None and unheard_orphans:
         unnamed = _unnamed(unheard_orphans, standalone, vocab)
     return Linked(mentions, list(drafts.values()), unnamed, standalone)
+
+
+def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVocabulary) -> bool:
+    """Whether the only drug states only non-injection routes of its own (PO, topical) while
+    unclaimed mentions state an injection route: they are another, unnamed administration.
+    """
+    own = [
+        a
+        for m in draft.drug_mentions
+        for a in m.attrs
+        if a.label == "ROUTE" and not a.negated and a.drug is m
+    ]
+    if not own or any(vocab.families.get(a.norm) != "non_injection" for a in own):
+        return False
+    return any(
+        a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
+        for a in orphans
+    )
 
 
 def _unnamed(
