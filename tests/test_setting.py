@@ -802,3 +802,12 @@ def test_an_injection_with_its_own_oral_follow_up_drug_named_stays_ready(reviewe
     )
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+def test_an_emergency_department_course_section_makes_an_ed_note(reviewer):
+    note = (
+        "HISTORY: 40M with back spasm after lifting.\n\nEMERGENCY DEPARTMENT COURSE: the patient "
+        "was given ketorolac 60 mg IM with relief. Dx: lumbar strain (S39.012A)."
+    )
+    review = reviewer.review(note)
+    assert review.note_type == "ed"
