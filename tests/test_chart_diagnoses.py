@@ -111,3 +111,20 @@ def test_a_current_diagnosis_with_a_resolved_symptom_still_supports(reviewer):
     )
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+def test_ketorolac_for_an_osteoarthritis_flare_is_supported(reviewer):
+    note = (
+        "Primary OA of the L hip (M16.12), acute flare after a long walk, pain 8/10. Ketorolac "
+        "60 mg IM R ventrogluteal given today by RN, tolerated."
+    )
+    review = reviewer.review(note)
+    assert "DX_NOT_SUPPORTED" not in review.gap_codes
+    assert review.claim_ready is True
+
+
+def test_ketorolac_for_fatigue_alone_is_still_not_supported(reviewer):
+    note = "Fatigue (R53.83). Ketorolac 60 mg IM R ventrogluteal given today by RN, tolerated."
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DX_NOT_SUPPORTED" in review.gap_codes
