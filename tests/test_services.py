@@ -194,3 +194,19 @@ def test_a_local_anesthetic_with_another_drug_stays_a_diluent(reviewer, note, co
 def test_tendon_small_joint_and_vaccine_administration_codes(reviewer, note, code):
     review = reviewer.review(note)
     assert review.service_code == code
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Allergic rhinitis (J30.2). Allergen immunotherapy: 2 injections, tree mix 0.3 mL SC L "
+            "arm and mold mix 0.2 mL SC R arm.",
+            "95117",
+        ),
+        ("Allergic rhinitis (J30.2). Allergy extract 0.4 mL SC L arm, build-up vial 2.", "95115"),
+    ],
+)
+def test_allergen_immunotherapy_by_number_of_injections(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code
