@@ -210,3 +210,16 @@ def test_tendon_small_joint_and_vaccine_administration_codes(reviewer, note, cod
 def test_allergen_immunotherapy_by_number_of_injections(reviewer, note, code):
     review = reviewer.review(note)
     assert review.service_code == code
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("Wet AMD (H35.3211). Aflibercept 2 mg intravitreal injection OD, time-out done.", "67028"),
+        ("Ganglion cyst of L wrist (M67.432). Aspirated and injected Kenalog 10 mg.", "20612"),
+        ("Wrist OA (M19.031). Triamcinolone 20 mg injected into the L wrist joint.", "20605"),
+    ],
+)
+def test_intravitreal_and_ganglion_cyst_codes(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code
