@@ -201,3 +201,28 @@ def test_a_row_with_one_negated_route_among_others_is_still_given(reviewer):
     )
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0).\nCHARGES: 96372 x1; J3420 x1 (cyanocobalamin up to 1000 mcg)\n"
+        "No nursing note attached.",
+        "MAR\nDx: pernicious anemia (D51.0)\n10:00 cyanocobalamin 1000 mcg IM - DUE\n",
+        "MAR\nDx: hypogonadism (E29.1)\n08:00 testosterone cypionate 200 mg IM R glute "
+        "(not charted)\n",
+    ],
+)
+def test_charge_lines_and_due_or_uncharted_rows_are_not_administrations(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+
+
+def test_a_charge_line_under_a_documented_injection_keeps_it_ready(reviewer):
+    note = (
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today by RN, "
+        "tolerated.\nCharges: 96372 x1; J3420 x1 (cyanocobalamin up to 1000 mcg)"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
