@@ -477,3 +477,68 @@ def test_batch_uses_the_date_of_service_column_and_writes_claim_lines(tmp_path):
     rows = {r["id"]: r for r in csv.DictReader(out.open())}
     assert rows["a"]["claim_lines"] == "96372x1;J1040x1"
     assert rows["b"]["claim_lines"] == "96372x1;J1010x80"
+
+
+# CMS MUE tables -> payer rules --------------------------------------------------------------
+
+#: A table shaped like CMS's quarterly Practitioner Services MUE file (values made up for tests).
+MUE_TABLE = (
+    "CPT codes, descriptions and other data only are copyright American Medical Association.\n"
+    "Notice text of the quarterly release, line two.\n"
+    "\n"
+    "HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n"
+    "J1885,2,3 Date of Service Edit: Clinical,Clinical: Data\n"
+    "J3420,1,3 Date of Service Edit: Clinical,Prescribing Information\n"
+    "99213,1,2 Date of Service Edit: Policy,Nature of Service/Procedure\n"
+    "J0696,n/a,3 Date of Service Edit: Clinical,Clinical: Data\n"
+)
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_cms_mue_table_becomes_payer_rules_that_units_exceed_reads(nlp, tmp_path, packed):
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from cleanclaim.cli import app
+
+    table = tmp_path / "MCR_MUE_PractitionerServices.csv"
+    table.write_text(MUE_TABLE, encoding="utf-8")
+    if packed:
+        with zipfile.ZipFile(tmp_path / "mue.zip", "w") as archive:
+            archive.write(table, table.name)
+        table = tmp_path / "mue.zip"
+    out = tmp_path / "mue.json"
+    args = ["payer", "mue", str(table), "--effective", "2026-10-01", "-o", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "2 MUE rows" in result.stdout and "1 malformed" in result.stdout  # 99213: not billed
+    rows = json.loads(out.read_text())["mue"]
+    assert {(r["hcpcs"], r["max_units"], r["effective"]) for r in rows} == {
+        ("J1885", 2, "2026-10-01"),
+        ("J3420", 1, "2026-10-01"),
+    }
+    acme = Reviewer(nlp, model=None, payer_rules=out)
+    ket = "Acute back pain. Ketorolac 60 mg IM given in the right gluteal by Dr. Hale."
+    gap = next(g for g in acme.review(ket, None, "2026-11-02").gaps if g.code == "UNITS_EXCEED")
+    assert "MCR_MUE_PractitionerServices" in gap.message or "mue.zip" in gap.message
+    # before the table's quarter, and within its limit, nothing fires
+    assert "UNITS_EXCEED" not in acme.review(ket, None, "2026-09-30").gap_codes
+    assert (
+        "UNITS_EXCEED"
+        not in acme.review(ket.replace("60 mg", "30 mg"), None, "2026-11-02").gap_codes
+    )
+
+
+def test_a_file_that_is_not_an_mue_table_is_a_clear_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from cleanclaim.cli import app
+
+    table = tmp_path / "notes.csv"
+    table.write_text("id,text\nn1,Ketorolac 60 mg IM given.\n", encoding="utf-8")
+    out = tmp_path / "mue.json"
+    args = ["payer", "mue", str(table), "--effective", "2026-10-01", "-o", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "MUE value" in result.stderr and not out.exists()
+    assert "Ketorolac" not in result.stderr

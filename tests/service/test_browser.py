@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CHROMIUM, ROUTE_MISSING_NOTE
+from .conftest import CHROMIUM, KETOROLAC_NOTE, ROUTE_MISSING_NOTE
 
 pytestmark = [
     pytest.mark.browser,
@@ -111,3 +111,21 @@ def test_api_docs_render_offline_with_the_rules(page, live_server):
     for code in ("200", "413", "415", "422", "503", "504"):
         expect(review.locator(f"tr.response[data-code='{code}']")).to_have_count(1)
     assert outside == [], f"the docs fetched external resources: {outside}"
+
+
+def test_review_page_shows_status_note_type_and_the_suggested_claim_lines(review_page):
+    page = review_page
+    page.fill("#note-input", KETOROLAC_NOTE)
+    page.click("#review-btn")
+    expect(page.locator("#decision-head")).to_have_text("Claim ready")
+    expect(page.locator("#note-status")).to_contain_text("status ready")
+    lines = page.locator("#claim-lines tbody tr")
+    expect(lines.first).to_contain_text("96372")
+    expect(lines.nth(1)).to_contain_text("J1885")  # ketorolac per 15 mg: 60 mg is 4 units
+    expect(lines.nth(1)).to_contain_text("4")
+    expect(page.locator("#claim-day")).to_contain_text("date of service")
+
+    page.fill("#note-input", "Patient declined the ketorolac injection today. Ice and rest.")
+    page.click("#review-btn")
+    expect(page.locator("#note-status")).to_contain_text("status no injection")
+    expect(page.locator("#claim-lines tbody tr")).to_have_text(["none"])

@@ -18,7 +18,7 @@ app.command("review")(review_command)
 app.command("batch")(batch_command)
 app.add_typer(annotations_app, name="annotations")
 
-for _module in ("train", "serve", "report"):
+for _module in ("train", "serve", "report", "payer"):
     try:  # commands contributed by optional parts register themselves here
         __import__(f"{__name__}.{_module}", fromlist=["register"]).register(app)
     except ModuleNotFoundError as err:

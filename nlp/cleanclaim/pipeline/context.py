@@ -103,17 +103,18 @@ class ContextComponent(TableBacked):
     def __call__(self, doc: Doc) -> Doc:
         """Apply ConText to the mentions of ``doc``."""
         advisory = list(doc.spans[ADVISORY_GROUP]) if ADVISORY_GROUP in doc.spans else []
-        if not doc.ents and not advisory:
+        ents = doc.ents  # spaCy builds a new Span per entity on each access: read it once
+        if not ents and not advisory:
             return doc
         # One pass over the mentions and the advisory wording: one graph of modifiers per note.
-        targets = [*doc.ents, *advisory]
+        targets = [*ents, *advisory]
         if self.max_scope is not None or self._context.prune_on_target_overlap:
             doc._.cc_context_targets = targets  # medspaCy's own windows: its own code
             self._context(doc, targets="cc_context_targets")
             doc._.cc_context_targets = ()
         else:
             self._apply(doc, targets)
-        for ent in [*doc.ents, *advisory]:
+        for ent in targets:
             mods = ent._.modifiers
             if mods:
                 ent._.cc_modifier_rules = tuple(

@@ -40,6 +40,7 @@ from .. import resources as res
 from . import extensions  # noqa: F401  (registers the extensions)
 from ._tables import TableBacked
 from .druglex import DrugLexicon
+from .extensions import doc_text
 
 #: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
 UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
@@ -224,7 +225,9 @@ class DictationComponent(TableBacked):
         lower = [t.lower_ for t in doc]
         self._sentence_ends(doc, lower)
         if self._markers is not None:
-            doc._.cc_markers = tuple((m.start(), m.end()) for m in self._markers.finditer(doc.text))
+            doc._.cc_markers = tuple(
+                (m.start(), m.end()) for m in self._markers.finditer(doc_text(doc))
+            )
         ents = self._split_letter_doses(doc, lower, list(doc.ents))
         taken = numpy.zeros(n + 1, dtype=bool)
         for e in ents:

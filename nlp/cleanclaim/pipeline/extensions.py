@@ -41,3 +41,16 @@ def register() -> None:
 
 
 register()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc.
+
+    spaCy joins every token's text on each ``Doc.text`` access (linear in the note); the rules
+    read the text many times per note, so it is kept in ``doc.user_data`` after the first join.
+    A Doc's text never changes once it is made (retokenizing keeps it).
+    """
+    text = doc.user_data.get("cleanclaim_text")
+    if text is None:
+        text = doc.user_data["cleanclaim_text"] = doc.text
+    return text

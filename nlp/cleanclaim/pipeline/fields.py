@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from .. import resources as res
 from . import extensions  # noqa: F401
 from ._tables import TableBacked
+from .extensions import doc_text
 
 
 @Language.factory("cleanclaim_fields", default_config={})
@@ -50,7 +51,7 @@ class BlankFieldDetector(TableBacked):
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the blank fields of ``doc``."""
-        doc._.cc_blank_fields = tuple(self.find(doc.text))
+        doc._.cc_blank_fields = tuple(self.find(doc_text(doc)))
         return doc
 
     def find(self, text: str) -> list[tuple[str, int, int]]:

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from .. import resources as res
 from . import extensions  # noqa: F401
 from ._tables import TableBacked
+from .extensions import doc_text
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -58,7 +59,7 @@ class SectionComponent(TableBacked):
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc._.cc_section_spans``."""
         self._sectionizer(doc)
-        text = doc.text
+        text = doc_text(doc)
         out = []
         for section in doc._.sections:
             category = section.category

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import resources as res
+from ..pipeline.extensions import doc_text
 from ..result import Administration, Diagnosis, Entity, Evidence, Review
 from .claims import claim_lines
 from .coding import CodedAdministration, Coder, ServiceRefiner
@@ -97,9 +98,9 @@ class RuleSet:
 
         ``date_of_service`` is used when the note does not state its own (else today).
         """
-        day, _ = read_date_of_service(self.dates, doc.text, date_of_service)
+        day, _ = read_date_of_service(self.dates, doc_text(doc), date_of_service)
         linked = link(doc, self.drugs, self.vocab, self.settings.ignored(doc))
-        kind = self.settings.note_kind(doc.text)
+        kind = self.settings.note_kind(doc_text(doc))
         self.settings.place(doc, linked, kind)
         dxs = patient_diagnoses(
             linked, self._dx_categories, self._never_a_reason, self._not_current
@@ -124,13 +125,13 @@ class RuleSet:
             claim_ready=ready,
             probability=None,
             service_code=self.services.refine(
-                service_code(coded, self.vocab.service_order), doc.text
+                service_code(coded, self.vocab.service_order), doc_text(doc)
             ),
             injections=len(injections),
             gaps=tuple(gaps),
             entities=tuple(entity(m) for m in linked.mentions),
             administrations=tuple(
-                administration(c, self.services.refine(c.service_code, doc.text))
+                administration(c, self.services.refine(c.service_code, doc_text(doc)))
                 for c in coded
                 if reportable(c)
             ),
@@ -221,11 +222,11 @@ def entity(m: Mention) -> Entity:
         text=span.text,
         start=m.start,
         end=m.end,
-        negated=bool(span._.is_negated),
-        historical=bool(span._.is_historical),
-        hypothetical=bool(span._.is_hypothetical),
+        negated=m.negated,
+        historical=m.historical,
+        hypothetical=m.hypothetical,
         family=m.family,
-        uncertain=bool(span._.is_uncertain),
+        uncertain=m.uncertain,
         section=m.section,
         rule=m.rule,
         norm=m.norm,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import resources as res
+from ..pipeline.extensions import doc_text
 from ..resources import icd10 as icd
 from .linking import Linked, Mention
 
@@ -39,7 +40,7 @@ class NotCurrent:
         the note's text, passed by callers that check many mentions).
         """
         sent = m.span.sent
-        text = m.span.doc.text if text is None else text
+        text = doc_text(m.span.doc) if text is None else text
         # the clause is bounded: a long sentence is read only near the mention (linear time)
         before = text[max(sent.start_char, m.start - _CLAUSE_CHARS) : m.start]
         before = _CLAUSE_END.split(before)[-1]
@@ -70,7 +71,7 @@ def patient_diagnoses(
     ``not_current`` drops diagnoses written as resolved, ruled out or absent.
     """
     out = []
-    text = linked.mentions[0].span.doc.text if linked.mentions else ""
+    text = doc_text(linked.mentions[0].span.doc) if linked.mentions else ""
     for m in linked.mentions:
         if m.label != "DIAGNOSIS":
             continue

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .. import resources as res
 from ..pipeline.dictation import UNCERTAIN_HOWS
+from ..pipeline.extensions import doc_text
 from ..pipeline.targets import ADVISORY_GROUP
 from ..result import Evidence, Gap
 from .coding import CodedAdministration
@@ -180,7 +181,9 @@ class GapFinder:
     def blank(self, doc: Doc, label: str) -> list[Evidence]:
         """Template fields of ``label`` left blank ("Route: ___"), as evidence."""
         return [
-            Evidence(s, e, doc.text[s:e]) for lab, s, e in doc._.cc_blank_fields if lab == label
+            Evidence(s, e, doc_text(doc)[s:e])
+            for lab, s, e in doc._.cc_blank_fields
+            if lab == label
         ]
 
     def advisory(self, doc: Doc, label: str) -> list[Span]:
@@ -453,7 +456,7 @@ def dictation_unclear(f: GapFinder, i: InjectionFacts) -> list[Gap]:
     sents = {m.span.sent.start_char: m.span.sent.end_char for m in mentions}
     doc = i.note.doc
     markers = [
-        Evidence(a, b, doc.text[a:b])
+        Evidence(a, b, doc_text(doc)[a:b])
         for a, b in doc._.cc_markers
         if any(s <= a < e for s, e in sents.items())
     ]
@@ -665,7 +668,7 @@ def pair_edit(f: GapFinder, note: NoteFacts) -> list[Gap]:
 
 def billed_96372_units(f: GapFinder, doc: Doc) -> tuple[int, Evidence] | None:
     """Units of 96372 the note says are billed ("96372 x2"), with where it says so."""
-    m = f._billed.search(doc.text)
+    m = f._billed.search(doc_text(doc))
     if m is None:
         return None
     value = next((g for g in m.groups() if g), None)

@@ -14,10 +14,12 @@ import heapq
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
+from ..pipeline.extensions import doc_text
 from ..pipeline.lines import Sentences
 from .vocabulary import RuleVocabulary
 
@@ -27,7 +29,10 @@ _NOT_SERVICE_KINDS = frozenset({"list", "history", "family"})
 
 @dataclass(eq=False)
 class Mention:
-    """A mention with what linking needs to know about it (equal only to itself)."""
+    """A mention with what linking needs to know about it (equal only to itself).
+
+    Its ConText flags are read once (ConText runs before any rule) and kept.
+    """
 
     span: Span
     label: str
@@ -45,27 +50,27 @@ class Mention:
     #: drug is as near to the site as to the dose that opens the run.
     chain_start: int = -1
 
-    @property
+    @cached_property
     def negated(self) -> bool:
         """ConText found negation, a decline, a hold or a deferral."""
         return bool(self.span._.is_negated)
 
-    @property
+    @cached_property
     def historical(self) -> bool:
         """ConText found history wording."""
         return bool(self.span._.is_historical)
 
-    @property
+    @cached_property
     def hypothetical(self) -> bool:
         """ConText found plan, order or future wording."""
         return bool(self.span._.is_hypothetical)
 
-    @property
+    @cached_property
     def family(self) -> bool:
         """The mention is about a relative (flag or family-history section)."""
         return bool(self.span._.is_family) or self.section_kind == "family"
 
-    @property
+    @cached_property
     def uncertain(self) -> bool:
         """ConText found rule-out, possible or pending wording."""
         return bool(self.span._.is_uncertain)
@@ -157,7 +162,7 @@ class Linked:
 
 def mentions_of(doc: Doc) -> list[Mention]:
     """Wrap ``doc.ents`` with sentence, paragraph and section information."""
-    breaks = [m.start() for m in _BLANK_LINE.finditer(doc.text)]
+    breaks = [m.start() for m in _BLANK_LINE.finditer(doc_text(doc))]
     sections = sorted(doc._.cc_section_spans, key=lambda s: s[2])
     Sentences(doc).install()
     out = []
@@ -215,7 +220,7 @@ def link(
         m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
     ]
     index = _Drugs(drug_mentions, anchors)
-    _chain(doc.text, mentions)
+    _chain(doc_text(doc), mentions)
     unheard = _after_marker(doc, attributes)
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard)
@@ -277,7 +282,12 @@ def link(
                 only.given_rules.extend(evidence)
     elif not candidates and orphans + unheard_orphans:
         unnamed = _unnamed(orphans + unheard_orphans, standalone, vocab)
-    elif not candidates and not anchors and standalone and vocab.injection_words.search(doc.text):
+    elif (
+        not candidates
+        and not anchors
+        and standalone
+        and vocab.injection_words.search(doc_text(doc))
+    ):
         # "Injection given, tolerated well." with no drug at all (a local anesthetic or a
         # diluent explains its own injection words)
         unnamed = DraftAdministration(
@@ -497,7 +507,7 @@ def _after_marker(doc: Doc, attributes: list[Mention]) -> set[int]:
     ends = {b for _, b in doc._.cc_markers}
     if not ends:
         return set()
-    text = doc.text
+    text = doc_text(doc)
     return {
         id(a)
         for a in attributes
@@ -633,7 +643,7 @@ def _row_refused(m: Mention) -> bool:
     """A table row whose dose and route are negated by the row's result ("lorazepam 0.5 mg tab
     0.5 mg  PO  -  REFUSED"): the drug of that line was not given.
     """
-    text = m.span.doc.text
+    text = doc_text(m.span.doc)
     line = [
         a
         for a in m.attrs

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from .. import resources as res
+from ..pipeline.extensions import doc_text
 from ..result import Evidence
 from .linking import DraftAdministration, Linked, Mention, collect_attributes
 
@@ -81,7 +82,16 @@ class SettingReader:
             )
             for t in table.note_types
         ]
-        self.cues = [(c.setting, [re.compile(p, _FLAGS) for p in c.patterns]) for c in table.cues]
+        # one alternation per setting: a clause is searched once per setting, not once per pattern
+        self.cues = [
+            (c.setting, re.compile("|".join(f"(?:{p})" for p in c.patterns), _FLAGS))
+            for c in table.cues
+            if c.patterns
+        ]
+        #: Any cue at all (most clauses have none: one search rules them all out).
+        self.any_cue = re.compile(
+            "|".join(f"(?:{p.pattern})" for _, p in self.cues) or "(?!)", _FLAGS
+        )
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
         self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
         self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
@@ -169,7 +179,7 @@ class SettingReader:
     def cue(self, m: Mention) -> str | None:
         """The setting the wording of the mention's clause gives, by table priority."""
         sent = m.span.sent
-        text = _text(m.span.doc)
+        text = doc_text(m.span.doc)
         window = self.table.cue_window
         # only the clause within ``window`` characters of the mention is read (linear time)
         s0 = max(sent.start_char, m.start - window)
@@ -177,11 +187,13 @@ class SettingReader:
         lo = max((x.end() for x in _CLAUSE.finditer(text, s0, m.start)), default=s0)
         hi_match = _CLAUSE.search(text, m.end, s1)
         clause = text[lo : hi_match.start() if hi_match else s1]
+        if not self.any_cue.search(clause):
+            return None
         done = self.table.order_only_unless_done and _DONE.search(clause)
-        for setting, patterns in self.cues:
+        for setting, pattern in self.cues:
             if setting == "order_only" and done:
                 continue
-            if any(p.search(clause) for p in patterns):
+            if pattern.search(clause):
                 return setting
         return None
 
@@ -211,7 +223,7 @@ class SettingReader:
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
         out: list[tuple[Evidence, int | None]] = []
         for pattern in self.nothing:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(doc_text(doc)):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
@@ -224,7 +236,7 @@ class SettingReader:
 
     def latest_route(self, doc: Doc, linked: Linked) -> None:
         """An addendum or correction that states the route replaces the earlier statements."""
-        text = doc.text
+        text = doc_text(doc)
         starts = sorted(m.start() for p in self.addenda for m in p.finditer(text))
         # only addenda that say they correct something replace earlier statements
         starts = [
@@ -251,9 +263,9 @@ class SettingReader:
 
     def _retracted(self, doc: Doc, route: Mention) -> bool:
         """Error wording after the route ("SC ... entered in error"), before any other route."""
-        if self.quoted_before.search(doc.text[max(0, route.start - 50) : route.start]):
+        if self.quoted_before.search(doc_text(doc)[max(0, route.start - 50) : route.start]):
             return True
-        found = self.in_error.search(doc.text[route.end : route.end + 60])
+        found = self.in_error.search(doc_text(doc)[route.end : route.end + 60])
         if found is None:
             return False
         stop = route.end + found.end()
@@ -263,7 +275,7 @@ class SettingReader:
         """A sentence naming no drug says no SC/IM medication was given ("No IM meds given")."""
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
         for pattern in self.nothing_sc_im:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(doc_text(doc)):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is not None and span.sent.start not in drug_sents:
                     return True
@@ -272,7 +284,7 @@ class SettingReader:
     def _future(self, doc: Doc, linked: Linked) -> bool:
         """A sentence naming no drug plans the injection for later."""
         drugs = [m for m in linked.mentions if m.label == "DRUG"]
-        text = doc.text
+        text = doc_text(doc)
         for pattern in self.future:
             for match in pattern.finditer(text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
@@ -294,7 +306,7 @@ class SettingReader:
         field ("Route: [x] IM [ ] SC", "( ) IM (•) SC", "IM: Yes  SC: No"), and every mention on
         a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM").
         """
-        text = doc.text
+        text = doc_text(doc)
         ents = [e for e in doc.ents if e.label_ in ("DRUG", "DOSE", "ROUTE", "SITE")]
         if not ents:
             return frozenset()
@@ -354,7 +366,7 @@ class SettingReader:
         """A "given" field whose checked box says not given ("Given: [ ] Yes [x] No",
         "[ ] Administered [x] Refused"): (evidence, sentence start of its drug or None).
         """
-        text = doc.text
+        text = doc_text(doc)
         out: list[tuple[Evidence, int | None]] = []
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
         for start, end in self._box_lines(text):
@@ -434,7 +446,7 @@ class SettingReader:
         out = []
         seen = set()
         for pattern in self.class_words:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(doc_text(doc)):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
@@ -459,7 +471,7 @@ class SettingReader:
                 if named or as_drug or sent.start in seen:
                     continue
                 done = bool(_DONE.search(sent.text))
-                if _not_done(doc.text, sent.start_char, match.end(), done):
+                if _not_done(doc_text(doc), sent.start_char, match.end(), done):
                     continue
                 seen.add(sent.start)
                 out.append((sent.start, done))
@@ -488,7 +500,7 @@ class SettingReader:
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
         found = False
         for pattern in self.all_given:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(doc_text(doc)):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if (
                     span is not None
@@ -519,7 +531,7 @@ class SettingReader:
         self.both_given(doc, linked)
         self.class_word_injection(doc, linked)
         self.latest_route(doc, linked)
-        blocks = self.blocks(doc.text)
+        blocks = self.blocks(doc_text(doc))
         drafts = [*linked.administrations]
         if linked.unnamed is not None:
             drafts.append(linked.unnamed)
@@ -625,11 +637,3 @@ def _not_done(text: str, sent_start: int, end: int, done: bool) -> bool:
     """
     window = _ASIDE.sub(" ", text[sent_start : end + _NOT_DONE_AFTER])
     return bool(_NOT_DONE.search(window)) or (not done and bool(_ASKED.search(window)))
-
-
-def _text(doc: Doc) -> str:
-    """``doc.text``, joined once per Doc (spaCy joins every token on each access)."""
-    text = doc.user_data.get("cleanclaim_text")
-    if text is None:
-        text = doc.user_data["cleanclaim_text"] = doc.text
-    return text

@@ -81,6 +81,12 @@
       el("span", { class: "meta", id: "probability",
         text: `probability ${prob} · service ${r.service_code || "none"} · injections ${r.injections ?? "–"}` +
           (r.decision ? ` · decided by ${r.decision}` : "") }));
+    if (r.status || r.note_type) {
+      const evidence = r.note_type_evidence && r.note_type_evidence.length
+        ? ` (“${r.note_type_evidence[0].text}”)` : "";
+      box.append(el("span", { class: "meta", id: "note-status",
+        text: `status ${(r.status || "–").replace(/_/g, " ")} · note ${(r.note_type || "–").replace(/_/g, " ")}${evidence}` }));
+    }
   }
 
   // Split the note at every mention and evidence boundary; each piece knows its mention and gaps.
@@ -204,6 +210,9 @@
       a.drug || "(unnamed)", a.dose, a.route, a.site,
       a.given ? "yes" : `no${a.not_given_reason ? ` (${a.not_given_reason})` : ""}`,
       a.service_code, a.hcpcs, a.units == null ? null : String(a.units)]));
+    fillTable("claim-lines", (r.claim_lines || []).map((c) => [
+      c.code, (c.modifiers || []).join(", ") || null, String(c.units), c.description]));
+    $("claim-day").textContent = r.date_of_service ? `(date of service ${r.date_of_service})` : "";
     fillTable("diagnoses", r.diagnoses.map((d) => [d.text, d.icd10, d.supports ? "yes" : "no"]));
   }
 
