@@ -203,8 +203,10 @@ class DictationComponent(TableBacked):
             | {w for w, letter in self._letter.items() if letter in firsts}
             | {f"{w}." for w, letter in self._letter.items() if letter in firsts}
         )
+        self._marks = {tuple(m.lower().split()) for m in t.spoken_marks}
+        self._pronoun_after = {w.lower() for w in t.pronoun_after}
         self._boundary_first: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in self._boundaries:
+        for phrase in self._boundaries | self._marks:
             self._boundary_first.setdefault(phrase[0], []).append(phrase)
 
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
@@ -299,8 +301,13 @@ class DictationComponent(TableBacked):
     # Sentences -------------------------------------------------------------------------------
 
     def _sentence_ends(self, doc: Doc, lower: list[str]) -> None:
+        """Start a sentence after a spoken sentence end ("period", "new paragraph") and record
+        the tokens of spoken punctuation (``doc._.cc_spoken_marks``). "scratch that" corrects the
+        words before it, so the correction stays in their sentence.
+        """
         n = len(doc)
         first = self._boundary_first
+        marks: set[int] = set()
         for i, word in enumerate(lower):
             if word not in first:
                 continue
@@ -315,13 +322,18 @@ class DictationComponent(TableBacked):
                     name, ()
                 ):
                     continue
+                if name == "scratch that":
+                    continue
+                marks.update(range(i, i + k))
+                if phrase not in self._boundaries:
+                    continue
                 j = i + k
                 while j < n and (doc[j].is_punct or doc[j].is_space):
                     j += 1
                 if j < n:
                     doc[j].is_sent_start = True
-                if name == "scratch that" and i > 0:
-                    doc[i].is_sent_start = True
+        if marks:
+            doc._.cc_spoken_marks = frozenset(marks)
 
     # Routes ----------------------------------------------------------------------------------
 
@@ -394,6 +406,9 @@ class DictationComponent(TableBacked):
         """
         before = lower[start - 1] if start > 0 else ""
         after = lower[end] if end < len(doc) else ""
+        # "I am taking ...", "I am not ...", "I am fine": the pronoun, whatever follows
+        if after in self._pronoun_after or (len(after) > 4 and after.endswith("ing")):
+            return False
         if before in self._neighbours and before not in ("to", "in", "into", "at", "via"):
             return True
         if after in ("given", "injected", "injection", "push", "shot"):
@@ -401,8 +416,12 @@ class DictationComponent(TableBacked):
         for e in ents:
             if e.label_ in ("DRUG", "DOSE") and 0 <= start - e.end <= 1:
                 return True
+            # a site, dose or drug right after it, with at most a side or a preposition
+            # between ("I am left deltoid", "I am in the right gluteal")
             if e.label_ in ("SITE", "DOSE", "DRUG") and 0 <= e.start - end <= 3:
-                return True
+                between = lower[end : e.start]
+                if all(w in self._sides or w in ("in", "into", "to", "the", "at") for w in between):
+                    return True
         return False
 
     # Doses -----------------------------------------------------------------------------------

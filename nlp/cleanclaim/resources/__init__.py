@@ -500,6 +500,11 @@ class DictationTable(_Strict):
     boundaries: list[str]
     not_after: dict[str, list[str]] = Field(default_factory=dict)
     not_before: dict[str, list[str]] = Field(default_factory=dict)
+    #: Spoken punctuation that does not end a sentence ("comma", "open paren"): not a word of the
+    #: sentence when its length is measured (a dictated "1000 mcg IM, no issues" is short).
+    spoken_marks: list[str] = Field(default_factory=list)
+    #: Words after "I am" that make it a pronoun whatever is near ("I am taking", "I am fine").
+    pronoun_after: list[str] = Field(default_factory=list)
     #: Regular expressions of "[inaudible]"-type markers.
     markers: list[str]
     #: Words that place a mention in an administration (phonetic reading only near them).
