@@ -251,7 +251,10 @@ class DictationComponent(TableBacked):
             for e in ents:
                 if len(e.text) <= 2 and e.label_ != "DOSE" and e._.cc_how is None:
                     weak[e.start : e.end] = True
-            names = self._names(doc, lower, taken & ~weak, near)
+            # the words right before a dose are where a drug is named ("gave the we go vee
+            # point two five milligrams"): there a name may begin or end with a short word
+            slots = {e.start for e in ents + new if e.label_ == "DOSE"}
+            names = self._names(doc, lower, taken & ~weak, near, slots)
             new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
             for e in names:
@@ -609,7 +612,12 @@ class DictationComponent(TableBacked):
         return numpy.cumsum(marks[:n]) > 0
 
     def _names(
-        self, doc: Doc, lower: list[str], taken: numpy.ndarray, near: numpy.ndarray
+        self,
+        doc: Doc,
+        lower: list[str],
+        taken: numpy.ndarray,
+        near: numpy.ndarray,
+        slots: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> list[Span]:
         lex = self._lexicon()
         t = self.t
@@ -639,8 +647,18 @@ class DictationComponent(TableBacked):
                     continue
                 joined = "".join(lower[i:end])
                 side = i > 0 and lower[i - 1] in self._sides
-                hit = lex.read(joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None)
-                if hit is not None and glued and not self._strong(hit, joined, lower[i:end]):
+                slot = end in slots and k > 1
+                # the broad dictionary's looser floor only for words not all ordinary English
+                # ("to be taken one tablet" is not levobunolol)
+                broad = slot and not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
+                hit = lex.read(
+                    joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None, slot=broad
+                )
+                if (
+                    hit is not None
+                    and glued
+                    and not self._strong(hit, joined, lower[i:end], slot)
+                ):
                     continue
                 # a shorter read of the same name does not replace a longer one that adds a
                 # syllable or more ("in vega" of "in vega sue stena")
@@ -663,15 +681,26 @@ class DictationComponent(TableBacked):
         tok = doc[i]
         return tok.is_alpha and len(tok) <= 2 and tok.lower_ in _GLUE
 
-    def _strong(self, hit: tuple, joined: str, words: list[str]) -> bool:
+    def _strong(self, hit: tuple, joined: str, words: list[str], slot: bool = False) -> bool:
         """A read good enough to take a glue word into a name: a curated name spelled the same or
         heard the same over a long phonetic code, from words that are not all ordinary English
         ("pressure is" is not Perseris, "to separate" not Dysport).
         """
         how = hit[5]
+        if (
+            slot
+            and how == "phonetic"
+            and hit[2] != "drug.dictionary"
+            and hit[4] >= self.t.phonetic_min_similarity
+        ):
+            # right before a dose, a curated name heard the same, even as ordinary words
+            return True
         if all(_zipf(w) >= 3.0 for w in words if w not in _GLUE):
             return False
         if how == "joined":
+            return True
+        if slot and how == "phonetic" and hit[4] >= self.t.phonetic_min_similarity:
+            # right before a dose, a name heard the same whatever its code length
             return True
         return (
             how == "phonetic"
@@ -857,15 +886,20 @@ class _Lexicon:
         t: res.DictationTable,
         after_side: bool,
         fuzzy: list[str] | None = None,
+        slot: bool = False,
     ) -> tuple[str, str, str, str, float, str] | None:
-        """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None."""
+        """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None.
+
+        ``slot``: the words stand right before a dose, where a drug is named; a name of the broad
+        dictionary then needs only the phonetic floor of a curated one.
+        """
         memo = self.__dict__.setdefault("_memo", {})
-        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None)
+        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot)
         if key in memo:
             return memo[key]
         if len(memo) >= self.MEMO_SIZE:
             memo.clear()
-        memo[key] = hit = self._read(joined, words, t, after_side, fuzzy)
+        memo[key] = hit = self._read(joined, words, t, after_side, fuzzy, slot)
         return hit
 
     def _read(
@@ -875,6 +909,7 @@ class _Lexicon:
         t: res.DictationTable,
         after_side: bool,
         fuzzy: list[str] | None = None,
+        slot: bool = False,
     ) -> tuple[str, str, str, str, float, str] | None:
         if words > 1 and (hit := self.by_key.get(joined)) is not None:
             if len(joined) >= 5 or hit[0] == "SITE":
@@ -896,7 +931,7 @@ class _Lexicon:
                 sim = max(sim, t.phonetic_min_similarity)
             floor = (
                 t.broad_min_similarity
-                if value[2] == "drug.dictionary"
+                if value[2] == "drug.dictionary" and not slot
                 else t.phonetic_min_similarity
             )
             if sim >= floor and (best is None or sim > best[4]):
