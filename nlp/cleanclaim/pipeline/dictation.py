@@ -232,6 +232,9 @@ class DictationComponent(TableBacked):
         for e in ents:
             taken[e.start : e.end] = True
         new: list[Span] = []
+        # a diagnosis spelled as letters ("C O P D exacerbation", "H I V") before any letter
+        # route, so "I V" of "H I V" stays part of it
+        new += self._letter_diagnoses(doc, lower, taken)
         new += self._letter_routes(doc, lower, taken, ents)
         # The target rules see "seven five milligrams" of "three point seven five milligrams":
         # number-word doses are read whole here, and replace the part the rules saw.
@@ -299,6 +302,39 @@ class DictationComponent(TableBacked):
                         )
                         continue
             out.append(e)
+        return out
+
+    def _letter_diagnoses(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
+        """A diagnosis whose abbreviation is spelled as single letters ("H I V", "C. O. P. D.
+        exacerbation"), read against the diagnosis table's abbreviated names.
+        """
+        keys = self._lexicon().diagnoses
+        out: list[Span] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            j = i
+            while j < n and not taken[j] and _single_letter(doc[j].text):
+                j += 1
+            if j - i < 2:
+                i = j + 1 if j == i else j
+                continue
+            letters = "".join(doc[k].text.rstrip(".").lower() for k in range(i, j))
+            best = None
+            for extra in range(0, 4):
+                stop = j + extra
+                if stop > n or taken[j:stop].any():
+                    break
+                key = letters + "".join(_key(w) for w in lower[j:stop])
+                if key in keys:
+                    best = (stop, keys[key])
+            if best is None:
+                i = j
+                continue
+            stop, (dx_id, icd, name) = best
+            out.append(_span(doc, i, stop, "DIAGNOSIS", f"dx.{dx_id}", icd, name, "letters"))
+            taken[i:stop] = True
+            i = stop
         return out
 
     # Sentences -------------------------------------------------------------------------------
@@ -814,6 +850,12 @@ class DictationComponent(TableBacked):
         return [e for e in ents if e.start not in drop]
 
 
+def _single_letter(text: str) -> bool:
+    """A letter said on its own ("H", "I.", "V")."""
+    t = text[:-1] if len(text) == 2 and text.endswith(".") else text
+    return len(t) == 1 and t.isalpha()
+
+
 def _overlaps(i: int, ents: list[Span]) -> bool:
     return any(e.start <= i < e.end for e in ents)
 
@@ -869,6 +911,13 @@ class _Lexicon:
                 continue
             self.by_key.setdefault(key, value)
             self.by_code.setdefault(_code(key), []).append((key, value))
+        # diagnoses named by an abbreviation ("HIV", "COPD exacerbation"), for spelled letters
+        self.diagnoses: dict[str, tuple[str, str, str]] = {}
+        for dx in tables["diagnoses"].diagnoses:
+            for s in dx.synonyms:
+                head = s.split()[0] if s.split() else ""
+                if 2 <= len(head) <= 5 and head.isalpha() and head.isupper():
+                    self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
         self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
         self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
 
