@@ -356,3 +356,148 @@ def test_a_dose_after_inaudible_has_no_drug(reviewer):
     assert r.claim_ready is False
     assert "DRUG_MISSING" in {g.code for g in r.gaps}
     assert all(a.drug != "colchicine" for a in r.administrations)
+
+
+# Spoken punctuation in sentence length, corrections, markers (issue 10, round 3) --------------
+
+
+def test_spoken_commas_do_not_lengthen_the_administration_sentence(reviewer):
+    # the drug is named in one sentence, the dose, route and site in the next; with its spoken
+    # commas counted as words that sentence looked too long to describe another sentence's drug
+    note = (
+        "nurse visit colon depo provera for contraception period one fifty milligrams I M right "
+        "deltoid comma tolerated comma no issues period"
+    )
+    r = reviewer.review(note)
+    assert "NOT_ADMINISTERED" not in r.gap_codes
+    adm = r.administrations[0]
+    assert adm.given and adm.route_code == "IM" and adm.site
+
+
+def test_spoken_marks_are_recorded_only_when_spoken_punctuation(nlp):
+    doc = nlp("her last menstrual period was regular comma no cramps period")
+    marked = sorted(doc[i].text for i in doc._.cc_spoken_marks)
+    assert marked == ["comma", "period"]  # not the "period" of "menstrual period"
+
+
+def test_scratch_that_keeps_the_correction_with_its_drug(reviewer):
+    note = (
+        "asthma flare period given methylprednisolone one twenty five milligrams I V scratch "
+        "that I M left gluteal in clinic by RN Ito period"
+    )
+    r = reviewer.review(note)
+    adm = next(a for a in r.administrations if a.drug_id.startswith("methylprednisolone"))
+    assert adm.route_code == "IM" and adm.site
+    assert "ROUTE_MISSING" not in r.gap_codes and "ROUTE_CONFLICT" not in r.gap_codes
+
+
+def test_i_am_before_a_verb_or_adjective_is_the_pronoun(reviewer):
+    note = (
+        "level is high so we are holding the shot period she says I am okay with that and I am "
+        "taking the oral one thousand micrograms daily period no injection today period"
+    )
+    r = reviewer.review(note)
+    assert not [e for e in ents(r, "ROUTE") if e.text == "I am"]
+
+
+def test_i_am_before_a_preposition_and_site_is_the_route(reviewer):
+    note = (
+        "pernicious anemia period cyanocobalamin one thousand micrograms I am in the left "
+        "deltoid given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "ROUTE", "I am").norm == "IM"
+
+
+def test_dose_after_an_inaudible_drug_is_not_the_next_drugs(reviewer):
+    note = (
+        "vomiting period given [inaudible] twenty five milligrams I M right gluteal and then "
+        "ondansetron four milligrams by mouth period"
+    )
+    r = reviewer.review(note)
+    assert not [a for a in r.administrations if a.drug_id == "ondansetron" and a.route_code]
+    assert "DRUG_MISSING" in r.gap_codes and "ROUTE_CONFLICT" not in r.gap_codes
+
+
+def test_dose_after_a_marker_still_belongs_to_the_drug_before_it(reviewer):
+    note = (
+        "back pain period ketorolac [inaudible] sixty milligrams I M right gluteal given by RN Ito "
+        "period"
+    )
+    r = reviewer.review(note)
+    adm = next(a for a in r.administrations if a.drug_id == "ketorolac")
+    assert adm.route_code == "IM" and adm.dose
+
+
+# The drug slot: the words right before a dose -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "heard", "drug"),
+    [
+        (
+            "pyelonephritis period gave the roe seff in one gram I M left gluteal period",
+            "roe seff in",
+            "ceftriaxone",
+        ),
+        (
+            "obesity period we gave the wee go vee point five milligrams sub Q left thigh period",
+            "wee go vee",
+            "semaglutide",
+        ),
+        (
+            "type two diabetes period oh zem pick one milligram sub Q left thigh period",
+            "oh zem pick",
+            "semaglutide",
+        ),
+    ],
+)
+def test_drug_heard_as_ordinary_or_glue_words_right_before_a_dose(reviewer, note, heard, drug):
+    r = reviewer.review(note)
+    e = one(r, "DRUG", heard)
+    assert e.norm == drug and e.how == "phonetic"
+
+
+def test_drug_slot_invents_no_drug_from_ordinary_words(reviewer):
+    note = (
+        "we will see if we go over two hundred milligrams per day period we gave the patient two "
+        "milligrams period tablets to be taken one at night period"
+    )
+    r = reviewer.review(note)
+    assert not ents(r, "DRUG")
+
+
+# Letters, component names ---------------------------------------------------------------------
+
+
+def test_diagnosis_abbreviation_spelled_as_letters(reviewer):
+    note = (
+        "C O P D exacerbation period methylprednisolone one twenty five milligrams I M right "
+        "deltoid given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    dx = one(r, "DIAGNOSIS", "C O P D exacerbation")
+    assert dx.how == "letters"
+    assert not [e for e in ents(r, "ROUTE") if e.norm != "IM"]
+
+
+def test_spelled_abbreviation_holding_route_letters_is_not_a_route(reviewer):
+    note = "H I V screen negative period gonorrhea period ceftriaxone five hundred milligrams I M"
+    r = reviewer.review(note)
+    assert [e.norm for e in ents(r, "ROUTE")] == ["IM"]
+    assert not [e for e in ents(r, "DIAGNOSIS") if e.text in ("I", "V")]
+
+
+def test_single_letters_that_spell_nothing_are_left_alone(reviewer):
+    note = "plan A B C for the sling period option B period"
+    r = reviewer.review(note)
+    assert not ents(r, "DIAGNOSIS") and not ents(r, "ROUTE")
+
+
+def test_vaccine_said_as_its_components(reviewer):
+    note = (
+        "laceration period tetanus comma diphtheria and pertussis vaccine point five m l I M left "
+        "deltoid given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    assert any(e.norm == "tdap_vaccine" for e in ents(r, "DRUG"))

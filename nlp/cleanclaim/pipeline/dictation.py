@@ -228,6 +228,8 @@ class DictationComponent(TableBacked):
         if self._markers is not None:
             doc._.cc_markers = tuple((m.start(), m.end()) for m in self._markers.finditer(doc.text))
         ents = self._split_letter_doses(doc, lower, list(doc.ents))
+        if doc._.cc_spoken_marks:
+            ents = self._names_with_marks(doc, lower, ents)
         taken = numpy.zeros(n + 1, dtype=bool)
         for e in ents:
             taken[e.start : e.end] = True
@@ -337,6 +339,52 @@ class DictationComponent(TableBacked):
             i = stop
         return out
 
+    def _names_with_marks(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
+        """A name said with spoken commas inside ("tetanus comma diphtheria and pertussis
+        vaccine"): the exact lexicon name without them, replacing the mentions inside it.
+        """
+        marks = doc._.cc_spoken_marks
+        lex = self._lexicon()
+        n = len(doc)
+        found: list[Span] = []
+        for m in sorted(marks):
+            if m in (0, n - 1) or (found and found[-1].end > m):
+                continue
+            best = None
+            for i in range(max(0, m - 5), m):
+                for end in range(m + 2, min(n, i + 9) + 1):
+                    inside = range(i, end)
+                    if i in marks or end - 1 in marks or not all(doc[x].is_alpha for x in inside):
+                        continue
+                    clean = "".join(lower[x] for x in inside if x not in marks)
+                    hit = lex.exact(clean) if len(clean) >= 8 else None
+                    if hit is not None and (best is None or end - i > best[1] - best[0]):
+                        best = (i, end, hit)
+            if best is None:
+                continue
+            i, end, (label, norm, rule, name) = best
+            if any(e.start < i < e.end or e.start < end < e.end for e in ents):
+                continue  # a mention crossing its edges
+            found.append(_span(doc, i, end, label, rule, norm, name, "joined"))
+        if not found:
+            return ents
+        kept = [e for e in ents if not any(f.start <= e.start and e.end <= f.end for f in found)]
+        return sorted(kept + found, key=lambda s: s.start)
+
+    def _inside_abbreviation(self, doc: Doc, start: int, end: int) -> bool:
+        """Route letters that end a longer spelled abbreviation ("H I V screen"): the letters
+        before them and theirs spell an abbreviation of the diagnosis table.
+        """
+        if not all(_single_letter(doc[k].text) for k in range(start, end)):
+            return False
+        k = start
+        while k > 0 and _single_letter(doc[k - 1].text):
+            k -= 1
+        if k == start:
+            return False
+        spelled = "".join(doc[x].text.rstrip(".").upper() for x in range(k, end))
+        return spelled in self._lexicon().abbreviations
+
     # Sentences -------------------------------------------------------------------------------
 
     def _sentence_ends(self, doc: Doc, lower: list[str]) -> None:
@@ -391,6 +439,9 @@ class DictationComponent(TableBacked):
                 i += 1
                 continue
             end, code, how = found
+            if how == "spoken_route" and self._inside_abbreviation(doc, i, end):
+                i = end
+                continue
             if taken[i:end].any():
                 i += 1
                 continue
@@ -630,6 +681,9 @@ class DictationComponent(TableBacked):
                 i += 1
                 continue
             end, (label, norm, rule, name) = best
+            if self._inside_abbreviation(doc, i, end):
+                i = end
+                continue
             start = i - 1 if i > 0 and lower[i - 1] == "vitamin" and not taken[i - 1] else i
             out.append(_span(doc, start, end, label, rule, norm, name, "letters"))
             taken[start:end] = True
@@ -662,6 +716,7 @@ class DictationComponent(TableBacked):
         plainword = [
             tok.is_alpha and not _number_word(w) for tok, w in zip(doc, lower, strict=True)
         ]
+        marks = doc._.cc_spoken_marks
         i = 0
         while i < n:
             if not near[i] or taken[i] or not (self._edge(doc, i) or self._glue(doc, i)):
@@ -680,6 +735,8 @@ class DictationComponent(TableBacked):
                 ):
                     continue
                 if k == 1 and not self._wordy(doc, i):
+                    continue
+                if marks and any(x in marks for x in range(i, end)):
                     continue
                 joined = "".join(lower[i:end])
                 side = i > 0 and lower[i - 1] in self._sides
@@ -913,11 +970,13 @@ class _Lexicon:
             self.by_code.setdefault(_code(key), []).append((key, value))
         # diagnoses named by an abbreviation ("HIV", "COPD exacerbation"), for spelled letters
         self.diagnoses: dict[str, tuple[str, str, str]] = {}
+        self.abbreviations: set[str] = set()
         for dx in tables["diagnoses"].diagnoses:
             for s in dx.synonyms:
                 head = s.split()[0] if s.split() else ""
                 if 2 <= len(head) <= 5 and head.isalpha() and head.isupper():
                     self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
+                    self.abbreviations.add(head)
         self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
         self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
 
