@@ -501,3 +501,21 @@ def test_vaccine_said_as_its_components(reviewer):
     )
     r = reviewer.review(note)
     assert any(e.norm == "tdap_vaccine" for e in ents(r, "DRUG"))
+
+
+def test_letter_and_number_diagnosis_is_not_a_drug(reviewer):
+    # "B twelve deficiency" is the diagnosis (as "B12 deficiency" typed), not a B12 mention
+    note = (
+        "long term metformin comma now with vitamin bee twelve deficiency comma tingling feet "
+        "period cyanocobalamin one thousand micrograms I M left deltoid given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    dx = one(r, "DIAGNOSIS", "vitamin bee twelve deficiency")
+    assert dx.how == "letters"
+    assert "DX_NOT_SUPPORTED" not in r.gap_codes
+
+
+def test_letters_and_a_number_that_spell_no_diagnosis_stay_words(reviewer):
+    note = "room B twelve is free period exam table A two period"
+    r = reviewer.review(note)
+    assert not ents(r, "DIAGNOSIS")

@@ -235,8 +235,18 @@ class DictationComponent(TableBacked):
             taken[e.start : e.end] = True
         new: list[Span] = []
         # a diagnosis spelled as letters ("C O P D exacerbation", "H I V") before any letter
-        # route, so "I V" of "H I V" stays part of it
-        new += self._letter_diagnoses(doc, lower, taken)
+        # route, so "I V" of "H I V" stays part of it; it may hold a drug the target rules saw
+        # in its words ("vitamin B" of "vitamin B twelve deficiency")
+        drugs = numpy.zeros(n + 1, dtype=bool)
+        for e in ents:
+            if e.label_ == "DRUG":
+                drugs[e.start : e.end] = True
+        spelled = self._letter_diagnoses(doc, lower, taken & ~drugs)
+        if spelled:
+            ents = [e for e in ents if not any(d.start <= e.start < d.end for d in spelled)]
+            for d in spelled:
+                taken[d.start : d.end] = True
+        new += spelled
         new += self._letter_routes(doc, lower, taken, ents)
         # The target rules see "seven five milligrams" of "three point seven five milligrams":
         # number-word doses are read whole here, and replace the part the rules saw.
@@ -307,31 +317,46 @@ class DictationComponent(TableBacked):
         return out
 
     def _letter_diagnoses(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
-        """A diagnosis whose abbreviation is spelled as single letters ("H I V", "C. O. P. D.
-        exacerbation"), read against the diagnosis table's abbreviated names.
+        """A diagnosis whose abbreviation is spelled as letters, with a number said as a word
+        ("H I V", "C. O. P. D. exacerbation", "B twelve deficiency", "vitamin bee twelve
+        deficiency"), read against the diagnosis table's names.
         """
         keys = self._lexicon().diagnoses
         out: list[Span] = []
         n = len(doc)
         i = 0
         while i < n:
-            j = i
-            while j < n and not taken[j] and _single_letter(doc[j].text):
-                j += 1
-            if j - i < 2:
-                i = j + 1 if j == i else j
+            if taken[i]:
+                i += 1
                 continue
-            letters = "".join(doc[k].text.rstrip(".").lower() for k in range(i, j))
+            j = i + 1 if lower[i] == "vitamin" else i
+            letters = ""
+            while j < n and not taken[j] and _single_letter(doc[j].text):
+                letters += doc[j].text.rstrip(".").lower()
+                j += 1
+            number = ""
+            if j < n and not taken[j] and (letters or self._letter.get(lower[j].rstrip("."))):
+                # a letter said as a word counts only before a number ("bee twelve")
+                k = j if letters else j + 1
+                value = parse_number([lower[k]]) if k < n and not taken[k] else None
+                if value is not None and float(value).is_integer():
+                    letters = letters or self._letter[lower[j].rstrip(".")]
+                    number = _fmt(value)
+                    j = k + 1
+            if len(letters) + len(number) < 2 or (j - i < 2):
+                i += 1
+                continue
+            head = ("vitamin" if j > i and lower[i] == "vitamin" else "") + letters + number
             best = None
             for extra in range(0, 4):
                 stop = j + extra
                 if stop > n or taken[j:stop].any():
                     break
-                key = letters + "".join(_key(w) for w in lower[j:stop])
+                key = head + "".join(_key(w) for w in lower[j:stop])
                 if key in keys:
                     best = (stop, keys[key])
             if best is None:
-                i = j
+                i += 1
                 continue
             stop, (dx_id, icd, name) = best
             out.append(_span(doc, i, stop, "DIAGNOSIS", f"dx.{dx_id}", icd, name, "letters"))
@@ -974,9 +999,10 @@ class _Lexicon:
         for dx in tables["diagnoses"].diagnoses:
             for s in dx.synonyms:
                 head = s.split()[0] if s.split() else ""
-                if 2 <= len(head) <= 5 and head.isalpha() and head.isupper():
-                    self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
+                if 2 <= len(head) <= 5 and head.isalnum() and head.isupper():
                     self.abbreviations.add(head)
+                if head.isupper() or head.lower() == "vitamin":
+                    self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
         self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
         self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
 
