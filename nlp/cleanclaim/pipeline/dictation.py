@@ -772,11 +772,7 @@ class DictationComponent(TableBacked):
                 hit = lex.read(
                     joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None, slot=broad
                 )
-                if (
-                    hit is not None
-                    and glued
-                    and not self._strong(hit, joined, lower[i:end], slot)
-                ):
+                if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
                 # a shorter read of the same name does not replace a longer one that adds a
                 # syllable or more ("in vega" of "in vega sue stena")
