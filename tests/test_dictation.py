@@ -519,3 +519,18 @@ def test_letters_and_a_number_that_spell_no_diagnosis_stay_words(reviewer):
     note = "room B twelve is free period exam table A two period"
     r = reviewer.review(note)
     assert not ents(r, "DIAGNOSIS")
+
+
+def test_drug_heard_again_split_another_way_is_read_elsewhere(reviewer):
+    note = (
+        "back pain period tore a doll sixty milligrams I M right gluteal given by RN Ito period "
+        "if the tora dole helps we can repeat next week period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "DRUG", "tora dole").norm == one(r, "DRUG", "tore a doll").norm == "ketorolac"
+
+
+def test_split_drug_far_from_any_administration_is_not_read_alone(reviewer):
+    note = "back pain period if the tora dole helps we can repeat next week period"
+    r = reviewer.review(note)
+    assert not ents(r, "DRUG")

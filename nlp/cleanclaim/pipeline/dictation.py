@@ -275,6 +275,20 @@ class DictationComponent(TableBacked):
             for e in names:
                 taken[e.start : e.end] = True
             new += self._repeated(doc, lower, taken, names)
+            # the same drug heard again elsewhere in the note, split another way ("loo pron
+            # depot ... I M" then "next loop ron in twelve weeks"): read the whole note, keeping
+            # only drugs already read near an administration
+            heard = {e._.cc_norm for e in names if e.label_ == "DRUG" and e._.cc_how in _REPEATABLE}
+            if heard:
+                everywhere = numpy.ones(n, dtype=bool)
+                again = [
+                    e
+                    for e in self._names(doc, lower, taken.copy(), everywhere)
+                    if e.label_ == "DRUG" and e._.cc_norm in heard
+                ]
+                for e in again:
+                    taken[e.start : e.end] = True
+                new += again
         taken[:] = False
         for e in ents + new:
             taken[e.start : e.end] = True
