@@ -534,3 +534,22 @@ def test_split_drug_far_from_any_administration_is_not_read_alone(reviewer):
     note = "back pain period if the tora dole helps we can repeat next week period"
     r = reviewer.review(note)
     assert not ents(r, "DRUG")
+
+
+def test_contracted_i_am_is_read_like_i_am(reviewer):
+    note = "back pain period ketorolac sixty milligrams I'm right gluteal given by RN Ito period"
+    r = reviewer.review(note)
+    assert one(r, "ROUTE", "I'm").norm == "IM"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "I'm worried about her knee period I'm going to order an x-ray period",
+        "she had ketorolac sixty milligrams and I'm glad it helped period",
+        "she had ketorolac sixty milligrams and I am told it helped period",
+    ],
+)
+def test_contracted_or_clause_i_am_stays_the_pronoun(reviewer, note):
+    r = reviewer.review(note)
+    assert not ents(r, "ROUTE")

@@ -205,6 +205,7 @@ class DictationComponent(TableBacked):
         )
         self._marks = {tuple(m.lower().split()) for m in t.spoken_marks}
         self._pronoun_after = {w.lower() for w in t.pronoun_after}
+        self._pronoun_before = {w.lower() for w in t.pronoun_before}
         self._boundary_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in self._boundaries | self._marks:
             self._boundary_first.setdefault(phrase[0], []).append(phrase)
@@ -544,7 +545,9 @@ class DictationComponent(TableBacked):
             return True
         for e in ents:
             if e.label_ in ("DRUG", "DOSE") and 0 <= start - e.end <= 1:
-                return True
+                # "sixty milligrams deep I am", not "sixty milligrams and I am sure"
+                if start == e.end or lower[e.end] not in self._pronoun_before:
+                    return True
             # a site, dose or drug right after it, with at most a side or a preposition
             # between ("I am left deltoid", "I am in the right gluteal")
             if e.label_ in ("SITE", "DOSE", "DRUG") and 0 <= e.start - end <= 3:

@@ -505,6 +505,8 @@ class DictationTable(_Strict):
     spoken_marks: list[str] = Field(default_factory=list)
     #: Words after "I am" that make it a pronoun whatever is near ("I am taking", "I am fine").
     pronoun_after: list[str] = Field(default_factory=list)
+    #: Words that begin a clause: "I am" after them is the pronoun ("... and I am sure").
+    pronoun_before: list[str] = Field(default_factory=list)
     #: Regular expressions of "[inaudible]"-type markers.
     markers: list[str]
     #: Words that place a mention in an administration (phonetic reading only near them).
