@@ -553,3 +553,24 @@ def test_contracted_i_am_is_read_like_i_am(reviewer):
 def test_contracted_or_clause_i_am_stays_the_pronoun(reviewer, note):
     r = reviewer.review(note)
     assert not ents(r, "ROUTE")
+
+
+@pytest.mark.parametrize(
+    ("heard", "drug"),
+    [("new poe gen", "filgrastim"), ("are an esp", "darbepoetin_alfa")],
+)
+def test_name_opening_with_a_short_stop_word_before_a_dose(reviewer, heard, drug):
+    note = (
+        f"chemo follow up period {heard} sixty micrograms sub Q left thigh given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "DRUG", heard).norm == drug
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["we tried the new pen forty milligrams", "her sugars are high so are we two milligrams"],
+)
+def test_stop_words_before_a_dose_stay_words(reviewer, words):
+    r = reviewer.review(f"follow up period {words} sub Q left thigh period")
+    assert not ents(r, "DRUG")

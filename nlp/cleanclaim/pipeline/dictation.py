@@ -44,6 +44,11 @@ from .druglex import DrugLexicon
 #: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
 UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
 _MAX_WORDS = 6
+#: Words that never open a name read before a dose (articles, pronouns, the dose's own words).
+_NEVER_OPENS = frozenset(
+    {"a", "an", "the", "and", "or", "of", "to", "i", "me", "my", "her", "his", "she", "he"}
+    | {"given", "gave", "give", "dose", "shot", "with", "for", "by", "then", "also", "was"}
+)
 #: How a name read from split words may be found again elsewhere in the same note.
 _REPEATABLE = frozenset({"phonetic", "joined", "fuzzy"})
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
@@ -759,9 +764,17 @@ class DictationComponent(TableBacked):
             tok.is_alpha and not _number_word(w) for tok, w in zip(doc, lower, strict=True)
         ]
         marks = doc._.cc_spoken_marks
+        # before a dose a name may also begin with a short stop word ("are is ta da", "new
+        # last a"); it is then a glued read, held to the stricter checks
+        before_slot = numpy.zeros(n + 1, dtype=bool)
+        for s in slots:
+            before_slot[max(0, s - _MAX_WORDS) : s] = True
         i = 0
         while i < n:
-            if not near[i] or taken[i] or not (self._edge(doc, i) or self._glue(doc, i)):
+            opens = self._edge(doc, i) or self._glue(doc, i)
+            if not opens and before_slot[i] and doc[i].is_alpha and len(doc[i]) <= 4:
+                opens = lower[i] not in _NEVER_OPENS
+            if not near[i] or taken[i] or not opens:
                 i += 1
                 continue
             best = None
