@@ -574,3 +574,26 @@ def test_name_opening_with_a_short_stop_word_before_a_dose(reviewer, heard, drug
 def test_stop_words_before_a_dose_stay_words(reviewer, words):
     r = reviewer.review(f"follow up period {words} sub Q left thigh period")
     assert not ents(r, "DRUG")
+
+
+def test_site_said_in_pieces_takes_in_the_piece_the_rules_saw(reviewer):
+    note = "back pain period ketorolac sixty milligrams I M left ventro gluteal given by RN Ito"
+    r = reviewer.review(note)
+    assert one(r, "SITE", "left ventro gluteal").norm == "ventrogluteal"
+
+
+def test_site_word_is_not_taken_into_a_drug_or_a_short_word(reviewer):
+    note = "sixty milligrams I M in a gluteal site period the gluteal area is sore period"
+    r = reviewer.review(note)
+    assert all(e.text == "gluteal" for e in ents(r, "SITE"))
+    assert not ents(r, "DRUG")
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [("1 point 5 milligrams", "1.5 mg"), ("0.5 m l", "0.5 mL"), ("2 c c", "2 mL")],
+)
+def test_digits_with_a_spoken_decimal_point_or_unit(reviewer, said, read):
+    note = f"back pain period ketorolac {said} I M left deltoid given by RN Ito period"
+    r = reviewer.review(note)
+    assert one(r, "DOSE", said).normalized == read

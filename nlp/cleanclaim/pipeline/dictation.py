@@ -260,6 +260,9 @@ class DictationComponent(TableBacked):
         for e in ents:
             if e.label_ == "DOSE" and any(_number_word(w) for w in lower[e.start : e.end]):
                 worded[e.start : e.end] = True
+            # "1 point 5 milligrams": the rules saw "5 milligrams"
+            elif e.label_ == "DOSE" and e.start >= 2 and lower[e.start - 1] == "point":
+                worded[e.start : e.end] = True
         doses = self._doses(doc, lower, taken & ~worded)
         if doses:
             ents = [e for e in ents if not any(d.start <= e.start < d.end for d in doses)]
@@ -269,13 +272,19 @@ class DictationComponent(TableBacked):
         if near.any():
             # one- or two-letter mentions ("im" of "im a trex") may be absorbed by a longer name
             weak = numpy.zeros(n + 1, dtype=bool)
+            # a one-word site the rules saw may be a piece of a longer site said in pieces
+            # ("ventro gluteal"); only a site reading may take it in
+            pieces = numpy.zeros(n + 1, dtype=bool)
             for e in ents:
                 if len(e.text) <= 2 and e.label_ != "DOSE" and e._.cc_how is None:
                     weak[e.start : e.end] = True
+                elif e.label_ == "SITE" and e.end - e.start == 1 and e._.cc_how is None:
+                    weak[e.start : e.end] = True
+                    pieces[e.start : e.end] = True
             # the words right before a dose are where a drug is named ("gave the we go vee
             # point two five milligrams"): there a name may begin or end with a short word
             slots = {e.start for e in ents + new if e.label_ == "DOSE"}
-            names = self._names(doc, lower, taken & ~weak, near, slots)
+            names = self._names(doc, lower, taken & ~weak, near, slots, pieces)
             new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
             for e in names:
@@ -604,11 +613,13 @@ class DictationComponent(TableBacked):
                 continue
             end = self._number_run(lower, i)
             words = lower[i:end]
-            # digits alone are the target rules' business; a run needs a number word or "point"
-            if end == i or all(_DIGITS.match(w) for w in words):
+            unit = self._unit_at(lower, end)
+            # digits alone are the target rules' business, unless the unit is said in pieces
+            # the rules do not know ("0.5 m l", "2 c c")
+            spoken_unit = unit is not None and unit[0] - end > 1
+            if end == i or (all(_DIGITS.match(w) for w in words) and not spoken_unit):
                 i = max(end, i + 1)
                 continue
-            unit = self._unit_at(lower, end)
             value = parse_number(words)
             if unit is None or value is None or value <= 0 or taken[i : unit[0]].any():
                 i = max(end, i + 1)
@@ -755,7 +766,12 @@ class DictationComponent(TableBacked):
         taken: numpy.ndarray,
         near: numpy.ndarray,
         slots: set[int] = frozenset(),  # type: ignore[assignment]
+        pieces: numpy.ndarray | None = None,
     ) -> list[Span]:
+        """Names read from split or misheard words near an administration. ``slots``: token
+        indices where a dose starts; ``pieces``: one-word sites of the rules that only a longer
+        site reading may take in.
+        """
         lex = self._lexicon()
         t = self.t
         out = []
@@ -804,6 +820,16 @@ class DictationComponent(TableBacked):
                 )
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
+                if pieces is not None and pieces[i:end].any():
+                    # a site word the rules saw: only a longer site reading takes it in
+                    if (
+                        hit is None
+                        or hit[0] != "SITE"
+                        or hit[5] not in ("joined", "phonetic")
+                        or k < 2
+                        or any(len(w) < 3 or w in self._stop for w in lower[i:end])
+                    ):
+                        continue
                 # a shorter read of the same name does not replace a longer one that adds a
                 # syllable or more ("in vega" of "in vega sue stena")
                 if hit is not None and (
