@@ -597,3 +597,37 @@ def test_digits_with_a_spoken_decimal_point_or_unit(reviewer, said, read):
     note = f"back pain period ketorolac {said} I M left deltoid given by RN Ito period"
     r = reviewer.review(note)
     assert one(r, "DOSE", said).normalized == read
+
+
+# Dictated section headers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "low back pain period new line plan colon ketorolac sixty milligrams I M if pain persists",
+        "assessment colon low back pain period plan number two colon ketorolac sixty milligrams I M",
+    ],
+)
+def test_dictated_plan_header_is_a_plan_as_typed(reviewer, note):
+    r = reviewer.review(note)
+    assert "NOT_ADMINISTERED" in r.gap_codes
+
+
+def test_colon_the_organ_after_a_header_word_is_no_header(reviewer):
+    note = (
+        "family history colon cancer in her father period ketorolac sixty milligrams I M right "
+        "gluteal given by RN Ito for back pain period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "DIAGNOSIS", "colon cancer")
+    assert "NOT_ADMINISTERED" not in r.gap_codes
+
+
+def test_dictated_history_header_ends_with_its_sentence(reviewer):
+    note = (
+        "knee osteoarthritis period social history colon retired comma walks daily period today "
+        "ketorolac sixty milligrams I M right gluteal given by RN Ito for knee pain period"
+    )
+    r = reviewer.review(note)
+    assert "NOT_ADMINISTERED" not in r.gap_codes

@@ -435,6 +435,15 @@ class SectionTable(_Strict):
     version: str
     categories: dict[str, SectionCategory]
     rules: list[SectionRuleEntry]
+    #: A header dictated with its colon said as a word ("plan colon", "plan number two colon"):
+    #: the words said for the colon, for "number", and the words after "colon" that make it the
+    #: organ ("family history colon cancer").
+    spoken_colon: list[str] = Field(default_factory=list)
+    spoken_numbering: list[str] = Field(default_factory=list)
+    spoken_colon_not_before: list[str] = Field(default_factory=list)
+    #: A dictated list or history header (a category ending at a blank line) ends at the first
+    #: of these (a dictated note has no blank lines): "social history colon ... period".
+    spoken_list_ends: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _known_categories(self) -> SectionTable:
