@@ -631,3 +631,19 @@ def test_dictated_history_header_ends_with_its_sentence(reviewer):
     )
     r = reviewer.review(note)
     assert "NOT_ADMINISTERED" not in r.gap_codes
+
+
+def test_per_kilogram_dose_is_not_the_dose_given(reviewer):
+    note = (
+        "bronchiolitis season period palivizumab fifteen milligrams per kilogram equals seventy "
+        "five milligrams I M right thigh given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    adm = next(a for a in r.administrations if a.drug_id == "palivizumab")
+    assert adm.dose == "75 mg"
+
+
+def test_per_kilogram_words_elsewhere_do_not_touch_a_plain_dose(reviewer):
+    note = "ketorolac sixty milligrams I M right gluteal given by RN Ito period weight eighty kilos"
+    r = reviewer.review(note)
+    assert next(a for a in r.administrations if a.drug_id == "ketorolac").dose == "60 mg"
