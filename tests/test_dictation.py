@@ -36,6 +36,10 @@ def one(review, label, text):
         ("zero point seven five", 0.75),
         ("one twenty five", 125),
         ("forty", 40),
+        ("one and a half", 1.5),
+        ("two and a half", 2.5),
+        ("a half", 0.5),
+        ("one half", 0.5),
     ],
 )
 def test_number_words_parse(words, value):
@@ -647,3 +651,23 @@ def test_per_kilogram_words_elsewhere_do_not_touch_a_plain_dose(reviewer):
     note = "ketorolac sixty milligrams I M right gluteal given by RN Ito period weight eighty kilos"
     r = reviewer.review(note)
     assert next(a for a in r.administrations if a.drug_id == "ketorolac").dose == "60 mg"
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("one and a half m l", "1.5 mL"),
+        ("two and a half milligrams", "2.5 mg"),
+        ("a half c c", "0.5 mL"),
+    ],
+)
+def test_dose_with_a_spoken_half(reviewer, said, read):
+    note = f"knee pain period Kenalog {said} I M left deltoid given by RN Ito period"
+    r = reviewer.review(note)
+    assert one(r, "DOSE", said).normalized == read
+
+
+def test_half_in_ordinary_words_is_no_dose(reviewer):
+    note = "ketorolac sixty milligrams I M right gluteal period pain better in a half hour period"
+    r = reviewer.review(note)
+    assert [e.text for e in ents(r, "DOSE")] == ["sixty milligrams"]

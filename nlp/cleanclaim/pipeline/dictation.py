@@ -53,6 +53,8 @@ _NEVER_OPENS = frozenset(
 _REPEATABLE = frozenset({"phonetic", "joined", "fuzzy"})
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+#: A fraction said after a number ("one and a half") or alone ("a half").
+_FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _ALNUM = re.compile(r"[^a-z0-9]")
 #: Short function words that never begin or end a name heard in pieces.
 _GLUE = frozenset(
@@ -110,6 +112,17 @@ def parse_number(words: list[str]) -> float | None:
     number said in pairs ("one twenty five" = 125) are assembled here.
     """
     words = [w.lower() for w in words if w.lower() not in ("and", "-")]
+    # "one and a half", "a half", "one half": the fraction is added to what comes before it
+    if words and words[-1] in _FRACTIONS:
+        frac = _FRACTIONS[words.pop()]
+        if words and words[-1] == "a":
+            words.pop()
+        elif words == ["one"]:
+            return frac  # "one half"
+        if not words:
+            return frac
+        whole = parse_number(words)
+        return None if whole is None else whole + frac
     if words and words[0] == "a" and len(words) > 1 and words[1] in _MULTIPLIERS:
         words = ["one", *words[1:]]
     mult = 1
@@ -262,6 +275,8 @@ class DictationComponent(TableBacked):
                 worded[e.start : e.end] = True
             # "1 point 5 milligrams": the rules saw "5 milligrams"
             elif e.label_ == "DOSE" and e.start >= 2 and lower[e.start - 1] == "point":
+                worded[e.start : e.end] = True
+            elif e.label_ == "DOSE" and lower[e.start] in _FRACTIONS:  # "two and a half mg"
                 worded[e.start : e.end] = True
         doses = self._doses(doc, lower, taken & ~worded)
         if doses:
@@ -587,6 +602,20 @@ class DictationComponent(TableBacked):
             ):
                 j += 1
             elif w == "a" and j == i and j + 1 < n and lower[j + 1] in _MULTIPLIERS:
+                j += 1
+            elif w == "a" and j + 1 < n and lower[j + 1] in _FRACTIONS:
+                j += 2  # "a half", "one and a half"
+                break
+            elif w in _FRACTIONS and j > i:
+                j += 1  # "one half"
+                break
+            elif (
+                w == "and"
+                and j > i
+                and j + 2 < n
+                and lower[j + 1] == "a"
+                and lower[j + 2] in _FRACTIONS
+            ):
                 j += 1
             elif w == "and" and j > i and j + 1 < n and _number_word(lower[j + 1]):
                 j += 1
