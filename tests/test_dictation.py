@@ -671,3 +671,22 @@ def test_half_in_ordinary_words_is_no_dose(reviewer):
     note = "ketorolac sixty milligrams I M right gluteal period pain better in a half hour period"
     r = reviewer.review(note)
     assert [e.text for e in ents(r, "DOSE")] == ["sixty milligrams"]
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("methyl prednisolone", "methylprednisolone_acetate"),
+        ("medroxy progesterone", "medroxyprogesterone"),
+    ],
+)
+def test_generic_heard_as_two_words_is_not_its_piece(reviewer, said, drug):
+    note = f"follow up period {said} forty milligrams I M right gluteal given by RN Ito period"
+    r = reviewer.review(note)
+    assert [e.norm for e in ents(r, "DRUG")] == [drug]
+
+
+def test_two_drug_names_side_by_side_stay_two(reviewer):
+    note = "allergic reaction period diphenhydramine famotidine given I V period"
+    r = reviewer.review(note)
+    assert [e.norm for e in ents(r, "DRUG")] == ["diphenhydramine", "famotidine"]

@@ -249,6 +249,7 @@ class DictationComponent(TableBacked):
         ents = self._split_letter_doses(doc, lower, list(doc.ents))
         if doc._.cc_spoken_marks:
             ents = self._names_with_marks(doc, lower, ents)
+        ents = self._joined_over_pieces(doc, lower, ents)
         taken = numpy.zeros(n + 1, dtype=bool)
         for e in ents:
             taken[e.start : e.end] = True
@@ -407,6 +408,54 @@ class DictationComponent(TableBacked):
             taken[i:stop] = True
             i = stop
         return out
+
+    def _joined_over_pieces(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
+        """A curated drug name heard as two or three words of which the rules read a piece as a
+        drug ("methyl prednisolone" is not prednisolone, "medroxy progesterone" not two drugs):
+        the words run together spell the name exactly.
+        """
+        drug_at = {}
+        for e in ents:
+            if e.label_ == "DRUG":
+                for k in range(e.start, e.end):
+                    drug_at[k] = e
+        if not drug_at:
+            return ents
+        lex = self._lexicon()
+        n = len(doc)
+        found: list[Span] = []
+        i = 0
+        while i < n:
+            hit = None
+            for k in (3, 2):
+                end = i + k
+                if end > n or not all(doc[x].is_alpha for x in range(i, end)):
+                    continue
+                inside = {drug_at[x] for x in range(i, end) if x in drug_at}
+                if not inside or any(e.start < i or e.end > end for e in inside):
+                    continue
+                if any(e.start < end and i < e.end and e.label_ != "DRUG" for e in ents):
+                    continue
+                value = lex.exact("".join(lower[i:end]))
+                # only when a piece was read as another drug ("prednisolone")
+                if (
+                    value
+                    and value[0] == "DRUG"
+                    and value[2] != "drug.dictionary"
+                    and any(e._.cc_norm != value[1] for e in inside)
+                ):
+                    hit = (end, value)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            end, (label, norm, rule, name) = hit
+            found.append(_span(doc, i, end, label, rule, norm, name, "joined"))
+            i = end
+        if not found:
+            return ents
+        kept = [e for e in ents if not any(f.start <= e.start and e.end <= f.end for f in found)]
+        return sorted(kept + found, key=lambda s: s.start)
 
     def _names_with_marks(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
         """A name said with spoken commas inside ("tetanus comma diphtheria and pertussis
