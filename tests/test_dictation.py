@@ -36,6 +36,10 @@ def one(review, label, text):
         ("zero point seven five", 0.75),
         ("one twenty five", 125),
         ("forty", 40),
+        ("one and a half", 1.5),
+        ("two and a half", 2.5),
+        ("a half", 0.5),
+        ("one half", 0.5),
     ],
 )
 def test_number_words_parse(words, value):
@@ -356,3 +360,333 @@ def test_a_dose_after_inaudible_has_no_drug(reviewer):
     assert r.claim_ready is False
     assert "DRUG_MISSING" in {g.code for g in r.gaps}
     assert all(a.drug != "colchicine" for a in r.administrations)
+
+
+# Spoken punctuation in sentence length, corrections, markers (issue 10, round 3) --------------
+
+
+def test_spoken_commas_do_not_lengthen_the_administration_sentence(reviewer):
+    # the drug is named in one sentence, the dose, route and site in the next; with its spoken
+    # commas counted as words that sentence looked too long to describe another sentence's drug
+    note = (
+        "nurse visit colon depo provera for contraception period one fifty milligrams I M right "
+        "deltoid comma tolerated comma no issues period"
+    )
+    r = reviewer.review(note)
+    assert "NOT_ADMINISTERED" not in r.gap_codes
+    adm = r.administrations[0]
+    assert adm.given and adm.route_code == "IM" and adm.site
+
+
+def test_spoken_marks_are_recorded_only_when_spoken_punctuation(nlp):
+    doc = nlp("her last menstrual period was regular comma no cramps period")
+    marked = sorted(doc[i].text for i in doc._.cc_spoken_marks)
+    assert marked == ["comma", "period"]  # not the "period" of "menstrual period"
+
+
+def test_scratch_that_keeps_the_correction_with_its_drug(reviewer):
+    note = (
+        "asthma flare period given methylprednisolone one twenty five milligrams I V scratch "
+        "that I M left gluteal in clinic by RN Ito period"
+    )
+    r = reviewer.review(note)
+    adm = next(a for a in r.administrations if a.drug_id.startswith("methylprednisolone"))
+    assert adm.route_code == "IM" and adm.site
+    assert "ROUTE_MISSING" not in r.gap_codes and "ROUTE_CONFLICT" not in r.gap_codes
+
+
+def test_i_am_before_a_verb_or_adjective_is_the_pronoun(reviewer):
+    note = (
+        "level is high so we are holding the shot period she says I am okay with that and I am "
+        "taking the oral one thousand micrograms daily period no injection today period"
+    )
+    r = reviewer.review(note)
+    assert not [e for e in ents(r, "ROUTE") if e.text == "I am"]
+
+
+def test_i_am_before_a_preposition_and_site_is_the_route(reviewer):
+    note = (
+        "pernicious anemia period cyanocobalamin one thousand micrograms I am in the left "
+        "deltoid given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "ROUTE", "I am").norm == "IM"
+
+
+def test_dose_after_an_inaudible_drug_is_not_the_next_drugs(reviewer):
+    note = (
+        "vomiting period given [inaudible] twenty five milligrams I M right gluteal and then "
+        "ondansetron four milligrams by mouth period"
+    )
+    r = reviewer.review(note)
+    assert not [a for a in r.administrations if a.drug_id == "ondansetron" and a.route_code]
+    assert "DRUG_MISSING" in r.gap_codes and "ROUTE_CONFLICT" not in r.gap_codes
+
+
+def test_dose_after_a_marker_still_belongs_to_the_drug_before_it(reviewer):
+    note = (
+        "back pain period ketorolac [inaudible] sixty milligrams I M right gluteal given by RN Ito "
+        "period"
+    )
+    r = reviewer.review(note)
+    adm = next(a for a in r.administrations if a.drug_id == "ketorolac")
+    assert adm.route_code == "IM" and adm.dose
+
+
+# The drug slot: the words right before a dose -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "heard", "drug"),
+    [
+        (
+            "pyelonephritis period gave the roe seff in one gram I M left gluteal period",
+            "roe seff in",
+            "ceftriaxone",
+        ),
+        (
+            "obesity period we gave the wee go vee point five milligrams sub Q left thigh period",
+            "wee go vee",
+            "semaglutide",
+        ),
+        (
+            "type two diabetes period oh zem pick one milligram sub Q left thigh period",
+            "oh zem pick",
+            "semaglutide",
+        ),
+    ],
+)
+def test_drug_heard_as_ordinary_or_glue_words_right_before_a_dose(reviewer, note, heard, drug):
+    r = reviewer.review(note)
+    e = one(r, "DRUG", heard)
+    assert e.norm == drug and e.how == "phonetic"
+
+
+def test_drug_slot_invents_no_drug_from_ordinary_words(reviewer):
+    note = (
+        "we will see if we go over two hundred milligrams per day period we gave the patient two "
+        "milligrams period tablets to be taken one at night period"
+    )
+    r = reviewer.review(note)
+    assert not ents(r, "DRUG")
+
+
+# Letters, component names ---------------------------------------------------------------------
+
+
+def test_diagnosis_abbreviation_spelled_as_letters(reviewer):
+    note = (
+        "C O P D exacerbation period methylprednisolone one twenty five milligrams I M right "
+        "deltoid given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    dx = one(r, "DIAGNOSIS", "C O P D exacerbation")
+    assert dx.how == "letters"
+    assert not [e for e in ents(r, "ROUTE") if e.norm != "IM"]
+
+
+def test_spelled_abbreviation_holding_route_letters_is_not_a_route(reviewer):
+    note = "H I V screen negative period gonorrhea period ceftriaxone five hundred milligrams I M"
+    r = reviewer.review(note)
+    assert [e.norm for e in ents(r, "ROUTE")] == ["IM"]
+    assert not [e for e in ents(r, "DIAGNOSIS") if e.text in ("I", "V")]
+
+
+def test_single_letters_that_spell_nothing_are_left_alone(reviewer):
+    note = "plan A B C for the sling period option B period"
+    r = reviewer.review(note)
+    assert not ents(r, "DIAGNOSIS") and not ents(r, "ROUTE")
+
+
+def test_vaccine_said_as_its_components(reviewer):
+    note = (
+        "laceration period tetanus comma diphtheria and pertussis vaccine point five m l I M left "
+        "deltoid given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    assert any(e.norm == "tdap_vaccine" for e in ents(r, "DRUG"))
+
+
+def test_letter_and_number_diagnosis_is_not_a_drug(reviewer):
+    # "B twelve deficiency" is the diagnosis (as "B12 deficiency" typed), not a B12 mention
+    note = (
+        "long term metformin comma now with vitamin bee twelve deficiency comma tingling feet "
+        "period cyanocobalamin one thousand micrograms I M left deltoid given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    dx = one(r, "DIAGNOSIS", "vitamin bee twelve deficiency")
+    assert dx.how == "letters"
+    assert "DX_NOT_SUPPORTED" not in r.gap_codes
+
+
+def test_letters_and_a_number_that_spell_no_diagnosis_stay_words(reviewer):
+    note = "room B twelve is free period exam table A two period"
+    r = reviewer.review(note)
+    assert not ents(r, "DIAGNOSIS")
+
+
+def test_drug_heard_again_split_another_way_is_read_elsewhere(reviewer):
+    note = (
+        "back pain period tore a doll sixty milligrams I M right gluteal given by RN Ito period "
+        "if the tora dole helps we can repeat next week period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "DRUG", "tora dole").norm == one(r, "DRUG", "tore a doll").norm == "ketorolac"
+
+
+def test_split_drug_far_from_any_administration_is_not_read_alone(reviewer):
+    note = "back pain period if the tora dole helps we can repeat next week period"
+    r = reviewer.review(note)
+    assert not ents(r, "DRUG")
+
+
+def test_contracted_i_am_is_read_like_i_am(reviewer):
+    note = "back pain period ketorolac sixty milligrams I'm right gluteal given by RN Ito period"
+    r = reviewer.review(note)
+    assert one(r, "ROUTE", "I'm").norm == "IM"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "I'm worried about her knee period I'm going to order an x-ray period",
+        "she had ketorolac sixty milligrams and I'm glad it helped period",
+        "she had ketorolac sixty milligrams and I am told it helped period",
+    ],
+)
+def test_contracted_or_clause_i_am_stays_the_pronoun(reviewer, note):
+    r = reviewer.review(note)
+    assert not ents(r, "ROUTE")
+
+
+@pytest.mark.parametrize(
+    ("heard", "drug"),
+    [("new poe gen", "filgrastim"), ("are an esp", "darbepoetin_alfa")],
+)
+def test_name_opening_with_a_short_stop_word_before_a_dose(reviewer, heard, drug):
+    note = (
+        f"chemo follow up period {heard} sixty micrograms sub Q left thigh given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "DRUG", heard).norm == drug
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["we tried the new pen forty milligrams", "her sugars are high so are we two milligrams"],
+)
+def test_stop_words_before_a_dose_stay_words(reviewer, words):
+    r = reviewer.review(f"follow up period {words} sub Q left thigh period")
+    assert not ents(r, "DRUG")
+
+
+def test_site_said_in_pieces_takes_in_the_piece_the_rules_saw(reviewer):
+    note = "back pain period ketorolac sixty milligrams I M left ventro gluteal given by RN Ito"
+    r = reviewer.review(note)
+    assert one(r, "SITE", "left ventro gluteal").norm == "ventrogluteal"
+
+
+def test_site_word_is_not_taken_into_a_drug_or_a_short_word(reviewer):
+    note = "sixty milligrams I M in a gluteal site period the gluteal area is sore period"
+    r = reviewer.review(note)
+    assert all(e.text == "gluteal" for e in ents(r, "SITE"))
+    assert not ents(r, "DRUG")
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [("1 point 5 milligrams", "1.5 mg"), ("0.5 m l", "0.5 mL"), ("2 c c", "2 mL")],
+)
+def test_digits_with_a_spoken_decimal_point_or_unit(reviewer, said, read):
+    note = f"back pain period ketorolac {said} I M left deltoid given by RN Ito period"
+    r = reviewer.review(note)
+    assert one(r, "DOSE", said).normalized == read
+
+
+# Dictated section headers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "low back pain period new line plan colon ketorolac sixty milligrams I M if pain persists",
+        "assessment colon low back pain period plan number two colon ketorolac sixty milligrams I M",
+    ],
+)
+def test_dictated_plan_header_is_a_plan_as_typed(reviewer, note):
+    r = reviewer.review(note)
+    assert "NOT_ADMINISTERED" in r.gap_codes
+
+
+def test_colon_the_organ_after_a_header_word_is_no_header(reviewer):
+    note = (
+        "family history colon cancer in her father period ketorolac sixty milligrams I M right "
+        "gluteal given by RN Ito for back pain period"
+    )
+    r = reviewer.review(note)
+    assert one(r, "DIAGNOSIS", "colon cancer")
+    assert "NOT_ADMINISTERED" not in r.gap_codes
+
+
+def test_dictated_history_header_ends_with_its_sentence(reviewer):
+    note = (
+        "knee osteoarthritis period social history colon retired comma walks daily period today "
+        "ketorolac sixty milligrams I M right gluteal given by RN Ito for knee pain period"
+    )
+    r = reviewer.review(note)
+    assert "NOT_ADMINISTERED" not in r.gap_codes
+
+
+def test_per_kilogram_dose_is_not_the_dose_given(reviewer):
+    note = (
+        "bronchiolitis season period palivizumab fifteen milligrams per kilogram equals seventy "
+        "five milligrams I M right thigh given by RN Ito period"
+    )
+    r = reviewer.review(note)
+    adm = next(a for a in r.administrations if a.drug_id == "palivizumab")
+    assert adm.dose == "75 mg"
+
+
+def test_per_kilogram_words_elsewhere_do_not_touch_a_plain_dose(reviewer):
+    note = "ketorolac sixty milligrams I M right gluteal given by RN Ito period weight eighty kilos"
+    r = reviewer.review(note)
+    assert next(a for a in r.administrations if a.drug_id == "ketorolac").dose == "60 mg"
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("one and a half m l", "1.5 mL"),
+        ("two and a half milligrams", "2.5 mg"),
+        ("a half c c", "0.5 mL"),
+    ],
+)
+def test_dose_with_a_spoken_half(reviewer, said, read):
+    note = f"knee pain period Kenalog {said} I M left deltoid given by RN Ito period"
+    r = reviewer.review(note)
+    assert one(r, "DOSE", said).normalized == read
+
+
+def test_half_in_ordinary_words_is_no_dose(reviewer):
+    note = "ketorolac sixty milligrams I M right gluteal period pain better in a half hour period"
+    r = reviewer.review(note)
+    assert [e.text for e in ents(r, "DOSE")] == ["sixty milligrams"]
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("methyl prednisolone", "methylprednisolone_acetate"),
+        ("medroxy progesterone", "medroxyprogesterone"),
+    ],
+)
+def test_generic_heard_as_two_words_is_not_its_piece(reviewer, said, drug):
+    note = f"follow up period {said} forty milligrams I M right gluteal given by RN Ito period"
+    r = reviewer.review(note)
+    assert [e.norm for e in ents(r, "DRUG")] == [drug]
+
+
+def test_two_drug_names_side_by_side_stay_two(reviewer):
+    note = "allergic reaction period diphenhydramine famotidine given I V period"
+    r = reviewer.review(note)
+    assert [e.norm for e in ents(r, "DRUG")] == ["diphenhydramine", "famotidine"]

@@ -45,10 +45,17 @@ from .extensions import doc_text
 #: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
 UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
 _MAX_WORDS = 6
+#: Words that never open a name read before a dose (articles, pronouns, the dose's own words).
+_NEVER_OPENS = frozenset(
+    {"a", "an", "the", "and", "or", "of", "to", "i", "me", "my", "her", "his", "she", "he"}
+    | {"given", "gave", "give", "dose", "shot", "with", "for", "by", "then", "also", "was"}
+)
 #: How a name read from split words may be found again elsewhere in the same note.
 _REPEATABLE = frozenset({"phonetic", "joined", "fuzzy"})
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+#: A fraction said after a number ("one and a half") or alone ("a half").
+_FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _ALNUM = re.compile(r"[^a-z0-9]")
 #: Short function words that never begin or end a name heard in pieces.
 _GLUE = frozenset(
@@ -106,6 +113,17 @@ def parse_number(words: list[str]) -> float | None:
     number said in pairs ("one twenty five" = 125) are assembled here.
     """
     words = [w.lower() for w in words if w.lower() not in ("and", "-")]
+    # "one and a half", "a half", "one half": the fraction is added to what comes before it
+    if words and words[-1] in _FRACTIONS:
+        frac = _FRACTIONS[words.pop()]
+        if words and words[-1] == "a":
+            words.pop()
+        elif words == ["one"]:
+            return frac  # "one half"
+        if not words:
+            return frac
+        whole = parse_number(words)
+        return None if whole is None else whole + frac
     if words and words[0] == "a" and len(words) > 1 and words[1] in _MULTIPLIERS:
         words = ["one", *words[1:]]
     mult = 1
@@ -204,8 +222,11 @@ class DictationComponent(TableBacked):
             | {w for w, letter in self._letter.items() if letter in firsts}
             | {f"{w}." for w, letter in self._letter.items() if letter in firsts}
         )
+        self._marks = {tuple(m.lower().split()) for m in t.spoken_marks}
+        self._pronoun_after = {w.lower() for w in t.pronoun_after}
+        self._pronoun_before = {w.lower() for w in t.pronoun_before}
         self._boundary_first: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in self._boundaries:
+        for phrase in self._boundaries | self._marks:
             self._boundary_first.setdefault(phrase[0], []).append(phrase)
 
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
@@ -229,16 +250,37 @@ class DictationComponent(TableBacked):
                 (m.start(), m.end()) for m in self._markers.finditer(doc_text(doc))
             )
         ents = self._split_letter_doses(doc, lower, list(doc.ents))
+        if doc._.cc_spoken_marks:
+            ents = self._names_with_marks(doc, lower, ents)
+        ents = self._joined_over_pieces(doc, lower, ents)
         taken = numpy.zeros(n + 1, dtype=bool)
         for e in ents:
             taken[e.start : e.end] = True
         new: list[Span] = []
+        # a diagnosis spelled as letters ("C O P D exacerbation", "H I V") before any letter
+        # route, so "I V" of "H I V" stays part of it; it may hold a drug the target rules saw
+        # in its words ("vitamin B" of "vitamin B twelve deficiency")
+        drugs = numpy.zeros(n + 1, dtype=bool)
+        for e in ents:
+            if e.label_ == "DRUG":
+                drugs[e.start : e.end] = True
+        spelled = self._letter_diagnoses(doc, lower, taken & ~drugs)
+        if spelled:
+            ents = [e for e in ents if not any(d.start <= e.start < d.end for d in spelled)]
+            for d in spelled:
+                taken[d.start : d.end] = True
+        new += spelled
         new += self._letter_routes(doc, lower, taken, ents)
         # The target rules see "seven five milligrams" of "three point seven five milligrams":
         # number-word doses are read whole here, and replace the part the rules saw.
         worded = numpy.zeros(n + 1, dtype=bool)
         for e in ents:
             if e.label_ == "DOSE" and any(_number_word(w) for w in lower[e.start : e.end]):
+                worded[e.start : e.end] = True
+            # "1 point 5 milligrams": the rules saw "5 milligrams"
+            elif e.label_ == "DOSE" and e.start >= 2 and lower[e.start - 1] == "point":
+                worded[e.start : e.end] = True
+            elif e.label_ == "DOSE" and lower[e.start] in _FRACTIONS:  # "two and a half mg"
                 worded[e.start : e.end] = True
         doses = self._doses(doc, lower, taken & ~worded)
         if doses:
@@ -249,15 +291,38 @@ class DictationComponent(TableBacked):
         if near.any():
             # one- or two-letter mentions ("im" of "im a trex") may be absorbed by a longer name
             weak = numpy.zeros(n + 1, dtype=bool)
+            # a one-word site the rules saw may be a piece of a longer site said in pieces
+            # ("ventro gluteal"); only a site reading may take it in
+            pieces = numpy.zeros(n + 1, dtype=bool)
             for e in ents:
                 if len(e.text) <= 2 and e.label_ != "DOSE" and e._.cc_how is None:
                     weak[e.start : e.end] = True
-            names = self._names(doc, lower, taken & ~weak, near)
+                elif e.label_ == "SITE" and e.end - e.start == 1 and e._.cc_how is None:
+                    weak[e.start : e.end] = True
+                    pieces[e.start : e.end] = True
+            # the words right before a dose are where a drug is named ("gave the we go vee
+            # point two five milligrams"): there a name may begin or end with a short word
+            slots = {e.start for e in ents + new if e.label_ == "DOSE"}
+            names = self._names(doc, lower, taken & ~weak, near, slots, pieces)
             new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
             for e in names:
                 taken[e.start : e.end] = True
             new += self._repeated(doc, lower, taken, names)
+            # the same drug heard again elsewhere in the note, split another way ("loo pron
+            # depot ... I M" then "next loop ron in twelve weeks"): read the whole note, keeping
+            # only drugs already read near an administration
+            heard = {e._.cc_norm for e in names if e.label_ == "DRUG" and e._.cc_how in _REPEATABLE}
+            if heard:
+                everywhere = numpy.ones(n, dtype=bool)
+                again = [
+                    e
+                    for e in self._names(doc, lower, taken.copy(), everywhere)
+                    if e.label_ == "DRUG" and e._.cc_norm in heard
+                ]
+                for e in again:
+                    taken[e.start : e.end] = True
+                new += again
         taken[:] = False
         for e in ents + new:
             taken[e.start : e.end] = True
@@ -299,11 +364,158 @@ class DictationComponent(TableBacked):
             out.append(e)
         return out
 
+    def _letter_diagnoses(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
+        """A diagnosis whose abbreviation is spelled as letters, with a number said as a word
+        ("H I V", "C. O. P. D. exacerbation", "B twelve deficiency", "vitamin bee twelve
+        deficiency"), read against the diagnosis table's names.
+        """
+        keys = self._lexicon().diagnoses
+        out: list[Span] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            if taken[i]:
+                i += 1
+                continue
+            j = i + 1 if lower[i] == "vitamin" else i
+            letters = ""
+            while j < n and not taken[j] and _single_letter(doc[j].text):
+                letters += doc[j].text.rstrip(".").lower()
+                j += 1
+            number = ""
+            if j < n and not taken[j] and (letters or self._letter.get(lower[j].rstrip("."))):
+                # a letter said as a word counts only before a number ("bee twelve")
+                k = j if letters else j + 1
+                value = parse_number([lower[k]]) if k < n and not taken[k] else None
+                if value is not None and float(value).is_integer():
+                    letters = letters or self._letter[lower[j].rstrip(".")]
+                    number = _fmt(value)
+                    j = k + 1
+            if len(letters) + len(number) < 2 or (j - i < 2):
+                i += 1
+                continue
+            head = ("vitamin" if j > i and lower[i] == "vitamin" else "") + letters + number
+            best = None
+            for extra in range(0, 4):
+                stop = j + extra
+                if stop > n or taken[j:stop].any():
+                    break
+                key = head + "".join(_key(w) for w in lower[j:stop])
+                if key in keys:
+                    best = (stop, keys[key])
+            if best is None:
+                i += 1
+                continue
+            stop, (dx_id, icd, name) = best
+            out.append(_span(doc, i, stop, "DIAGNOSIS", f"dx.{dx_id}", icd, name, "letters"))
+            taken[i:stop] = True
+            i = stop
+        return out
+
+    def _joined_over_pieces(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
+        """A curated drug name heard as two or three words of which the rules read a piece as a
+        drug ("methyl prednisolone" is not prednisolone, "medroxy progesterone" not two drugs):
+        the words run together spell the name exactly.
+        """
+        drug_at = {}
+        for e in ents:
+            if e.label_ == "DRUG":
+                for k in range(e.start, e.end):
+                    drug_at[k] = e
+        if not drug_at:
+            return ents
+        lex = self._lexicon()
+        n = len(doc)
+        found: list[Span] = []
+        i = 0
+        while i < n:
+            hit = None
+            for k in (3, 2):
+                end = i + k
+                if end > n or not all(doc[x].is_alpha for x in range(i, end)):
+                    continue
+                inside = {drug_at[x] for x in range(i, end) if x in drug_at}
+                if not inside or any(e.start < i or e.end > end for e in inside):
+                    continue
+                if any(e.start < end and i < e.end and e.label_ != "DRUG" for e in ents):
+                    continue
+                value = lex.exact("".join(lower[i:end]))
+                # only when a piece was read as another drug ("prednisolone")
+                if (
+                    value
+                    and value[0] == "DRUG"
+                    and value[2] != "drug.dictionary"
+                    and any(e._.cc_norm != value[1] for e in inside)
+                ):
+                    hit = (end, value)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            end, (label, norm, rule, name) = hit
+            found.append(_span(doc, i, end, label, rule, norm, name, "joined"))
+            i = end
+        if not found:
+            return ents
+        kept = [e for e in ents if not any(f.start <= e.start and e.end <= f.end for f in found)]
+        return sorted(kept + found, key=lambda s: s.start)
+
+    def _names_with_marks(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
+        """A name said with spoken commas inside ("tetanus comma diphtheria and pertussis
+        vaccine"): the exact lexicon name without them, replacing the mentions inside it.
+        """
+        marks = doc._.cc_spoken_marks
+        lex = self._lexicon()
+        n = len(doc)
+        found: list[Span] = []
+        for m in sorted(marks):
+            if m in (0, n - 1) or (found and found[-1].end > m):
+                continue
+            best = None
+            for i in range(max(0, m - 5), m):
+                for end in range(m + 2, min(n, i + 9) + 1):
+                    inside = range(i, end)
+                    if i in marks or end - 1 in marks or not all(doc[x].is_alpha for x in inside):
+                        continue
+                    clean = "".join(lower[x] for x in inside if x not in marks)
+                    hit = lex.exact(clean) if len(clean) >= 8 else None
+                    if hit is not None and (best is None or end - i > best[1] - best[0]):
+                        best = (i, end, hit)
+            if best is None:
+                continue
+            i, end, (label, norm, rule, name) = best
+            if any(e.start < i < e.end or e.start < end < e.end for e in ents):
+                continue  # a mention crossing its edges
+            found.append(_span(doc, i, end, label, rule, norm, name, "joined"))
+        if not found:
+            return ents
+        kept = [e for e in ents if not any(f.start <= e.start and e.end <= f.end for f in found)]
+        return sorted(kept + found, key=lambda s: s.start)
+
+    def _inside_abbreviation(self, doc: Doc, start: int, end: int) -> bool:
+        """Route letters that end a longer spelled abbreviation ("H I V screen"): the letters
+        before them and theirs spell an abbreviation of the diagnosis table.
+        """
+        if not all(_single_letter(doc[k].text) for k in range(start, end)):
+            return False
+        k = start
+        while k > 0 and _single_letter(doc[k - 1].text):
+            k -= 1
+        if k == start:
+            return False
+        spelled = "".join(doc[x].text.rstrip(".").upper() for x in range(k, end))
+        return spelled in self._lexicon().abbreviations
+
     # Sentences -------------------------------------------------------------------------------
 
     def _sentence_ends(self, doc: Doc, lower: list[str]) -> None:
+        """Start a sentence after a spoken sentence end ("period", "new paragraph") and record
+        the tokens of spoken punctuation (``doc._.cc_spoken_marks``). "scratch that" corrects the
+        words before it, so the correction stays in their sentence.
+        """
         n = len(doc)
         first = self._boundary_first
+        marks: set[int] = set()
         for i, word in enumerate(lower):
             if word not in first:
                 continue
@@ -318,13 +530,18 @@ class DictationComponent(TableBacked):
                     name, ()
                 ):
                     continue
+                if name == "scratch that":
+                    continue
+                marks.update(range(i, i + k))
+                if phrase not in self._boundaries:
+                    continue
                 j = i + k
                 while j < n and (doc[j].is_punct or doc[j].is_space):
                     j += 1
                 if j < n:
                     doc[j].is_sent_start = True
-                if name == "scratch that" and i > 0:
-                    doc[i].is_sent_start = True
+        if marks:
+            doc._.cc_spoken_marks = frozenset(marks)
 
     # Routes ----------------------------------------------------------------------------------
 
@@ -343,6 +560,9 @@ class DictationComponent(TableBacked):
                 i += 1
                 continue
             end, code, how = found
+            if how == "spoken_route" and self._inside_abbreviation(doc, i, end):
+                i = end
+                continue
             if taken[i:end].any():
                 i += 1
                 continue
@@ -397,15 +617,24 @@ class DictationComponent(TableBacked):
         """
         before = lower[start - 1] if start > 0 else ""
         after = lower[end] if end < len(doc) else ""
+        # "I am taking ...", "I am not ...", "I am fine": the pronoun, whatever follows
+        if after in self._pronoun_after or (len(after) > 4 and after.endswith("ing")):
+            return False
         if before in self._neighbours and before not in ("to", "in", "into", "at", "via"):
             return True
         if after in ("given", "injected", "injection", "push", "shot"):
             return True
         for e in ents:
             if e.label_ in ("DRUG", "DOSE") and 0 <= start - e.end <= 1:
-                return True
+                # "sixty milligrams deep I am", not "sixty milligrams and I am sure"
+                if start == e.end or lower[e.end] not in self._pronoun_before:
+                    return True
+            # a site, dose or drug right after it, with at most a side or a preposition
+            # between ("I am left deltoid", "I am in the right gluteal")
             if e.label_ in ("SITE", "DOSE", "DRUG") and 0 <= e.start - end <= 3:
-                return True
+                between = lower[end : e.start]
+                if all(w in self._sides or w in ("in", "into", "to", "the", "at") for w in between):
+                    return True
         return False
 
     # Doses -----------------------------------------------------------------------------------
@@ -425,6 +654,20 @@ class DictationComponent(TableBacked):
             ):
                 j += 1
             elif w == "a" and j == i and j + 1 < n and lower[j + 1] in _MULTIPLIERS:
+                j += 1
+            elif w == "a" and j + 1 < n and lower[j + 1] in _FRACTIONS:
+                j += 2  # "a half", "one and a half"
+                break
+            elif w in _FRACTIONS and j > i:
+                j += 1  # "one half"
+                break
+            elif (
+                w == "and"
+                and j > i
+                and j + 2 < n
+                and lower[j + 1] == "a"
+                and lower[j + 2] in _FRACTIONS
+            ):
                 j += 1
             elif w == "and" and j > i and j + 1 < n and _number_word(lower[j + 1]):
                 j += 1
@@ -451,11 +694,13 @@ class DictationComponent(TableBacked):
                 continue
             end = self._number_run(lower, i)
             words = lower[i:end]
-            # digits alone are the target rules' business; a run needs a number word or "point"
-            if end == i or all(_DIGITS.match(w) for w in words):
+            unit = self._unit_at(lower, end)
+            # digits alone are the target rules' business, unless the unit is said in pieces
+            # the rules do not know ("0.5 m l", "2 c c")
+            spoken_unit = unit is not None and unit[0] - end > 1
+            if end == i or (all(_DIGITS.match(w) for w in words) and not spoken_unit):
                 i = max(end, i + 1)
                 continue
-            unit = self._unit_at(lower, end)
             value = parse_number(words)
             if unit is None or value is None or value <= 0 or taken[i : unit[0]].any():
                 i = max(end, i + 1)
@@ -575,6 +820,9 @@ class DictationComponent(TableBacked):
                 i += 1
                 continue
             end, (label, norm, rule, name) = best
+            if self._inside_abbreviation(doc, i, end):
+                i = end
+                continue
             start = i - 1 if i > 0 and lower[i - 1] == "vitamin" and not taken[i - 1] else i
             out.append(_span(doc, start, end, label, rule, norm, name, "letters"))
             taken[start:end] = True
@@ -593,8 +841,18 @@ class DictationComponent(TableBacked):
         return numpy.cumsum(marks[:n]) > 0
 
     def _names(
-        self, doc: Doc, lower: list[str], taken: numpy.ndarray, near: numpy.ndarray
+        self,
+        doc: Doc,
+        lower: list[str],
+        taken: numpy.ndarray,
+        near: numpy.ndarray,
+        slots: set[int] = frozenset(),  # type: ignore[assignment]
+        pieces: numpy.ndarray | None = None,
     ) -> list[Span]:
+        """Names read from split or misheard words near an administration. ``slots``: token
+        indices where a dose starts; ``pieces``: one-word sites of the rules that only a longer
+        site reading may take in.
+        """
         lex = self._lexicon()
         t = self.t
         out = []
@@ -602,9 +860,18 @@ class DictationComponent(TableBacked):
         plainword = [
             tok.is_alpha and not _number_word(w) for tok, w in zip(doc, lower, strict=True)
         ]
+        marks = doc._.cc_spoken_marks
+        # before a dose a name may also begin with a short stop word ("are is ta da", "new
+        # last a"); it is then a glued read, held to the stricter checks
+        before_slot = numpy.zeros(n + 1, dtype=bool)
+        for s in slots:
+            before_slot[max(0, s - _MAX_WORDS) : s] = True
         i = 0
         while i < n:
-            if not near[i] or taken[i] or not (self._edge(doc, i) or self._glue(doc, i)):
+            opens = self._edge(doc, i) or self._glue(doc, i)
+            if not opens and before_slot[i] and doc[i].is_alpha and len(doc[i]) <= 4:
+                opens = lower[i] not in _NEVER_OPENS
+            if not near[i] or taken[i] or not opens:
                 i += 1
                 continue
             best = None
@@ -621,11 +888,29 @@ class DictationComponent(TableBacked):
                     continue
                 if k == 1 and not self._wordy(doc, i):
                     continue
+                if marks and any(x in marks for x in range(i, end)):
+                    continue
                 joined = "".join(lower[i:end])
                 side = i > 0 and lower[i - 1] in self._sides
-                hit = lex.read(joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None)
-                if hit is not None and glued and not self._strong(hit, joined, lower[i:end]):
+                slot = end in slots and k > 1
+                # the broad dictionary's looser floor only for words not all ordinary English
+                # ("to be taken one tablet" is not levobunolol)
+                broad = slot and not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
+                hit = lex.read(
+                    joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None, slot=broad
+                )
+                if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
+                if pieces is not None and pieces[i:end].any():
+                    # a site word the rules saw: only a longer site reading takes it in
+                    if (
+                        hit is None
+                        or hit[0] != "SITE"
+                        or hit[5] not in ("joined", "phonetic")
+                        or k < 2
+                        or any(len(w) < 3 or w in self._stop for w in lower[i:end])
+                    ):
+                        continue
                 # a shorter read of the same name does not replace a longer one that adds a
                 # syllable or more ("in vega" of "in vega sue stena")
                 if hit is not None and (
@@ -647,15 +932,26 @@ class DictationComponent(TableBacked):
         tok = doc[i]
         return tok.is_alpha and len(tok) <= 2 and tok.lower_ in _GLUE
 
-    def _strong(self, hit: tuple, joined: str, words: list[str]) -> bool:
+    def _strong(self, hit: tuple, joined: str, words: list[str], slot: bool = False) -> bool:
         """A read good enough to take a glue word into a name: a curated name spelled the same or
         heard the same over a long phonetic code, from words that are not all ordinary English
         ("pressure is" is not Perseris, "to separate" not Dysport).
         """
         how = hit[5]
+        if (
+            slot
+            and how == "phonetic"
+            and hit[2] != "drug.dictionary"
+            and hit[4] >= self.t.phonetic_min_similarity
+        ):
+            # right before a dose, a curated name heard the same, even as ordinary words
+            return True
         if all(_zipf(w) >= 3.0 for w in words if w not in _GLUE):
             return False
         if how == "joined":
+            return True
+        if slot and how == "phonetic" and hit[4] >= self.t.phonetic_min_similarity:
+            # right before a dose, a name heard the same whatever its code length
             return True
         return (
             how == "phonetic"
@@ -769,6 +1065,12 @@ class DictationComponent(TableBacked):
         return [e for e in ents if e.start not in drop]
 
 
+def _single_letter(text: str) -> bool:
+    """A letter said on its own ("H", "I.", "V")."""
+    t = text[:-1] if len(text) == 2 and text.endswith(".") else text
+    return len(t) == 1 and t.isalpha()
+
+
 def _overlaps(i: int, ents: list[Span]) -> bool:
     return any(e.start <= i < e.end for e in ents)
 
@@ -824,6 +1126,16 @@ class _Lexicon:
                 continue
             self.by_key.setdefault(key, value)
             self.by_code.setdefault(_code(key), []).append((key, value))
+        # diagnoses named by an abbreviation ("HIV", "COPD exacerbation"), for spelled letters
+        self.diagnoses: dict[str, tuple[str, str, str]] = {}
+        self.abbreviations: set[str] = set()
+        for dx in tables["diagnoses"].diagnoses:
+            for s in dx.synonyms:
+                head = s.split()[0] if s.split() else ""
+                if 2 <= len(head) <= 5 and head.isalnum() and head.isupper():
+                    self.abbreviations.add(head)
+                if head.isupper() or head.lower() == "vitamin":
+                    self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
         self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
         self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
 
@@ -841,15 +1153,20 @@ class _Lexicon:
         t: res.DictationTable,
         after_side: bool,
         fuzzy: list[str] | None = None,
+        slot: bool = False,
     ) -> tuple[str, str, str, str, float, str] | None:
-        """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None."""
+        """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None.
+
+        ``slot``: the words stand right before a dose, where a drug is named; a name of the broad
+        dictionary then needs only the phonetic floor of a curated one.
+        """
         memo = self.__dict__.setdefault("_memo", {})
-        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None)
+        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot)
         if key in memo:
             return memo[key]
         if len(memo) >= self.MEMO_SIZE:
             memo.clear()
-        memo[key] = hit = self._read(joined, words, t, after_side, fuzzy)
+        memo[key] = hit = self._read(joined, words, t, after_side, fuzzy, slot)
         return hit
 
     def _read(
@@ -859,6 +1176,7 @@ class _Lexicon:
         t: res.DictationTable,
         after_side: bool,
         fuzzy: list[str] | None = None,
+        slot: bool = False,
     ) -> tuple[str, str, str, str, float, str] | None:
         if words > 1 and (hit := self.by_key.get(joined)) is not None:
             if len(joined) >= 5 or hit[0] == "SITE":
@@ -880,7 +1198,7 @@ class _Lexicon:
                 sim = max(sim, t.phonetic_min_similarity)
             floor = (
                 t.broad_min_similarity
-                if value[2] == "drug.dictionary"
+                if value[2] == "drug.dictionary" and not slot
                 else t.phonetic_min_similarity
             )
             if sim >= floor and (best is None or sim > best[4]):

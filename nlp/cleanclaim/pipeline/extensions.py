@@ -27,6 +27,7 @@ DOC_EXTENSIONS: dict[str, object] = {
     "cc_section_spans": (),  # ((category, kind, start_char, end_char), ...) after clipping
     "cc_context_targets": (),  # the spans ConText runs over (set and cleared by the component)
     "cc_markers": (),  # ((start_char, end_char), ...) of "[inaudible]"-type dictation markers
+    "cc_spoken_marks": frozenset(),  # token indices of spoken punctuation ("comma", "period")
 }
 
 

@@ -125,8 +125,10 @@ class Sentences:
         n = self._words.get(start)
         if n is None:
             end = self.ends[self.index(start)]
+            # spoken punctuation ("comma", "period") of a dictated note is punctuation too
+            spoken = self.doc._.cc_spoken_marks
             n = self._words[start] = sum(
-                1 for t in self.doc[start:end] if not (t.is_space or t.is_punct)
+                1 for t in self.doc[start:end] if not (t.is_space or t.is_punct or t.i in spoken)
             )
         return n
 

@@ -52,9 +52,53 @@ class SectionComponent(TableBacked):
             input_span_type=None,
             span_attrs=None,
         )
-        self._sectionizer.add(
-            [SectionRule(r.literal, r.category, pattern=r.pattern) for r in table.rules]
+        rules = [SectionRule(r.literal, r.category, pattern=r.pattern) for r in table.rules]
+        self._sectionizer.add(rules + self._spoken_rules(table))
+        self._spoken_colon = {w.lower() for w in table.spoken_colon}
+        self._colon_not_before = {w.lower() for w in table.spoken_colon_not_before}
+        ends = sorted(table.spoken_list_ends, key=len, reverse=True)
+        self._list_end = (
+            re.compile(
+                "|".join(
+                    r"\b" + re.escape(e) + r"\b" if e[0].isalnum() else re.escape(e) for e in ends
+                ),
+                re.IGNORECASE,
+            )
+            if ends
+            else None
         )
+
+    @staticmethod
+    def _spoken_rules(table: "res.SectionTable") -> list[SectionRule]:
+        """A written header ("plan:") as dictated: its words, then the colon said as a word,
+        maybe after a number ("plan colon", "plan number two colon"). One-letter headers ("P:")
+        are left out: "P colon" is not said.
+        """
+        if not table.spoken_colon:
+            return []
+        colon = {"LOWER": {"IN": [w.lower() for w in table.spoken_colon]}}
+        numbering = [
+            {"LOWER": {"IN": [w.lower() for w in table.spoken_numbering]}},
+            {"LIKE_NUM": True},
+        ]
+        out = []
+        for r in table.rules:
+            if r.pattern is not None or not r.literal.endswith(":"):
+                continue
+            words = r.literal[:-1].lower().split()
+            if not words or sum(len(w) for w in words) < 3 or not all(w.isalpha() for w in words):
+                continue
+            head = [{"LOWER": w} for w in words]
+            out.append(SectionRule(f"{r.literal} (spoken)", r.category, pattern=[*head, colon]))
+            if table.spoken_numbering:
+                out.append(
+                    SectionRule(
+                        f"{r.literal} (spoken, numbered)",
+                        r.category,
+                        pattern=[*head, *numbering, colon],
+                    )
+                )
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc._.cc_section_spans``."""
@@ -65,11 +109,24 @@ class SectionComponent(TableBacked):
             category = section.category
             if category is None:
                 continue
-            info = self.table.categories[category]
             title_start, title_end = section.title_span
+            if (
+                title_end < len(doc)
+                and doc[title_end - 1].lower_ in self._spoken_colon
+                and doc[title_end].lower_ in self._colon_not_before
+            ):
+                continue  # "family history colon cancer": the organ, not a header
+            info = self.table.categories[category]
             start = doc[title_start].idx if title_start < len(doc) else len(text)
             body_start, body_end = section.body_span
             end = doc[body_end - 1].idx + len(doc[body_end - 1]) if body_end > body_start else start
+            spoken = title_end > title_start and doc[title_end - 1].lower_ in self._spoken_colon
+            if spoken and info.ends_at_blank_line and self._list_end is not None:
+                # a dictated list or history header ends with its sentence
+                head_end = doc[title_end - 1].idx + len(doc[title_end - 1])
+                m = self._list_end.search(text, head_end, end)
+                if m:
+                    end = m.start()
             if info.ends_at_blank_line:
                 # skip blank lines directly after the header ("Medications:\n\n- ...")
                 head_end = (

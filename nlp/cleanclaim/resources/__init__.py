@@ -444,6 +444,15 @@ class SectionTable(_Strict):
     version: str
     categories: dict[str, SectionCategory]
     rules: list[SectionRuleEntry]
+    #: A header dictated with its colon said as a word ("plan colon", "plan number two colon"):
+    #: the words said for the colon, for "number", and the words after "colon" that make it the
+    #: organ ("family history colon cancer").
+    spoken_colon: list[str] = Field(default_factory=list)
+    spoken_numbering: list[str] = Field(default_factory=list)
+    spoken_colon_not_before: list[str] = Field(default_factory=list)
+    #: A dictated list or history header (a category ending at a blank line) ends at the first
+    #: of these (a dictated note has no blank lines): "social history colon ... period".
+    spoken_list_ends: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _known_categories(self) -> SectionTable:
@@ -509,6 +518,13 @@ class DictationTable(_Strict):
     boundaries: list[str]
     not_after: dict[str, list[str]] = Field(default_factory=dict)
     not_before: dict[str, list[str]] = Field(default_factory=dict)
+    #: Spoken punctuation that does not end a sentence ("comma", "open paren"): not a word of the
+    #: sentence when its length is measured (a dictated "1000 mcg IM, no issues" is short).
+    spoken_marks: list[str] = Field(default_factory=list)
+    #: Words after "I am" that make it a pronoun whatever is near ("I am taking", "I am fine").
+    pronoun_after: list[str] = Field(default_factory=list)
+    #: Words that begin a clause: "I am" after them is the pronoun ("... and I am sure").
+    pronoun_before: list[str] = Field(default_factory=list)
     #: Regular expressions of "[inaudible]"-type markers.
     markers: list[str]
     #: Words that place a mention in an administration (phonetic reading only near them).

@@ -570,6 +570,11 @@ def _nearest_drug(
 ) -> Mention | None:
     index = index or _Drugs(drugs, anchors)
     same_sent = index.by_sent.get(attr.sent) or index.anchors_by_sent.get(attr.sent)
+    if same_sent and id(attr) in unheard:
+        # "given [inaudible] 12.5 mg IM ... and 1 L lactated Ringer's IV": the unheard words
+        # hold the drug of the run after them, never a drug named later in the sentence
+        before = index.last_before(same_sent, attr.start)
+        return before if before is not None and before.end <= attr.start else None
     if same_sent:
         # Doses and routes mostly follow their drug ("Diphenhydramine 50 mg IV push, famotidine
         # 20 mg IV"): a following drug must be clearly closer than the preceding one.
