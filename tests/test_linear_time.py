@@ -199,3 +199,32 @@ def test_review_time_grows_linearly(reviewer, name):
             best[len(text)] = min(best[len(text)], time.perf_counter() - start)
     ratio = best[len(large)] / max(best[len(small)], 1e-3)
     assert ratio < 3.0, f"{name}: t(2n)/t(n) = {ratio:.2f}"
+
+
+# One component at larger sizes: a quadratic step hidden under the whole review's linear cost at
+# the sizes above (the dictation reader once compared every token window with every mention).
+STAGE_SIZES = (40_000, 80_000)
+
+
+@pytest.mark.parametrize(("name", "stage"), [("negated", "cleanclaim_dictation")])
+def test_one_stage_grows_linearly_at_larger_sizes(nlp, name, stage):
+    before = [proc for pipe, proc in nlp.pipeline[: nlp.pipe_names.index(stage)]]
+    component = nlp.get_pipe(stage)
+
+    def prepared(size: int):  # type: ignore[no-untyped-def]
+        doc = nlp.make_doc(PATTERNS[name][1](size))
+        for proc in before:
+            doc = proc(doc)
+        return doc
+
+    docs = {size: [prepared(size) for _ in range(3)] for size in STAGE_SIZES}
+    best = {}
+    for size in STAGE_SIZES:
+        times = []
+        for doc in docs[size]:
+            start = time.perf_counter()
+            component(doc)
+            times.append(time.perf_counter() - start)
+        best[size] = min(times)
+    ratio = best[STAGE_SIZES[1]] / max(best[STAGE_SIZES[0]], 1e-3)
+    assert ratio < 3.0, f"{stage} on {name}: t(2n)/t(n) = {ratio:.2f}"

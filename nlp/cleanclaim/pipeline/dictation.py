@@ -418,10 +418,13 @@ class DictationComponent(TableBacked):
         the words run together spell the name exactly.
         """
         drug_at = {}
+        other = set()  # tokens inside a mention that is not a drug
         for e in ents:
-            if e.label_ == "DRUG":
-                for k in range(e.start, e.end):
+            for k in range(e.start, e.end):
+                if e.label_ == "DRUG":
                     drug_at[k] = e
+                else:
+                    other.add(k)
         if not drug_at:
             return ents
         lex = self._lexicon()
@@ -437,7 +440,7 @@ class DictationComponent(TableBacked):
                 inside = {drug_at[x] for x in range(i, end) if x in drug_at}
                 if not inside or any(e.start < i or e.end > end for e in inside):
                     continue
-                if any(e.start < end and i < e.end and e.label_ != "DRUG" for e in ents):
+                if any(x in other for x in range(i, end)):
                     continue
                 value = lex.exact("".join(lower[i:end]))
                 # only when a piece was read as another drug ("prednisolone")
@@ -457,7 +460,8 @@ class DictationComponent(TableBacked):
             i = end
         if not found:
             return ents
-        kept = [e for e in ents if not any(f.start <= e.start and e.end <= f.end for f in found)]
+        end_of = {x: f.end for f in found for x in range(f.start, f.end)}  # found: disjoint
+        kept = [e for e in ents if not (e.start in end_of and e.end <= end_of[e.start])]
         return sorted(kept + found, key=lambda s: s.start)
 
     def _names_with_marks(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
@@ -489,7 +493,8 @@ class DictationComponent(TableBacked):
             found.append(_span(doc, i, end, label, rule, norm, name, "joined"))
         if not found:
             return ents
-        kept = [e for e in ents if not any(f.start <= e.start and e.end <= f.end for f in found)]
+        end_of = {x: f.end for f in found for x in range(f.start, f.end)}  # found: disjoint
+        kept = [e for e in ents if not (e.start in end_of and e.end <= end_of[e.start])]
         return sorted(kept + found, key=lambda s: s.start)
 
     def _inside_abbreviation(self, doc: Doc, start: int, end: int) -> bool:

@@ -187,6 +187,14 @@ class SettingReader:
         lo = max((x.end() for x in _CLAUSE.finditer(text, s0, m.start)), default=s0)
         hi_match = _CLAUSE.search(text, m.end, s1)
         clause = text[lo : hi_match.start() if hi_match else s1]
+        # a clause's reading depends on its words alone: read each distinct clause once per note
+        # (MAR rows and template lines repeat theirs)
+        seen = m.span.doc.user_data.setdefault("cleanclaim_clause_cues", {})
+        if clause not in seen:
+            seen[clause] = self._clause_cue(clause)
+        return seen[clause]
+
+    def _clause_cue(self, clause: str) -> str | None:
         if not self.any_cue.search(clause):
             return None
         done = self.table.order_only_unless_done and _DONE.search(clause)
