@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .review import PayerRules, model_option
+from .review import PayerRules, check_payer_rules_or_fail, model_option
 
 
 class PoolMode(str, Enum):  # noqa: UP042  (Typer takes str Enums, like cli/review.py)
@@ -103,8 +103,6 @@ def serve_command(
         from .review import load_model_or_fail
 
         load_model_or_fail(model, rules_only)  # a bad folder: one line before the server starts
-    from .review import check_payer_rules_or_fail
-
     check_payer_rules_or_fail(payer_rules)
     _configure_logging(log_level.value)
     limits = Limits(
