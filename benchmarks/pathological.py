@@ -69,6 +69,11 @@ PATTERNS: dict[str, tuple[str, Callable[[int], str]]] = {
     "dx_codes": ("repeated ICD-10 codes", repeat("D51.0 E29.1 Z30.013 ")),
     "colons": ("field names without values", repeat("Route:Dose:Site:Drug:")),
     "given_not": ("given / not given alternating", repeat("given not given no IM SC ")),
+    "blank_head": (
+        "blank lines before the first sentence",
+        lambda n: "\n" * max(0, n - 80) + ADMIN[:80],
+    ),
+    "dos_label": ("a date-of-service label then spaces", tail("Visit note. DOS", " \t")),
 }
 
 

@@ -228,3 +228,22 @@ def test_one_stage_grows_linearly_at_larger_sizes(nlp, name, stage):
         best[size] = min(times)
     ratio = best[STAGE_SIZES[1]] / max(best[STAGE_SIZES[0]], 1e-3)
     assert ratio < 3.0, f"{stage} on {name}: t(2n)/t(n) = {ratio:.2f}"
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_date_of_service_reader_grows_linearly(name):
+    from cleanclaim import resources as res
+
+    reader = DateReader(res.payer())
+    make = PATTERNS[name][1]
+    texts = {size: make(size) for size in (100_000, 200_000)}
+    best = {}
+    for size, text in texts.items():
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            reader.read(text)
+            times.append(time.perf_counter() - start)
+        best[size] = min(times)
+    ratio = best[200_000] / max(best[100_000], 1e-3)
+    assert ratio < 3.0, f"date reader on {name}: t(2n)/t(n) = {ratio:.2f}"

@@ -205,6 +205,43 @@ def test_date_of_service_argument_is_used_when_the_note_has_none(rules):
     assert dated.date_of_service == "2024-03-11"
 
 
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Urgent care note. DOS 10/14/2026\n", "2026-10-14"),
+        ("Nurse visit 11/02/2026\n", "2026-11-02"),
+        ("Clinic visit 09/30/2026. 24 yo F here for her shot.\n", "2026-09-30"),
+        ("INJECTION VISIT - 2026-07-08\n", "2026-07-08"),
+        ("\n\n11/18/2026 nurse note: patient seen for injection.\n", "2026-11-18"),
+        ("Family Medicine\nFollow-up visit on 3/4/25\n", "2025-03-04"),
+        ("Seen by Dr. Ames. Service date 06/02/2026\n", "2026-06-02"),
+        # a labelled date wins over the header line's date
+        ("Office visit 11/20/2026\nDate of service: 11/19/2026\n", "2026-11-19"),
+    ],
+)
+def test_date_of_service_is_read_from_header_wordings(rules, header, expected):
+    review = rules.review(
+        METHYLPRED.format(header=header, dose="80 mg"), date_of_service="2020-01-01"
+    )
+    assert review.date_of_service == expected
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Patient: A. Moss  DOB 01/02/1980\n",  # a birth date is not the visit
+        "Office visit\nHistory: last Depo-Medrol 09/08/2026 in the knee.\n",  # a past dose
+        "Line one.\nLine two.\nLine three.\nInjection visit 05/05/2026\n",  # not the header
+        "Lab note: B12 level 03/11/2024 was low.\n",  # a date in prose after other words
+    ],
+)
+def test_dates_that_are_not_the_visit_are_not_read_as_its_date(rules, header):
+    review = rules.review(
+        METHYLPRED.format(header=header, dose="80 mg"), date_of_service="2020-01-01"
+    )
+    assert review.date_of_service == "2020-01-01"
+
+
 # Claim lines --------------------------------------------------------------------------------------
 
 

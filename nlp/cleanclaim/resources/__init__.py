@@ -756,7 +756,8 @@ class PayerTable(_Strict):
     sad_drugs: list[SadDrug] = Field(default_factory=list)
     mue: list[MueLimit] = Field(default_factory=list)
     frequency: list[FrequencyRule] = Field(default_factory=list)
-    #: Regexes that capture a date of service (group "date") in the note header.
+    #: Regexes that capture a date of service (group "date"), in priority order: labelled dates
+    #: ("DOS: ...", "Date of service ...") first, then a dated header line.
     date_of_service_patterns: list[str] = Field(default_factory=list)
     #: Credentials of clinical staff who give injections under an order (RN, LPN, MA).
     clinical_staff: list[str] = Field(default_factory=list)

@@ -2,7 +2,8 @@
 
 Codes change every quarter (J1040 became J1010 on 1 April 2024), so the review codes each drug
 with the code valid on the date of service. The header wording ("Date of service: 03/11/2024",
-"DOS: 2024-03-11", "Visit date: ...") comes from the payer table's ``date_of_service_patterns``.
+"DOS: 2024-03-11", "Visit date: ...", or a dated header line such as "Nurse visit 11/02/2026")
+comes from the payer table's ``date_of_service_patterns``, tried in order.
 """
 
 from __future__ import annotations
@@ -70,15 +71,17 @@ class DateReader:
         self.patterns = [_compile(p) for p in payer.date_of_service_patterns]
 
     def read(self, text: str) -> tuple[date, int, int] | None:
-        """The first date of service written in ``text``, with its character offsets."""
-        best: tuple[date, int, int] | None = None
+        """The date of service written in ``text``, with its character offsets.
+
+        Patterns are tried in the table's order (labelled dates before a dated header line); the
+        first real date the first matching pattern finds wins.
+        """
         for pattern in self.patterns:
             for m in pattern.finditer(text):
                 day = parse_date(m.group("date"))
-                if day is not None and (best is None or m.start("date") < best[1]):
-                    best = (day, m.start("date"), m.end("date"))
-                    break
-        return best
+                if day is not None:
+                    return day, m.start("date"), m.end("date")
+        return None
 
 
 def read_date_of_service(
