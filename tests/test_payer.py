@@ -256,6 +256,47 @@ def test_b12_visit_claim_lines(rules):
     assert review.to_dict()["claim_lines"][1]["code"] == "J3420"
 
 
+DEPO = (
+    "Nurse visit. Contraception management (Z30.42).\n"
+    "Medroxyprogesterone acetate 150 mg IM given in the left deltoid by Ana Ruiz, RN per order.\n"
+    "{after}"
+)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "Lot 7731A. Single-dose prefilled syringe, none wasted.",
+        "Tolerated well.\nSDV used; no waste.",
+        "Next due in 12 weeks.\nSingle use vial, entire dose given.",
+    ],
+)
+def test_container_named_after_the_drug_sentence_gets_jz(rules, after):
+    assert _lines(rules.review(DEPO.format(after=after))) == ["96372x1", "J1050-JZx150"]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "Social history: single, lives alone. No waste of time at check-in.",
+        "Flu vaccine declined. A single episode of dizziness last year.",
+    ],
+)
+def test_single_in_other_senses_is_not_a_container(rules, after):
+    review = rules.review(DEPO.format(after=after))
+    assert _lines(review) == ["96372x1", "J1050x150"]
+    assert "WASTAGE_UNDOCUMENTED" not in {g.code for g in review.gaps}
+
+
+def test_container_statement_belongs_to_the_drug_named_before_it(rules):
+    note = (
+        "Renal colic (N23). Ketorolac 60 mg IM given in the right gluteal by Dr. Hale.\n"
+        "Nausea (R11.0). Ondansetron 4 mg IM given in the left deltoid by Dr. Hale.\n"
+        "Single-dose vial, none wasted."
+    )
+    assert _lines(rules.review(note)) == ["96372x1", "J1885x4", "96372x1", "J2405-JZx4"]
+
+
 def test_ketorolac_visit_with_no_waste_gets_jz(rules):
     note = (
         "Acute low back pain. Ketorolac 60 mg IM given in the right gluteal from a single-dose "

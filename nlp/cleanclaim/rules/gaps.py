@@ -94,11 +94,21 @@ class GapFinder:
             self.payer.single_dose_drugs, "drug", adm.draft.drug_id, day
         ):
             return True
+        if not adm.draft.drug_mentions:
+            return False
+        # The container is named in the drug's sentence, or later with no other drug named in
+        # between ("Medroxyprogesterone 150 mg IM given. ... Single-dose syringe, none wasted.").
+        doc = adm.draft.drug_mentions[0].span.doc
         sents = {m.sent for m in adm.draft.drug_mentions}
-        doc = adm.draft.drug_mentions[0].span.doc if adm.draft.drug_mentions else None
-        return doc is not None and any(
-            s.sent.start in sents for s in self.advisory(doc, "SINGLE_DOSE")
-        )
+        starts = {m.span.start for m in adm.draft.drug_mentions}
+        drugs = [e for e in doc.ents if e.label_ == "DRUG"]
+        for said in self.advisory(doc, "SINGLE_DOSE"):
+            if said.sent.start in sents:
+                return True
+            before = [e for e in drugs if e.end <= said.start]
+            if before and before[-1].start in starts:
+                return True
+        return False
 
     def current(self, doc: Doc, label: str) -> list[Span]:
         """Advisory wording of ``label`` that is about this encounter (not negated, historical,
