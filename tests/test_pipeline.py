@@ -27,6 +27,9 @@ def test_pipe_order_is_the_declared_one(nlp):
         ("Bicillin L-A 2,400,000 units IM", "2,400,000 units"),
         ("Depo-Provera 1 mL IM", "1 mL"),
         ("B12 1cc IM", "1cc"),
+        # a unit letter ending the sentence is not an abbreviation ("g." as in "e.g.")
+        ("Given ceftriaxone 1 g. Started on cephalexin.", "1 g"),
+        ("Heparin 5000 u. SC", "5000 u"),
     ],
 )
 def test_doses_in_common_forms_are_found(nlp, text, dose):

@@ -485,3 +485,12 @@ def test_postprocedural_pain_supports_ketorolac(reviewer):
     review = reviewer.review(note)
     assert "G89.18" in review.icd10
     assert review.claim_ready is True
+
+
+def test_a_dose_ending_its_sentence_keeps_its_unit(reviewer):
+    # "1 g." was one abbreviation token: no dose, so the drug read as a continued medication.
+    note = "Seen for UTI. Given ceftriaxone 1 g. Started on cephalexin. Dx: acute cystitis N30.00."
+    review = reviewer.review(note)
+    assert review.administrations[0].dose == "1 g"
+    assert review.status == "gaps"
+    assert_gaps(review, "ROUTE_MISSING", absent=("NOT_ADMINISTERED", "DOSE_MISSING"))

@@ -31,15 +31,19 @@ def make_infix_customizer():  # type: ignore[no-untyped-def]
 
 
 #: spaCy splits these as contractions ("im" → "i" + "m", for "I'm"); in notes they are routes.
-_NOT_CONTRACTIONS = ("im", "Im")
+#: It also keeps a lone letter and its period as one abbreviation token ("g."), which hid the
+#: unit of a dose ending a sentence ("Given ceftriaxone 1 g.").
+_NOT_EXCEPTIONS = ("im", "Im", "g.", "u.")
 
 
 def add_unit_infixes(nlp: Language) -> None:
-    """Add the dose-unit infix rules to ``nlp``'s tokenizer and keep "im" whole, in place."""
+    """Add the dose-unit infix rules to ``nlp``'s tokenizer, keep "im" whole and split a unit
+    letter from a sentence's period ("1 g."), in place.
+    """
     infixes = list(nlp.Defaults.infixes) + _UNIT_INFIXES
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     rules = dict(nlp.tokenizer.rules or {})
-    for word in _NOT_CONTRACTIONS:
+    for word in _NOT_EXCEPTIONS:
         rules.pop(word, None)
     nlp.tokenizer.rules = rules
 
