@@ -36,6 +36,18 @@ def test_doses_in_common_forms_are_found(nlp, text, dose):
     assert (dose, "DOSE") in ents(nlp(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Superolateral approach, 18g. Aspirated 30 mL of clear fluid.",
+        "Prepped with chlorhexidine, 22 G spinal introduced under ultrasound.",
+        "Lateral approach with a 21g; no resistance felt.",
+    ],
+)
+def test_a_needle_gauge_written_like_grams_is_not_a_dose(nlp, text):
+    assert not [e for e in ents(nlp(text)) if e[1] == "DOSE" and e[0].lower().endswith("g")]
+
+
 def test_concentration_is_one_dose_mention(nlp):
     assert ("1000 mcg/mL", "DOSE") in ents(nlp("B12 1000 mcg/mL, 1 mL IM"))
 

@@ -105,6 +105,7 @@ class TargetComponent(TableBacked):
         self._route_not_before = {r.code: {w.lower() for w in r.not_before} for r in routes}
         self._not_per = {w.lower() for w in tables["doses"].not_per}
         self._needle_words = {w.lower() for w in tables["doses"].needle_words}
+        self._needle_gauges = tables["doses"].needle_gauges
         site_table = tables["sites"]
         self._sides = {w.lower() for words in site_table.laterality.values() for w in words}
         self._side_fillers = {w.lower() for w in site_table.side_fillers}
@@ -160,9 +161,10 @@ class TargetComponent(TableBacked):
             if after in self._route_not_before.get(code, ()):
                 return False
         elif cand.label == "DOSE":
-            # "30g needle", "25g 1.5 in needle": a needle gauge, not grams
-            if doc[cand.end - 1].lower_ in ("g", "ga") and any(
-                t.lower_ in self._needle_words for t in doc[cand.end : cand.end + 4]
+            # "30g needle", "25g 1.5 in needle", "18g.": a needle gauge, not grams
+            if doc[cand.end - 1].lower_ in ("g", "ga") and (
+                any(t.lower_ in self._needle_words for t in doc[cand.end : cand.end + 4])
+                or self._is_gauge(doc[cand.end - 2].text if cand.end - 2 >= cand.start else "")
             ):
                 return False
             if (
@@ -172,6 +174,13 @@ class TargetComponent(TableBacked):
             ):
                 return False
         return True
+
+    def _is_gauge(self, number: str) -> bool:
+        """A whole number in the table's needle-gauge range ("18" of "18g")."""
+        if self._needle_gauges is None or not number.isdigit():
+            return False
+        low, high = self._needle_gauges
+        return low <= int(number) <= high
 
     def _with_side(self, doc: Doc, cand: Candidate) -> Candidate | None:
         """Extend a site to its side ("L deltoid", "right upper outer quadrant", "L post arm").

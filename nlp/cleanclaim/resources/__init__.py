@@ -473,6 +473,8 @@ class DoseTable(_Strict):
     multiplier_words: dict[str, int]
     not_per: list[str] = Field(default_factory=list)
     needle_words: list[str] = Field(default_factory=list)
+    #: Whole numbers that, written with a bare "g" ("18g", "25 G"), are a needle's gauge.
+    needle_gauges: tuple[int, int] | None = None
     #: Unit words that carry a multiplier ("2.4 MU" is 2,400,000 units).
     unit_multipliers: dict[str, int] = Field(default_factory=dict)
     #: Written right after an amount, these make it a per-weight or per-area dose
