@@ -313,6 +313,15 @@ def test_ceftriaxone_with_discarded_amount_gets_a_jw_line(rules):
     assert _lines(rules.review(note)) == ["96372x1", "J0696x2", "J0696-JWx2"]
 
 
+@pytest.mark.parametrize("zero", ["0 mg discarded", "wasted: 0 mL", "0.0 mg wasted"])
+def test_a_zero_discarded_amount_is_jz_not_a_jw_line(rules, zero):
+    note = (
+        "Community-acquired pneumonia (J18.9). Rocephin 1 gm IM given in the right ventrogluteal "
+        f"by M. Dean, LPN per Dr. Ross.\nVial: 1 g single-dose vial; {zero}."
+    )
+    assert _lines(rules.review(note)) == ["96372x1", "J0696-JZx4"]
+
+
 def test_depo_provera_visit(rules):
     note = (
         "Contraception management. Medroxyprogesterone 150 mg IM given in the right deltoid by "

@@ -11,6 +11,7 @@ EM_NOT_SEPARATE, ...) or is added here (CODE_UNDETERMINED).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from spacy.tokens import Doc, Span
@@ -139,6 +140,9 @@ def _wastage(
     return None, ()
 
 
+_ZERO = re.compile(r"0+(?:\.0+)?\s*[^\W\d_]+\.?$")
+
+
 def _amount_near(
     doc: Doc, span: Span, reader: dose_parser.DoseReader
 ) -> tuple[dose_parser.Amount | None, Span]:
@@ -149,6 +153,8 @@ def _amount_near(
         if ent.label_ != "DOSE" or ent.start < sent.start or ent.end > sent.end:
             continue
         parsed = reader.parse(ent.text)
+        if parsed is None and _ZERO.match(ent.text):
+            parsed = dose_parser.Amount(0, "")  # "0 mg discarded": none was
         if parsed is None or parsed.is_concentration:
             continue
         distance = min(abs(ent.start - span.end), abs(span.start - ent.end))
