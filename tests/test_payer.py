@@ -416,6 +416,32 @@ def test_facility_setting(rules):
     assert "FACILITY_SETTING" not in rules.review(office).gap_codes
 
 
+@pytest.mark.parametrize(
+    "where",
+    [
+        "Patient evaluated in the ED for flank pain.",
+        "Seen at the emergency department, bed 4.",
+        "Given by the ED nurse at triage.",
+    ],
+)
+def test_facility_setting_from_narrative_wording(rules, where):
+    note = f"Renal colic (N23). {where} Ketorolac 30 mg IM given in the right deltoid by Dr. Hale."
+    assert "FACILITY_SETTING" in rules.review(note).gap_codes
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "Return to the ED if fever or vomiting.",  # an instruction, not where it was given
+        "Go to the emergency room if pain worsens.",
+        "Was seen in the ER 2 days ago; here today in clinic.",  # an earlier visit
+    ],
+)
+def test_facility_setting_not_from_instructions_or_earlier_visits(rules, where):
+    note = f"Renal colic (N23). Ketorolac 30 mg IM given in the right deltoid by Dr. Hale. {where}"
+    assert "FACILITY_SETTING" not in rules.review(note).gap_codes
+
+
 def test_pair_edit(rules):
     note = (
         "Pernicious anemia. Cyanocobalamin 1000 mcg IM given in the left deltoid. Influenza "
