@@ -236,14 +236,12 @@ def test_date_of_service_reader_grows_linearly(name):
 
     reader = DateReader(res.payer())
     make = PATTERNS[name][1]
-    texts = {size: make(size) for size in (100_000, 200_000)}
-    best = {}
-    for size, text in texts.items():
-        times = []
-        for _ in range(3):
+    texts = {size: make(size) for size in (200_000, 400_000)}
+    best = dict.fromkeys(texts, float("inf"))
+    for _ in range(5):  # interleaved, best of 5: the machine is shared
+        for size, text in texts.items():
             start = time.perf_counter()
             reader.read(text)
-            times.append(time.perf_counter() - start)
-        best[size] = min(times)
-    ratio = best[200_000] / max(best[100_000], 1e-3)
+            best[size] = min(best[size], time.perf_counter() - start)
+    ratio = best[400_000] / max(best[200_000], 1e-3)
     assert ratio < 3.0, f"date reader on {name}: t(2n)/t(n) = {ratio:.2f}"
