@@ -162,6 +162,23 @@ def test_office_and_ed_injections_stay_this_encounter(reviewer, note):
     assert "this_encounter" in _settings(review).values()
 
 
+@pytest.mark.parametrize(
+    ("note", "setting"),
+    [
+        (
+            "Flu vaccine (Fluzone HD 0.5 mL IM L deltoid) given by MA; VIS provided.",
+            "this_encounter",
+        ),
+        ("High-dose flu shot, Fluzone HD 1 mL IM R deltoid, given by RN.", "this_encounter"),
+        ("HD 3: ceftriaxone 1 g IM given on the ward for pyelonephritis.", "inpatient"),
+        ("POD #2: ketorolac 30 mg IM given for incisional pain.", "inpatient"),
+    ],
+)
+def test_hospital_day_is_not_a_high_dose_product(reviewer, note, setting):
+    # "HD 0.5 mL" is Fluzone High-Dose and its dose, not "hospital day 0"
+    assert setting in _settings(reviewer.review(note)).values()
+
+
 # Nothing given -------------------------------------------------------------------------------
 
 
