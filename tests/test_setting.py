@@ -811,3 +811,46 @@ def test_an_emergency_department_course_section_makes_an_ed_note(reviewer):
     )
     review = reviewer.review(note)
     assert review.note_type == "ed"
+
+
+# A drug that says it is no injection never takes another sentence's injection ---------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Contraception (Z30.42). Here for her shot. Given IM L deltoid 1 mL. Meds: sertraline "
+        "50 mg.",
+        "Vertigo (R42). Antivert 25 mg PO Rx. Nausea med shot given IM, tolerated.",
+        "Gastroenteritis (A08.4). Shot for nausea given IM L deltoid. Rx: ondansetron 4 mg ODT.",
+        "Poison ivy dermatitis (L23.7). Steroid IM injection given L glute. Rx prednisone 20 mg.",
+        "Cystitis (N30.00). Antibiotic given IM x1 in R ventrogluteal. Nitrofurantoin 100 mg "
+        "cap BID.",
+        "Dermatitis (L30.9). Triamcinolone 0.1% cream BID. Patient given corticosteroid IM "
+        "R glute.",
+        "Back spasm (M62.830). Muscle relaxer shot given IM L glute. Cyclobenzaprine 10 mg tab "
+        "qhs.",
+    ],
+)
+def test_an_oral_or_listed_drug_never_takes_an_unnamed_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+    assert review.service_code == "96372"
+    assert [a.drug for a in review.administrations if a.given and a.drug] == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg given.\nRoute: IM\nSite: L deltoid\n"
+        "Meds: metformin 500 mg tab BID. J. Doe, RN",
+        "Contraception (Z30.42). Medroxyprogesterone 150 mg/mL given. IM R deltoid, tolerated. "
+        "Rx: ibuprofen 600 mg tab PRN. J. Doe, RN",
+        OFFICE_B12 + " Meds: sertraline 50 mg daily; s/p cholecystectomy 2019.",
+    ],
+)
+def test_a_named_injection_keeps_its_route_next_to_an_oral_drug(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert "DRUG_MISSING" not in review.gap_codes

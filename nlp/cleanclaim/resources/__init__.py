@@ -915,6 +915,13 @@ class SettingsTable(_Strict):
     #: Lines that are not documentation (charge and order-set lines: "96372 THER/PROPH/DIAG INJ
     #: SC/IM", "J3420 VITAMIN B12 INJECTION"): their mentions are linked to nothing.
     not_documentation_lines: list[str] = Field(default_factory=list)
+    #: Wording right after a drug that says it is not an injection here: an oral or topical form
+    #: ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"). Such a drug never takes the route,
+    #: dose or site of another sentence's injection.
+    not_injected_forms: list[str] = Field(default_factory=list)
+    #: A sentence opening with a medication-list or prescription label ("Meds: sertraline"):
+    #: its drugs never take another sentence's injection.
+    medication_list_labels: str = r"(?!)"
 
     @model_validator(mode="after")
     def _reasons(self) -> SettingsTable:
@@ -928,6 +935,7 @@ class SettingsTable(_Strict):
             [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]
         )
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
+        _compiles([*self.not_injected_forms, self.medication_list_labels])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:
                 raise ValueError(f"cue for {cue.setting!r} needs a reason")

@@ -225,7 +225,12 @@ def link(
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard)
     _respectively(doc, drug_mentions, attributes)
+    closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
+        label = closed.get(id(attr.drug)) if attr.drug is not None else None
+        if label is not None and (attr.drug.sent != attr.sent or attr.end <= label):
+            # "Given IM L deltoid. Meds: sertraline 50 mg tab": not the tablet's route and site
+            attr.drug = None
         if attr.drug is not None:
             attr.drug.attrs.append(attr)
 
@@ -239,6 +244,11 @@ def link(
     _local_anesthetic_procedures(drafts, anchors, local, vocab)
     drafts = _split_by_route_family(drafts)
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
+    # a drug that says it is no injection (a tablet, a cream, a medication-list line) is never
+    # the drug of another sentence's injection
+    open_candidates = [
+        d for d in candidates if not all(id(m) in closed for m in d.drug_mentions if m.active)
+    ]
     # An unattached "PO" ("unable to take PO") says nothing about an injection.
     orphans = [
         a
@@ -261,14 +271,16 @@ def link(
     unheard_orphans = [a for a in orphans if id(a) in unheard]
     orphans = [a for a in orphans if id(a) not in unheard]
     unnamed = None
-    if len(candidates) == 1 and _oral_only(candidates[0], orphans, vocab):
+    if (len(candidates) == 1 and _oral_only(candidates[0], orphans, vocab)) or (
+        candidates and not open_candidates and _injection_orphans(orphans, vocab)
+    ):
         # "Injection for pain given IM R glute. Naproxen 500 mg PO BID.": the injection is not
         # the tablet's; its drug is unnamed (DRUG_MISSING)
         candidates = []
         unnamed = _unnamed(orphans + unheard_orphans, standalone, vocab)
         unheard_orphans = []
-    elif len(candidates) == 1:
-        only = candidates[0]
+    elif len(open_candidates) == 1:
+        only = open_candidates[0]
         _collect(only, orphans)
         only.supplied_by_patient = _note_says_patient_supplied(doc)
         planned_only = all(m.hypothetical or m.uncertain for m in only.drug_mentions if m.active)
@@ -314,6 +326,54 @@ def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVo
         a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
         for a in orphans
     )
+
+
+def _injection_orphans(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
+    """Whether unclaimed mentions state an injection route or a site."""
+    return any(
+        a.label == "SITE"
+        or (a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection"))
+        for a in orphans
+    )
+
+
+def _not_injected(
+    doc: Doc, drugs: list[Mention], attributes: list[Mention], vocab: RuleVocabulary
+) -> dict[int, int]:
+    """Ids of drug mentions that say they are no injection at this visit: an oral or topical
+    form right after the name ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"), a
+    non-injection route of their own sentence ("meclizine 25 mg PO"), a line opening with a
+    medication-list or prescription label ("Meds: sertraline 50 mg"), or, for a name the
+    curated table does not hold, a daily dosing schedule ("meloxicam 15 mg daily"); each with
+    where its label starts (-1 when no label says so).
+    """
+    text = doc_text(doc)
+    out: dict[int, int] = {}
+    for a in attributes:
+        d = a.drug
+        if (
+            d is not None
+            and a.label == "ROUTE"
+            and a.sent == d.sent
+            and not a.negated
+            and a.norm in vocab.non_injection
+        ):
+            out[id(d)] = -1
+    sents = sentences(doc)
+    for m in drugs:
+        if id(m) in out:
+            continue
+        after = text[m.end : m.end + 80]
+        if any(p.match(after) for p in vocab.not_injected_forms) or (
+            m.rule == "drug.dictionary" and m.span._.cc_schedule
+        ):
+            out[id(m)] = -1
+            continue
+        sent = sents.sent(m.span)
+        label = vocab.medication_list_label.search(text, sent.start_char, m.start)
+        if label is not None:
+            out[id(m)] = label.start()
+    return out
 
 
 def _unnamed(
