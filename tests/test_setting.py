@@ -854,3 +854,50 @@ def test_a_named_injection_keeps_its_route_next_to_an_oral_drug(reviewer, note):
     review = reviewer.review(note)
     assert review.claim_ready is True
     assert "DRUG_MISSING" not in review.gap_codes
+
+
+# Administration-record rows that do not chart the dose as given ---------------------------------
+
+_MAR = "MEDICATION ADMINISTRATION RECORD\n"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        _MAR + "Time | Medication | Dose | Route | Site | Given | Init\n"
+        "0900 | Ceftriaxone | 1 g | IM | L glute |  | \nDx: Pyelonephritis (N10)",
+        _MAR + "Med | Dose | Route | Site | Admin time | Init\n"
+        "Ceftriaxone | 1 g | IM | L ventrogluteal | (not charted) | AB\nDx: Pyelonephritis (N10)",
+        _MAR + "| Time | Medication | Dose | Route | Site | Status |\n"
+        "| 0900 | Ceftriaxone | 1 g | IM | L glute | not documented |\nDx: Pyelonephritis (N10)",
+        "MAR\nMedication\tDose\tRoute\tSite\tTime given\tBy\n"
+        "Ketorolac\t30 mg\tIM\tR deltoid\tnot documented\t\nDx: Renal colic (N23)",
+        "ED eMAR\n10:02 | ketorolac 30 mg | IM | R deltoid | (not charted) | \n"
+        "Dx: Renal colic (N23)",
+    ],
+)
+def test_a_mar_row_not_charted_as_given_is_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+    assert "NOT_ADMINISTERED" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        _MAR + "Time | Medication | Dose | Route | Site | Given | Init\n"
+        "0900 | Ceftriaxone | 1 g | IM | L glute | yes | AB\nDx: Pyelonephritis (N10)",
+        "MAR\nMedication\tDose\tRoute\tSite\tTime given\tBy\n"
+        "Ketorolac\t30 mg\tIM\tR deltoid\t10:04\tAB RN\nDx: Renal colic (N23)",
+        # a second drug's row not given leaves the first one given
+        _MAR + "Time | Medication | Dose | Route | Site | Status\n"
+        "0900 | Ceftriaxone | 1 g | IM | L glute | given\n"
+        "0905 | Ketorolac | 30 mg | IM | R glute | held\nDx: Pyelonephritis (N10)",
+    ],
+)
+def test_a_mar_row_charted_as_given_stays_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    given = [a.drug for a in review.administrations if a.given]
+    assert len(given) == 1

@@ -919,6 +919,17 @@ class SettingsTable(_Strict):
     #: ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"). Such a drug never takes the route,
     #: dose or site of another sentence's injection.
     not_injected_forms: list[str] = Field(default_factory=list)
+    #: Administration-record tables (pipe- or tab-separated rows under a header row naming the
+    #: columns): column names by role. A row whose ``given`` cell is blank or says not done, or
+    #: whose ``time`` or ``charted_by`` cell says not done ("(not charted)"), was not given. A
+    #: header row names a ``record`` column (medication, dose, route, site).
+    mar_columns: dict[Literal["given", "time", "charted_by", "record"], str] = Field(
+        default_factory=dict
+    )
+    #: A cell value that says the row was not done ("(not charted)", "not documented", "held").
+    mar_not_done: str = r"(?!)"
+    #: Why such a row's drug is not given.
+    mar_not_done_reason: str = "not charted as given in the administration record"
     #: A sentence opening with a medication-list or prescription label ("Meds: sertraline"):
     #: its drugs never take another sentence's injection.
     medication_list_labels: str = r"(?!)"
@@ -936,6 +947,7 @@ class SettingsTable(_Strict):
         )
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
         _compiles([*self.not_injected_forms, self.medication_list_labels])
+        _compiles([*self.mar_columns.values(), self.mar_not_done])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:
                 raise ValueError(f"cue for {cue.setting!r} needs a reason")

@@ -50,6 +50,9 @@ _ASKED = re.compile(r"\b(?:prn|due|wants?|requests?|requested|asking|asks)\b", r
 #: "(no rash, no SOB)" that say nothing of the injection.
 _NOT_DONE_AFTER = 30
 _ASIDE = re.compile(r"\([^()\n]*\)")
+#: A header cell of an administration-record table, and the columns that chart the giving.
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z /&#.?()-]*")
+_CHARTING = frozenset({"given", "time", "charted_by"})
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ class SettingReader:
         self.not_given_option = re.compile(table.not_given_options, re.I)
         self.given_field = re.compile(table.given_field, re.I)
         self.not_documentation = [re.compile(p, re.M) for p in table.not_documentation_lines]
+        self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
+        self.mar_not_done = re.compile(table.mar_not_done, re.I)
 
     # Note type --------------------------------------------------------------------------------
 
@@ -396,6 +401,84 @@ class SettingReader:
                     out.append((ev, sent if sent in drug_sents else None))
         return out
 
+    # Administration-record tables --------------------------------------------------------------
+
+    def rows_not_done(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the table rows that say their drug was not given.
+
+        Rows are lines split by pipes or tabs. Under a header row that names the columns
+        ("Time | Med | Dose | Route | Site | Given"), a blank or not-done cell in the given
+        column, or a not-done value in the time or initials column, says the row was not given;
+        a row under no header says so by a not-done cell of its own ("(not charted)").
+        """
+        if not self.mar_columns or ("|" not in text and "\t" not in text):
+            return []
+        out = []
+        header: list[str | None] | None = None
+        sep = None
+        edges = (False, False)
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            start, pos = pos, pos + len(line)
+            row_sep = "|" if line.count("|") >= 2 else "\t" if line.count("\t") >= 2 else None
+            if row_sep is None:
+                header = None
+                continue
+            cells = [c.strip() for c in line.rstrip("\r\n").split(row_sep)]
+            bare = line.strip()
+            outer = (row_sep == "|" and bare.startswith("|"), row_sep == "|" and bare.endswith("|"))
+            if header is None or row_sep != sep:
+                edges = outer
+            # "| a | b |": the outer pipes of the header row open and close each row
+            cells = cells[1:] if edges[0] and cells else cells
+            cells = cells[:-1] if edges[1] and cells else cells
+            roles = [self._column_role(c) for c in cells]
+            if "record" in roles and all(_COLUMN_NAME.fullmatch(c) for c in cells):
+                header, sep = roles, row_sep
+                continue
+            if header is not None and sep == row_sep and len(cells) == len(header):
+                bad = any(
+                    (role == "given" and (not cell or set(cell) <= set("-\u2013\u2014_?")))
+                    or (role in _CHARTING and self.mar_not_done.match(cell))
+                    for role, cell in zip(header, cells, strict=True)
+                )
+            else:
+                bad = any(len(c) > 3 and self.mar_not_done.match(c) for c in cells)
+            if bad:
+                out.append((start, pos))
+        return out
+
+    def _column_role(self, cell: str) -> str | None:
+        for role, pattern in self.mar_columns.items():
+            if pattern.match(cell):
+                return role
+        return None
+
+    def rows_not_given(self, doc: Doc, linked: Linked) -> None:
+        """A drug whose administration-record rows all say not given, and that no other
+        sentence records as given, was not given.
+        """
+        rows = self.rows_not_done(doc_text(doc))
+        if not rows:
+            return
+        starts = [r[0] for r in rows]
+
+        def in_bad_row(m: Mention) -> bool:
+            i = bisect.bisect_right(starts, m.start) - 1
+            return i >= 0 and m.start < rows[i][1]
+
+        for draft in linked.administrations:
+            if not draft.given:
+                continue
+            bad = [m for m in draft.drug_mentions if in_bad_row(m)]
+            if not bad:
+                continue
+            if any(m.active and m.recorded_as_given for m in draft.drug_mentions if m not in bad):
+                continue
+            draft.given = False
+            draft.not_given_reason = self.table.mar_not_done_reason
+            draft.given_rules.append("setting.mar_not_done")
+
     # Drug-class words -------------------------------------------------------------------------
 
     def class_word_injection(self, doc: Doc, linked: Linked) -> None:
@@ -537,6 +620,7 @@ class SettingReader:
     def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
         """Set each administration's ``setting``; a dose not given at this encounter is not given."""
         self.both_given(doc, linked)
+        self.rows_not_given(doc, linked)
         self.class_word_injection(doc, linked)
         self.latest_route(doc, linked)
         blocks = self.blocks(doc_text(doc))
