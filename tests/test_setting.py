@@ -901,3 +901,45 @@ def test_a_mar_row_charted_as_given_stays_ready(reviewer, note):
     assert review.claim_ready is True
     given = [a.drug for a in review.administrations if a.given]
     assert len(given) == 1
+
+
+# Doses given elsewhere or earlier, with the note saying nothing was given here ------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Transferred from the outside hospital where she received ketorolac 30 mg IM and "
+        "ondansetron 4 mg IM. Migraine (G43.909). No additional medications administered.",
+        "Seen in urgent care 12/1: Depo-Medrol 80 mg IM given L glute for asthma exacerbation "
+        "(J45.901). Today: lungs clear.",
+        "Ceftriaxone 250 mg IM R VG administered by Dr. Smith's office on Monday. Dx: gonorrhea "
+        "A54.00. Seen today for test of cure, no treatment given.",
+        "Ceftriaxone 1 g IM administered in urgent care earlier today. Pyelonephritis (N10). "
+        "Patient left before the ED injection.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given on Tuesday at her "
+        "daughter's clinic.",
+    ],
+)
+def test_doses_given_elsewhere_or_earlier_are_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+    assert "NOT_ADMINISTERED" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pt received Depo-Provera at the health department 3 months ago. Contraception "
+        "(Z30.42). Medroxyprogesterone 150 mg IM given R deltoid today. Tolerated. J. Doe RN",
+        "Had B12 at an outside clinic last month; seen in urgent care 11/2 for a cold. Pernicious "
+        "anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today by J. Doe, RN.",
+        "Migraine (G43.909). Ketorolac 30 mg IM and ondansetron 4 mg IM given here in the "
+        "office, R and L deltoid. No other medications given. J. Doe, RN",
+    ],
+)
+def test_an_earlier_dose_elsewhere_does_not_unmake_todays_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert review.status == "ready"

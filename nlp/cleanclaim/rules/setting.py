@@ -53,6 +53,11 @@ _ASIDE = re.compile(r"\([^()\n]*\)")
 #: A header cell of an administration-record table, and the columns that chart the giving.
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z /&#.?()-]*")
 _CHARTING = frozenset({"given", "time", "charted_by"})
+#: Settings a drug shares with the drug before it in a list, and what ends such a list.
+_SHARED_CUES = frozenset({"elsewhere_or_earlier", "inpatient"})
+_LIST_BREAK = re.compile(
+    r"[;|:\n]|\b(?:today|here|now|then|this visit|in (?:the )?(?:clinic|office))\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,10 @@ class SettingReader:
         found = self.cue(m)
         if found is not None:
             return found
+        before = m.span.doc.user_data.get("cleanclaim_listed_with", {}).get(id(m))
+        if before is not None and self.cue(before) in _SHARED_CUES:
+            # "where she received ketorolac 30 mg IM and ondansetron 4 mg IM": one cue, both drugs
+            return self.cue(before)  # type: ignore[return-value]
         for start, end, setting in blocks:
             if start <= m.start < end:
                 return setting
@@ -624,6 +633,7 @@ class SettingReader:
         self.class_word_injection(doc, linked)
         self.latest_route(doc, linked)
         blocks = self.blocks(doc_text(doc))
+        doc.user_data["cleanclaim_listed_with"] = _listed_with(doc_text(doc), linked)
         drafts = [*linked.administrations]
         if linked.unnamed is not None:
             drafts.append(linked.unnamed)
@@ -721,6 +731,25 @@ class SettingReader:
             draft.bundled = setting == "within_procedure"
             draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
             draft.given_rules.append(f"setting.{setting}")
+
+
+def _listed_with(text: str, linked: Linked) -> dict[int, Mention]:
+    """Each drug mention's previous drug of its sentence when only a list joins them ("received
+    ketorolac 30 mg IM and ondansetron 4 mg IM"): no clause break and no wording of today.
+    """
+    out: dict[int, Mention] = {}
+    prev: Mention | None = None
+    for m in linked.mentions:
+        if m.label != "DRUG":
+            continue
+        if (
+            prev is not None
+            and prev.sent == m.sent
+            and not _LIST_BREAK.search(text, prev.end, m.start)
+        ):
+            out[id(m)] = prev
+        prev = m
+    return out
 
 
 def _not_done(text: str, sent_start: int, end: int, done: bool) -> bool:
