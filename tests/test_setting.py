@@ -943,3 +943,35 @@ def test_an_earlier_dose_elsewhere_does_not_unmake_todays_injection(reviewer, no
     review = reviewer.review(note)
     assert review.claim_ready is True
     assert review.status == "ready"
+
+
+# A plan line's done act followed by a sentence saying it was given --------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "S: 4 y/o with ear pain, vomits amoxicillin.\nA: Acute otitis media (H66.91).\n"
+        "P: Ceftriaxone 50 mg/kg = 750 mg IM L anterolateral thigh. Tolerated, observed 15 min. "
+        "J. Doe, RN",
+        "A: Pernicious anemia (D51.0).\nPlan: cyanocobalamin 1000 mcg IM R deltoid. Patient "
+        "tolerated well. J. Doe, RN",
+    ],
+)
+def test_a_plan_line_done_act_then_tolerated_is_given(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "A: Acute otitis media (H66.91).\nP: Ceftriaxone 750 mg IM L thigh if no better in "
+        "two days. Tolerated the exam well.",
+        "A: Pernicious anemia (D51.0).\nPlan: cyanocobalamin 1000 mcg IM R deltoid.\n\n"
+        "Flu vaccine last fall, tolerated.",
+    ],
+)
+def test_a_plan_line_with_a_condition_or_schedule_stays_planned(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False

@@ -258,13 +258,16 @@ def link(
         and _lends_across_sentences(a)
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
-    standalone = _standalone_administration(doc, mentions)
+    standalone_at = _standalone_sentences(doc, mentions)
+    standalone = [rule for rule, _ in standalone_at]
 
     for draft in drafts.values():
         for m in draft.drug_mentions:
             if m.active:
                 _collect(draft, m.attrs)
         _decide_given(draft)
+    _given_after_plan_line(doc, list(drafts.values()), standalone_at, vocab)
+    for draft in drafts.values():
         _drop_plan_routes(draft)
 
     # a dose after "[inaudible]" is not the only named drug's: its drug was not heard
@@ -799,6 +802,11 @@ def _note_says_patient_supplied(doc: Doc) -> bool:
 
 def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
     """Administration wording in a sentence that names no drug ("Injection given, tolerated well")."""
+    return [rule for rule, _ in _standalone_sentences(doc, mentions)]
+
+
+def _standalone_sentences(doc: Doc, mentions: list[Mention]) -> list[tuple[str, int]]:
+    """(rule id, sentence start) of each administration wording in a sentence naming no drug."""
     graph = getattr(doc._, "context_graph", None)
     if graph is None:
         return []
@@ -831,5 +839,51 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
             continue
         negated = neg_end.get(sent.start, sent.end + 1) <= sent.end
         if not negated:
-            out.append(rule_id)
+            out.append((rule_id, sent.start))
     return out
+
+
+#: How many sentences after a plan line's done act ("P: Rocephin 900 mg IM R thigh") a sentence
+#: naming no drug may say it was given ("Tolerated, cried briefly.").
+_DONE_AFTER_SENTENCES = 2
+
+
+def _given_after_plan_line(
+    doc: Doc, drafts: list[DraftAdministration], done: list[tuple[str, int]], vocab: RuleVocabulary
+) -> None:
+    """A drug written as a done act on a plan line, followed within a sentence or two by a
+    sentence naming no drug that says it was given or tolerated, was given.
+    """
+    if not done:
+        return
+    sents = sentences(doc)
+    latest: dict[int, tuple[Mention, DraftAdministration]] = {}
+    for draft in drafts:
+        if draft.given or draft.not_given_reason != "planned or ordered, not given":
+            continue
+        if any(
+            m.hypothetical or m.uncertain or m.negated or m.span._.cc_regimen
+            for m in draft.drug_mentions
+        ):
+            continue
+        for m in draft.drug_mentions:
+            labels = {a.label for a in m.attrs if a.sent == m.sent}
+            injected = any(
+                a.label == "ROUTE" and vocab.families.get(a.norm) == "sc_im" for a in m.attrs
+            )
+            if m.active and m.section_kind == "plan" and "DOSE" in labels and injected:
+                k = sents.index(m.sent)
+                if k not in latest or latest[k][0].start < m.start:
+                    latest[k] = (m, draft)
+    for rule, start in done:
+        k = sents.index(start)
+        for back in range(1, _DONE_AFTER_SENTENCES + 1):
+            hit = latest.get(k - back)
+            if hit is not None and not _BLANK_LINE.search(
+                doc_text(doc), hit[0].end, doc[start].idx
+            ):
+                draft = hit[1]
+                draft.given = True
+                draft.not_given_reason = None
+                draft.given_rules.extend([rule, "link.done_then_given"])
+                break
