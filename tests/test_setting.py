@@ -975,3 +975,53 @@ def test_a_plan_line_done_act_then_tolerated_is_given(reviewer, note):
 def test_a_plan_line_with_a_condition_or_schedule_stays_planned(reviewer, note):
     review = reviewer.review(note)
     assert review.claim_ready is False
+
+
+# IV hydration (96360) against a fluid that carries a drug ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Urgent care. Dehydration (E86.0) from gastroenteritis. Normal saline 1000 mL IV infusion "
+        "over 60 minutes via R AC, started 10:00, completed 11:02. No medications given.",
+        "ED note. Dehydration (E86.0). NS 1 L IV over 1 hr. Tolerated. Discharged.",
+        "Dx: AKI, dehydration (E86.0). Hydration: D5 1/2NS 1000 mL IV at 250 mL/hr x 4h.",
+        "MAR\nTime | Medication | Dose | Route | Site\n10:00 | Lactated Ringer's | 1000 mL | "
+        "IV infusion | L AC\nDx: dehydration E86.0",
+    ],
+)
+def test_a_liter_of_fluid_given_on_its_own_is_hydration(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code == "96360"
+    assert review.status == "other_service"
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Iron deficiency anemia (D50.9). Iron sucrose 200 mg in 250 mL NS IV infusion over "
+            "30 min. Start 09:00, end 09:32.",
+            "96365",
+        ),
+        ("Dehydration (E86.0). Ondansetron 4 mg IV push. NS 1 L IV bolus over 1 hour.", "96374"),
+        ("KVO: NS at 20 mL/hr. Ondansetron 4 mg IV push given. Nausea (R11.0).", "96374"),
+        ("ED note. Dehydration (E86.0). Plan: NS 1 L IV bolus if unable to tolerate PO.", None),
+    ],
+)
+def test_a_carrier_a_keep_open_line_or_a_planned_bolus_is_not_hydration(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code
+
+
+def test_an_im_injection_with_a_saline_bolus_stays_ready(reviewer):
+    note = (
+        "Urgent care. Gastroenteritis with dehydration (E86.0), nausea with vomiting (R11.2). "
+        "Promethazine 25 mg IM given R glute at 10:05 by J. Doe RN. NS 1 L IV bolus over 1 h."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert review.service_code == "96372"
+    assert "ROUTE_CONFLICT" not in review.gap_codes

@@ -110,13 +110,14 @@ DrugClass = Literal[
     "diluent",
     "immunotherapy",
     "chemodenervation",
+    "hydration",
 ]
 
 
 class DrugClassEntry(_Strict):
     """What giving a drug of one class is billed as, when it is not a 96372 injection."""
 
-    kind: Literal["vaccine", "immunotherapy", "antineoplastic", "procedure"]
+    kind: Literal["vaccine", "immunotherapy", "antineoplastic", "procedure", "hydration"]
     service_code: str = Field(pattern=r"^[0-9]{5}$")
     #: Only when given SC or IM (or with no route written): methotrexate IV is not 96401.
     sc_im_only: bool = False
@@ -208,6 +209,9 @@ class DrugEntry(_Strict):
     #: A local anesthetic (a diluent class): the drug of an injection procedure (trigger point,
     #: nerve block) when it is the procedure's whole injectate.
     local_anesthetic: bool = False
+    #: An IV fluid (saline, lactated Ringer's, dextrose): a diluent, except when a liter or a
+    #: bolus of it is given on its own, which is IV hydration (the ``hydration`` class).
+    hydration_fluid: bool = False
     min_interval_days: int | None = None
     notes: str | None = None
     #: Where the code, descriptor and unit of ``hcpcs`` come from, and when that code applies.
@@ -258,6 +262,12 @@ class DrugTable(_Strict):
 
     version: str
     classes: dict[DrugClass, DrugClassEntry] = Field(default_factory=dict)
+    #: When an IV fluid is hydration: its clause states a volume of a hydration (``volume``)
+    #: or hydration wording (``words``: "bolus", "IV fluids", "wide open").
+    hydration_volume: str = r"(?!)"
+    hydration_words: str = r"(?!)"
+    #: Wording right before a fluid that makes it another drug's carrier ("750 mg in 250 mL NS").
+    fluid_carrier_before: str = r"(?!)"
     drugs: list[DrugEntry]
 
     @field_validator("drugs")
@@ -637,7 +647,7 @@ class GapTemplate(_Strict):
     query: str
 
 
-ServiceKind = Literal["vaccine", "antineoplastic", "procedure", "immunotherapy"]
+ServiceKind = Literal["vaccine", "antineoplastic", "procedure", "immunotherapy", "hydration"]
 
 
 class GapTable(_Strict):

@@ -310,7 +310,87 @@ def link(
         )
     if unnamed is None and unheard_orphans:
         unnamed = _unnamed(unheard_orphans, standalone, vocab)
-    return Linked(mentions, list(drafts.values()), unnamed, standalone)
+    fluids = _hydration(doc, drugs, anchors, attributes, list(drafts.values()), vocab)
+    return Linked(mentions, [*drafts.values(), *fluids], unnamed, standalone)
+
+
+#: What ends a fluid's clause (a table row's cells are one clause).
+_CLAUSE_BREAK = re.compile(r"[;\n]")
+
+
+def _hydration(
+    doc: Doc,
+    drugs: res.DrugTable,
+    anchors: list[Mention],
+    attributes: list[Mention],
+    drafts: list[DraftAdministration],
+    vocab: RuleVocabulary,
+) -> list[DraftAdministration]:
+    """IV fluids given on their own for volume ("normal saline 1 L IV bolus over 1 h", "IVF: LR
+    1000 mL wide open"): a hydration administration each (96360), not a diluent. A fluid that
+    carries another drug ("ceftriaxone 1 g in 50 mL NS") or states no volume or hydration
+    wording stays a diluent.
+    """
+    fluids = {d.id for d in drugs.drugs if d.hydration_fluid}
+    if not fluids:
+        return []
+    volume = re.compile(drugs.hydration_volume, re.I)
+    words = re.compile(drugs.hydration_words, re.I)
+    carrier = re.compile(drugs.fluid_carrier_before, re.I)
+    text = doc_text(doc)
+    out: list[DraftAdministration] = []
+    for i, f in enumerate(anchors):
+        if f.norm not in fluids or f.span._.cc_diluent or not f.active or f.hypothetical:
+            continue
+        sent = f.span.sent
+        prev = anchors[i - 1].end if i and anchors[i - 1].sent == f.sent else sent.start_char
+        lo = max([prev, *(m.end() for m in _CLAUSE_BREAK.finditer(text, prev, f.start))])
+        if carrier.search(text, max(lo, f.start - 40), f.start):
+            continue  # "ceftriaxone 1 g in 50 mL NS": another drug's carrier
+        nxt = (
+            anchors[i + 1].start if i + 1 < len(anchors) and anchors[i + 1].sent == f.sent else None
+        )
+        hi_break = _CLAUSE_BREAK.search(text, f.end, sent.end_char)
+        ends = (nxt, hi_break.start() if hi_break else None, sent.end_char)
+        hi = min(x for x in ends if x is not None)
+        # the fluid's own words: a short lead-in ("1 L NS bolus") and the rest of its clause
+        clause = text[max(lo, f.start - 12) : hi]
+        if not (volume.search(clause) or words.search(clause)):
+            continue
+        own = [
+            a
+            for a in attributes
+            if _attr_active(a)
+            and (f.start <= a.start < hi or (lo <= a.start < f.start and a.drug in (None, f)))
+        ]
+        if any(a.label == "ROUTE" and vocab.families.get(a.norm) != "iv" for a in own):
+            continue  # "NS 3 mL nebulized", "saline flush SC"
+        if not any(a.label == "ROUTE" for a in own) and not words.search(clause):
+            continue
+        draft = DraftAdministration(drug_id=f.norm, drug_mentions=[f], families=vocab.families)
+        f.attrs = [*dict.fromkeys([*f.attrs, *own])]
+        _collect(draft, own)
+        _decide_given(draft)
+        if (
+            not draft.given
+            and draft.not_given_reason == "no administration documented"
+            and volume.search(clause)
+            and not f.span._.cc_regimen
+        ):
+            # "NS 1 L IV over 1 h", "IVF: LR 2 L wide open": a volume given, as a dose and route
+            draft.given = True
+            draft.not_given_reason = None
+            draft.given_rules.append("link.done_act")
+        if not draft.given:
+            continue
+        draft.given_rules.append("link.hydration")
+        taken = {id(a) for a in own}
+        for other in drafts:
+            for bucket in (other.doses, other.routes, other.sites):
+                bucket[:] = [a for a in bucket if id(a) not in taken]
+            other.collected.difference_update(own)
+        out.append(draft)
+    return out
 
 
 def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVocabulary) -> bool:

@@ -53,6 +53,8 @@ _ASIDE = re.compile(r"\([^()\n]*\)")
 #: A header cell of an administration-record table, and the columns that chart the giving.
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z /&#.?()-]*")
 _CHARTING = frozenset({"given", "time", "charted_by"})
+#: Words of a nothing-given statement about drugs, which says nothing of IV fluids.
+_DRUG_WORDS = re.compile(r"\b(?:medications?|meds|medicines?|drugs?|injections?|shots?)\b", re.I)
 #: Settings a drug shares with the drug before it in a list, and what ends such a list.
 _SHARED_CUES = frozenset({"elsewhere_or_earlier", "inpatient"})
 _LIST_BREAK = re.compile(
@@ -641,11 +643,15 @@ class SettingReader:
             self._place(draft, kind, blocks)
         stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
         whole_note = any(sent is None for _, sent in stated)
+        whole_note_fluids = any(
+            sent is None and not _DRUG_WORDS.search(ev.text) for ev, sent in stated
+        )
         sc_im_only = self._no_sc_im(doc, linked)
         future = self._future(doc, linked)
         drug_sents = {sent for _, sent in stated if sent is not None}
         for draft in drafts:
-            if not draft.given:
+            if not draft.given or ("link.hydration" in draft.given_rules and not whole_note_fluids):
+                # "No medications given" says nothing of the fluids the note records
                 continue
             sc_im = all(draft.families.get(c) == "sc_im" for c in draft.route_codes)
             if (
