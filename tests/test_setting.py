@@ -987,6 +987,7 @@ def test_a_plan_line_with_a_condition_or_schedule_stays_planned(reviewer, note):
         "over 60 minutes via R AC, started 10:00, completed 11:02. No medications given.",
         "ED note. Dehydration (E86.0). NS 1 L IV over 1 hr. Tolerated. Discharged.",
         "Dx: AKI, dehydration (E86.0). Hydration: D5 1/2NS 1000 mL IV at 250 mL/hr x 4h.",
+        "Peds ED. Dehydration (E86.0), 14 kg. NS 20 mL/kg bolus IV (280 mL) over 20 min.",
         "MAR\nTime | Medication | Dose | Route | Site\n10:00 | Lactated Ringer's | 1000 mL | "
         "IV infusion | L AC\nDx: dehydration E86.0",
     ],
@@ -1009,6 +1010,12 @@ def test_a_liter_of_fluid_given_on_its_own_is_hydration(reviewer, note):
         ("Dehydration (E86.0). Ondansetron 4 mg IV push. NS 1 L IV bolus over 1 hour.", "96374"),
         ("KVO: NS at 20 mL/hr. Ondansetron 4 mg IV push given. Nausea (R11.0).", "96374"),
         ("ED note. Dehydration (E86.0). Plan: NS 1 L IV bolus if unable to tolerate PO.", None),
+        (
+            "CT angiography. A 20 cc saline bolus was injected intravenously to confirm patency. "
+            "90 cc saline bolus chaser after contrast.",
+            None,
+        ),
+        ("ED. Normal saline lock placed R AC. Ondansetron 4 mg IV push given. R11.0", "96374"),
     ],
 )
 def test_a_carrier_a_keep_open_line_or_a_planned_bolus_is_not_hydration(reviewer, note, code):

@@ -268,6 +268,10 @@ class DrugTable(_Strict):
     hydration_words: str = r"(?!)"
     #: Wording right before a fluid that makes it another drug's carrier ("750 mg in 250 mL NS").
     fluid_carrier_before: str = r"(?!)"
+    #: Wording right after a fluid that makes it a line flush or lock ("saline lock", "NS flush").
+    fluid_line_after: str = r"(?!)"
+    #: A volume too small for hydration ("20 cc saline bolus" to test a line, a contrast chaser).
+    fluid_small_volume: str = r"(?!)"
     drugs: list[DrugEntry]
 
     @field_validator("drugs")

@@ -337,6 +337,8 @@ def _hydration(
     volume = re.compile(drugs.hydration_volume, re.I)
     words = re.compile(drugs.hydration_words, re.I)
     carrier = re.compile(drugs.fluid_carrier_before, re.I)
+    line = re.compile(drugs.fluid_line_after, re.I)
+    small = re.compile(drugs.fluid_small_volume, re.I)
     text = doc_text(doc)
     out: list[DraftAdministration] = []
     for i, f in enumerate(anchors):
@@ -355,8 +357,10 @@ def _hydration(
         hi = min(x for x in ends if x is not None)
         # the fluid's own words: a short lead-in ("1 L NS bolus") and the rest of its clause
         clause = text[max(lo, f.start - 12) : hi]
-        if not (volume.search(clause) or words.search(clause)):
+        if line.match(text[f.end : hi]) or not (volume.search(clause) or words.search(clause)):
             continue
+        if small.search(clause) and not volume.search(clause):
+            continue  # "a 20 cc saline bolus" to test the line, a contrast chaser
         own = [
             a
             for a in attributes
