@@ -1032,3 +1032,30 @@ def test_an_im_injection_with_a_saline_bolus_stays_ready(reviewer):
     assert review.claim_ready is True
     assert review.service_code == "96372"
     assert "ROUTE_CONFLICT" not in review.gap_codes
+
+
+# An injection procedure named on its own line ------------------------------------------------
+
+
+def test_a_named_injection_procedure_is_the_service_of_its_routeless_drug(reviewer):
+    note = (
+        "PROCEDURE NOTE\nProcedure: bilateral L4-5 and L5-S1 facet joint injections under "
+        "fluoroscopic guidance.\nAfter sterile prep, 0.5 mL of 0.5% bupivacaine with 10 mg "
+        "triamcinolone was injected at each level. Dx: lumbar spondylosis (M47.816)."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code == "64493"
+    assert review.status == "other_service"
+
+
+def test_an_operation_naming_an_injection_keeps_its_drugs_bundled(reviewer):
+    note = (
+        "OPERATIVE REPORT\nProcedure: right knee arthroscopy with partial medial meniscectomy.\n"
+        "After induction of general anesthesia the knee was prepped and draped. Cefazolin 2 g "
+        "was given before incision. At the end of the case the portals were closed. "
+        "Estimated blood loss: minimal. No intra-articular injection was performed."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None

@@ -641,6 +641,7 @@ class SettingReader:
             drafts.append(linked.unnamed)
         for draft in drafts:
             self._place(draft, kind, blocks)
+        self._named_procedure(doc, linked, kind)
         stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
         whole_note = any(sent is None for _, sent in stated)
         whole_note_fluids = any(
@@ -668,6 +669,42 @@ class SettingReader:
                 draft.setting = "order_only"
                 draft.not_given_reason = self.table.future_injection_reason
                 draft.given_rules.append("setting.future_injection")
+
+    def _named_procedure(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
+        """An injection procedure named on its own line ("Procedure: bilateral L4-5 facet joint
+        injections") is the service of the drug the note then injects with no route of its own:
+        that drug is the procedure's, not bundled into another one. Not in a surgical,
+        anesthesia or endoscopy report, whose drugs stay part of the operation.
+        """
+        if kind.bundles:
+            return
+        drafts = [
+            d
+            for d in linked.administrations
+            if d.setting == "within_procedure" and d.given is False and d.bundled and not d.routes
+        ]
+        if not drafts:
+            return
+        ignored = self.ignored(doc)
+        named = [
+            m
+            for m in linked.mentions
+            if m.label == "ROUTE"
+            and m.drug is None
+            and m.start not in ignored
+            and m.norm is not None
+            and drafts[0].families.get(m.norm) == "procedure"
+            and not (m.negated or m.hypothetical or m.historical or m.family or m.listed)
+        ]
+        if not named:
+            return
+        draft = drafts[0]
+        collect_attributes(draft, named[:1])
+        draft.setting = "this_encounter"
+        draft.given = True
+        draft.bundled = False
+        draft.not_given_reason = None
+        draft.given_rules.append("setting.named_procedure")
 
     def _place(
         self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]
