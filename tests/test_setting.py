@@ -1059,3 +1059,37 @@ def test_an_operation_naming_an_injection_keeps_its_drugs_bundled(reviewer):
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert review.service_code is None
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Trochanteric bursitis, right (M70.61). Risks discussed. 5 mL of lidocaine 1% without "
+            "epinephrine was injected into the bursa using a 22 gauge needle. With the needle "
+            "left in place, 1 mL of Depo-Medrol 80 mg was injected. Tolerated.",
+            "20610",
+        ),
+        (
+            "Right knee OA (M17.11). 4 mL of 1% lidocaine was injected into the knee joint via "
+            "superolateral approach. Then 40 mg of Kenalog was injected through the same needle.",
+            "20610",
+        ),
+    ],
+)
+def test_a_steroid_injected_through_the_joint_or_bursa_needle_is_that_procedure(
+    reviewer, note, code
+):
+    review = reviewer.review(note)
+    assert review.service_code == code
+    assert review.status == "other_service"
+
+
+def test_a_joint_injection_elsewhere_in_the_note_does_not_take_an_office_injection(reviewer):
+    note = (
+        "Right knee OA (M17.11). Lidocaine 1% 3 mL injected into the knee joint.\n\n"
+        "Separately, for B12 deficiency (E53.8), cyanocobalamin 1000 mcg given, tolerated."
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "96372"
+    assert "ROUTE_MISSING" in review.gap_codes

@@ -944,6 +944,9 @@ class SettingsTable(_Strict):
     mar_not_done: str = r"(?!)"
     #: Why such a row's drug is not given.
     mar_not_done_reason: str = "not charted as given in the administration record"
+    #: Wording right before a joint site that makes it the injection's target ("injected into
+    #: the right knee joint"): the site names the joint-injection procedure.
+    procedure_site_before: str = r"(?!)"
     #: A sentence opening with a medication-list or prescription label ("Meds: sertraline"):
     #: its drugs never take another sentence's injection.
     medication_list_labels: str = r"(?!)"
@@ -961,6 +964,7 @@ class SettingsTable(_Strict):
         )
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
         _compiles([*self.not_injected_forms, self.medication_list_labels])
+        _compiles([self.procedure_site_before])
         _compiles([*self.mar_columns.values(), self.mar_not_done])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:

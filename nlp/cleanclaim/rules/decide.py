@@ -72,7 +72,10 @@ class RuleSet:
             self.drugs, tables["routes"], tables["sites"], tables["doses"], self.vocab
         )
         self.gap_finder = GapFinder(tables["gaps"], self.vocab, self.payer)
-        self.settings = SettingReader(tables["settings"])
+        self.settings = SettingReader(
+            tables["settings"],
+            {s.id: s.implies_route for s in tables["sites"].sites if s.implies_route},
+        )
         self.services = ServiceRefiner(tables["services"])
         dx_table: res.DiagnosisTable = tables["diagnoses"]
         self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}

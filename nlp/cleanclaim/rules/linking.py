@@ -210,7 +210,14 @@ def link(
     """
     mentions = mentions_of(doc)
     classes = {d.id: d.drug_class for d in drugs.drugs}
+    text = doc_text(doc)
     anchors = [m for m in mentions if m.label == "DRUG" and m.start not in ignored]
+    # "Xylocaine 1% without epinephrine": the product's description, not a drug of its own
+    anchors = [
+        m
+        for i, m in enumerate(anchors)
+        if not (i and _WITHOUT.fullmatch(text, anchors[i - 1].end, m.start))
+    ]
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
     # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
     drug_mentions = [
@@ -315,6 +322,8 @@ def link(
 
 
 #: What ends a fluid's clause (a table row's cells are one clause).
+#: Between a drug and a drug it is written without ("lidocaine 1% without epinephrine").
+_WITHOUT = re.compile(r"[ \t]*(?:\d+(?:\.\d+)?[ \t]*%[ \t]*)?(?:without|w/o|wo/)[ \t]+", re.I)
 _CLAUSE_BREAK = re.compile(r"[;\n]")
 
 

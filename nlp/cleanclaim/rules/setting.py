@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from .. import resources as res
 from ..pipeline.extensions import doc_text
 from ..result import Evidence
-from .linking import DraftAdministration, Linked, Mention, collect_attributes
+from .linking import DraftAdministration, Linked, Mention, collect_attributes, sentences
 
 _FLAGS = re.I | re.M
 _BLANK = re.compile(r"\n[ \t]*\n")
@@ -53,6 +53,8 @@ _ASIDE = re.compile(r"\([^()\n]*\)")
 #: A header cell of an administration-record table, and the columns that chart the giving.
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z /&#.?()-]*")
 _CHARTING = frozenset({"given", "time", "charted_by"})
+#: How many sentences apart a procedure's route and a routeless drug injected with it may be.
+_PROCEDURE_SENTENCES = 2
 #: Words of a nothing-given statement about drugs, which says nothing of IV fluids.
 _DRUG_WORDS = re.compile(r"\b(?:medications?|meds|medicines?|drugs?|injections?|shots?)\b", re.I)
 #: Settings a drug shares with the drug before it in a list, and what ends such a list.
@@ -79,9 +81,13 @@ class NoteKind:
 class SettingReader:
     """Compiled settings table: note types, setting cues, section blocks, "nothing given"."""
 
-    def __init__(self, table: res.SettingsTable) -> None:
-        """Compile the patterns of ``table``."""
+    def __init__(self, table: res.SettingsTable, site_routes: dict[str, str] | None = None) -> None:
+        """Compile the patterns of ``table``; ``site_routes``: the route a site implies (a joint
+        is an intra-articular injection).
+        """
         self.table = table
+        self.site_routes = dict(site_routes or {})
+        self.procedure_site_before = re.compile(table.procedure_site_before, re.I)
         self.header_chars = table.header_chars
         self.types = [
             (
@@ -671,40 +677,76 @@ class SettingReader:
                 draft.given_rules.append("setting.future_injection")
 
     def _named_procedure(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
-        """An injection procedure named on its own line ("Procedure: bilateral L4-5 facet joint
-        injections") is the service of the drug the note then injects with no route of its own:
-        that drug is the procedure's, not bundled into another one. Not in a surgical,
-        anesthesia or endoscopy report, whose drugs stay part of the operation.
+        """An injection procedure the note names without a drug of its own is the service of the
+        drug injected with no route of its own: "Procedure: bilateral L4-5 facet joint
+        injections" on its own line, or "Xylocaine ... injected into the bursa. ... 1 mL of
+        Depo-Medrol 80 was injected" a sentence or two apart. That drug is the procedure's, not
+        a 96372 nor a drug bundled into another procedure. Not in a surgical, anesthesia or
+        endoscopy report, whose drugs stay part of the operation.
         """
         if kind.bundles:
             return
         drafts = [
             d
             for d in linked.administrations
-            if d.setting == "within_procedure" and d.given is False and d.bundled and not d.routes
+            if not d.routes
+            and d.drug_mentions
+            and (d.given or (d.setting == "within_procedure" and d.bundled))
         ]
         if not drafts:
             return
         ignored = self.ignored(doc)
+        drafted = {id(m) for d in linked.administrations for m in d.drug_mentions}
+        families = drafts[0].families
+        # a procedure's own drugs: local anesthetics and diluents, or a drug injected that way only
+        procedural = {
+            id(m)
+            for d in linked.administrations
+            if d.routes and all(families.get(c) == "procedure" for c in d.route_codes)
+            for m in d.drug_mentions
+        }
+        text = doc_text(doc)
         named = [
             m
             for m in linked.mentions
-            if m.label == "ROUTE"
-            and m.drug is None
+            if (m.drug is None or id(m.drug) not in drafted or id(m.drug) in procedural)
             and m.start not in ignored
             and m.norm is not None
-            and drafts[0].families.get(m.norm) == "procedure"
             and not (m.negated or m.hypothetical or m.historical or m.family or m.listed)
+            and (
+                (m.label == "ROUTE" and families.get(m.norm) == "procedure")
+                or (
+                    m.label == "SITE"
+                    and families.get(self.site_routes.get(m.norm, "")) == "procedure"
+                    and self.procedure_site_before.search(text, max(0, m.start - 30), m.start)
+                )
+            )
         ]
         if not named:
             return
-        draft = drafts[0]
-        collect_attributes(draft, named[:1])
-        draft.setting = "this_encounter"
-        draft.given = True
-        draft.bundled = False
-        draft.not_given_reason = None
-        draft.given_rules.append("setting.named_procedure")
+        sents = sentences(doc)
+        for draft in drafts:
+            if draft.bundled:  # a procedure note's routeless drug: the procedure it names
+                route = named[0]
+            else:  # a drug given a sentence or two from the procedure's route
+                first = next((m for m in draft.drug_mentions if m.active), None)
+                near = [
+                    r
+                    for r in named
+                    if first is not None
+                    and abs(sents.index(r.sent) - sents.index(first.sent)) <= _PROCEDURE_SENTENCES
+                    and not _BLANK.search(text, min(r.end, first.end), max(r.start, first.start))
+                ]
+                if not near:
+                    continue
+                route = near[0]
+            collect_attributes(draft, [route])
+            draft.setting = "this_encounter"
+            draft.given = True
+            draft.bundled = False
+            draft.not_given_reason = None
+            draft.given_rules.append("setting.named_procedure")
+            return
 
     def _place(
         self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]
