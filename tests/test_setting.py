@@ -388,6 +388,31 @@ def test_a_consult_on_an_admitted_patient_places_its_doses_inpatient(reviewer):
     assert reviewer.review(outpatient).claim_ready is True
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "REASON FOR CONSULT: confusion.\nHPI: 80M who was admitted to the Physical Medicine and "
+        "Rehabilitation service after a stroke. Overnight he was agitated and needed Haldol 1 mg "
+        "intramuscularly. Delirium (R41.0).",
+        "CONSULTATION\n60F admitted for inpatient rehab after hip fracture. Received "
+        "ketorolac 15 mg IM R deltoid at 06:00 for pain. Hip pain (M25.551).",
+    ],
+)
+def test_a_consult_on_a_patient_admitted_to_a_named_service_places_doses_inpatient(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "inpatient" in _settings(review).values()
+
+
+def test_an_office_consult_mentioning_an_earlier_admission_keeps_todays_dose(reviewer):
+    note = (
+        "CONSULTATION\nShe was admitted to the medicine service last year for pneumonia. Today "
+        "in clinic: pernicious anemia (D51.0); cyanocobalamin 1000 mcg IM L deltoid given by "
+        "J. Doe, RN."
+    )
+    assert reviewer.review(note).claim_ready is True
+
+
 # Issue 11, charts round 3: wording variants of real exports ---------------------------------
 
 

@@ -53,6 +53,8 @@ _ASIDE = re.compile(r"\([^()\n]*\)")
 #: A header cell of an administration-record table, and the columns that chart the giving.
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z /&#.?()-]*")
 _CHARTING = frozenset({"given", "time", "charted_by"})
+#: How far after an admission wording a past time makes it an earlier stay.
+_PAST_AFTER = 40
 #: How many sentences apart a procedure's route and a routeless drug injected with it may be.
 _PROCEDURE_SENTENCES = 2
 #: Words of a nothing-given statement about drugs, which says nothing of IV fluids.
@@ -161,7 +163,12 @@ class SettingReader:
         inpatient = (
             note_type in self.table.inpatient_note_types
             and not self.outpatient.search(head)
-            and any(p.search(text) for p in self.inpatient)
+            and any(
+                # "was admitted to the medicine service last year" is history, not this stay
+                not self.nothing_past.search(text, m.end(), m.end() + _PAST_AFTER)
+                for p in self.inpatient
+                for m in p.finditer(text)
+            )
         )
         narrative = note_type in self.table.unrouted_within_procedure and any(
             p.search(text) for p in self.narrative
