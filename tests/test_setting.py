@@ -1118,3 +1118,37 @@ def test_a_joint_injection_elsewhere_in_the_note_does_not_take_an_office_injecti
     review = reviewer.review(note)
     assert review.service_code == "96372"
     assert "ROUTE_MISSING" in review.gap_codes
+
+
+# A drug named with a not-given statement of its own ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\nAddendum: B12 was "
+        "not given today, out of stock.",
+        "Pernicious anemia (D51.0). The nurse prepared cyanocobalamin 1000 mcg IM, but the "
+        "patient fainted before it could be given. Will retry next week.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid - due.",
+        "NURSING HOME VISIT\nB12 deficiency (E53.8). Cyanocobalamin 1000 mcg IM given by the "
+        "facility nurse per MAR. Labs reviewed.",
+    ],
+)
+def test_a_drug_with_its_own_not_given_statement_is_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        OFFICE_B12 + " Ketorolac was not given because of CKD.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today by RN. "
+        "Not given last month because of travel.",
+    ],
+)
+def test_a_not_given_statement_about_another_drug_or_time_keeps_the_dose(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True

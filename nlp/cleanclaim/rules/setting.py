@@ -59,6 +59,8 @@ _PAST_AFTER = 40
 _PROCEDURE_SENTENCES = 2
 #: Words of a nothing-given statement about drugs, which says nothing of IV fluids.
 _DRUG_WORDS = re.compile(r"\b(?:medications?|meds|medicines?|drugs?|injections?|shots?)\b", re.I)
+#: What parts a drug from a not-given statement after it (another clause, another line).
+_STATED_BREAK = re.compile(r"[;|\n]|\. ")
 #: Settings a drug shares with the drug before it in a list, and what ends such a list.
 _SHARED_CUES = frozenset({"elsewhere_or_earlier", "inpatient"})
 _LIST_BREAK = re.compile(
@@ -663,6 +665,9 @@ class SettingReader:
         sc_im_only = self._no_sc_im(doc, linked)
         future = self._future(doc, linked)
         drug_sents = {sent for _, sent in stated if sent is not None}
+        stated_for = _stated_for(
+            doc_text(doc), linked, [ev for ev, sent in stated if sent is not None]
+        )
         for draft in drafts:
             if not draft.given or ("link.hydration" in draft.given_rules and not whole_note_fluids):
                 # "No medications given" says nothing of the fluids the note records
@@ -671,7 +676,10 @@ class SettingReader:
             if (
                 whole_note
                 or (sc_im_only and sc_im)
-                or any(m.sent in drug_sents and m.negated for m in draft.drug_mentions)
+                or any(
+                    m.sent in drug_sents and (m.negated or id(m) in stated_for)
+                    for m in draft.drug_mentions
+                )
             ):
                 draft.given = False
                 draft.not_given_reason = self.table.nothing_given_reason
@@ -823,6 +831,26 @@ class SettingReader:
             draft.bundled = setting == "within_procedure"
             draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
             draft.given_rules.append(f"setting.{setting}")
+
+
+def _stated_for(text: str, linked: Linked, statements: list[Evidence]) -> set[int]:
+    """Ids of the drug mentions a not-given statement of their sentence is about: the last drug
+    before it in its clause ("cyanocobalamin 1000 mcg IM, but the patient fainted before it
+    could be given").
+    """
+    if not statements:
+        return set()
+    drugs = [m for m in linked.mentions if m.label == "DRUG"]
+    out = set()
+    for ev in statements:
+        # ". Not given": the statement begins after the punctuation that opens its match
+        start = ev.start + len(ev.text) - len(ev.text.lstrip(".;: \t\n"))
+        before = [
+            m for m in drugs if m.end <= start and not _STATED_BREAK.search(text, m.end, start)
+        ]
+        if before:
+            out.add(id(before[-1]))
+    return out
 
 
 def _listed_with(text: str, linked: Linked) -> dict[int, Mention]:
