@@ -855,6 +855,10 @@ def test_an_emergency_department_course_section_makes_an_ed_note(reviewer):
         "R glute.",
         "Back spasm (M62.830). Muscle relaxer shot given IM L glute. Cyclobenzaprine 10 mg tab "
         "qhs.",
+        "Dx: Gout, left foot (M10.072)\nPlan: Toradol discussed - declined. Steroid shot given IM "
+        "L glute 1 mL. Colchicine 0.6 mg Rx.",
+        "Diagnosis: Acute bronchitis (J20.9)\nOrders: Rocephin 1 g IM x1 ordered\nProcedure: IM "
+        "antibiotic administered L ventrogluteal, tolerated.",
     ],
 )
 def test_an_oral_or_listed_drug_never_takes_an_unnamed_injection(reviewer, note):
@@ -873,6 +877,8 @@ def test_an_oral_or_listed_drug_never_takes_an_unnamed_injection(reviewer, note)
         "Contraception (Z30.42). Medroxyprogesterone 150 mg/mL given. IM R deltoid, tolerated. "
         "Rx: ibuprofen 600 mg tab PRN. J. Doe, RN",
         OFFICE_B12 + " Meds: sertraline 50 mg daily; s/p cholecystectomy 2019.",
+        "Migraine (G43.909). Toradol 60 mg IM R glute ordered and given at 15:10 by J. Doe, RN. "
+        "Rx: sumatriptan 50 mg tablet PRN.",
     ],
 )
 def test_a_named_injection_keeps_its_route_next_to_an_oral_drug(reviewer, note):

@@ -158,6 +158,8 @@ class Linked:
     administrations: list[DraftAdministration]
     unnamed: DraftAdministration | None
     standalone_given: list[str]
+    #: Ids of drug mentions that say they are no injection here (a tablet, a cream, an Rx line).
+    not_injected: frozenset[int] = frozenset()
 
 
 def mentions_of(doc: Doc) -> list[Mention]:
@@ -318,7 +320,7 @@ def link(
     if unnamed is None and unheard_orphans:
         unnamed = _unnamed(unheard_orphans, standalone, vocab)
     fluids = _hydration(doc, drugs, anchors, attributes, list(drafts.values()), vocab)
-    return Linked(mentions, [*drafts.values(), *fluids], unnamed, standalone)
+    return Linked(mentions, [*drafts.values(), *fluids], unnamed, standalone, frozenset(closed))
 
 
 #: What ends a fluid's clause (a table row's cells are one clause).

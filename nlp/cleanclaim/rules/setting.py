@@ -576,6 +576,7 @@ class SettingReader:
                     and not m.span._.cc_diluent
                     and not (m.start < match.end() and match.start() < m.end)
                     and m.sent not in class_drug_sents
+                    and id(m) not in linked.not_injected
                 ]
                 # the table reads the words as a drug ("allergy shot" SC is immunotherapy)
                 as_drug = [
