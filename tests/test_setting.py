@@ -1158,3 +1158,14 @@ def test_a_drug_with_its_own_not_given_statement_is_never_ready(reviewer, note):
 def test_a_not_given_statement_about_another_drug_or_time_keeps_the_dose(reviewer, note):
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+def test_a_drug_not_started_given_the_injection_is_not_given(reviewer):
+    note = (
+        "Allergic contact dermatitis due to poison ivy (L23.7). Depo-Medrol 80 mg IM L upper "
+        "outer gluteal, tolerated. Plan: prednisone not started given injection today; cetirizine "
+        "10 mg nightly. J. Doe, PA-C"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert [a.drug for a in review.administrations if a.given] == ["methylprednisolone acetate"]
