@@ -1169,3 +1169,26 @@ def test_a_drug_not_started_given_the_injection_is_not_given(reviewer):
     review = reviewer.review(note)
     assert review.claim_ready is True
     assert [a.drug for a in review.administrations if a.given] == ["methylprednisolone acetate"]
+
+
+@pytest.mark.parametrize(
+    ("note", "ready"),
+    [
+        (
+            "B12 deficiency, resolved (E53.8). Cyanocobalamin 1000 mcg IM L deltoid given by RN "
+            "J. Doe.",
+            False,
+        ),
+        (
+            "Anemia ruled out (D64.9). Cyanocobalamin 1000 mcg IM L deltoid given by RN J. Doe.",
+            False,
+        ),
+        (
+            "Pernicious anemia (D51.0), B12 level resolved to normal on injections. "
+            "Cyanocobalamin 1000 mcg IM L deltoid given by RN J. Doe.",
+            True,
+        ),
+    ],
+)
+def test_a_code_written_after_resolved_is_not_current(reviewer, note, ready):
+    assert reviewer.review(note).claim_ready is ready
