@@ -1192,3 +1192,23 @@ def test_a_drug_not_started_given_the_injection_is_not_given(reviewer):
 )
 def test_a_code_written_after_resolved_is_not_current(reviewer, note, ready):
     assert reviewer.review(note).claim_ready is ready
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "ED. Pyelonephritis (N10), nausea (R11.0). Ondansetron 4 mg IV push at 10:00. "
+            "Ceftriaxone 1 g IVPB over 30 min at 10:05.",
+            "96365",
+        ),
+        (
+            "ED. Dehydration (E86.0), migraine (G43.909). NS 1 L IV bolus over 1 h at 10:00. "
+            "Metoclopramide 10 mg IV push 10:05.",
+            "96374",
+        ),
+        ("ED. Nausea (R11.0). Ondansetron 4 mg IV push at 10:00.", "96374"),
+    ],
+)
+def test_an_infusion_names_the_service_before_a_push_before_hydration(reviewer, note, code):
+    assert reviewer.review(note).service_code == code

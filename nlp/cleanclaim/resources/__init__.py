@@ -662,6 +662,10 @@ class GapTable(_Strict):
     service_precedence: list[ServiceKind] = Field(default_factory=list)
     #: The gap raised for a given service of each kind when no 96372 injection was given.
     kind_gaps: dict[ServiceKind, str] = Field(default_factory=dict)
+    #: Within a kind, the codes in the order that names the initial service when several were
+    #: given (CPT's hierarchy: an infusion before a push before hydration), whatever the order
+    #: the note writes them in.
+    service_hierarchy: list[str] = Field(default_factory=list)
     gaps: dict[str, GapTemplate]
 
     @model_validator(mode="after")

@@ -25,6 +25,7 @@ class RuleVocabulary:
         self.number_words: dict[str, float] = dict(tables["doses"].number_words)
         self.service_order: tuple[str, ...] = tuple(gaps.service_precedence)
         self.kind_gaps: dict[str, str] = dict(gaps.kind_gaps)
+        self.service_hierarchy: tuple[str, ...] = tuple(gaps.service_hierarchy)
         self.classes: dict[str, res.DrugClassEntry] = dict(tables["drugs"].classes)
         self.negatable: frozenset[str] = frozenset(tables["advisory"].negatable)
         settings: res.SettingsTable = tables["settings"]
