@@ -1212,3 +1212,35 @@ def test_a_code_written_after_resolved_is_not_current(reviewer, note, ready):
 )
 def test_an_infusion_names_the_service_before_a_push_before_hydration(reviewer, note, code):
     assert reviewer.review(note).service_code == code
+
+
+# An unnamed injection and a drug outside the curated injectables ------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Low back pain (M54.50). Injection given IM R glute by RN J. Doe. Pt takes ibuprofen "
+        "800 mg.",
+        "Gout flare (M10.072). Patient was given a shot IM in the L glute. She has been using "
+        "indomethacin 50 mg.",
+        "Acute sinusitis (J01.90). Shot given today IM R deltoid 1 mL. Continue amoxicillin "
+        "875 mg.",
+        "Low back pain (M54.50). Gave 60 mg IM R glute. On naproxen 500 mg.",
+    ],
+)
+def test_an_unnamed_injection_is_never_lent_to_a_drug_of_another_sentence_outside_the_table(
+    reviewer, note
+):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+
+
+def test_a_table_injectable_still_takes_its_template_fields(reviewer):
+    note = (
+        "Pernicious anemia (D51.0)\nMedication: cyanocobalamin 1000 mcg\nRoute: IM\n"
+        "Site: L deltoid\nGiven by: J. Doe RN 10:05. Also takes ibuprofen 400 mg."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True

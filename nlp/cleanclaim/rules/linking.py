@@ -237,7 +237,9 @@ def link(
     closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
         label = closed.get(id(attr.drug)) if attr.drug is not None else None
-        if label is not None and (attr.drug.sent != attr.sent or attr.end <= label):
+        if label is not None and (
+            attr.drug.sent != attr.sent or attr.end <= label or _sentence_between(text, attr)
+        ):
             # "Given IM L deltoid. Meds: sertraline 50 mg tab": not the tablet's route and site
             attr.drug = None
         if attr.drug is not None:
@@ -426,6 +428,19 @@ def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVo
     )
 
 
+#: A sentence end the line splitter kept inside a sentence ("IM R deltoid 1 mL. Continue ...").
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
+
+
+def _sentence_between(text: str, attr: Mention) -> bool:
+    """Whether a sentence ends between ``attr`` and its drug."""
+    drug = attr.drug
+    if drug is None:
+        return False
+    lo, hi = (attr.end, drug.start) if attr.end <= drug.start else (drug.end, attr.start)
+    return bool(_SENTENCE_END.search(text, lo, hi))
+
+
 def _injection_orphans(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
     """Whether unclaimed mentions state an injection route or a site."""
     return any(
@@ -441,9 +456,9 @@ def _not_injected(
     """Ids of drug mentions that say they are no injection at this visit: an oral or topical
     form right after the name ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"), a
     non-injection route of their own sentence ("meclizine 25 mg PO"), a line opening with a
-    medication-list or prescription label ("Meds: sertraline 50 mg"), or, for a name the
-    curated table does not hold, a daily dosing schedule ("meloxicam 15 mg daily"); each with
-    where its label starts (-1 when no label says so).
+    medication-list or prescription label ("Meds: sertraline 50 mg"), or a name the curated
+    table of injectables does not hold ("Pt takes ibuprofen 800 mg": an injection of another
+    sentence is not the ibuprofen); each with where its label starts (-1 when no label says so).
     """
     text = doc_text(doc)
     out: dict[int, int] = {}
@@ -462,9 +477,7 @@ def _not_injected(
         if id(m) in out:
             continue
         after = text[m.end : m.end + 80]
-        if any(p.match(after) for p in vocab.not_injected_forms) or (
-            m.rule == "drug.dictionary" and m.span._.cc_schedule
-        ):
+        if any(p.match(after) for p in vocab.not_injected_forms) or m.rule == "drug.dictionary":
             out[id(m)] = -1
             continue
         sent = sents.sent(m.span)
