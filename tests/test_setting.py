@@ -1244,3 +1244,23 @@ def test_a_table_injectable_still_takes_its_template_fields(reviewer):
     )
     review = reviewer.review(note)
     assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Received cyanocobalamin 1000 mcg IM L deltoid on 11/02 at "
+        "clinic. Today: labs only, nothing administered.",
+        "Renal colic (N23). Ketorolac 30 mg IM given at urgent care before arrival. In ED: "
+        "ketorolac not repeated; no medications given.",
+    ],
+)
+def test_an_earlier_dose_and_nothing_administered_today_is_no_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+
+
+def test_nothing_by_mouth_is_not_a_nothing_given_statement(reviewer):
+    note = OFFICE_B12 + " Nothing by mouth after midnight for tomorrow's scope."
+    assert reviewer.review(note).claim_ready is True
