@@ -1042,6 +1042,11 @@ def test_a_liter_of_fluid_given_on_its_own_is_hydration(reviewer, note):
         ("KVO: NS at 20 mL/hr. Ondansetron 4 mg IV push given. Nausea (R11.0).", "96374"),
         ("ED note. Dehydration (E86.0). Plan: NS 1 L IV bolus if unable to tolerate PO.", None),
         (
+            "ORDER SET: ED headache\n[x] sodium chloride 0.9% bolus 1,000 mL IV over 60 min\n"
+            "[x] metoclopramide 10 mg IV once\nOrder status: pending; no administrations charted.",
+            None,
+        ),
+        (
             "CT angiography. A 20 cc saline bolus was injected intravenously to confirm patency. "
             "90 cc saline bolus chaser after contrast.",
             None,
@@ -1264,3 +1269,14 @@ def test_an_earlier_dose_and_nothing_administered_today_is_no_injection(reviewer
 def test_nothing_by_mouth_is_not_a_nothing_given_statement(reviewer):
     note = OFFICE_B12 + " Nothing by mouth after midnight for tomorrow's scope."
     assert reviewer.review(note).claim_ready is True
+
+
+def test_a_dictated_unheard_drug_is_not_lent_to_a_plan_drug(reviewer):
+    note = (
+        "triage colon nausea and vomiting of pregnancy period given [inaudible] twelve point five "
+        "milligrams I M right gluteal period tolerated crackers period assessment colon "
+        "hyperemesis gravidarum period plan colon doxylamine pyridoxine at bedtime"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes

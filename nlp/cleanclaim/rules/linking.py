@@ -293,8 +293,8 @@ def link(
         candidates = []
         unnamed = _unnamed(orphans + unheard_orphans, standalone, vocab)
         unheard_orphans = []
-    elif len(open_candidates) == 1:
-        only = open_candidates[0]
+    elif len(candidates) == 1:
+        only = candidates[0]
         _collect(only, orphans)
         only.supplied_by_patient = _note_says_patient_supplied(doc)
         planned_only = all(m.hypothetical or m.uncertain for m in only.drug_mentions if m.active)
