@@ -1280,3 +1280,23 @@ def test_a_dictated_unheard_drug_is_not_lent_to_a_plan_drug(reviewer):
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert "DRUG_MISSING" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    ("note", "ready"),
+    [
+        (
+            "Migraine (G43.909). Toradol 60 mg IM ordered per Dr. Smith. Given R glute at 10:15 "
+            "by J. Doe RN, tolerated.",
+            True,
+        ),
+        (
+            "Migraine (G43.909).\nOrders: Toradol 60 mg IM x1\nGiven R glute at 10:15 by J. Doe "
+            "RN, tolerated.",
+            True,
+        ),
+        ("Migraine (G43.909).\nOrders: Toradol 60 mg IM x1 R glute\nPain 7/10, discharged.", False),
+    ],
+)
+def test_an_order_line_is_given_only_when_another_sentence_records_it(reviewer, note, ready):
+    assert reviewer.review(note).claim_ready is ready

@@ -809,6 +809,10 @@ class SettingReader:
         done = [m for m in mentions if not (m.hypothetical or m.uncertain)] or mentions
         settings = [self.mention_setting(m, kind, blocks) for m in done]
         setting = "this_encounter" if "this_encounter" in settings else settings[0]
+        if setting == "order_only" and _recorded_elsewhere(draft):
+            # "Orders: Toradol 60 mg IM" then "Given R glute at 10:15 by RN": the order's drug
+            # was given by the record of another sentence
+            setting = "this_encounter"
         if (
             setting == "this_encounter"
             and (kind.narrative or kind.bundles)
@@ -832,6 +836,15 @@ class SettingReader:
             draft.bundled = setting == "within_procedure"
             draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
             draft.given_rules.append(f"setting.{setting}")
+
+
+def _recorded_elsewhere(draft: DraftAdministration) -> bool:
+    """A dose, route or site of the drug in a sentence naming no drug that records it as given."""
+    sents = {m.sent for m in draft.drug_mentions}
+    return any(
+        a.sent not in sents and (a.span._.cc_given or a.span._.cc_this_encounter)
+        for a in [*draft.doses, *draft.routes, *draft.sites]
+    )
 
 
 def _stated_for(text: str, linked: Linked, statements: list[Evidence]) -> set[int]:
