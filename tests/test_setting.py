@@ -1300,3 +1300,18 @@ def test_a_dictated_unheard_drug_is_not_lent_to_a_plan_drug(reviewer):
 )
 def test_an_order_line_is_given_only_when_another_sentence_records_it(reviewer, note, ready):
     assert reviewer.review(note).claim_ready is ready
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Migraine prevention (G43.709).\nMedication: Ajovy 225 mg/1.5 mL\nRoute: subcutaneous\n"
+        "Site: abdomen\nAdministered by J. Doe RN",
+        "Migraine prevention (G43.709).\nAjovy 225 mg/1.5 mL\nRoute: subcutaneous\nSite: abdomen\n"
+        "Administered by J. Doe RN",
+    ],
+)
+def test_a_template_names_a_drug_outside_the_table_for_its_route_and_site(reviewer, note):
+    review = reviewer.review(note)
+    assert "DRUG_MISSING" not in review.gap_codes
+    assert review.claim_ready is True

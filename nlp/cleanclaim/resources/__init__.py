@@ -948,6 +948,12 @@ class SettingsTable(_Strict):
     mar_not_done: str = r"(?!)"
     #: Why such a row's drug is not given.
     mar_not_done_reason: str = "not charted as given in the administration record"
+    #: A line opening with a template's medication field ("Medication: Ajovy 225 mg"): its drug,
+    #: though not in the curated table, is the drug of the route and site fields that follow.
+    medication_field_labels: str = r"(?!)"
+    #: A template's route, site or dose field line ("Route: IM"): it describes the drug line
+    #: above it, whether or not the curated table holds that drug.
+    attribute_field_labels: str = r"(?!)"
     #: Wording right before a joint site that makes it the injection's target ("injected into
     #: the right knee joint"): the site names the joint-injection procedure.
     procedure_site_before: str = r"(?!)"
@@ -968,7 +974,9 @@ class SettingsTable(_Strict):
         )
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
         _compiles([*self.not_injected_forms, self.medication_list_labels])
-        _compiles([self.procedure_site_before])
+        _compiles(
+            [self.procedure_site_before, self.medication_field_labels, self.attribute_field_labels]
+        )
         _compiles([*self.mar_columns.values(), self.mar_not_done])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:

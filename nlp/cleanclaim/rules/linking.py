@@ -237,6 +237,8 @@ def link(
     closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
         label = closed.get(id(attr.drug)) if attr.drug is not None else None
+        if label == _OUTSIDE_TABLE and _field_line(doc, text, attr, vocab):
+            label = None  # "Cabenuva 600 mg/900 mg" then "Route: IM": the template's fields
         if label is not None and (
             attr.drug.sent != attr.sent or attr.end <= label or _sentence_between(text, attr)
         ):
@@ -428,6 +430,16 @@ def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVo
     )
 
 
+#: The place of a "label" for a drug closed only because the curated table does not hold it.
+_OUTSIDE_TABLE = -2
+
+
+def _field_line(doc: Doc, text: str, attr: Mention, vocab: RuleVocabulary) -> bool:
+    """Whether ``attr`` sits on a template field line ("Route: IM", "Site: L deltoid")."""
+    start = sentences(doc).sent(attr.span).start_char
+    return bool(vocab.attribute_field_label.match(text[start : attr.start]))
+
+
 #: A sentence end the line splitter kept inside a sentence ("IM R deltoid 1 mL. Continue ...").
 _SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
 
@@ -458,7 +470,8 @@ def _not_injected(
     non-injection route of their own sentence ("meclizine 25 mg PO"), a line opening with a
     medication-list or prescription label ("Meds: sertraline 50 mg"), or a name the curated
     table of injectables does not hold ("Pt takes ibuprofen 800 mg": an injection of another
-    sentence is not the ibuprofen); each with where its label starts (-1 when no label says so).
+    sentence is not the ibuprofen) unless a template's medication field names it ("Medication:
+    Ajovy 225 mg"); each with where its label starts (-1 when no label says so).
     """
     text = doc_text(doc)
     out: dict[int, int] = {}
@@ -477,10 +490,15 @@ def _not_injected(
         if id(m) in out:
             continue
         after = text[m.end : m.end + 80]
-        if any(p.match(after) for p in vocab.not_injected_forms) or m.rule == "drug.dictionary":
+        sent = sents.sent(m.span)
+        if any(p.match(after) for p in vocab.not_injected_forms):
             out[id(m)] = -1
             continue
-        sent = sents.sent(m.span)
+        if m.rule == "drug.dictionary" and not vocab.medication_field_label.match(
+            text[sent.start_char : m.start]
+        ):
+            out[id(m)] = _OUTSIDE_TABLE
+            continue
         label = vocab.medication_list_label.search(text, sent.start_char, m.start)
         if label is not None:
             out[id(m)] = label.start()

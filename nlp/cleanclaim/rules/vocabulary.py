@@ -32,6 +32,8 @@ class RuleVocabulary:
         #: An oral or topical form right after a drug; a medication-list label opening a line.
         self.not_injected_forms = [re.compile(p, re.I) for p in settings.not_injected_forms]
         self.medication_list_label = re.compile(settings.medication_list_labels, re.I | re.M)
+        self.medication_field_label = re.compile(settings.medication_field_labels, re.I)
+        self.attribute_field_label = re.compile(settings.attribute_field_labels, re.I)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
