@@ -1315,3 +1315,15 @@ def test_a_template_names_a_drug_outside_the_table_for_its_route_and_site(review
     review = reviewer.review(note)
     assert "DRUG_MISSING" not in review.gap_codes
     assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "No treatment given for the rash.",
+        "Flu vaccine was not given (declined).",
+        "No other medications given.",
+    ],
+)
+def test_a_statement_about_other_care_keeps_the_office_injection(reviewer, statement):
+    assert reviewer.review(OFFICE_B12 + " " + statement).claim_ready is True
