@@ -1327,3 +1327,10 @@ def test_a_template_names_a_drug_outside_the_table_for_its_route_and_site(review
 )
 def test_a_statement_about_other_care_keeps_the_office_injection(reviewer, statement):
     assert reviewer.review(OFFICE_B12 + " " + statement).claim_ready is True
+
+
+def test_exam_sites_with_no_route_are_no_unnamed_injection(reviewer):
+    note = "Today the right buttock was examined and a bruise noted. On lisinopril 10 mg. I10."
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert "DRUG_MISSING" not in review.gap_codes

@@ -454,10 +454,9 @@ def _sentence_between(text: str, attr: Mention) -> bool:
 
 
 def _injection_orphans(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
-    """Whether unclaimed mentions state an injection route or a site."""
+    """Whether unclaimed mentions state an injection route (a site alone may be an exam's)."""
     return any(
-        a.label == "SITE"
-        or (a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection"))
+        a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
         for a in orphans
     )
 
