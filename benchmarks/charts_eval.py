@@ -9,6 +9,7 @@ tables only, never note text.
 
     python benchmarks/charts_eval.py                      # all splits, rules and model
     python benchmarks/charts_eval.py --split test --mtsamples
+    python benchmarks/charts_eval.py --split dev --rules-only --errors   # never on test
 """
 
 from __future__ import annotations
@@ -124,6 +125,30 @@ def report(name: str, notes: list[dict], reviews: list, split: str | None) -> No
         print(f"  {key}: {', '.join(sorted(by_cat_false[key]))}")
 
 
+def errors(notes: list[dict], reviews: list, split: str) -> None:
+    """Ids, categories and gold/predicted labels of the notes of ``split`` the rules get wrong."""
+    print(f"\n== errors on {split} (ids and labels only) ==")
+    for note, review in zip(notes, reviews, strict=True):
+        if note["split"] != split:
+            continue
+        status = getattr(review, "status", None)
+        wrong = (
+            bool(review.claim_ready) != bool(note["claim_ready"])
+            or review.service_code != note.get("service_code")
+            or (status is not None and status != gold_status(note))
+        )
+        if not wrong:
+            continue
+        gaps = ",".join(sorted({g.code for g in review.gaps if g.blocking}))
+        cats = ",".join(note.get("categories") or [family(note)])
+        print(
+            f"  {note['id']:<10} [{cats}] gold ready={note['claim_ready']} "
+            f"code={note.get('service_code')} status={gold_status(note)} | got "
+            f"ready={review.claim_ready} code={review.service_code} status={status} "
+            f"blocking={gaps}"
+        )
+
+
 def mtsamples(reviewer, limit: int | None) -> None:
     rows = [json.loads(line) for line in MTSAMPLES.open(encoding="utf-8")]
     if limit:
@@ -169,7 +194,12 @@ def main() -> None:
     parser.add_argument("--rules-only", action="store_true", help="skip the shipped model")
     parser.add_argument("--mtsamples", action="store_true", help="also run the real public notes")
     parser.add_argument("--mtsamples-limit", type=int, default=None)
+    parser.add_argument(
+        "--errors", action="store_true", help="list the notes the rules get wrong (train/dev)"
+    )
     args = parser.parse_args()
+    if args.errors and args.split not in ("train", "dev"):
+        parser.error("--errors needs --split train or --split dev (the test split is held out)")
 
     from cleanclaim import Reviewer
     from cleanclaim.classifier.model import load_default
@@ -178,6 +208,8 @@ def main() -> None:
     rules = Reviewer()
     reviews = review_all(rules, notes)
     report("rules", notes, reviews, args.split)
+    if args.errors:
+        errors(notes, reviews, args.split)
     if not args.rules_only:
         try:
             with warnings.catch_warnings():

@@ -405,6 +405,31 @@ def test_a_consult_on_an_admitted_patient_places_its_doses_inpatient(reviewer):
     assert reviewer.review(outpatient).claim_ready is True
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "REASON FOR CONSULT: confusion.\nHPI: 80M who was admitted to the Physical Medicine and "
+        "Rehabilitation service after a stroke. Overnight he was agitated and needed Haldol 1 mg "
+        "intramuscularly. Delirium (R41.0).",
+        "CONSULTATION\n60F admitted for inpatient rehab after hip fracture. Received "
+        "ketorolac 15 mg IM R deltoid at 06:00 for pain. Hip pain (M25.551).",
+    ],
+)
+def test_a_consult_on_a_patient_admitted_to_a_named_service_places_doses_inpatient(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "inpatient" in _settings(review).values()
+
+
+def test_an_office_consult_mentioning_an_earlier_admission_keeps_todays_dose(reviewer):
+    note = (
+        "CONSULTATION\nShe was admitted to the medicine service last year for pneumonia. Today "
+        "in clinic: pernicious anemia (D51.0); cyanocobalamin 1000 mcg IM L deltoid given by "
+        "J. Doe, RN."
+    )
+    assert reviewer.review(note).claim_ready is True
+
+
 # Issue 11, charts round 3: wording variants of real exports ---------------------------------
 
 
@@ -828,3 +853,501 @@ def test_an_emergency_department_course_section_makes_an_ed_note(reviewer):
     )
     review = reviewer.review(note)
     assert review.note_type == "ed"
+
+
+# A drug that says it is no injection never takes another sentence's injection ---------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Contraception (Z30.42). Here for her shot. Given IM L deltoid 1 mL. Meds: sertraline "
+        "50 mg.",
+        "Vertigo (R42). Antivert 25 mg PO Rx. Nausea med shot given IM, tolerated.",
+        "Gastroenteritis (A08.4). Shot for nausea given IM L deltoid. Rx: ondansetron 4 mg ODT.",
+        "Poison ivy dermatitis (L23.7). Steroid IM injection given L glute. Rx prednisone 20 mg.",
+        "Cystitis (N30.00). Antibiotic given IM x1 in R ventrogluteal. Nitrofurantoin 100 mg "
+        "cap BID.",
+        "Dermatitis (L30.9). Triamcinolone 0.1% cream BID. Patient given corticosteroid IM "
+        "R glute.",
+        "Back spasm (M62.830). Muscle relaxer shot given IM L glute. Cyclobenzaprine 10 mg tab "
+        "qhs.",
+        "Dx: Gout, left foot (M10.072)\nPlan: Toradol discussed - declined. Steroid shot given IM "
+        "L glute 1 mL. Colchicine 0.6 mg Rx.",
+        "Diagnosis: Acute bronchitis (J20.9)\nOrders: Rocephin 1 g IM x1 ordered\nProcedure: IM "
+        "antibiotic administered L ventrogluteal, tolerated.",
+    ],
+)
+def test_an_oral_or_listed_drug_never_takes_an_unnamed_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+    assert review.service_code == "96372"
+    assert [a.drug for a in review.administrations if a.given and a.drug] == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg given.\nRoute: IM\nSite: L deltoid\n"
+        "Meds: metformin 500 mg tab BID. J. Doe, RN",
+        "Contraception (Z30.42). Medroxyprogesterone 150 mg/mL given. IM R deltoid, tolerated. "
+        "Rx: ibuprofen 600 mg tab PRN. J. Doe, RN",
+        OFFICE_B12 + " Meds: sertraline 50 mg daily; s/p cholecystectomy 2019.",
+        "Migraine (G43.909). Toradol 60 mg IM R glute ordered and given at 15:10 by J. Doe, RN. "
+        "Rx: sumatriptan 50 mg tablet PRN.",
+    ],
+)
+def test_a_named_injection_keeps_its_route_next_to_an_oral_drug(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert "DRUG_MISSING" not in review.gap_codes
+
+
+# Administration-record rows that do not chart the dose as given ---------------------------------
+
+_MAR = "MEDICATION ADMINISTRATION RECORD\n"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        _MAR + "Time | Medication | Dose | Route | Site | Given | Init\n"
+        "0900 | Ceftriaxone | 1 g | IM | L glute |  | \nDx: Pyelonephritis (N10)",
+        _MAR + "Med | Dose | Route | Site | Admin time | Init\n"
+        "Ceftriaxone | 1 g | IM | L ventrogluteal | (not charted) | AB\nDx: Pyelonephritis (N10)",
+        _MAR + "| Time | Medication | Dose | Route | Site | Status |\n"
+        "| 0900 | Ceftriaxone | 1 g | IM | L glute | not documented |\nDx: Pyelonephritis (N10)",
+        "MAR\nMedication\tDose\tRoute\tSite\tTime given\tBy\n"
+        "Ketorolac\t30 mg\tIM\tR deltoid\tnot documented\t\nDx: Renal colic (N23)",
+        "ED eMAR\n10:02 | ketorolac 30 mg | IM | R deltoid | (not charted) | \n"
+        "Dx: Renal colic (N23)",
+    ],
+)
+def test_a_mar_row_not_charted_as_given_is_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+    assert "NOT_ADMINISTERED" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        _MAR + "Time | Medication | Dose | Route | Site | Given | Init\n"
+        "0900 | Ceftriaxone | 1 g | IM | L glute | yes | AB\nDx: Pyelonephritis (N10)",
+        "MAR\nMedication\tDose\tRoute\tSite\tTime given\tBy\n"
+        "Ketorolac\t30 mg\tIM\tR deltoid\t10:04\tAB RN\nDx: Renal colic (N23)",
+        # a second drug's row not given leaves the first one given
+        _MAR + "Time | Medication | Dose | Route | Site | Status\n"
+        "0900 | Ceftriaxone | 1 g | IM | L glute | given\n"
+        "0905 | Ketorolac | 30 mg | IM | R glute | held\nDx: Pyelonephritis (N10)",
+    ],
+)
+def test_a_mar_row_charted_as_given_stays_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    given = [a.drug for a in review.administrations if a.given]
+    assert len(given) == 1
+
+
+# Doses given elsewhere or earlier, with the note saying nothing was given here ------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Transferred from the outside hospital where she received ketorolac 30 mg IM and "
+        "ondansetron 4 mg IM. Migraine (G43.909). No additional medications administered.",
+        "Seen in urgent care 12/1: Depo-Medrol 80 mg IM given L glute for asthma exacerbation "
+        "(J45.901). Today: lungs clear.",
+        "Ceftriaxone 250 mg IM R VG administered by Dr. Smith's office on Monday. Dx: gonorrhea "
+        "A54.00. Seen today for test of cure, no treatment given.",
+        "Ceftriaxone 1 g IM administered in urgent care earlier today. Pyelonephritis (N10). "
+        "Patient left before the ED injection.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given on Tuesday at her "
+        "daughter's clinic.",
+    ],
+)
+def test_doses_given_elsewhere_or_earlier_are_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+    assert "NOT_ADMINISTERED" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pt received Depo-Provera at the health department 3 months ago. Contraception "
+        "(Z30.42). Medroxyprogesterone 150 mg IM given R deltoid today. Tolerated. J. Doe RN",
+        "Had B12 at an outside clinic last month; seen in urgent care 11/2 for a cold. Pernicious "
+        "anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today by J. Doe, RN.",
+        "Migraine (G43.909). Ketorolac 30 mg IM and ondansetron 4 mg IM given here in the "
+        "office, R and L deltoid. No other medications given. J. Doe, RN",
+    ],
+)
+def test_an_earlier_dose_elsewhere_does_not_unmake_todays_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert review.status == "ready"
+
+
+# A plan line's done act followed by a sentence saying it was given --------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "S: 4 y/o with ear pain, vomits amoxicillin.\nA: Acute otitis media (H66.91).\n"
+        "P: Ceftriaxone 50 mg/kg = 750 mg IM L anterolateral thigh. Tolerated, observed 15 min. "
+        "J. Doe, RN",
+        "A: Pernicious anemia (D51.0).\nPlan: cyanocobalamin 1000 mcg IM R deltoid. Patient "
+        "tolerated well. J. Doe, RN",
+    ],
+)
+def test_a_plan_line_done_act_then_tolerated_is_given(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "A: Acute otitis media (H66.91).\nP: Ceftriaxone 750 mg IM L thigh if no better in "
+        "two days. Tolerated the exam well.",
+        "A: Pernicious anemia (D51.0).\nPlan: cyanocobalamin 1000 mcg IM R deltoid.\n\n"
+        "Flu vaccine last fall, tolerated.",
+    ],
+)
+def test_a_plan_line_with_a_condition_or_schedule_stays_planned(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+
+
+# IV hydration (96360) against a fluid that carries a drug ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Urgent care. Dehydration (E86.0) from gastroenteritis. Normal saline 1000 mL IV infusion "
+        "over 60 minutes via R AC, started 10:00, completed 11:02. No medications given.",
+        "ED note. Dehydration (E86.0). NS 1 L IV over 1 hr. Tolerated. Discharged.",
+        "Dx: AKI, dehydration (E86.0). Hydration: D5 1/2NS 1000 mL IV at 250 mL/hr x 4h.",
+        "Peds ED. Dehydration (E86.0), 14 kg. NS 20 mL/kg bolus IV (280 mL) over 20 min.",
+        "MAR\nTime | Medication | Dose | Route | Site\n10:00 | Lactated Ringer's | 1000 mL | "
+        "IV infusion | L AC\nDx: dehydration E86.0",
+    ],
+)
+def test_a_liter_of_fluid_given_on_its_own_is_hydration(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code == "96360"
+    assert review.status == "other_service"
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Iron deficiency anemia (D50.9). Iron sucrose 200 mg in 250 mL NS IV infusion over "
+            "30 min. Start 09:00, end 09:32.",
+            "96365",
+        ),
+        ("Dehydration (E86.0). Ondansetron 4 mg IV push. NS 1 L IV bolus over 1 hour.", "96374"),
+        ("KVO: NS at 20 mL/hr. Ondansetron 4 mg IV push given. Nausea (R11.0).", "96374"),
+        ("ED note. Dehydration (E86.0). Plan: NS 1 L IV bolus if unable to tolerate PO.", None),
+        (
+            "ORDER SET: ED headache\n[x] sodium chloride 0.9% bolus 1,000 mL IV over 60 min\n"
+            "[x] metoclopramide 10 mg IV once\nOrder status: pending; no administrations charted.",
+            None,
+        ),
+        (
+            "CT angiography. A 20 cc saline bolus was injected intravenously to confirm patency. "
+            "90 cc saline bolus chaser after contrast.",
+            None,
+        ),
+        ("ED. Normal saline lock placed R AC. Ondansetron 4 mg IV push given. R11.0", "96374"),
+    ],
+)
+def test_a_carrier_a_keep_open_line_or_a_planned_bolus_is_not_hydration(reviewer, note, code):
+    review = reviewer.review(note)
+    assert review.service_code == code
+
+
+def test_an_im_injection_with_a_saline_bolus_stays_ready(reviewer):
+    note = (
+        "Urgent care. Gastroenteritis with dehydration (E86.0), nausea with vomiting (R11.2). "
+        "Promethazine 25 mg IM given R glute at 10:05 by J. Doe RN. NS 1 L IV bolus over 1 h."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert review.service_code == "96372"
+    assert "ROUTE_CONFLICT" not in review.gap_codes
+
+
+# An injection procedure named on its own line ------------------------------------------------
+
+
+def test_a_named_injection_procedure_is_the_service_of_its_routeless_drug(reviewer):
+    note = (
+        "PROCEDURE NOTE\nProcedure: bilateral L4-5 and L5-S1 facet joint injections under "
+        "fluoroscopic guidance.\nAfter sterile prep, 0.5 mL of 0.5% bupivacaine with 10 mg "
+        "triamcinolone was injected at each level. Dx: lumbar spondylosis (M47.816)."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code == "64493"
+    assert review.status == "other_service"
+
+
+def test_an_operation_naming_an_injection_keeps_its_drugs_bundled(reviewer):
+    note = (
+        "OPERATIVE REPORT\nProcedure: right knee arthroscopy with partial medial meniscectomy.\n"
+        "After induction of general anesthesia the knee was prepped and draped. Cefazolin 2 g "
+        "was given before incision. At the end of the case the portals were closed. "
+        "Estimated blood loss: minimal. No intra-articular injection was performed."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code is None
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "Trochanteric bursitis, right (M70.61). Risks discussed. 5 mL of lidocaine 1% without "
+            "epinephrine was injected into the bursa using a 22 gauge needle. With the needle "
+            "left in place, 1 mL of Depo-Medrol 80 mg was injected. Tolerated.",
+            "20610",
+        ),
+        (
+            "Right knee OA (M17.11). 4 mL of 1% lidocaine was injected into the knee joint via "
+            "superolateral approach. Then 40 mg of Kenalog was injected through the same needle.",
+            "20610",
+        ),
+    ],
+)
+def test_a_steroid_injected_through_the_joint_or_bursa_needle_is_that_procedure(
+    reviewer, note, code
+):
+    review = reviewer.review(note)
+    assert review.service_code == code
+    assert review.status == "other_service"
+
+
+def test_a_joint_injection_elsewhere_in_the_note_does_not_take_an_office_injection(reviewer):
+    note = (
+        "Right knee OA (M17.11). Lidocaine 1% 3 mL injected into the knee joint.\n\n"
+        "Separately, for B12 deficiency (E53.8), cyanocobalamin 1000 mcg given, tolerated."
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "96372"
+    assert "ROUTE_MISSING" in review.gap_codes
+
+
+# A drug named with a not-given statement of its own ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid.\nAddendum: B12 was "
+        "not given today, out of stock.",
+        "Pernicious anemia (D51.0). The nurse prepared cyanocobalamin 1000 mcg IM, but the "
+        "patient fainted before it could be given. Will retry next week.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid - due.",
+        "NURSING HOME VISIT\nB12 deficiency (E53.8). Cyanocobalamin 1000 mcg IM given by the "
+        "facility nurse per MAR. Labs reviewed.",
+    ],
+)
+def test_a_drug_with_its_own_not_given_statement_is_never_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        OFFICE_B12 + " Ketorolac was not given because of CKD.",
+        "Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given today by RN. "
+        "Not given last month because of travel.",
+    ],
+)
+def test_a_not_given_statement_about_another_drug_or_time_keeps_the_dose(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+
+
+def test_a_drug_not_started_given_the_injection_is_not_given(reviewer):
+    note = (
+        "Allergic contact dermatitis due to poison ivy (L23.7). Depo-Medrol 80 mg IM L upper "
+        "outer gluteal, tolerated. Plan: prednisone not started given injection today. Cool "
+        "compresses. J. Doe, PA-C"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert [a.drug for a in review.administrations if a.given] == ["methylprednisolone acetate"]
+
+
+@pytest.mark.parametrize(
+    ("note", "ready"),
+    [
+        (
+            "B12 deficiency, resolved (E53.8). Cyanocobalamin 1000 mcg IM L deltoid given by RN "
+            "J. Doe.",
+            False,
+        ),
+        (
+            "Anemia ruled out (D64.9). Cyanocobalamin 1000 mcg IM L deltoid given by RN J. Doe.",
+            False,
+        ),
+        (
+            "Pernicious anemia (D51.0), B12 level resolved to normal on injections. "
+            "Cyanocobalamin 1000 mcg IM L deltoid given by RN J. Doe.",
+            True,
+        ),
+    ],
+)
+def test_a_code_written_after_resolved_is_not_current(reviewer, note, ready):
+    assert reviewer.review(note).claim_ready is ready
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "ED. Pyelonephritis (N10), nausea (R11.0). Ondansetron 4 mg IV push at 10:00. "
+            "Ceftriaxone 1 g IVPB over 30 min at 10:05.",
+            "96365",
+        ),
+        (
+            "ED. Dehydration (E86.0), migraine (G43.909). NS 1 L IV bolus over 1 h at 10:00. "
+            "Metoclopramide 10 mg IV push 10:05.",
+            "96374",
+        ),
+        ("ED. Nausea (R11.0). Ondansetron 4 mg IV push at 10:00.", "96374"),
+    ],
+)
+def test_an_infusion_names_the_service_before_a_push_before_hydration(reviewer, note, code):
+    assert reviewer.review(note).service_code == code
+
+
+# An unnamed injection and a drug outside the curated injectables ------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Low back pain (M54.50). Injection given IM R glute by RN J. Doe. Pt takes ibuprofen "
+        "800 mg.",
+        "Gout flare (M10.072). Patient was given a shot IM in the L glute. She has been using "
+        "indomethacin 50 mg.",
+        "Acute sinusitis (J01.90). Shot given today IM R deltoid 1 mL. Continue amoxicillin "
+        "875 mg.",
+        "Low back pain (M54.50). Gave 60 mg IM R glute. On naproxen 500 mg.",
+    ],
+)
+def test_an_unnamed_injection_is_never_lent_to_a_drug_of_another_sentence_outside_the_table(
+    reviewer, note
+):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+
+
+def test_a_table_injectable_still_takes_its_template_fields(reviewer):
+    note = (
+        "Pernicious anemia (D51.0)\nMedication: cyanocobalamin 1000 mcg\nRoute: IM\n"
+        "Site: L deltoid\nGiven by: J. Doe RN 10:05. Also takes ibuprofen 400 mg."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Pernicious anemia (D51.0). Received cyanocobalamin 1000 mcg IM L deltoid on 11/02 at "
+        "clinic. Today: labs only, nothing administered.",
+        "Renal colic (N23). Ketorolac 30 mg IM given at urgent care before arrival. In ED: "
+        "ketorolac not repeated; no medications given.",
+    ],
+)
+def test_an_earlier_dose_and_nothing_administered_today_is_no_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+
+
+def test_nothing_by_mouth_is_not_a_nothing_given_statement(reviewer):
+    note = OFFICE_B12 + " Nothing by mouth after midnight for tomorrow's scope."
+    assert reviewer.review(note).claim_ready is True
+
+
+def test_a_dictated_unheard_drug_is_not_lent_to_a_plan_drug(reviewer):
+    note = (
+        "triage colon nausea and vomiting of pregnancy period given [inaudible] twelve point five "
+        "milligrams I M right gluteal period tolerated crackers period assessment colon "
+        "hyperemesis gravidarum period plan colon doxylamine pyridoxine at bedtime"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    ("note", "ready"),
+    [
+        (
+            "Migraine (G43.909). Toradol 60 mg IM ordered per Dr. Smith. Given R glute at 10:15 "
+            "by J. Doe RN, tolerated.",
+            True,
+        ),
+        (
+            "Migraine (G43.909).\nOrders: Toradol 60 mg IM x1\nGiven R glute at 10:15 by J. Doe "
+            "RN, tolerated.",
+            True,
+        ),
+        ("Migraine (G43.909).\nOrders: Toradol 60 mg IM x1 R glute\nPain 7/10, discharged.", False),
+    ],
+)
+def test_an_order_line_is_given_only_when_another_sentence_records_it(reviewer, note, ready):
+    assert reviewer.review(note).claim_ready is ready
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Migraine prevention (G43.709).\nMedication: Ajovy 225 mg/1.5 mL\nRoute: subcutaneous\n"
+        "Site: abdomen\nAdministered by J. Doe RN",
+        "Migraine prevention (G43.709).\nAjovy 225 mg/1.5 mL\nRoute: subcutaneous\nSite: abdomen\n"
+        "Administered by J. Doe RN",
+    ],
+)
+def test_a_template_names_a_drug_outside_the_table_for_its_route_and_site(reviewer, note):
+    review = reviewer.review(note)
+    assert "DRUG_MISSING" not in review.gap_codes
+    assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "No treatment given for the rash.",
+        "Flu vaccine was not given (declined).",
+        "No other medications given.",
+    ],
+)
+def test_a_statement_about_other_care_keeps_the_office_injection(reviewer, statement):
+    assert reviewer.review(OFFICE_B12 + " " + statement).claim_ready is True
+
+
+def test_exam_sites_with_no_route_are_no_unnamed_injection(reviewer):
+    note = "Today the right buttock was examined and a bruise noted. On lisinopril 10 mg. I10."
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert "DRUG_MISSING" not in review.gap_codes

@@ -110,13 +110,14 @@ DrugClass = Literal[
     "diluent",
     "immunotherapy",
     "chemodenervation",
+    "hydration",
 ]
 
 
 class DrugClassEntry(_Strict):
     """What giving a drug of one class is billed as, when it is not a 96372 injection."""
 
-    kind: Literal["vaccine", "immunotherapy", "antineoplastic", "procedure"]
+    kind: Literal["vaccine", "immunotherapy", "antineoplastic", "procedure", "hydration"]
     service_code: str = Field(pattern=r"^[0-9]{5}$")
     #: Only when given SC or IM (or with no route written): methotrexate IV is not 96401.
     sc_im_only: bool = False
@@ -208,6 +209,9 @@ class DrugEntry(_Strict):
     #: A local anesthetic (a diluent class): the drug of an injection procedure (trigger point,
     #: nerve block) when it is the procedure's whole injectate.
     local_anesthetic: bool = False
+    #: An IV fluid (saline, lactated Ringer's, dextrose): a diluent, except when a liter or a
+    #: bolus of it is given on its own, which is IV hydration (the ``hydration`` class).
+    hydration_fluid: bool = False
     min_interval_days: int | None = None
     notes: str | None = None
     #: Where the code, descriptor and unit of ``hcpcs`` come from, and when that code applies.
@@ -258,6 +262,16 @@ class DrugTable(_Strict):
 
     version: str
     classes: dict[DrugClass, DrugClassEntry] = Field(default_factory=dict)
+    #: When an IV fluid is hydration: its clause states a volume of a hydration (``volume``)
+    #: or hydration wording (``words``: "bolus", "IV fluids", "wide open").
+    hydration_volume: str = r"(?!)"
+    hydration_words: str = r"(?!)"
+    #: Wording right before a fluid that makes it another drug's carrier ("750 mg in 250 mL NS").
+    fluid_carrier_before: str = r"(?!)"
+    #: Wording right after a fluid that makes it a line flush or lock ("saline lock", "NS flush").
+    fluid_line_after: str = r"(?!)"
+    #: A volume too small for hydration ("20 cc saline bolus" to test a line, a contrast chaser).
+    fluid_small_volume: str = r"(?!)"
     drugs: list[DrugEntry]
 
     @field_validator("drugs")
@@ -639,7 +653,7 @@ class GapTemplate(_Strict):
     query: str
 
 
-ServiceKind = Literal["vaccine", "antineoplastic", "procedure", "immunotherapy"]
+ServiceKind = Literal["vaccine", "antineoplastic", "procedure", "immunotherapy", "hydration"]
 
 
 class GapTable(_Strict):
@@ -650,6 +664,10 @@ class GapTable(_Strict):
     service_precedence: list[ServiceKind] = Field(default_factory=list)
     #: The gap raised for a given service of each kind when no 96372 injection was given.
     kind_gaps: dict[ServiceKind, str] = Field(default_factory=dict)
+    #: Within a kind, the codes in the order that names the initial service when several were
+    #: given (CPT's hierarchy: an infusion before a push before hydration), whatever the order
+    #: the note writes them in.
+    service_hierarchy: list[str] = Field(default_factory=list)
     gaps: dict[str, GapTemplate]
 
     @model_validator(mode="after")
@@ -918,6 +936,33 @@ class SettingsTable(_Strict):
     #: Lines that are not documentation (charge and order-set lines: "96372 THER/PROPH/DIAG INJ
     #: SC/IM", "J3420 VITAMIN B12 INJECTION"): their mentions are linked to nothing.
     not_documentation_lines: list[str] = Field(default_factory=list)
+    #: Wording right after a drug that says it is not an injection here: an oral or topical form
+    #: ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"). Such a drug never takes the route,
+    #: dose or site of another sentence's injection.
+    not_injected_forms: list[str] = Field(default_factory=list)
+    #: Administration-record tables (pipe- or tab-separated rows under a header row naming the
+    #: columns): column names by role. A row whose ``given`` cell is blank or says not done, or
+    #: whose ``time`` or ``charted_by`` cell says not done ("(not charted)"), was not given. A
+    #: header row names a ``record`` column (medication, dose, route, site).
+    mar_columns: dict[Literal["given", "time", "charted_by", "record"], str] = Field(
+        default_factory=dict
+    )
+    #: A cell value that says the row was not done ("(not charted)", "not documented", "held").
+    mar_not_done: str = r"(?!)"
+    #: Why such a row's drug is not given.
+    mar_not_done_reason: str = "not charted as given in the administration record"
+    #: A line opening with a template's medication field ("Medication: Ajovy 225 mg"): its drug,
+    #: though not in the curated table, is the drug of the route and site fields that follow.
+    medication_field_labels: str = r"(?!)"
+    #: A template's route, site or dose field line ("Route: IM"): it describes the drug line
+    #: above it, whether or not the curated table holds that drug.
+    attribute_field_labels: str = r"(?!)"
+    #: Wording right before a joint site that makes it the injection's target ("injected into
+    #: the right knee joint"): the site names the joint-injection procedure.
+    procedure_site_before: str = r"(?!)"
+    #: A sentence opening with a medication-list or prescription label ("Meds: sertraline"):
+    #: its drugs never take another sentence's injection.
+    medication_list_labels: str = r"(?!)"
 
     @model_validator(mode="after")
     def _reasons(self) -> SettingsTable:
@@ -931,6 +976,11 @@ class SettingsTable(_Strict):
             [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]
         )
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
+        _compiles([*self.not_injected_forms, self.medication_list_labels])
+        _compiles(
+            [self.procedure_site_before, self.medication_field_labels, self.attribute_field_labels]
+        )
+        _compiles([*self.mar_columns.values(), self.mar_not_done])
         for cue in self.cues:
             if cue.setting != "this_encounter" and not cue.reason:
                 raise ValueError(f"cue for {cue.setting!r} needs a reason")

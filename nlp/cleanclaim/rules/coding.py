@@ -138,6 +138,15 @@ class Coder:
         ):
             # A dictionary drug with no route and no injection word next to it ("folic acid cont").
             return "not_injection", None
+        if (
+            drug is not None
+            and drug.hydration_fluid
+            and (route_code is None or self.vocab.families.get(route_code) == "iv")
+            and "hydration" in self.vocab.classes
+        ):
+            # a liter or a bolus of saline given on its own (linking makes no other fluid draft)
+            hydration = self.vocab.classes["hydration"]
+            return hydration.kind, hydration.service_code
         billed = self.vocab.classes.get(drug.drug_class) if drug else None
         sc_im_or_none = route_code is None or self.vocab.families.get(route_code) == "sc_im"
         if billed is not None and (sc_im_or_none or not billed.sc_im_only):

@@ -72,7 +72,10 @@ class RuleSet:
             self.drugs, tables["routes"], tables["sites"], tables["doses"], self.vocab
         )
         self.gap_finder = GapFinder(tables["gaps"], self.vocab, self.payer)
-        self.settings = SettingReader(tables["settings"])
+        self.settings = SettingReader(
+            tables["settings"],
+            {s.id: s.implies_route for s in tables["sites"].sites if s.implies_route},
+        )
         self.services = ServiceRefiner(tables["services"])
         dx_table: res.DiagnosisTable = tables["diagnoses"]
         self._dx_categories = {f"dx.{d.id}": d.category for d in dx_table.diagnoses}
@@ -125,7 +128,8 @@ class RuleSet:
             claim_ready=ready,
             probability=None,
             service_code=self.services.refine(
-                service_code(coded, self.vocab.service_order), doc_text(doc)
+                service_code(coded, self.vocab.service_order, self.vocab.service_hierarchy),
+                doc_text(doc),
             ),
             injections=len(injections),
             gaps=tuple(gaps),
@@ -183,14 +187,22 @@ def icd10_codes(
     return tuple(dict.fromkeys(d.code for d in relevant if d.code))
 
 
-def service_code(coded: list[CodedAdministration], order: tuple[str, ...]) -> str | None:
-    """96372 when an SC/IM drug injection was given, else the first given service by kind order."""
+def service_code(
+    coded: list[CodedAdministration], order: tuple[str, ...], hierarchy: tuple[str, ...] = ()
+) -> str | None:
+    """96372 when an SC/IM drug injection was given, else the first given service by kind order;
+    within a kind, an IV infusion before a push before hydration (``hierarchy``), else the first
+    written.
+    """
     if any(c.counts_as_96372 for c in coded):
         return "96372"
     for kind in order:
-        for c in coded:
-            if c.draft.given and c.kind == kind and c.service_code:
-                return c.service_code
+        codes = [
+            c.service_code for c in coded if c.draft.given and c.kind == kind and c.service_code
+        ]
+        if codes:
+            ranked = [x for x in hierarchy if x in codes]
+            return ranked[0] if ranked and codes[0] in hierarchy else codes[0]
     return None
 
 

@@ -158,6 +158,8 @@ class Linked:
     administrations: list[DraftAdministration]
     unnamed: DraftAdministration | None
     standalone_given: list[str]
+    #: Ids of drug mentions that say they are no injection here (a tablet, a cream, an Rx line).
+    not_injected: frozenset[int] = frozenset()
 
 
 def mentions_of(doc: Doc) -> list[Mention]:
@@ -210,7 +212,14 @@ def link(
     """
     mentions = mentions_of(doc)
     classes = {d.id: d.drug_class for d in drugs.drugs}
+    text = doc_text(doc)
     anchors = [m for m in mentions if m.label == "DRUG" and m.start not in ignored]
+    # "Xylocaine 1% without epinephrine": the product's description, not a drug of its own
+    anchors = [
+        m
+        for i, m in enumerate(anchors)
+        if not (i and _WITHOUT.fullmatch(text, anchors[i - 1].end, m.start))
+    ]
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
     # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
     drug_mentions = [
@@ -225,7 +234,16 @@ def link(
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard)
     _respectively(doc, drug_mentions, attributes)
+    closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
+        label = closed.get(id(attr.drug)) if attr.drug is not None else None
+        if label == _OUTSIDE_TABLE and _field_line(doc, text, attr, vocab):
+            label = None  # "Cabenuva 600 mg/900 mg" then "Route: IM": the template's fields
+        if label is not None and (
+            attr.drug.sent != attr.sent or attr.end <= label or _sentence_between(text, attr)
+        ):
+            # "Given IM L deltoid. Meds: sertraline 50 mg tab": not the tablet's route and site
+            attr.drug = None
         if attr.drug is not None:
             attr.drug.attrs.append(attr)
 
@@ -239,6 +257,11 @@ def link(
     _local_anesthetic_procedures(drafts, anchors, local, vocab)
     drafts = _split_by_route_family(drafts)
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
+    # a drug that says it is no injection (a tablet, a cream, a medication-list line) is never
+    # the drug of another sentence's injection
+    open_candidates = [
+        d for d in candidates if not all(id(m) in closed for m in d.drug_mentions if m.active)
+    ]
     # An unattached "PO" ("unable to take PO") says nothing about an injection.
     orphans = [
         a
@@ -248,20 +271,25 @@ def link(
         and _lends_across_sentences(a)
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
-    standalone = _standalone_administration(doc, mentions)
+    standalone_at = _standalone_sentences(doc, mentions)
+    standalone = [rule for rule, _ in standalone_at]
 
     for draft in drafts.values():
         for m in draft.drug_mentions:
             if m.active:
                 _collect(draft, m.attrs)
         _decide_given(draft)
+    _given_after_plan_line(doc, list(drafts.values()), standalone_at, vocab)
+    for draft in drafts.values():
         _drop_plan_routes(draft)
 
     # a dose after "[inaudible]" is not the only named drug's: its drug was not heard
     unheard_orphans = [a for a in orphans if id(a) in unheard]
     orphans = [a for a in orphans if id(a) not in unheard]
     unnamed = None
-    if len(candidates) == 1 and _oral_only(candidates[0], orphans, vocab):
+    if (len(candidates) == 1 and _oral_only(candidates[0], orphans, vocab)) or (
+        candidates and not open_candidates and _injection_orphans(orphans, vocab)
+    ):
         # "Injection for pain given IM R glute. Naproxen 500 mg PO BID.": the injection is not
         # the tablet's; its drug is unnamed (DRUG_MISSING)
         candidates = []
@@ -295,7 +323,93 @@ def link(
         )
     if unnamed is None and unheard_orphans:
         unnamed = _unnamed(unheard_orphans, standalone, vocab)
-    return Linked(mentions, list(drafts.values()), unnamed, standalone)
+    fluids = _hydration(doc, drugs, anchors, attributes, list(drafts.values()), vocab)
+    return Linked(mentions, [*drafts.values(), *fluids], unnamed, standalone, frozenset(closed))
+
+
+#: What ends a fluid's clause (a table row's cells are one clause).
+#: Between a drug and a drug it is written without ("lidocaine 1% without epinephrine").
+_WITHOUT = re.compile(r"[ \t]*(?:\d+(?:\.\d+)?[ \t]*%[ \t]*)?(?:without|w/o|wo/)[ \t]+", re.I)
+_CLAUSE_BREAK = re.compile(r"[;\n]")
+
+
+def _hydration(
+    doc: Doc,
+    drugs: res.DrugTable,
+    anchors: list[Mention],
+    attributes: list[Mention],
+    drafts: list[DraftAdministration],
+    vocab: RuleVocabulary,
+) -> list[DraftAdministration]:
+    """IV fluids given on their own for volume ("normal saline 1 L IV bolus over 1 h", "IVF: LR
+    1000 mL wide open"): a hydration administration each (96360), not a diluent. A fluid that
+    carries another drug ("ceftriaxone 1 g in 50 mL NS") or states no volume or hydration
+    wording stays a diluent.
+    """
+    fluids = {d.id for d in drugs.drugs if d.hydration_fluid}
+    if not fluids:
+        return []
+    volume = re.compile(drugs.hydration_volume, re.I)
+    words = re.compile(drugs.hydration_words, re.I)
+    carrier = re.compile(drugs.fluid_carrier_before, re.I)
+    line = re.compile(drugs.fluid_line_after, re.I)
+    small = re.compile(drugs.fluid_small_volume, re.I)
+    text = doc_text(doc)
+    out: list[DraftAdministration] = []
+    for i, f in enumerate(anchors):
+        if f.norm not in fluids or f.span._.cc_diluent or not f.active or f.hypothetical:
+            continue
+        sent = f.span.sent
+        prev = anchors[i - 1].end if i and anchors[i - 1].sent == f.sent else sent.start_char
+        lo = max([prev, *(m.end() for m in _CLAUSE_BREAK.finditer(text, prev, f.start))])
+        if carrier.search(text, max(lo, f.start - 40), f.start):
+            continue  # "ceftriaxone 1 g in 50 mL NS": another drug's carrier
+        nxt = (
+            anchors[i + 1].start if i + 1 < len(anchors) and anchors[i + 1].sent == f.sent else None
+        )
+        hi_break = _CLAUSE_BREAK.search(text, f.end, sent.end_char)
+        ends = (nxt, hi_break.start() if hi_break else None, sent.end_char)
+        hi = min(x for x in ends if x is not None)
+        # the fluid's own words: a short lead-in ("1 L NS bolus") and the rest of its clause
+        clause = text[max(lo, f.start - 12) : hi]
+        if line.match(text[f.end : hi]) or not (volume.search(clause) or words.search(clause)):
+            continue
+        if small.search(clause) and not volume.search(clause):
+            continue  # "a 20 cc saline bolus" to test the line, a contrast chaser
+        own = [
+            a
+            for a in attributes
+            if _attr_active(a)
+            and (f.start <= a.start < hi or (lo <= a.start < f.start and a.drug in (None, f)))
+        ]
+        if any(a.label == "ROUTE" and vocab.families.get(a.norm) != "iv" for a in own):
+            continue  # "NS 3 mL nebulized", "saline flush SC"
+        if not any(a.label == "ROUTE" for a in own) and not words.search(clause):
+            continue
+        draft = DraftAdministration(drug_id=f.norm, drug_mentions=[f], families=vocab.families)
+        f.attrs = [*dict.fromkeys([*f.attrs, *own])]
+        _collect(draft, own)
+        _decide_given(draft)
+        if (
+            not draft.given
+            and draft.not_given_reason == "no administration documented"
+            and volume.search(clause)
+            and not f.span._.cc_regimen
+        ):
+            # "NS 1 L IV over 1 h", "IVF: LR 2 L wide open": a volume given, as a dose and route
+            draft.given = True
+            draft.not_given_reason = None
+            draft.given_rules.append("link.done_act")
+        if not draft.given:
+            continue
+        draft.given_rules.append("link.hydration")
+        taken = {id(a) for a in own}
+        for other in drafts:
+            for bucket in (other.doses, other.routes, other.sites):
+                bucket[:] = [a for a in bucket if id(a) not in taken]
+            other.collected.difference_update(own)
+        out.append(draft)
+    return out
 
 
 def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVocabulary) -> bool:
@@ -314,6 +428,80 @@ def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVo
         a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
         for a in orphans
     )
+
+
+#: The place of a "label" for a drug closed only because the curated table does not hold it.
+_OUTSIDE_TABLE = -2
+
+
+def _field_line(doc: Doc, text: str, attr: Mention, vocab: RuleVocabulary) -> bool:
+    """Whether ``attr`` sits on a template field line ("Route: IM", "Site: L deltoid")."""
+    start = sentences(doc).sent(attr.span).start_char
+    return bool(vocab.attribute_field_label.match(text[start : attr.start]))
+
+
+#: A sentence end the line splitter kept inside a sentence ("IM R deltoid 1 mL. Continue ...").
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
+
+
+def _sentence_between(text: str, attr: Mention) -> bool:
+    """Whether a sentence ends between ``attr`` and its drug."""
+    drug = attr.drug
+    if drug is None:
+        return False
+    lo, hi = (attr.end, drug.start) if attr.end <= drug.start else (drug.end, attr.start)
+    return bool(_SENTENCE_END.search(text, lo, hi))
+
+
+def _injection_orphans(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
+    """Whether unclaimed mentions state an injection route (a site alone may be an exam's)."""
+    return any(
+        a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
+        for a in orphans
+    )
+
+
+def _not_injected(
+    doc: Doc, drugs: list[Mention], attributes: list[Mention], vocab: RuleVocabulary
+) -> dict[int, int]:
+    """Ids of drug mentions that say they are no injection at this visit: an oral or topical
+    form right after the name ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"), a
+    non-injection route of their own sentence ("meclizine 25 mg PO"), a line opening with a
+    medication-list or prescription label ("Meds: sertraline 50 mg"), or a name the curated
+    table of injectables does not hold ("Pt takes ibuprofen 800 mg": an injection of another
+    sentence is not the ibuprofen) unless a template's medication field names it ("Medication:
+    Ajovy 225 mg"); each with where its label starts (-1 when no label says so).
+    """
+    text = doc_text(doc)
+    out: dict[int, int] = {}
+    for a in attributes:
+        d = a.drug
+        if (
+            d is not None
+            and a.label == "ROUTE"
+            and a.sent == d.sent
+            and not a.negated
+            and a.norm in vocab.non_injection
+        ):
+            out[id(d)] = -1
+    sents = sentences(doc)
+    for m in drugs:
+        if id(m) in out:
+            continue
+        after = text[m.end : m.end + 80]
+        sent = sents.sent(m.span)
+        if any(p.match(after) for p in vocab.not_injected_forms):
+            out[id(m)] = -1
+            continue
+        if m.rule == "drug.dictionary" and not vocab.medication_field_label.match(
+            text[sent.start_char : m.start]
+        ):
+            out[id(m)] = _OUTSIDE_TABLE
+            continue
+        label = vocab.medication_list_label.search(text, sent.start_char, m.start)
+        if label is not None:
+            out[id(m)] = label.start()
+    return out
 
 
 def _unnamed(
@@ -739,6 +927,11 @@ def _note_says_patient_supplied(doc: Doc) -> bool:
 
 def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
     """Administration wording in a sentence that names no drug ("Injection given, tolerated well")."""
+    return [rule for rule, _ in _standalone_sentences(doc, mentions)]
+
+
+def _standalone_sentences(doc: Doc, mentions: list[Mention]) -> list[tuple[str, int]]:
+    """(rule id, sentence start) of each administration wording in a sentence naming no drug."""
     graph = getattr(doc._, "context_graph", None)
     if graph is None:
         return []
@@ -771,5 +964,51 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
             continue
         negated = neg_end.get(sent.start, sent.end + 1) <= sent.end
         if not negated:
-            out.append(rule_id)
+            out.append((rule_id, sent.start))
     return out
+
+
+#: How many sentences after a plan line's done act ("P: Rocephin 900 mg IM R thigh") a sentence
+#: naming no drug may say it was given ("Tolerated, cried briefly.").
+_DONE_AFTER_SENTENCES = 2
+
+
+def _given_after_plan_line(
+    doc: Doc, drafts: list[DraftAdministration], done: list[tuple[str, int]], vocab: RuleVocabulary
+) -> None:
+    """A drug written as a done act on a plan line, followed within a sentence or two by a
+    sentence naming no drug that says it was given or tolerated, was given.
+    """
+    if not done:
+        return
+    sents = sentences(doc)
+    latest: dict[int, tuple[Mention, DraftAdministration]] = {}
+    for draft in drafts:
+        if draft.given or draft.not_given_reason != "planned or ordered, not given":
+            continue
+        if any(
+            m.hypothetical or m.uncertain or m.negated or m.span._.cc_regimen
+            for m in draft.drug_mentions
+        ):
+            continue
+        for m in draft.drug_mentions:
+            labels = {a.label for a in m.attrs if a.sent == m.sent}
+            injected = any(
+                a.label == "ROUTE" and vocab.families.get(a.norm) == "sc_im" for a in m.attrs
+            )
+            if m.active and m.section_kind == "plan" and "DOSE" in labels and injected:
+                k = sents.index(m.sent)
+                if k not in latest or latest[k][0].start < m.start:
+                    latest[k] = (m, draft)
+    for rule, start in done:
+        k = sents.index(start)
+        for back in range(1, _DONE_AFTER_SENTENCES + 1):
+            hit = latest.get(k - back)
+            if hit is not None and not _BLANK_LINE.search(
+                doc_text(doc), hit[0].end, doc[start].idx
+            ):
+                draft = hit[1]
+                draft.given = True
+                draft.not_given_reason = None
+                draft.given_rules.extend([rule, "link.done_then_given"])
+                break

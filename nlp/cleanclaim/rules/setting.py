@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from .. import resources as res
 from ..pipeline.extensions import doc_text
 from ..result import Evidence
-from .linking import DraftAdministration, Linked, Mention, collect_attributes
+from .linking import DraftAdministration, Linked, Mention, collect_attributes, sentences
 
 _FLAGS = re.I | re.M
 _BLANK = re.compile(r"\n[ \t]*\n")
@@ -50,6 +50,22 @@ _ASKED = re.compile(r"\b(?:prn|due|wants?|requests?|requested|asking|asks)\b", r
 #: "(no rash, no SOB)" that say nothing of the injection.
 _NOT_DONE_AFTER = 30
 _ASIDE = re.compile(r"\([^()\n]*\)")
+#: A header cell of an administration-record table, and the columns that chart the giving.
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z /&#.?()-]*")
+_CHARTING = frozenset({"given", "time", "charted_by"})
+#: How far after an admission wording a past time makes it an earlier stay.
+_PAST_AFTER = 40
+#: How many sentences apart a procedure's route and a routeless drug injected with it may be.
+_PROCEDURE_SENTENCES = 2
+#: Words of a nothing-given statement about drugs, which says nothing of IV fluids.
+_DRUG_WORDS = re.compile(r"\b(?:medications?|meds|medicines?|drugs?|injections?|shots?)\b", re.I)
+#: What parts a drug from a not-given statement after it (another clause, another line).
+_STATED_BREAK = re.compile(r"[;|\n]|\. ")
+#: Settings a drug shares with the drug before it in a list, and what ends such a list.
+_SHARED_CUES = frozenset({"elsewhere_or_earlier", "inpatient"})
+_LIST_BREAK = re.compile(
+    r"[;|:\n]|\b(?:today|here|now|then|this visit|in (?:the )?(?:clinic|office))\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -69,9 +85,13 @@ class NoteKind:
 class SettingReader:
     """Compiled settings table: note types, setting cues, section blocks, "nothing given"."""
 
-    def __init__(self, table: res.SettingsTable) -> None:
-        """Compile the patterns of ``table``."""
+    def __init__(self, table: res.SettingsTable, site_routes: dict[str, str] | None = None) -> None:
+        """Compile the patterns of ``table``; ``site_routes``: the route a site implies (a joint
+        is an intra-articular injection).
+        """
         self.table = table
+        self.site_routes = dict(site_routes or {})
+        self.procedure_site_before = re.compile(table.procedure_site_before, re.I)
         self.header_chars = table.header_chars
         self.types = [
             (
@@ -121,6 +141,8 @@ class SettingReader:
         self.not_given_option = re.compile(table.not_given_options, re.I)
         self.given_field = re.compile(table.given_field, re.I)
         self.not_documentation = [re.compile(p, re.M) for p in table.not_documentation_lines]
+        self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
+        self.mar_not_done = re.compile(table.mar_not_done, re.I)
 
     # Note type --------------------------------------------------------------------------------
 
@@ -143,7 +165,12 @@ class SettingReader:
         inpatient = (
             note_type in self.table.inpatient_note_types
             and not self.outpatient.search(head)
-            and any(p.search(text) for p in self.inpatient)
+            and any(
+                # "was admitted to the medicine service last year" is history, not this stay
+                not self.nothing_past.search(text, m.end(), m.end() + _PAST_AFTER)
+                for p in self.inpatient
+                for m in p.finditer(text)
+            )
         )
         narrative = note_type in self.table.unrouted_within_procedure and any(
             p.search(text) for p in self.narrative
@@ -212,6 +239,10 @@ class SettingReader:
         found = self.cue(m)
         if found is not None:
             return found
+        before = m.span.doc.user_data.get("cleanclaim_listed_with", {}).get(id(m))
+        if before is not None and self.cue(before) in _SHARED_CUES:
+            # "where she received ketorolac 30 mg IM and ondansetron 4 mg IM": one cue, both drugs
+            return self.cue(before)  # type: ignore[return-value]
         for start, end, setting in blocks:
             if start <= m.start < end:
                 return setting
@@ -396,6 +427,84 @@ class SettingReader:
                     out.append((ev, sent if sent in drug_sents else None))
         return out
 
+    # Administration-record tables --------------------------------------------------------------
+
+    def rows_not_done(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the table rows that say their drug was not given.
+
+        Rows are lines split by pipes or tabs. Under a header row that names the columns
+        ("Time | Med | Dose | Route | Site | Given"), a blank or not-done cell in the given
+        column, or a not-done value in the time or initials column, says the row was not given;
+        a row under no header says so by a not-done cell of its own ("(not charted)").
+        """
+        if not self.mar_columns or ("|" not in text and "\t" not in text):
+            return []
+        out = []
+        header: list[str | None] | None = None
+        sep = None
+        edges = (False, False)
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            start, pos = pos, pos + len(line)
+            row_sep = "|" if line.count("|") >= 2 else "\t" if line.count("\t") >= 2 else None
+            if row_sep is None:
+                header = None
+                continue
+            cells = [c.strip() for c in line.rstrip("\r\n").split(row_sep)]
+            bare = line.strip()
+            outer = (row_sep == "|" and bare.startswith("|"), row_sep == "|" and bare.endswith("|"))
+            if header is None or row_sep != sep:
+                edges = outer
+            # "| a | b |": the outer pipes of the header row open and close each row
+            cells = cells[1:] if edges[0] and cells else cells
+            cells = cells[:-1] if edges[1] and cells else cells
+            roles = [self._column_role(c) for c in cells]
+            if "record" in roles and all(_COLUMN_NAME.fullmatch(c) for c in cells):
+                header, sep = roles, row_sep
+                continue
+            if header is not None and sep == row_sep and len(cells) == len(header):
+                bad = any(
+                    (role == "given" and (not cell or set(cell) <= set("-\u2013\u2014_?")))
+                    or (role in _CHARTING and self.mar_not_done.match(cell))
+                    for role, cell in zip(header, cells, strict=True)
+                )
+            else:
+                bad = any(len(c) > 3 and self.mar_not_done.match(c) for c in cells)
+            if bad:
+                out.append((start, pos))
+        return out
+
+    def _column_role(self, cell: str) -> str | None:
+        for role, pattern in self.mar_columns.items():
+            if pattern.match(cell):
+                return role
+        return None
+
+    def rows_not_given(self, doc: Doc, linked: Linked) -> None:
+        """A drug whose administration-record rows all say not given, and that no other
+        sentence records as given, was not given.
+        """
+        rows = self.rows_not_done(doc_text(doc))
+        if not rows:
+            return
+        starts = [r[0] for r in rows]
+
+        def in_bad_row(m: Mention) -> bool:
+            i = bisect.bisect_right(starts, m.start) - 1
+            return i >= 0 and m.start < rows[i][1]
+
+        for draft in linked.administrations:
+            if not draft.given:
+                continue
+            bad = [m for m in draft.drug_mentions if in_bad_row(m)]
+            if not bad:
+                continue
+            if any(m.active and m.recorded_as_given for m in draft.drug_mentions if m not in bad):
+                continue
+            draft.given = False
+            draft.not_given_reason = self.table.mar_not_done_reason
+            draft.given_rules.append("setting.mar_not_done")
+
     # Drug-class words -------------------------------------------------------------------------
 
     def class_word_injection(self, doc: Doc, linked: Linked) -> None:
@@ -467,6 +576,7 @@ class SettingReader:
                     and not m.span._.cc_diluent
                     and not (m.start < match.end() and match.start() < m.end)
                     and m.sent not in class_drug_sents
+                    and id(m) not in linked.not_injected
                 ]
                 # the table reads the words as a drug ("allergy shot" SC is immunotherapy)
                 as_drug = [
@@ -537,27 +647,40 @@ class SettingReader:
     def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
         """Set each administration's ``setting``; a dose not given at this encounter is not given."""
         self.both_given(doc, linked)
+        self.rows_not_given(doc, linked)
         self.class_word_injection(doc, linked)
         self.latest_route(doc, linked)
         blocks = self.blocks(doc_text(doc))
+        doc.user_data["cleanclaim_listed_with"] = _listed_with(doc_text(doc), linked)
         drafts = [*linked.administrations]
         if linked.unnamed is not None:
             drafts.append(linked.unnamed)
         for draft in drafts:
             self._place(draft, kind, blocks)
+        self._named_procedure(doc, linked, kind)
         stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
         whole_note = any(sent is None for _, sent in stated)
+        whole_note_fluids = any(
+            sent is None and not _DRUG_WORDS.search(ev.text) for ev, sent in stated
+        )
         sc_im_only = self._no_sc_im(doc, linked)
         future = self._future(doc, linked)
         drug_sents = {sent for _, sent in stated if sent is not None}
+        stated_for = _stated_for(
+            doc_text(doc), linked, [ev for ev, sent in stated if sent is not None]
+        )
         for draft in drafts:
-            if not draft.given:
+            if not draft.given or ("link.hydration" in draft.given_rules and not whole_note_fluids):
+                # "No medications given" says nothing of the fluids the note records
                 continue
             sc_im = all(draft.families.get(c) == "sc_im" for c in draft.route_codes)
             if (
                 whole_note
                 or (sc_im_only and sc_im)
-                or any(m.sent in drug_sents and m.negated for m in draft.drug_mentions)
+                or any(
+                    m.sent in drug_sents and (m.negated or id(m) in stated_for)
+                    for m in draft.drug_mentions
+                )
             ):
                 draft.given = False
                 draft.not_given_reason = self.table.nothing_given_reason
@@ -568,6 +691,78 @@ class SettingReader:
                 draft.setting = "order_only"
                 draft.not_given_reason = self.table.future_injection_reason
                 draft.given_rules.append("setting.future_injection")
+
+    def _named_procedure(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
+        """An injection procedure the note names without a drug of its own is the service of the
+        drug injected with no route of its own: "Procedure: bilateral L4-5 facet joint
+        injections" on its own line, or "Xylocaine ... injected into the bursa. ... 1 mL of
+        Depo-Medrol 80 was injected" a sentence or two apart. That drug is the procedure's, not
+        a 96372 nor a drug bundled into another procedure. Not in a surgical, anesthesia or
+        endoscopy report, whose drugs stay part of the operation.
+        """
+        if kind.bundles:
+            return
+        drafts = [
+            d
+            for d in linked.administrations
+            if not d.routes
+            and d.drug_mentions
+            and (d.given or (d.setting == "within_procedure" and d.bundled))
+        ]
+        if not drafts:
+            return
+        ignored = self.ignored(doc)
+        drafted = {id(m) for d in linked.administrations for m in d.drug_mentions}
+        families = drafts[0].families
+        # a procedure's own drugs: local anesthetics and diluents, or a drug injected that way only
+        procedural = {
+            id(m)
+            for d in linked.administrations
+            if d.routes and all(families.get(c) == "procedure" for c in d.route_codes)
+            for m in d.drug_mentions
+        }
+        text = doc_text(doc)
+        named = [
+            m
+            for m in linked.mentions
+            if (m.drug is None or id(m.drug) not in drafted or id(m.drug) in procedural)
+            and m.start not in ignored
+            and m.norm is not None
+            and not (m.negated or m.hypothetical or m.historical or m.family or m.listed)
+            and (
+                (m.label == "ROUTE" and families.get(m.norm) == "procedure")
+                or (
+                    m.label == "SITE"
+                    and families.get(self.site_routes.get(m.norm, "")) == "procedure"
+                    and self.procedure_site_before.search(text, max(0, m.start - 30), m.start)
+                )
+            )
+        ]
+        if not named:
+            return
+        sents = sentences(doc)
+        for draft in drafts:
+            if draft.bundled:  # a procedure note's routeless drug: the procedure it names
+                route = named[0]
+            else:  # a drug given a sentence or two from the procedure's route
+                first = next((m for m in draft.drug_mentions if m.active), None)
+                near = [
+                    r
+                    for r in named
+                    if first is not None
+                    and abs(sents.index(r.sent) - sents.index(first.sent)) <= _PROCEDURE_SENTENCES
+                    and not _BLANK.search(text, min(r.end, first.end), max(r.start, first.start))
+                ]
+                if not near:
+                    continue
+                route = near[0]
+            collect_attributes(draft, [route])
+            draft.setting = "this_encounter"
+            draft.given = True
+            draft.bundled = False
+            draft.not_given_reason = None
+            draft.given_rules.append("setting.named_procedure")
+            return
 
     def _place(
         self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]
@@ -614,6 +809,10 @@ class SettingReader:
         done = [m for m in mentions if not (m.hypothetical or m.uncertain)] or mentions
         settings = [self.mention_setting(m, kind, blocks) for m in done]
         setting = "this_encounter" if "this_encounter" in settings else settings[0]
+        if setting == "order_only" and _recorded_elsewhere(draft):
+            # "Orders: Toradol 60 mg IM" then "Given R glute at 10:15 by RN": the order's drug
+            # was given by the record of another sentence
+            setting = "this_encounter"
         if (
             setting == "this_encounter"
             and (kind.narrative or kind.bundles)
@@ -637,6 +836,54 @@ class SettingReader:
             draft.bundled = setting == "within_procedure"
             draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
             draft.given_rules.append(f"setting.{setting}")
+
+
+def _recorded_elsewhere(draft: DraftAdministration) -> bool:
+    """A dose, route or site of the drug in a sentence naming no drug that records it as given."""
+    sents = {m.sent for m in draft.drug_mentions}
+    return any(
+        a.sent not in sents and (a.span._.cc_given or a.span._.cc_this_encounter)
+        for a in [*draft.doses, *draft.routes, *draft.sites]
+    )
+
+
+def _stated_for(text: str, linked: Linked, statements: list[Evidence]) -> set[int]:
+    """Ids of the drug mentions a not-given statement of their sentence is about: the last drug
+    before it in its clause ("cyanocobalamin 1000 mcg IM, but the patient fainted before it
+    could be given").
+    """
+    if not statements:
+        return set()
+    drugs = [m for m in linked.mentions if m.label == "DRUG"]
+    out = set()
+    for ev in statements:
+        # ". Not given": the statement begins after the punctuation that opens its match
+        start = ev.start + len(ev.text) - len(ev.text.lstrip(".;: \t\n"))
+        before = [
+            m for m in drugs if m.end <= start and not _STATED_BREAK.search(text, m.end, start)
+        ]
+        if before:
+            out.add(id(before[-1]))
+    return out
+
+
+def _listed_with(text: str, linked: Linked) -> dict[int, Mention]:
+    """Each drug mention's previous drug of its sentence when only a list joins them ("received
+    ketorolac 30 mg IM and ondansetron 4 mg IM"): no clause break and no wording of today.
+    """
+    out: dict[int, Mention] = {}
+    prev: Mention | None = None
+    for m in linked.mentions:
+        if m.label != "DRUG":
+            continue
+        if (
+            prev is not None
+            and prev.sent == m.sent
+            and not _LIST_BREAK.search(text, prev.end, m.start)
+        ):
+            out[id(m)] = prev
+        prev = m
+    return out
 
 
 def _not_done(text: str, sent_start: int, end: int, done: bool) -> bool:

@@ -6,6 +6,7 @@ Every word list the rules use comes from a table; this module only compiles them
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import resources as res
@@ -24,8 +25,15 @@ class RuleVocabulary:
         self.number_words: dict[str, float] = dict(tables["doses"].number_words)
         self.service_order: tuple[str, ...] = tuple(gaps.service_precedence)
         self.kind_gaps: dict[str, str] = dict(gaps.kind_gaps)
+        self.service_hierarchy: tuple[str, ...] = tuple(gaps.service_hierarchy)
         self.classes: dict[str, res.DrugClassEntry] = dict(tables["drugs"].classes)
         self.negatable: frozenset[str] = frozenset(tables["advisory"].negatable)
+        settings: res.SettingsTable = tables["settings"]
+        #: An oral or topical form right after a drug; a medication-list label opening a line.
+        self.not_injected_forms = [re.compile(p, re.I) for p in settings.not_injected_forms]
+        self.medication_list_label = re.compile(settings.medication_list_labels, re.I | re.M)
+        self.medication_field_label = re.compile(settings.medication_field_labels, re.I)
+        self.attribute_field_label = re.compile(settings.attribute_field_labels, re.I)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
