@@ -5,7 +5,7 @@ The component runs right after ``cleanclaim_targets``. It never rewrites the tex
 extra DRUG, DOSE, ROUTE and SITE mentions over the ORIGINAL tokens, so every entity, evidence
 span and highlight points at the dictated characters, and puts the canonical reading on the span
 (``._.cc_read``, e.g. ``1000 mcg``) with how it was read (``._.cc_how``: ``number_words``,
-``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``, ``spoken_side``).
+``usual_unit``, ``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``, ``spoken_side``).
 
 Mechanisms (vocabulary and thresholds come from ``dictation.json``):
 
@@ -57,6 +57,7 @@ _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: A fraction said after a number ("one and a half") or alone ("a half").
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _ALNUM = re.compile(r"[^a-z0-9]")
+_DIGIT_CHARS = re.compile(r"[^0-9]")
 #: Short function words that never begin or end a name heard in pieces.
 _GLUE = frozenset(
     {
@@ -284,7 +285,14 @@ class DictationComponent(TableBacked):
                 worded[e.start : e.end] = True
         doses = self._doses(doc, lower, taken & ~worded)
         if doses:
-            ents = [e for e in ents if not any(d.start <= e.start < d.end for d in doses)]
+            kept = [e for e in ents if not any(d.start < e.end and e.start < d.end for d in doses)]
+            if len(kept) < len(ents):
+                # a word of a replaced mention outside the new dose is free again ("D" "three"
+                # of "vitamin D three fifty thousand units")
+                ents = kept
+                taken[:] = False
+                for e in ents + new + doses:
+                    taken[e.start : e.end] = True
         new += doses
         new += self._letter_drugs(doc, lower, taken)
         near = self._administration_window(doc, lower, ents + new)
@@ -707,6 +715,19 @@ class DictationComponent(TableBacked):
                 i = max(end, i + 1)
                 continue
             value = parse_number(words)
+            if (
+                unit is not None
+                and value is None
+                and end - i > 1
+                and i > 0
+                and lower[i - 1].rstrip(".") in self._letter
+                and _number_word(lower[i])
+                and lower[i + 1] not in _MULTIPLIERS
+            ):
+                # the first number word ends a vitamin said as letters ("B twelve one thousand
+                # mics", "D three fifty thousand units"): the dose is read from the next word
+                i += 1
+                continue
             if unit is None or value is None or value <= 0 or taken[i : unit[0]].any():
                 i = max(end, i + 1)
                 continue
@@ -726,19 +747,33 @@ class DictationComponent(TableBacked):
     def _bare_doses(
         self, doc: Doc, lower: list[str], taken: numpy.ndarray, ents: list[Span]
     ) -> list[Span]:
-        """Number words right next to a drug ("forty of Kenalog", "Toradol sixty"), read as mg."""
+        """A number said or written with no unit right next to a drug ("forty of Kenalog",
+        "Toradol sixty", "B12 1000 IM"), read in the drug's usual unit (its billing unit: mcg
+        for B12, mg for ketorolac; mg for a drug the table gives none). Digits count only for a
+        curated drug with a usual unit and right before its route or site ("B12 1000 IM"), as
+        a bare number elsewhere is a strength or a count.
+        """
+        lex = self._lexicon()
+        starts = {e.start for e in ents if e.label_ in ("ROUTE", "SITE")}
         out = []
         for e in ents:
             if e.label_ != "DRUG":
                 continue
+            usual = lex.usual_units.get(e._.cc_norm or "")
+            unit = usual or "mg"
             # after the drug
             i = e.end
             end = self._number_run(lower, i)
-            if (
-                end > i
-                and not taken[i:end].any()
-                and not any(_DIGITS.match(w) for w in lower[i:end])
+            digits = [w for w in lower[i:end] if _DIGITS.match(w)]
+            if digits and not (
+                usual is not None
+                and end == i + 1
+                and end in starts
+                and doc[i].is_digit
+                and doc[i].whitespace_
             ):
+                end = i
+            if end > i and not taken[i:end].any():
                 nxt = lower[end] if end < len(doc) else ""
                 value = parse_number(lower[i:end])
                 if value and nxt not in (
@@ -758,8 +793,8 @@ class DictationComponent(TableBacked):
                             "DOSE",
                             "dose.spoken",
                             None,
-                            f"{_fmt(value)} mg",
-                            "number_words",
+                            f"{_fmt(value)} {unit}",
+                            "usual_unit",
                         )
                     )
                     taken[i:end] = True
@@ -781,8 +816,8 @@ class DictationComponent(TableBacked):
                                 "DOSE",
                                 "dose.spoken",
                                 None,
-                                f"{_fmt(value)} mg",
-                                "number_words",
+                                f"{_fmt(value)} {unit}",
+                                "usual_unit",
                             )
                         )
                         taken[k:j] = True
@@ -806,6 +841,7 @@ class DictationComponent(TableBacked):
                 letters += self._letter[lower[j].rstrip(".")]
                 j += 1
             best = None
+            vitamin = i > 0 and lower[i - 1] == "vitamin" and not taken[i - 1]
             for stop in range(j, i, -1):
                 key = "".join(self._letter[w.rstrip(".")] for w in lower[i:stop])
                 # a number after the letters ("B twelve"): one word only, so the dose stays apart
@@ -815,7 +851,11 @@ class DictationComponent(TableBacked):
                     and (_number_word(lower[stop]) or lower[stop].isdigit())
                 ):
                     num = parse_number([lower[stop]])
-                    if num is not None and (hit := lex.exact(key + _fmt(num))) is not None:
+                    spelled = key + _fmt(num) if num is not None else ""
+                    hit = lex.exact(spelled) if spelled else None
+                    if hit is None and spelled and vitamin:  # "vitamin D three" (vitamin D3)
+                        hit = lex.exact("vitamin" + spelled)
+                    if hit is not None:
                         best = (stop + 1, hit)
                         break
                 if stop - i > 1 and (hit := lex.exact(key)) is not None:
@@ -1141,6 +1181,13 @@ class _Lexicon:
                     self.abbreviations.add(head)
                 if head.isupper() or head.lower() == "vitamin":
                     self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
+        # a drug's usual unit, for a number said without one: its billing unit
+        self.usual_units: dict[str, str] = {}
+        for drug in tables["drugs"].drugs:
+            for q in (drug.billing_unit, drug.standard_concentration):
+                if q is not None and q.unit in ("mg", "mcg", "g", "units"):
+                    self.usual_units[drug.id] = q.unit
+                    break
         self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
         self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
 
@@ -1192,8 +1239,11 @@ class _Lexicon:
                 return None
         best = None
         code = _code(joined)
+        digits = _DIGIT_CHARS.sub("", joined)
         for key, value in self.by_code.get(code, ()):
             label = value[0]
+            if digits != _DIGIT_CHARS.sub("", key):
+                continue  # a number in a name is said, not heard alike ("vitamin D" ≠ D3)
             least = t.min_chars.get(label, 6) if not (after_side and label == "SITE") else 3
             if len(joined) < least:
                 continue

@@ -209,6 +209,8 @@ class DrugEntry(_Strict):
     #: nerve block) when it is the procedure's whole injectate.
     local_anesthetic: bool = False
     min_interval_days: int | None = None
+    #: No code of its own (a compounded or unapproved product): billed as J3490 with its NDC.
+    bill_unclassified: bool = False
     notes: str | None = None
     #: Where the code, descriptor and unit of ``hcpcs`` come from, and when that code applies.
     source: str | None = None
