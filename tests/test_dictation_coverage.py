@@ -31,7 +31,6 @@ def one(review, label, text):
         ("right antecubital", "antecubital"),
         ("abd", "abdomen"),
         ("LLQ abd", "abdomen"),
-        ("abdominal area", "abdomen"),
         ("right triceps", "upper_arm"),
         ("back of the arm", "upper_arm"),
         ("left ventral gluteal", "ventrogluteal"),
@@ -100,6 +99,7 @@ def test_a_bare_number_is_read_in_the_drugs_usual_unit(reviewer, note, dose, rea
     [
         "Takes B12 1000 daily by mouth. Toradol 60 mg IM right glute given for back pain.",
         "Kenalog 40 1 mL IM left deltoid for allergic rhinitis.",
+        "Digoxin 250 p.o. daily. Toradol 60 mg IM right glute given for back pain.",
         "Kenalog-40 injected into the left knee.",
         "Toradol 60 tablets dispensed.",
     ],
@@ -132,7 +132,6 @@ def test_a_vitamin_letter_and_number_before_a_dose_in_number_words(reviewer):
         ("Lipo-B injection 1 mL IM given left deltoid.", "lipotropic"),
         ("Glutathione 200 mg IM given left glute.", "glutathione"),
         ("B complex 1 mL IM given left deltoid.", "vitamin_b_complex"),
-        ("Folate injection 1 mg IM left deltoid given.", "folic_acid"),
     ],
 )
 def test_injected_supplements_are_billed_unclassified(reviewer, note, drug):
@@ -180,3 +179,27 @@ def test_indication_diagnoses_are_read(reviewer, note, icd):
 def test_range_of_motion_abbreviations_are_not_diagnoses(reviewer):
     r = reviewer.review("Shoulder PROM full, CPP not measured. Toradol 60 mg IM right glute given.")
     assert not {e.norm for e in ents(r, "DIAGNOSIS")} & {"O42.90", "E22.8"}
+
+
+def test_a_short_site_word_after_a_misheard_side(reviewer):
+    note = "pro lia sixty milligrams given in the back of the lift arm by the nurse period"
+    site = one(reviewer.review(note), "SITE", "lift arm")
+    assert site.norm == "upper_arm" and site.normalized == "left upper arm"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Exam: trapezius tender, the tissue appeared normal.",
+        "Abd: soft, nontender. The lower body exam is normal.",
+    ],
+)
+def test_a_bare_site_word_does_not_open_a_dictation_window(reviewer, note):
+    r = reviewer.review(note)
+    assert not [e for e in r.entities if e.how in ("phonetic", "fuzzy")]
+
+
+def test_letters_said_as_words_read_as_a_vitamin(reviewer):
+    note = "vitamin D three fifty thousand units I M left deltoid period"
+    r = reviewer.review(note)
+    assert one(r, "DRUG", "vitamin D three").norm == "cholecalciferol"

@@ -754,7 +754,12 @@ class DictationComponent(TableBacked):
         a bare number elsewhere is a strength or a count.
         """
         lex = self._lexicon()
-        starts = {e.start for e in ents if e.label_ in ("ROUTE", "SITE")}
+        # the route or site right after digits: an injection's ("B12 1000 IM"), not "250 p.o."
+        starts = {
+            e.start
+            for e in ents
+            if e.label_ == "SITE" or (e.label_ == "ROUTE" and e._.cc_norm not in lex.not_injected)
+        }
         out = []
         for e in ents:
             if e.label_ != "DRUG":
@@ -878,7 +883,21 @@ class DictationComponent(TableBacked):
         n = len(doc)
         marks = numpy.zeros(n + 1, dtype=numpy.int32)
         w = self.t.window
-        anchors = [e.start for e in ents if e.label_ in ("DOSE", "ROUTE", "SITE")]
+        # a site anchors an administration when it has a side or was read from dictated words
+        # ("right del toyed"); a bare site word is as often an exam finding ("abd soft")
+        anchors = [
+            e.start
+            for e in ents
+            if e.label_ in ("DOSE", "ROUTE")
+            or (
+                e.label_ == "SITE"
+                and (
+                    e._.cc_how is not None
+                    or lower[e.start] in self._sides
+                    or (e.start > 0 and lower[e.start - 1] in self._sides)
+                )
+            )
+        ]
         anchors += [i for i, word in enumerate(lower) if word in self._admin]
         for a in anchors:
             marks[max(0, a - w)] += 1
@@ -1166,11 +1185,9 @@ class _Lexicon:
         self.by_code: dict[str, list[tuple[str, tuple[str, str, str, str]]]] = {}
         for text, value in [*curated, *broad]:
             key = _key(text)
-            if len(key) < 3:
-                self.by_key.setdefault(key, value)
-                continue
             self.by_key.setdefault(key, value)
-            self.by_code.setdefault(_code(key), []).append((key, value))
+            if len(key) > 3:  # an abbreviation ("abd", "ppd") is spelled, not heard alike
+                self.by_code.setdefault(_code(key), []).append((key, value))
         # diagnoses named by an abbreviation ("HIV", "COPD exacerbation"), for spelled letters
         self.diagnoses: dict[str, tuple[str, str, str]] = {}
         self.abbreviations: set[str] = set()
@@ -1181,6 +1198,7 @@ class _Lexicon:
                     self.abbreviations.add(head)
                 if head.isupper() or head.lower() == "vitamin":
                     self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
+        self.not_injected = {r.code for r in tables["routes"].routes if r.family == "non_injection"}
         # a drug's usual unit, for a number said without one: its billing unit
         self.usual_units: dict[str, str] = {}
         for drug in tables["drugs"].drugs:
@@ -1237,6 +1255,10 @@ class _Lexicon:
             # the target rules already saw this word whole; an English word is itself
             if joined in self.by_key or _zipf(joined) >= t.single_word_max_zipf:
                 return None
+        if words == 1 and after_side and len(joined) <= 3:
+            # a short site word after a misheard side ("lift arm"): the word itself
+            hit = self.by_key.get(joined)
+            return (*hit, 1.0, "phonetic") if hit is not None and hit[0] == "SITE" else None
         best = None
         code = _code(joined)
         digits = _DIGIT_CHARS.sub("", joined)
