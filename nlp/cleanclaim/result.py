@@ -98,7 +98,7 @@ class Entity:
     norm: str | None = None
     modifiers: tuple[str, ...] = ()
     #: For a mention read from dictated words: its canonical form and how it was read
-    #: (``number_words``, ``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``).
+    #: (``number_words``, ``usual_unit``, ``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``).
     normalized: str | None = None
     how: str | None = None
 

@@ -5,7 +5,7 @@ The component runs right after ``cleanclaim_targets``. It never rewrites the tex
 extra DRUG, DOSE, ROUTE and SITE mentions over the ORIGINAL tokens, so every entity, evidence
 span and highlight points at the dictated characters, and puts the canonical reading on the span
 (``._.cc_read``, e.g. ``1000 mcg``) with how it was read (``._.cc_how``: ``number_words``,
-``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``, ``spoken_side``).
+``usual_unit``, ``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``, ``spoken_side``).
 
 Mechanisms (vocabulary and thresholds come from ``dictation.json``):
 
@@ -24,6 +24,7 @@ Mechanisms (vocabulary and thresholds come from ``dictation.json``):
 """
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +32,7 @@ import jellyfish
 import numpy
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+from spacy.attrs import IS_ALPHA, LENGTH, LIKE_NUM, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from text_to_num import alpha2digit
@@ -50,6 +52,8 @@ _NEVER_OPENS = frozenset(
     {"a", "an", "the", "and", "or", "of", "to", "i", "me", "my", "her", "his", "she", "he"}
     | {"given", "gave", "give", "dose", "shot", "with", "for", "by", "then", "also", "was"}
 )
+# What a word may begin, found once per distinct word (``DictationComponent._kinds``).
+_SPELLED, _NUMBER, _LETTER, _ROUTE = 1, 2, 4, 8
 #: How a name read from split words may be found again elsewhere in the same note.
 _REPEATABLE = frozenset({"phonetic", "joined", "fuzzy"})
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
@@ -57,6 +61,7 @@ _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: A fraction said after a number ("one and a half") or alone ("a half").
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _ALNUM = re.compile(r"[^a-z0-9]")
+_DIGIT_CHARS = re.compile(r"[^0-9]")
 #: Short function words that never begin or end a name heard in pieces.
 _GLUE = frozenset(
     {
@@ -82,7 +87,7 @@ _GLUE = frozenset(
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _number_word(word: str) -> bool:
     """Whether ``word`` is an English number word (text2num turns it into digits)."""
     if not word.isalpha():
@@ -99,6 +104,7 @@ def _key(text: str) -> str:
     return _ALNUM.sub("", text.lower())
 
 
+@lru_cache(maxsize=65536)
 def _code(text: str) -> str:
     """Metaphone code without Y/W/H and with one leading vowel ("sef try axone" = ceftriaxone)."""
     code = jellyfish.metaphone(text).translate(str.maketrans("", "", "YWH"))
@@ -162,6 +168,14 @@ def _integer(words: list[str]) -> float | None:
     return None
 
 
+def _next_at(starts: list[int], i: int, n: int) -> int:
+    """The first index of ``starts`` (sorted) at or after ``i``, or ``n``: the loops below skip
+    the words that cannot begin what they read.
+    """
+    k = bisect_left(starts, i)
+    return starts[k] if k < len(starts) else n
+
+
 def _fmt(value: float) -> str:
     return f"{int(value)}" if float(value).is_integer() else f"{value:g}"
 
@@ -193,6 +207,8 @@ class DictationComponent(TableBacked):
         t: res.DictationTable = tables["dictation"]
         self.t = t
         self._letter = {w.lower(): letter for letter, ws in t.letters.items() for w in ws}
+        # the longest letter said as a word, with its full stop ("aitch.")
+        self._longest_letter = max((len(w) + 1 for w in self._letter), default=2)
         self._route_letters = {s.lower(): r.code for r in t.routes for s in r.letters}
         self._route_phrases = {
             tuple(p.lower().split()): r.code for r in t.routes for p in r.phrases
@@ -225,9 +241,44 @@ class DictationComponent(TableBacked):
         self._marks = {tuple(m.lower().split()) for m in t.spoken_marks}
         self._pronoun_after = {w.lower() for w in t.pronoun_after}
         self._pronoun_before = {w.lower() for w in t.pronoun_before}
+        self._kind_of: dict[str, int] = {}
         self._boundary_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in self._boundaries | self._marks:
             self._boundary_first.setdefault(phrase[0], []).append(phrase)
+
+    def _kind(self, word: str) -> int:
+        """What ``word`` may begin: a spelled diagnosis (``_SPELLED``: a letter, a letter said as
+        a word, "vitamin"), a number (``_NUMBER``), a letter drug (``_LETTER``) or a spoken
+        route (``_ROUTE``).
+        """
+        kind = 0
+        bare = word.rstrip(".")
+        if word == "vitamin" or bare in self._letter or (len(word) <= 2 and _single_letter(word)):
+            kind |= _SPELLED
+        if (
+            word in ("point", "a")
+            or (word[:1].isdigit() or word[:1] == ".")
+            and _DIGITS.match(word)
+            or _number_word(word)
+        ):
+            kind |= _NUMBER
+        if bare in self._letter:
+            kind |= _LETTER
+        if word in self._route_first:
+            kind |= _ROUTE
+        if len(self._kind_of) >= 200_000:
+            self._kind_of.clear()
+        self._kind_of[word] = kind
+        return kind
+
+    def _starts(self, lower: list[str]) -> dict[int, list[int]]:
+        """Per kind, the indices of the words that may begin it."""
+        memo = self._kind_of
+        kinds = [memo[w] if w in memo else self._kind(w) for w in lower]
+        return {
+            k: [x for x, v in enumerate(kinds) if v & k]
+            for k in (_SPELLED, _NUMBER, _LETTER, _ROUTE)
+        }
 
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
     def _lexicon(self) -> "_Lexicon":
@@ -243,7 +294,15 @@ class DictationComponent(TableBacked):
         n = len(doc)
         if n == 0:
             return doc
-        lower = [t.lower_ for t in doc]
+        strings = doc.vocab.strings
+        lower = [strings[h] for h in doc.to_array(LOWER).tolist()]
+        # per-token flags read once per note (a Token object per lookup is the slow part)
+        flags = doc.to_array([IS_ALPHA, LENGTH, LIKE_NUM])
+        self._alpha: list[bool] = flags[:, 0].astype(bool).tolist()
+        self._length: list[int] = flags[:, 1].tolist()
+        self._like_num: list[bool] = flags[:, 2].astype(bool).tolist()
+        self._lower = lower
+        self._start_at = self._starts(lower)
         self._sentence_ends(doc, lower)
         if self._markers is not None:
             doc._.cc_markers = tuple(
@@ -284,7 +343,14 @@ class DictationComponent(TableBacked):
                 worded[e.start : e.end] = True
         doses = self._doses(doc, lower, taken & ~worded)
         if doses:
-            ents = [e for e in ents if not any(d.start <= e.start < d.end for d in doses)]
+            kept = [e for e in ents if not any(d.start < e.end and e.start < d.end for d in doses)]
+            if len(kept) < len(ents):
+                # a word of a replaced mention outside the new dose is free again ("D" "three"
+                # of "vitamin D three fifty thousand units")
+                ents = kept
+                taken[:] = False
+                for e in ents + new + doses:
+                    taken[e.start : e.end] = True
         new += doses
         new += self._letter_drugs(doc, lower, taken)
         near = self._administration_window(doc, lower, ents + new)
@@ -373,14 +439,24 @@ class DictationComponent(TableBacked):
         out: list[Span] = []
         n = len(doc)
         i = 0
-        while i < n:
-            if taken[i]:
+        letter = self._letter
+        longest = self._longest_letter
+        starts = self._start_at[_SPELLED]
+        while (i := _next_at(starts, i, n)) < n:
+            word = lower[i]
+            # only a letter, a letter said as a word or "vitamin" may start one
+            if (
+                taken[i]
+                or word != "vitamin"
+                and (len(word) > longest or word.rstrip(".") not in letter)
+                and not (len(word) <= 2 and _single_letter(word))
+            ):
                 i += 1
                 continue
-            j = i + 1 if lower[i] == "vitamin" else i
+            j = i + 1 if word == "vitamin" else i
             letters = ""
-            while j < n and not taken[j] and _single_letter(doc[j].text):
-                letters += doc[j].text.rstrip(".").lower()
+            while j < n and not taken[j] and _single_letter(lower[j]):
+                letters += lower[j].rstrip(".")
                 j += 1
             number = ""
             if j < n and not taken[j] and (letters or self._letter.get(lower[j].rstrip("."))):
@@ -428,14 +504,19 @@ class DictationComponent(TableBacked):
         if not drug_at:
             return ents
         lex = self._lexicon()
+        alpha = self._alpha
         n = len(doc)
         found: list[Span] = []
-        i = 0
-        while i < n:
+        # only two or three words holding a drug token may be one
+        starts = sorted({s for x in drug_at for s in range(max(0, x - 2), x + 1)})
+        last = 0
+        for i in starts:
+            if i < last:
+                continue
             hit = None
             for k in (3, 2):
                 end = i + k
-                if end > n or not all(doc[x].is_alpha for x in range(i, end)):
+                if end > n or not all(alpha[i:end]):
                     continue
                 inside = {drug_at[x] for x in range(i, end) if x in drug_at}
                 if not inside or any(e.start < i or e.end > end for e in inside):
@@ -453,11 +534,10 @@ class DictationComponent(TableBacked):
                     hit = (end, value)
                     break
             if hit is None:
-                i += 1
                 continue
             end, (label, norm, rule, name) = hit
             found.append(_span(doc, i, end, label, rule, norm, name, "joined"))
-            i = end
+            last = end
         if not found:
             return ents
         end_of = {x: f.end for f in found for x in range(f.start, f.end)}  # found: disjoint
@@ -556,8 +636,9 @@ class DictationComponent(TableBacked):
         out = []
         n = len(doc)
         i = 0
-        while i < n:
-            if taken[i]:
+        starts = self._start_at[_ROUTE]
+        while (i := _next_at(starts, i, n)) < n:
+            if taken[i] or lower[i] not in self._route_first:
                 i += 1
                 continue
             found = self._route_at(doc, lower, i, ents)
@@ -691,9 +772,14 @@ class DictationComponent(TableBacked):
         out = []
         n = len(doc)
         i = 0
-        while i < n:
+        starts = self._start_at[_NUMBER]
+        while (i := _next_at(starts, i, n)) < n:
+            word = lower[i]
             if taken[i] or not (
-                _number_word(lower[i]) or lower[i] in ("point", "a") or _DIGITS.match(lower[i])
+                word in ("point", "a")
+                or (word[:1].isdigit() or word[:1] == ".")
+                and _DIGITS.match(word)
+                or _number_word(word)
             ):
                 i += 1
                 continue
@@ -707,6 +793,19 @@ class DictationComponent(TableBacked):
                 i = max(end, i + 1)
                 continue
             value = parse_number(words)
+            if (
+                unit is not None
+                and value is None
+                and end - i > 1
+                and i > 0
+                and lower[i - 1].rstrip(".") in self._letter
+                and _number_word(lower[i])
+                and lower[i + 1] not in _MULTIPLIERS
+            ):
+                # the first number word ends a vitamin said as letters ("B twelve one thousand
+                # mics", "D three fifty thousand units"): the dose is read from the next word
+                i += 1
+                continue
             if unit is None or value is None or value <= 0 or taken[i : unit[0]].any():
                 i = max(end, i + 1)
                 continue
@@ -726,19 +825,38 @@ class DictationComponent(TableBacked):
     def _bare_doses(
         self, doc: Doc, lower: list[str], taken: numpy.ndarray, ents: list[Span]
     ) -> list[Span]:
-        """Number words right next to a drug ("forty of Kenalog", "Toradol sixty"), read as mg."""
+        """A number said or written with no unit right next to a drug ("forty of Kenalog",
+        "Toradol sixty", "B12 1000 IM"), read in the drug's usual unit (its billing unit: mcg
+        for B12, mg for ketorolac; mg for a drug the table gives none). Digits count only for a
+        curated drug with a usual unit and right before its route or site ("B12 1000 IM"), as
+        a bare number elsewhere is a strength or a count.
+        """
+        lex = self._lexicon()
+        # the route or site right after digits: an injection's ("B12 1000 IM"), not "250 p.o."
+        starts = {
+            e.start
+            for e in ents
+            if e.label_ == "SITE" or (e.label_ == "ROUTE" and e._.cc_norm not in lex.not_injected)
+        }
         out = []
         for e in ents:
             if e.label_ != "DRUG":
                 continue
+            usual = lex.usual_units.get(e._.cc_norm or "")
+            unit = usual or "mg"
             # after the drug
             i = e.end
             end = self._number_run(lower, i)
-            if (
-                end > i
-                and not taken[i:end].any()
-                and not any(_DIGITS.match(w) for w in lower[i:end])
+            digits = [w for w in lower[i:end] if _DIGITS.match(w)]
+            if digits and not (
+                usual is not None
+                and end == i + 1
+                and end in starts
+                and doc[i].is_digit
+                and doc[i].whitespace_
             ):
+                end = i
+            if end > i and not taken[i:end].any():
                 nxt = lower[end] if end < len(doc) else ""
                 value = parse_number(lower[i:end])
                 if value and nxt not in (
@@ -758,8 +876,8 @@ class DictationComponent(TableBacked):
                             "DOSE",
                             "dose.spoken",
                             None,
-                            f"{_fmt(value)} mg",
-                            "number_words",
+                            f"{_fmt(value)} {unit}",
+                            "usual_unit",
                         )
                     )
                     taken[i:end] = True
@@ -781,8 +899,8 @@ class DictationComponent(TableBacked):
                                 "DOSE",
                                 "dose.spoken",
                                 None,
-                                f"{_fmt(value)} mg",
-                                "number_words",
+                                f"{_fmt(value)} {unit}",
+                                "usual_unit",
                             )
                         )
                         taken[k:j] = True
@@ -796,7 +914,8 @@ class DictationComponent(TableBacked):
         out = []
         n = len(doc)
         i = 0
-        while i < n:
+        starts = self._start_at[_LETTER]
+        while (i := _next_at(starts, i, n)) < n:
             if taken[i] or lower[i].rstrip(".") not in self._letter:
                 i += 1
                 continue
@@ -806,6 +925,7 @@ class DictationComponent(TableBacked):
                 letters += self._letter[lower[j].rstrip(".")]
                 j += 1
             best = None
+            vitamin = i > 0 and lower[i - 1] == "vitamin" and not taken[i - 1]
             for stop in range(j, i, -1):
                 key = "".join(self._letter[w.rstrip(".")] for w in lower[i:stop])
                 # a number after the letters ("B twelve"): one word only, so the dose stays apart
@@ -815,7 +935,11 @@ class DictationComponent(TableBacked):
                     and (_number_word(lower[stop]) or lower[stop].isdigit())
                 ):
                     num = parse_number([lower[stop]])
-                    if num is not None and (hit := lex.exact(key + _fmt(num))) is not None:
+                    spelled = key + _fmt(num) if num is not None else ""
+                    hit = lex.exact(spelled) if spelled else None
+                    if hit is None and spelled and vitamin:  # "vitamin D three" (vitamin D3)
+                        hit = lex.exact("vitamin" + spelled)
+                    if hit is not None:
                         best = (stop + 1, hit)
                         break
                 if stop - i > 1 and (hit := lex.exact(key)) is not None:
@@ -838,7 +962,21 @@ class DictationComponent(TableBacked):
         n = len(doc)
         marks = numpy.zeros(n + 1, dtype=numpy.int32)
         w = self.t.window
-        anchors = [e.start for e in ents if e.label_ in ("DOSE", "ROUTE", "SITE")]
+        # a site anchors an administration when it has a side or was read from dictated words
+        # ("right del toyed"); a bare site word is as often an exam finding ("abd soft")
+        anchors = [
+            e.start
+            for e in ents
+            if e.label_ in ("DOSE", "ROUTE")
+            or (
+                e.label_ == "SITE"
+                and (
+                    e._.cc_how is not None
+                    or lower[e.start] in self._sides
+                    or (e.start > 0 and lower[e.start - 1] in self._sides)
+                )
+            )
+        ]
         anchors += [i for i, word in enumerate(lower) if word in self._admin]
         for a in anchors:
             marks[max(0, a - w)] += 1
@@ -862,27 +1000,34 @@ class DictationComponent(TableBacked):
         t = self.t
         out = []
         n = len(doc)
-        plainword = [
-            tok.is_alpha and not _number_word(w) for tok, w in zip(doc, lower, strict=True)
-        ]
+        alpha = self._alpha
+        plainword = [a and not _number_word(w) for a, w in zip(alpha, lower, strict=True)]
+        near_at = near.tolist()
         marks = doc._.cc_spoken_marks
         # before a dose a name may also begin with a short stop word ("are is ta da", "new
         # last a"); it is then a glued read, held to the stricter checks
         before_slot = numpy.zeros(n + 1, dtype=bool)
         for s in slots:
             before_slot[max(0, s - _MAX_WORDS) : s] = True
+        # plain lists: a slice of a list is much cheaper than a numpy slice of a few items
+        slot_at = before_slot.tolist()
+        held = taken.tolist()
+        piece = pieces.tolist() if pieces is not None else None
         i = 0
         while i < n:
+            if not near_at[i] or held[i]:
+                i += 1
+                continue
             opens = self._edge(doc, i) or self._glue(doc, i)
-            if not opens and before_slot[i] and doc[i].is_alpha and len(doc[i]) <= 4:
+            if not opens and slot_at[i] and alpha[i] and self._length[i] <= 4:
                 opens = lower[i] not in _NEVER_OPENS
-            if not near[i] or taken[i] or not opens:
+            if not opens:
                 i += 1
                 continue
             best = None
             for k in range(min(_MAX_WORDS, n - i), 0, -1):
                 end = i + k
-                if taken[i:end].any() or not all(plainword[i:end]):
+                if any(held[i:end]) or not all(plainword[i:end]):
                     continue
                 # A short glue word may be a heard syllable of a name ("in vega sue stena",
                 # "row sef in"), but then only a long phonetic code heard the same counts.
@@ -906,7 +1051,7 @@ class DictationComponent(TableBacked):
                 )
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
-                if pieces is not None and pieces[i:end].any():
+                if piece is not None and any(piece[i:end]):
                     # a site word the rules saw: only a longer site reading takes it in
                     if (
                         hit is None
@@ -929,13 +1074,13 @@ class DictationComponent(TableBacked):
             end, (label, norm, rule, name, _score, how), _ = best
             out.append(_span(doc, i, end, label, rule, norm, name, how))
             taken[i:end] = True
+            held[i:end] = [True] * (end - i)
             i = end
         return out
 
     def _glue(self, doc: Doc, i: int) -> bool:
         """A short glue word ("in", "we", "of") that may be a syllable heard as a word."""
-        tok = doc[i]
-        return tok.is_alpha and len(tok) <= 2 and tok.lower_ in _GLUE
+        return self._alpha[i] and self._length[i] <= 2 and self._lower[i] in _GLUE
 
     def _strong(self, hit: tuple, joined: str, words: list[str], slot: bool = False) -> bool:
         """A read good enough to take a glue word into a name: a curated name spelled the same or
@@ -1001,14 +1146,13 @@ class DictationComponent(TableBacked):
         """A word that may begin or end a name read from split words: not a stop word, except a
         short syllable or letter ("by cillin L A").
         """
-        tok = doc[i]
-        if not tok.is_alpha:
+        if not self._alpha[i]:
             return False
-        return tok.lower_ not in self._stop or (len(tok) <= 2 and tok.lower_ not in _GLUE)
+        word = self._lower[i]
+        return word not in self._stop or (self._length[i] <= 2 and word not in _GLUE)
 
     def _wordy(self, doc: Doc, i: int) -> bool:
-        tok = doc[i]
-        return tok.is_alpha and tok.lower_ not in self._stop and not tok.like_num
+        return self._alpha[i] and self._lower[i] not in self._stop and not self._like_num[i]
 
     def _sided(
         self, doc: Doc, lower: list[str], ents: list[Span], taken: numpy.ndarray
@@ -1126,11 +1270,9 @@ class _Lexicon:
         self.by_code: dict[str, list[tuple[str, tuple[str, str, str, str]]]] = {}
         for text, value in [*curated, *broad]:
             key = _key(text)
-            if len(key) < 3:
-                self.by_key.setdefault(key, value)
-                continue
             self.by_key.setdefault(key, value)
-            self.by_code.setdefault(_code(key), []).append((key, value))
+            if len(key) > 3:  # an abbreviation ("abd", "ppd") is spelled, not heard alike
+                self.by_code.setdefault(_code(key), []).append((key, value))
         # diagnoses named by an abbreviation ("HIV", "COPD exacerbation"), for spelled letters
         self.diagnoses: dict[str, tuple[str, str, str]] = {}
         self.abbreviations: set[str] = set()
@@ -1141,6 +1283,14 @@ class _Lexicon:
                     self.abbreviations.add(head)
                 if head.isupper() or head.lower() == "vitamin":
                     self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
+        self.not_injected = {r.code for r in tables["routes"].routes if r.family == "non_injection"}
+        # a drug's usual unit, for a number said without one: its billing unit
+        self.usual_units: dict[str, str] = {}
+        for drug in tables["drugs"].drugs:
+            for q in (drug.billing_unit, drug.standard_concentration):
+                if q is not None and q.unit in ("mg", "mcg", "g", "units"):
+                    self.usual_units[drug.id] = q.unit
+                    break
         self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
         self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
 
@@ -1190,10 +1340,17 @@ class _Lexicon:
             # the target rules already saw this word whole; an English word is itself
             if joined in self.by_key or _zipf(joined) >= t.single_word_max_zipf:
                 return None
+        if words == 1 and after_side and len(joined) <= 3:
+            # a short site word after a misheard side ("lift arm"): the word itself
+            hit = self.by_key.get(joined)
+            return (*hit, 1.0, "phonetic") if hit is not None and hit[0] == "SITE" else None
         best = None
         code = _code(joined)
+        digits = _DIGIT_CHARS.sub("", joined)
         for key, value in self.by_code.get(code, ()):
             label = value[0]
+            if digits != _DIGIT_CHARS.sub("", key):
+                continue  # a number in a name is said, not heard alike ("vitamin D" ≠ D3)
             least = t.min_chars.get(label, 6) if not (after_side and label == "SITE") else 3
             if len(joined) < least:
                 continue

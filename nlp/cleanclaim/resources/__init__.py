@@ -213,6 +213,8 @@ class DrugEntry(_Strict):
     #: bolus of it is given on its own, which is IV hydration (the ``hydration`` class).
     hydration_fluid: bool = False
     min_interval_days: int | None = None
+    #: No code of its own (a compounded or unapproved product): billed as J3490 with its NDC.
+    bill_unclassified: bool = False
     notes: str | None = None
     #: Where the code, descriptor and unit of ``hcpcs`` come from, and when that code applies.
     source: str | None = None

@@ -73,7 +73,8 @@ class Coder:
         conc = concentration or (drug.standard_concentration if drug else None)
         rule = choose_rule(drug, _product_text(draft), cancer, amount, conc, day) if drug else None
         hcpcs = rule.hcpcs if rule else None
-        if kind == "injection" and draft.given and hcpcs is None and drug is None and name:
+        unclassified = drug is None or drug.bill_unclassified
+        if kind == "injection" and draft.given and hcpcs is None and unclassified and name:
             hcpcs = "J3490"
         units = None
         undetermined = False
