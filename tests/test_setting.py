@@ -721,8 +721,8 @@ def test_both_wording_about_the_past_or_a_plan_gives_nothing(reviewer, last):
 @pytest.mark.parametrize(
     "note",
     [
-        "The patient was prepped and draped in the usual sterile fashion. The incision line was "
-        "injected and the skin incised. The gallbladder was removed. Estimated blood loss 20 mL.",
+        "Skin cleaned with chlorhexidine and sterile towels placed. We infiltrated the planned "
+        "incision with local and then cut down. The gallbladder was removed. Estimated blood loss 20 mL.",
         "PROCEDURE: left heart catheterization.\nUnder fluoroscopic guidance a 6-French sheath "
         "was placed in the right radial artery. Heparin 4000 units was given. Angiograms done.",
     ],
@@ -1118,9 +1118,9 @@ def test_an_operation_naming_an_injection_keeps_its_drugs_bundled(reviewer):
     ("note", "code"),
     [
         (
-            "Trochanteric bursitis, right (M70.61). Risks discussed. 5 mL of lidocaine 1% without "
-            "epinephrine was injected into the bursa using a 22 gauge needle. With the needle "
-            "left in place, 1 mL of Depo-Medrol 80 mg was injected. Tolerated.",
+            "Trochanteric bursitis, right (M70.61). Consent signed. Lidocaine 1% plain, 5 mL, went "
+            "into the bursa through a 22 gauge needle; then, same needle, 1 mL of Depo-Medrol "
+            "80 mg was injected. Tolerated.",
             "20610",
         ),
         (
