@@ -32,3 +32,8 @@ def entity(review: Review, text: str, label: str | None = None):
     raise AssertionError(
         f"no entity {text!r} ({label}); got {[(e.text, e.label) for e in review.entities]}"
     )
+
+
+def ents(review: Review, label: str) -> list:
+    """The entities of a review with this label."""
+    return [e for e in review.entities if e.label == label]

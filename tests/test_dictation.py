@@ -9,19 +9,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
+from assertions import entity, ents
 from cleanclaim import Reviewer
 from cleanclaim.pipeline.dictation import parse_number
-
-
-def ents(review, label):
-    return [e for e in review.entities if e.label == label]
-
-
-def one(review, label, text):
-    found = [e for e in ents(review, label) if e.text == text]
-    assert found, f"no {label} {text!r} in {[(e.label, e.text) for e in review.entities]}"
-    return found[0]
-
 
 # Number words --------------------------------------------------------------------------------
 
@@ -53,7 +43,7 @@ def test_number_word_doses_and_units_heard_as_letters(reviewer):
         "period given by LPN Ortiz period"
     )
     r = reviewer.review(note)
-    dose = one(r, "DOSE", "one m l")
+    dose = entity(r, "one m l", "DOSE")
     assert dose.normalized == "1 mL" and dose.how == "number_words"
     assert note[dose.start : dose.end] == "one m l"  # offsets on the dictated characters
 
@@ -64,7 +54,7 @@ def test_vitamin_letter_and_number_never_merge_with_dose(reviewer):
         "deltoid period tolerated well period given by Dana RN period"
     )
     r = reviewer.review(note)
-    drug = one(r, "DRUG", "bee twelve")
+    drug = entity(r, "bee twelve", "DRUG")
     assert drug.norm == "cyanocobalamin" and drug.how == "letters"
     (adm,) = [a for a in r.administrations if a.given]
     assert adm.dose == "1,000 mcg" and adm.units == 1
@@ -77,8 +67,8 @@ def test_a_thousand_mics_and_point_five(reviewer):
         "flu shot point five m l given also period given by MA Reyes period"
     )
     r = reviewer.review(note)
-    assert one(r, "DOSE", "a thousand mics").normalized == "1000 mcg"
-    assert one(r, "DOSE", "point five m l").normalized == "0.5 mL"
+    assert entity(r, "a thousand mics", "DOSE").normalized == "1000 mcg"
+    assert entity(r, "point five m l", "DOSE").normalized == "0.5 mL"
 
 
 def test_number_words_alone_are_not_doses(reviewer):
@@ -106,7 +96,7 @@ def test_spoken_routes(reviewer, said, code):
 def test_i_am_is_a_route_next_to_a_dose(reviewer):
     note = "Toradol sixty milligrams I am right gluteus for back pain period given by RN Kim period"
     r = reviewer.review(note)
-    route = one(r, "ROUTE", "I am")
+    route = entity(r, "I am", "ROUTE")
     assert route.norm == "IM" and route.how == "spoken_route"
 
 
@@ -126,8 +116,8 @@ def test_drug_names_split_into_pieces(reviewer):
         "also zoh fran four milligrams I M right deltoid for nausea period given by RN Patel period"
     )
     r = reviewer.review(note)
-    assert one(r, "DRUG", "eye ma tricks").norm == "sumatriptan"
-    zof = one(r, "DRUG", "zoh fran")
+    assert entity(r, "eye ma tricks", "DRUG").norm == "sumatriptan"
+    zof = entity(r, "zoh fran", "DRUG")
     assert zof.norm == "ondansetron" and zof.how in ("phonetic", "fuzzy", "joined")
 
 
@@ -137,7 +127,7 @@ def test_sites_heard_as_words(reviewer):
         "given by Sam LPN period"
     )
     r = reviewer.review(note)
-    site = one(r, "SITE", "write dell toid")
+    site = entity(r, "write dell toid", "SITE")
     assert site.norm == "deltoid" and site.normalized == "right deltoid"
     assert "SITE_MISSING" not in r.gap_codes
 
@@ -260,7 +250,7 @@ def test_first_syllable_heard_as_a_glue_word(reviewer):
         "schizophrenia stable period procedure colon in vega sue stena one fifty six milligrams "
         "I M left deltoid given by nurse Pham period"
     )
-    drug = one(reviewer.review(note), "DRUG", "in vega sue stena")
+    drug = entity(reviewer.review(note), "in vega sue stena", "DRUG")
     assert drug.normalized and "paliperidone" in drug.normalized
 
 
@@ -300,7 +290,7 @@ def test_a_name_read_near_a_dose_is_read_again_elsewhere(reviewer):
 )
 def test_decimal_number_word_doses_read_whole(reviewer, said, dose):
     note = f"given medroxyprogesterone {said} I M left deltoid by RN Okafor period"
-    assert one(reviewer.review(note), "DOSE", said).normalized == dose
+    assert entity(reviewer.review(note), said, "DOSE").normalized == dose
 
 
 @pytest.mark.parametrize(("said", "side"), [("right", "right"), ("lift", "left")])
@@ -410,7 +400,7 @@ def test_i_am_before_a_preposition_and_site_is_the_route(reviewer):
         "deltoid given by RN Ito period"
     )
     r = reviewer.review(note)
-    assert one(r, "ROUTE", "I am").norm == "IM"
+    assert entity(r, "I am", "ROUTE").norm == "IM"
 
 
 def test_dose_after_an_inaudible_drug_is_not_the_next_drugs(reviewer):
@@ -458,7 +448,7 @@ def test_dose_after_a_marker_still_belongs_to_the_drug_before_it(reviewer):
 )
 def test_drug_heard_as_ordinary_or_glue_words_right_before_a_dose(reviewer, note, heard, drug):
     r = reviewer.review(note)
-    e = one(r, "DRUG", heard)
+    e = entity(r, heard, "DRUG")
     assert e.norm == drug and e.how == "phonetic"
 
 
@@ -480,7 +470,7 @@ def test_diagnosis_abbreviation_spelled_as_letters(reviewer):
         "deltoid given by RN Ito period"
     )
     r = reviewer.review(note)
-    dx = one(r, "DIAGNOSIS", "C O P D exacerbation")
+    dx = entity(r, "C O P D exacerbation", "DIAGNOSIS")
     assert dx.how == "letters"
     assert not [e for e in ents(r, "ROUTE") if e.norm != "IM"]
 
@@ -514,7 +504,7 @@ def test_letter_and_number_diagnosis_is_not_a_drug(reviewer):
         "period cyanocobalamin one thousand micrograms I M left deltoid given by RN Ito period"
     )
     r = reviewer.review(note)
-    dx = one(r, "DIAGNOSIS", "vitamin bee twelve deficiency")
+    dx = entity(r, "vitamin bee twelve deficiency", "DIAGNOSIS")
     assert dx.how == "letters"
     assert "DX_NOT_SUPPORTED" not in r.gap_codes
 
@@ -531,7 +521,9 @@ def test_drug_heard_again_split_another_way_is_read_elsewhere(reviewer):
         "if the tora dole helps we can repeat next week period"
     )
     r = reviewer.review(note)
-    assert one(r, "DRUG", "tora dole").norm == one(r, "DRUG", "tore a doll").norm == "ketorolac"
+    assert (
+        entity(r, "tora dole", "DRUG").norm == entity(r, "tore a doll", "DRUG").norm == "ketorolac"
+    )
 
 
 def test_split_drug_far_from_any_administration_is_not_read_alone(reviewer):
@@ -543,7 +535,7 @@ def test_split_drug_far_from_any_administration_is_not_read_alone(reviewer):
 def test_contracted_i_am_is_read_like_i_am(reviewer):
     note = "back pain period ketorolac sixty milligrams I'm right gluteal given by RN Ito period"
     r = reviewer.review(note)
-    assert one(r, "ROUTE", "I'm").norm == "IM"
+    assert entity(r, "I'm", "ROUTE").norm == "IM"
 
 
 @pytest.mark.parametrize(
@@ -568,7 +560,7 @@ def test_name_opening_with_a_short_stop_word_before_a_dose(reviewer, heard, drug
         f"chemo follow up period {heard} sixty micrograms sub Q left thigh given by RN Ito period"
     )
     r = reviewer.review(note)
-    assert one(r, "DRUG", heard).norm == drug
+    assert entity(r, heard, "DRUG").norm == drug
 
 
 @pytest.mark.parametrize(
@@ -583,7 +575,7 @@ def test_stop_words_before_a_dose_stay_words(reviewer, words):
 def test_site_said_in_pieces_takes_in_the_piece_the_rules_saw(reviewer):
     note = "back pain period ketorolac sixty milligrams I M left ventro gluteal given by RN Ito"
     r = reviewer.review(note)
-    assert one(r, "SITE", "left ventro gluteal").norm == "ventrogluteal"
+    assert entity(r, "left ventro gluteal", "SITE").norm == "ventrogluteal"
 
 
 def test_site_word_is_not_taken_into_a_drug_or_a_short_word(reviewer):
@@ -600,7 +592,7 @@ def test_site_word_is_not_taken_into_a_drug_or_a_short_word(reviewer):
 def test_digits_with_a_spoken_decimal_point_or_unit(reviewer, said, read):
     note = f"back pain period ketorolac {said} I M left deltoid given by RN Ito period"
     r = reviewer.review(note)
-    assert one(r, "DOSE", said).normalized == read
+    assert entity(r, said, "DOSE").normalized == read
 
 
 # Dictated section headers ---------------------------------------------------------------------
@@ -624,7 +616,7 @@ def test_colon_the_organ_after_a_header_word_is_no_header(reviewer):
         "gluteal given by RN Ito for back pain period"
     )
     r = reviewer.review(note)
-    assert one(r, "DIAGNOSIS", "colon cancer")
+    assert entity(r, "colon cancer", "DIAGNOSIS")
     assert "NOT_ADMINISTERED" not in r.gap_codes
 
 
@@ -664,7 +656,7 @@ def test_per_kilogram_words_elsewhere_do_not_touch_a_plain_dose(reviewer):
 def test_dose_with_a_spoken_half(reviewer, said, read):
     note = f"knee pain period Kenalog {said} I M left deltoid given by RN Ito period"
     r = reviewer.review(note)
-    assert one(r, "DOSE", said).normalized == read
+    assert entity(r, said, "DOSE").normalized == read
 
 
 def test_half_in_ordinary_words_is_no_dose(reviewer):

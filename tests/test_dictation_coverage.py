@@ -8,16 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def ents(review, label):
-    return [e for e in review.entities if e.label == label]
-
-
-def one(review, label, text):
-    found = [e for e in ents(review, label) if e.text == text]
-    assert found, f"no {label} {text!r} in {[(e.label, e.text) for e in review.entities]}"
-    return found[0]
-
+from assertions import entity, ents
 
 # Sites ---------------------------------------------------------------------------------------
 
@@ -60,7 +51,7 @@ def test_typed_injection_sites_are_read(reviewer, site, norm):
 def test_dictated_sites_said_in_pieces(reviewer, said, norm):
     note = f"toradol sixty milligrams I M {said} period diagnosis acute low back pain period"
     r = reviewer.review(note)
-    site = one(r, "SITE", said)
+    site = entity(r, said, "SITE")
     assert site.norm == norm and site.how in ("phonetic", "joined", "fuzzy")
 
 
@@ -89,7 +80,7 @@ def test_site_words_away_from_an_administration_are_not_sites(reviewer):
 )
 def test_a_bare_number_is_read_in_the_drugs_usual_unit(reviewer, note, dose, read):
     r = reviewer.review(note)
-    d = one(r, "DOSE", dose)
+    d = entity(r, dose, "DOSE")
     assert d.normalized == read and d.how == "usual_unit"
     assert not any(g.code == "DOSE_MISSING" for g in r.gaps)
 
@@ -112,14 +103,14 @@ def test_a_bare_number_that_is_a_strength_or_count_is_not_a_dose(reviewer, note)
 def test_a_number_before_the_dose_is_not_part_of_it(reviewer):
     note = "bee six one hundred migs I M left delt period given by LPN Cole period"
     r = reviewer.review(note)
-    assert one(r, "DRUG", "bee six").norm == "pyridoxine"
-    assert one(r, "DOSE", "one hundred migs").normalized == "100 mg"
+    assert entity(r, "bee six", "DRUG").norm == "pyridoxine"
+    assert entity(r, "one hundred migs", "DOSE").normalized == "100 mg"
 
 
 def test_a_vitamin_letter_and_number_before_a_dose_in_number_words(reviewer):
     note = "vitamin D three fifty thousand units I M left deltoid period"
     r = reviewer.review(note)
-    assert one(r, "DOSE", "fifty thousand units").normalized == "50000 units"
+    assert entity(r, "fifty thousand units", "DOSE").normalized == "50000 units"
 
 
 # Supplements without a code of their own -----------------------------------------------------
@@ -183,7 +174,7 @@ def test_range_of_motion_abbreviations_are_not_diagnoses(reviewer):
 
 def test_a_short_site_word_after_a_misheard_side(reviewer):
     note = "pro lia sixty milligrams given in the back of the lift arm by the nurse period"
-    site = one(reviewer.review(note), "SITE", "lift arm")
+    site = entity(reviewer.review(note), "lift arm", "SITE")
     assert site.norm == "upper_arm" and site.normalized == "left upper arm"
 
 
@@ -202,4 +193,4 @@ def test_a_bare_site_word_does_not_open_a_dictation_window(reviewer, note):
 def test_letters_said_as_words_read_as_a_vitamin(reviewer):
     note = "vitamin D three fifty thousand units I M left deltoid period"
     r = reviewer.review(note)
-    assert one(r, "DRUG", "vitamin D three").norm == "cholecalciferol"
+    assert entity(r, "vitamin D three", "DRUG").norm == "cholecalciferol"
