@@ -655,3 +655,51 @@ def test_a_file_that_is_not_an_mue_table_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1 and "MUE value" in result.stderr and not out.exists()
     assert "Ketorolac" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("note", "code", "fires"),
+    [
+        (
+            "Renal colic (N23). Ketorolac 150 mg IM given in the right gluteal by Dr. Hale.",
+            "J1885",
+            True,
+        ),
+        (
+            "Renal colic (N23). Ketorolac 60 mg IM given in the right gluteal by Dr. Hale.",
+            "J1885",
+            False,
+        ),
+        (
+            "Pyelonephritis (N10). Ceftriaxone 5 g IM given in the left gluteal by Dr. Hale.",
+            "J0696",
+            True,
+        ),
+        (
+            "Pyelonephritis (N10). Ceftriaxone 1 g IM given in the left gluteal by Dr. Hale.",
+            "J0696",
+            False,
+        ),
+        (
+            "Syphilis, primary (A51.0). Bicillin L-A 4.8 million units IM given in the right "
+            "ventrogluteal by Dr. Hale.",
+            "J0561",
+            True,
+        ),
+        (
+            "Syphilis, primary (A51.0). Bicillin L-A 2.4 million units IM given in the right "
+            "ventrogluteal by Dr. Hale.",
+            "J0561",
+            False,
+        ),
+    ],
+)
+def test_units_exceed_from_packaged_label_maximums(rules, note, code, fires):
+    """The packaged limits are label maximum daily doses, each naming its label."""
+    review = rules.review(note)
+    gaps = [g for g in review.gaps if g.code == "UNITS_EXCEED"]
+    assert bool(gaps) is fires
+    assert any(line.code == code for line in review.claim_lines)
+    if fires:
+        assert "FDA label" in gaps[0].message
+        assert review.claim_ready  # advisory: never changes the decision

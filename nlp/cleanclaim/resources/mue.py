@@ -1,7 +1,8 @@
 """CMS's medically unlikely edits (MUE) as payer rules: the ``mue`` rows of a payer-rules file.
 
-cleanclaim ships no MUE values (they change every quarter and their source must be the table in
-force on the date of service). CMS publishes the Practitioner Services MUE table each quarter as
+cleanclaim ships no CMS MUE values (they change every quarter and their source must be the table in
+force on the date of service); its packaged ``mue`` rows are label maximum daily doses, which rows
+read here replace code by code. CMS publishes the Practitioner Services MUE table each quarter as
 a CSV (in a zip) whose header row names the columns, after a few lines of notice text::
 
     HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale
