@@ -521,6 +521,15 @@ def test_order_missing(rules):
     )
     provider = note.replace("J. Diaz, RN", "Dr. Hale")
     assert "ORDER_MISSING" not in rules.review(provider).gap_codes
+    for named in (
+        "RN per Dr. Hale's orders.",
+        "RN, order from Dr. Hale on file.",
+        "RN under Dr Hale order.",
+    ):
+        assert "ORDER_MISSING" not in rules.review(note.replace("RN.", named)).gap_codes
+    # a later order for something else is not the order for the injection
+    later = note + " Order placed for CBC next month."
+    assert "ORDER_MISSING" in rules.review(later).gap_codes
 
 
 def test_payer_rules_file_is_validated(nlp, tmp_path):
