@@ -55,11 +55,15 @@ def test_windowed_matcher_equals_the_matcher_on_optional_repeated_and_negated_st
         ("b", [{"LIKE_NUM": True, "OP": "+"}, {"LOWER": {"REGEX": "^(mg|mcg)$"}}]),
         ("c", [{"LOWER": "given", "OP": "?"}, {"TEXT": "IM"}, {"IS_PUNCT": True, "OP": "*"}]),
         ("d", [{"LOWER": "not"}, {"LOWER": "given", "OP": "!"}, {"LOWER": "today"}]),
-        ("e", [{"LOWER": "x"}, {"LOWER": "y", "OP": "{1,3}"}]),  # not bounded: whole doc
+        ("e", [{"LOWER": "x"}, {"LOWER": "y", "OP": "{1,3}"}]),
+        ("f", [{"LOWER": "per"}, {"IS_TITLE": True, "OP": "{,2}"}, {"LOWER": "order"}]),
+        ("g", [{"LOWER": {"IN": ["z", "y"]}, "OP": "{2,}"}, {"LOWER": "end"}]),
+        ("h", [{"LOWER": "q", "OP": "{2}"}, {"LOWER": "w", "OP": "{0,1}"}]),
     ]
     texts = [
-        "no more one two three mg given IM ... not yet today x y y y",
+        "no more one two three mg given IM ... not yet today x y y y y",
         "IM IM, given IM; 5 5 5 mg no further not given today no",
+        "per Dr Hale order; per order; per A B C order; y z y z end q q q w k k",
     ]
     for subset in (patterns[:4], patterns):
         reference = Matcher(nlp.vocab)
@@ -69,7 +73,13 @@ def test_windowed_matcher_equals_the_matcher_on_optional_repeated_and_negated_st
         for text in texts:
             doc = nlp.make_doc(text)
             assert fast(doc) == reference(doc), text
-            assert fast(doc)
+        assert any(fast(nlp.make_doc(text)) for text in texts)
+    assert not WindowedMatcher(nlp.vocab, patterns)._whole_doc  # every operator spaCy has
+
+
+def test_shipped_target_rules_stay_windowed(nlp):
+    """One pattern the windowing cannot bound sends every note through the whole-doc Matcher."""
+    assert not nlp.get_pipe("cleanclaim_targets")._matcher._tokens._whole_doc
 
 
 def _plain_scan(lexicon: DrugLexicon, doc) -> list[tuple[int, int, str]]:  # noqa: ANN001

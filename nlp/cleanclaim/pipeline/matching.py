@@ -20,9 +20,26 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-_REPEAT = 1  # the word can be matched by a repeating step ("+" or "*")
-# code >> 1: the most steps of a pattern that can begin with the word (0: none can)
-_SIMPLE_OPS = (None, "?", "+", "*", "!")
+_REPEAT = 1  # the word can be matched by a repeating step ("+", "*" or "{n,}")
+# code >> 1: the most words of the non-repeating steps of a pattern that can begin with the word
+_OPS = {None: (1, 1), "?": (0, 1), "+": (1, None), "*": (0, None), "!": (1, 1)}
+_RANGE = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
+
+
+def _counts(op: str | None) -> tuple[int, int | None] | None:
+    """The fewest and most words a step with operator ``op`` takes (None: unbounded; None: unknown).
+
+    Besides the single-character operators, spaCy's ``{n}``, ``{n,m}``, ``{n,}`` and ``{,m}``.
+    """
+    if op in _OPS:
+        return _OPS[op]
+    found = _RANGE.match(op) if isinstance(op, str) else None
+    if found is None:
+        return None
+    low, comma, high = found.groups()
+    if not comma:
+        return (int(low), int(low)) if low else None
+    return (int(low or 0), int(high) if high else None)
 
 
 class WindowedMatcher:
@@ -53,14 +70,19 @@ class WindowedMatcher:
         return len(self.matcher)
 
     def _index(self, pattern: list[dict[str, Any]]) -> None:
-        if any(step.get("OP") not in _SIMPLE_OPS for step in pattern):
+        counts = [_counts(step.get("OP")) for step in pattern]
+        if any(c is None for c in counts):
             self._whole_doc = True
             return
-        for step in pattern:
-            self._starts.append((_tests(step), len(pattern)))
-            if step.get("OP") is None or step.get("OP") in ("+", "!"):
+        # the most words the steps that do not repeat can take
+        words = sum(most for _, most in counts if most is not None)
+        for step, (least, _) in zip(pattern, counts, strict=True):
+            self._starts.append((_tests(step), words))
+            if least > 0:
                 break  # a required step: a match begins here at the latest
-        self._repeats.extend(_tests(s) for s in pattern if s.get("OP") in ("+", "*"))
+        self._repeats.extend(
+            _tests(s) for s, (_, most) in zip(pattern, counts, strict=True) if most is None
+        )
 
     def _code(self, orth: int) -> int:
         """What a word can be matched by (a superset: an unknown test counts as a possible match)."""
