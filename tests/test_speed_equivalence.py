@@ -154,3 +154,33 @@ def test_batch_worker_records_equal_single_reviews(model_reviewer):
             continue
         want = model_reviewer.review(text, note_id, date_of_service="2026-06-01").to_dict()
         assert record == want
+
+
+SECTIONED = [
+    "CHIEF COMPLAINT: back pain\nHISTORY OF PRESENT ILLNESS: lifting injury.\nMEDICATIONS:\n"
+    "ibuprofen\n\nASSESSMENT/PLAN: Ketorolac 60 mg IM given right gluteal.",
+    "plan colon ketorolac sixty milligrams I M period assessment number two colon strain",
+    "S: here for B12. O: afebrile. A: pernicious anemia. P: cyanocobalamin 1000 mcg IM.",
+    "no headers at all in this note, just cyanocobalamin 1000 mcg IM given",
+    "Past Medical History: asthma. Family History: mother with pernicious anemia. Plan: none",
+]
+
+
+def test_sections_are_those_of_medspacys_sectionizer(nlp):
+    """The section component's matcher against medspaCy's ``Sectionizer`` with the same rules."""
+    from medspacy.section_detection import Sectionizer
+
+    component = nlp.get_pipe("cleanclaim_sections")
+    reference = Sectionizer(
+        nlp, name="reference", rules=None, input_span_type=None, span_attrs=None
+    )
+    reference.add(list(component._matcher.rule_map.values()))
+    found = 0
+    for text in SECTIONED:
+        doc = nlp.make_doc(text)
+        reference(doc)
+        expected = [(s.category, s.title_span, s.body_span) for s in doc._.sections]
+        got = [(s.category, s.title_span, s.body_span) for s in component.sections(doc)]
+        assert got == expected, text
+        found += sum(1 for s in got if s[0] is not None)
+    assert found >= 12

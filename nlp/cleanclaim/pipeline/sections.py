@@ -1,14 +1,24 @@
-"""Sections: medspaCy's sectionizer with cleanclaim's headers, clipped where lists end.
+"""Sections: medspaCy's section rules and ``Section`` objects with cleanclaim's headers, clipped
+where lists end.
 
 medspaCy runs a section to the next header, so a medication list with no header after it would
 swallow the visit's own documentation. Categories marked ``ends_at_blank_line`` stop at the
 first blank line. The result is ``doc._.cc_section_spans``: (category, kind, start, end) in
-characters.
+characters; ``doc._.sections`` holds medspaCy's ``Section`` objects as its ``Sectionizer`` makes
+them.
+
+The headers are matched as medspaCy's ``Sectionizer`` matches them (its ``MedspacyMatcher``, the
+longest of overlapping headers kept), through :class:`~.targets.TargetMatcher`, which finds the
+same matches with the token patterns run only where one can start: the dictated-header patterns
+made the whole-doc ``Matcher`` the costliest part of sectioning. medspaCy's per-token
+``token._.section`` is not set (nothing here reads it, and writing it costs a Python call per
+token); ``doc._.sections`` gives each token's section by its span.
 """
 
 import re
 
-from medspacy.section_detection import Sectionizer, SectionRule
+from medspacy.common.util import prune_overlapping_matches
+from medspacy.section_detection import Section, SectionRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,6 +26,7 @@ from .. import resources as res
 from . import extensions  # noqa: F401
 from ._tables import TableBacked
 from .extensions import doc_text
+from .targets import TargetMatcher
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -45,15 +56,8 @@ class SectionComponent(TableBacked):
     def _build(self, tables: dict) -> None:
         self.tables = tables
         table = self.table = tables["sections"]
-        self._sectionizer = Sectionizer(
-            self.nlp,
-            name=f"{self.name}_medspacy",
-            rules=None,
-            input_span_type=None,
-            span_attrs=None,
-        )
         rules = [SectionRule(r.literal, r.category, pattern=r.pattern) for r in table.rules]
-        self._sectionizer.add(rules + self._spoken_rules(table))
+        self._matcher = TargetMatcher(self.nlp, rules + self._spoken_rules(table))
         self._spoken_colon = {w.lower() for w in table.spoken_colon}
         self._colon_not_before = {w.lower() for w in table.spoken_colon_not_before}
         ends = sorted(table.spoken_list_ends, key=len, reverse=True)
@@ -100,9 +104,23 @@ class SectionComponent(TableBacked):
                 )
         return out
 
+    def sections(self, doc: Doc) -> list[Section]:
+        """medspaCy's sections of ``doc``: each header's section runs to the next header."""
+        strings = self.nlp.vocab.strings
+        rule_map = self._matcher.rule_map
+        matches = prune_overlapping_matches(self._matcher(doc))
+        if not matches:
+            return [Section(None, 0, 0, 0, len(doc))]
+        out = [Section(None, 0, 0, 0, matches[0][1])] if matches[0][1] != 0 else []
+        ends = [start for _, start, _ in matches[1:]] + [len(doc)]
+        for (match_id, start, end), body_end in zip(matches, ends, strict=True):
+            rule = rule_map[strings[match_id]]
+            out.append(Section(rule.category, start, end, end, body_end, None, rule))
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
-        """Set ``doc._.cc_section_spans``."""
-        self._sectionizer(doc)
+        """Set ``doc._.sections`` and ``doc._.cc_section_spans``."""
+        doc._.sections = self.sections(doc)
         text = doc_text(doc)
         out = []
         for section in doc._.sections:

@@ -16,7 +16,7 @@ A sentence that names no drug and says nothing was given ("No injection administ
 from __future__ import annotations
 
 import bisect
-import re
+import regex as re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
