@@ -105,7 +105,7 @@ class SectionComponent(TableBacked):
         return out
 
     def sections(self, doc: Doc) -> list[Section]:
-        """medspaCy's sections of ``doc``: each header's section runs to the next header."""
+        """The sections of ``doc`` as medspaCy makes them: each header's section runs to the next header."""
         strings = self.nlp.vocab.strings
         rule_map = self._matcher.rule_map
         matches = prune_overlapping_matches(self._matcher(doc))

@@ -16,9 +16,9 @@ A sentence that names no drug and says nothing was given ("No injection administ
 from __future__ import annotations
 
 import bisect
-import regex as re
 from dataclasses import dataclass
 
+import regex as re
 from spacy.tokens import Doc
 
 from .. import resources as res
