@@ -184,3 +184,35 @@ def test_sections_are_those_of_medspacys_sectionizer(nlp):
         assert got == expected, text
         found += sum(1 for s in got if s[0] is not None)
     assert found >= 12
+
+
+def test_word_tests_as_lexeme_flags_match_as_written():
+    """Word-set and regex tests run as lexeme flags: same matches, flags shared, and once the
+    free bits are taken the remaining tests run as written."""
+    import spacy
+    from spacy.matcher import Matcher
+
+    fresh = spacy.blank("en")
+    patterns = [
+        (f"p{n}", [{"LOWER": {"IN": [f"w{n}", "shared"]}}, {"TEXT": {"REGEX": rf"^{n}\d*$"}}])
+        for n in range(30)
+    ]
+    patterns.append(("neg", [{"LOWER": "not"}, {"LOWER": {"NOT_IN": ["given", "done"]}}]))
+    text = " ".join(f"W{n} {n}7 shared {n} not today not given" for n in range(30))
+    reference = Matcher(fresh.vocab)
+    for key, pattern in patterns:
+        reference.add(key, [pattern])
+    first = WindowedMatcher(fresh.vocab, patterns)
+    taken = {b for b in fresh.vocab.lex_attr_getters if 19 <= b < 64}
+    assert len(taken) == 45  # 61 distinct tests, 45 free bits
+    again = WindowedMatcher(fresh.vocab, patterns[:10])
+    assert {b for b in fresh.vocab.lex_attr_getters if 19 <= b < 64} == taken
+    doc = fresh.make_doc(text)
+    expected = reference(doc)
+    assert len(expected) > 60
+    assert first(doc) == expected
+    assert again(doc) == [
+        m
+        for m in expected
+        if fresh.vocab.strings[m[0]] in {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"}
+    ]

@@ -11,6 +11,7 @@ from there. The matches, their order included, are those of the ``Matcher`` over
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -42,6 +43,83 @@ def _counts(op: str | None) -> tuple[int, int | None] | None:
     return (int(low or 0), int(high) if high else None)
 
 
+#: Lexeme flag bits spaCy lets patterns name ("FLAG19" ... "FLAG63"); lower bits are its own.
+_FLAG_BITS = range(19, 64)
+#: Token attributes that are the lexeme's own (a flag computed on the lexeme holds for the token).
+_LEXEME_FORMS = ("LOWER", "TEXT", "ORTH")
+_FLAG_OPS = frozenset({"IN", "NOT_IN", "REGEX"})
+
+
+class _WordTest:
+    """A word-set or regex test of one attribute as a lexeme flag getter (picklable)."""
+
+    def __init__(self, form: str, tests: dict[str, Any]) -> None:
+        self.key = self.key_of(form, tests)
+        self.lower = form == "LOWER"
+        self.sets = [(op == "IN", frozenset(arg)) for op, arg in tests.items() if op != "REGEX"]
+        self.regex = re.compile(tests["REGEX"]) if "REGEX" in tests else None
+
+    @staticmethod
+    def key_of(form: str, tests: dict[str, Any]) -> tuple[str, str]:
+        """What makes two tests the same."""
+        return (form, json.dumps(tests, sort_keys=True))
+
+    def __call__(self, text: str) -> bool:
+        value = text.lower() if self.lower else text
+        if any((value in words) is not inside for inside, words in self.sets):
+            return False
+        return self.regex is None or self.regex.search(value) is not None
+
+
+def _flag_tests(step: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The ``IN``/``NOT_IN``/``REGEX`` tests of LOWER or TEXT in ``step``, by attribute."""
+    out = []
+    for form in _LEXEME_FORMS:
+        tests = step.get(form)
+        if isinstance(tests, dict) and tests and not set(tests) - _FLAG_OPS:
+            out.append((form, tests))
+    return out
+
+
+def _add_flags(vocab: Vocab, patterns: list[list[dict[str, Any]]]) -> dict[tuple[str, str], int]:
+    """Lexeme flags for the word tests of ``patterns``: {test key: flag bit}.
+
+    spaCy's ``Matcher`` checks such a test by a Python call per word and pattern state; a flag is
+    computed once per word of the vocab and checked in compiled code. The flags live in the vocab
+    (``Vocab.add_flag``) and a test already there is reused. There are 45 free bits: tests of
+    earlier steps (the first step is tried at every word) get them first; the rest stay as written.
+    """
+    getters = vocab.lex_attr_getters
+    bits = {g.key: b for b, g in getters.items() if isinstance(g, _WordTest)}
+    wanted = sorted(
+        (i, n, form, tests)
+        for n, pattern in enumerate(patterns)
+        for i, step in enumerate(pattern)
+        for form, tests in _flag_tests(step)
+    )
+    for _, _, form, tests in wanted:
+        test = _WordTest(form, tests)
+        if test.key in bits:
+            continue
+        bit = next((b for b in _FLAG_BITS if b not in getters), None)
+        if bit is None:
+            break
+        vocab.add_flag(test, flag_id=bit)
+        bits[test.key] = bit
+    return bits
+
+
+def _as_flags(step: dict[str, Any], bits: dict[tuple[str, str], int]) -> dict[str, Any]:
+    """``step`` with each word test that has a flag bit replaced by that flag."""
+    out = dict(step)
+    for form, tests in _flag_tests(step):
+        bit = bits.get(_WordTest.key_of(form, tests))
+        if bit is not None:
+            del out[form]
+            out[f"FLAG{bit}"] = True
+    return out
+
+
 class WindowedMatcher:
     """spaCy's token ``Matcher`` over the stretches of a doc where one of its patterns can start.
 
@@ -56,12 +134,18 @@ class WindowedMatcher:
     def __init__(self, vocab: Vocab, patterns: list[tuple[str, list[dict[str, Any]]]]) -> None:
         """Compile the patterns and index the steps a match can begin with."""
         self.vocab = vocab
-        self.matcher = Matcher(vocab)
+        # Patterns are validated as written, then run with their word-set and regex tests as
+        # lexeme flags (see _as_flags): checked in compiled code, not by a Python call per word.
+        checked = Matcher(vocab, validate=True)
+        self.matcher = Matcher(vocab, validate=False)
         self._starts: list[tuple[list[_Test], int]] = []  # (step's tests, steps of its pattern)
         self._repeats: list[list[_Test]] = []
         self._whole_doc = False  # a pattern this class cannot bound: match the whole doc
         for key, pattern in patterns:
-            self.matcher.add(key, [pattern])
+            checked.add(key, [pattern])
+        bits = _add_flags(vocab, [pattern for _, pattern in patterns])
+        for key, pattern in patterns:
+            self.matcher.add(key, [[_as_flags(step, bits) for step in pattern]])
             self._index(pattern)
         self._codes: dict[int, int] = {}
 
