@@ -59,11 +59,13 @@ def test_windowed_matcher_equals_the_matcher_on_optional_repeated_and_negated_st
         ("f", [{"LOWER": "per"}, {"IS_TITLE": True, "OP": "{,2}"}, {"LOWER": "order"}]),
         ("g", [{"LOWER": {"IN": ["z", "y"]}, "OP": "{2,}"}, {"LOWER": "end"}]),
         ("h", [{"LOWER": "q", "OP": "{2}"}, {"LOWER": "w", "OP": "{0,1}"}]),
+        ("j", [{"ORTH": ":"}, {"IS_SPACE": True, "OP": "*"}, {"IS_UPPER": True}]),
     ]
     texts = [
         "no more one two three mg given IM ... not yet today x y y y y",
         "IM IM, given IM; 5 5 5 mg no further not given today no",
         "per Dr Hale order; per order; per A B C order; y z y z end q q q w k k",
+        "Allergies:  NKDA. Plan: none. Dx:\n\n  PA",
     ]
     for subset in (patterns[:4], patterns):
         reference = Matcher(nlp.vocab)
@@ -216,3 +218,24 @@ def test_word_tests_as_lexeme_flags_match_as_written():
         for m in expected
         if fresh.vocab.strings[m[0]] in {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"}
     ]
+
+
+def test_context_modifiers_are_those_of_medspacys_matcher(nlp):
+    """ConText's modifiers through the TargetMatcher against medspaCy's own ConText matcher."""
+    from medspacy.common.util import prune_overlapping_matches
+
+    component = nlp.get_pipe("cleanclaim_context")
+    reference = component._context._ConText__matcher
+    texts = [
+        *NOTES,
+        *SECTIONED,
+        "Allergies:  no  NKDA. Rash on the right arm at 10:45, no fever; denies chest pain.",
+        "Family history: mother with pernicious anemia. Possible B12 deficiency; rule out anemia.",
+    ]
+    found = 0
+    for text in texts:
+        doc = nlp.make_doc(text)
+        fast = prune_overlapping_matches(component._matcher(doc))
+        assert fast == reference(doc), text
+        found += len(fast)
+    assert found > 15

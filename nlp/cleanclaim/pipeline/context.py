@@ -6,6 +6,7 @@ the rules that modified it (``span._.cc_modifier_rules``).
 
 from collections import defaultdict
 
+from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -14,7 +15,7 @@ from .. import resources as res
 from . import extensions  # noqa: F401
 from ._tables import TableBacked
 from .lines import Sentences
-from .targets import ADVISORY_GROUP
+from .targets import ADVISORY_GROUP, TargetMatcher
 
 #: Tokens per bucket of the position index that finds the modifiers near a span.
 _BLOCK = 32
@@ -86,6 +87,9 @@ class ContextComponent(TableBacked):
             span_attrs=CATEGORY_ATTRIBUTES,
         )
         self._context.add([self._rule(entry) for entry in table.rules])
+        # medspaCy's matcher runs every token pattern over the whole doc; the TargetMatcher finds
+        # the same matches (same rule ids, same order) with patterns run only where one can start
+        self._matcher = TargetMatcher(self.nlp, self._context.rules)
 
     @staticmethod
     def _rule(entry: res.ContextRuleEntry) -> ConTextRule:
@@ -126,13 +130,16 @@ class ContextComponent(TableBacked):
         """The ``ConText.__call__`` of medspaCy with the comparisons restricted to what can meet."""
         Sentences(doc).install()  # ConTextModifier asks each modifier's sentence
         context = self._context
-        matcher = context._ConText__matcher  # medspaCy 1.3 keeps its matcher private
         graph = ConTextGraph(prune_on_modifier_overlap=context.prune_on_target_overlap)
         graph.targets = targets
         strings = self.nlp.vocab.strings
+        rule_map = self._matcher.rule_map
+        matches = self._matcher(doc)
+        if context.prune_on_modifier_overlap:  # as medspaCy's matcher prunes
+            matches = prune_overlapping_matches(matches)
         mods = []
-        for match_id, start, end in matcher(doc):
-            rule = matcher.rule_map[strings[match_id]]
+        for match_id, start, end in matches:
+            rule = rule_map[strings[match_id]]
             mods.append(ConTextModifier(rule, start, end, doc, max_scope=context.max_scope))
         graph.modifiers = mods
         window = self.scope_window

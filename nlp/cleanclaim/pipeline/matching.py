@@ -171,7 +171,7 @@ class WindowedMatcher:
     def _code(self, orth: int) -> int:
         """What a word can be matched by (a superset: an unknown test counts as a possible match)."""
         lex = self.vocab[orth]
-        words = (lex.orth_, lex.lower_, bool(lex.like_num))
+        words = (lex.orth_, lex.lower_, lex)
         steps = max((n for tests, n in self._starts if _passes(tests, words)), default=0)
         code = steps << 1
         if any(_passes(tests, words) for tests in self._repeats):
@@ -225,8 +225,16 @@ class WindowedMatcher:
         return [(key, s + start, e + start) for key, s, e in self.matcher(doc[start:end])]
 
 
-#: One test of a step on a word: (which form: 0 text, 1 lower, 2 like_num; kind; argument).
+#: One test of a step on a word: (which form: 0 text, 1 lower, 2 the lexeme; kind; argument).
 _Test = tuple[int, str, Any]
+#: Boolean attributes of the lexeme itself (the token's value is the lexeme's).
+_LEXEME_FLAGS = frozenset(
+    {
+        "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
+        "IS_SPACE", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
+        "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL",
+    }
+)  # fmt: skip
 
 
 def _tests(step: dict[str, Any]) -> list[_Test]:
@@ -240,8 +248,8 @@ def _tests(step: dict[str, Any]) -> list[_Test]:
     out: list[_Test] = []
     for key, value in step.items():
         attr = key.upper()
-        if attr == "LIKE_NUM" and isinstance(value, bool):
-            out.append((2, "eq", value))
+        if attr in _LEXEME_FLAGS and isinstance(value, bool):
+            out.append((2, "attr", (attr.lower(), value)))
             continue
         form = {"TEXT": 0, "ORTH": 0, "LOWER": 1}.get(attr)
         if form is None:
@@ -259,10 +267,13 @@ def _tests(step: dict[str, Any]) -> list[_Test]:
     return out
 
 
-def _passes(tests: list[_Test], words: tuple[str, str, bool]) -> bool:
+def _passes(tests: list[_Test], words: tuple[str, str, Any]) -> bool:
     for form, kind, arg in tests:
         value = words[form]
-        if kind == "eq":
+        if kind == "attr":
+            if bool(getattr(value, arg[0])) != arg[1]:
+                return False
+        elif kind == "eq":
             if value != arg:
                 return False
         elif kind == "in":
