@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, get_args
 
+import numpy
 from medspacy.common.regex_matcher import RegexMatcher
 from medspacy.target_matcher import TargetRule
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -241,13 +243,22 @@ class TargetMatcher:
 
 
 def _icd_candidates(doc: Doc) -> Iterable[Candidate]:
-    """Written ICD-10-CM codes ("D51.0") that are valid codes."""
-    for token in doc:
-        text = token.text.upper()
-        if _ICD_RE.match(text) and icd.is_valid_item(text):
-            yield Candidate(
-                token.i, token.i + 1, "DIAGNOSIS", {"cc_rule": "dx.icd10_code", "cc_norm": text}
-            )
+    """Written ICD-10-CM codes ("D51.0") that are valid codes (each distinct word read once)."""
+    orths = doc.to_array(ORTH)
+    if not len(orths):
+        return
+    uniq, inverse = numpy.unique(orths, return_inverse=True)
+    strings = doc.vocab.strings
+    codes = []
+    for orth in uniq.tolist():
+        text = strings[orth].upper()
+        codes.append(text if _ICD_RE.match(text) and icd.is_valid_item(text) else None)
+    if not any(codes):
+        return
+    for i, k in enumerate(inverse.reshape(-1).tolist()):
+        code = codes[k]
+        if code is not None:
+            yield Candidate(i, i + 1, "DIAGNOSIS", {"cc_rule": "dx.icd10_code", "cc_norm": code})
 
 
 def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
