@@ -148,6 +148,26 @@ class WindowedMatcher:
             self.matcher.add(key, [[_as_flags(step, bits) for step in pattern]])
             self._index(pattern)
         self._codes: dict[int, int] = {}
+        # Starts and repeats whose only test is one word or word set, looked up by the word (most
+        # header and target patterns begin so); the rest are tried one by one.
+        self._start_words: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        self._start_rest: list[tuple[list[_Test], int]] = []
+        for tests, n in self._starts:
+            words = _words_of(tests)
+            if words is None:
+                self._start_rest.append((tests, n))
+                continue
+            table = self._start_words[words[0]]
+            for word in words[1]:
+                table[word] = max(table.get(word, 0), n)
+        self._repeat_words: tuple[set[str], set[str]] = (set(), set())
+        self._repeat_rest: list[list[_Test]] = []
+        for tests in self._repeats:
+            words = _words_of(tests)
+            if words is None:
+                self._repeat_rest.append(tests)
+            else:
+                self._repeat_words[words[0]].update(words[1])
 
     def __len__(self) -> int:
         """The number of patterns."""
@@ -172,9 +192,18 @@ class WindowedMatcher:
         """What a word can be matched by (a superset: an unknown test counts as a possible match)."""
         lex = self.vocab[orth]
         words = (lex.orth_, lex.lower_, lex)
-        steps = max((n for tests, n in self._starts if _passes(tests, words)), default=0)
+        by_text, by_lower = self._start_words
+        steps = max(
+            by_text.get(words[0], 0),
+            by_lower.get(words[1], 0),
+            max((n for tests, n in self._start_rest if _passes(tests, words)), default=0),
+        )
         code = steps << 1
-        if any(_passes(tests, words) for tests in self._repeats):
+        if (
+            words[0] in self._repeat_words[0]
+            or words[1] in self._repeat_words[1]
+            or any(_passes(tests, words) for tests in self._repeat_rest)
+        ):
             code |= _REPEAT
         self._codes[orth] = code
         return code
@@ -265,6 +294,20 @@ def _tests(step: dict[str, Any]) -> list[_Test]:
                 elif op == "REGEX":
                     out.append((form, "regex", re.compile(arg)))
     return out
+
+
+def _words_of(tests: list[_Test]) -> tuple[int, frozenset[str]] | None:
+    """(form, words) when the only test is that the text or lowered text is one of the words."""
+    if len(tests) != 1:
+        return None
+    form, kind, arg = tests[0]
+    if form not in (0, 1):
+        return None
+    if kind == "eq":
+        return form, frozenset([arg])
+    if kind == "in":
+        return form, arg
+    return None
 
 
 def _passes(tests: list[_Test], words: tuple[str, str, Any]) -> bool:
