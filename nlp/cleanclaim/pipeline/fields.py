@@ -1,7 +1,6 @@
 """Template fields left blank ("Route: ___", "Dose: N/A", "Site:" and nothing after it)."""
 
 import regex as re
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
