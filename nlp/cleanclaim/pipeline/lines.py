@@ -9,7 +9,7 @@ import bisect
 import weakref
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -94,11 +94,13 @@ class Sentences:
     def __init__(self, doc: Doc) -> None:
         """Index the sentence starts of ``doc`` (``Token.is_sent_start``)."""
         self._doc = weakref.ref(doc)  # the Doc holds the hook: no reference cycle
+        # Token.is_sent_start is True where SENT_START is 1 (the first token always starts one)
         starts = [0]
-        starts += [t.i for t in doc if t.i and t.is_sent_start]
+        if len(doc) > 1:
+            starts += (numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1).tolist()
         self.starts = starts
         self.ends = [*starts[1:], len(doc)]
-        self._words: dict[int, int] = {}
+        self._word_counts: list[int] | None = None  # words before each token
         self._records: set[int] | None = None
 
     @property
@@ -122,15 +124,16 @@ class Sentences:
 
     def words(self, start: int) -> int:
         """Words (not space, not punctuation) of the sentence starting at token ``start``."""
-        n = self._words.get(start)
-        if n is None:
-            end = self.ends[self.index(start)]
+        if self._word_counts is None:
+            doc = self.doc
+            flags = doc.to_array([IS_SPACE, IS_PUNCT])
+            word = (flags[:, 0] == 0) & (flags[:, 1] == 0)
             # spoken punctuation ("comma", "period") of a dictated note is punctuation too
-            spoken = self.doc._.cc_spoken_marks
-            n = self._words[start] = sum(
-                1 for t in self.doc[start:end] if not (t.is_space or t.is_punct or t.i in spoken)
-            )
-        return n
+            spoken = [i for i in doc._.cc_spoken_marks if 0 <= i < len(doc)]
+            word[spoken] = False
+            self._word_counts = numpy.concatenate(([0], numpy.cumsum(word))).tolist()
+        end = self.ends[self.index(start)]
+        return self._word_counts[end] - self._word_counts[start]
 
     def records(self, start: int) -> bool:
         """A mention lying wholly in the sentence starting at ``start`` has administration or

@@ -562,9 +562,10 @@ def _respectively(doc: Doc, drugs: list[Mention], attributes: list[Mention]) -> 
     "haloperidol 5 mg IM, lorazepam 2 mg IM, ... R deltoid, L deltoid and L thigh respectively":
     when the sentence lists as many sites (or doses, routes) as drugs, pair them in order.
     """
-    sents = {m.span.sent for m in drugs}
-    if not sents:
+    # no token can be "respectively" when the lowered text does not hold it
+    if not drugs or "respectively" not in doc_text(doc).lower():
         return
+    sents = {m.span.sent for m in drugs}
     by_sent: dict[tuple[int, str], list[Mention]] = defaultdict(list)
     drugs_by_sent: dict[int, list[Mention]] = defaultdict(list)
     for a in attributes:
