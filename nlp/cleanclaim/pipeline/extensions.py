@@ -55,3 +55,8 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["cleanclaim_text"] = doc.text
     return text
+
+
+def span_text(span: Span) -> str:
+    """``span.text`` as a slice of the Doc's joined text (no join of the span's tokens)."""
+    return doc_text(span.doc)[span.start_char : span.end_char]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import resources as res
+from ..pipeline.extensions import span_text
 from . import doses as dose_parser
 from .linking import DraftAdministration, Mention, records_administration
 from .vocabulary import RuleVocabulary
@@ -174,7 +175,7 @@ def _product_text(draft: DraftAdministration) -> str:
     for m in draft.drug_mentions:
         sent = m.span.sent
         if sent.start not in seen:  # a sentence's text once: many mentions share a long one
-            seen[sent.start] = sent.text.lower()
+            seen[sent.start] = span_text(sent).lower()
     return " ".join(seen.values())
 
 

@@ -22,11 +22,13 @@ import regex as re
 from spacy.tokens import Doc
 
 from .. import resources as res
-from ..pipeline.extensions import doc_text
+from ..pipeline.extensions import doc_text, span_text
 from ..result import Evidence
 from .linking import DraftAdministration, Linked, Mention, collect_attributes, sentences
 
 _FLAGS = re.I | re.M
+#: An "option: yes/no" field.
+_YES_NO_ANY = re.compile(r":\s*(?:yes|no|y|n)\b", re.I)
 _BLANK = re.compile(r"\n[ \t]*\n")
 #: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
 _LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
@@ -266,7 +268,7 @@ class SettingReader:
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
-                if self.nothing_past.search(span.sent.text):
+                if self.nothing_past.search(span_text(span.sent)):
                     continue
                 ev = Evidence(match.start(), match.end(), match.group(0))
                 sent = span.sent.start
@@ -368,17 +370,30 @@ class SettingReader:
         return frozenset(out)
 
     def _box_lines(self, text: str) -> list[tuple[int, int]]:
+        # Only lines holding a mark or a yes/no candidate of the whole text are read line by
+        # line (marks are literals without line breaks; the whole-text yes/no matches include
+        # every line's).
+        candidates = sorted(
+            [m.start() for m in self.mark_re.finditer(text)]
+            + [m.start() for m in _YES_NO_ANY.finditer(text)]
+        )
+        if not candidates:
+            return []
         out = []
-        pos = 0
+        pos = k = 0
         for line in text.splitlines(keepends=True):
-            if self.mark_re.search(line) or self.yes_no_any(line):
-                out.append((pos, pos + len(line)))
-            pos += len(line)
+            end = pos + len(line)
+            while k < len(candidates) and candidates[k] < pos:
+                k += 1
+            if k < len(candidates) and candidates[k] < end:
+                if self.mark_re.search(line) or self.yes_no_any(line):
+                    out.append((pos, end))
+            pos = end
         return out
 
     def yes_no_any(self, line: str) -> bool:
         """Whether a line has an "option: yes/no" field."""
-        return ":" in line and bool(re.search(r":\s*(?:yes|no|y|n)\b", line, re.I))
+        return ":" in line and bool(_YES_NO_ANY.search(line))
 
     def _checked(self, text: str, i: int, line_ents: list) -> bool | None:
         """Whether the box of the option ``line_ents[i]`` is checked (None: no box of its own)."""
@@ -588,7 +603,7 @@ class SettingReader:
                 ]
                 if named or as_drug or sent.start in seen:
                     continue
-                done = bool(_DONE.search(sent.text))
+                done = bool(_DONE.search(span_text(sent)))
                 if _not_done(doc_text(doc), sent.start_char, match.end(), done):
                     continue
                 seen.add(sent.start)
@@ -623,7 +638,7 @@ class SettingReader:
                 if (
                     span is not None
                     and span.sent.start not in drug_sents
-                    and not self.nothing_past.search(span.sent.text)
+                    and not self.nothing_past.search(span_text(span.sent))
                 ):
                     found = True
                     break
