@@ -239,3 +239,39 @@ def test_context_modifiers_are_those_of_medspacys_matcher(nlp):
         assert fast == reference(doc), text
         found += len(fast)
     assert found > 15
+
+
+NOTE_KINDS = [
+    "OPERATIVE REPORT\nPreoperative diagnosis: torn meniscus. Lidocaine 1% 5 mL local.",
+    "Discharge Summary\nHospital course: ceftriaxone 1 g IV daily. Discharge medications: none.",
+    "Telehealth visit (video). Patient reports B12 shots at home.",
+    "Progress note\nPROCEDURE NOTE: trigger point injection.\nHOSPITAL COURSE: uneventful.",
+    "Nurse visit 11/02/2026. Cyanocobalamin 1000 mcg IM L deltoid.",
+    "ED course: ketorolac 30 mg IM given. Emergency Department Note follows.",
+    "",
+]
+
+
+def test_note_type_search_as_one_alternation_equals_pattern_by_pattern(nlp):
+    """The earliest title or section of any note type, as the loop over every pattern found it."""
+    from cleanclaim.rules.decide import RuleSet
+
+    reader = RuleSet.from_pipeline(nlp).settings
+
+    def loop(text: str, which: int):  # noqa: ANN202
+        best = None
+        for entry in reader.types:
+            for pattern in entry[which]:
+                m = pattern.search(text)
+                if m and (best is None or m.start() < best[1].start()):
+                    best = (entry[0], m.span())
+        return best
+
+    found = 0
+    for text in NOTE_KINDS:
+        for which in (1, 2):
+            got = reader._earliest(text, which)
+            got = None if got is None else (got[0], got[1].span())
+            assert got == loop(text, which), text
+            found += got is not None
+    assert found >= 6

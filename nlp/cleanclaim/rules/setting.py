@@ -105,6 +105,13 @@ class SettingReader:
             for t in table.note_types
         ]
         # one alternation per setting: a clause is searched once per setting, not once per pattern
+        # which (1 titles, 2 sections) -> (all patterns as one alternation, branch -> type)
+        self._type_search: dict[int, tuple[re.Pattern[str], dict[str, str]]] = {}
+        for which in (1, 2):
+            branches = [(t[0], p.pattern) for t in self.types for p in t[which]]
+            owners = {f"t{k}": type_id for k, (type_id, _) in enumerate(branches)}
+            alternation = "|".join(f"(?P<t{k}>{p})" for k, (_, p) in enumerate(branches))
+            self._type_search[which] = (re.compile(alternation or "(?!)", _FLAGS), owners)
         self.cues = [
             (c.setting, re.compile("|".join(f"(?:{p})" for p in c.patterns), _FLAGS))
             for c in table.cues
@@ -180,13 +187,18 @@ class SettingReader:
         return NoteKind(note_type, (ev,), bundles, inpatient, narrative)
 
     def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
-        best: tuple[str, re.Match[str]] | None = None
-        for entry in self.types:
-            for pattern in entry[which]:
-                m = pattern.search(text)
-                if m and (best is None or m.start() < best[1].start()):
-                    best = (entry[0], m)
-        return best
+        """The note type whose title (``which`` 1) or section (2) pattern matches first, and the
+        match; on a tie, the first type and pattern in table order.
+
+        One search of all the patterns as one alternation, in table order: its match is the
+        earliest any pattern has, and at that position the first pattern (in order) that matches
+        there, with that pattern's own extent.
+        """
+        combined, owners = self._type_search[which]
+        m = combined.search(text)
+        if m is None:
+            return None
+        return owners[m.lastgroup], m
 
     # Settings ---------------------------------------------------------------------------------
 
