@@ -7,6 +7,7 @@ fuzzy mode is not robust on real notes). Short variants and ordinary words are s
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 
 import numpy
@@ -96,11 +97,26 @@ class DrugLexicon:
         self.first_words = first_words
         # The same pre-check on hashes: a doc's words are compared as numbers, not tokens.
         self._first_ids = None if first_words is None else _hashes(first_words)
+        self._sorted: list[str] | None = None  # the names in order, for prefix ranges
+        self._longest: dict[str, int] = {}  # first word -> its longest name
 
     @classmethod
     def load(cls, skip: set[str] | frozenset[str] = frozenset()) -> DrugLexicon:
         """Load the packaged dictionary (cached per process)."""
         return cls(_variants(), frozenset(skip), _first_words())
+
+    def _longest_from(self, word: str) -> int:
+        """The length of the longest name that begins with ``word`` (0: none), cached."""
+        if self._sorted is None:
+            self._sorted = sorted(self.variants)
+        names = self._sorted
+        i = bisect.bisect_left(names, word)
+        longest = 0
+        while i < len(names) and names[i].startswith(word):
+            longest = max(longest, len(names[i]))
+            i += 1
+        self._longest[word] = longest
+        return longest
 
     def _candidates(self, doc: Doc, arr: numpy.ndarray) -> list[int]:
         """Positions of the words that can begin a name: alphabetic, 3+ characters, a first word."""
@@ -131,14 +147,25 @@ class DrugLexicon:
             # The lowered text of tokens i..i+width: their lowered words and single spaces
             # (lowering word by word equals lowering the stretch for ASCII words only).
             top = min(MAX_TOKENS + 2, n - i)
-            words = [strings[h] for h in lower_ids[i : i + top]]
-            if all(w.isascii() for w in words):
-                keys = [words[0]]
+            first = strings[lower_ids[i]]
+            # no name starting with this word is longer than ``limit``: longer keys are not built
+            limit = self._longest.get(first)
+            if limit is None:
+                limit = self._longest_from(first)
+            if first.isascii():
+                keys = [first]
                 for k in range(1, top):
-                    keys.append(keys[-1] + (" " if spaced[i + k - 1] else "") + words[k])
+                    word = strings[lower_ids[i + k]]
+                    if not word.isascii():
+                        keys = [doc[i : i + w].text.lower() for w in range(1, top + 1)]
+                        break
+                    key = keys[-1] + (" " if spaced[i + k - 1] else "") + word
+                    if len(key) > limit:
+                        break
+                    keys.append(key)
             else:
                 keys = [doc[i : i + width].text.lower() for width in range(1, top + 1)]
-            for width in range(top, 0, -1):
+            for width in range(len(keys), 0, -1):
                 key = keys[width - 1]
                 canonical = self.variants.get(key)
                 if canonical is not None and key not in self.skip:
