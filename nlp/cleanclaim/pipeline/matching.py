@@ -65,7 +65,11 @@ class _WordTest:
         return (form, json.dumps(tests, sort_keys=True))
 
     def __call__(self, text: str) -> bool:
-        value = text.lower() if self.lower else text
+        return self.check(text, text.lower())
+
+    def check(self, text: str, lower: str) -> bool:
+        """The test on a word given as written and lowered."""
+        value = lower if self.lower else text
         if any((value in words) is not inside for inside, words in self.sets):
             return False
         return self.regex is None or self.regex.search(value) is not None
@@ -97,6 +101,7 @@ def _add_flags(vocab: Vocab, patterns: list[list[dict[str, Any]]]) -> dict[tuple
         for i, step in enumerate(pattern)
         for form, tests in _flag_tests(step)
     )
+    added: list[tuple[int, _WordTest]] = []
     for _, _, form, tests in wanted:
         test = _WordTest(form, tests)
         if test.key in bits:
@@ -104,8 +109,17 @@ def _add_flags(vocab: Vocab, patterns: list[list[dict[str, Any]]]) -> dict[tuple
         bit = next((b for b in _FLAG_BITS if b not in getters), None)
         if bit is None:
             break
-        vocab.add_flag(test, flag_id=bit)
+        getters[bit] = test  # new words get the flag as they are made (as Vocab.add_flag does)
         bits[test.key] = bit
+        added.append((bit, test))
+    # the words already in the vocab, all new flags in one pass (Vocab.add_flag's own loop,
+    # once per flag, lowers every word again for each)
+    if added:
+        for lex in vocab:
+            text = lex.orth_
+            lower = text.lower()
+            for bit, test in added:
+                lex.set_flag(bit, test.check(text, lower))
     return bits
 
 
