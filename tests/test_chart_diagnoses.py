@@ -128,3 +128,33 @@ def test_ketorolac_for_fatigue_alone_is_still_not_supported(reviewer):
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert "DX_NOT_SUPPORTED" in review.gap_codes
+
+
+@pytest.mark.parametrize(
+    ("note", "codes"),
+    [
+        # the name's unspecified code gives way to the code written right after it
+        (
+            "Dx: acute otitis media, left (H66.92). Ceftriaxone 250 mg IM given R vastus "
+            "lateralis by RN.",
+            ["H66.92"],
+        ),
+        (
+            "Assessment: migraine without aura, intractable - G43.011. Ketorolac 30 mg " + GIVEN,
+            ["G43.011"],
+        ),
+        # two diagnoses of one category, each with its own code: both kept
+        (
+            "Pernicious anemia (D51.0) and dietary vitamin B12 deficiency anemia (D51.3). "
+            "Cyanocobalamin 1000 mcg " + GIVEN,
+            ["D51.0", "D51.3"],
+        ),
+        # a written code of another category does not replace the name's
+        (
+            "Pernicious anemia (E53.8 per old chart). Cyanocobalamin 1000 mcg " + GIVEN,
+            ["D51.0", "E53.8"],
+        ),
+    ],
+)
+def test_written_code_replaces_the_names_own_code(reviewer, note, codes):
+    assert list(reviewer.review(note).icd10) == codes

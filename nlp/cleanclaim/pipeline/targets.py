@@ -242,6 +242,10 @@ class TargetMatcher:
         return matches
 
 
+#: The rule of a diagnosis written as its ICD-10-CM code ("D51.0").
+WRITTEN_CODE_RULE = "dx.icd10_code"
+
+
 def _icd_candidates(doc: Doc) -> Iterable[Candidate]:
     """Written ICD-10-CM codes ("D51.0") that are valid codes (each distinct word read once)."""
     orths = doc.to_array(ORTH)
@@ -258,7 +262,7 @@ def _icd_candidates(doc: Doc) -> Iterable[Candidate]:
     for i, k in enumerate(inverse.reshape(-1).tolist()):
         code = codes[k]
         if code is not None:
-            yield Candidate(i, i + 1, "DIAGNOSIS", {"cc_rule": "dx.icd10_code", "cc_norm": code})
+            yield Candidate(i, i + 1, "DIAGNOSIS", {"cc_rule": WRITTEN_CODE_RULE, "cc_norm": code})
 
 
 def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:

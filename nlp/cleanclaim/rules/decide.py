@@ -9,6 +9,7 @@ afterwards; it never sees anything but the :class:`Facts` made here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ from spacy.tokens import Doc
 
 from .. import resources as res
 from ..pipeline.extensions import doc_text
+from ..pipeline.targets import WRITTEN_CODE_RULE
 from ..result import Administration, Diagnosis, Entity, Evidence, Review
 from .claims import claim_lines
 from .coding import CodedAdministration, Coder, ServiceRefiner
@@ -180,11 +182,41 @@ def supporting_diagnoses(
 def icd10_codes(
     dxs: list[PatientDiagnosis], supporting: set[int], comorbidity: frozenset[str]
 ) -> tuple[str, ...]:
-    """The diagnoses given for the injection: the supporting ones, else every non-comorbidity."""
+    """The diagnoses given for the injection: the supporting ones, else every non-comorbidity.
+
+    A name followed by its written code ("Acute otitis media, left (H66.92)") is given by the
+    written code alone: the name's own, less specific code of the same category is left out.
+    """
     relevant = [d for d in dxs if d.mention.start in supporting] or [
         d for d in dxs if d.category not in comorbidity
     ]
-    return tuple(dict.fromkeys(d.code for d in relevant if d.code))
+    coded_by_writing = {id(d) for d in relevant if _written_code_follows(d, dxs)}
+    return tuple(
+        dict.fromkeys(d.code for d in relevant if d.code and id(d) not in coded_by_writing)
+    )
+
+
+#: What may stand between a diagnosis name and the code written for it: at most three words
+#: ("Acute otitis media, left (H66.92)", "Migraine without aura, intractable - G43.011").
+_NAME_TO_CODE = re.compile(r"[^\w\n]*(?:[A-Za-z]+[^\w\n]+){0,3}")
+
+
+def _written_code_follows(d: PatientDiagnosis, dxs: list[PatientDiagnosis]) -> bool:
+    """A written code of the same category comes right after the name of ``d``."""
+    m = d.mention
+    if m.rule == WRITTEN_CODE_RULE or not d.code:
+        return False
+    text = doc_text(m.span.doc)
+    for w in dxs:
+        wm = w.mention
+        if wm.rule != WRITTEN_CODE_RULE or not w.code or wm.start < m.end or wm.sent != m.sent:
+            continue
+        if w.code[:3] == d.code[:3] and w.code != d.code:
+            gap = _NAME_TO_CODE.match(text, m.end, wm.start)
+            between = any(o.mention.start >= m.end and o.mention.end <= wm.start for o in dxs)
+            if gap is not None and gap.end() == wm.start and not between:
+                return True
+    return False
 
 
 def service_code(
