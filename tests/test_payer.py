@@ -712,3 +712,27 @@ def test_units_exceed_from_packaged_label_maximums(rules, note, code, fires):
     if fires:
         assert "FDA label" in gaps[0].message
         assert review.claim_ready  # advisory: never changes the decision
+
+
+def test_payer_sources_lists_every_row_with_its_source(tmp_path):
+    """`cleanclaim payer sources`: each drug code and payer rule with its source, a practice's
+    own rows included."""
+    from typer.testing import CliRunner
+
+    from cleanclaim.cli import app
+
+    rules = tmp_path / "acme.json"
+    rules.write_text(
+        json.dumps(
+            {"version": "acme", "mue": [{"hcpcs": "J3420", "max_units": 1, "source": "Acme 12"}]}
+        )
+    )
+    result = CliRunner().invoke(app, ["payer", "sources", "--payer-rules", str(rules)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.strip().splitlines()]
+    assert rows[0] == ["table", "row", "code", "effective", "end", "source"]
+    assert all(len(r) == 6 and len(r[5]) >= 3 for r in rows[1:])
+    by_code = {(r[0], r[2], r[3]): r for r in rows[1:]}
+    assert ("drugs", "J1010", "2024-04-01") in by_code  # methylprednisolone acetate from April 2024
+    assert ("mue", "J3420", "") not in by_code and ["mue", "J3420", "1", "", "", "Acme 12"] in rows
+    assert len({r[1] for r in rows if r[0] == "drugs"}) == len(res.drugs().drugs)

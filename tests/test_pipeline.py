@@ -232,6 +232,7 @@ def test_round_trip_carries_edited_rules(nlp, tmp_path):
                         "name": "zztestdrug",
                         "synonyms": ["zztestdrug"],
                         "class": "other",
+                        "source": "test row",
                     }
                 ),
             ]

@@ -74,6 +74,7 @@ def test_unknown_key_is_rejected_with_file_entry_and_key():
                         "name": "b12",
                         "synonyms": ["b12"],
                         "class": "other",
+                        "source": "test row",
                         "colour": "red",
                     }
                 ],
@@ -99,3 +100,13 @@ def test_section_rule_with_unknown_category_is_rejected():
     }
     with pytest.raises(res.ResourceError, match="unknown category 'meds'"):
         res.load_table(res.SectionTable, "sections.json", json.dumps(bad))
+
+
+def test_every_drug_row_names_its_source():
+    """A drug row without a source (of its code, or of why it has none) is refused on load."""
+    table = res.drugs()
+    assert all(len(d.source) >= 3 for d in table.drugs)
+    assert all(len(c.source) >= 3 for d in table.drugs for c in d.codes)
+    row = {"id": "b12", "name": "b12", "synonyms": ["b12"], "class": "other", "hcpcs": "J3420"}
+    with pytest.raises(res.ResourceError, match="source"):
+        res.load_table(res.DrugTable, "drugs.json", json.dumps({"version": "x", "drugs": [row]}))

@@ -77,6 +77,45 @@ def mue_command(
     )
 
 
+@payer_app.command("sources")
+def sources_command(
+    payer_rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--payer-rules", exists=True, dir_okay=False, help="Also a practice's payer-rules file."
+        ),
+    ] = None,
+) -> None:
+    """Print where every drug code and payer rule comes from: one tab-separated row per table row
+    (table, row, code, effective, end, source), for an audit of the billing knowledge.
+    """
+    from ..resources import drugs, load_payer_rules, merge_payer_rules, payer
+
+    rows: list[tuple[str, ...]] = []
+
+    def day(value: object) -> str:
+        return "" if value is None else str(value)
+
+    for d in drugs().drugs:
+        if d.codes:
+            for c in d.codes:
+                rows.append(("drugs", d.id, c.hcpcs, day(c.effective), day(c.end), c.source))
+        else:
+            rows.append(("drugs", d.id, d.hcpcs or "", day(d.effective), day(d.end), d.source))
+    table = payer()
+    if payer_rules is not None:
+        table = merge_payer_rules(table, load_payer_rules(payer_rules))
+    for name, key in (("sad_drugs", "drug"), ("single_dose_drugs", "drug"), ("mue", "hcpcs")):
+        for r in getattr(table, name):
+            code = getattr(r, "max_units", "")
+            rows.append((name, getattr(r, key), str(code), day(r.effective), day(r.end), r.source))
+    for r in table.frequency:
+        rows.append(("frequency", r.drug, r.label, day(r.effective), day(r.end), r.source))
+    typer.echo("table\trow\tcode\teffective\tend\tsource")
+    for row in rows:
+        typer.echo("\t".join(cell.replace("\t", " ") for cell in row))
+
+
 def register(app: typer.Typer) -> None:
     """Add ``payer`` to the main CLI."""
     app.add_typer(payer_app, name="payer")

@@ -216,8 +216,9 @@ class DrugEntry(_Strict):
     #: No code of its own (a compounded or unapproved product): billed as J3490 with its NDC.
     bill_unclassified: bool = False
     notes: str | None = None
-    #: Where the code, descriptor and unit of ``hcpcs`` come from, and when that code applies.
-    source: str | None = None
+    #: Where the code, descriptor and unit of ``hcpcs`` come from, and when that code applies (or
+    #: why the drug has no drug line of its own); every row names one.
+    source: str = Field(min_length=3)
     effective: date | None = None
     end: date | None = None
     #: Codes chosen from product, diagnosis, dose and date (tried in order); when empty, the
