@@ -334,3 +334,105 @@ def test_routeless_rule_does_not_over_fire(reviewer, note, code):
     review = reviewer.review(note)
     assert review.service_code == "96372"
     assert review.status in ("gaps", "ready")
+
+
+# A weight, a volume or a body part alone is no unnamed injection ------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "OB ULTRASOUND\nEstimated fetal weight 3100 plus or minus 310 g. Placenta posterior.",
+        "LAP BAND ADJUSTMENT\nAccessed the port, aspirated 5 mL and added 1 mL; total 6 mL in "
+        "the band. Tolerated water afterwards.",
+        "EMG REPORT\nNeedle study of the left arm and the right thoracic paraspinal muscles was "
+        "normal.",
+    ],
+)
+def test_a_lone_amount_or_body_part_is_no_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert review.claim_ready is False
+
+
+def test_an_unnamed_injection_with_a_route_or_injection_word_is_still_drug_missing(reviewer):
+    for note in (
+        "NURSE VISIT\nInjection given 1 mL R deltoid, tolerated.",
+        "NURSE VISIT\nGiven 2 mL IM R ventrogluteal at 10:10 by RN.",
+    ):
+        review = reviewer.review(note)
+        assert review.service_code == "96372"
+        assert "DRUG_MISSING" in blocking(review)
+
+
+# Setting cues: radiotracers, transfers, plans in the conditional ------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "NUCLEAR STRESS TEST\nIndication: chest pain (R07.9).\nAt rest 10.5 mCi of Tc-99m "
+        "sestamibi was injected and images obtained.",
+        "MYOCARDIAL PERFUSION\n30 mCi tetrofosmin was injected at peak stress.",
+    ],
+)
+def test_a_radiotracer_dose_is_part_of_its_imaging_study(reviewer, note):
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "CC: DVT. He was transferred here after stopping the heparin drip and receiving a dose "
+        "of Lovenox 60 mg subcutaneously at the outside facility.\nA: Acute DVT of left femoral "
+        "vein (I82.412).",
+        "A: Poison ivy dermatitis (L23.7).\nPlan would be Solu-Medrol 125 mg IM x1. Continue "
+        "OTC antihistamine.",
+        "A: Acute gout (M10.071). I would recommend Toradol 60 mg IM if the pain persists.",
+    ],
+)
+def test_transfers_after_a_dose_and_conditional_plans_are_not_ready(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+
+
+def test_a_plan_recorded_as_given_stays_ready(reviewer):
+    note = (
+        "A: Poison ivy dermatitis (L23.7).\nPlan: Solu-Medrol 125 mg IM x1 given R gluteal by "
+        "RN, tolerated."
+    )
+    assert reviewer.review(note).claim_ready is True
+
+
+# Sacroiliac joint and sympathetic plexus blocks -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("procedure", "code"),
+    [
+        ("Right sacroiliac joint injection under fluoroscopy", "27096"),
+        ("Superior hypogastric plexus block under fluoroscopy", "64517"),
+        ("Celiac plexus block under CT guidance", "64530"),
+        ("Left lumbar sympathetic block under fluoroscopy", "64520"),
+        ("Right stellate ganglion block under ultrasound", "64510"),
+    ],
+)
+def test_sacroiliac_and_sympathetic_blocks_are_their_own_codes(reviewer, procedure, code):
+    note = (
+        f"PROCEDURE NOTE: {procedure}.\nDx: chronic pain (G89.29).\nAfter negative aspiration "
+        "5 mL of 0.25% bupivacaine and 40 mg triamcinolone were injected. No complications."
+    )
+    review = reviewer.review(note)
+    assert review.service_code == code
+    assert review.claim_ready is False
+
+
+def test_a_sacroiliac_injection_without_imaging_stays_a_joint_injection(reviewer):
+    note = (
+        "PROCEDURE NOTE: Right sacroiliac joint injection, landmark guided.\nDx: Sacroiliitis "
+        "(M46.1).\n40 mg triamcinolone with 2 mL lidocaine injected. Tolerated."
+    )
+    assert reviewer.review(note).service_code == "20610"

@@ -510,10 +510,16 @@ def _unnamed(
     """An administration of an unnamed drug from doses, routes and sites no drug claims, when
     they record a done act ("IM inj 2 mL R VG"), else None.
     """
+    labels = {a.label for a in orphans}
+    if "ROUTE" not in labels and not any(
+        vocab.injection_words.search(a.span.sent.text) for a in orphans
+    ):
+        # a weight ("396 g"), a volume ("7 mL in her band") or a body part alone, with no route
+        # and no injection wording in its sentence, is no injection
+        return None
     unnamed = DraftAdministration(drug_id=None, families=vocab.families)
     _collect(unnamed, orphans)
     evidence = [r for a in orphans for r in _given_rules(a.span)]
-    labels = {a.label for a in orphans}
     done_act = "ROUTE" in labels and bool(labels & {"DOSE", "SITE"})
     if done_act and not any(a.section_kind == "plan" for a in orphans):
         evidence.append("link.done_act")
