@@ -436,3 +436,34 @@ def test_a_sacroiliac_injection_without_imaging_stays_a_joint_injection(reviewer
         "(M46.1).\n40 mg triamcinolone with 2 mL lidocaine injected. Tolerated."
     )
     assert reviewer.review(note).service_code == "20610"
+
+
+def test_a_site_from_another_sentence_does_not_make_a_routeless_dose_an_injection(reviewer):
+    note = (
+        "HPI: Abdomen tender in the right lower quadrant.\nIn the ED she was given morphine, "
+        "Zofran and Reglan, then admitted.\nA: Acute cholecystitis (K81.0)."
+    )
+    review = reviewer.review(note)
+    assert review.service_code != "96372"
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "S: Behavior better. He is now currently taking Abilify 7.5 mg.\nA: Autism (F84.0).",
+        "S: Now taking haloperidol 2 mg at bedtime, sleeping better.\nA: Tourette (F95.2).",
+    ],
+)
+def test_a_medication_now_taken_with_only_its_dose_is_not_given(reviewer, note):
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert review.status == "no_injection"
+
+
+def test_a_medication_taken_and_an_injection_given_today_stays_ready(reviewer):
+    note = (
+        "S: Taking metformin 500 mg daily.\nA: Pernicious anemia (D51.0).\nCyanocobalamin "
+        "1000 mcg IM L deltoid given now by RN, tolerated."
+    )
+    assert reviewer.review(note).claim_ready is True

@@ -883,6 +883,14 @@ def _decide_given(draft: DraftAdministration) -> None:
             # "continue Stelara", "on denosumab q6mo": a medication the patient is on
             reasons.append("a continued medication, no administration documented")
             continue
+        if (
+            span._.cc_regimen
+            and not given_here
+            and not any(a.label in ("ROUTE", "SITE") for a in m.attrs if a in collected)
+        ):
+            # "is now currently taking Abilify 7.5 mg": a medication taken, with only its dose
+            reasons.append("a continued medication, no administration documented")
+            continue
         if span._.cc_schedule and not now:
             # "G-CSF 50 mcg subcutaneously given daily": a daily schedule, not today's dose
             reasons.append("a continued medication, no administration documented")

@@ -783,7 +783,12 @@ class SettingReader:
         ):
             return
         for draft in linked.administrations:
-            if not draft.given or draft.routes or draft.sites or draft.drug_id is None:
+            if not draft.given or draft.routes or draft.drug_id is None:
+                continue
+            sents = {m.sent for m in draft.drug_mentions}
+            if any(s.sent in sents for s in draft.sites):
+                # a site in the drug's own sentence ("given R gluteal") records an injection; one
+                # borrowed from another sentence ("abdomen soft") does not
                 continue
             if not (draft.drug_id in routeless or (draft.drug_id in bare and not draft.doses)):
                 continue
