@@ -467,3 +467,46 @@ def test_a_medication_taken_and_an_injection_given_today_stays_ready(reviewer):
         "1000 mcg IM L deltoid given now by RN, tolerated."
     )
     assert reviewer.review(note).claim_ready is True
+
+
+# Imaging contrast, procedural sedation, reported doses, editions, IV plans --------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "CT NECK WITH CONTRAST\nTechnique: axial images after 100 mL Omnipaque 350 intravenous "
+        "contrast.\nFindings: normal.",
+        "EGD\nThe patient was sedated with intravenous fentanyl 50 mcg and intravenous Versed "
+        "3 mg, titrated to achieve adequate sedation for the procedure.",
+        "NEUROLOGY\nIt was reported that the patient was given intravenous methylprednisolone "
+        "without effect.\nA: Polyradiculopathy (G54.9).",
+        "NEUROPSYCHOLOGY\nTests: WAIS-IV, WMS-IV and DSM-IV criteria reviewed.\nA: Mild "
+        "cognitive impairment (G31.84).",
+        "ADMISSION NOTE\nA: Cholangitis (K83.09).\nP: He will be admitted and placed on IV "
+        "antibiotics.",
+    ],
+)
+def test_imaging_sedation_reports_editions_and_iv_plans_are_no_service(reviewer, note):
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        (
+            "ED NOTE\nDx: Migraine (G43.909)\nProchlorperazine 10 mg IV push at 10:15 by RN.",
+            "96374",
+        ),
+        ("ED NOTE\nDx: Migraine (G43.909)\nIV push 10 mg given at 10:15 by RN.", "96374"),
+        (
+            "URGENT CARE\nDx: Gout (M10.9)\nToradol 60 mg IM; in contrast to last visit no "
+            "reaction.",
+            "96372",
+        ),
+    ],
+)
+def test_iv_pushes_and_contrast_wording_elsewhere_keep_their_codes(reviewer, note, code):
+    assert reviewer.review(note).service_code == code

@@ -517,6 +517,12 @@ def _unnamed(
         # a weight ("396 g"), a volume ("7 mL in her band") or a body part alone, with no route
         # and no injection wording in its sentence, is no injection
         return None
+    if "ROUTE" in labels and "DOSE" not in labels and all(
+        vocab.families.get(a.norm or "") == "iv" for a in orphans if a.label == "ROUTE"
+    ):
+        # "placed on IV antibiotics", "IV access": an intravenous route with no drug and no
+        # dose is no administration of its own
+        return None
     unnamed = DraftAdministration(drug_id=None, families=vocab.families)
     _collect(unnamed, orphans)
     evidence = [r for a in orphans for r in _given_rules(a.span)]
