@@ -510,3 +510,38 @@ def test_imaging_sedation_reports_editions_and_iv_plans_are_no_service(reviewer,
 )
 def test_iv_pushes_and_contrast_wording_elsewhere_keep_their_codes(reviewer, note, code):
     assert reviewer.review(note).service_code == code
+
+
+# Epidural anesthesia and analgesia are not epidural injections --------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "OPERATIVE NOTE\nProcedure: open cholecystectomy.\nAnesthesia: Epidural with local.\n"
+        "Tolerated well.",
+        "DELIVERY NOTE\nSVD under epidural anesthesia at 0235. Pitocin 10 units started after "
+        "the placenta.",
+        "DISCHARGE SUMMARY\nHospital course: pain controlled with an epidural placed by "
+        "anesthesia; removed POD 3.",
+        "PROGRESS NOTE\nLabor epidural catheter in place, comfortable.",
+    ],
+)
+def test_epidural_anesthesia_and_analgesia_are_not_62323(reviewer, note):
+    review = reviewer.review(note)
+    assert review.service_code not in ("62323", "62321")
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "PROCEDURE: Lumbar epidural steroid injection, L4-5 interlaminar, under fluoroscopy.\n"
+        "Dx: Lumbar radiculopathy (M54.16).\nAfter loss of resistance, 80 mg Depo-Medrol with "
+        "4 mL saline was injected into the epidural space.",
+        "PROCEDURE: Caudal epidural injection.\nDx: Lumbar spinal stenosis (M48.061).\n"
+        "Triamcinolone 80 mg with 10 mL saline injected epidurally.",
+    ],
+)
+def test_epidural_steroid_injections_stay_62323(reviewer, note):
+    assert reviewer.review(note).service_code == "62323"

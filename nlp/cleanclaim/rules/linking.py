@@ -523,6 +523,9 @@ def _unnamed(
         # "placed on IV antibiotics", "IV access": an intravenous route with no drug and no
         # dose is no administration of its own
         return None
+    if labels == {"ROUTE"} and all(a.norm == "EPIDURAL" for a in orphans):
+        # "Anesthesia: epidural", "an epidural was placed by anesthesia": no drug injected
+        return None
     unnamed = DraftAdministration(drug_id=None, families=vocab.families)
     _collect(unnamed, orphans)
     evidence = [r for a in orphans for r in _given_rules(a.span)]
