@@ -545,3 +545,53 @@ def test_epidural_anesthesia_and_analgesia_are_not_62323(reviewer, note):
 )
 def test_epidural_steroid_injections_stay_62323(reviewer, note):
     assert reviewer.review(note).service_code == "62323"
+
+
+# Lab values, operation titles, an unnamed act's parts far apart -------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "S: left knee pain.\nHer fasting insulin level was normal. Knee: small effusion.\n"
+        "A: Primary osteoarthritis, left knee (M17.12).",
+        "Labs: digoxin level 2.4, high. R arm swelling.\nA: Atrial fibrillation (I48.91).",
+    ],
+)
+def test_a_drug_level_is_a_lab_not_an_administration(reviewer, note):
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert review.status == "no_injection"
+
+
+def test_a_level_beside_a_given_dose_keeps_the_injection(reviewer):
+    note = (
+        "Dx: Pernicious anemia (D51.0). B12 level 150.\nCyanocobalamin 1000 mcg IM L deltoid "
+        "given by RN."
+    )
+    assert reviewer.review(note).claim_ready is True
+
+
+def test_an_operation_title_makes_an_operative_note(reviewer):
+    note = (
+        "TITLE OF OPERATION: Excision of neck mass.\nA 1% lidocaine with 1:100,000 epinephrine "
+        "was injected along the planned incision."
+    )
+    review = reviewer.review(note)
+    assert review.note_type == "operative_procedure"
+    assert review.service_code is None
+
+
+def test_a_route_and_an_amount_paragraphs_apart_are_no_unnamed_injection(reviewer):
+    note = (
+        "OPERATION PERFORMED: Left partial nephrectomy.\n\nANESTHESIA: General with epidural.\n\n"
+        "ESTIMATED BLOOD LOSS: About 350 mL."
+    )
+    assert reviewer.review(note).service_code is None
+
+
+def test_an_unnamed_templates_route_and_site_lines_stay_together(reviewer):
+    note = "INJECTION RECORD\nMedication:\nDose: 1 mL\nRoute: IM\nSite: R deltoid\nBy: RN"
+    review = reviewer.review(note)
+    assert review.service_code == "96372"
+    assert "DRUG_MISSING" in blocking(review)

@@ -215,10 +215,22 @@ def link(
     text = doc_text(doc)
     anchors = [m for m in mentions if m.label == "DRUG" and m.start not in ignored]
     # "Xylocaine 1% without epinephrine": the product's description, not a drug of its own
+    local = {d.id for d in drugs.drugs if d.local_anesthetic}
     anchors = [
         m
         for i, m in enumerate(anchors)
-        if not (i and _WITHOUT.fullmatch(text, anchors[i - 1].end, m.start))
+        if not (
+            i
+            and (
+                _WITHOUT.fullmatch(text, anchors[i - 1].end, m.start)
+                # "1% lidocaine with 1:100,000 epinephrine": the anesthetic's own vasoconstrictor
+                or (
+                    m.norm == "epinephrine"
+                    and anchors[i - 1].norm in local
+                    and _WITH_RATIO.fullmatch(text, anchors[i - 1].end, m.start)
+                )
+            )
+        )
     ]
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
     # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
@@ -253,7 +265,6 @@ def link(
         draft = drafts.setdefault(key, DraftAdministration(drug_id=m.norm, families=vocab.families))
         draft.drug_mentions.append(m)
 
-    local = {d.id for d in drugs.drugs if d.local_anesthetic}
     _local_anesthetic_procedures(drafts, anchors, local, vocab)
     drafts = _split_by_route_family(drafts)
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
@@ -331,6 +342,13 @@ def link(
 #: Between a drug and a drug it is written without ("lidocaine 1% without epinephrine").
 _WITHOUT = re.compile(r"[ \t]*(?:\d+(?:\.\d+)?[ \t]*%[ \t]*)?(?:without|w/o|wo/)[ \t]+", re.I)
 _CLAUSE_BREAK = re.compile(r"[;\n]")
+#: Between a local anesthetic and the epinephrine it is mixed with ("lidocaine 1% with 1:100,000
+#: epinephrine", "bupivacaine 0.25% w/ epi").
+_WITH_RATIO = re.compile(
+    r"[ \t]*(?:\d+(?:\.\d+)?[ \t]*%[ \t]*)?(?:with|w/|plus|and|\+)[ \t]*"
+    r"(?:1[ \t]*:[ \t]*[\d,]+[ \t]*)?",
+    re.I,
+)
 
 
 def _hydration(
@@ -517,19 +535,28 @@ def _unnamed(
         # a weight ("396 g"), a volume ("7 mL in her band") or a body part alone, with no route
         # and no injection wording in its sentence, is no injection
         return None
-    if "ROUTE" in labels and "DOSE" not in labels and all(
-        vocab.families.get(a.norm or "") == "iv" for a in orphans if a.label == "ROUTE"
+    if (
+        "ROUTE" in labels
+        and "DOSE" not in labels
+        and all(vocab.families.get(a.norm or "") == "iv" for a in orphans if a.label == "ROUTE")
     ):
         # "placed on IV antibiotics", "IV access": an intravenous route with no drug and no
         # dose is no administration of its own
         return None
-    if labels == {"ROUTE"} and all(a.norm == "EPIDURAL" for a in orphans):
+    if (
+        "DOSE" not in labels
+        and all(a.norm == "EPIDURAL" for a in orphans if a.label == "ROUTE")
+        and "ROUTE" in labels
+    ):
         # "Anesthesia: epidural", "an epidural was placed by anesthesia": no drug injected
         return None
     unnamed = DraftAdministration(drug_id=None, families=vocab.families)
     _collect(unnamed, orphans)
     evidence = [r for a in orphans for r in _given_rules(a.span)]
-    done_act = "ROUTE" in labels and bool(labels & {"DOSE", "SITE"})
+    done_act = any(
+        a.label == "ROUTE" and any(_together(a, b) for b in orphans if b.label in ("DOSE", "SITE"))
+        for a in orphans
+    )
     if done_act and not any(a.section_kind == "plan" for a in orphans):
         evidence.append("link.done_act")
     if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
@@ -537,6 +564,23 @@ def _unnamed(
         unnamed.given_rules = evidence or standalone or ["section.administration"]
         return unnamed
     return None
+
+
+#: How far apart an unnamed injection's route and its dose or site may be (a template's lines).
+_TOGETHER_CHARS = 160
+
+
+def _together(a: Mention, b: Mention) -> bool:
+    """A route and a dose or site of one unnamed act: the same sentence, or lines of one block
+    close together ("Route: IM" / "Site: R deltoid"), not an anesthesia line and a blood loss
+    line paragraphs apart.
+    """
+    if a.sent == b.sent:
+        return True
+    lo, hi = (a, b) if a.start < b.start else (b, a)
+    if hi.start - lo.end > _TOGETHER_CHARS:
+        return False
+    return not _BLANK_LINE.search(doc_text(a.span.doc), lo.end, hi.start)
 
 
 def _split_by_route_family(
