@@ -595,3 +595,32 @@ def test_an_unnamed_templates_route_and_site_lines_stay_together(reviewer):
     review = reviewer.review(note)
     assert review.service_code == "96372"
     assert "DRUG_MISSING" in blocking(review)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "OPERATIVE REPORT\nProcedure: septoplasty.\nThe septum was injected intradermally with "
+        "1% lidocaine with 1:100,000 epinephrine.",
+        "PROCEDURE NOTE\nProcedure: shave biopsy of the back.\n0.5 mL of 1% lidocaine with "
+        "epinephrine injected intradermally; shave taken.",
+    ],
+)
+def test_local_anesthetic_infiltration_is_neither_a_skin_test_nor_epinephrine(reviewer, note):
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert review.claim_ready is False
+    assert "epinephrine" not in {a.drug_id for a in review.administrations}
+
+
+def test_a_ppd_given_intradermally_stays_86580(reviewer):
+    note = "NURSE VISIT\nPPD 0.1 mL placed intradermally L forearm by RN; read in 48-72 h."
+    assert reviewer.review(note).service_code == "86580"
+
+
+def test_epinephrine_given_on_its_own_is_still_an_injection(reviewer):
+    note = (
+        "URGENT CARE\nDx: Anaphylaxis due to bee sting (T63.441A).\nEpinephrine 0.3 mg IM R "
+        "anterolateral thigh given by RN at 14:02; lidocaine not used."
+    )
+    assert reviewer.review(note).service_code == "96372"

@@ -219,23 +219,24 @@ def link(
     anchors = [
         m
         for i, m in enumerate(anchors)
-        if not (
-            i
-            and (
-                _WITHOUT.fullmatch(text, anchors[i - 1].end, m.start)
-                # "1% lidocaine with 1:100,000 epinephrine": the anesthetic's own vasoconstrictor
-                or (
-                    m.norm == "epinephrine"
-                    and anchors[i - 1].norm in local
-                    and _WITH_RATIO.fullmatch(text, anchors[i - 1].end, m.start)
-                )
-            )
-        )
+        if not (i and _WITHOUT.fullmatch(text, anchors[i - 1].end, m.start))
     ]
+    # "1% lidocaine with 1:100,000 epinephrine": the anesthetic's own vasoconstrictor anchors
+    # its sentence's dose and route like the anesthetic, but is no administration of its own
+    mixed = {
+        id(m)
+        for i, m in enumerate(anchors)
+        if i
+        and m.norm == "epinephrine"
+        and anchors[i - 1].norm in local
+        and _WITH_RATIO.fullmatch(text, anchors[i - 1].end, m.start)
+    }
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
     # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
     drug_mentions = [
-        m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent
+        m
+        for m in anchors
+        if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent and id(m) not in mixed
     ]
     attributes = [
         m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
@@ -667,6 +668,11 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
             bucket.append(attr)
 
 
+#: Routes that, for a local anesthetic, are local infiltration (skin wheal, wound edges), not
+#: an injection procedure of their own (86580 is the tuberculin skin test).
+_LOCAL_INFILTRATION = frozenset({"INTRADERMAL"})
+
+
 def _local_anesthetic_procedures(
     drafts: dict[str, DraftAdministration],
     anchors: list[Mention],
@@ -681,7 +687,10 @@ def _local_anesthetic_procedures(
 
     def procedure_route(m: Mention) -> bool:
         return any(
-            a.label == "ROUTE" and vocab.families.get(a.norm) == "procedure" for a in m.attrs
+            a.label == "ROUTE"
+            and vocab.families.get(a.norm) == "procedure"
+            and a.norm not in _LOCAL_INFILTRATION
+            for a in m.attrs
         )
 
     if any(procedure_route(m) for d in drafts.values() for m in d.drug_mentions):
