@@ -624,3 +624,30 @@ def test_epinephrine_given_on_its_own_is_still_an_injection(reviewer):
         "anterolateral thigh given by RN at 14:02; lidocaine not used."
     )
     assert reviewer.review(note).service_code == "96372"
+
+
+# Exam redness, teaching handouts, a body part far from a routeless dose -----------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "EYE EXAM\nConjunctivae are severely injected. Small metallic foreign body removed.\n"
+        "A: Corneal foreign body (T15.01XA).",
+        "URGENT CARE\nThroat: pharynx mildly injected, tonsils 2+.\nA: Viral pharyngitis (J02.9).",
+        "ACNE HANDOUT\nMEDICATIONS THAT MAY BE PRESCRIBED TO HELP ACNE INCLUDE:\n* Oral or "
+        "topical antibiotics.\n* Cortisone injections into acne lesions.",
+        "ED NOTE\nHPI: Pain in the abdomen since last night, cramping and severe, worse after "
+        "meals, with nausea, and she came in at midnight where she was given morphine and "
+        "Zofran.\nA: Biliary colic (K80.50).",
+    ],
+)
+def test_exam_redness_handouts_and_far_body_parts_are_no_injection(reviewer, note):
+    review = reviewer.review(note)
+    assert review.service_code != "96372"
+    assert review.claim_ready is False
+
+
+def test_an_injection_beside_an_uninjected_pharynx_stays_an_injection(reviewer):
+    note = "NURSE VISIT\nInjection given R deltoid, tolerated. Pharynx not injected."
+    assert reviewer.review(note).service_code == "96372"

@@ -885,6 +885,9 @@ class SettingsTable(_Strict):
     #: 5 mg", "was given some Zofran") is not documented as an injection. ``bare_not_injection``:
     #: drugs for which this holds only when no dose is written either ("given Rocephin").
     routeless_not_injection: list[str] = Field(default_factory=list)
+    #: An exam finding that uses "injected" for redness ("Conjunctivae are injected", "pharynx
+    #: mildly injected"): a sentence saying so records no injection.
+    exam_injected: str = r"(?!)"
     bare_not_injection: list[str] = Field(default_factory=list)
     #: Injection wording in such a drug's sentence ("injection", "shot", "intramuscularly").
     routeless_injection_words: str = r"(?!)"
@@ -981,7 +984,7 @@ class SettingsTable(_Strict):
         _compiles([self.not_inpatient_header])
         _compiles(self.class_words)
         _compiles(self.procedure_narrative)
-        _compiles([self.routeless_injection_words])
+        _compiles([self.routeless_injection_words, self.exam_injected])
         _compiles(self.all_given)
         _compiles(self.future_injection)
         _compiles(

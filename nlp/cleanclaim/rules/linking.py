@@ -283,7 +283,7 @@ def link(
         and _lends_across_sentences(a)
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
-    standalone_at = _standalone_sentences(doc, mentions)
+    standalone_at = _standalone_sentences(doc, mentions, vocab.exam_injected)
     standalone = [rule for rule, _ in standalone_at]
 
     for draft in drafts.values():
@@ -1006,8 +1006,12 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
     return [rule for rule, _ in _standalone_sentences(doc, mentions)]
 
 
-def _standalone_sentences(doc: Doc, mentions: list[Mention]) -> list[tuple[str, int]]:
-    """(rule id, sentence start) of each administration wording in a sentence naming no drug."""
+def _standalone_sentences(
+    doc: Doc, mentions: list[Mention], exam: re.Pattern[str] | None = None
+) -> list[tuple[str, int]]:
+    """(rule id, sentence start) of each administration wording in a sentence naming no drug,
+    not an exam finding ("Conjunctivae are injected").
+    """
     graph = getattr(doc._, "context_graph", None)
     if graph is None:
         return []
@@ -1039,6 +1043,8 @@ def _standalone_sentences(doc: Doc, mentions: list[Mention]) -> list[tuple[str, 
         if k and reach[k - 1] > token.idx:
             continue
         negated = neg_end.get(sent.start, sent.end + 1) <= sent.end
+        if exam is not None and exam.search(sent.text):
+            continue
         if not negated:
             out.append((rule_id, sent.start))
     return out

@@ -57,6 +57,8 @@ _CHARTING = frozenset({"given", "time", "charted_by"})
 _PAST_AFTER = 40
 #: How many sentences apart a procedure's route and a routeless drug injected with it may be.
 _PROCEDURE_SENTENCES = 2
+#: How near a drug its site must be to make a routeless dose an injection.
+_SITE_NEAR = 80
 #: Words of a nothing-given statement about drugs, which says nothing of IV fluids.
 _DRUG_WORDS = re.compile(r"\b(?:medications?|meds|medicines?|drugs?|injections?|shots?)\b", re.I)
 #: What parts a drug from a not-given statement after it (another clause, another line).
@@ -785,10 +787,13 @@ class SettingReader:
         for draft in linked.administrations:
             if not draft.given or draft.routes or draft.drug_id is None:
                 continue
-            sents = {m.sent for m in draft.drug_mentions}
-            if any(s.sent in sents for s in draft.sites):
-                # a site in the drug's own sentence ("given R gluteal") records an injection; one
-                # borrowed from another sentence ("abdomen soft") does not
+            if any(
+                s.sent == m.sent and abs(s.start - m.start) <= _SITE_NEAR
+                for s in draft.sites
+                for m in draft.drug_mentions
+            ):
+                # a site next to the drug ("given R gluteal") records an injection; one borrowed
+                # from another sentence or a long history ("pain in the abdomen") does not
                 continue
             if not (draft.drug_id in routeless or (draft.drug_id in bare and not draft.doses)):
                 continue
