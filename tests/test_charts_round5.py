@@ -651,3 +651,13 @@ def test_exam_redness_handouts_and_far_body_parts_are_no_injection(reviewer, not
 def test_an_injection_beside_an_uninjected_pharynx_stays_an_injection(reviewer):
     note = "NURSE VISIT\nInjection given R deltoid, tolerated. Pharynx not injected."
     assert reviewer.review(note).service_code == "96372"
+
+
+def test_a_nerve_block_with_lidocaine_and_epinephrine_keeps_its_code(reviewer):
+    note = (
+        "URGENT CARE\nDx: laceration of left index finger (S61.210A).\nDigital nerve block with "
+        "3 mL of 1% lidocaine with epinephrine; laceration repaired."
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "64450"
+    assert [a.drug_id for a in review.administrations] == ["lidocaine"]

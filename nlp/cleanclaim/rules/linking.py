@@ -224,7 +224,7 @@ def link(
     # "1% lidocaine with 1:100,000 epinephrine": the anesthetic's own vasoconstrictor anchors
     # its sentence's dose and route like the anesthetic, but is no administration of its own
     mixed = {
-        id(m)
+        id(m): anchors[i - 1]
         for i, m in enumerate(anchors)
         if i
         and m.norm == "epinephrine"
@@ -246,6 +246,8 @@ def link(
     unheard = _after_marker(doc, attributes)
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard)
+        if attr.drug is not None and id(attr.drug) in mixed:
+            attr.drug = mixed[id(attr.drug)]  # the epinephrine's anesthetic holds its attributes
     _respectively(doc, drug_mentions, attributes)
     closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
