@@ -661,3 +661,31 @@ def test_a_nerve_block_with_lidocaine_and_epinephrine_keeps_its_code(reviewer):
     review = reviewer.review(note)
     assert review.service_code == "64450"
     assert [a.drug_id for a in review.administrations] == ["lidocaine"]
+
+
+# A joint named elsewhere is no joint injection of an oral drug; pre-operative doses ------------
+
+
+def test_a_joint_named_elsewhere_is_no_joint_injection_of_an_oral_drug(reviewer):
+    note = (
+        "S: pain in the left shoulder and elbow.\nShe takes her low-dose aspirin daily and "
+        "warfarin 5 mg.\nA: Pain in left shoulder (M25.512)."
+    )
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert review.status == "no_injection"
+
+
+def test_a_dose_given_preoperatively_is_part_of_the_operation(reviewer):
+    note = (
+        "OPERATIVE REPORT\nProcedure: ORIF left tibia.\nThe patient was given Ancef 2 g "
+        "preoperatively. Tourniquet on the left thigh."
+    )
+    review = reviewer.review(note)
+    assert review.service_code is None
+    assert {a.setting for a in review.administrations} == {"within_procedure"}
+
+
+def test_a_knee_injection_of_a_table_drug_keeps_its_joint_code(reviewer):
+    note = "L knee inj today: Kenalog 40 mg + lidocaine 1% 3 mL, L knee for OA M17.12, tol well."
+    assert reviewer.review(note).service_code == "20610"
