@@ -14,6 +14,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 _END_PUNCT = frozenset({".", "!", "?"})
+#: Dose units the tokenizer keeps with a sentence's period ("0.5 mL. Given by RN"): after a
+#: number (or "mg/mL.") they end the sentence like any period.
+_UNIT_PERIOD = frozenset({"mL.", "U.", "L."})
 
 
 @Language.factory("cleanclaim_lines", default_config={"join_wrapped_lines": True})
@@ -49,6 +52,14 @@ class LineSentencizer:
                 start = False
             elif prev in _END_PUNCT and not _is_punct(cur):
                 start = True
+            elif (
+                prev in _UNIT_PERIOD
+                and i > 1
+                and (texts[i - 2] == "/" or _is_number(texts[i - 2]))
+                and (cur.istitle() or cur[0].isdigit())
+            ):
+                # "Tdap 0.5 mL. Given by RN": the tokenizer kept the period on the unit
+                start = True
             elif _lower_abbreviation_end(prev) and (cur.istitle() or cur[0].isdigit()):
                 # "chlorhexidine prep. 1 mL ..." : the tokenizer kept the period on "prep."
                 start = True
@@ -57,6 +68,10 @@ class LineSentencizer:
             starts[i, 0] = 1 if start else -1
         doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
+
+
+def _is_number(text: str) -> bool:
+    return text.replace(".", "", 1).replace(",", "").isdigit()
 
 
 def _is_punct(text: str) -> bool:

@@ -162,6 +162,8 @@ class TargetComponent(TableBacked):
                 return False
             if after in self._route_not_before.get(code, ()):
                 return False
+            if _edition_suffix(doc, cand.start):
+                return False
         elif cand.label == "DOSE":
             # "30g needle", "25g 1.5 in needle", "18g.": a needle gauge, not grams
             if doc[cand.end - 1].lower_ in ("g", "ga") and (
@@ -333,3 +335,20 @@ def _rules(
         yield TargetRule(phrase, label, attributes=attrs)
     for pattern in patterns:
         yield TargetRule(name, label, pattern=pattern, attributes=attrs)
+
+
+def _edition_suffix(doc: Doc, start: int) -> bool:
+    """A route token glued by a hyphen to an acronym before it ("WAIS-IV", "DSM-IV"): the
+    roman numeral of an edition or a version, not a route.
+    """
+    if start < 2:
+        return False
+    dash, word = doc[start - 1], doc[start - 2]
+    return (
+        dash.text == "-"
+        and not dash.whitespace_
+        and not word.whitespace_
+        and word.text.isalpha()
+        and word.text.isupper()
+        and len(word.text) >= 2
+    )

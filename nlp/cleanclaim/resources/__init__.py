@@ -881,6 +881,18 @@ class SettingsTable(_Strict):
     #: site and nothing in its clause placing it at this encounter ("Heparin 5000 units was
     #: given.", "Versed and fentanyl were given") is part of the procedure.
     unrouted_within_procedure: list[NoteType] = Field(default_factory=list)
+    #: Drugs usually given by another route (IV in hospital, by mouth, rectally): a dose "given"
+    #: with no route, no site and no injection wording in its sentences ("He was given valium
+    #: 5 mg", "was given some Zofran") is not documented as an injection. ``bare_not_injection``:
+    #: drugs for which this holds only when no dose is written either ("given Rocephin").
+    routeless_not_injection: list[str] = Field(default_factory=list)
+    #: An exam finding that uses "injected" for redness ("Conjunctivae are injected", "pharynx
+    #: mildly injected"): a sentence saying so records no injection.
+    exam_injected: str = r"(?!)"
+    bare_not_injection: list[str] = Field(default_factory=list)
+    #: Injection wording in such a drug's sentence ("injection", "shot", "intramuscularly").
+    routeless_injection_words: str = r"(?!)"
+    routeless_reason: str = "no route, site or injection wording: not documented as an injection"
     #: In these note types (an ED note), a dose its own clause records as given here ("given in
     #: the ED at 19:20") is this encounter's, though "in the ED" reads as history elsewhere.
     here_when_cued: list[NoteType] = Field(default_factory=list)
@@ -973,6 +985,7 @@ class SettingsTable(_Strict):
         _compiles([self.not_inpatient_header])
         _compiles(self.class_words)
         _compiles(self.procedure_narrative)
+        _compiles([self.routeless_injection_words, self.exam_injected])
         _compiles(self.all_given)
         _compiles(self.future_injection)
         _compiles(

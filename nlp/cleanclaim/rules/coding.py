@@ -117,6 +117,14 @@ class Coder:
                 return done[0]
         if codes:
             return codes[0]
+        if (
+            draft.drug_id is not None
+            and draft.drug_id not in self.drugs
+            and not _injection_wording(draft, self.vocab)
+        ):
+            # a dictionary drug (aspirin, warfarin) near a joint named elsewhere ("pain in the
+            # shoulder") is not a joint injection: a site implies no route for it
+            return None
         for site in draft.sites:
             entry = self.sites.get(site.norm or "")
             if entry is not None and entry.implies_route:

@@ -215,15 +215,28 @@ def link(
     text = doc_text(doc)
     anchors = [m for m in mentions if m.label == "DRUG" and m.start not in ignored]
     # "Xylocaine 1% without epinephrine": the product's description, not a drug of its own
+    local = {d.id for d in drugs.drugs if d.local_anesthetic}
     anchors = [
         m
         for i, m in enumerate(anchors)
         if not (i and _WITHOUT.fullmatch(text, anchors[i - 1].end, m.start))
     ]
+    # "1% lidocaine with 1:100,000 epinephrine": the anesthetic's own vasoconstrictor anchors
+    # its sentence's dose and route like the anesthetic, but is no administration of its own
+    mixed = {
+        id(m): anchors[i - 1]
+        for i, m in enumerate(anchors)
+        if i
+        and m.norm == "epinephrine"
+        and anchors[i - 1].norm in local
+        and _WITH_RATIO.fullmatch(text, anchors[i - 1].end, m.start)
+    }
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
     # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
     drug_mentions = [
-        m for m in anchors if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent
+        m
+        for m in anchors
+        if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent and id(m) not in mixed
     ]
     attributes = [
         m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
@@ -233,6 +246,8 @@ def link(
     unheard = _after_marker(doc, attributes)
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard)
+        if attr.drug is not None and id(attr.drug) in mixed:
+            attr.drug = mixed[id(attr.drug)]  # the epinephrine's anesthetic holds its attributes
     _respectively(doc, drug_mentions, attributes)
     closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
@@ -253,7 +268,6 @@ def link(
         draft = drafts.setdefault(key, DraftAdministration(drug_id=m.norm, families=vocab.families))
         draft.drug_mentions.append(m)
 
-    local = {d.id for d in drugs.drugs if d.local_anesthetic}
     _local_anesthetic_procedures(drafts, anchors, local, vocab)
     drafts = _split_by_route_family(drafts)
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
@@ -271,7 +285,7 @@ def link(
         and _lends_across_sentences(a)
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
-    standalone_at = _standalone_sentences(doc, mentions)
+    standalone_at = _standalone_sentences(doc, mentions, vocab.exam_injected)
     standalone = [rule for rule, _ in standalone_at]
 
     for draft in drafts.values():
@@ -331,6 +345,13 @@ def link(
 #: Between a drug and a drug it is written without ("lidocaine 1% without epinephrine").
 _WITHOUT = re.compile(r"[ \t]*(?:\d+(?:\.\d+)?[ \t]*%[ \t]*)?(?:without|w/o|wo/)[ \t]+", re.I)
 _CLAUSE_BREAK = re.compile(r"[;\n]")
+#: Between a local anesthetic and the epinephrine it is mixed with ("lidocaine 1% with 1:100,000
+#: epinephrine", "bupivacaine 0.25% w/ epi").
+_WITH_RATIO = re.compile(
+    r"[ \t]*(?:\d+(?:\.\d+)?[ \t]*%[ \t]*)?(?:with|w/|plus|and|\+)[ \t]*"
+    r"(?:1[ \t]*:[ \t]*[\d,]+[ \t]*)?",
+    re.I,
+)
 
 
 def _hydration(
@@ -510,11 +531,35 @@ def _unnamed(
     """An administration of an unnamed drug from doses, routes and sites no drug claims, when
     they record a done act ("IM inj 2 mL R VG"), else None.
     """
+    labels = {a.label for a in orphans}
+    if "ROUTE" not in labels and not any(
+        vocab.injection_words.search(a.span.sent.text) for a in orphans
+    ):
+        # a weight ("396 g"), a volume ("7 mL in her band") or a body part alone, with no route
+        # and no injection wording in its sentence, is no injection
+        return None
+    if (
+        "ROUTE" in labels
+        and "DOSE" not in labels
+        and all(vocab.families.get(a.norm or "") == "iv" for a in orphans if a.label == "ROUTE")
+    ):
+        # "placed on IV antibiotics", "IV access": an intravenous route with no drug and no
+        # dose is no administration of its own
+        return None
+    if (
+        "DOSE" not in labels
+        and all(a.norm == "EPIDURAL" for a in orphans if a.label == "ROUTE")
+        and "ROUTE" in labels
+    ):
+        # "Anesthesia: epidural", "an epidural was placed by anesthesia": no drug injected
+        return None
     unnamed = DraftAdministration(drug_id=None, families=vocab.families)
     _collect(unnamed, orphans)
     evidence = [r for a in orphans for r in _given_rules(a.span)]
-    labels = {a.label for a in orphans}
-    done_act = "ROUTE" in labels and bool(labels & {"DOSE", "SITE"})
+    done_act = any(
+        a.label == "ROUTE" and any(_together(a, b) for b in orphans if b.label in ("DOSE", "SITE"))
+        for a in orphans
+    )
     if done_act and not any(a.section_kind == "plan" for a in orphans):
         evidence.append("link.done_act")
     if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
@@ -522,6 +567,23 @@ def _unnamed(
         unnamed.given_rules = evidence or standalone or ["section.administration"]
         return unnamed
     return None
+
+
+#: How far apart an unnamed injection's route and its dose or site may be (a template's lines).
+_TOGETHER_CHARS = 160
+
+
+def _together(a: Mention, b: Mention) -> bool:
+    """A route and a dose or site of one unnamed act: the same sentence, or lines of one block
+    close together ("Route: IM" / "Site: R deltoid"), not an anesthesia line and a blood loss
+    line paragraphs apart.
+    """
+    if a.sent == b.sent:
+        return True
+    lo, hi = (a, b) if a.start < b.start else (b, a)
+    if hi.start - lo.end > _TOGETHER_CHARS:
+        return False
+    return not _BLANK_LINE.search(doc_text(a.span.doc), lo.end, hi.start)
 
 
 def _split_by_route_family(
@@ -609,6 +671,11 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
             bucket.append(attr)
 
 
+#: Routes that, for a local anesthetic, are local infiltration (skin wheal, wound edges), not
+#: an injection procedure of their own (86580 is the tuberculin skin test).
+_LOCAL_INFILTRATION = frozenset({"INTRADERMAL"})
+
+
 def _local_anesthetic_procedures(
     drafts: dict[str, DraftAdministration],
     anchors: list[Mention],
@@ -623,7 +690,10 @@ def _local_anesthetic_procedures(
 
     def procedure_route(m: Mention) -> bool:
         return any(
-            a.label == "ROUTE" and vocab.families.get(a.norm) == "procedure" for a in m.attrs
+            a.label == "ROUTE"
+            and vocab.families.get(a.norm) == "procedure"
+            and a.norm not in _LOCAL_INFILTRATION
+            for a in m.attrs
         )
 
     if any(procedure_route(m) for d in drafts.values() for m in d.drug_mentions):
@@ -878,6 +948,14 @@ def _decide_given(draft: DraftAdministration) -> None:
             # "continue Stelara", "on denosumab q6mo": a medication the patient is on
             reasons.append("a continued medication, no administration documented")
             continue
+        if (
+            span._.cc_regimen
+            and not given_here
+            and not any(a.label in ("ROUTE", "SITE") for a in m.attrs if a in collected)
+        ):
+            # "is now currently taking Abilify 7.5 mg": a medication taken, with only its dose
+            reasons.append("a continued medication, no administration documented")
+            continue
         if span._.cc_schedule and not now:
             # "G-CSF 50 mcg subcutaneously given daily": a daily schedule, not today's dose
             reasons.append("a continued medication, no administration documented")
@@ -931,8 +1009,12 @@ def _standalone_administration(doc: Doc, mentions: list[Mention]) -> list[str]:
     return [rule for rule, _ in _standalone_sentences(doc, mentions)]
 
 
-def _standalone_sentences(doc: Doc, mentions: list[Mention]) -> list[tuple[str, int]]:
-    """(rule id, sentence start) of each administration wording in a sentence naming no drug."""
+def _standalone_sentences(
+    doc: Doc, mentions: list[Mention], exam: re.Pattern[str] | None = None
+) -> list[tuple[str, int]]:
+    """(rule id, sentence start) of each administration wording in a sentence naming no drug,
+    not an exam finding ("Conjunctivae are injected").
+    """
     graph = getattr(doc._, "context_graph", None)
     if graph is None:
         return []
@@ -964,6 +1046,8 @@ def _standalone_sentences(doc: Doc, mentions: list[Mention]) -> list[tuple[str, 
         if k and reach[k - 1] > token.idx:
             continue
         negated = neg_end.get(sent.start, sent.end + 1) <= sent.end
+        if exam is not None and exam.search(sent.text):
+            continue
         if not negated:
             out.append((rule_id, sent.start))
     return out

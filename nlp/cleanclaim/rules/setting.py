@@ -59,6 +59,8 @@ _CHARTING = frozenset({"given", "time", "charted_by"})
 _PAST_AFTER = 40
 #: How many sentences apart a procedure's route and a routeless drug injected with it may be.
 _PROCEDURE_SENTENCES = 2
+#: How near a drug its site must be to make a routeless dose an injection.
+_SITE_NEAR = 80
 #: Words of a nothing-given statement about drugs, which says nothing of IV fluids.
 _DRUG_WORDS = re.compile(r"\b(?:medications?|meds|medicines?|drugs?|injections?|shots?)\b", re.I)
 #: What parts a drug from a not-given statement after it (another clause, another line).
@@ -131,6 +133,7 @@ class SettingReader:
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
         self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
         self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
+        self.injection_words = re.compile(table.routeless_injection_words, re.I)
         self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
         self.addenda = [re.compile(p, _FLAGS) for p in table.addendum_headers]
         self.in_error = re.compile(table.error_words, re.I)
@@ -685,6 +688,7 @@ class SettingReader:
         for draft in drafts:
             self._place(draft, kind, blocks)
         self._named_procedure(doc, linked, kind)
+        self._routeless(doc, linked)
         stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
         whole_note = any(sent is None for _, sent in stated)
         whole_note_fluids = any(
@@ -790,6 +794,42 @@ class SettingReader:
             draft.not_given_reason = None
             draft.given_rules.append("setting.named_procedure")
             return
+
+    def _routeless(self, doc: Doc, linked: Linked) -> None:
+        """A drug usually given by another route, "given" with no route, no site and no
+        injection wording in its sentences ("He was given valium 5 mg and DPH", "was given some
+        Zofran"), is not documented as an injection: not a 96372, not given here.
+        """
+        routeless = set(self.table.routeless_not_injection)
+        bare = set(self.table.bare_not_injection)
+        if not (routeless or bare):
+            return
+        words = self.injection_words
+        # beside an SC/IM injection of the note, a routeless dose stays a documentation gap
+        if any(
+            d.given and any(d.families.get(c) == "sc_im" for c in d.route_codes)
+            for d in linked.administrations
+        ):
+            return
+        for draft in linked.administrations:
+            if not draft.given or draft.routes or draft.drug_id is None:
+                continue
+            if any(
+                s.sent == m.sent and abs(s.start - m.start) <= _SITE_NEAR
+                for s in draft.sites
+                for m in draft.drug_mentions
+            ):
+                # a site next to the drug ("given R gluteal") records an injection; one borrowed
+                # from another sentence or a long history ("pain in the abdomen") does not
+                continue
+            if not (draft.drug_id in routeless or (draft.drug_id in bare and not draft.doses)):
+                continue
+            if any(words.search(m.span.sent.text) for m in draft.drug_mentions):
+                continue
+            draft.given = False
+            draft.setting = None
+            draft.not_given_reason = self.table.routeless_reason
+            draft.given_rules.append("setting.routeless")
 
     def _place(
         self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]

@@ -34,6 +34,8 @@ class RuleVocabulary:
         self.medication_list_label = re.compile(settings.medication_list_labels, re.I | re.M)
         self.medication_field_label = re.compile(settings.medication_field_labels, re.I)
         self.attribute_field_label = re.compile(settings.attribute_field_labels, re.I)
+        #: "Conjunctivae injected": redness on exam, not an administration.
+        self.exam_injected = re.compile(settings.exam_injected, re.I)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
