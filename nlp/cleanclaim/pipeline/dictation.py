@@ -60,6 +60,8 @@ _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: A fraction said after a number ("one and a half") or alone ("a half").
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
+#: The "'m" of "I'm", a syllable when a name is heard in pieces ("I'm a trex").
+_CONTRACTED_M = frozenset({"'m", "’m"})
 _ALNUM = re.compile(r"[^a-z0-9]")
 _DIGIT_CHARS = re.compile(r"[^0-9]")
 #: Short function words that never begin or end a name heard in pieces.
@@ -806,6 +808,15 @@ class DictationComponent(TableBacked):
                 # mics", "D three fifty thousand units"): the dose is read from the next word
                 i += 1
                 continue
+            if unit is not None and end - i > 1 and not taken[i : unit[0]].any():
+                # the first number word ends a name heard in pieces ("lay six forty milligrams"
+                # is Lasix 40 mg, never 640 mg)
+                name = self._name_ending_in_number(doc, lower, i, taken)
+                if name is not None and (rest := parse_number(words[1:])) is not None:
+                    out.append(name)
+                    taken[name.start : name.end] = True
+                    value = rest
+                    i += 1
             if unit is None or value is None or value <= 0 or taken[i : unit[0]].any():
                 i = max(end, i + 1)
                 continue
@@ -821,6 +832,37 @@ class DictationComponent(TableBacked):
             taken[i:stop] = True
             i = stop
         return out
+
+    def _name_ending_in_number(
+        self, doc: Doc, lower: list[str], i: int, taken: numpy.ndarray
+    ) -> Span | None:
+        """A curated drug name heard as the one to three words before ``i`` and the number
+        word at ``i`` ("lay six" for Lasix), read over the same checks as a name before a dose.
+        """
+        if not _number_word(lower[i]):
+            return None
+        lex = self._lexicon()
+        for k in (3, 2, 1):
+            s = i - k
+            if s < 0 or taken[s:i].any():
+                continue
+            words = lower[s : i + 1]
+            if not all(self._alpha[x] and not _number_word(lower[x]) for x in range(s, i)):
+                continue
+            if not self._edge(doc, s) or lower[s] in _NEVER_OPENS:
+                continue
+            joined = "".join(words)
+            hit = lex.read(joined, k + 1, self.t, False)
+            if (
+                hit is None
+                or hit[0] != "DRUG"
+                or hit[2] == "drug.dictionary"
+                or not self._strong(hit, joined, words, slot=True)
+            ):
+                continue
+            label, norm, rule, name, _score, how = hit
+            return _span(doc, s, i + 1, label, rule, norm, name, how)
+        return None
 
     def _bare_doses(
         self, doc: Doc, lower: list[str], taken: numpy.ndarray, ents: list[Span]
@@ -1002,6 +1044,14 @@ class DictationComponent(TableBacked):
         n = len(doc)
         alpha = self._alpha
         plainword = [a and not _number_word(w) for a, w in zip(alpha, lower, strict=True)]
+        # "I'm a trex": the engine wrote the syllable "I'm" as the contraction; inside a name its
+        # "'m" is the letter heard
+        if any(w in _CONTRACTED_M for w in lower):
+            lower = list(lower)
+            for x in range(1, n):
+                if lower[x] in _CONTRACTED_M and lower[x - 1] == "i":
+                    lower[x] = "m"
+                    plainword[x] = True
         near_at = near.tolist()
         marks = doc._.cc_spoken_marks
         # before a dose a name may also begin with a short stop word ("are is ta da", "new
