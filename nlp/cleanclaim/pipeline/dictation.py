@@ -60,6 +60,9 @@ _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: A fraction said after a number ("one and a half") or alone ("a half").
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
+#: Letters of a curated name spelled exactly by ordinary words run together that make it a
+#: name even with a glue syllable ("on dan set ron"); shorter spellings happen by chance.
+_LONG_JOINED = 8
 #: The "'m" of "I'm", a syllable when a name is heard in pieces ("I'm a trex").
 _CONTRACTED_M = frozenset({"'m", "’m"})
 _ALNUM = re.compile(r"[^a-z0-9]")
@@ -1082,8 +1085,10 @@ class DictationComponent(TableBacked):
                 # A short glue word may be a heard syllable of a name ("in vega sue stena",
                 # "row sef in"), but then only a long phonetic code heard the same counts.
                 glued = not (self._edge(doc, i) and self._edge(doc, end - 1))
+                # right before a dose two words may be a name with a glue syllable ("so fran")
+                least = 2 if end in slots else 3
                 if glued and (
-                    k < 3 or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
+                    k < least or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
                 ):
                     continue
                 if k == 1 and not self._wordy(doc, i):
@@ -1097,7 +1102,13 @@ class DictationComponent(TableBacked):
                 # ("to be taken one tablet" is not levobunolol)
                 broad = slot and not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
                 hit = lex.read(
-                    joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None, slot=broad
+                    joined,
+                    k,
+                    t,
+                    side,
+                    fuzzy=lower[i:end] if k <= 3 else None,
+                    slot=broad,
+                    near=slot,
                 )
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
@@ -1145,6 +1156,9 @@ class DictationComponent(TableBacked):
             and hit[4] >= self.t.phonetic_min_similarity
         ):
             # right before a dose, a curated name heard the same, even as ordinary words
+            return True
+        if how == "joined" and hit[2] != "drug.dictionary" and len(joined) >= _LONG_JOINED:
+            # ordinary words that spell a long curated name exactly ("on dan set ron")
             return True
         if all(_zipf(w) >= 3.0 for w in words if w not in _GLUE):
             return False
@@ -1270,6 +1284,12 @@ def _single_letter(text: str) -> bool:
     return len(t) == 1 and t.isalpha()
 
 
+@lru_cache(maxsize=65536)
+def _deletions(code: str) -> tuple[str, ...]:
+    """``code`` with each one of its letters left out."""
+    return tuple(code[:x] + code[x + 1 :] for x in range(len(code)))
+
+
 def _overlaps(i: int, ents: list[Span]) -> bool:
     return any(e.start <= i < e.end for e in ents)
 
@@ -1341,6 +1361,16 @@ class _Lexicon:
                 if q is not None and q.unit in ("mg", "mcg", "g", "units"):
                     self.usual_units[drug.id] = q.unit
                     break
+        # curated names by each phonetic code with one letter left out: a code one edit away
+        # shares one of these ("KN0LK" and "KNLK" both give "KNLK")
+        self.by_near: dict[str, list[tuple[str, str, tuple[str, str, str, str]]]] = {}
+        for text, value in curated:
+            key = _key(text)
+            if value[0] != "DRUG" or len(key) <= 3:
+                continue
+            code = _code(key)
+            for variant in {code, *_deletions(code)}:
+                self.by_near.setdefault(variant, []).append((key, code, value))
         self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
         self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
 
@@ -1359,20 +1389,46 @@ class _Lexicon:
         after_side: bool,
         fuzzy: list[str] | None = None,
         slot: bool = False,
+        near: bool = False,
     ) -> tuple[str, str, str, str, float, str] | None:
         """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None.
 
         ``slot``: the words stand right before a dose, where a drug is named; a name of the broad
-        dictionary then needs only the phonetic floor of a curated one.
+        dictionary then needs only the phonetic floor of a curated one. ``near``: the words are
+        two or more right before a dose; a curated drug one code letter away may be read.
         """
         memo = self.__dict__.setdefault("_memo", {})
-        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot)
+        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot, near)
         if key in memo:
             return memo[key]
         if len(memo) >= self.MEMO_SIZE:
             memo.clear()
-        memo[key] = hit = self._read(joined, words, t, after_side, fuzzy, slot)
+        hit = self._read(joined, words, t, after_side, fuzzy, slot)
+        if hit is None and near:
+            hit = self._near(joined, t)
+        memo[key] = hit
         return hit
+
+    def _near(self, joined: str, t: res.DictationTable) -> tuple | None:
+        """A curated drug whose phonetic code is one edit from that of ``joined`` ("Kenneth
+        log" / Kenalog, "at event" / Ativan), with spelling at least
+        ``near_code_min_similarity`` alike: read only right before a dose.
+        """
+        code = _code(joined)
+        if len(code) < t.near_code_letters or len(joined) < t.min_chars.get("DRUG", 6):
+            return None
+        digits = _DIGIT_CHARS.sub("", joined)
+        best = None
+        for variant in {code, *_deletions(code)}:
+            for key, other, value in self.by_near.get(variant, ()):
+                if digits != _DIGIT_CHARS.sub("", key) or Levenshtein.distance(code, other) > 1:
+                    continue
+                sim = Levenshtein.normalized_similarity(joined, key)
+                if sim >= t.near_code_min_similarity and (best is None or sim > best[4]):
+                    best = (*value, sim, "phonetic")
+        if best is None:
+            return None
+        return (*best[:4], max(best[4], t.phonetic_min_similarity), "phonetic")
 
     def _read(
         self,
