@@ -63,6 +63,7 @@ _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 #: Letters of a curated name spelled exactly by ordinary words run together that make it a
 #: name even with a glue syllable ("on dan set ron"); shorter spellings happen by chance.
 _LONG_JOINED = 8
+_VOWELS = frozenset("aeiou")
 #: The "'m" of "I'm", a syllable when a name is heard in pieces ("I'm a trex").
 _CONTRACTED_M = frozenset({"'m", "’m"})
 _ALNUM = re.compile(r"[^a-z0-9]")
@@ -850,8 +851,13 @@ class DictationComponent(TableBacked):
             if s < 0 or taken[s:i].any():
                 continue
             words = lower[s : i + 1]
-            if not all(self._alpha[x] and not _number_word(lower[x]) for x in range(s, i)):
-                continue
+            if not all(
+                self._alpha[x]
+                and not _number_word(lower[x])
+                and (self._length[x] > 1 or lower[x] in _VOWELS)
+                for x in range(s, i)
+            ):
+                continue  # a letter is said, not heard alike ("vitamin D one thousand units")
             if not self._edge(doc, s) or lower[s] in _NEVER_OPENS:
                 continue
             joined = "".join(words)
@@ -1101,15 +1107,27 @@ class DictationComponent(TableBacked):
                 # the broad dictionary's looser floor only for words not all ordinary English
                 # ("to be taken one tablet" is not levobunolol)
                 broad = slot and not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
-                hit = lex.read(
-                    joined,
-                    k,
-                    t,
-                    side,
-                    fuzzy=lower[i:end] if k <= 3 else None,
-                    slot=broad,
-                    near=slot,
-                )
+                fuzzy = lower[i:end] if k <= 3 else None
+                hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad)
+                if (
+                    glued
+                    and k < 3
+                    and (
+                        hit is None
+                        or hit[2] == "drug.dictionary"
+                        or len(_code(joined)) < t.near_code_letters
+                    )
+                ):
+                    continue  # two words with a glue syllable: a curated name heard the same
+                if (
+                    hit is None
+                    and slot
+                    and not glued
+                    and all(len(w) > 1 or w in _VOWELS for w in lower[i:end])
+                ):
+                    # a curated drug one code letter away, only from words that may begin and
+                    # end a name, none a letter ("Kenneth log"; not "vitamin d", "an extra")
+                    hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad, near=True)
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
                 if piece is not None and any(piece[i:end]):
@@ -1415,13 +1433,18 @@ class _Lexicon:
         ``near_code_min_similarity`` alike: read only right before a dose.
         """
         code = _code(joined)
-        if len(code) < t.near_code_letters or len(joined) < t.min_chars.get("DRUG", 6):
+        # the same code from one letter shorter ("new bane" / Nubain: NBN), one edit away from
+        # ``near_code_letters``
+        if len(code) < t.near_code_letters - 1 or len(joined) < t.min_chars.get("DRUG", 6):
             return None
+        edits = 1 if len(code) >= t.near_code_letters else 0
         digits = _DIGIT_CHARS.sub("", joined)
         best = None
-        for variant in {code, *_deletions(code)}:
+        for variant in {code, *_deletions(code)} if edits else (code,):
             for key, other, value in self.by_near.get(variant, ()):
-                if digits != _DIGIT_CHARS.sub("", key) or Levenshtein.distance(code, other) > 1:
+                if digits != _DIGIT_CHARS.sub("", key):
+                    continue
+                if Levenshtein.distance(code, other) > edits:
                     continue
                 sim = Levenshtein.normalized_similarity(joined, key)
                 if sim >= t.near_code_min_similarity and (best is None or sim > best[4]):
