@@ -675,3 +675,33 @@ def test_names_heard_as_ordinary_words_right_before_a_dose(reviewer, said, dose,
 def test_ordinary_words_before_a_dose_are_not_read_as_a_name(reviewer, note):
     r = reviewer.review(note)
     assert not [e for e in ents(r, "DRUG") if e.how], [(e.text, e.norm) for e in ents(r, "DRUG")]
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("one five zero milligrams", "150 mg"),
+        ("one oh four milligrams", "104 mg"),
+        ("half a c c", "0.5 mL"),
+        ("point five CCs", "0.5 mL"),
+        ("one c.c.", "1 mL"),
+        ("two fifty M C G", "250 mcg"),
+        ("a gram", "1 g"),
+    ],
+)
+def test_doses_said_digit_by_digit_or_with_a_or_half(reviewer, said, read):
+    r = reviewer.review(f"hypogonadism period drug {said} I M right deltoid period")
+    (dose,) = ents(r, "DOSE")
+    assert dose.normalized == read, (dose.text, dose.normalized)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "transfused a unit of packed cells period",
+        "she had a half day of work and two four year old twins period",
+        "room one oh four period",
+    ],
+)
+def test_a_half_and_digit_words_without_a_unit_are_no_dose(reviewer, note):
+    assert not ents(reviewer.review(note), "DOSE")

@@ -57,6 +57,10 @@ _SPELLED, _NUMBER, _LETTER, _ROUTE = 1, 2, 4, 8
 #: How a name read from split words may be found again elsewhere in the same note.
 _REPEATABLE = frozenset({"phonetic", "joined", "fuzzy"})
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
+#: Units said after "a" as one of them ("a gram of Rocephin"; not "a unit of blood").
+_ONE_OF = frozenset({"g", "mg"})
+#: A zero said as the letter between digit words ("one oh four").
+_OH = frozenset({"oh", "o"})
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: A fraction said after a number ("one and a half") or alone ("a half").
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
@@ -136,6 +140,10 @@ def parse_number(words: list[str]) -> float | None:
             return frac
         whole = parse_number(words)
         return None if whole is None else whole + frac
+    if words in (["half", "a"], ["half", "an"]):  # "half a c c"
+        return 0.5
+    if words == ["a"]:  # "a gram": ``_number_run`` takes it only before a unit it allows
+        return 1.0
     if words and words[0] == "a" and len(words) > 1 and words[1] in _MULTIPLIERS:
         words = ["one", *words[1:]]
     mult = 1
@@ -163,12 +171,17 @@ def _digit(word: str) -> str | None:
 def _integer(words: list[str]) -> float | None:
     if not words:
         return None
+    words = [w if w not in _OH else "zero" for w in words]
     parts = alpha2digit(" ".join(words), "en", threshold=0).replace(",", "").split()
     if not parts or not all(_DIGITS.match(p) for p in parts):
         return None
     nums = [float(p) for p in parts]
     if len(nums) == 1:
         return nums[0]
+    if len(parts[0]) == 1 and parts[0] != "0" and all(p.isdigit() for p in parts):
+        if all(len(p) == 1 for p in parts[1:-1]) and (len(parts[-1]) == 1 or parts[-1][0] == "0"):
+            return float("".join(parts))  # digit by digit: "one five zero", "one oh four"
+
     if len(nums) == 2 and nums[0] < 10 and 10 <= nums[1] < 100:  # "one twenty five"
         return nums[0] * 100 + nums[1]
     return None
@@ -262,7 +275,7 @@ class DictationComponent(TableBacked):
         if word == "vitamin" or bare in self._letter or (len(word) <= 2 and _single_letter(word)):
             kind |= _SPELLED
         if (
-            word in ("point", "a")
+            word in ("point", "a", "half")
             or (word[:1].isdigit() or word[:1] == ".")
             and _DIGITS.match(word)
             or _number_word(word)
@@ -739,6 +752,8 @@ class DictationComponent(TableBacked):
             w = lower[j]
             if _number_word(w) or _DIGITS.match(w) or w in _MULTIPLIERS:
                 j += 1
+            elif w in _OH and j > i and j + 1 < n and _number_word(lower[j + 1]):
+                j += 1  # "one oh four": a zero said as a letter between digits
             elif (
                 w == "point"
                 and j + 1 < n
@@ -747,6 +762,12 @@ class DictationComponent(TableBacked):
                 j += 1
             elif w == "a" and j == i and j + 1 < n and lower[j + 1] in _MULTIPLIERS:
                 j += 1
+            elif w == "a" and j == i and (self._unit_at(lower, j + 1) or (0, ""))[1] in _ONE_OF:
+                j += 1  # "a gram", "a milligram"
+                break
+            elif w == "half" and j == i and j + 1 < n and lower[j + 1] in ("a", "an"):
+                j += 2  # "half a c c"
+                break
             elif w == "a" and j + 1 < n and lower[j + 1] in _FRACTIONS:
                 j += 2  # "a half", "one and a half"
                 break
@@ -782,7 +803,7 @@ class DictationComponent(TableBacked):
         while (i := _next_at(starts, i, n)) < n:
             word = lower[i]
             if taken[i] or not (
-                word in ("point", "a")
+                word in ("point", "a", "half")
                 or (word[:1].isdigit() or word[:1] == ".")
                 and _DIGITS.match(word)
                 or _number_word(word)
@@ -812,7 +833,12 @@ class DictationComponent(TableBacked):
                 # mics", "D three fifty thousand units"): the dose is read from the next word
                 i += 1
                 continue
-            if unit is not None and end - i > 1 and not taken[i : unit[0]].any():
+            if (
+                unit is not None
+                and end - i > 1
+                and lower[i + 1] not in _MULTIPLIERS  # "two hundred" is one number
+                and not taken[i : unit[0]].any()
+            ):
                 # the first number word ends a name heard in pieces ("lay six forty milligrams"
                 # is Lasix 40 mg, never 640 mg)
                 name = self._name_ending_in_number(doc, lower, i, taken)
@@ -861,7 +887,16 @@ class DictationComponent(TableBacked):
             if not self._edge(doc, s) or lower[s] in _NEVER_OPENS:
                 continue
             joined = "".join(words)
+            before = lex.read("".join(words[:-1]), k, self.t, False) if k > 1 else None
             hit = lex.read(joined, k + 1, self.t, False)
+            if (
+                before is not None
+                and before[0] == "DRUG"
+                and (hit is None or hit[1] != before[1] or hit[4] < before[4])
+            ):
+                # the words before are a name without the number ("vena fur two hundred"),
+                # unless the number belongs to the same name ("sin visk one")
+                return None
             if (
                 hit is None
                 or hit[0] != "DRUG"
