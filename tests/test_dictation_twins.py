@@ -681,6 +681,7 @@ def test_ordinary_words_before_a_dose_are_not_read_as_a_name(reviewer, note):
     ("said", "read"),
     [
         ("one five zero milligrams", "150 mg"),
+        ("one zero zero zero micrograms", "1000 mcg"),
         ("one oh four milligrams", "104 mg"),
         ("half a c c", "0.5 mL"),
         ("point five CCs", "0.5 mL"),
@@ -690,7 +691,7 @@ def test_ordinary_words_before_a_dose_are_not_read_as_a_name(reviewer, note):
     ],
 )
 def test_doses_said_digit_by_digit_or_with_a_or_half(reviewer, said, read):
-    r = reviewer.review(f"hypogonadism period drug {said} I M right deltoid period")
+    r = reviewer.review(f"cellulitis period cefazolin {said} I M right deltoid period")
     (dose,) = ents(r, "DOSE")
     assert dose.normalized == read, (dose.text, dose.normalized)
 
@@ -700,8 +701,44 @@ def test_doses_said_digit_by_digit_or_with_a_or_half(reviewer, said, read):
     [
         "transfused a unit of packed cells period",
         "she had a half day of work and two four year old twins period",
+        "A gram stain of the fluid showed no organisms period",
         "room one oh four period",
     ],
 )
 def test_a_half_and_digit_words_without_a_unit_are_no_dose(reviewer, note):
     assert not ents(reviewer.review(note), "DOSE")
+
+
+@pytest.mark.parametrize(
+    ("said", "norm"),
+    [
+        ("Kenneth log", "triamcinolone_acetonide"),
+        ("vivid troll", "naltrexone_extended_release"),
+        ("love and ox", "enoxaparin"),
+        ("so fran", "ondansetron"),
+    ],
+)
+def test_names_heard_as_ordinary_words_right_before_injection_or_shot(reviewer, said, norm):
+    note = (
+        f"the patient received her {said} injection today comma one hundred milligrams I M "
+        "right deltoid by nurse Lee period"
+    )
+    assert entity(reviewer.review(note), said, "DRUG").norm == norm
+
+
+def test_an_article_before_a_heard_name_is_not_its_syllable(reviewer):
+    r = reviewer.review("back pain period she got a tore a doll shot in the right glute period")
+    assert entity(r, "tore a doll", "DRUG").norm == "ketorolac"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "she had a flu shot and a booster shot last fall period",
+        "he asked about a knee joint injection and a trigger point injection period",
+        "he took a long shot at the goal period",
+    ],
+)
+def test_ordinary_words_before_injection_or_shot_are_not_read_as_a_name(reviewer, note):
+    r = reviewer.review(note)
+    assert not [e for e in ents(r, "DRUG") if e.how], [(e.text, e.norm) for e in ents(r, "DRUG")]

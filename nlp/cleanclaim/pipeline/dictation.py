@@ -57,8 +57,9 @@ _SPELLED, _NUMBER, _LETTER, _ROUTE = 1, 2, 4, 8
 #: How a name read from split words may be found again elsewhere in the same note.
 _REPEATABLE = frozenset({"phonetic", "joined", "fuzzy"})
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
-#: Units said after "a" as one of them ("a gram of Rocephin"; not "a unit of blood").
-_ONE_OF = frozenset({"g", "mg"})
+#: Units said after "a" as one of them ("a gram of Rocephin"; not "a unit of blood"), only
+#: after a mention or before "of" (not "a Gram stain").
+_ONE_OF = frozenset({"gram", "milligram"})
 #: A zero said as the letter between digit words ("one oh four").
 _OH = frozenset({"oh", "o"})
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
@@ -178,7 +179,12 @@ def _integer(words: list[str]) -> float | None:
     nums = [float(p) for p in parts]
     if len(nums) == 1:
         return nums[0]
-    if len(parts[0]) == 1 and parts[0] != "0" and all(p.isdigit() for p in parts):
+    if (
+        len("".join(parts)) > 2  # "one two" may be 1-2; "one five zero" is 150
+        and len(parts[0]) == 1
+        and parts[0] != "0"
+        and all(p.isdigit() for p in parts)
+    ):
         if all(len(p) == 1 for p in parts[1:-1]) and (len(parts[-1]) == 1 or parts[-1][0] == "0"):
             return float("".join(parts))  # digit by digit: "one five zero", "one oh four"
 
@@ -248,6 +254,7 @@ class DictationComponent(TableBacked):
         self._markers = re.compile("|".join(f"(?:{m})" for m in t.markers)) if t.markers else None
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
+        self._slot_words = {w.lower() for w in t.name_slot_words}
         self._index: _Lexicon | None = None
         firsts = {letter[0] for letter in self._route_letters}
         self._route_first = (
@@ -388,6 +395,8 @@ class DictationComponent(TableBacked):
             # the words right before a dose are where a drug is named ("gave the we go vee
             # point two five milligrams"): there a name may begin or end with a short word
             slots = {e.start for e in ents + new if e.label_ == "DOSE"}
+            # and the words right before "injection" or "shot" ("his Kenneth log injection")
+            slots |= {x for x, w in enumerate(lower) if w in self._slot_words and not taken[x]}
             names = self._names(doc, lower, taken & ~weak, near, slots, pieces)
             new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
@@ -762,7 +771,7 @@ class DictationComponent(TableBacked):
                 j += 1
             elif w == "a" and j == i and j + 1 < n and lower[j + 1] in _MULTIPLIERS:
                 j += 1
-            elif w == "a" and j == i and (self._unit_at(lower, j + 1) or (0, ""))[1] in _ONE_OF:
+            elif w == "a" and j == i and j + 1 < n and lower[j + 1] in _ONE_OF:
                 j += 1  # "a gram", "a milligram"
                 break
             elif w == "half" and j == i and j + 1 < n and lower[j + 1] in ("a", "an"):
@@ -851,6 +860,13 @@ class DictationComponent(TableBacked):
                 i = max(end, i + 1)
                 continue
             stop, canon = unit
+            if (
+                words == ["a"]
+                and not (taken[i - 1] if i else False)
+                and lower[stop : stop + 1] != ["of"]
+            ):
+                i = stop
+                continue
             read = f"{_fmt(value)} {canon}" if canon != "%" else f"{_fmt(value)}%"
             # "two hundred milligrams per m l": a concentration
             if stop + 1 < n and lower[stop] == "per":
@@ -1186,6 +1202,12 @@ class DictationComponent(TableBacked):
                 i += 1
                 continue
             end, (label, norm, rule, name, _score, how), _ = best
+            if end - i > 2 and lower[i] in ("a", "an"):
+                # an article before the name is not its syllable when the rest reads the same
+                # ("a tore a doll shot")
+                rest = lex.read("".join(lower[i + 1 : end]), end - i - 1, t, False)
+                if rest is not None and rest[1] == norm:
+                    i += 1
             out.append(_span(doc, i, end, label, rule, norm, name, how))
             taken[i:end] = True
             held[i:end] = [True] * (end - i)

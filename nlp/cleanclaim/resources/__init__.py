@@ -569,6 +569,8 @@ class DictationTable(_Strict):
     near_code_letters: int = Field(default=4, ge=2, le=20)
     #: Least rapidfuzz ratio (0-100) for a fuzzy reading without the same phonetic code.
     fuzzy_min_score: float = Field(ge=0, le=100)
+    #: Words right before which a drug is named, as right before a dose ("his X injection").
+    name_slot_words: list[str] = Field(default_factory=list)
     #: Words never read as part of a drug or site name ("the", "and", "given").
     stop_words: list[str] = Field(default_factory=list)
 
