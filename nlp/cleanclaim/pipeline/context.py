@@ -17,6 +17,9 @@ from ._tables import TableBacked
 from .lines import Sentences
 from .targets import ADVISORY_GROUP, TargetMatcher
 
+#: How a mention read from dictated pieces was read (``DictationComponent``): its words are
+#: syllables of the name.
+_PIECES = frozenset({"phonetic", "joined", "fuzzy"})
 #: Tokens per bucket of the position index that finds the modifiers near a span.
 _BLOCK = 32
 
@@ -138,7 +141,12 @@ class ContextComponent(TableBacked):
         if context.prune_on_modifier_overlap:  # as medspaCy's matcher prunes
             matches = prune_overlapping_matches(matches)
         mods = []
+        # the words of a name read from dictated pieces are syllables, not words of the
+        # sentence: "no" of "hal doll deck a no ate" negates nothing
+        heard = {i for e in targets if e._.cc_how in _PIECES for i in range(e.start, e.end)}
         for match_id, start, end in matches:
+            if heard and all(i in heard for i in range(start, end)):
+                continue
             rule = rule_map[strings[match_id]]
             mods.append(ConTextModifier(rule, start, end, doc, max_scope=context.max_scope))
         graph.modifiers = mods

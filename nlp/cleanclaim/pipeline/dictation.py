@@ -57,9 +57,20 @@ _SPELLED, _NUMBER, _LETTER, _ROUTE = 1, 2, 4, 8
 #: How a name read from split words may be found again elsewhere in the same note.
 _REPEATABLE = frozenset({"phonetic", "joined", "fuzzy"})
 _DIGITS = re.compile(r"^\d[\d,]*(?:\.\d+)?$|^\.\d+$")
+#: Units said after "a" as one of them ("a gram of Rocephin"; not "a unit of blood"), only
+#: after a mention or before "of" (not "a Gram stain").
+_ONE_OF = frozenset({"gram", "milligram"})
+#: A zero said as the letter between digit words ("one oh four").
+_OH = frozenset({"oh", "o"})
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: A fraction said after a number ("one and a half") or alone ("a half").
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
+#: Letters of a curated name spelled exactly by ordinary words run together that make it a
+#: name even with a glue syllable ("on dan set ron"); shorter spellings happen by chance.
+_LONG_JOINED = 8
+_VOWELS = frozenset("aeiou")
+#: The "'m" of "I'm", a syllable when a name is heard in pieces ("I'm a trex").
+_CONTRACTED_M = frozenset({"'m", "’m"})
 _ALNUM = re.compile(r"[^a-z0-9]")
 _DIGIT_CHARS = re.compile(r"[^0-9]")
 #: Short function words that never begin or end a name heard in pieces.
@@ -130,6 +141,10 @@ def parse_number(words: list[str]) -> float | None:
             return frac
         whole = parse_number(words)
         return None if whole is None else whole + frac
+    if words in (["half", "a"], ["half", "an"]):  # "half a c c"
+        return 0.5
+    if words == ["a"]:  # "a gram": ``_number_run`` takes it only before a unit it allows
+        return 1.0
     if words and words[0] == "a" and len(words) > 1 and words[1] in _MULTIPLIERS:
         words = ["one", *words[1:]]
     mult = 1
@@ -157,12 +172,22 @@ def _digit(word: str) -> str | None:
 def _integer(words: list[str]) -> float | None:
     if not words:
         return None
+    words = [w if w not in _OH else "zero" for w in words]
     parts = alpha2digit(" ".join(words), "en", threshold=0).replace(",", "").split()
     if not parts or not all(_DIGITS.match(p) for p in parts):
         return None
     nums = [float(p) for p in parts]
     if len(nums) == 1:
         return nums[0]
+    if (
+        len("".join(parts)) > 2  # "one two" may be 1-2; "one five zero" is 150
+        and len(parts[0]) == 1
+        and parts[0] != "0"
+        and all(p.isdigit() for p in parts)
+    ):
+        if all(len(p) == 1 for p in parts[1:-1]) and (len(parts[-1]) == 1 or parts[-1][0] == "0"):
+            return float("".join(parts))  # digit by digit: "one five zero", "one oh four"
+
     if len(nums) == 2 and nums[0] < 10 and 10 <= nums[1] < 100:  # "one twenty five"
         return nums[0] * 100 + nums[1]
     return None
@@ -229,6 +254,7 @@ class DictationComponent(TableBacked):
         self._markers = re.compile("|".join(f"(?:{m})" for m in t.markers)) if t.markers else None
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
+        self._slot_words = {w.lower() for w in t.name_slot_words}
         self._index: _Lexicon | None = None
         firsts = {letter[0] for letter in self._route_letters}
         self._route_first = (
@@ -256,7 +282,7 @@ class DictationComponent(TableBacked):
         if word == "vitamin" or bare in self._letter or (len(word) <= 2 and _single_letter(word)):
             kind |= _SPELLED
         if (
-            word in ("point", "a")
+            word in ("point", "a", "half")
             or (word[:1].isdigit() or word[:1] == ".")
             and _DIGITS.match(word)
             or _number_word(word)
@@ -369,6 +395,8 @@ class DictationComponent(TableBacked):
             # the words right before a dose are where a drug is named ("gave the we go vee
             # point two five milligrams"): there a name may begin or end with a short word
             slots = {e.start for e in ents + new if e.label_ == "DOSE"}
+            # and the words right before "injection" or "shot" ("his Kenneth log injection")
+            slots |= {x for x, w in enumerate(lower) if w in self._slot_words and not taken[x]}
             names = self._names(doc, lower, taken & ~weak, near, slots, pieces)
             new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
@@ -733,6 +761,8 @@ class DictationComponent(TableBacked):
             w = lower[j]
             if _number_word(w) or _DIGITS.match(w) or w in _MULTIPLIERS:
                 j += 1
+            elif w in _OH and j > i and j + 1 < n and _number_word(lower[j + 1]):
+                j += 1  # "one oh four": a zero said as a letter between digits
             elif (
                 w == "point"
                 and j + 1 < n
@@ -741,6 +771,12 @@ class DictationComponent(TableBacked):
                 j += 1
             elif w == "a" and j == i and j + 1 < n and lower[j + 1] in _MULTIPLIERS:
                 j += 1
+            elif w == "a" and j == i and j + 1 < n and lower[j + 1] in _ONE_OF:
+                j += 1  # "a gram", "a milligram"
+                break
+            elif w == "half" and j == i and j + 1 < n and lower[j + 1] in ("a", "an"):
+                j += 2  # "half a c c"
+                break
             elif w == "a" and j + 1 < n and lower[j + 1] in _FRACTIONS:
                 j += 2  # "a half", "one and a half"
                 break
@@ -776,7 +812,7 @@ class DictationComponent(TableBacked):
         while (i := _next_at(starts, i, n)) < n:
             word = lower[i]
             if taken[i] or not (
-                word in ("point", "a")
+                word in ("point", "a", "half")
                 or (word[:1].isdigit() or word[:1] == ".")
                 and _DIGITS.match(word)
                 or _number_word(word)
@@ -806,10 +842,31 @@ class DictationComponent(TableBacked):
                 # mics", "D three fifty thousand units"): the dose is read from the next word
                 i += 1
                 continue
+            if (
+                unit is not None
+                and end - i > 1
+                and lower[i + 1] not in _MULTIPLIERS  # "two hundred" is one number
+                and not taken[i : unit[0]].any()
+            ):
+                # the first number word ends a name heard in pieces ("lay six forty milligrams"
+                # is Lasix 40 mg, never 640 mg)
+                name = self._name_ending_in_number(doc, lower, i, taken)
+                if name is not None and (rest := parse_number(words[1:])) is not None:
+                    out.append(name)
+                    taken[name.start : name.end] = True
+                    value = rest
+                    i += 1
             if unit is None or value is None or value <= 0 or taken[i : unit[0]].any():
                 i = max(end, i + 1)
                 continue
             stop, canon = unit
+            if (
+                words == ["a"]
+                and not (taken[i - 1] if i else False)
+                and lower[stop : stop + 1] != ["of"]
+            ):
+                i = stop
+                continue
             read = f"{_fmt(value)} {canon}" if canon != "%" else f"{_fmt(value)}%"
             # "two hundred milligrams per m l": a concentration
             if stop + 1 < n and lower[stop] == "per":
@@ -821,6 +878,51 @@ class DictationComponent(TableBacked):
             taken[i:stop] = True
             i = stop
         return out
+
+    def _name_ending_in_number(
+        self, doc: Doc, lower: list[str], i: int, taken: numpy.ndarray
+    ) -> Span | None:
+        """A curated drug name heard as the one to three words before ``i`` and the number
+        word at ``i`` ("lay six" for Lasix), read over the same checks as a name before a dose.
+        """
+        if not _number_word(lower[i]):
+            return None
+        lex = self._lexicon()
+        for k in (3, 2, 1):
+            s = i - k
+            if s < 0 or taken[s:i].any():
+                continue
+            words = lower[s : i + 1]
+            if not all(
+                self._alpha[x]
+                and not _number_word(lower[x])
+                and (self._length[x] > 1 or lower[x] in _VOWELS)
+                for x in range(s, i)
+            ):
+                continue  # a letter is said, not heard alike ("vitamin D one thousand units")
+            if not self._edge(doc, s) or lower[s] in _NEVER_OPENS:
+                continue
+            joined = "".join(words)
+            before = lex.read("".join(words[:-1]), k, self.t, False) if k > 1 else None
+            hit = lex.read(joined, k + 1, self.t, False)
+            if (
+                before is not None
+                and before[0] == "DRUG"
+                and (hit is None or hit[1] != before[1] or hit[4] < before[4])
+            ):
+                # the words before are a name without the number ("vena fur two hundred"),
+                # unless the number belongs to the same name ("sin visk one")
+                return None
+            if (
+                hit is None
+                or hit[0] != "DRUG"
+                or hit[2] == "drug.dictionary"
+                or not self._strong(hit, joined, words, slot=True)
+            ):
+                continue
+            label, norm, rule, name, _score, how = hit
+            return _span(doc, s, i + 1, label, rule, norm, name, how)
+        return None
 
     def _bare_doses(
         self, doc: Doc, lower: list[str], taken: numpy.ndarray, ents: list[Span]
@@ -1002,6 +1104,14 @@ class DictationComponent(TableBacked):
         n = len(doc)
         alpha = self._alpha
         plainword = [a and not _number_word(w) for a, w in zip(alpha, lower, strict=True)]
+        # "I'm a trex": the engine wrote the syllable "I'm" as the contraction; inside a name its
+        # "'m" is the letter heard
+        if any(w in _CONTRACTED_M for w in lower):
+            lower = list(lower)
+            for x in range(1, n):
+                if lower[x] in _CONTRACTED_M and lower[x - 1] == "i":
+                    lower[x] = "m"
+                    plainword[x] = True
         near_at = near.tolist()
         marks = doc._.cc_spoken_marks
         # before a dose a name may also begin with a short stop word ("are is ta da", "new
@@ -1032,8 +1142,10 @@ class DictationComponent(TableBacked):
                 # A short glue word may be a heard syllable of a name ("in vega sue stena",
                 # "row sef in"), but then only a long phonetic code heard the same counts.
                 glued = not (self._edge(doc, i) and self._edge(doc, end - 1))
+                # right before a dose two words may be a name with a glue syllable ("so fran")
+                least = 2 if end in slots else 3
                 if glued and (
-                    k < 3 or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
+                    k < least or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
                 ):
                     continue
                 if k == 1 and not self._wordy(doc, i):
@@ -1046,9 +1158,27 @@ class DictationComponent(TableBacked):
                 # the broad dictionary's looser floor only for words not all ordinary English
                 # ("to be taken one tablet" is not levobunolol)
                 broad = slot and not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
-                hit = lex.read(
-                    joined, k, t, side, fuzzy=lower[i:end] if k <= 3 else None, slot=broad
-                )
+                fuzzy = lower[i:end] if k <= 3 else None
+                hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad)
+                if (
+                    glued
+                    and k < 3
+                    and (
+                        hit is None
+                        or hit[2] == "drug.dictionary"
+                        or len(_code(joined)) < t.near_code_letters
+                    )
+                ):
+                    continue  # two words with a glue syllable: a curated name heard the same
+                if (
+                    hit is None
+                    and slot
+                    and not glued
+                    and all(len(w) > 1 or w in _VOWELS for w in lower[i:end])
+                ):
+                    # a curated drug one code letter away, only from words that may begin and
+                    # end a name, none a letter ("Kenneth log"; not "vitamin d", "an extra")
+                    hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad, near=True)
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
                 if piece is not None and any(piece[i:end]):
@@ -1072,6 +1202,12 @@ class DictationComponent(TableBacked):
                 i += 1
                 continue
             end, (label, norm, rule, name, _score, how), _ = best
+            if end - i > 2 and lower[i] in ("a", "an"):
+                # an article before the name is not its syllable when the rest reads the same
+                # ("a tore a doll shot")
+                rest = lex.read("".join(lower[i + 1 : end]), end - i - 1, t, False)
+                if rest is not None and rest[1] == norm:
+                    i += 1
             out.append(_span(doc, i, end, label, rule, norm, name, how))
             taken[i:end] = True
             held[i:end] = [True] * (end - i)
@@ -1095,6 +1231,9 @@ class DictationComponent(TableBacked):
             and hit[4] >= self.t.phonetic_min_similarity
         ):
             # right before a dose, a curated name heard the same, even as ordinary words
+            return True
+        if how == "joined" and hit[2] != "drug.dictionary" and len(joined) >= _LONG_JOINED:
+            # ordinary words that spell a long curated name exactly ("on dan set ron")
             return True
         if all(_zipf(w) >= 3.0 for w in words if w not in _GLUE):
             return False
@@ -1220,6 +1359,12 @@ def _single_letter(text: str) -> bool:
     return len(t) == 1 and t.isalpha()
 
 
+@lru_cache(maxsize=65536)
+def _deletions(code: str) -> tuple[str, ...]:
+    """``code`` with each one of its letters left out."""
+    return tuple(code[:x] + code[x + 1 :] for x in range(len(code)))
+
+
 def _overlaps(i: int, ents: list[Span]) -> bool:
     return any(e.start <= i < e.end for e in ents)
 
@@ -1291,6 +1436,16 @@ class _Lexicon:
                 if q is not None and q.unit in ("mg", "mcg", "g", "units"):
                     self.usual_units[drug.id] = q.unit
                     break
+        # curated names by each phonetic code with one letter left out: a code one edit away
+        # shares one of these ("KN0LK" and "KNLK" both give "KNLK")
+        self.by_near: dict[str, list[tuple[str, str, tuple[str, str, str, str]]]] = {}
+        for text, value in curated:
+            key = _key(text)
+            if value[0] != "DRUG" or len(key) <= 3:
+                continue
+            code = _code(key)
+            for variant in {code, *_deletions(code)}:
+                self.by_near.setdefault(variant, []).append((key, code, value))
         self.fuzzy_keys = list(dict.fromkeys(_key(t) for t, _ in curated if len(_key(t)) >= 5))
         self.fuzzy_values = [self.by_key[k] for k in self.fuzzy_keys]
 
@@ -1309,20 +1464,51 @@ class _Lexicon:
         after_side: bool,
         fuzzy: list[str] | None = None,
         slot: bool = False,
+        near: bool = False,
     ) -> tuple[str, str, str, str, float, str] | None:
         """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None.
 
         ``slot``: the words stand right before a dose, where a drug is named; a name of the broad
-        dictionary then needs only the phonetic floor of a curated one.
+        dictionary then needs only the phonetic floor of a curated one. ``near``: the words are
+        two or more right before a dose; a curated drug one code letter away may be read.
         """
         memo = self.__dict__.setdefault("_memo", {})
-        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot)
+        key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot, near)
         if key in memo:
             return memo[key]
         if len(memo) >= self.MEMO_SIZE:
             memo.clear()
-        memo[key] = hit = self._read(joined, words, t, after_side, fuzzy, slot)
+        hit = self._read(joined, words, t, after_side, fuzzy, slot)
+        if hit is None and near:
+            hit = self._near(joined, t)
+        memo[key] = hit
         return hit
+
+    def _near(self, joined: str, t: res.DictationTable) -> tuple | None:
+        """A curated drug whose phonetic code is one edit from that of ``joined`` ("Kenneth
+        log" / Kenalog, "at event" / Ativan), with spelling at least
+        ``near_code_min_similarity`` alike: read only right before a dose.
+        """
+        code = _code(joined)
+        # the same code from one letter shorter ("new bane" / Nubain: NBN), one edit away from
+        # ``near_code_letters``
+        if len(code) < t.near_code_letters - 1 or len(joined) < t.min_chars.get("DRUG", 6):
+            return None
+        edits = 1 if len(code) >= t.near_code_letters else 0
+        digits = _DIGIT_CHARS.sub("", joined)
+        best = None
+        for variant in {code, *_deletions(code)} if edits else (code,):
+            for key, other, value in self.by_near.get(variant, ()):
+                if digits != _DIGIT_CHARS.sub("", key):
+                    continue
+                if Levenshtein.distance(code, other) > edits:
+                    continue
+                sim = Levenshtein.normalized_similarity(joined, key)
+                if sim >= t.near_code_min_similarity and (best is None or sim > best[4]):
+                    best = (*value, sim, "phonetic")
+        if best is None:
+            return None
+        return (*best[:4], max(best[4], t.phonetic_min_similarity), "phonetic")
 
     def _read(
         self,

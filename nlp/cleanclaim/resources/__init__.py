@@ -562,8 +562,16 @@ class DictationTable(_Strict):
     #: A single word is read as another name only when it is rare English (wordfreq Zipf below
     #: this: "ketorolak", not "sterile"); split words ("del toyed") are read whatever their parts.
     single_word_max_zipf: float = Field(default=1.0, ge=0, le=8)
+    #: Right before a dose, a curated drug whose phonetic code is one letter away from the words'
+    #: code (of at least ``near_code_letters`` letters: "Kenneth log" KN0LK / Kenalog KNLK), or
+    #: the same code one letter shorter ("new bane" / Nubain: NBN), is read when the spelling is
+    #: at least this similar.
+    near_code_min_similarity: float = Field(default=0.55, ge=0, le=1)
+    near_code_letters: int = Field(default=4, ge=2, le=20)
     #: Least rapidfuzz ratio (0-100) for a fuzzy reading without the same phonetic code.
     fuzzy_min_score: float = Field(ge=0, le=100)
+    #: Words right before which a drug is named, as right before a dose ("his X injection").
+    name_slot_words: list[str] = Field(default_factory=list)
     #: Words never read as part of a drug or site name ("the", "and", "given").
     stop_words: list[str] = Field(default_factory=list)
 
