@@ -506,6 +506,7 @@ def _not_injected(
         ):
             out[id(d)] = -1
     sents = sentences(doc)
+    first_label: dict[int, re.Match[str] | None] = {}
     for m in drugs:
         if id(m) in out:
             continue
@@ -514,12 +515,18 @@ def _not_injected(
         if any(p.match(after) for p in vocab.not_injected_forms):
             out[id(m)] = -1
             continue
-        if m.rule == "drug.dictionary" and not vocab.medication_field_label.match(
-            text[sent.start_char : m.start]
-        ):
+        if m.rule == "drug.dictionary" and not vocab.field_label_at(text, sent.start_char, m.start):
             out[id(m)] = _OUTSIDE_TABLE
             continue
-        label = vocab.medication_list_label.search(text, sent.start_char, m.start)
+        # the first list label of the sentence, searched once per sentence (a long sentence of
+        # many drugs would otherwise be searched again from its start for each)
+        if sent.start_char not in first_label:
+            first_label[sent.start_char] = vocab.medication_list_label.search(
+                text, sent.start_char, sent.end_char
+            )
+        label = first_label[sent.start_char]
+        if label is not None and label.end() > m.start:  # not wholly before this drug
+            label = vocab.medication_list_label.search(text, sent.start_char, m.start)
         if label is not None:
             out[id(m)] = label.start()
     return out
