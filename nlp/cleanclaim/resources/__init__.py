@@ -898,8 +898,9 @@ class SettingsTable(_Strict):
     #: mildly injected"): a sentence saying so records no injection.
     exam_injected: str = r"(?!)"
     bare_not_injection: list[str] = Field(default_factory=list)
-    #: Injection wording in such a drug's sentence ("injection", "shot", "intramuscularly").
-    routeless_injection_words: str = r"(?!)"
+    #: Words that, besides the advisory table's ``injection_words``, make such a drug's sentence
+    #: injection wording ("subq", "thigh").
+    routeless_injection_words: list[str] = Field(default_factory=list)
     routeless_reason: str = "no route, site or injection wording: not documented as an injection"
     #: In these note types (an ED note), a dose its own clause records as given here ("given in
     #: the ED at 19:20") is this encounter's, though "in the ED" reads as history elsewhere.
@@ -976,9 +977,11 @@ class SettingsTable(_Strict):
     mar_not_done_reason: str = "not charted as given in the administration record"
     #: A line opening with a template's medication field ("Medication: Ajovy 225 mg"): its drug,
     #: though not in the curated table, is the drug of the route and site fields that follow.
+    #: Matched at the start of the drug's sentence (anchored there: no "^").
     medication_field_labels: str = r"(?!)"
     #: A template's route, site or dose field line ("Route: IM"): it describes the drug line
-    #: above it, whether or not the curated table holds that drug.
+    #: above it, whether or not the curated table holds that drug. Matched at the start of the
+    #: field's sentence, like ``medication_field_labels``.
     attribute_field_labels: str = r"(?!)"
     #: Wording right before a joint site that makes it the injection's target ("injected into
     #: the right knee joint"): the site names the joint-injection procedure.
@@ -993,7 +996,7 @@ class SettingsTable(_Strict):
         _compiles([self.not_inpatient_header])
         _compiles(self.class_words)
         _compiles(self.procedure_narrative)
-        _compiles([self.routeless_injection_words, self.exam_injected])
+        _compiles([self.exam_injected])
         _compiles(self.all_given)
         _compiles(self.future_injection)
         _compiles(

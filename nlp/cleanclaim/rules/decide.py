@@ -77,6 +77,7 @@ class RuleSet:
         self.settings = SettingReader(
             tables["settings"],
             {s.id: s.implies_route for s in tables["sites"].sites if s.implies_route},
+            tables["advisory"].injection_words,
         )
         self.services = ServiceRefiner(tables["services"])
         dx_table: res.DiagnosisTable = tables["diagnoses"]
@@ -190,7 +191,7 @@ def icd10_codes(
     relevant = [d for d in dxs if d.mention.start in supporting] or [
         d for d in dxs if d.category not in comorbidity
     ]
-    coded_by_writing = {id(d) for d in relevant if _written_code_follows(d, dxs)}
+    coded_by_writing = _named_by_written_code(dxs)
     return tuple(
         dict.fromkeys(d.code for d in relevant if d.code and id(d) not in coded_by_writing)
     )
@@ -201,22 +202,28 @@ def icd10_codes(
 _NAME_TO_CODE = re.compile(r"[^\w\n]*(?:[A-Za-z]+[^\w\n]+){0,3}")
 
 
-def _written_code_follows(d: PatientDiagnosis, dxs: list[PatientDiagnosis]) -> bool:
-    """A written code of the same category comes right after the name of ``d``."""
-    m = d.mention
-    if m.rule == WRITTEN_CODE_RULE or not d.code:
-        return False
-    text = doc_text(m.span.doc)
-    for w in dxs:
-        wm = w.mention
-        if wm.rule != WRITTEN_CODE_RULE or not w.code or wm.start < m.end or wm.sent != m.sent:
+def _named_by_written_code(dxs: list[PatientDiagnosis]) -> set[int]:
+    """Ids of the diagnosis names whose next diagnosis, in the same sentence and close after,
+    is a written code of the same category but another code.
+    """
+    ordered = sorted(dxs, key=lambda d: d.mention.start)
+    out: set[int] = set()
+    for d, w in zip(ordered, ordered[1:], strict=False):
+        m, wm = d.mention, w.mention
+        if (
+            m.rule == WRITTEN_CODE_RULE
+            or wm.rule != WRITTEN_CODE_RULE
+            or not (d.code and w.code)
+            or wm.sent != m.sent
+            or wm.start < m.end
+            or w.code[:3] != d.code[:3]
+            or w.code == d.code
+        ):
             continue
-        if w.code[:3] == d.code[:3] and w.code != d.code:
-            gap = _NAME_TO_CODE.match(text, m.end, wm.start)
-            between = any(o.mention.start >= m.end and o.mention.end <= wm.start for o in dxs)
-            if gap is not None and gap.end() == wm.start and not between:
-                return True
-    return False
+        gap = _NAME_TO_CODE.match(doc_text(m.span.doc), m.end, wm.start)
+        if gap is not None and gap.end() == wm.start:
+            out.add(id(d))
+    return out
 
 
 def service_code(

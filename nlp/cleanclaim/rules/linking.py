@@ -19,7 +19,7 @@ from functools import cached_property
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
-from ..pipeline.extensions import doc_text
+from ..pipeline.extensions import doc_text, span_text
 from ..pipeline.lines import Sentences
 from .vocabulary import RuleVocabulary
 
@@ -458,7 +458,7 @@ _OUTSIDE_TABLE = -2
 def _field_line(doc: Doc, text: str, attr: Mention, vocab: RuleVocabulary) -> bool:
     """Whether ``attr`` sits on a template field line ("Route: IM", "Site: L deltoid")."""
     start = sentences(doc).sent(attr.span).start_char
-    return bool(vocab.attribute_field_label.match(text[start : attr.start]))
+    return bool(vocab.attribute_field_label.match(text, start, attr.start))
 
 
 #: A sentence end the line splitter kept inside a sentence ("IM R deltoid 1 mL. Continue ...").
@@ -515,7 +515,9 @@ def _not_injected(
         if any(p.match(after) for p in vocab.not_injected_forms):
             out[id(m)] = -1
             continue
-        if m.rule == "drug.dictionary" and not vocab.field_label_at(text, sent.start_char, m.start):
+        if m.rule == "drug.dictionary" and not vocab.medication_field_label.match(
+            text, sent.start_char, m.start
+        ):
             out[id(m)] = _OUTSIDE_TABLE
             continue
         # the first list label of the sentence, searched once per sentence (a long sentence of
@@ -540,7 +542,7 @@ def _unnamed(
     """
     labels = {a.label for a in orphans}
     if "ROUTE" not in labels and not any(
-        vocab.injection_words.search(a.span.sent.text) for a in orphans
+        vocab.injection_words.search(span_text(a.span.sent)) for a in orphans
     ):
         # a weight ("396 g"), a volume ("7 mL in her band") or a body part alone, with no route
         # and no injection wording in its sentence, is no injection
@@ -1053,7 +1055,7 @@ def _standalone_sentences(
         if k and reach[k - 1] > token.idx:
             continue
         negated = neg_end.get(sent.start, sent.end + 1) <= sent.end
-        if exam is not None and exam.search(sent.text):
+        if exam is not None and exam.search(span_text(sent)):
             continue
         if not negated:
             out.append((rule_id, sent.start))

@@ -89,9 +89,14 @@ class NoteKind:
 class SettingReader:
     """Compiled settings table: note types, setting cues, section blocks, "nothing given"."""
 
-    def __init__(self, table: res.SettingsTable, site_routes: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        table: res.SettingsTable,
+        site_routes: dict[str, str] | None = None,
+        injection_words: list[str] | None = None,
+    ) -> None:
         """Compile the patterns of ``table``; ``site_routes``: the route a site implies (a joint
-        is an intra-articular injection).
+        is an intra-articular injection); ``injection_words``: the advisory table's.
         """
         self.table = table
         self.site_routes = dict(site_routes or {})
@@ -106,7 +111,6 @@ class SettingReader:
             )
             for t in table.note_types
         ]
-        # one alternation per setting: a clause is searched once per setting, not once per pattern
         # which (1 titles, 2 sections) -> (all patterns as one alternation, branch -> type)
         self._type_search: dict[int, tuple[re.Pattern[str], dict[str, str]]] = {}
         for which in (1, 2):
@@ -114,6 +118,7 @@ class SettingReader:
             owners = {f"t{k}": type_id for k, (type_id, _) in enumerate(branches)}
             alternation = "|".join(f"(?P<t{k}>{p})" for k, (_, p) in enumerate(branches))
             self._type_search[which] = (re.compile(alternation or "(?!)", _FLAGS), owners)
+        # one alternation per setting: a clause is searched once per setting, not once per pattern
         self.cues = [
             (c.setting, re.compile("|".join(f"(?:{p})" for p in c.patterns), _FLAGS))
             for c in table.cues
@@ -133,7 +138,11 @@ class SettingReader:
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
         self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
         self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
-        self.injection_words = re.compile(table.routeless_injection_words, re.I)
+        #: Injection wording in a routeless drug's sentence: the advisory table's injection words
+        #: and the settings table's additions.
+        self.injection_words = res.word_pattern(
+            [*(injection_words or ()), *table.routeless_injection_words]
+        )
         self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
         self.addenda = [re.compile(p, _FLAGS) for p in table.addendum_headers]
         self.in_error = re.compile(table.error_words, re.I)
@@ -824,7 +833,7 @@ class SettingReader:
                 continue
             if not (draft.drug_id in routeless or (draft.drug_id in bare and not draft.doses)):
                 continue
-            if any(words.search(m.span.sent.text) for m in draft.drug_mentions):
+            if any(words.search(span_text(m.span.sent)) for m in draft.drug_mentions):
                 continue
             draft.given = False
             draft.setting = None

@@ -32,23 +32,12 @@ class RuleVocabulary:
         #: An oral or topical form right after a drug; a medication-list label opening a line.
         self.not_injected_forms = [re.compile(p, re.I) for p in settings.not_injected_forms]
         self.medication_list_label = re.compile(settings.medication_list_labels, re.I | re.M)
+        #: Field labels, matched at a sentence's start (``pattern.match(text, start, end)``, not
+        #: on a copy of the sentence: a long sentence of many mentions would be copied for each).
         self.medication_field_label = re.compile(settings.medication_field_labels, re.I)
-        # the same label matched at a position of the note, not at the start of a copied slice
-        # (a label anchored with a leading "^" only: the copy of a long sentence per drug is
-        # quadratic)
-        field = settings.medication_field_labels
-        self._field_at = (
-            re.compile(field[1:], re.I) if field.startswith("^") and "^" not in field[1:] else None
-        )
         self.attribute_field_label = re.compile(settings.attribute_field_labels, re.I)
         #: "Conjunctivae injected": redness on exam, not an administration.
         self.exam_injected = re.compile(settings.exam_injected, re.I)
-
-    def field_label_at(self, text: str, start: int, end: int) -> bool:
-        """Whether ``text[start:end]`` opens with a medication field label ("Medication:")."""
-        if self._field_at is not None:
-            return self._field_at.match(text, start, end) is not None
-        return self.medication_field_label.match(text[start:end]) is not None
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
