@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from .. import resources as res
 from ..pipeline.extensions import doc_text, span_text
+from ..pipeline.screen import PatternSet
 from ..result import Evidence
 from .linking import DraftAdministration, Linked, Mention, collect_attributes, sentences
 
@@ -57,6 +58,11 @@ _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z /&#.?()-]*")
 _CHARTING = frozenset({"given", "time", "charted_by"})
 #: How far after an admission wording a past time makes it an earlier stay.
 _PAST_AFTER = 40
+
+
+def _screened(name: str, patterns: list[str]) -> PatternSet:
+    """A table's pattern list, compiled with the module's flags and screened together."""
+    return PatternSet([re.compile(p, _FLAGS) for p in patterns], f"setting-{name}")
 #: How many sentences apart a procedure's route and a routeless drug injected with it may be.
 _PROCEDURE_SENTENCES = 2
 #: How near a drug its site must be to make a routeless dose an injection.
@@ -129,22 +135,23 @@ class SettingReader:
             "|".join(f"(?:{p.pattern})" for _, p in self.cues) or "(?!)", _FLAGS
         )
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
-        self.sections = [(s.setting, re.compile(s.header, _FLAGS)) for s in table.sections]
-        self.nothing = [re.compile(p, _FLAGS) for p in table.nothing_given]
+        self.sections = [s.setting for s in table.sections]
+        self.section_headers = _screened("section_headers", [s.header for s in table.sections])
+        self.nothing = _screened("nothing_given", table.nothing_given)
         self.nothing_past = re.compile(table.nothing_given_past, re.I)
-        self.all_given = [re.compile(p, _FLAGS) for p in table.all_given]
-        self.inpatient = [re.compile(p, _FLAGS) for p in table.inpatient_words]
-        self.narrative = [re.compile(p, _FLAGS) for p in table.procedure_narrative]
+        self.all_given = _screened("all_given", table.all_given)
+        self.inpatient = _screened("inpatient_words", table.inpatient_words)
+        self.narrative = _screened("procedure_narrative", table.procedure_narrative)
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
-        self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
-        self.class_words = [re.compile(p, _FLAGS) for p in table.class_words]
+        self.nothing_sc_im = _screened("nothing_sc_im_given", table.nothing_sc_im_given)
+        self.class_words = _screened("class_words", table.class_words)
         #: Injection wording in a routeless drug's sentence: the advisory table's injection words
         #: and the settings table's additions.
         self.injection_words = res.word_pattern(
             [*(injection_words or ()), *table.routeless_injection_words]
         )
-        self.future = [re.compile(p, _FLAGS) for p in table.future_injection]
-        self.addenda = [re.compile(p, _FLAGS) for p in table.addendum_headers]
+        self.future = _screened("future_injection", table.future_injection)
+        self.addenda = _screened("addendum_headers", table.addendum_headers)
         self.in_error = re.compile(table.error_words, re.I)
         self.quoted_before = re.compile(table.retracted_before, re.I)
         self.correction = re.compile(table.correction_words, re.I)
@@ -161,7 +168,9 @@ class SettingReader:
         self.yes_no = re.compile(rf"^\s*[:=-]?\s*(?:(?P<yes>{yes})|(?P<no>{no}))\b", re.I)
         self.not_given_option = re.compile(table.not_given_options, re.I)
         self.given_field = re.compile(table.given_field, re.I)
-        self.not_documentation = [re.compile(p, re.M) for p in table.not_documentation_lines]
+        self.not_documentation = PatternSet(
+            [re.compile(p, re.M) for p in table.not_documentation_lines], "not_documentation"
+        )
         self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
         self.mar_not_done = re.compile(table.mar_not_done, re.I)
 
@@ -189,12 +198,12 @@ class SettingReader:
             and any(
                 # "was admitted to the medicine service last year" is history, not this stay
                 not self.nothing_past.search(text, m.end(), m.end() + _PAST_AFTER)
-                for p in self.inpatient
+                for p in self.inpatient.candidates(text)
                 for m in p.finditer(text)
             )
         )
         narrative = note_type in self.table.unrouted_within_procedure and any(
-            p.search(text) for p in self.narrative
+            p.search(text) for p in self.narrative.candidates(text)
         )
         return NoteKind(note_type, (ev,), bundles, inpatient, narrative)
 
@@ -217,7 +226,8 @@ class SettingReader:
     def blocks(self, text: str) -> list[tuple[int, int, str]]:
         """Section blocks that place their drugs: from the header to a blank line or next label."""
         out = []
-        for setting, pattern in self.sections:
+        for k, pattern in self.section_headers.indexed(text):
+            setting = self.sections[k]
             for m in pattern.finditer(text):
                 end = len(text)
                 blank = _BLANK.search(text, m.end())
@@ -287,22 +297,21 @@ class SettingReader:
             return []
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
         out: list[tuple[Evidence, int | None]] = []
-        for pattern in self.nothing:
-            for match in pattern.finditer(doc_text(doc)):
-                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                if span is None:
-                    continue
-                if self.nothing_past.search(span_text(span.sent)):
-                    continue
-                ev = Evidence(match.start(), match.end(), match.group(0))
-                sent = span.sent.start
-                out.append((ev, sent if sent in drug_sents else None))
+        for match in self.nothing.finditer(doc_text(doc)):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is None:
+                continue
+            if self.nothing_past.search(span_text(span.sent)):
+                continue
+            ev = Evidence(match.start(), match.end(), match.group(0))
+            sent = span.sent.start
+            out.append((ev, sent if sent in drug_sents else None))
         return out
 
     def latest_route(self, doc: Doc, linked: Linked) -> None:
         """An addendum or correction that states the route replaces the earlier statements."""
         text = doc_text(doc)
-        starts = sorted(m.start() for p in self.addenda for m in p.finditer(text))
+        starts = sorted(m.start() for m in self.addenda.finditer(text))
         # only addenda that say they correct something replace earlier statements
         starts = [
             s
@@ -339,18 +348,17 @@ class SettingReader:
     def _no_sc_im(self, doc: Doc, linked: Linked) -> bool:
         """A sentence naming no drug says no SC/IM medication was given ("No IM meds given")."""
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
-        for pattern in self.nothing_sc_im:
-            for match in pattern.finditer(doc_text(doc)):
-                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                if span is not None and span.sent.start not in drug_sents:
-                    return True
+        for match in self.nothing_sc_im.finditer(doc_text(doc)):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is not None and span.sent.start not in drug_sents:
+                return True
         return False
 
     def _future(self, doc: Doc, linked: Linked) -> bool:
         """A sentence naming no drug plans the injection for later."""
         drugs = [m for m in linked.mentions if m.label == "DRUG"]
         text = doc_text(doc)
-        for pattern in self.future:
+        for pattern in self.future.candidates(text):
             for match in pattern.finditer(text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
@@ -381,9 +389,8 @@ class SettingReader:
         def within(a: int, b: int) -> list:
             return ents[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)]
 
-        for pattern in self.not_documentation:
-            for m in pattern.finditer(text):
-                out.update(e.start_char for e in within(m.start(), m.end()))
+        for m in self.not_documentation.finditer(text):
+            out.update(e.start_char for e in within(m.start(), m.end()))
         for start, end in self._box_lines(text):
             line_ents = [e for e in within(start, end) if e.label_ != "DOSE"]
             out.update(
@@ -601,7 +608,7 @@ class SettingReader:
                 draft.not_given_reason = self.table.class_word_reason
         out = []
         seen = set()
-        for pattern in self.class_words:
+        for pattern in self.class_words.candidates(doc_text(doc)):
             for match in pattern.finditer(doc_text(doc)):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
@@ -656,7 +663,7 @@ class SettingReader:
             return
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
         found = False
-        for pattern in self.all_given:
+        for pattern in self.all_given.candidates(doc_text(doc)):
             for match in pattern.finditer(doc_text(doc)):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if (
