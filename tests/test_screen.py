@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import regex
 
@@ -37,7 +40,7 @@ def test_matches_are_those_of_every_pattern(field):
         assert got == _plain(patterns, text)
 
 
-@pytest.mark.skipif(screen.hyperscan is None, reason="Hyperscan not installed")
+@pytest.mark.skipif(screen.re2 is None, reason="RE2 not installed")
 def test_a_note_without_the_words_is_searched_by_no_pattern():
     patterns = [regex.compile(p, regex.I | regex.M) for p in res.settings().nothing_given]
     screened = PatternSet(patterns, "test-nothing")
@@ -49,7 +52,7 @@ def test_a_note_without_the_words_is_searched_by_no_pattern():
     assert any(p.search(hit) for p in kept)
 
 
-@pytest.mark.skipif(screen.hyperscan is None, reason="Hyperscan not installed")
+@pytest.mark.skipif(screen.re2 is None, reason="RE2 not installed")
 def test_patterns_the_engines_read_differently_are_always_searched():
     fuzzy = regex.compile(r"\b(?:injection){e<=1}\b", regex.I)  # regex's fuzzy match
     branch_reset = regex.compile(r"\b(?|shot|jab)\b", regex.I)  # regex-only syntax
@@ -68,3 +71,33 @@ def test_non_ascii_notes_are_searched_by_every_pattern():
     note = "\u212aelvin scale; no shots"
     assert screened.candidates(note) == patterns
     assert [m.group(0) for m in screened.finditer(note)] == ["no shots", "\u212aelvin"]
+
+
+@pytest.fixture(scope="module")
+def rule_sets(reviewer):
+    sets = [s for s in PatternSet.instances if s.name.startswith("setting-")]
+    assert len(sets) >= 10
+    return sets
+
+
+def test_no_match_is_lost_on_the_corpus(rule_sets):
+    # every labelled note, and its first 400 characters (note titles are searched there)
+    corpus = Path(__file__).resolve().parents[1] / "annotations" / "corpus.jsonl"
+    for note in map(json.loads, corpus.read_text(encoding="utf-8").splitlines()):
+        for piece in (note["text"], note["text"][:400]):
+            for s in rule_sets:
+                assert s.missed(piece) == [], (note["id"], s.name)
+
+
+def test_no_match_is_lost_on_a_long_hostile_note(rule_sets):
+    words = [
+        "SURGERY:", "Premedications:", "no", "injection", "given", "return", "for", "the",
+        "shot", "next", "visit", "steroid", "declined", "MAR", "Addendum:", "left", "before",
+        "dose", "x1", "IM", "\n", " ", "\n\n", "  ", "order", "placed", "today:", "nothing",
+    ]  # fmt: skip
+    import random
+
+    rnd = random.Random(7)
+    note = " ".join(rnd.choice(words) for _ in range(30_000))
+    for s in rule_sets:
+        assert s.missed(note) == [], s.name

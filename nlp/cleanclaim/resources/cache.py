@@ -46,39 +46,20 @@ def key_of(*parts: Any) -> str:
 
 def cached_json(name: str, key: str, build: Callable[[], Any]) -> Any:
     """The JSON data ``build()`` returns, read from the cache when an entry for ``key`` exists."""
-    return _cached(
-        f"{name}-{key}.json",
-        build,
-        read=lambda fh: json.loads(fh.read().decode("utf-8")),
-        write=lambda data: json.dumps(data, separators=(",", ":")).encode("utf-8"),
-    )
-
-
-def cached_bytes(name: str, key: str, build: Callable[[], bytes]) -> bytes:
-    """The bytes ``build()`` returns, read from the cache when an entry for ``key`` exists."""
-    return _cached(f"{name}-{key}.bin", build, read=lambda fh: fh.read(), write=lambda b: b)
-
-
-def _cached(
-    filename: str,
-    build: Callable[[], Any],
-    read: Callable[[Any], Any],
-    write: Callable[[Any], bytes],
-) -> Any:
     if disabled():
         return build()
-    path = cache_dir() / filename
+    path = cache_dir() / f"{name}-{key}.json"
     try:
-        with path.open("rb") as fh:
-            return read(fh)
+        with path.open("r", encoding="utf-8") as fh:
+            return json.load(fh)
     except (OSError, ValueError):
         pass
     data = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(write(data))
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, separators=(",", ":"))
         os.replace(tmp, path)
     except OSError:
         pass

@@ -63,6 +63,8 @@ _PAST_AFTER = 40
 def _screened(name: str, patterns: list[str]) -> PatternSet:
     """A table's pattern list, compiled with the module's flags and screened together."""
     return PatternSet([re.compile(p, _FLAGS) for p in patterns], f"setting-{name}")
+
+
 #: How many sentences apart a procedure's route and a routeless drug injected with it may be.
 _PROCEDURE_SENTENCES = 2
 #: How near a drug its site must be to make a routeless dose an injection.
@@ -117,13 +119,14 @@ class SettingReader:
             )
             for t in table.note_types
         ]
-        # which (1 titles, 2 sections) -> (all patterns as one alternation, branch -> type)
-        self._type_search: dict[int, tuple[re.Pattern[str], dict[str, str]]] = {}
+        # which (1 titles, 2 sections) -> (every type's patterns in table order, their types)
+        self._type_search: dict[int, tuple[PatternSet, list[str]]] = {}
         for which in (1, 2):
-            branches = [(t[0], p.pattern) for t in self.types for p in t[which]]
-            owners = {f"t{k}": type_id for k, (type_id, _) in enumerate(branches)}
-            alternation = "|".join(f"(?P<t{k}>{p})" for k, (_, p) in enumerate(branches))
-            self._type_search[which] = (re.compile(alternation or "(?!)", _FLAGS), owners)
+            branches = [(t[0], p) for t in self.types for p in t[which]]
+            self._type_search[which] = (
+                PatternSet([p for _, p in branches], f"setting-note-types-{which}"),
+                [type_id for type_id, _ in branches],
+            )
         # one alternation per setting: a clause is searched once per setting, not once per pattern
         self.cues = [
             (c.setting, re.compile("|".join(f"(?:{p})" for p in c.patterns), _FLAGS))
@@ -211,15 +214,19 @@ class SettingReader:
         """The note type whose title (``which`` 1) or section (2) pattern matches first, and the
         match; on a tie, the first type and pattern in table order.
 
-        One search of all the patterns as one alternation, in table order: its match is the
-        earliest any pattern has, and at that position the first pattern (in order) that matches
-        there, with that pattern's own extent.
+        The same answer as one search of all the patterns as an alternation in table order (its
+        match is the earliest any pattern has, and at that position the first pattern that
+        matches there), but only the patterns the screen keeps are searched.
         """
-        combined, owners = self._type_search[which]
-        m = combined.search(text)
-        if m is None:
+        patterns, owners = self._type_search[which]
+        best: tuple[int, int, re.Match[str]] | None = None
+        for k, pattern in patterns.indexed(text):
+            m = pattern.search(text)
+            if m is not None and (best is None or m.start() < best[0]):
+                best = (m.start(), k, m)
+        if best is None:
             return None
-        return owners[m.lastgroup], m
+        return owners[best[1]], best[2]
 
     # Settings ---------------------------------------------------------------------------------
 
