@@ -1,8 +1,8 @@
 """Check the Hyperscan screen on many notes: no pattern that matches a note is ever left out.
 
-Builds a reviewer (which makes every screened pattern set of the rules), then for each note, and
-for the first ``--header`` characters of it (note titles are searched there), asks every set which
-patterns match but were screened out. Prints counts only, never note text; exit status 1 on any.
+Builds a reviewer (which makes every screened pattern set of the rules), then for each note, the
+first ``--header`` characters of it (note titles are searched there) and each of its lines (cues
+are searched in clauses), asks every set which patterns match but were screened out. Prints counts only, never note text; exit status 1 on any.
 
     python benchmarks/screen_check.py                       # corpus + MTSamples
     python benchmarks/screen_check.py --corpus FILE.jsonl   # any JSON Lines with "text"
@@ -40,7 +40,7 @@ def main() -> int:
                 text = json.loads(line)["text"]
                 notes += 1
                 screened += screenable_text(text)
-                for piece in (text, text[: args.header]):
+                for piece in (text, text[: args.header], *text.splitlines()):
                     for s in sets:
                         for k in s.missed(piece):
                             bad += 1

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re as std_re
 import weakref
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -47,7 +48,17 @@ _MAX_MEM = 64 << 20
 
 def screenable_text(text: str) -> bool:
     """Whether the screen's answer for ``text`` is exact (plain ASCII, no odd separators)."""
-    return text.isascii() and _ODD_SPACE.search(text) is None
+    return _screen_input(text) is not None
+
+
+@lru_cache(maxsize=32)
+def _screen_input(text: str) -> bytes | None:
+    """The bytes RE2 reads for ``text`` when it is screenable, once per text (every set of the
+    rules reads the same note).
+    """
+    if not text.isascii() or _ODD_SPACE.search(text) is not None:
+        return None
+    return text.encode("ascii")
 
 
 def _portable(pattern: Any) -> str | None:
@@ -98,9 +109,10 @@ class PatternSet(Sequence[Any]):
 
     def indexed(self, text: str) -> list[tuple[int, Any]]:
         """(index, pattern) of the patterns that may match somewhere in ``text``, in order."""
-        if self._set is None or not screenable_text(text):
+        data = _screen_input(text) if self._set is not None else None
+        if data is None:
             return list(enumerate(self.patterns))
-        found = self._set.Match(text)
+        found = self._set.Match(data)
         if not found and not self._always:
             return []
         hits = self._always.union(self._ids[i] for i in found or ())

@@ -133,10 +133,8 @@ class SettingReader:
             for c in table.cues
             if c.patterns
         ]
-        #: Any cue at all (most clauses have none: one search rules them all out).
-        self.any_cue = re.compile(
-            "|".join(f"(?:{p.pattern})" for _, p in self.cues) or "(?!)", _FLAGS
-        )
+        #: The cues screened together (most clauses have none: one pass rules them all out).
+        self.cue_screen = PatternSet([p for _, p in self.cues], "setting-cues")
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
         self.sections = [s.setting for s in table.sections]
         self.section_headers = _screened("section_headers", [s.header for s in table.sections])
@@ -265,10 +263,12 @@ class SettingReader:
         return seen[clause]
 
     def _clause_cue(self, clause: str) -> str | None:
-        if not self.any_cue.search(clause):
+        candidates = self.cue_screen.indexed(clause)
+        if not candidates:
             return None
         done = self.table.order_only_unless_done and _DONE.search(clause)
-        for setting, pattern in self.cues:
+        for k, pattern in candidates:
+            setting = self.cues[k][0]
             if setting == "order_only" and done:
                 continue
             if pattern.search(clause):
