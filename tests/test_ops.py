@@ -382,3 +382,24 @@ def test_service_with_a_model_folder_names_it(model_dir):
         answer = client.post("/v1/review", json={"id": "n1", "text": B12})
         assert answer.status_code == 200
         assert answer.json()["model_version"] == "lr_facts-retrained-here"
+
+
+def test_a_worker_warm_up_freezes_what_it_loaded():
+    # a batch or service worker only reviews notes: after its warm-up the pipeline, tables and
+    # lexicons are out of the collector's reach, and a note reviews the same afterwards
+    import subprocess
+
+    code = (
+        "import gc, sys\n"
+        "from cleanclaim import Reviewer\n"
+        "r = Reviewer(model=None)\n"
+        "note = sys.argv[1]\n"
+        "before = r.review(note).to_dict()\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "r.warm_up(freeze=True)\n"
+        "print(gc.get_freeze_count() > 100000, r.review(note).to_dict() == before)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, B12], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["True", "True"]

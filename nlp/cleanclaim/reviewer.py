@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -101,15 +102,23 @@ class Reviewer:
             self.facts(self.nlp(guarded(self.nlp, checked)), note_id, date_of_service)
         )
 
-    def warm_up(self) -> None:
+    def warm_up(self, freeze: bool = False) -> None:
         """Review a short made-up note once, so the first real note does not pay for what loads
         on first use (the dictation lexicon, word frequencies, ICD-10-CM codes). Worker
         processes call it at start-up: a per-note time budget then measures the note alone.
+
+        ``freeze=True`` (for a process that only reviews notes, such as a batch or service
+        worker) then moves everything loaded so far out of the garbage collector's reach
+        (:func:`gc.freeze`): the pipeline, tables and lexicons live as long as the process, and
+        every full collection would otherwise walk their hundreds of thousands of objects.
         """
         try:
             self.review(_WARM_UP, "warm-up")
         except Exception:  # noqa: BLE001  (a warm-up must never stop a start-up)
             pass
+        if freeze:
+            gc.collect()
+            gc.freeze()
 
     def review_many(
         self,

@@ -108,7 +108,7 @@ def init_worker(
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     reviewer = Reviewer(model=None if rules_only else (model or "default"), payer_rules=payer_rules)
     if progress is not None:  # a pool worker: first-use loading outside any note's budget
-        reviewer.warm_up()
+        reviewer.warm_up(freeze=True)
     _WORKER["reviewer"] = reviewer
     _WORKER["date_of_service"] = date_of_service
     _WORKER["progress"] = progress

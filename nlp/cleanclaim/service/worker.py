@@ -36,7 +36,7 @@ def init_process(model: Any, ready: Any = None, payer_rules: str | None = None) 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
     _REVIEWER = Reviewer(model=model, payer_rules=payer_rules)
-    _REVIEWER.warm_up()  # first-use loading now, not inside the first note's time budget
+    _REVIEWER.warm_up(freeze=True)  # first-use loading now, not inside the first note's time budget
     try:  # each worker is one review at a time: OpenMP/BLAS threads would oversubscribe the cores
         from threadpoolctl import threadpool_limits
 
