@@ -57,6 +57,14 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def keep_text(doc: Doc, text: str) -> Doc:
+    """Keep ``text``, the text ``doc`` was tokenized from, as its :func:`doc_text` (spaCy's
+    tokenizer keeps every character, so it equals ``doc.text``); returns ``doc``.
+    """
+    doc.user_data["cleanclaim_text"] = text
+    return doc
+
+
 def span_text(span: Span) -> str:
     """``span.text`` as a slice of the Doc's joined text (no join of the span's tokens)."""
     return doc_text(span.doc)[span.start_char : span.end_char]

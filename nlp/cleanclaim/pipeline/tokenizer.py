@@ -11,6 +11,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from .extensions import keep_text
+
 # A number glued to its unit ("1000mcg", "0.5mL", "60mg/2mL") is two tokens, so dose rules
 # can stay token patterns. The lookahead keeps ICD codes ("T78.2XXA") and "B12" whole.
 _UNIT_INFIXES = [
@@ -55,11 +57,13 @@ _LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 _PIECE = 256
 
 
-def guarded(nlp: Language, text: str) -> str | Doc:
-    """``text`` itself when it has no long run without white space (the pipeline tokenizes it as
-    usual), else the Doc of :func:`make_doc`.
+def guarded(nlp: Language, text: str) -> Doc:
+    """The Doc of ``text`` for the pipeline: ``nlp.make_doc`` when it has no long run without
+    white space, else :func:`make_doc`. The Doc keeps ``text`` (see
+    :func:`~cleanclaim.pipeline.extensions.doc_text`), so no component joins its tokens again.
     """
-    return make_doc(nlp, text) if _LONG_RUN.search(text) else text
+    doc = make_doc(nlp, text) if _LONG_RUN.search(text) else nlp.make_doc(text)
+    return keep_text(doc, text)
 
 
 def make_doc(nlp: Language, text: str) -> Doc:
