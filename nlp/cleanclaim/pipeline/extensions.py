@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from spacy.tokens import Doc, Span
 
 #: Span extensions set by the target rules (plain strings, never Python objects).
@@ -55,6 +58,48 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["cleanclaim_text"] = doc.text
     return text
+
+
+_READING = "cleanclaim_reading"
+
+
+@contextmanager
+def read_only(doc: Doc) -> Iterator[Doc]:
+    """While the rules read a finished Doc: :func:`doc_ents`, :func:`span_group` and the
+    sentence index build their Span objects once instead of on every access (spaCy makes new
+    Spans each time). Nothing may change the Doc's entities, span groups or sentences inside the
+    block. The Spans are dropped at its end (they hold the Doc: no reference cycle outlives it).
+    """
+    doc.user_data[_READING] = {"ents": doc.ents}
+    try:
+        yield doc
+    finally:
+        doc.user_data.pop(_READING, None)
+
+
+def reading_cache(doc: Doc) -> dict | None:
+    """The per-Doc cache of :func:`read_only` (None outside it)."""
+    return doc.user_data.get(_READING)
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents`` (built once inside :func:`read_only`)."""
+    cache = doc.user_data.get(_READING)
+    return doc.ents if cache is None else cache["ents"]
+
+
+def span_group(doc: Doc, name: str) -> tuple[Span, ...]:
+    """The spans of group ``name`` of ``doc.spans`` (empty when absent; built once inside
+    :func:`read_only`).
+    """
+    cache = doc.user_data.get(_READING)
+    key = ("group", name)
+    if cache is not None and key in cache:
+        return cache[key]
+    spans = tuple(doc.spans[name]) if name in doc.spans else ()
+    if cache is not None:
+        cache[key] = spans
+    return spans
 
 
 def keep_text(doc: Doc, text: str) -> Doc:

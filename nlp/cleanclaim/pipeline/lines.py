@@ -13,6 +13,8 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .extensions import reading_cache
+
 _END_PUNCT = frozenset({".", "!", "?"})
 #: Dose units the tokenizer keeps with a sentence's period ("0.5 mL. Given by RN"): after a
 #: number (or "mg/mL.") they end the sentence like any period.
@@ -133,9 +135,19 @@ class Sentences:
         return max(bisect.bisect_right(self.starts, token) - 1, 0)
 
     def sent(self, span: Span) -> Span:
-        """The sentence holding the first token of ``span``."""
+        """The sentence holding the first token of ``span`` (one Span per sentence while the rules
+        read the Doc).
+        """
         i = self.index(span.start)
-        return self.doc[self.starts[i] : self.ends[i]]
+        doc = self.doc
+        cache = reading_cache(doc)
+        if cache is None:
+            return doc[self.starts[i] : self.ends[i]]
+        key = ("sent", i)
+        made = cache.get(key)
+        if made is None:
+            made = cache[key] = doc[self.starts[i] : self.ends[i]]
+        return made
 
     def words(self, start: int) -> int:
         """Words (not space, not punctuation) of the sentence starting at token ``start``."""

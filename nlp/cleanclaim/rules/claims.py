@@ -16,6 +16,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
+from ..pipeline.extensions import doc_ents
 from ..result import ClaimLine, Evidence, Gap
 from . import doses as dose_parser
 from .coding import CodedAdministration, rule_units
@@ -149,7 +150,7 @@ def _amount_near(
     """The amount written closest to a wastage word in its sentence ("20 mg wasted")."""
     sent = span.sent
     best: tuple[int, dose_parser.Amount, Span] | None = None
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ != "DOSE" or ent.start < sent.start or ent.end > sent.end:
             continue
         parsed = reader.parse(ent.text)

@@ -287,7 +287,7 @@ def _injection_wording(draft: DraftAdministration, vocab: RuleVocabulary, window
     for m in draft.drug_mentions:
         doc = m.span.doc
         near = doc[max(m.span.start - window, 0) : min(m.span.end + window + 2, len(doc))]
-        if vocab.injection_words.search(near.text):
+        if vocab.injection_words.search(span_text(near)):
             return True
     return False
 

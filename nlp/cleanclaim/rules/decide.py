@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import resources as res
-from ..pipeline.extensions import doc_text
+from ..pipeline.extensions import doc_text, read_only
 from ..pipeline.targets import WRITTEN_CODE_RULE
 from ..result import Administration, Diagnosis, Entity, Evidence, Review
 from .claims import claim_lines
@@ -104,6 +104,10 @@ class RuleSet:
 
         ``date_of_service`` is used when the note does not state its own (else today).
         """
+        with read_only(doc):
+            return self._facts(doc, note_id, date_of_service)
+
+    def _facts(self, doc: Doc, note_id: str | None, date_of_service: date | str | None) -> Facts:
         day, _ = read_date_of_service(self.dates, doc_text(doc), date_of_service)
         linked = link(doc, self.drugs, self.vocab, self.settings.ignored(doc))
         kind = self.settings.note_kind(doc_text(doc))

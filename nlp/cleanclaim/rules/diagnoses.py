@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import resources as res
-from ..pipeline.extensions import doc_text
+from ..pipeline.extensions import doc_ents, doc_text
 from ..resources import icd10 as icd
 from .linking import Linked, Mention
 
@@ -101,7 +101,7 @@ def _negation_in_a_name(m: Mention) -> bool:
     "Nausea without vomiting", "Type 2 diabetes mellitus without complications".
     """
     mods = _modifier_rules(m, "NEGATED_EXISTENCE")
-    names = [e for e in m.span.doc.ents if e.label_ == "DIAGNOSIS" and len(e) > 1]
+    names = [e for e in doc_ents(m.span.doc) if e.label_ == "DIAGNOSIS" and len(e) > 1]
     return bool(mods) and all(
         any(e.start <= start and end <= e.end for e in names) for _, start, end in mods
     )

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .. import resources as res
 from ..pipeline.dictation import UNCERTAIN_HOWS
-from ..pipeline.extensions import doc_text
+from ..pipeline.extensions import doc_ents, doc_text, span_group
 from ..pipeline.targets import ADVISORY_GROUP
 from ..result import Evidence, Gap
 from .coding import CodedAdministration
@@ -101,7 +101,7 @@ class GapFinder:
         doc = adm.draft.drug_mentions[0].span.doc
         sents = {m.sent for m in adm.draft.drug_mentions}
         starts = {m.span.start for m in adm.draft.drug_mentions}
-        drugs = [e for e in doc.ents if e.label_ == "DRUG"]
+        drugs = [e for e in doc_ents(doc) if e.label_ == "DRUG"]
         for said in self.advisory(doc, "SINGLE_DOSE"):
             if said.sent.start in sents:
                 return True
@@ -200,7 +200,7 @@ class GapFinder:
         """The advisory wording of ``label`` in ``doc``, less what ConText negated (when the
         advisory table says that label can be negated).
         """
-        group = doc.spans[ADVISORY_GROUP] if ADVISORY_GROUP in doc.spans else ()
+        group = span_group(doc, ADVISORY_GROUP)
         negatable = label in self.vocab.negatable
         return [s for s in group if s.label_ == label and not (negatable and s._.is_negated)]
 

@@ -19,7 +19,7 @@ from functools import cached_property
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
-from ..pipeline.extensions import doc_text, span_text
+from ..pipeline.extensions import doc_ents, doc_text, span_text
 from ..pipeline.lines import Sentences
 from .vocabulary import RuleVocabulary
 
@@ -172,7 +172,7 @@ def mentions_of(doc: Doc) -> list[Mention]:
     # mentions in order with a heap of the sections begun so far (latest start on top).
     begun: list[tuple[int, int]] = []
     nxt = 0
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         start = ent.start_char
         while nxt < len(sections) and sections[nxt][2] <= start:
             heapq.heappush(begun, (-sections[nxt][2], -nxt))

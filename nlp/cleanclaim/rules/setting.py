@@ -22,7 +22,7 @@ import regex as re
 from spacy.tokens import Doc
 
 from .. import resources as res
-from ..pipeline.extensions import doc_text, span_text
+from ..pipeline.extensions import doc_ents, doc_text, span_text
 from ..pipeline.screen import PatternSet
 from ..result import Evidence
 from .linking import DraftAdministration, Linked, Mention, collect_attributes, sentences
@@ -350,7 +350,9 @@ class SettingReader:
         if found is None:
             return False
         stop = route.end + found.end()
-        return not any(e.label_ == "ROUTE" and route.end <= e.start_char < stop for e in doc.ents)
+        return not any(
+            e.label_ == "ROUTE" and route.end <= e.start_char < stop for e in doc_ents(doc)
+        )
 
     def _no_sc_im(self, doc: Doc, linked: Linked) -> bool:
         """A sentence naming no drug says no SC/IM medication was given ("No IM meds given")."""
@@ -387,7 +389,7 @@ class SettingReader:
         a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM").
         """
         text = doc_text(doc)
-        ents = [e for e in doc.ents if e.label_ in ("DRUG", "DOSE", "ROUTE", "SITE")]
+        ents = [e for e in doc_ents(doc) if e.label_ in ("DRUG", "DOSE", "ROUTE", "SITE")]
         if not ents:
             return frozenset()
         out: set[int] = set()
