@@ -5,7 +5,8 @@
 - the broad drug dictionary: the hash pre-check and word-joined keys against a plain scan of
   every token window;
 - the classifier: ``decide_many`` against ``decide`` note by note;
-- the batch worker (facts per note, classifier per chunk) against ``Reviewer.review``.
+- the batch worker (facts per note, classifier per chunk) against ``Reviewer.review``;
+- the rules' direct reads of span extensions (``ext``) against spaCy's ``span._``.
 """
 
 from __future__ import annotations
@@ -275,3 +276,19 @@ def test_note_type_search_as_one_alternation_equals_pattern_by_pattern(nlp):
             assert got == loop(text, which), text
             found += got is not None
     assert found >= 6
+
+
+def test_fast_extension_reads_equal_spacys(reviewer):
+    from cleanclaim.pipeline.extensions import SPAN_EXTENSIONS, ext
+
+    doc = reviewer.nlp(
+        "Nurse visit. Dx: B12 deficiency (E53.8). Cyanocobalamin 1000 mcg IM given in the left "
+        "deltoid by RN Kim. No history of anaphylaxis. Mother with pernicious anemia. "
+        "Plan: repeat next month; Toradol was not given."
+    )
+    names = [*SPAN_EXTENSIONS, "is_negated", "is_historical", "is_family", "modifiers"]
+    spans = [*doc.ents, *doc.spans.get("cc_advisory", [])]
+    assert any(ext(s, "is_negated") for s in spans) and any(ext(s, "cc_given") for s in spans)
+    for span in spans:
+        for name in names:
+            assert ext(span, name) == getattr(span._, name), (span.text, name)

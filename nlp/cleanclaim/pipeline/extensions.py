@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from spacy.tokens import Doc, Span
+from spacy.tokens.underscore import Underscore
 
 #: Span extensions set by the target rules (plain strings, never Python objects).
 SPAN_EXTENSIONS: dict[str, object] = {
@@ -100,6 +102,19 @@ def span_group(doc: Doc, name: str) -> tuple[Span, ...]:
     if cache is not None:
         cache[key] = spans
     return spans
+
+
+def ext(span: Span, name: str) -> Any:
+    """``span._.<name>``, read without building spaCy's ``Underscore`` object each time.
+
+    The rules read span extensions hundreds of times per note; spaCy stores a plain value under
+    ``("._.", name, start_char, end_char)`` in ``doc.user_data``, which this reads directly. An
+    extension with a getter, a method or a mutable default is read the usual way.
+    """
+    default, method, getter, _ = Underscore.span_extensions[name]
+    if getter is not None or method is not None or isinstance(default, Underscore.mutable_types):
+        return getattr(span._, name)
+    return span.doc.user_data.get(("._.", name, span.start_char, span.end_char), default)
 
 
 def keep_text(doc: Doc, text: str) -> Doc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import resources as res
-from ..pipeline.extensions import span_text
+from ..pipeline.extensions import ext, span_text
 from . import doses as dose_parser
 from .linking import DraftAdministration, Mention, records_administration
 from .vocabulary import RuleVocabulary
@@ -299,7 +299,7 @@ def _dose(
     amounts: list[tuple[Mention, dose_parser.Amount]] = []
     concentration = None
     for m in draft.doses:
-        parsed = reader.parse(m.span._.cc_read or m.span.text)
+        parsed = reader.parse(ext(m.span, "cc_read") or m.span.text)
         if parsed is None:
             continue
         if parsed.is_concentration:

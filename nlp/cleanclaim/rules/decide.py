@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import resources as res
-from ..pipeline.extensions import doc_text, read_only
+from ..pipeline.extensions import doc_text, ext, read_only
 from ..pipeline.targets import WRITTEN_CODE_RULE
 from ..result import Administration, Diagnosis, Entity, Evidence, Review
 from .claims import claim_lines
@@ -285,9 +285,9 @@ def entity(m: Mention) -> Entity:
         section=m.section,
         rule=m.rule,
         norm=m.norm,
-        modifiers=tuple(span._.cc_modifier_rules),
-        normalized=span._.cc_read,
-        how=span._.cc_how,
+        modifiers=tuple(ext(span, "cc_modifier_rules")),
+        normalized=ext(span, "cc_read"),
+        how=ext(span, "cc_how"),
     )
 
 
@@ -299,7 +299,7 @@ def administration(c: CodedAdministration, service: str | None = None) -> Admini
         dose=str(c.dose) if c.dose else c.dose_text,
         route=c.route_code,
         # the site as read ("right deltoid" for a dictated "right del toyed")
-        site=(d.sites[0].span._.cc_read or d.sites[0].span.text) if d.sites else None,
+        site=(ext(d.sites[0].span, "cc_read") or d.sites[0].span.text) if d.sites else None,
         given=d.given,
         hcpcs=c.hcpcs,
         units=c.units,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import resources as res
-from ..pipeline.extensions import doc_ents, doc_text
+from ..pipeline.extensions import doc_ents, doc_text, ext
 from ..resources import icd10 as icd
 from .linking import Linked, Mention
 
@@ -91,7 +91,7 @@ def patient_diagnoses(
 def _modifier_rules(m: Mention, category: str) -> list[tuple[str, int, int]]:
     return [
         (mod.rule.metadata.get("id", ""), *mod.modifier_span)
-        for mod in m.span._.modifiers
+        for mod in ext(m.span, "modifiers")
         if mod.category == category
     ]
 

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .. import resources as res
 from ..pipeline.dictation import UNCERTAIN_HOWS
-from ..pipeline.extensions import doc_ents, doc_text, span_group
+from ..pipeline.extensions import doc_ents, doc_text, ext, span_group
 from ..pipeline.targets import ADVISORY_GROUP
 from ..result import Evidence, Gap
 from .coding import CodedAdministration
@@ -117,7 +117,12 @@ class GapFinder:
         return [
             s
             for s in self.advisory(doc, label)
-            if not (s._.is_negated or s._.is_historical or s._.is_hypothetical or s._.is_family)
+            if not (
+                ext(s, "is_negated")
+                or ext(s, "is_historical")
+                or ext(s, "is_hypothetical")
+                or ext(s, "is_family")
+            )
         ]
 
     def gap(
@@ -202,7 +207,7 @@ class GapFinder:
         """
         group = span_group(doc, ADVISORY_GROUP)
         negatable = label in self.vocab.negatable
-        return [s for s in group if s.label_ == label and not (negatable and s._.is_negated)]
+        return [s for s in group if s.label_ == label and not (negatable and ext(s, "is_negated"))]
 
     def staff_named(self, doc: Doc) -> bool:
         """Whether the note names who gave the injection (a credential, "given by", a signature)."""
@@ -459,7 +464,7 @@ def dictation_unclear(f: GapFinder, i: InjectionFacts) -> list[Gap]:
         ("dose", draft.doses),
         ("route", draft.routes),
     ):
-        if mentions and all(m.span._.cc_how in UNCERTAIN_HOWS for m in mentions):
+        if mentions and all(ext(m.span, "cc_how") in UNCERTAIN_HOWS for m in mentions):
             guessed.extend(mentions)
             what.append(label)
     mentions = draft.drug_mentions + draft.doses + draft.routes + draft.sites
@@ -472,7 +477,9 @@ def dictation_unclear(f: GapFinder, i: InjectionFacts) -> list[Gap]:
     ]
     if not guessed and not markers:
         return []
-    read = ", ".join(f'"{m.span.text}" as {m.span._.cc_read}' for m in guessed) or "a gap marker"
+    read = (
+        ", ".join(f'"{m.span.text}" as {ext(m.span, "cc_read")}' for m in guessed) or "a gap marker"
+    )
     if markers and not what:
         what = ["wording"]
     return [
@@ -567,7 +574,9 @@ def not_administered(f: GapFinder, note: NoteFacts) -> list[Gap]:
     not_given = [c for c in note.coded if not c.draft.given and c.kind != "not_injection"]
     reason = not_given[0].draft.not_given_reason if not_given else None
     mentions = [m for c in not_given for m in c.draft.drug_mentions]
-    rules = [r for m in mentions for r in m.span._.cc_modifier_rules] + ["gap.not_administered"]
+    rules = [r for m in mentions for r in ext(m.span, "cc_modifier_rules")] + [
+        "gap.not_administered"
+    ]
     ev = [_ev(m) for m in mentions]
     names = list(dict.fromkeys(c.name for c in not_given if c.name))
     return [

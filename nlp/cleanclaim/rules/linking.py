@@ -19,7 +19,7 @@ from functools import cached_property
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
-from ..pipeline.extensions import doc_ents, doc_text, span_text
+from ..pipeline.extensions import doc_ents, doc_text, ext, span_text
 from ..pipeline.lines import Sentences
 from .vocabulary import RuleVocabulary
 
@@ -53,27 +53,27 @@ class Mention:
     @cached_property
     def negated(self) -> bool:
         """ConText found negation, a decline, a hold or a deferral."""
-        return bool(self.span._.is_negated)
+        return bool(ext(self.span, "is_negated"))
 
     @cached_property
     def historical(self) -> bool:
         """ConText found history wording."""
-        return bool(self.span._.is_historical)
+        return bool(ext(self.span, "is_historical"))
 
     @cached_property
     def hypothetical(self) -> bool:
         """ConText found plan, order or future wording."""
-        return bool(self.span._.is_hypothetical)
+        return bool(ext(self.span, "is_hypothetical"))
 
     @cached_property
     def family(self) -> bool:
         """The mention is about a relative (flag or family-history section)."""
-        return bool(self.span._.is_family) or self.section_kind == "family"
+        return bool(ext(self.span, "is_family")) or self.section_kind == "family"
 
     @cached_property
     def uncertain(self) -> bool:
         """ConText found rule-out, possible or pending wording."""
-        return bool(self.span._.is_uncertain)
+        return bool(ext(self.span, "is_uncertain"))
 
     @property
     def listed(self) -> bool:
@@ -86,7 +86,7 @@ class Mention:
         ("ketorolac 60 mg IM R ventrogluteal 16:07").
         """
         return any(
-            s._.cc_given or s._.cc_this_encounter
+            ext(s, "cc_given") or ext(s, "cc_this_encounter")
             for s in [self.span, *(a.span for a in self.attrs)]
         )
 
@@ -99,7 +99,7 @@ class Mention:
         """
         listed = self.listed and not (self.section_kind == "list" and self.recorded_as_given)
         return not (
-            self.negated or self.family or listed or self.historical or self.span._.cc_diluent
+            self.negated or self.family or listed or self.historical or ext(self.span, "cc_diluent")
         )
 
 
@@ -146,7 +146,7 @@ class DraftAdministration:
     def patient_supplied(self) -> bool:
         """Any mention (or, for a note's only drug, any sentence) says the patient supplied it."""
         return self.supplied_by_patient or any(
-            m.span._.cc_patient_supplied for m in self.drug_mentions
+            ext(m.span, "cc_patient_supplied") for m in self.drug_mentions
         )
 
 
@@ -192,8 +192,8 @@ def mentions_of(doc: Doc) -> list[Mention]:
                 para=bisect.bisect_right(breaks, start),
                 section=section,
                 section_kind=kind,
-                norm=ent._.cc_norm,
-                rule=ent._.cc_rule,
+                norm=ext(ent, "cc_norm"),
+                rule=ext(ent, "cc_rule"),
             )
         )
     return out
@@ -236,7 +236,9 @@ def link(
     drug_mentions = [
         m
         for m in anchors
-        if classes.get(m.norm or "") != "diluent" and not m.span._.cc_diluent and id(m) not in mixed
+        if classes.get(m.norm or "") != "diluent"
+        and not ext(m.span, "cc_diluent")
+        and id(m) not in mixed
     ]
     attributes = [
         m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
@@ -378,7 +380,7 @@ def _hydration(
     text = doc_text(doc)
     out: list[DraftAdministration] = []
     for i, f in enumerate(anchors):
-        if f.norm not in fluids or f.span._.cc_diluent or not f.active or f.hypothetical:
+        if f.norm not in fluids or ext(f.span, "cc_diluent") or not f.active or f.hypothetical:
             continue
         sent = f.span.sent
         prev = anchors[i - 1].end if i and anchors[i - 1].sent == f.sent else sent.start_char
@@ -415,7 +417,7 @@ def _hydration(
             not draft.given
             and draft.not_given_reason == "no administration documented"
             and volume.search(clause)
-            and not f.span._.cc_regimen
+            and not ext(f.span, "cc_regimen")
         ):
             # "NS 1 L IV over 1 h", "IVF: LR 2 L wide open": a volume given, as a dose and route
             draft.given = True
@@ -672,7 +674,12 @@ def _collect(draft: DraftAdministration, attrs: list[Mention]) -> None:
     """
     for attr in attrs:
         listed = attr.listed and not (attr.section_kind == "list" and attr.recorded_as_given)
-        if attr.negated or attr.family or listed or (attr.historical and not attr.span._.cc_given):
+        if (
+            attr.negated
+            or attr.family
+            or listed
+            or (attr.historical and not ext(attr.span, "cc_given"))
+        ):
             continue
         bucket = {"DOSE": draft.doses, "ROUTE": draft.routes, "SITE": draft.sites}[attr.label]
         if attr not in draft.collected:
@@ -708,7 +715,7 @@ def _local_anesthetic_procedures(
     if any(procedure_route(m) for d in drafts.values() for m in d.drug_mentions):
         return
     for m in anchors:
-        if (m.norm or "") in local and not m.span._.cc_diluent and procedure_route(m):
+        if (m.norm or "") in local and not ext(m.span, "cc_diluent") and procedure_route(m):
             key = m.norm or m.span.text.lower()
             draft = drafts.setdefault(
                 key, DraftAdministration(drug_id=m.norm, families=vocab.families)
@@ -734,12 +741,12 @@ def _drop_plan_routes(draft: DraftAdministration) -> None:
         drug = route.drug
         if drug is None or drug in given or route.sent in given_sents:
             return False
-        if route.span._.cc_given or route.span._.cc_this_encounter:
+        if ext(route.span, "cc_given") or ext(route.span, "cc_this_encounter"):
             return False
         return bool(
             drug.section_kind == "plan"
-            or drug.span._.cc_regimen
-            or drug.span._.cc_schedule
+            or ext(drug.span, "cc_regimen")
+            or ext(drug.span, "cc_schedule")
             or drug.hypothetical
         )
 
@@ -755,7 +762,7 @@ def records_administration(route: Mention) -> bool:
     """
     if route.hypothetical or route.negated:
         return False
-    if route.section_kind == "administration" or route.span._.cc_given:
+    if route.section_kind == "administration" or ext(route.span, "cc_given"):
         return True
     return route.drug is not None and route.drug.section_kind == "administration"
 
@@ -763,9 +770,13 @@ def records_administration(route: Mention) -> bool:
 def _records_given(m: Mention) -> bool:
     """Whether a drug mention itself records today's administration."""
     span = m.span
-    if m.negated or m.family or m.historical or span._.cc_diluent:
+    if m.negated or m.family or m.historical or ext(span, "cc_diluent"):
         return False
-    return bool(span._.cc_given or span._.cc_this_encounter or m.section_kind == "administration")
+    return bool(
+        ext(span, "cc_given")
+        or ext(span, "cc_this_encounter")
+        or m.section_kind == "administration"
+    )
 
 
 def _after_marker(doc: Doc, attributes: list[Mention]) -> set[int]:
@@ -909,7 +920,7 @@ def _gap(drug: Mention, attr: Mention) -> int:
 
 
 def _given_rules(span: Span) -> list[str]:
-    return [r for r in span._.cc_modifier_rules if r.startswith(("adm.", "now."))]
+    return [r for r in ext(span, "cc_modifier_rules") if r.startswith(("adm.", "now."))]
 
 
 def _row_refused(m: Mention) -> bool:
@@ -937,12 +948,14 @@ def _decide_given(draft: DraftAdministration) -> None:
     for m in draft.drug_mentions:
         span = m.span
         linked_flags = [a.span for a in m.attrs if a in collected]
-        given_here = bool(span._.cc_given) or any(a._.cc_given for a in linked_flags)
-        now = bool(span._.cc_this_encounter) or any(a._.cc_this_encounter for a in linked_flags)
-        if m.negated or (not span._.cc_given and _row_refused(m)):
+        given_here = bool(ext(span, "cc_given")) or any(ext(a, "cc_given") for a in linked_flags)
+        now = bool(ext(span, "cc_this_encounter")) or any(
+            ext(a, "cc_this_encounter") for a in linked_flags
+        )
+        if m.negated or (not ext(span, "cc_given") and _row_refused(m)):
             reasons.append("declined or not given")
             continue
-        if m.family or (m.listed and not m.active) or span._.cc_diluent:
+        if m.family or (m.listed and not m.active) or ext(span, "cc_diluent"):
             reasons.append(
                 "listed in " + (m.section or "history").replace("_", " ")
                 if m.listed
@@ -953,19 +966,19 @@ def _decide_given(draft: DraftAdministration) -> None:
             reasons.append("mentioned only as history")
             continue
         described = bool(linked_flags)
-        if (span._.cc_regimen or span._.cc_schedule) and not described:
+        if (ext(span, "cc_regimen") or ext(span, "cc_schedule")) and not described:
             # "continue Stelara", "on denosumab q6mo": a medication the patient is on
             reasons.append("a continued medication, no administration documented")
             continue
         if (
-            span._.cc_regimen
+            ext(span, "cc_regimen")
             and not given_here
             and not any(a.label in ("ROUTE", "SITE") for a in m.attrs if a in collected)
         ):
             # "is now currently taking Abilify 7.5 mg": a medication taken, with only its dose
             reasons.append("a continued medication, no administration documented")
             continue
-        if span._.cc_schedule and not now:
+        if ext(span, "cc_schedule") and not now:
             # "G-CSF 50 mcg subcutaneously given daily": a daily schedule, not today's dose
             reasons.append("a continued medication, no administration documented")
             continue
@@ -995,7 +1008,11 @@ def _decide_given(draft: DraftAdministration) -> None:
         has_site = any(a.label == "SITE" for a in m.attrs)
         curated = m.rule != "drug.dictionary"
         done_act = (has_dose and has_route) or (has_site and curated)
-        if m.section_kind != "plan" and not (span._.cc_regimen or span._.cc_schedule) and done_act:
+        if (
+            m.section_kind != "plan"
+            and not (ext(span, "cc_regimen") or ext(span, "cc_schedule"))
+            and done_act
+        ):
             draft.given = True
             draft.given_rules.append("link.done_act")
             continue
@@ -1081,7 +1098,7 @@ def _given_after_plan_line(
         if draft.given or draft.not_given_reason != "planned or ordered, not given":
             continue
         if any(
-            m.hypothetical or m.uncertain or m.negated or m.span._.cc_regimen
+            m.hypothetical or m.uncertain or m.negated or ext(m.span, "cc_regimen")
             for m in draft.drug_mentions
         ):
             continue

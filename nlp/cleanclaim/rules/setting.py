@@ -22,7 +22,7 @@ import regex as re
 from spacy.tokens import Doc
 
 from .. import resources as res
-from ..pipeline.extensions import doc_ents, doc_text, span_text
+from ..pipeline.extensions import doc_ents, doc_text, ext, span_text
 from ..pipeline.screen import PatternSet
 from ..result import Evidence
 from .linking import DraftAdministration, Linked, Mention, collect_attributes, sentences
@@ -582,7 +582,7 @@ class SettingReader:
             and not (a.drug is not None and a.drug.sent not in in_hit)
         ]
         given = any(g for _, g in hits) or any(
-            a.span._.cc_given or a.span._.cc_this_encounter for a in moved
+            ext(a.span, "cc_given") or ext(a.span, "cc_this_encounter") for a in moved
         )
         if not given:
             return
@@ -628,7 +628,7 @@ class SettingReader:
                     for m in drugs
                     if m.sent == sent.start
                     and m.active
-                    and not m.span._.cc_diluent
+                    and not ext(m.span, "cc_diluent")
                     and not (m.start < match.end() and match.start() < m.end)
                     and m.sent not in class_drug_sents
                     and id(m) not in linked.not_injected
@@ -654,10 +654,15 @@ class SettingReader:
     @staticmethod
     def _own_evidence(m: Mention, moved: list[Mention]) -> bool:
         span = m.span
-        if span._.cc_given or span._.cc_this_encounter or m.section_kind == "administration":
+        if (
+            ext(span, "cc_given")
+            or ext(span, "cc_this_encounter")
+            or m.section_kind == "administration"
+        ):
             return m.active
         return m.active and any(
-            a not in moved and (a.span._.cc_given or a.span._.cc_this_encounter) for a in m.attrs
+            a not in moved and (ext(a.span, "cc_given") or ext(a.span, "cc_this_encounter"))
+            for a in m.attrs
         )
 
     # Placing ----------------------------------------------------------------------------------
@@ -877,7 +882,7 @@ class SettingReader:
                 for m in draft.drug_mentions
                 if m.historical
                 and not (m.negated or m.family or m.hypothetical)
-                and m.span._.cc_given
+                and ext(m.span, "cc_given")
                 and self.cue(m) == "this_encounter"
             ]
             if here:
@@ -934,7 +939,7 @@ def _recorded_elsewhere(draft: DraftAdministration) -> bool:
     """A dose, route or site of the drug in a sentence naming no drug that records it as given."""
     sents = {m.sent for m in draft.drug_mentions}
     return any(
-        a.sent not in sents and (a.span._.cc_given or a.span._.cc_this_encounter)
+        a.sent not in sents and (ext(a.span, "cc_given") or ext(a.span, "cc_this_encounter"))
         for a in [*draft.doses, *draft.routes, *draft.sites]
     )
 
