@@ -88,6 +88,7 @@ def test_no_match_is_lost_on_the_corpus(rule_sets):
         for piece in (note["text"], note["text"][:400], *note["text"].splitlines()):
             for s in rule_sets:
                 assert s.missed(piece) == [], (note["id"], s.name)
+                assert s.wrong(piece) == [], (note["id"], s.name)
 
 
 def test_no_match_is_lost_on_a_long_hostile_note(rule_sets):
@@ -102,3 +103,4 @@ def test_no_match_is_lost_on_a_long_hostile_note(rule_sets):
     note = " ".join(rnd.choice(words) for _ in range(30_000))
     for s in rule_sets:
         assert s.missed(note) == [], s.name
+        assert s.wrong(note) == [], s.name

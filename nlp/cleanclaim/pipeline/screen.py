@@ -109,14 +109,29 @@ class PatternSet(Sequence[Any]):
 
     def indexed(self, text: str) -> list[tuple[int, Any]]:
         """(index, pattern) of the patterns that may match somewhere in ``text``, in order."""
+        return [(i, p) for i, p, _ in self.screened(text)]
+
+    def screened(self, text: str) -> list[tuple[int, Any, bool]]:
+        """(index, pattern, sure) of the patterns that may match somewhere in ``text``, in order;
+        ``sure``: RE2 read the pattern and found it (a pattern RE2 reads means the same to both
+        engines on screened text, so it matches), else only ``regex`` can tell.
+        """
         data = _screen_input(text) if self._set is not None else None
         if data is None:
-            return list(enumerate(self.patterns))
+            return [(i, p, False) for i, p in enumerate(self.patterns)]
         found = self._set.Match(data)
         if not found and not self._always:
             return []
-        hits = self._always.union(self._ids[i] for i in found or ())
-        return [(i, p) for i, p in enumerate(self.patterns) if i in hits]
+        hits = {self._ids[i] for i in found or ()}
+        return [
+            (i, p, i in hits) for i, p in enumerate(self.patterns) if i in hits or i in self._always
+        ]
+
+    def matches(self, text: str) -> list[int]:
+        """Indexes of the patterns that match somewhere in ``text``, in order (``regex`` is
+        asked only about the patterns RE2 could not read).
+        """
+        return [i for i, p, sure in self.screened(text) if sure or p.search(text)]
 
     def candidates(self, text: str) -> list[Any]:
         """The patterns that may match somewhere in ``text`` (all of them when in doubt)."""
@@ -133,6 +148,12 @@ class PatternSet(Sequence[Any]):
         """
         kept = {k for k, _ in self.indexed(text)}
         return [k for k, p in enumerate(self.patterns) if k not in kept and p.search(text)]
+
+    def wrong(self, text: str) -> list[int]:
+        """Indexes of patterns RE2 found in ``text`` that ``regex`` does not match there (always
+        empty; for checks that :meth:`matches` may trust RE2).
+        """
+        return [k for k, p, sure in self.screened(text) if sure and not p.search(text)]
 
     def _build(self) -> None:
         options = re2.Options()

@@ -263,15 +263,15 @@ class SettingReader:
         return seen[clause]
 
     def _clause_cue(self, clause: str) -> str | None:
-        candidates = self.cue_screen.indexed(clause)
+        candidates = self.cue_screen.screened(clause)
         if not candidates:
             return None
         done = self.table.order_only_unless_done and _DONE.search(clause)
-        for k, pattern in candidates:
+        for k, pattern, sure in candidates:
             setting = self.cues[k][0]
             if setting == "order_only" and done:
                 continue
-            if pattern.search(clause):
+            if sure or pattern.search(clause):
                 return setting
         return None
 
