@@ -84,6 +84,9 @@ class NoteKind:
     inpatient: bool = False
     #: The note narrates an operation or sedated procedure ("prepped and draped", "EBL").
     narrative: bool = False
+    #: The note tells of a hospital stay or an emergency department course: its IV doses are
+    #: not this office's (``iv_hospital_words``).
+    hospital: bool = False
 
 
 class SettingReader:
@@ -134,6 +137,9 @@ class SettingReader:
         self.nothing_past = re.compile(table.nothing_given_past, re.I)
         self.all_given = [re.compile(p, _FLAGS) for p in table.all_given]
         self.inpatient = [re.compile(p, _FLAGS) for p in table.inpatient_words]
+        self.iv_hospital = re.compile(
+            "|".join(f"(?:{p})" for p in table.iv_hospital_words) or "(?!)", _FLAGS
+        )
         self.narrative = [re.compile(p, _FLAGS) for p in table.procedure_narrative]
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
         self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
@@ -174,7 +180,11 @@ class SettingReader:
         head = text[: self.header_chars]
         found = self._earliest(head, 1) or self._earliest(text, 2)
         if found is None:
-            return NoteKind(self.table.default_note_type, (), False)
+            default = self.table.default_note_type
+            hospital = default in self.table.iv_hospital_note_types and bool(
+                self.iv_hospital.search(text)
+            )
+            return NoteKind(default, (), False, hospital=hospital)
         note_type, match = found
         bundles = any(
             p.search(text[: self.header_chars]) or (p.pattern.startswith("^") and p.search(text))
@@ -196,7 +206,10 @@ class SettingReader:
         narrative = note_type in self.table.unrouted_within_procedure and any(
             p.search(text) for p in self.narrative
         )
-        return NoteKind(note_type, (ev,), bundles, inpatient, narrative)
+        hospital = note_type in self.table.iv_hospital_note_types and bool(
+            self.iv_hospital.search(text)
+        )
+        return NoteKind(note_type, (ev,), bundles, inpatient, narrative, hospital)
 
     def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
         """The note type whose title (``which`` 1) or section (2) pattern matches first, and the
@@ -898,6 +911,18 @@ class SettingReader:
             # a procedure report's drug with no route or site: its sedation, local or heparin
             setting = "within_procedure"
         codes = draft.route_codes
+        if (
+            setting == "this_encounter"
+            and codes
+            and all(draft.families.get(c) == "iv" for c in codes)
+            and not any(self.cue(m) == "this_encounter" for m in done)
+        ):
+            # an IV dose of an operation's report is part of it (heparin in a catheterization);
+            # one of a hospital or ED narrative was given there, not at this office visit
+            if kind.note_type in self.table.iv_within_procedure:
+                setting = "within_procedure"
+            elif kind.hospital:
+                setting = "inpatient"
         if (
             setting == "within_procedure"
             and codes
