@@ -140,6 +140,9 @@ class SettingReader:
         self.iv_hospital = re.compile(
             "|".join(f"(?:{p})" for p in table.iv_hospital_words) or "(?!)", _FLAGS
         )
+        self.iv_hospital_not_header = re.compile(table.iv_hospital_not_header, _FLAGS)
+        self.iv_hospital_past = re.compile(table.iv_hospital_past, re.I)
+        self.iv_hospital_history_line = re.compile(table.iv_hospital_history_line, _FLAGS)
         self.narrative = [re.compile(p, _FLAGS) for p in table.procedure_narrative]
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
         self.nothing_sc_im = [re.compile(p, _FLAGS) for p in table.nothing_sc_im_given]
@@ -181,9 +184,7 @@ class SettingReader:
         found = self._earliest(head, 1) or self._earliest(text, 2)
         if found is None:
             default = self.table.default_note_type
-            hospital = default in self.table.iv_hospital_note_types and bool(
-                self.iv_hospital.search(text)
-            )
+            hospital = default in self.table.iv_hospital_note_types and self._hospital(text)
             return NoteKind(default, (), False, hospital=hospital)
         note_type, match = found
         bundles = any(
@@ -206,10 +207,25 @@ class SettingReader:
         narrative = note_type in self.table.unrouted_within_procedure and any(
             p.search(text) for p in self.narrative
         )
-        hospital = note_type in self.table.iv_hospital_note_types and bool(
-            self.iv_hospital.search(text)
-        )
+        hospital = note_type in self.table.iv_hospital_note_types and self._hospital(text)
         return NoteKind(note_type, (ev,), bundles, inpatient, narrative, hospital)
+
+    def _hospital(self, text: str) -> bool:
+        """The note tells of a present hospital stay or ED course (``iv_hospital_words``), not
+        under an outpatient title, not only as past history.
+        """
+        if self.iv_hospital_not_header.search(text[: self.header_chars]):
+            return False
+        for m in self.iv_hospital.finditer(text):
+            if self.iv_hospital_past.match(text, m.end()):
+                continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end < 0 else line_end
+            if self.iv_hospital_history_line.match(text, line_start, line_end):
+                continue
+            return True
+        return False
 
     def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
         """The note type whose title (``which`` 1) or section (2) pattern matches first, and the
