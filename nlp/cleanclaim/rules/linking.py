@@ -908,13 +908,13 @@ def _gap(drug: Mention, attr: Mention) -> int:
     return 2 * max(drug.start - attr.end, 0) + 8
 
 
-def _administered(span: Span, plan: bool) -> bool:
-    """Administration wording on ``span``; on a plan or order line a count of doses ("x 1",
-    "once") is not enough ("Plan: Solu-Medrol 125 mg IM x 1" orders it).
+def _administered(span: Span, weak: bool) -> bool:
+    """Administration wording on ``span``; on a plan or order line, or beside plan wording, a
+    count of doses ("x 1", "once") is not enough ("Plan: Solu-Medrol 125 mg IM x 1" orders it).
     """
     if not span._.cc_given:
         return False
-    return not plan or any(
+    return not weak or any(
         mod.category == "ADMINISTERED" and not mod.rule.metadata.get("count_only")
         for mod in span._.modifiers
     )
@@ -949,8 +949,9 @@ def _decide_given(draft: DraftAdministration) -> None:
     for m in draft.drug_mentions:
         span = m.span
         linked_flags = [a.span for a in m.attrs if a in collected]
-        plan = m.section_kind == "plan"
-        given_here = _administered(span, plan) or any(_administered(a, plan) for a in linked_flags)
+        # a dose count ("x 1") orders a dose on a plan line or beside plan wording
+        weak = m.section_kind == "plan" or m.hypothetical
+        given_here = _administered(span, weak) or any(_administered(a, weak) for a in linked_flags)
         now = bool(span._.cc_this_encounter) or any(a._.cc_this_encounter for a in linked_flags)
         if m.negated or (not span._.cc_given and _row_refused(m)):
             reasons.append("declined or not given")
