@@ -244,3 +244,28 @@ def test_history_lines_and_their_continuations_stay_history(reviewer, note):
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert review.service_code is None
+
+
+# A listed medication the patient is on --------------------------------------------------------
+
+
+def test_a_listed_medication_on_a_regimen_is_not_given_now(reviewer):
+    review = reviewer.review(
+        "ICU NOTE\nMedications: on IV pantoprazole 40 mg now, on insulin drip.\nA: GI bleed (K92.2)"
+    )
+    assert review.service_code is None
+    assert review.status == "no_injection"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "ED NOTE\nMeds: ketorolac 30 mg IM at 10:05, ondansetron 4 mg IV at 10:07.\n"
+        "Dx: renal colic (N23)",
+        "ED NOTE\nMeds given: on arrival ketorolac 30 mg IM R VG at 10:05.\nDx: renal colic (N23)",
+    ],
+)
+def test_an_ed_list_of_doses_given_stays_given(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert review.service_code == "96372"

@@ -979,6 +979,10 @@ def _decide_given(draft: DraftAdministration) -> None:
             # "is now currently taking Abilify 7.5 mg": a medication taken, with only its dose
             reasons.append("a continued medication, no administration documented")
             continue
+        if span._.cc_regimen and not given_here and m.section_kind == "list":
+            # "Medications: on IV pantoprazole now": a listed medication the patient is on
+            reasons.append("a continued medication, no administration documented")
+            continue
         if span._.cc_schedule and not now:
             # "G-CSF 50 mcg subcutaneously given daily": a daily schedule, not today's dose
             reasons.append("a continued medication, no administration documented")
