@@ -269,3 +269,26 @@ def test_an_ed_list_of_doses_given_stays_given(reviewer, note):
     review = reviewer.review(note)
     assert review.claim_ready is True
     assert review.service_code == "96372"
+
+
+# Two records of one drug that disagree on the route -------------------------------------------
+
+
+def test_an_iv_record_against_an_im_record_is_a_96372_route_conflict(reviewer):
+    review = reviewer.review(
+        "A: Acute pyelonephritis (N10).\nP: Rocephin 1 g IV given here as first dose.\n"
+        "Procedure: ceftriaxone 1 g reconstituted with lidocaine, IM L ventrogluteal, by MA at "
+        "15:10, tolerated."
+    )
+    assert review.claim_ready is False
+    assert review.service_code == "96372"
+    assert "ROUTE_CONFLICT" in blocking(review)
+
+
+def test_two_iv_records_of_one_drug_stay_an_iv_push(reviewer):
+    review = reviewer.review(
+        "URGENT CARE\nDx: Migraine (G43.909)\nKetorolac 30 mg IV given here at 10:05.\n"
+        "Procedure: ketorolac 30 mg IV push L antecubital by RN at 10:05, tolerated."
+    )
+    assert review.claim_ready is False
+    assert review.service_code == "96374"
