@@ -38,6 +38,7 @@ from assertions import blocking
         "Doxycycline sent to pharmacy.",
         "GYN VISIT\nDx: contraceptive management (Z30.42)\nDepo-Provera 150 mg IM x1 today if "
         "urine hCG is negative; result pending.",
+        "CLINIC\nDx: low back pain (M54.50)\nPt to get ketorolac 60 mg IM x1 before leaving.",
         # "as tolerated" (diet, activity) says nothing of the plan line's dose
         "CLINIC\nDx: low back pain (M54.50)\nPlan: Toradol 60 mg IM. Advance diet as tolerated.",
     ],
@@ -68,6 +69,8 @@ def test_an_order_for_one_dose_is_not_an_administration(reviewer, note):
         "GYN VISIT\nDx: contraceptive management (Z30.42)\nUrine hCG negative. Depo-Provera "
         "150 mg IM given R deltoid today, return if any bleeding concerns.",
         "URGENT CARE\nDx: low back pain (M54.50)\nP: Toradol 60 mg IM R glute. Tolerated well.",
+        "NURSE VISIT\nDx: Pernicious anemia (D51.0)\nPt here to get monthly B12 shot. B12 1000 mcg "
+        "IM given L deltoid, tolerated.",
     ],
 )
 def test_a_dose_count_with_the_dose_given_stays_ready(reviewer, note):
