@@ -104,7 +104,11 @@ class ContextComponent(TableBacked):
             max_scope=entry.max_scope,
             allowed_types=set(entry.allowed_types) if entry.allowed_types else None,
             excluded_types=set(entry.excluded_types) if entry.excluded_types else None,
-            metadata={"id": entry.id, "standalone": entry.standalone},
+            metadata={
+                "id": entry.id,
+                "standalone": entry.standalone,
+                "count_only": entry.count_only,
+            },
         )
 
     def __call__(self, doc: Doc) -> Doc:

@@ -60,6 +60,7 @@ class SectionComponent(TableBacked):
         self._matcher = TargetMatcher(self.nlp, rules + self._spoken_rules(table))
         self._spoken_colon = {w.lower() for w in table.spoken_colon}
         self._colon_not_before = {w.lower() for w in table.spoken_colon_not_before}
+        self._continuation = re.compile(table.continuation_line)
         ends = sorted(table.spoken_list_ends, key=len, reverse=True)
         self._list_end = (
             re.compile(
@@ -155,6 +156,8 @@ class SectionComponent(TableBacked):
                 m = _BLANK_LINE.search(text, _first_content(text, head_end), end)
                 if m:
                     end = m.start()
+            if info.inline_ends_at_line_end:
+                end = self._inline_end(text, doc, title_start, title_end, start, end)
             if info.ends_at_line_end:
                 # An inline header ("Dx: pernicious anemia") covers its own line only; the
                 # section it interrupted resumes after it.
@@ -169,6 +172,22 @@ class SectionComponent(TableBacked):
             out.append((category, info.kind, start, end))
         doc._.cc_section_spans = tuple(out)
         return doc
+
+    def _inline_end(
+        self, text: str, doc: Doc, title_start: int, title_end: int, start: int, end: int
+    ) -> int:
+        """Where an inline history header's section ends: after its own line and the lines
+        that continue it ("PSH: appendectomy 2015" then the visit's documentation).
+        """
+        head_end = (
+            doc[title_end - 1].idx + len(doc[title_end - 1]) if title_end > title_start else start
+        )
+        newline = text.find("\n", head_end, end)
+        if newline == -1 or not text[head_end:newline].strip():
+            return end  # a header alone on its line heads a list below it
+        while newline != -1 and self._continuation.match(text, newline + 1, end):
+            newline = text.find("\n", newline + 1, end)
+        return end if newline == -1 else newline
 
 
 def _first_content(text: str, pos: int) -> int:

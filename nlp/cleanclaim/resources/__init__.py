@@ -111,6 +111,7 @@ DrugClass = Literal[
     "immunotherapy",
     "chemodenervation",
     "hydration",
+    "skin_test",
 ]
 
 
@@ -419,6 +420,9 @@ class ContextRuleEntry(_Strict):
     allowed_types: list[str] | None = None
     excluded_types: list[str] | None = None
     standalone: bool = False  # administration wording strong enough without a drug in its sentence
+    #: a count of doses ("x1", "once", "single dose"): administration wording only outside a plan
+    #: or order section ("Plan: Solu-Medrol 125 mg IM x 1" orders one dose, it does not give it)
+    count_only: bool = False
 
 
 class ContextTable(_Strict):
@@ -453,6 +457,10 @@ class SectionCategory(_Strict):
     kind: SectionKind
     ends_at_blank_line: bool = False
     ends_at_line_end: bool = False
+    #: A header with its content on its own line ("PSH: appendectomy 2015") covers that line
+    #: and the continuation lines after it (``SectionTable.continuation_line``), not the visit's
+    #: own documentation on the next line ("Cyanocobalamin 1000 mcg IM given L deltoid").
+    inline_ends_at_line_end: bool = False
 
 
 class SectionTable(_Strict):
@@ -470,6 +478,9 @@ class SectionTable(_Strict):
     #: A dictated list or history header (a category ending at a blank line) ends at the first
     #: of these (a dictated note has no blank lines): "social history colon ... period".
     spoken_list_ends: list[str] = Field(default_factory=list)
+    #: A line that continues the inline header above it (indented, bulleted, numbered, or
+    #: starting in lower case), matched at the line's start.
+    continuation_line: str = r"(?!)"
 
     @model_validator(mode="after")
     def _known_categories(self) -> SectionTable:
@@ -889,6 +900,22 @@ class SettingsTable(_Strict):
     #: site and nothing in its clause placing it at this encounter ("Heparin 5000 units was
     #: given.", "Versed and fentanyl were given") is part of the procedure.
     unrouted_within_procedure: list[NoteType] = Field(default_factory=list)
+    #: In these note types (an operative or procedure report), an IV dose with nothing in its
+    #: clause placing it at this encounter (heparin during a catheterization, sedation for a
+    #: scope) is part of the procedure, not an IV push of its own.
+    iv_within_procedure: list[NoteType] = Field(default_factory=list)
+    #: In these note types (no title, a consult or H&P), wording of a hospital stay or an
+    #: emergency department course anywhere in the note makes an IV dose with nothing in its
+    #: clause placing it here an inpatient dose ("started on IV levofloxacin", "received Lasix
+    #: 40 mg IV"): an office bills no IV push from a hospital narrative. SC/IM doses are not
+    #: moved (an office B12 shot in a note that mentions a past admission stays this visit's).
+    iv_hospital_words: list[str] = Field(default_factory=list)
+    iv_hospital_note_types: list[NoteType] = Field(default_factory=list)
+    #: ... not when the header names an outpatient place (urgent care, infusion clinic, office),
+    #: nor for wording followed by a past date ("hospitalized in 2022") or on a history line.
+    iv_hospital_not_header: str = r"(?!)"
+    iv_hospital_past: str = r"(?!)"
+    iv_hospital_history_line: str = r"(?!)"
     #: Drugs usually given by another route (IV in hospital, by mouth, rectally): a dose "given"
     #: with no route, no site and no injection wording in its sentences ("He was given valium
     #: 5 mg", "was given some Zofran") is not documented as an injection. ``bare_not_injection``:

@@ -108,9 +108,13 @@ class Coder:
         if len(codes) > 1:
             # the administration record says what was done, an order what was asked for: the
             # service follows the record (the disagreement stays a ROUTE_CONFLICT)
-            for m in draft.routes:
-                if m.norm in codes and records_administration(m):
-                    return m.norm
+            # two records that disagree: an SC/IM record makes it a 96372 with a conflict
+            recorded = [
+                m.norm for m in draft.routes if m.norm in codes and records_administration(m)
+            ]
+            if recorded:
+                sc_im = [c for c in recorded if self.vocab.families.get(c or "") == "sc_im"]
+                return (sc_im or recorded)[0]
             ordered = {m.norm for m in draft.routes if m.hypothetical}
             done = [m.norm for m in draft.routes if m.norm in codes and not m.hypothetical]
             if ordered and done and done[0] not in ordered:

@@ -919,6 +919,18 @@ def _gap(drug: Mention, attr: Mention) -> int:
     return 2 * max(drug.start - attr.end, 0) + 8
 
 
+def _administered(span: Span, weak: bool) -> bool:
+    """Administration wording on ``span``; on a plan or order line, or beside plan wording, a
+    count of doses ("x 1", "once") is not enough ("Plan: Solu-Medrol 125 mg IM x 1" orders it).
+    """
+    if not ext(span, "cc_given"):
+        return False
+    return not weak or any(
+        mod.category == "ADMINISTERED" and not mod.rule.metadata.get("count_only")
+        for mod in ext(span, "modifiers")
+    )
+
+
 def _given_rules(span: Span) -> list[str]:
     return [r for r in ext(span, "cc_modifier_rules") if r.startswith(("adm.", "now."))]
 
@@ -948,7 +960,9 @@ def _decide_given(draft: DraftAdministration) -> None:
     for m in draft.drug_mentions:
         span = m.span
         linked_flags = [a.span for a in m.attrs if a in collected]
-        given_here = bool(ext(span, "cc_given")) or any(ext(a, "cc_given") for a in linked_flags)
+        # a dose count ("x 1") orders a dose on a plan line or beside plan wording
+        weak = m.section_kind == "plan" or m.hypothetical
+        given_here = _administered(span, weak) or any(_administered(a, weak) for a in linked_flags)
         now = bool(ext(span, "cc_this_encounter")) or any(
             ext(a, "cc_this_encounter") for a in linked_flags
         )
@@ -976,6 +990,10 @@ def _decide_given(draft: DraftAdministration) -> None:
             and not any(a.label in ("ROUTE", "SITE") for a in m.attrs if a in collected)
         ):
             # "is now currently taking Abilify 7.5 mg": a medication taken, with only its dose
+            reasons.append("a continued medication, no administration documented")
+            continue
+        if ext(span, "cc_regimen") and not given_here and m.section_kind == "list":
+            # "Medications: on IV pantoprazole now": a listed medication the patient is on
             reasons.append("a continued medication, no administration documented")
             continue
         if ext(span, "cc_schedule") and not now:

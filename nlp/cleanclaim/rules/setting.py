@@ -92,6 +92,9 @@ class NoteKind:
     inpatient: bool = False
     #: The note narrates an operation or sedated procedure ("prepped and draped", "EBL").
     narrative: bool = False
+    #: The note tells of a hospital stay or an emergency department course: its IV doses are
+    #: not this office's (``iv_hospital_words``).
+    hospital: bool = False
 
 
 class SettingReader:
@@ -142,6 +145,12 @@ class SettingReader:
         self.nothing_past = re.compile(table.nothing_given_past, re.I)
         self.all_given = _screened("all_given", table.all_given)
         self.inpatient = _screened("inpatient_words", table.inpatient_words)
+        self.iv_hospital = re.compile(
+            "|".join(f"(?:{p})" for p in table.iv_hospital_words) or "(?!)", _FLAGS
+        )
+        self.iv_hospital_not_header = re.compile(table.iv_hospital_not_header, _FLAGS)
+        self.iv_hospital_past = re.compile(table.iv_hospital_past, re.I)
+        self.iv_hospital_history_line = re.compile(table.iv_hospital_history_line, _FLAGS)
         self.narrative = _screened("procedure_narrative", table.procedure_narrative)
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
         self.nothing_sc_im = _screened("nothing_sc_im_given", table.nothing_sc_im_given)
@@ -184,7 +193,9 @@ class SettingReader:
         head = text[: self.header_chars]
         found = self._earliest(head, 1) or self._earliest(text, 2)
         if found is None:
-            return NoteKind(self.table.default_note_type, (), False)
+            default = self.table.default_note_type
+            hospital = default in self.table.iv_hospital_note_types and self._hospital(text)
+            return NoteKind(default, (), False, hospital=hospital)
         note_type, match = found
         bundles = any(
             p.search(text[: self.header_chars]) or (p.pattern.startswith("^") and p.search(text))
@@ -206,7 +217,25 @@ class SettingReader:
         narrative = note_type in self.table.unrouted_within_procedure and any(
             p.search(text) for p in self.narrative.candidates(text)
         )
-        return NoteKind(note_type, (ev,), bundles, inpatient, narrative)
+        hospital = note_type in self.table.iv_hospital_note_types and self._hospital(text)
+        return NoteKind(note_type, (ev,), bundles, inpatient, narrative, hospital)
+
+    def _hospital(self, text: str) -> bool:
+        """The note tells of a present hospital stay or ED course (``iv_hospital_words``), not
+        under an outpatient title, not only as past history.
+        """
+        if self.iv_hospital_not_header.search(text[: self.header_chars]):
+            return False
+        for m in self.iv_hospital.finditer(text):
+            if self.iv_hospital_past.match(text, m.end()):
+                continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end < 0 else line_end
+            if self.iv_hospital_history_line.match(text, line_start, line_end):
+                continue
+            return True
+        return False
 
     def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
         """The note type whose title (``which`` 1) or section (2) pattern matches first, and the
@@ -919,6 +948,18 @@ class SettingReader:
             # a procedure report's drug with no route or site: its sedation, local or heparin
             setting = "within_procedure"
         codes = draft.route_codes
+        if (
+            setting == "this_encounter"
+            and codes
+            and all(draft.families.get(c) == "iv" for c in codes)
+            and not any(self.cue(m) == "this_encounter" for m in done)
+        ):
+            # an IV dose of an operation's report is part of it (heparin in a catheterization);
+            # one of a hospital or ED narrative was given there, not at this office visit
+            if kind.note_type in self.table.iv_within_procedure:
+                setting = "within_procedure"
+            elif kind.hospital:
+                setting = "inpatient"
         if (
             setting == "within_procedure"
             and codes
