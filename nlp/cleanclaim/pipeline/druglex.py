@@ -118,6 +118,14 @@ class DrugLexicon:
         self._longest[word] = longest
         return longest
 
+    def _begins_a_name(self, key: str) -> bool:
+        """Whether some name begins with ``key`` (a binary search of the sorted names)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.variants)
+        names = self._sorted
+        i = bisect.bisect_left(names, key)
+        return i < len(names) and names[i].startswith(key)
+
     def _candidates(self, doc: Doc, arr: numpy.ndarray) -> list[int]:
         """Positions of the words that can begin a name: alphabetic, 3+ characters, a first word."""
         mask = (arr[:, 1] != 0) & (arr[:, 2] >= 3)
@@ -160,7 +168,8 @@ class DrugLexicon:
                         keys = [doc[i : i + w].text.lower() for w in range(1, top + 1)]
                         break
                     key = keys[-1] + (" " if spaced[i + k - 1] else "") + word
-                    if len(key) > limit:
+                    # a longer key begins with this one: none can be a name if no name does
+                    if len(key) > limit or not self._begins_a_name(key):
                         break
                     keys.append(key)
             else:

@@ -248,6 +248,12 @@ class TargetMatcher:
 WRITTEN_CODE_RULE = "dx.icd10_code"
 
 
+#: Word (orth id) -> the valid ICD-10-CM code it is written as, else None (read once per word;
+#: an orth id names the same text in every Doc of a vocabulary).
+_ICD_OF_WORD: dict[int, str | None] = {}
+_UNREAD = object()
+
+
 def _icd_candidates(doc: Doc) -> Iterable[Candidate]:
     """Written ICD-10-CM codes ("D51.0") that are valid codes (each distinct word read once)."""
     orths = doc.to_array(ORTH)
@@ -255,10 +261,16 @@ def _icd_candidates(doc: Doc) -> Iterable[Candidate]:
         return
     uniq, inverse = numpy.unique(orths, return_inverse=True)
     strings = doc.vocab.strings
+    known = _ICD_OF_WORD
+    if len(known) > 200_000:  # a stream of ever-new words must not grow it without end
+        known.clear()
     codes = []
     for orth in uniq.tolist():
-        text = strings[orth].upper()
-        codes.append(text if _ICD_RE.match(text) and icd.is_valid_item(text) else None)
+        code = known.get(orth, _UNREAD)
+        if code is _UNREAD:
+            text = strings[orth].upper()
+            code = known[orth] = text if _ICD_RE.match(text) and icd.is_valid_item(text) else None
+        codes.append(code)
     if not any(codes):
         return
     for i, k in enumerate(inverse.reshape(-1).tolist()):
