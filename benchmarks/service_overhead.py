@@ -49,7 +49,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from cleanclaim.synthetic import notes
+    from cleanclaim.batch.synthetic import notes
 
     from cleanclaim import Reviewer
     from cleanclaim.service import worker

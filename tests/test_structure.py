@@ -213,3 +213,26 @@ def test_flat_columns_arrow_and_spark_schemas_agree_with_a_real_record(reviewer)
     from cleanclaim.batch.spark import flat_schema
 
     assert flat_schema() == from_arrow_schema(schema)
+
+
+def test_benchmark_scripts_import_what_exists():
+    # benchmarks import cleanclaim inside main(); a moved module must not leave one broken
+    import importlib
+
+    root = Path(__file__).resolve().parents[1] / "benchmarks"
+    missing = []
+    for script in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cleanclaim"):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    if not hasattr(module, alias.name):
+                        try:
+                            importlib.import_module(f"{node.module}.{alias.name}")
+                        except ImportError:
+                            missing.append(f"{script.name}: {node.module}.{alias.name}")
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("cleanclaim"):
+                        importlib.import_module(alias.name)
+    assert missing == []
