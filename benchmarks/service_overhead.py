@@ -49,9 +49,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from cleanclaim.batch.synthetic import notes
-
     from cleanclaim import Reviewer
+    from cleanclaim.batch.synthetic import notes
     from cleanclaim.service import worker
     from cleanclaim.service.schemas import RECORD
 
