@@ -37,3 +37,15 @@ def entity(review: Review, text: str, label: str | None = None):
 def ents(review: Review, label: str) -> list:
     """The entities of a review with this label."""
     return [e for e in review.entities if e.label == label]
+
+
+def assert_outcome(
+    review: Review, *, ready: bool, code: str | None = ..., status: str | None = None
+) -> None:
+    """The decision, and the service code and note status when given."""
+    got = (review.claim_ready, review.service_code, review.status)
+    assert review.claim_ready is ready, f"claim_ready, service code, status: {got}"
+    if code is not ...:
+        assert review.service_code == code, f"claim_ready, service code, status: {got}"
+    if status is not None:
+        assert review.status == status, f"claim_ready, service code, status: {got}"

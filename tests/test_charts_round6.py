@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from assertions import blocking
+from assertions import assert_outcome, blocking
 
 # A plan or order for one dose, with no statement that it was given -------------------------
 
@@ -75,9 +75,7 @@ def test_an_order_for_one_dose_is_not_an_administration(reviewer, note):
 )
 def test_a_dose_count_with_the_dose_given_stays_ready(reviewer, note):
     review = reviewer.review(note)
-    assert review.claim_ready is True
-    assert review.service_code == "96372"
-    assert review.status == "ready"
+    assert_outcome(review, ready=True, code="96372", status="ready")
 
 
 # Tuberculin skin tests are 86580 ------------------------------------------------------------
@@ -95,9 +93,7 @@ def test_a_dose_count_with_the_dose_given_stays_ready(reviewer, note):
 )
 def test_a_tuberculin_skin_test_is_86580_never_96372(reviewer, note):
     review = reviewer.review(note)
-    assert review.claim_ready is False
-    assert review.service_code == "86580"
-    assert review.status == "other_service"
+    assert_outcome(review, ready=False, code="86580", status="other_service")
     assert all(a.service_code != "96372" for a in review.administrations)
 
 
@@ -107,8 +103,7 @@ def test_a_skin_test_beside_an_im_injection_leaves_it_ready(reviewer):
         "Cyanocobalamin 1000 mcg IM given R deltoid by RN, tolerated.\n"
         "PPD 0.1 mL placed L volar forearm. Reading due in 48 hours."
     )
-    assert review.claim_ready is True
-    assert review.service_code == "96372"
+    assert_outcome(review, ready=True, code="96372")
     assert review.injections == 1
 
 
@@ -203,8 +198,7 @@ def test_a_past_stay_does_not_move_an_office_im_injection(reviewer):
         "he received an insulin IV drip then.\nCyanocobalamin 1000 mcg IM given L deltoid by RN "
         "at 10:15. Tolerated."
     )
-    assert review.claim_ready is True
-    assert review.service_code == "96372"
+    assert_outcome(review, ready=True, code="96372")
 
 
 # Inline history headers -----------------------------------------------------------------------
@@ -224,9 +218,7 @@ def test_an_office_injection_below_an_inline_history_line_is_ready(reviewer, his
         "Cyanocobalamin 1000 mcg IM given in L deltoid by RN. Tolerated well.\n"
         "Plan: repeat B12 1000 mcg IM next month."
     )
-    assert review.claim_ready is True
-    assert review.service_code == "96372"
-    assert review.status == "ready"
+    assert_outcome(review, ready=True, code="96372", status="ready")
 
 
 @pytest.mark.parametrize(
@@ -270,8 +262,7 @@ def test_a_listed_medication_on_a_regimen_is_not_given_now(reviewer):
 )
 def test_an_ed_list_of_doses_given_stays_given(reviewer, note):
     review = reviewer.review(note)
-    assert review.claim_ready is True
-    assert review.service_code == "96372"
+    assert_outcome(review, ready=True, code="96372")
 
 
 # Two records of one drug that disagree on the route -------------------------------------------
@@ -283,8 +274,7 @@ def test_an_iv_record_against_an_im_record_is_a_96372_route_conflict(reviewer):
         "Procedure: ceftriaxone 1 g reconstituted with lidocaine, IM L ventrogluteal, by MA at "
         "15:10, tolerated."
     )
-    assert review.claim_ready is False
-    assert review.service_code == "96372"
+    assert_outcome(review, ready=False, code="96372")
     assert "ROUTE_CONFLICT" in blocking(review)
 
 
@@ -293,5 +283,4 @@ def test_two_iv_records_of_one_drug_stay_an_iv_push(reviewer):
         "URGENT CARE\nDx: Migraine (G43.909)\nKetorolac 30 mg IV given here at 10:05.\n"
         "Procedure: ketorolac 30 mg IV push L antecubital by RN at 10:05, tolerated."
     )
-    assert review.claim_ready is False
-    assert review.service_code == "96374"
+    assert_outcome(review, ready=False, code="96374")
