@@ -494,3 +494,43 @@ def test_a_dose_ending_its_sentence_keeps_its_unit(reviewer):
     assert review.administrations[0].dose == "1 g"
     assert review.status == "gaps"
     assert_gaps(review, "ROUTE_MISSING", absent=("NOT_ADMINISTERED", "DOSE_MISSING"))
+
+
+def test_a_supplement_row_keeps_its_dose_in_a_mar(reviewer):
+    # the row below an IM drug without its dose named melatonin, which the drug dictionary left
+    # out: its "3 mg" went to the IM drug of the row above, and the note was called ready
+    note = (
+        "BEHAVIORAL HEALTH UNIT - MAR\n"
+        "Dx: Bipolar I disorder (F31.9); akathisia (G25.71)\n"
+        "11/12 09:00  aripiprazole lauroxil 882 mg IM R deltoid   given  RN KT\n"
+        "11/12 13:10  diphenhydramine IM L deltoid   given  RN KT  PRN restlessness\n"
+        "11/12 21:00  melatonin 5 mg PO   given  RN JL\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert_gaps(review, "DOSE_MISSING")
+    drugs = {a.drug: a.dose for a in review.administrations}
+    assert drugs.get("diphenhydramine") is None
+    assert any(e.text == "melatonin" and e.label == "DRUG" for e in review.entities)
+
+
+def test_a_drug_not_recommended_takes_no_injection(reviewer):
+    # "ibuprofen not recommended" in the next sentence received the unnamed shot's dose and route
+    note = (
+        "Acute low back strain (S39.012A) lifting boxes at work. Gave her the shot 60 mg IM in the "
+        "left hip, tolerated fine. Naproxen not recommended with her ulcer history; ice and rest."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert not any(a.drug == "naproxen" and a.given for a in review.administrations)
+    assert any(e.text == "Naproxen" and e.negated for e in review.entities)
+
+
+def test_a_named_injection_stays_ready_beside_a_drug_not_recommended(reviewer):
+    note = (
+        "Renal colic (N23). Toradol 60 mg IM given R gluteal by RN Diaz, tolerated. "
+        "Ibuprofen is not recommended after today because of her kidney function."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert [a.drug for a in review.administrations if a.given] == ["ketorolac"]
