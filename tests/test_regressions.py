@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assertions import assert_gaps
 
 
@@ -534,3 +536,33 @@ def test_a_named_injection_stays_ready_beside_a_drug_not_recommended(reviewer):
     review = reviewer.review(note)
     assert review.claim_ready is True
     assert [a.drug for a in review.administrations if a.given] == ["ketorolac"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Men's health. 52M with fatigue (R53.83), AM testosterone 540 and 610 (normal); does not "
+        "meet criteria for hypogonadism. Pt insists on a trial: testosterone cypionate 100 mg IM "
+        "L gluteal given by RN Ortiz per Dr. Vance's order.",
+        "Fatigue (R53.83). B12 level 710, not consistent with B12 deficiency. Pt requested a "
+        "shot anyway: cyanocobalamin 1000 mcg IM R deltoid given by MA Lin per standing order.",
+        "low energy and low libido period levels are normal and I am not comfortable calling "
+        "this hypogonadism period testosterone cypionate 100 milligrams I M left glute given by "
+        "nurse per doctor order period",
+    ],
+)
+def test_a_diagnosis_the_provider_rules_out_supports_nothing(reviewer, note):
+    # "does not meet criteria for hypogonadism" counted as hypogonadism and the note was ready
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert_gaps(review, "DX_NOT_SUPPORTED")
+
+
+def test_a_ruled_out_alternative_leaves_the_real_diagnosis(reviewer):
+    note = (
+        "Nurse visit. Pernicious anemia (D51.0); the macrocytosis is not consistent with folate "
+        "deficiency. Cyanocobalamin 1000 mcg IM L deltoid given by RN Shaw per standing order."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert "D51.0" in review.icd10
