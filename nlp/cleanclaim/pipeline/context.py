@@ -4,6 +4,7 @@ Modifiers set flags on the mentions and never remove them; each mention also rec
 the rules that modified it (``span._.cc_modifier_rules``).
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 
 from medspacy.common.util import prune_overlapping_matches
@@ -55,7 +56,9 @@ class ContextComponent(TableBacked):
     medspaCy), and only modifiers and targets whose scopes can meet are compared (medspaCy compares
     every pair of modifiers and every modifier with every target: quadratic in a long note). The
     comparisons that are made run in medspaCy's order with its own methods, so the flags are
-    medspaCy's whenever no scope is longer than the window.
+    medspaCy's whenever no scope is longer than the window, but for one deliberate difference:
+    a forward negation ends before a drug said with its dose after a finding in a run of words
+    without punctuation (``_end_at_administration``).
     """
 
     TABLES = {"context": (res.ContextTable, "context_rules.json")}
@@ -155,6 +158,7 @@ class ContextComponent(TableBacked):
             for m in mods:
                 m._scope_start = max(m._scope_start, m._start - window)
                 m._scope_end = min(m._scope_end, m._end + window)
+        _end_at_administration(doc, mods, targets)
         _update_scopes(mods)
         _apply_modifiers(mods, targets)
         edges = []
@@ -167,6 +171,30 @@ class ContextComponent(TableBacked):
         if context.context_attributes_mapping:
             context.set_context_attributes(edges)
         doc._.context_graph = graph
+
+
+def _end_at_administration(doc: Doc, mods: list[ConTextModifier], targets: list[Span]) -> None:
+    """A forward negation stops before a drug said with its dose when a finding or two or more
+    other words stand between them ("no side effects Abilify Maintena 400 mg", "no nausea
+    Toradol 60 mg" in a run without punctuation): it negates the finding, not the
+    administration that follows it. Right after the cue ("no Toradol 60 mg") it still negates.
+    """
+    doses = {t.start for t in targets if t.label_ == "DOSE"}
+    drugs = sorted(t.start for t in targets if t.label_ == "DRUG" and t.end in doses)
+    if not drugs:
+        return
+    kinds = {t.start: t.label_ for t in targets}
+    for m in mods:
+        if m.category != "NEGATED_EXISTENCE" or m.direction != "FORWARD":
+            continue
+        k = bisect_left(drugs, m._end)
+        if k == len(drugs) or drugs[k] >= m._scope_end:
+            continue
+        if not all(t.is_alpha for t in doc[m._end : drugs[k]]):
+            continue  # "Not given: ondansetron 4 mg": a label or list, not a run of speech
+        between = [kinds.get(x) for x in range(m._end, drugs[k])]
+        if "DRUG" not in between and (len(between) >= 2 or "DIAGNOSIS" in between):
+            m._scope_end = drugs[k]
 
 
 def _blocks(lo: int, hi: int) -> range:

@@ -394,7 +394,8 @@ class DictationComponent(TableBacked):
                     pieces[e.start : e.end] = True
             # the words right before a dose are where a drug is named ("gave the we go vee
             # point two five milligrams"): there a name may begin or end with a short word
-            slots = {e.start for e in ents + new if e.label_ == "DOSE"}
+            # or right before a route when no dose is said ("row seff in I M left glute")
+            slots = {e.start for e in ents + new if e.label_ in ("DOSE", "ROUTE")}
             # and the words right before "injection" or "shot" ("his Kenneth log injection")
             slots |= {x for x, w in enumerate(lower) if w in self._slot_words and not taken[x]}
             names = self._names(doc, lower, taken & ~weak, near, slots, pieces)
