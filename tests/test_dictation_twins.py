@@ -742,3 +742,139 @@ def test_an_article_before_a_heard_name_is_not_its_syllable(reviewer):
 def test_ordinary_words_before_injection_or_shot_are_not_read_as_a_name(reviewer, note):
     r = reviewer.review(note)
     assert not [e for e in ents(r, "DRUG") if e.how], [(e.text, e.norm) for e in ents(r, "DRUG")]
+
+
+# Round dict6: categories found by the second set of corpus twins ----------------------------
+
+
+TWINS_DICT6 = [
+    pytest.param(
+        "community acquired pneumonia and COPD exacerbation period solu medrol forty "
+        "milligrams I M right deltoid and roe sef in I M left glute given by nurse Ito period",
+        "Community acquired pneumonia and COPD exacerbation. Solu-Medrol 40 mg IM R deltoid and "
+        "Rocephin IM L glute given by RN Ito.",
+        False,
+        ("DOSE_MISSING",),
+        id="name_before_route_no_dose",
+    ),
+    pytest.param(
+        "schizophrenia here for his monthly shot doing well no side effects in vega sue stena "
+        "one fifty six milligrams I M right deltoid given by nurse Abe next dose in four weeks",
+        "Schizophrenia, here for monthly shot, doing well. No side effects. Invega Sustenna "
+        "156 mg IM R deltoid given by RN Abe. Next dose in 4 weeks.",
+        True,
+        (),
+        id="unpunctuated_negated_finding_then_drug",
+    ),
+    pytest.param(
+        "assessment colon ankle sprain period plan colon ketorolac sixty milligrams in the "
+        "muscle left upper outer buttock period ice and elevation period",
+        "Assessment: ankle sprain.\nPlan: ketorolac 60 mg IM left upper outer buttock. Ice and "
+        "elevation.",
+        True,
+        (),
+        id="plan_line_with_sided_site",
+    ),
+    pytest.param(
+        "thirty two weeks pregnant comma R H negative comma antibody screen negative period "
+        "row gam three hundred micrograms I M left deltoid given by nurse Kay period",
+        "32 weeks pregnant, Rh negative, antibody screen negative. RhoGAM 300 mcg IM L deltoid "
+        "given by RN Kay.",
+        True,
+        (),
+        id="rh_said_as_letters",
+    ),
+]
+
+
+@pytest.mark.parametrize(("dictated", "typed", "ready", "gaps"), TWINS_DICT6)
+def test_dict6_dictation_agrees_with_its_typed_twin(reviewer, dictated, typed, ready, gaps):
+    typed_outcome = outcome(reviewer.review(typed))
+    assert typed_outcome == (ready, gaps)
+    assert outcome(reviewer.review(dictated)) == typed_outcome
+
+
+def test_a_name_in_pieces_right_before_a_route_is_read(reviewer):
+    r = reviewer.review("pyelonephritis period sef tree axe own I M left glute given period")
+    assert entity(r, "sef tree axe own", "DRUG").norm == "ceftriaxone"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "we hold all IV fluids until she eats period",
+        "please hold all I V medications tonight period",
+        "it tracks IV access sites for the nurses period",
+    ],
+)
+def test_ordinary_words_before_a_route_are_not_read_as_a_name(reviewer, note):
+    r = reviewer.review(note)
+    assert not ents(r, "DRUG"), [(e.text, e.norm) for e in ents(r, "DRUG")]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # the cue right before the drug still negates it
+        "migraine period no Toradol sixty milligrams I M today period patient refused period",
+        # a comma or a label keeps the typed reading: the negation may reach the drug
+        "migraine. Not given: ondansetron 4 mg IM.",
+    ],
+)
+def test_a_negation_next_to_the_drug_still_negates(reviewer, note):
+    r = reviewer.review(note)
+    assert not r.claim_ready
+    assert not any(a.given for a in r.administrations)
+
+
+def test_a_negated_finding_before_a_drug_does_not_negate_it(reviewer):
+    r = reviewer.review(
+        "migraine without aura no nausea sumatriptan six milligrams sub Q left thigh given by "
+        "nurse Ray"
+    )
+    assert entity(r, "nausea", "DIAGNOSIS").negated
+    assert not entity(r, "sumatriptan", "DRUG").negated
+    assert r.claim_ready
+
+
+def test_a_plan_line_without_a_side_or_with_an_order_stays_planned(reviewer):
+    for note in (
+        "Dx: ankle sprain.\nPlan: ketorolac 60 mg IM deltoid.",
+        "Dx: ankle sprain.\nPlan: order ketorolac 60 mg IM left gluteal.",
+        "Dx: ankle sprain.\nPlan: will give ketorolac 60 mg IM left gluteal next visit.",
+    ):
+        r = reviewer.review(note)
+        assert not r.claim_ready, note
+        assert "NOT_ADMINISTERED" in r.gap_codes, note
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "does not meet criteria for hypogonadism",
+        "I am not comfortable calling this hypogonadism",
+        "labs not consistent with hypogonadism",
+    ],
+)
+def test_a_diagnosis_the_clinician_does_not_make_does_not_support(reviewer, said):
+    r = reviewer.review(
+        f"fatigue and low libido period testosterone normal period {said} period testosterone "
+        "cypionate one hundred milligrams I M right glute given by nurse period"
+    )
+    assert entity(r, "hypogonadism", "DIAGNOSIS").negated
+    assert not r.claim_ready
+    assert "DX_NOT_SUPPORTED" in r.gap_codes
+
+
+def test_a_diagnosis_made_after_criteria_were_met_supports(reviewer):
+    r = reviewer.review(
+        "meets criteria for hypogonadism with two low morning levels period testosterone "
+        "cypionate one hundred milligrams I M right glute given by nurse period"
+    )
+    assert not entity(r, "hypogonadism", "DIAGNOSIS").negated
+    assert r.claim_ready
+
+
+def test_letters_of_an_abbreviation_without_vowels_are_not_read_elsewhere(reviewer):
+    r = reviewer.review("the H R was ninety and R R sixteen period")
+    assert not ents(r, "DIAGNOSIS")

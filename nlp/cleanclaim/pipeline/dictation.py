@@ -394,11 +394,13 @@ class DictationComponent(TableBacked):
                     pieces[e.start : e.end] = True
             # the words right before a dose are where a drug is named ("gave the we go vee
             # point two five milligrams"): there a name may begin or end with a short word
-            # or right before a route when no dose is said ("row seff in I M left glute")
-            slots = {e.start for e in ents + new if e.label_ in ("DOSE", "ROUTE")}
+            slots = {e.start for e in ents + new if e.label_ == "DOSE"}
+            # or right before a route when no dose is said ("row seff in I M left glute"), there
+            # only from words not all ordinary English ("hold all IV" is no Haldol)
+            routes = {e.start for e in ents + new if e.label_ == "ROUTE"} - slots
             # and the words right before "injection" or "shot" ("his Kenneth log injection")
             slots |= {x for x, w in enumerate(lower) if w in self._slot_words and not taken[x]}
-            names = self._names(doc, lower, taken & ~weak, near, slots, pieces)
+            names = self._names(doc, lower, taken & ~weak, near, slots | routes, pieces, routes)
             new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
             for e in names:
@@ -1094,10 +1096,12 @@ class DictationComponent(TableBacked):
         near: numpy.ndarray,
         slots: set[int] = frozenset(),  # type: ignore[assignment]
         pieces: numpy.ndarray | None = None,
+        route_slots: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> list[Span]:
         """Names read from split or misheard words near an administration. ``slots``: token
-        indices where a dose starts; ``pieces``: one-word sites of the rules that only a longer
-        site reading may take in.
+        indices where a dose (or route) starts; ``pieces``: one-word sites of the rules that only
+        a longer site reading may take in; ``route_slots``: the slots of a route, a slot only for
+        words not all ordinary English.
         """
         lex = self._lexicon()
         t = self.t
@@ -1144,7 +1148,11 @@ class DictationComponent(TableBacked):
                 # "row sef in"), but then only a long phonetic code heard the same counts.
                 glued = not (self._edge(doc, i) and self._edge(doc, end - 1))
                 # right before a dose two words may be a name with a glue syllable ("so fran")
-                least = 2 if end in slots else 3
+                in_slot = end in slots and (
+                    end not in route_slots
+                    or not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
+                )
+                least = 2 if in_slot else 3
                 if glued and (
                     k < least or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
                 ):
@@ -1155,7 +1163,7 @@ class DictationComponent(TableBacked):
                     continue
                 joined = "".join(lower[i:end])
                 side = i > 0 and lower[i - 1] in self._sides
-                slot = end in slots and k > 1
+                slot = in_slot and k > 1
                 # the broad dictionary's looser floor only for words not all ordinary English
                 # ("to be taken one tablet" is not levobunolol)
                 broad = slot and not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
@@ -1425,9 +1433,14 @@ class _Lexicon:
         for dx in tables["diagnoses"].diagnoses:
             for s in dx.synonyms:
                 head = s.split()[0] if s.split() else ""
+                # an abbreviation is said letter by letter: capitals, or a capital and no vowel
+                # ("Rh negative" said "R H negative")
+                spelled = head.isupper() or (
+                    head[:1].isupper() and head.isalpha() and not _VOWELS & set(head.lower())
+                )
                 if 2 <= len(head) <= 5 and head.isalnum() and head.isupper():
                     self.abbreviations.add(head)
-                if head.isupper() or head.lower() == "vitamin":
+                if spelled or head.lower() == "vitamin":
                     self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
         self.not_injected = {r.code for r in tables["routes"].routes if r.family == "non_injection"}
         # a drug's usual unit, for a number said without one: its billing unit
