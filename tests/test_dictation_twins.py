@@ -878,3 +878,44 @@ def test_a_diagnosis_made_after_criteria_were_met_supports(reviewer):
 def test_letters_of_an_abbreviation_without_vowels_are_not_read_elsewhere(reviewer):
     r = reviewer.review("the H R was ninety and R R sixteen period")
     assert not ents(r, "DIAGNOSIS")
+
+
+def test_a_site_word_may_open_a_drug_heard_right_before_its_dose(reviewer):
+    r = reviewer.review(
+        "alcohol use disorder with poor intake period given colon thigh a mean one hundred "
+        "milligrams I M left deltoid by nurse Oro period"
+    )
+    assert entity(r, "thigh a mean", "DRUG").norm == "thiamine"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "injected into the left thigh a mean of forty milligrams I M period",
+        "right thigh and arm one hundred milligrams I M period",
+        "thigh a mean of ten centimeters swelling period",
+    ],
+)
+def test_a_site_with_its_side_or_without_a_dose_stays_a_site(reviewer, note):
+    r = reviewer.review(note)
+    assert not [e for e in ents(r, "DRUG") if e.how], [(e.text, e.norm) for e in ents(r, "DRUG")]
+
+
+def test_letters_that_end_a_brand_name_are_part_of_it(reviewer):
+    r = reviewer.review(
+        "secondary syphilis period bicycle in L A two point four million units I M right "
+        "gluteal given by nurse Poe period"
+    )
+    assert entity(r, "bicycle in L A", "DRUG").norm == "penicillin_g_benzathine"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "she rode her bicycle in L A two hundred miles last month period",
+        "he rode a bicycle in the L A marathon period two hundred milligrams I M given period",
+    ],
+)
+def test_ordinary_words_before_letters_are_no_brand_name(reviewer, note):
+    r = reviewer.review(note)
+    assert not [e for e in ents(r, "DRUG") if e.how], [(e.text, e.norm) for e in ents(r, "DRUG")]

@@ -1179,20 +1179,36 @@ class DictationComponent(TableBacked):
                     )
                 ):
                     continue  # two words with a glue syllable: a curated name heard the same
-                if (
-                    hit is None
-                    and slot
-                    and not glued
-                    and all(len(w) > 1 or w in _VOWELS for w in lower[i:end])
-                ):
+                if hit is None and slot and not glued:
                     # a curated drug one code letter away, only from words that may begin and
-                    # end a name, none a letter ("Kenneth log"; not "vitamin d", "an extra")
-                    hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad, near=True)
+                    # end a name, none a letter ("Kenneth log"; not "vitamin d", "an extra"),
+                    # but letters that end a name spelled the same ("bicycle in L A")
+                    body = end
+                    while body > i + 1 and len(lower[body - 1]) == 1:
+                        body -= 1
+                    tail = "".join(lower[body:end]) if end - body >= 2 else ""
+                    if all(
+                        len(w) > 1 or w in _VOWELS for w in lower[i : end if not tail else body]
+                    ):
+                        hit = lex.read(
+                            joined, k, t, side, fuzzy=fuzzy, slot=broad, near=tail or True
+                        )
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
                 if piece is not None and any(piece[i:end]):
-                    # a site word the rules saw: only a longer site reading takes it in
+                    # a site word the rules saw: only a longer site reading takes it in, or a
+                    # drug of three words or more right before its dose, the site word without
+                    # a side ("given colon thigh a mean one hundred milligrams" is thiamine)
                     if (
+                        hit is not None
+                        and hit[0] == "DRUG"
+                        and slot
+                        and k >= 3
+                        and not side
+                        and end not in route_slots
+                    ):
+                        pass
+                    elif (
                         hit is None
                         or hit[0] != "SITE"
                         or hit[5] not in ("joined", "phonetic")
@@ -1478,13 +1494,14 @@ class _Lexicon:
         after_side: bool,
         fuzzy: list[str] | None = None,
         slot: bool = False,
-        near: bool = False,
+        near: bool | str = False,
     ) -> tuple[str, str, str, str, float, str] | None:
         """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None.
 
         ``slot``: the words stand right before a dose, where a drug is named; a name of the broad
         dictionary then needs only the phonetic floor of a curated one. ``near``: the words are
-        two or more right before a dose; a curated drug one code letter away may be read.
+        two or more right before a dose; a curated drug one code letter away may be read (a
+        string: the letters said at the end, which its name must end with).
         """
         memo = self.__dict__.setdefault("_memo", {})
         key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot, near)
@@ -1494,11 +1511,11 @@ class _Lexicon:
             memo.clear()
         hit = self._read(joined, words, t, after_side, fuzzy, slot)
         if hit is None and near:
-            hit = self._near(joined, t)
+            hit = self._near(joined, t, near if isinstance(near, str) else "")
         memo[key] = hit
         return hit
 
-    def _near(self, joined: str, t: res.DictationTable) -> tuple | None:
+    def _near(self, joined: str, t: res.DictationTable, tail: str = "") -> tuple | None:
         """A curated drug whose phonetic code is one edit from that of ``joined`` ("Kenneth
         log" / Kenalog, "at event" / Ativan), with spelling at least
         ``near_code_min_similarity`` alike: read only right before a dose.
@@ -1513,7 +1530,7 @@ class _Lexicon:
         best = None
         for variant in {code, *_deletions(code)} if edits else (code,):
             for key, other, value in self.by_near.get(variant, ()):
-                if digits != _DIGIT_CHARS.sub("", key):
+                if digits != _DIGIT_CHARS.sub("", key) or not key.endswith(tail):
                     continue
                 if Levenshtein.distance(code, other) > edits:
                     continue
