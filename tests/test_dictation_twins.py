@@ -919,3 +919,47 @@ def test_letters_that_end_a_brand_name_are_part_of_it(reviewer):
 def test_ordinary_words_before_letters_are_no_brand_name(reviewer, note):
     r = reviewer.review(note)
     assert not [e for e in ents(r, "DRUG") if e.how], [(e.text, e.norm) for e in ents(r, "DRUG")]
+
+
+@pytest.mark.parametrize(
+    ("said", "norm"),
+    [
+        ("haloperidol deck a no ate", "haloperidol_decanoate"),
+        ("fluphenazine deck a no ate", "fluphenazine_decanoate"),
+    ],
+)
+def test_a_salt_heard_in_pieces_after_a_read_name_completes_it(reviewer, said, norm):
+    r = reviewer.review(
+        f"schizophrenia period {said} fifty milligrams I M left glute given by nurse Lam period"
+    )
+    assert entity(r, said, "DRUG").norm == norm
+    (adm,) = r.administrations
+    assert adm.dose == "50 mg"
+    assert r.claim_ready
+
+
+def test_words_between_a_name_and_its_dose_are_not_taken_into_it(reviewer):
+    r = reviewer.review(
+        "schizophrenia period haloperidol and then fifty milligrams I M left glute given period"
+    )
+    assert [e.text for e in ents(r, "DRUG")] == ["haloperidol"]
+
+
+def test_a_one_word_diagnosis_may_be_the_first_syllable_of_a_heard_name(reviewer):
+    r = reviewer.review(
+        "schizoaffective disorder period flu fen a zeen twenty five milligrams I M left glute "
+        "given by nurse Lam period"
+    )
+    assert entity(r, "flu fen a zeen", "DRUG").norm == "fluphenazine"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "she had the flu a few weeks ago period flu shot point five m l I M left deltoid period",
+        "flu like illness period toradol thirty milligrams I M left deltoid given period",
+    ],
+)
+def test_a_diagnosis_word_stays_a_diagnosis(reviewer, note):
+    r = reviewer.review(note)
+    assert not [e for e in ents(r, "DRUG") if e.how], [(e.text, e.norm) for e in ents(r, "DRUG")]

@@ -389,7 +389,13 @@ class DictationComponent(TableBacked):
             for e in ents:
                 if len(e.text) <= 2 and e.label_ != "DOSE" and e._.cc_how is None:
                     weak[e.start : e.end] = True
-                elif e.label_ == "SITE" and e.end - e.start == 1 and e._.cc_how is None:
+                elif (
+                    e.label_ in ("SITE", "DIAGNOSIS")
+                    and e.end - e.start == 1
+                    and e._.cc_how is None
+                ):
+                    # and a one-word diagnosis may be the first syllable of a drug heard in
+                    # pieces right before its dose ("flu fen a zeen" is fluphenazine)
                     weak[e.start : e.end] = True
                     pieces[e.start : e.end] = True
             # the words right before a dose are where a drug is named ("gave the we go vee
@@ -400,6 +406,11 @@ class DictationComponent(TableBacked):
             routes = {e.start for e in ents + new if e.label_ == "ROUTE"} - slots
             # and the words right before "injection" or "shot" ("his Kenneth log injection")
             slots |= {x for x, w in enumerate(lower) if w in self._slot_words and not taken[x]}
+            tails = self._heard_tails(lower, ents, slots, taken)
+            if tails:
+                for x in tails:
+                    taken[x.start : x.end] = True
+                new += tails
             names = self._names(doc, lower, taken & ~weak, near, slots | routes, pieces, routes)
             new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
@@ -1196,9 +1207,10 @@ class DictationComponent(TableBacked):
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
                 if piece is not None and any(piece[i:end]):
-                    # a site word the rules saw: only a longer site reading takes it in, or a
-                    # drug of three words or more right before its dose, the site word without
-                    # a side ("given colon thigh a mean one hundred milligrams" is thiamine)
+                    # a site (or diagnosis) word the rules saw: only a longer site reading takes
+                    # it in, or a drug of three words or more right before its dose, the word
+                    # without a side ("given colon thigh a mean one hundred milligrams" is
+                    # thiamine)
                     if (
                         hit is not None
                         and hit[0] == "DRUG"
@@ -1237,6 +1249,31 @@ class DictationComponent(TableBacked):
             taken[i:end] = True
             held[i:end] = [True] * (end - i)
             i = end
+        return out
+
+    def _heard_tails(
+        self, lower: list[str], ents: list[Span], slots: set[int], taken: numpy.ndarray
+    ) -> list[Span]:
+        """A drug the rules read, followed right up to its dose by words heard in pieces that
+        complete a longer curated name ("haloperidol deck a no ate fifty milligrams" is
+        haloperidol decanoate, not haloperidol with four stray words before its dose).
+        """
+        out: list[Span] = []
+        lex = self._lexicon()
+        alpha = self._alpha
+        for e in ents:
+            if e.label_ != "DRUG" or e._.cc_how is not None:
+                continue
+            for end in range(e.end + 1, min(len(lower), e.end + 4) + 1):
+                if taken[end - 1] or not alpha[end - 1]:
+                    break
+                if end not in slots:
+                    continue
+                k = end - e.start
+                hit = lex.read("".join(lower[e.start : end]), k, self.t, False, slot=True)
+                if hit and hit[0] == "DRUG" and hit[2] != "drug.dictionary":
+                    out.append(_span(e.doc, e.start, end, hit[0], hit[2], hit[1], hit[3], hit[5]))
+                break
         return out
 
     def _glue(self, doc: Doc, i: int) -> bool:
