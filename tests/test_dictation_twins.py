@@ -963,3 +963,31 @@ def test_a_one_word_diagnosis_may_be_the_first_syllable_of_a_heard_name(reviewer
 def test_a_diagnosis_word_stays_a_diagnosis(reviewer, note):
     r = reviewer.review(note)
     assert not [e for e in ents(r, "DRUG") if e.how], [(e.text, e.norm) for e in ents(r, "DRUG")]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "schizophrenia doing well denies voices in vega sue stena one fifty six milligrams I M "
+        "right deltoid given by nurse Abe",
+        "schizophrenia doing well no side effects Invega Sustenna 156 mg IM right deltoid given "
+        "by RN Abe",
+    ],
+)
+def test_a_negated_finding_word_before_a_drug_with_its_dose_does_not_negate_it(reviewer, note):
+    r = reviewer.review(note)
+    assert r.claim_ready
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "migraine period no more Toradol sixty milligrams today period",
+        "pernicious anemia. Patient did not receive her B12 1000 mcg IM today.",
+        "pernicious anemia. No IM B12 1000 mcg today, patient declined.",
+    ],
+)
+def test_words_that_carry_a_negation_to_the_drug_keep_it(reviewer, note):
+    r = reviewer.review(note)
+    assert not r.claim_ready
+    assert "NOT_ADMINISTERED" in r.gap_codes

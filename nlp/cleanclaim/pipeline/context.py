@@ -81,6 +81,7 @@ class ContextComponent(TableBacked):
     def _build(self, tables: dict) -> None:
         self.tables = tables
         table = self.table = tables["context"]
+        self._carriers = frozenset(w.lower() for w in table.negation_carriers)
         for attrs in CATEGORY_ATTRIBUTES.values():
             for attr in attrs:
                 if not Span.has_extension(attr):
@@ -158,7 +159,7 @@ class ContextComponent(TableBacked):
             for m in mods:
                 m._scope_start = max(m._scope_start, m._start - window)
                 m._scope_end = min(m._scope_end, m._end + window)
-        _end_at_administration(doc, mods, targets)
+        _end_at_administration(doc, mods, targets, self._carriers)
         _update_scopes(mods)
         _apply_modifiers(mods, targets)
         edges = []
@@ -173,11 +174,14 @@ class ContextComponent(TableBacked):
         doc._.context_graph = graph
 
 
-def _end_at_administration(doc: Doc, mods: list[ConTextModifier], targets: list[Span]) -> None:
-    """A forward negation stops before a drug said with its dose when a finding or two or more
-    other words stand between them ("no side effects Abilify Maintena 400 mg", "no nausea
-    Toradol 60 mg" in a run without punctuation): it negates the finding, not the
-    administration that follows it. Right after the cue ("no Toradol 60 mg") it still negates.
+def _end_at_administration(
+    doc: Doc, mods: list[ConTextModifier], targets: list[Span], carriers: frozenset[str]
+) -> None:
+    """A forward negation stops before a drug said with its dose when a finding stands between
+    them ("no side effects Abilify Maintena 400 mg", "denies voices in vega sue stena 156 mg" in
+    a run without punctuation): it negates the finding, not the administration that follows.
+    Right after the cue ("no Toradol 60 mg") or over words that carry it on (``carriers``: "no
+    more Toradol 60 mg", "not given today B12") it still negates the drug.
     """
     doses = {t.start for t in targets if t.label_ == "DOSE"}
     drugs = sorted(t.start for t in targets if t.label_ == "DRUG" and t.end in doses)
@@ -190,10 +194,13 @@ def _end_at_administration(doc: Doc, mods: list[ConTextModifier], targets: list[
         k = bisect_left(drugs, m._end)
         if k == len(drugs) or drugs[k] >= m._scope_end:
             continue
-        if not all(t.is_alpha for t in doc[m._end : drugs[k]]):
+        words = doc[m._end : drugs[k]]
+        if not all(t.is_alpha for t in words):
             continue  # "Not given: ondansetron 4 mg": a label or list, not a run of speech
         between = [kinds.get(x) for x in range(m._end, drugs[k])]
-        if "DRUG" not in between and (len(between) >= 2 or "DIAGNOSIS" in between):
+        if "DRUG" in between:
+            continue
+        if "DIAGNOSIS" in between or any(t.lower_ not in carriers for t in words):
             m._scope_end = drugs[k]
 
 
