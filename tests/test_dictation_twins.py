@@ -991,3 +991,46 @@ def test_words_that_carry_a_negation_to_the_drug_keep_it(reviewer, note):
     r = reviewer.review(note)
     assert not r.claim_ready
     assert "NOT_ADMINISTERED" in r.gap_codes
+
+
+def test_first_syllables_heard_before_a_read_name_complete_it(reviewer):
+    r = reviewer.review(
+        "vitamin B twelve deficiency period sigh no cobalamin one thousand micrograms I M left "
+        "deltoid given by nurse Ash period"
+    )
+    assert entity(r, "sigh no cobalamin", "DRUG").norm == "cyanocobalamin"
+    assert r.claim_ready
+
+
+def test_a_said_no_before_a_read_name_still_negates(reviewer):
+    r = reviewer.review(
+        "pernicious anemia period no cobalamin one thousand micrograms I M given today period"
+    )
+    assert not r.claim_ready
+    assert "NOT_ADMINISTERED" in r.gap_codes
+
+
+@pytest.mark.parametrize(
+    ("said", "norm"),
+    [
+        ("right gluten", "dorsogluteal"),
+        ("left dental", "deltoid"),
+        ("right bottom", "dorsogluteal"),
+    ],
+)
+def test_a_site_heard_as_another_word_after_its_side(reviewer, said, norm):
+    r = reviewer.review(f"gout flare period kenalog sixty milligrams I M {said} given period")
+    assert entity(r, said, "SITE").norm == norm
+    assert r.claim_ready and "SITE_MISSING" not in r.gap_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "caries of the right bottom molar period lidocaine two percent one c c given period",
+        "the left dental abscess was drained period amoxicillin five hundred milligrams given",
+    ],
+)
+def test_a_side_and_a_word_naming_something_else_is_no_site(reviewer, note):
+    r = reviewer.review(note)
+    assert not [e for e in ents(r, "SITE") if e.how], [(e.text, e.norm) for e in ents(r, "SITE")]

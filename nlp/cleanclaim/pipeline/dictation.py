@@ -1256,13 +1256,28 @@ class DictationComponent(TableBacked):
     ) -> list[Span]:
         """A drug the rules read, followed right up to its dose by words heard in pieces that
         complete a longer curated name ("haloperidol deck a no ate fifty milligrams" is
-        haloperidol decanoate, not haloperidol with four stray words before its dose).
+        haloperidol decanoate, not haloperidol with four stray words before its dose), or right
+        before its dose with its first syllables heard as words before it ("sigh no cobalamin").
         """
         out: list[Span] = []
         lex = self._lexicon()
         alpha = self._alpha
         for e in ents:
             if e.label_ != "DRUG" or e._.cc_how is not None:
+                continue
+            if e.end in slots:
+                # the name's first syllables heard as words before the part the rules read
+                # ("sigh no cobalamin one thousand micrograms": "no" is a syllable, no negation)
+                for start in range(max(0, e.start - 3), e.start):
+                    if taken[start : e.start].any() or not all(alpha[start : e.start]):
+                        continue
+                    k = e.end - start
+                    hit = lex.read("".join(lower[start : e.end]), k, self.t, False)
+                    if hit and hit[0] == "DRUG" and hit[2] != "drug.dictionary":
+                        out.append(
+                            _span(e.doc, start, e.end, hit[0], hit[2], hit[1], hit[3], hit[5])
+                        )
+                        break
                 continue
             for end in range(e.end + 1, min(len(lower), e.end + 4) + 1):
                 if taken[end - 1] or not alpha[end - 1]:
@@ -1393,6 +1408,15 @@ class DictationComponent(TableBacked):
             site = self._homophones.get(lower[j])
             if site is None or taken[j] or not near[j] or lower[j - 1] not in self._sides:
                 continue
+            after = lower[j + 1] if j + 1 < len(doc) else ""
+            if (
+                self._alpha[j + 1 : j + 2] == [True]
+                and after not in self._admin
+                and after not in self._stop
+                and after not in self._boundary_first
+                and after not in self._sides
+            ):
+                continue  # a word that names something else ("right bottom molar")
             hit = self._lexicon().exact(_key(site))
             if hit is None or hit[0] != "SITE":
                 continue
