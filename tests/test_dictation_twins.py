@@ -768,12 +768,12 @@ TWINS_DICT6 = [
     ),
     pytest.param(
         "assessment colon ankle sprain period plan colon ketorolac sixty milligrams in the "
-        "muscle left upper outer buttock period ice and elevation period",
-        "Assessment: ankle sprain.\nPlan: ketorolac 60 mg IM left upper outer buttock. Ice and "
-        "elevation.",
+        "muscle left upper outer buttock period tolerated well period ice and elevation period",
+        "Assessment: ankle sprain.\nPlan: ketorolac 60 mg IM left upper outer buttock. Tolerated "
+        "well. Ice and elevation.",
         True,
         (),
-        id="plan_line_with_sided_site",
+        id="plan_line_then_tolerated",
     ),
     pytest.param(
         "thirty two weeks pregnant comma R H negative comma antibody screen negative period "
@@ -837,9 +837,11 @@ def test_a_negated_finding_before_a_drug_does_not_negate_it(reviewer):
     assert r.claim_ready
 
 
-def test_a_plan_line_without_a_side_or_with_an_order_stays_planned(reviewer):
+def test_a_plan_line_alone_stays_planned(reviewer):
     for note in (
         "Dx: ankle sprain.\nPlan: ketorolac 60 mg IM deltoid.",
+        "assessment colon ankle sprain period plan colon ketorolac sixty milligrams in the muscle "
+        "left upper outer buttock period ice period",
         "Dx: ankle sprain.\nPlan: order ketorolac 60 mg IM left gluteal.",
         "Dx: ankle sprain.\nPlan: will give ketorolac 60 mg IM left gluteal next visit.",
     ):

@@ -1067,18 +1067,14 @@ def _standalone_sentences(
 _DONE_AFTER_SENTENCES = 2
 
 
-def _sided(site: Mention, vocab: RuleVocabulary) -> bool:
-    """Whether a site names its side ("left upper outer buttock", "R deltoid")."""
-    text = site.span.text
-    return site.end - site.start > 1 and text.split()[0].lower() in vocab.sides
-
-
 def _given_after_plan_line(
     doc: Doc, drafts: list[DraftAdministration], done: list[tuple[str, int]], vocab: RuleVocabulary
 ) -> None:
     """A drug written as a done act on a plan line, followed within a sentence or two by a
     sentence naming no drug that says it was given or tolerated, was given.
     """
+    if not done:
+        return
     sents = sentences(doc)
     latest: dict[int, tuple[Mention, DraftAdministration]] = {}
     for draft in drafts:
@@ -1095,19 +1091,10 @@ def _given_after_plan_line(
                 a.label == "ROUTE" and vocab.families.get(a.norm) == "sc_im" for a in m.attrs
             )
             if m.active and m.section_kind == "plan" and "DOSE" in labels and injected:
-                if any(
-                    a.label == "SITE" and a.sent == m.sent and _sided(a, vocab) for a in m.attrs
-                ):
-                    # a site with its side on the plan line: nobody writes a side for an order
-                    # ("Plan: ketorolac 60 mg IM left upper outer buttock")
-                    draft.given = True
-                    draft.not_given_reason = None
-                    draft.given_rules.append("link.done_act_site")
-                    break
                 k = sents.index(m.sent)
                 if k not in latest or latest[k][0].start < m.start:
                     latest[k] = (m, draft)
-    for rule, start in done if latest else ():
+    for rule, start in done:
         k = sents.index(start)
         for back in range(1, _DONE_AFTER_SENTENCES + 1):
             hit = latest.get(k - back)

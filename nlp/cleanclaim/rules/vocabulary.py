@@ -38,8 +38,6 @@ class RuleVocabulary:
         self.attribute_field_label = re.compile(settings.attribute_field_labels, re.I)
         #: "Conjunctivae injected": redness on exam, not an administration.
         self.exam_injected = re.compile(settings.exam_injected, re.I)
-        #: Words that give a site its side ("left", "R", "bilateral").
-        self.sides = frozenset(w.lower() for ws in tables["sites"].laterality.values() for w in ws)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
