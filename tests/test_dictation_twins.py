@@ -1036,3 +1036,26 @@ def test_a_site_heard_as_another_word_after_its_side(reviewer, said, norm):
 def test_a_side_and_a_word_naming_something_else_is_no_site(reviewer, note):
     r = reviewer.review(note)
     assert not [e for e in ents(r, "SITE") if e.how], [(e.text, e.norm) for e in ents(r, "SITE")]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Phenergan 25 mg IM L deltoid given for nausea and vomiting. Zofran ODT 4 mg given to "
+        "take home.",
+        "promethazine twenty five milligrams I M left deltoid given for nausea and vomiting "
+        "period zofran O D T four milligrams given to take home period",
+    ],
+)
+def test_an_oral_form_beside_an_injection_is_no_injection(reviewer, note):
+    r = reviewer.review(note)
+    assert r.claim_ready
+    assert [a.drug_id for a in r.administrations if a.given] == ["promethazine"]
+
+
+def test_a_routeless_dose_without_an_oral_form_beside_an_injection_stays_a_gap(reviewer):
+    r = reviewer.review(
+        "Phenergan 25 mg IM L deltoid given for nausea and vomiting. Zofran 4 mg given."
+    )
+    assert not r.claim_ready
+    assert "ROUTE_MISSING" in r.gap_codes
