@@ -4,6 +4,7 @@ Modifiers set flags on the mentions and never remove them; each mention also rec
 the rules that modified it (``span._.cc_modifier_rules``).
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 
 from medspacy.common.util import prune_overlapping_matches
@@ -55,7 +56,9 @@ class ContextComponent(TableBacked):
     medspaCy), and only modifiers and targets whose scopes can meet are compared (medspaCy compares
     every pair of modifiers and every modifier with every target: quadratic in a long note). The
     comparisons that are made run in medspaCy's order with its own methods, so the flags are
-    medspaCy's whenever no scope is longer than the window.
+    medspaCy's whenever no scope is longer than the window, but for one deliberate difference:
+    a forward negation ends before a drug said with its dose after a finding in a run of words
+    without punctuation (``_end_at_administration``).
     """
 
     TABLES = {"context": (res.ContextTable, "context_rules.json")}
@@ -78,6 +81,7 @@ class ContextComponent(TableBacked):
     def _build(self, tables: dict) -> None:
         self.tables = tables
         table = self.table = tables["context"]
+        self._carriers = frozenset(w.lower() for w in table.negation_carriers)
         for attrs in CATEGORY_ATTRIBUTES.values():
             for attr in attrs:
                 if not Span.has_extension(attr):
@@ -159,6 +163,7 @@ class ContextComponent(TableBacked):
             for m in mods:
                 m._scope_start = max(m._scope_start, m._start - window)
                 m._scope_end = min(m._scope_end, m._end + window)
+        _end_at_administration(doc, mods, targets, self._carriers)
         _update_scopes(mods)
         _apply_modifiers(mods, targets)
         edges = []
@@ -171,6 +176,36 @@ class ContextComponent(TableBacked):
         if context.context_attributes_mapping:
             context.set_context_attributes(edges)
         doc._.context_graph = graph
+
+
+def _end_at_administration(
+    doc: Doc, mods: list[ConTextModifier], targets: list[Span], carriers: frozenset[str]
+) -> None:
+    """A forward negation stops before a drug said with its dose when a finding stands between
+    them ("no side effects Abilify Maintena 400 mg", "denies voices in vega sue stena 156 mg" in
+    a run without punctuation): it negates the finding, not the administration that follows.
+    Right after the cue ("no Toradol 60 mg") or over words that carry it on (``carriers``: "no
+    more Toradol 60 mg", "not given today B12") it still negates the drug.
+    """
+    doses = {t.start for t in targets if t.label_ == "DOSE"}
+    drugs = sorted(t.start for t in targets if t.label_ == "DRUG" and t.end in doses)
+    if not drugs:
+        return
+    kinds = {t.start: t.label_ for t in targets}
+    for m in mods:
+        if m.category != "NEGATED_EXISTENCE" or m.direction != "FORWARD":
+            continue
+        k = bisect_left(drugs, m._end)
+        if k == len(drugs) or drugs[k] >= m._scope_end:
+            continue
+        words = doc[m._end : drugs[k]]
+        if not all(t.is_alpha for t in words):
+            continue  # "Not given: ondansetron 4 mg": a label or list, not a run of speech
+        between = [kinds.get(x) for x in range(m._end, drugs[k])]
+        if "DRUG" in between:
+            continue
+        if "DIAGNOSIS" in between or any(t.lower_ not in carriers for t in words):
+            m._scope_end = drugs[k]
 
 
 def _blocks(lo: int, hi: int) -> range:

@@ -389,15 +389,29 @@ class DictationComponent(TableBacked):
             for e in ents:
                 if len(e.text) <= 2 and e.label_ != "DOSE" and e._.cc_how is None:
                     weak[e.start : e.end] = True
-                elif e.label_ == "SITE" and e.end - e.start == 1 and e._.cc_how is None:
+                elif (
+                    e.label_ in ("SITE", "DIAGNOSIS")
+                    and e.end - e.start == 1
+                    and e._.cc_how is None
+                ):
+                    # and a one-word diagnosis may be the first syllable of a drug heard in
+                    # pieces right before its dose ("flu fen a zeen" is fluphenazine)
                     weak[e.start : e.end] = True
                     pieces[e.start : e.end] = True
             # the words right before a dose are where a drug is named ("gave the we go vee
             # point two five milligrams"): there a name may begin or end with a short word
             slots = {e.start for e in ents + new if e.label_ == "DOSE"}
+            # or right before a route when no dose is said ("row seff in I M left glute"), there
+            # only from words not all ordinary English ("hold all IV" is no Haldol)
+            routes = {e.start for e in ents + new if e.label_ == "ROUTE"} - slots
             # and the words right before "injection" or "shot" ("his Kenneth log injection")
             slots |= {x for x, w in enumerate(lower) if w in self._slot_words and not taken[x]}
-            names = self._names(doc, lower, taken & ~weak, near, slots, pieces)
+            tails = self._heard_tails(lower, ents, slots, taken)
+            if tails:
+                for x in tails:
+                    taken[x.start : x.end] = True
+                new += tails
+            names = self._names(doc, lower, taken & ~weak, near, slots | routes, pieces, routes)
             new += names
             ents = [e for e in ents if not any(x.start <= e.start < x.end for x in new)]
             for e in names:
@@ -1093,10 +1107,12 @@ class DictationComponent(TableBacked):
         near: numpy.ndarray,
         slots: set[int] = frozenset(),  # type: ignore[assignment]
         pieces: numpy.ndarray | None = None,
+        route_slots: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> list[Span]:
         """Names read from split or misheard words near an administration. ``slots``: token
-        indices where a dose starts; ``pieces``: one-word sites of the rules that only a longer
-        site reading may take in.
+        indices where a dose (or route) starts; ``pieces``: one-word sites of the rules that only
+        a longer site reading may take in; ``route_slots``: the slots of a route, a slot only for
+        words not all ordinary English.
         """
         lex = self._lexicon()
         t = self.t
@@ -1143,7 +1159,11 @@ class DictationComponent(TableBacked):
                 # "row sef in"), but then only a long phonetic code heard the same counts.
                 glued = not (self._edge(doc, i) and self._edge(doc, end - 1))
                 # right before a dose two words may be a name with a glue syllable ("so fran")
-                least = 2 if end in slots else 3
+                in_slot = end in slots and (
+                    end not in route_slots
+                    or not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
+                )
+                least = 2 if in_slot else 3
                 if glued and (
                     k < least or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
                 ):
@@ -1154,7 +1174,7 @@ class DictationComponent(TableBacked):
                     continue
                 joined = "".join(lower[i:end])
                 side = i > 0 and lower[i - 1] in self._sides
-                slot = end in slots and k > 1
+                slot = in_slot and k > 1
                 # the broad dictionary's looser floor only for words not all ordinary English
                 # ("to be taken one tablet" is not levobunolol)
                 broad = slot and not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
@@ -1170,20 +1190,37 @@ class DictationComponent(TableBacked):
                     )
                 ):
                     continue  # two words with a glue syllable: a curated name heard the same
-                if (
-                    hit is None
-                    and slot
-                    and not glued
-                    and all(len(w) > 1 or w in _VOWELS for w in lower[i:end])
-                ):
+                if hit is None and slot and not glued:
                     # a curated drug one code letter away, only from words that may begin and
-                    # end a name, none a letter ("Kenneth log"; not "vitamin d", "an extra")
-                    hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad, near=True)
+                    # end a name, none a letter ("Kenneth log"; not "vitamin d", "an extra"),
+                    # but letters that end a name spelled the same ("bicycle in L A")
+                    body = end
+                    while body > i + 1 and len(lower[body - 1]) == 1:
+                        body -= 1
+                    tail = "".join(lower[body:end]) if end - body >= 2 else ""
+                    if all(
+                        len(w) > 1 or w in _VOWELS for w in lower[i : end if not tail else body]
+                    ):
+                        hit = lex.read(
+                            joined, k, t, side, fuzzy=fuzzy, slot=broad, near=tail or True
+                        )
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
                 if piece is not None and any(piece[i:end]):
-                    # a site word the rules saw: only a longer site reading takes it in
+                    # a site (or diagnosis) word the rules saw: only a longer site reading takes
+                    # it in, or a drug of three words or more right before its dose, the word
+                    # without a side ("given colon thigh a mean one hundred milligrams" is
+                    # thiamine)
                     if (
+                        hit is not None
+                        and hit[0] == "DRUG"
+                        and slot
+                        and k >= 3
+                        and not side
+                        and end not in route_slots
+                    ):
+                        pass
+                    elif (
                         hit is None
                         or hit[0] != "SITE"
                         or hit[5] not in ("joined", "phonetic")
@@ -1212,6 +1249,46 @@ class DictationComponent(TableBacked):
             taken[i:end] = True
             held[i:end] = [True] * (end - i)
             i = end
+        return out
+
+    def _heard_tails(
+        self, lower: list[str], ents: list[Span], slots: set[int], taken: numpy.ndarray
+    ) -> list[Span]:
+        """A drug the rules read, followed right up to its dose by words heard in pieces that
+        complete a longer curated name ("haloperidol deck a no ate fifty milligrams" is
+        haloperidol decanoate, not haloperidol with four stray words before its dose), or right
+        before its dose with its first syllables heard as words before it ("sigh no cobalamin").
+        """
+        out: list[Span] = []
+        lex = self._lexicon()
+        alpha = self._alpha
+        for e in ents:
+            if e.label_ != "DRUG" or e._.cc_how is not None:
+                continue
+            if e.end in slots:
+                # the name's first syllables heard as words before the part the rules read
+                # ("sigh no cobalamin one thousand micrograms": "no" is a syllable, no negation)
+                for start in range(max(0, e.start - 3), e.start):
+                    if taken[start : e.start].any() or not all(alpha[start : e.start]):
+                        continue
+                    k = e.end - start
+                    hit = lex.read("".join(lower[start : e.end]), k, self.t, False)
+                    if hit and hit[0] == "DRUG" and hit[2] != "drug.dictionary":
+                        out.append(
+                            _span(e.doc, start, e.end, hit[0], hit[2], hit[1], hit[3], hit[5])
+                        )
+                        break
+                continue
+            for end in range(e.end + 1, min(len(lower), e.end + 4) + 1):
+                if taken[end - 1] or not alpha[end - 1]:
+                    break
+                if end not in slots:
+                    continue
+                k = end - e.start
+                hit = lex.read("".join(lower[e.start : end]), k, self.t, False, slot=True)
+                if hit and hit[0] == "DRUG" and hit[2] != "drug.dictionary":
+                    out.append(_span(e.doc, e.start, end, hit[0], hit[2], hit[1], hit[3], hit[5]))
+                break
         return out
 
     def _glue(self, doc: Doc, i: int) -> bool:
@@ -1331,6 +1408,15 @@ class DictationComponent(TableBacked):
             site = self._homophones.get(lower[j])
             if site is None or taken[j] or not near[j] or lower[j - 1] not in self._sides:
                 continue
+            after = lower[j + 1] if j + 1 < len(doc) else ""
+            if (
+                self._alpha[j + 1 : j + 2] == [True]
+                and after not in self._admin
+                and after not in self._stop
+                and after not in self._boundary_first
+                and after not in self._sides
+            ):
+                continue  # a word that names something else ("right bottom molar")
             hit = self._lexicon().exact(_key(site))
             if hit is None or hit[0] != "SITE":
                 continue
@@ -1424,9 +1510,14 @@ class _Lexicon:
         for dx in tables["diagnoses"].diagnoses:
             for s in dx.synonyms:
                 head = s.split()[0] if s.split() else ""
+                # an abbreviation is said letter by letter: capitals, or a capital and no vowel
+                # ("Rh negative" said "R H negative")
+                spelled = head.isupper() or (
+                    head[:1].isupper() and head.isalpha() and not _VOWELS & set(head.lower())
+                )
                 if 2 <= len(head) <= 5 and head.isalnum() and head.isupper():
                     self.abbreviations.add(head)
-                if head.isupper() or head.lower() == "vitamin":
+                if spelled or head.lower() == "vitamin":
                     self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
         self.not_injected = {r.code for r in tables["routes"].routes if r.family == "non_injection"}
         # a drug's usual unit, for a number said without one: its billing unit
@@ -1464,13 +1555,14 @@ class _Lexicon:
         after_side: bool,
         fuzzy: list[str] | None = None,
         slot: bool = False,
-        near: bool = False,
+        near: bool | str = False,
     ) -> tuple[str, str, str, str, float, str] | None:
         """Read ``joined`` (1-6 dictated words run together) as a lexicon name, or None.
 
         ``slot``: the words stand right before a dose, where a drug is named; a name of the broad
         dictionary then needs only the phonetic floor of a curated one. ``near``: the words are
-        two or more right before a dose; a curated drug one code letter away may be read.
+        two or more right before a dose; a curated drug one code letter away may be read (a
+        string: the letters said at the end, which its name must end with).
         """
         memo = self.__dict__.setdefault("_memo", {})
         key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot, near)
@@ -1480,11 +1572,11 @@ class _Lexicon:
             memo.clear()
         hit = self._read(joined, words, t, after_side, fuzzy, slot)
         if hit is None and near:
-            hit = self._near(joined, t)
+            hit = self._near(joined, t, near if isinstance(near, str) else "")
         memo[key] = hit
         return hit
 
-    def _near(self, joined: str, t: res.DictationTable) -> tuple | None:
+    def _near(self, joined: str, t: res.DictationTable, tail: str = "") -> tuple | None:
         """A curated drug whose phonetic code is one edit from that of ``joined`` ("Kenneth
         log" / Kenalog, "at event" / Ativan), with spelling at least
         ``near_code_min_similarity`` alike: read only right before a dose.
@@ -1499,7 +1591,7 @@ class _Lexicon:
         best = None
         for variant in {code, *_deletions(code)} if edits else (code,):
             for key, other, value in self.by_near.get(variant, ()):
-                if digits != _DIGIT_CHARS.sub("", key):
+                if digits != _DIGIT_CHARS.sub("", key) or not key.endswith(tail):
                     continue
                 if Levenshtein.distance(code, other) > edits:
                     continue

@@ -430,6 +430,9 @@ class ContextTable(_Strict):
 
     version: str
     rules: list[ContextRuleEntry]
+    #: Words that, alone between a forward negation and a drug said with its dose, keep the
+    #: negation on the drug ("no more Toradol 60 mg"); any other word is a finding it negates.
+    negation_carriers: list[str] = Field(default_factory=list)
 
     @field_validator("rules")
     @classmethod

@@ -161,6 +161,8 @@ class SettingReader:
             [*(injection_words or ()), *table.routeless_injection_words]
         )
         self.future = _screened("future_injection", table.future_injection)
+        #: An oral or topical form right after a drug ("Zofran ODT 4 mg", "B12 tablet").
+        self.oral_forms = [re.compile(p, re.I) for p in table.not_injected_forms]
         self.addenda = _screened("addendum_headers", table.addendum_headers)
         self.in_error = re.compile(table.error_words, re.I)
         self.quoted_before = re.compile(table.retracted_before, re.I)
@@ -864,6 +866,23 @@ class SettingReader:
         if not (routeless or bare):
             return
         words = self.injection_words
+        text = doc_text(doc)
+        for draft in linked.administrations:
+            # an oral or topical form named right after the drug ("Zofran ODT 4 mg given to take
+            # home") is no injection, even beside one
+            if (
+                draft.given
+                and not draft.routes
+                and draft.drug_mentions
+                and all(
+                    any(p.match(text[m.end : m.end + 80]) for p in self.oral_forms)
+                    for m in draft.drug_mentions
+                )
+            ):
+                draft.given = False
+                draft.setting = None
+                draft.not_given_reason = self.table.routeless_reason
+                draft.given_rules.append("setting.oral_form")
         # beside an SC/IM injection of the note, a routeless dose stays a documentation gap
         if any(
             d.given and any(d.families.get(c) == "sc_im" for c in d.route_codes)
