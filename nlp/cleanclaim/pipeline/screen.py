@@ -127,12 +127,6 @@ class PatternSet(Sequence[Any]):
             (i, p, i in hits) for i, p in enumerate(self.patterns) if i in hits or i in self._always
         ]
 
-    def matches(self, text: str) -> list[int]:
-        """Indexes of the patterns that match somewhere in ``text``, in order (``regex`` is
-        asked only about the patterns RE2 could not read).
-        """
-        return [i for i, p, sure in self.screened(text) if sure or p.search(text)]
-
     def candidates(self, text: str) -> list[Any]:
         """The patterns that may match somewhere in ``text`` (all of them when in doubt)."""
         return [p for _, p in self.indexed(text)]
