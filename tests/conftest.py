@@ -18,3 +18,26 @@ def nlp():
 def reviewer(nlp):
     """A rules-only reviewer (no classifier), so rule tests test the rules."""
     return Reviewer(nlp=nlp, model=None)
+
+
+@pytest.fixture(autouse=True)
+def _restore_service_loggers():
+    """Undo the handlers ``cleanclaim serve`` installs when a test invokes it in-process.
+
+    Its handler writes to the stderr of the moment (a test runner's captured stream, closed
+    after the test); left in place, every later test that logs prints "--- Logging error ---".
+    """
+    import logging
+
+    names = ("cleanclaim", "uvicorn", "uvicorn.error")
+    saved = {
+        n: (list(logging.getLogger(n).handlers), logging.getLogger(n).level,
+            logging.getLogger(n).propagate)
+        for n in names
+    }
+    yield
+    for n, (handlers, level, propagate) in saved.items():
+        logger = logging.getLogger(n)
+        logger.handlers = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate

@@ -172,6 +172,12 @@ class Supervisor:
                 p.terminate()
         for p in processes:
             p.join(timeout=5)
+        # Let the executor's manager thread finish too: on 3.11 its wake-up pipe can be closed
+        # by that thread while the interpreter's exit hook writes to it, which prints an
+        # "OSError: Bad file descriptor" traceback on a Ctrl-C'd or SIGTERM'd batch.
+        manager = getattr(self.pool, "_executor_manager_thread", None)
+        if manager is not None and manager.is_alive():
+            manager.join(timeout=5)
 
     def _submit_notes(self, notes: list[Note], indices: list[int]) -> _Task:
         slot = self.free.pop()
