@@ -300,11 +300,17 @@ class DictationComponent(TableBacked):
     def _starts(self, lower: list[str]) -> dict[int, list[int]]:
         """Per kind, the indices of the words that may begin it."""
         memo = self._kind_of
-        kinds = [memo[w] if w in memo else self._kind(w) for w in lower]
-        return {
-            k: [x for x, v in enumerate(kinds) if v & k]
-            for k in (_SPELLED, _NUMBER, _LETTER, _ROUTE)
-        }
+        get = memo.get
+        starts: dict[int, list[int]] = {k: [] for k in (_SPELLED, _NUMBER, _LETTER, _ROUTE)}
+        for x, w in enumerate(lower):
+            v = get(w)
+            if v is None:
+                v = self._kind(w)
+            if v:  # most words begin nothing
+                for k, at in starts.items():
+                    if v & k:
+                        at.append(x)
+        return starts
 
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
     def _lexicon(self) -> "_Lexicon":
@@ -1139,6 +1145,11 @@ class DictationComponent(TableBacked):
         slot_at = before_slot.tolist()
         held = taken.tolist()
         piece = pieces.tolist() if pieces is not None else None
+        # free[x]: how many words from x on are plain and not held; a name read at i ends
+        # within them (a span read below holds only words before the next i)
+        free = [0] * (n + 1)
+        for x in range(n - 1, -1, -1):
+            free[x] = free[x + 1] + 1 if plainword[x] and not held[x] else 0
         i = 0
         while i < n:
             if not near_at[i] or held[i]:
@@ -1151,10 +1162,8 @@ class DictationComponent(TableBacked):
                 i += 1
                 continue
             best = None
-            for k in range(min(_MAX_WORDS, n - i), 0, -1):
+            for k in range(min(_MAX_WORDS, free[i]), 0, -1):
                 end = i + k
-                if any(held[i:end]) or not all(plainword[i:end]):
-                    continue
                 # A short glue word may be a heard syllable of a name ("in vega sue stena",
                 # "row sef in"), but then only a long phonetic code heard the same counts.
                 glued = not (self._edge(doc, i) and self._edge(doc, end - 1))
