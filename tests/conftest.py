@@ -31,8 +31,11 @@ def _restore_service_loggers():
 
     names = ("cleanclaim", "uvicorn", "uvicorn.error")
     saved = {
-        n: (list(logging.getLogger(n).handlers), logging.getLogger(n).level,
-            logging.getLogger(n).propagate)
+        n: (
+            list(logging.getLogger(n).handlers),
+            logging.getLogger(n).level,
+            logging.getLogger(n).propagate,
+        )
         for n in names
     }
     yield
