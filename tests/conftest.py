@@ -29,18 +29,12 @@ def _restore_service_loggers():
     """
     import logging
 
-    names = ("cleanclaim", "uvicorn", "uvicorn.error")
-    saved = {
-        n: (
-            list(logging.getLogger(n).handlers),
-            logging.getLogger(n).level,
-            logging.getLogger(n).propagate,
-        )
-        for n in names
-    }
+    from cleanclaim.cli.serve import SERVICE_LOGGERS
+
+    loggers = [logging.getLogger(n) for n in SERVICE_LOGGERS]
+    saved = [(list(g.handlers), g.level, g.propagate) for g in loggers]
     yield
-    for n, (handlers, level, propagate) in saved.items():
-        logger = logging.getLogger(n)
-        logger.handlers = handlers
-        logger.setLevel(level)
-        logger.propagate = propagate
+    for g, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+        g.handlers = handlers
+        g.setLevel(level)
+        g.propagate = propagate

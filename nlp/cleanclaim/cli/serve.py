@@ -28,6 +28,10 @@ class LogLevel(str, Enum):  # noqa: UP042
     error = "error"
 
 
+#: The loggers ``serve`` gives its own handler (request id, no propagation).
+SERVICE_LOGGERS = ("cleanclaim", "uvicorn", "uvicorn.error")
+
+
 def _configure_logging(level: str) -> None:
     from ..service.middleware import RequestIdFilter
 
@@ -36,7 +40,7 @@ def _configure_logging(level: str) -> None:
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
-    for name in ("cleanclaim", "uvicorn", "uvicorn.error"):
+    for name in SERVICE_LOGGERS:
         logger = logging.getLogger(name)
         logger.handlers = [handler]
         logger.setLevel(level.upper())
