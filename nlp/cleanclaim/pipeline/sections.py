@@ -57,7 +57,12 @@ class SectionComponent(TableBacked):
         self.tables = tables
         table = self.table = tables["sections"]
         rules = [SectionRule(r.literal, r.category, pattern=r.pattern) for r in table.rules]
-        self._matcher = TargetMatcher(self.nlp, rules + self._spoken_rules(table))
+        self._matcher = TargetMatcher(
+            self.nlp, rules + self._spoken_rules(table) + self._qualified_rules(table)
+        )
+        self._line_start_only = {
+            name for name, category in table.categories.items() if category.at_line_start
+        }
         self._spoken_colon = {w.lower() for w in table.spoken_colon}
         self._colon_not_before = {w.lower() for w in table.spoken_colon_not_before}
         self._continuation = re.compile(table.continuation_line)
@@ -88,10 +93,8 @@ class SectionComponent(TableBacked):
         ]
         out = []
         for r in table.rules:
-            if r.pattern is not None or not r.literal.endswith(":"):
-                continue
-            words = r.literal[:-1].lower().split()
-            if not words or sum(len(w) for w in words) < 3 or not all(w.isalpha() for w in words):
+            words = SectionComponent._header_words(r)
+            if words is None:
                 continue
             head = [{"LOWER": w} for w in words]
             out.append(SectionRule(f"{r.literal} (spoken)", r.category, pattern=[*head, colon]))
@@ -105,11 +108,61 @@ class SectionComponent(TableBacked):
                 )
         return out
 
+    @staticmethod
+    def _header_words(rule: "res.SectionRuleEntry") -> list[str] | None:
+        """The words of a written "words:" header, or None for a pattern or another form."""
+        if rule.pattern is not None or not rule.literal.endswith(":"):
+            return None
+        words = rule.literal[:-1].lower().split()
+        if not words or sum(len(w) for w in words) < 3 or not all(w.isalpha() for w in words):
+            return None
+        return words
+
+    @classmethod
+    def _qualified_rules(cls, table: "res.SectionTable") -> list[SectionRule]:
+        """A written header with an aside before its colon, as EHR exports write them:
+        "Medication list (reconciled today):", "Allergies (reviewed):", "Meds reviewed with
+        patient:". The aside belongs to the header, so the section starts after the colon.
+        """
+        aside = table.header_aside_words
+        qualifiers = [w.lower() for w in table.header_qualifiers]
+        if not aside and not qualifiers:
+            return []
+        not_closing = {"ORTH": {"NOT_IN": [")", "(", ":", "\n"]}}
+        out = []
+        for r in table.rules:
+            words = cls._header_words(r)
+            if words is None:
+                continue
+            head = [{"LOWER": w} for w in words]
+            colon = {"ORTH": ":"}
+            if aside:
+                paren = [{"ORTH": "("}, {**not_closing, "OP": f"{{1,{aside}}}"}, {"ORTH": ")"}]
+                out.append(
+                    SectionRule(f"{r.literal} (aside)", r.category, pattern=[*head, *paren, colon])
+                )
+            if qualifiers:
+                said = [
+                    {"LOWER": {"IN": qualifiers}},
+                    {**not_closing, "IS_ALPHA": True, "OP": "{0,2}"},
+                ]
+                out.append(
+                    SectionRule(
+                        f"{r.literal} (qualified)", r.category, pattern=[*head, *said, colon]
+                    )
+                )
+        return out
+
     def sections(self, doc: Doc) -> list[Section]:
         """The sections of ``doc`` as medspaCy makes them: each header's section runs to the next header."""
         strings = self.nlp.vocab.strings
         rule_map = self._matcher.rule_map
-        matches = prune_overlapping_matches(self._matcher(doc))
+        matches = [
+            m
+            for m in prune_overlapping_matches(self._matcher(doc))
+            if rule_map[strings[m[0]]].category not in self._line_start_only
+            or _opens_line(doc, m[1])
+        ]
         if not matches:
             return [Section(None, 0, 0, 0, len(doc))]
         out = [Section(None, 0, 0, 0, matches[0][1])] if matches[0][1] != 0 else []
@@ -188,6 +241,16 @@ class SectionComponent(TableBacked):
         while newline != -1 and self._continuation.match(text, newline + 1, end):
             newline = text.find("\n", newline + 1, end)
         return end if newline == -1 else newline
+
+
+def _opens_line(doc: Doc, start: int) -> bool:
+    """Token ``start`` begins a line or a sentence: nothing but white space, a bullet, a number
+    or a sentence's end before it on its line.
+    """
+    i = start - 1
+    while i >= 0 and not doc[i].is_space and (doc[i].is_punct or doc[i].like_num):
+        i -= 1
+    return i < 0 or doc[i].is_space or doc[i + 1 : start].text.rstrip().endswith((".", ";"))
 
 
 def _first_content(text: str, pos: int) -> int:

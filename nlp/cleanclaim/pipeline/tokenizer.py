@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import spacy
+from spacy.lang.tokenizer_exceptions import emoticons
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
@@ -36,6 +37,10 @@ def make_infix_customizer():  # type: ignore[no-untyped-def]
 #: It also keeps a lone letter and its period as one abbreviation token ("g."), which hid the
 #: unit of a dose ending a sentence ("Given ceftriaxone 1 g.").
 _NOT_EXCEPTIONS = ("im", "Im", "g.", "u.")
+#: spaCy's emoticons are kept whole as well; notes write none, but glue the same characters
+#: to structure: "Medication list (reconciled today):" ended in the one token "):", which hid
+#: the header's colon, and "8)" in a numbered list is no number.
+_EMOTICONS = frozenset(emoticons)
 
 
 def add_unit_infixes(nlp: Language) -> None:
@@ -45,7 +50,7 @@ def add_unit_infixes(nlp: Language) -> None:
     infixes = list(nlp.Defaults.infixes) + _UNIT_INFIXES
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     rules = dict(nlp.tokenizer.rules or {})
-    for word in _NOT_EXCEPTIONS:
+    for word in (*_NOT_EXCEPTIONS, *_EMOTICONS):
         rules.pop(word, None)
     nlp.tokenizer.rules = rules
 

@@ -464,6 +464,9 @@ class SectionCategory(_Strict):
     #: and the continuation lines after it (``SectionTable.continuation_line``), not the visit's
     #: own documentation on the next line ("Cyanocobalamin 1000 mcg IM given L deltoid").
     inline_ends_at_line_end: bool = False
+    #: The header opens a section only where a line or sentence begins: after a word on its
+    #: line it names a template field ("Dose ordered: 150 mg", "Dx on order: E53.8").
+    at_line_start: bool = False
 
 
 class SectionTable(_Strict):
@@ -484,6 +487,11 @@ class SectionTable(_Strict):
     #: A line that continues the inline header above it (indented, bulleted, numbered, or
     #: starting in lower case), matched at the line's start.
     continuation_line: str = r"(?!)"
+    #: A written header with an aside before its colon: a parenthesis of at most
+    #: ``header_aside_words`` words ("Medication list (reconciled today):") or one of
+    #: ``header_qualifiers`` and up to two more words ("Meds reviewed with patient:").
+    header_aside_words: int = Field(default=0, ge=0, le=12)
+    header_qualifiers: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _known_categories(self) -> SectionTable:

@@ -122,6 +122,9 @@ class DraftAdministration:
     bundled: bool = False
     #: Route mentions an addendum or correction replaced (the latest statement wins).
     replaced_routes: list[Mention] = field(default_factory=list)
+    #: Where a correcting addendum that re-states this drug begins (-1: none): what the note
+    #: said of it before, given or not given, is replaced (the latest statement wins).
+    corrected_at: int = -1
     #: Route code → family (from the route table), for :attr:`route_codes`.
     families: dict[str, str] = field(default_factory=dict, repr=False)
     #: The mentions of doses, routes and sites (a set, so collecting many stays linear).
@@ -294,7 +297,7 @@ def link(
         for m in draft.drug_mentions:
             if m.active:
                 _collect(draft, m.attrs)
-        _decide_given(draft)
+        decide_given(draft)
     _given_after_plan_line(doc, list(drafts.values()), standalone_at, vocab)
     for draft in drafts.values():
         _drop_plan_routes(draft)
@@ -412,7 +415,7 @@ def _hydration(
         draft = DraftAdministration(drug_id=f.norm, drug_mentions=[f], families=vocab.families)
         f.attrs = [*dict.fromkeys([*f.attrs, *own])]
         _collect(draft, own)
-        _decide_given(draft)
+        decide_given(draft)
         if (
             not draft.given
             and draft.not_given_reason == "no administration documented"
@@ -953,7 +956,7 @@ def _row_refused(m: Mention) -> bool:
     )
 
 
-def _decide_given(draft: DraftAdministration) -> None:
+def decide_given(draft: DraftAdministration) -> None:
     """Decide whether the drug was given at this encounter, and why not if it was not."""
     reasons: list[str] = []
     collected = {*draft.doses, *draft.routes, *draft.sites}

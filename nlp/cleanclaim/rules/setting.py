@@ -25,7 +25,14 @@ from .. import resources as res
 from ..pipeline.extensions import doc_ents, doc_text, ext, span_text
 from ..pipeline.screen import PatternSet
 from ..result import Evidence
-from .linking import DraftAdministration, Linked, Mention, collect_attributes, sentences
+from .linking import (
+    DraftAdministration,
+    Linked,
+    Mention,
+    collect_attributes,
+    decide_given,
+    sentences,
+)
 
 _FLAGS = re.I | re.M
 #: An "option: yes/no" field.
@@ -346,18 +353,42 @@ class SettingReader:
             out.append((ev, sent if sent in drug_sents else None))
         return out
 
-    def latest_route(self, doc: Doc, linked: Linked) -> None:
-        """An addendum or correction that states the route replaces the earlier statements."""
-        text = doc_text(doc)
+    def corrections(self, text: str) -> list[int]:
+        """Where the addenda that say they correct something begin (only those replace earlier
+        statements; an addendum adding a lot number replaces nothing).
+        """
         starts = sorted(m.start() for m in self.addenda.finditer(text))
-        # only addenda that say they correct something replace earlier statements
-        starts = [
+        return [
             s
             for i, s in enumerate(starts)
             if self.correction.search(text, s, starts[i + 1] if i + 1 < len(starts) else len(text))
         ]
-        if not starts:
-            return
+
+    def latest_given(self, linked: Linked, starts: list[int]) -> None:
+        """A correcting addendum that re-states a drug decides whether it was given: "B12
+        deferred, patient declined" then "ADDENDUM - correction: patient did not decline.
+        Cyanocobalamin 1000 mcg IM L deltoid" was given; the reverse was not. Decided again from
+        the drug's mentions in the latest such addendum, when they say either.
+        """
+        for draft in linked.administrations:
+            late_start = max(
+                (s for s in starts if any(m.start >= s for m in draft.drug_mentions)), default=-1
+            )
+            if late_start < 0 or all(m.start >= late_start for m in draft.drug_mentions):
+                continue
+            late = [m for m in draft.drug_mentions if m.start >= late_start]
+            trial = DraftAdministration(drug_id=draft.drug_id, families=draft.families)
+            trial.drug_mentions = late
+            trial.doses, trial.routes, trial.sites = draft.doses, draft.routes, draft.sites
+            decide_given(trial)
+            if trial.given or trial.not_given_reason == "declined or not given":
+                draft.given = trial.given
+                draft.not_given_reason = trial.not_given_reason
+                draft.given_rules = [*trial.given_rules, "setting.latest_statement"]
+                draft.corrected_at = late_start
+
+    def latest_route(self, doc: Doc, linked: Linked, starts: list[int]) -> None:
+        """An addendum or correction that states the route replaces the earlier statements."""
         for draft in [*linked.administrations, *([linked.unnamed] if linked.unnamed else [])]:
             if len(draft.route_codes) < 2:
                 continue
@@ -740,7 +771,10 @@ class SettingReader:
         self.both_given(doc, linked)
         self.rows_not_given(doc, linked)
         self.class_word_injection(doc, linked)
-        self.latest_route(doc, linked)
+        corrections = self.corrections(doc_text(doc))
+        if corrections:
+            self.latest_given(linked, corrections)
+            self.latest_route(doc, linked, corrections)
         blocks = self.blocks(doc_text(doc))
         doc.user_data["cleanclaim_listed_with"] = _listed_with(doc_text(doc), linked)
         drafts = [*linked.administrations]
@@ -766,12 +800,15 @@ class SettingReader:
                 # "No medications given" says nothing of the fluids the note records
                 continue
             sc_im = all(draft.families.get(c) == "sc_im" for c in draft.route_codes)
+            # a correcting addendum that gives the drug replaces what the note said before it
+            cut = draft.corrected_at
             if (
-                whole_note
-                or (sc_im_only and sc_im)
+                (whole_note and (cut < 0 or any(s is None and e.start >= cut for e, s in stated)))
+                or (sc_im_only and sc_im and cut < 0)
                 or any(
                     m.sent in drug_sents and (m.negated or id(m) in stated_for)
                     for m in draft.drug_mentions
+                    if m.start >= cut
                 )
             ):
                 draft.given = False
