@@ -166,6 +166,8 @@ SECTIONED = [
     "S: here for B12. O: afebrile. A: pernicious anemia. P: cyanocobalamin 1000 mcg IM.",
     "no headers at all in this note, just cyanocobalamin 1000 mcg IM given",
     "Past Medical History: asthma. Family History: mother with pernicious anemia. Plan: none",
+    "Medication list (reconciled today): sertraline. Allergies reviewed with patient: none.\n"
+    "Assessment (per MD): B12 deficiency. Plan: cyanocobalamin 1000 mcg IM",
 ]
 
 
@@ -177,7 +179,7 @@ def test_sections_are_those_of_medspacys_sectionizer(nlp):
     reference = Sectionizer(
         nlp, name="reference", rules=None, input_span_type=None, span_attrs=None
     )
-    reference.add(list(component._matcher.rule_map.values()))
+    reference.add([*component._matcher.rule_map.values(), *component._qualified.rule_map.values()])
     found = 0
     for text in SECTIONED:
         doc = nlp.make_doc(text)

@@ -57,9 +57,15 @@ class SectionComponent(TableBacked):
         self.tables = tables
         table = self.table = tables["sections"]
         rules = [SectionRule(r.literal, r.category, pattern=r.pattern) for r in table.rules]
-        self._matcher = TargetMatcher(
-            self.nlp, rules + self._spoken_rules(table) + self._qualified_rules(table)
-        )
+        self._matcher = TargetMatcher(self.nlp, rules + self._spoken_rules(table))
+        # Headers with an aside are rare and their patterns start at every header word: they
+        # run only on a note with a closing parenthesis or a qualifier before a colon.
+        self._qualified = TargetMatcher(self.nlp, self._qualified_rules(table))
+        hints = [r"\)\s*:"] if table.header_aside_words else []
+        if table.header_qualifiers:
+            said = "|".join(re.escape(w) for w in table.header_qualifiers)
+            hints.append(rf"\b(?:{said})\b[^\n:]{{0,40}}:")
+        self._qualified_hint = re.compile("|".join(hints), re.IGNORECASE) if hints else None
         self._line_start_only = {
             name for name, category in table.categories.items() if category.at_line_start
         }
@@ -156,19 +162,20 @@ class SectionComponent(TableBacked):
     def sections(self, doc: Doc) -> list[Section]:
         """The sections of ``doc`` as medspaCy makes them: each header's section runs to the next header."""
         strings = self.nlp.vocab.strings
-        rule_map = self._matcher.rule_map
+        found = [(self._matcher.rule_map[strings[i]], s, e) for i, s, e in self._matcher(doc)]
+        if self._qualified_hint is not None and self._qualified_hint.search(doc_text(doc)):
+            rule_map = self._qualified.rule_map
+            found += [(rule_map[strings[i]], s, e) for i, s, e in self._qualified(doc)]
         matches = [
             m
-            for m in prune_overlapping_matches(self._matcher(doc))
-            if rule_map[strings[m[0]]].category not in self._line_start_only
-            or _opens_line(doc, m[1])
+            for m in prune_overlapping_matches(found)
+            if m[0].category not in self._line_start_only or _opens_line(doc, m[1])
         ]
         if not matches:
             return [Section(None, 0, 0, 0, len(doc))]
         out = [Section(None, 0, 0, 0, matches[0][1])] if matches[0][1] != 0 else []
         ends = [start for _, start, _ in matches[1:]] + [len(doc)]
-        for (match_id, start, end), body_end in zip(matches, ends, strict=True):
-            rule = rule_map[strings[match_id]]
+        for (rule, start, end), body_end in zip(matches, ends, strict=True):
             out.append(Section(rule.category, start, end, end, body_end, None, rule))
         return out
 

@@ -320,6 +320,9 @@ class DiagnosisTable(_Strict):
     #: Wording stripped before the ``before`` check: a negative phrase that negates nothing else
     #: ("no known allergies", "NKDA").
     not_negating: list[str] = Field(default_factory=list)
+    #: Section categories whose diagnoses are not the patient's conditions: the reactions of an
+    #: allergy list ("Allergies: penicillin (hives)").
+    not_in_sections: list[str] = Field(default_factory=list)
     diagnoses: list[DiagnosisEntry]
 
     @model_validator(mode="after")
@@ -898,6 +901,9 @@ class SettingsTable(_Strict):
     header_chars: int = Field(default=400, gt=0)
     #: Characters either side of a drug mention, within its clause, where a setting cue counts.
     cue_window: int = Field(default=60, gt=0)
+    #: A sentence opening with one of these ("There she received ...", "While there, ...")
+    #: happened where the sentence before it says (a regex matched at the sentence's start).
+    back_reference: str = r"(?!)"
     default_note_type: NoteType = "office_visit"
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
@@ -1041,7 +1047,7 @@ class SettingsTable(_Strict):
             [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]
         )
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
-        _compiles([*self.not_injected_forms, self.medication_list_labels])
+        _compiles([*self.not_injected_forms, self.medication_list_labels, self.back_reference])
         _compiles(
             [self.procedure_site_before, self.medication_field_labels, self.attribute_field_labels]
         )

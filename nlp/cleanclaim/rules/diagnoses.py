@@ -34,11 +34,15 @@ class NotCurrent:
         self.after = [re.compile(r"^" + p, flags) for p in table.not_current_after]
         self.window = table.after_window
         self.strip = [re.compile(p, flags) for p in table.not_negating]
+        self.sections = frozenset(table.not_in_sections)
 
     def __call__(self, m: Mention, text: str | None = None) -> bool:
-        """Whether the clause around ``m`` says it is resolved, ruled out or absent (``text``:
-        the note's text, passed by callers that check many mentions).
+        """Whether the clause around ``m`` says it is resolved, ruled out or absent, or its
+        section holds no conditions of the patient (an allergy's reaction) (``text``: the note's
+        text, passed by callers that check many mentions).
         """
+        if m.section in self.sections:
+            return True
         sent = m.span.sent
         text = doc_text(m.span.doc) if text is None else text
         # the clause is bounded: a long sentence is read only near the mention (linear time)

@@ -247,7 +247,7 @@ def link(
         m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored
     ]
     index = _Drugs(drug_mentions, anchors)
-    _chain(doc_text(doc), mentions)
+    _chain(doc, mentions)
     unheard = _after_marker(doc, attributes)
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard)
@@ -893,14 +893,21 @@ def sentences(doc: Doc) -> Sentences:
     return Sentences(doc).install()
 
 
-_CHAIN_GLUE = re.compile(r"[\s,:/-]*")
+#: What may stand between two attributes of one run: spaces, commas, a parenthesis around a
+#: volume ("25 mg (0.5 mL) IM L gluteal"); before a strength also "of (the)" ("0.5 mL of
+#: 50 mg/mL"), never before a route or a drug ("175 mcg of IV fentanyl").
+_CHAIN_GLUE = re.compile(r"[\s,:/()-]*")
+_STRENGTH_GLUE = re.compile(r"[\s,(]*of(?:\s+the)?\s+", re.IGNORECASE)
 
 
-def _chain(text: str, mentions: list[Mention]) -> None:
+def _chain(doc: Doc, mentions: list[Mention]) -> None:
     """Set each attribute's :attr:`Mention.chain_start`: attributes written one after another with
-    only spaces or commas between them ("im a trex six milligrams sub cut left thigh and tore a
-    doll ...") form one run, which belongs to the drug before it rather than the next one.
+    only spaces, commas (written or said) or a parenthesis between them ("im a trex six
+    milligrams sub cut left thigh and tore a doll ...") form one run, which belongs to the drug
+    before it rather than the next one.
     """
+    text = doc_text(doc)
+    spoken = doc._.cc_spoken_marks
     prev: Mention | None = None
     for m in mentions:
         m.chain_start = m.start
@@ -910,10 +917,20 @@ def _chain(text: str, mentions: list[Mention]) -> None:
             and prev.label != "DRUG"
             and prev.sent == m.sent
             and prev.end <= m.start
-            and _CHAIN_GLUE.fullmatch(text, prev.end, m.start)
+            and (
+                _CHAIN_GLUE.fullmatch(text, prev.end, m.start)
+                or (m.label == "DOSE" and _STRENGTH_GLUE.fullmatch(text, prev.end, m.start))
+                or (spoken and _spoken_glue(doc, prev, m, spoken))
+            )
         ):
             m.chain_start = prev.chain_start
         prev = m
+
+
+def _spoken_glue(doc: Doc, prev: Mention, m: Mention, spoken: frozenset[int]) -> bool:
+    """Only glue and spoken punctuation ("comma", "open paren") between two attributes."""
+    between = range(prev.span.end, m.span.start)
+    return all(i in spoken or _CHAIN_GLUE.fullmatch(doc[i].text_with_ws) for i in between)
 
 
 def _gap(drug: Mention, attr: Mention) -> int:

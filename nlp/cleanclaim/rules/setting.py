@@ -174,6 +174,7 @@ class SettingReader:
         self.in_error = re.compile(table.error_words, re.I)
         self.quoted_before = re.compile(table.retracted_before, re.I)
         self.correction = re.compile(table.correction_words, re.I)
+        self.back_reference = re.compile(table.back_reference, re.I)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -300,6 +301,32 @@ class SettingReader:
             seen[clause] = self._clause_cue(clause)
         return seen[clause]
 
+    def frame(self, m: Mention) -> str | None:
+        """Another place or an earlier time that frames the mention's whole sentence: its
+        opening clause ("At the referring hospital: cultures drawn; received dexamethasone 10 mg
+        IM"), or, for a sentence opening "There ..." or "At that visit ...", the sentence before
+        it ("Seen at urgent care yesterday. There she received Rocephin 1 g IM").
+        """
+        sent = m.span.sent
+        doc = m.span.doc
+        text = doc_text(doc)
+        first = _CLAUSE.search(text, sent.start_char, m.start)
+        if first is not None and not any(
+            e.label_ == "DRUG" and sent.start_char <= e.start_char < first.start()
+            for e in doc_ents(doc)
+        ):
+            # an opening clause naming no drug of its own frames the sentence
+            found = self._clause_cue(text[sent.start_char : first.start()])
+            if found in _SHARED_CUES:
+                return found
+        if sent.start == 0 or not self.back_reference.match(text, sent.start_char):
+            return None
+        before = doc[sent.start - 1].sent
+        found = self._clause_cue(
+            text[max(before.start_char, before.end_char - 400) : before.end_char]
+        )
+        return found if found in _SHARED_CUES else None
+
     def _clause_cue(self, clause: str) -> str | None:
         candidates = self.cue_screen.screened(clause)
         if not candidates:
@@ -320,6 +347,9 @@ class SettingReader:
         found = self.cue(m)
         if found is not None:
             return found
+        framed = self.frame(m)
+        if framed is not None:
+            return framed
         before = m.span.doc.user_data.get("cleanclaim_listed_with", {}).get(id(m))
         if before is not None and self.cue(before) in _SHARED_CUES:
             # "where she received ketorolac 30 mg IM and ondansetron 4 mg IM": one cue, both drugs

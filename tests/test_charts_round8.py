@@ -1,0 +1,126 @@
+"""Charts round 8: short notes written for these tests, from untuned probe notes that went wrong
+(now in ``annotations/raw/probe_tuned.jsonl``), each category with other wordings.
+
+- a dose given somewhere else framed by the sentence before ("Seen at Riverbend Urgent Care
+  two days ago. There he received ...") or by the opening clause of its own sentence ("At the
+  outside hospital (14:00-17:30): labs drawn; received ...") is no administration at this
+  encounter; a named facility ("at QuickMed Urgent Care") is still another facility;
+- "Denies A, B, C or D" negates the whole list, so a denied symptom never stands as the
+  diagnosis (DX_MISSING, not DX_NOT_SUPPORTED);
+- the reaction of an allergy list ("penicillin (hives)") is not the patient's diagnosis, and an
+  allergy line does not run on over the visit's documentation below it;
+- a dose, its volume in parentheses and its strength ("25 mg (0.5 mL of 50 mg/mL) IM L
+  gluteal") are one run that belongs to the drug before it, not to the next drug.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assertions import blocking
+
+# Given elsewhere: framed by the sentence before, or by the sentence's opening clause ---------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "FAMILY MEDICINE FOLLOW-UP 03/02/2026\n52 M was evaluated at Riverbend Urgent Care two "
+        "days ago for a dental abscess. There he received clindamycin 600 mg IM in the L deltoid "
+        "and was started on amoxicillin.\nToday: swelling improved, afebrile.\nA: Periapical "
+        "abscess (K04.7), improving.\nP: finish amoxicillin, dental follow-up.",
+        "PEDIATRICS 05/20/2026\n7 yo seen at Sunny Kids Walk-In Clinic yesterday. While there, "
+        "she was given ceftriaxone 500 mg IM R thigh for otitis media.\nToday afebrile, eating "
+        "well.\nA: Acute otitis media, right (H66.91), improving.",
+        "ADMISSION NOTE 04/11/2026\nTransferred from Hill County Hospital.\nAt the outside "
+        "hospital (14:00-17:30): labs drawn, CT done; received ondansetron 4 mg IM in the R "
+        "deltoid and ceftriaxone 1 g IV before transfer.\nA/P: Acute pyelonephritis (N10).",
+    ],
+)
+def test_a_dose_framed_as_given_elsewhere_is_not_given_here(reviewer, note):
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+    im = [a for a in review.administrations if a.route_code == "IM"]
+    assert im and all(a.setting == "elsewhere_or_earlier" and not a.given for a in im)
+
+
+def test_there_is_not_a_place_and_our_urgent_care_is_here(reviewer):
+    review = reviewer.review(
+        "URGENT CARE 06/01/2026\nDx: low back strain (S39.012A). Seen at an urgent care last "
+        "year for the same.\nThere is no radiation. Ketorolac 60 mg IM given at our urgent care "
+        "in R glute at 10:40 by MA, tolerated."
+    )
+    assert review.claim_ready is True
+    (admin,) = review.administrations
+    assert admin.setting == "this_encounter"
+
+
+# A denied list and an allergy's reaction are not the diagnosis --------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Denies numbness, tingling, memory trouble, sore tongue or fatigue.",
+        "Negative for weakness, numbness, tingling, glossitis or fatigue.",
+    ],
+)
+def test_a_denied_list_is_no_diagnosis(reviewer, line):
+    review = reviewer.review(
+        "NURSE VISIT 02/03/2026\nHere for her monthly B12 shot; she wants to prevent problems.\n"
+        f"{line}\nCyanocobalamin 1000 mcg IM L deltoid at 11:00, tolerated."
+    )
+    assert "DX_MISSING" in blocking(review)
+    assert "DX_NOT_SUPPORTED" not in blocking(review)
+
+
+@pytest.mark.parametrize(
+    "allergies",
+    ["Allergies: sulfa (rash), penicillin (hives).", "ALLERGIES: codeine - nausea and vomiting"],
+)
+def test_an_allergy_reaction_is_no_diagnosis(reviewer, allergies):
+    review = reviewer.review(
+        f"NURSE VISIT 02/02/2026\n{allergies}\nCeftriaxone 1 g IM given R ventrogluteal at 09:15, "
+        "tolerated."
+    )
+    assert "DX_MISSING" in blocking(review)
+    assert not review.icd10
+
+
+def test_an_allergy_line_ends_at_its_line(nlp):
+    doc = nlp("CLINIC\nAllergies: penicillin (hives).\nKetorolac 60 mg IM given R glute.")
+    (section,) = [s for s in doc._.cc_section_spans if s[0] == "allergies"]
+    assert doc.text[section[2] : section[3]].strip() == "Allergies: penicillin (hives)."
+
+
+# A dose with its volume and strength is one run ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "course",
+    [
+        "promethazine (Phenergan) 25 mg (0.5 mL of 50 mg/mL) IM L gluteal and ketorolac "
+        "(Toradol) 30 mg IM R gluteal at 14:10.",
+        "prochlorperazine 10 mg (2 mL of 5 mg/mL), IM, L gluteal, then ketorolac 30 mg IM R "
+        "gluteal at 14:10.",
+    ],
+)
+def test_a_dose_volume_and_strength_stay_with_their_drug(reviewer, course):
+    review = reviewer.review(
+        "ED NOTE 03/03/2026\nDx: Migraine without aura, not intractable (G43.009)\n"
+        f"ED course: {course}"
+    )
+    sites = {a.drug_id: a.site for a in review.administrations}
+    assert sites["ketorolac"] == "R gluteal"
+    assert [s for d, s in sites.items() if d != "ketorolac"] == ["L gluteal"]
+    assert review.claim_ready is True
+
+
+def test_a_dose_of_a_route_then_drug_is_not_chained(reviewer):
+    review = reviewer.review(
+        "CLINIC 03/04/2026\nDx: renal colic (N23)\nKetorolac 60 mg IM given R glute at 10:10. "
+        "Tolerated; 175 mcg of IV fentanyl was not needed."
+    )
+    (admin,) = [a for a in review.administrations if a.drug_id == "ketorolac"]
+    assert admin.route_code == "IM"
