@@ -124,3 +124,78 @@ def test_a_dose_of_a_route_then_drug_is_not_chained(reviewer):
     )
     (admin,) = [a for a in review.administrations if a.drug_id == "ketorolac"]
     assert admin.route_code == "IM"
+
+
+# Routes written with a hyphen or a slash; a condition resolved by today's dose ----------------
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("I-M", "IM"), ("I/M", "IM"), ("S-Q", "SC"), ("s/c", "SC"), ("I-V", "IV")],
+)
+def test_a_route_with_a_hyphen_or_slash_is_read(nlp, written, code):
+    doc = nlp(f"Ketorolac 30 mg {written} given in the R deltoid at 10:05.")
+    routes = [e for e in doc.ents if e.label_ == "ROUTE"]
+    assert [(e.text, e._.cc_norm) for e in routes] == [(written, code)]
+
+
+def test_a_lone_letter_and_a_dash_are_no_route(nlp):
+    doc = nlp("Exam: grade I - M. tenderness at the deltoid, plan reviewed.")
+    assert not [e for e in doc.ents if e.label_ == "ROUTE"]
+
+
+@pytest.mark.parametrize(
+    "assessment",
+    [
+        "A: Type 1 diabetes mellitus with hypoglycemia without coma (E10.649), resolved after "
+        "glucagon.",
+        "A: hypoglycemia, resolved with IM glucagon in clinic.",
+    ],
+)
+def test_a_condition_resolved_by_todays_dose_supports_it(reviewer, assessment):
+    review = reviewer.review(
+        "ENDOCRINE VISIT 05/05/2026\nFingerstick 38 in the waiting room, unable to swallow.\n"
+        f"15:15 glucagon 1 mg IM L vastus lateralis by RN.\n{assessment}"
+    )
+    assert review.claim_ready is True
+
+
+def test_a_condition_resolved_after_treatment_years_ago_does_not(reviewer):
+    review = reviewer.review(
+        "CLINIC 05/06/2026\nA: pernicious anemia, resolved after B12 injections in 2019.\n"
+        "Cyanocobalamin 1000 mcg IM L deltoid given at 10:00."
+    )
+    assert review.claim_ready is False
+    assert "DX_MISSING" in blocking(review)
+
+
+# A second drug written as done right after a timed one was given with it --------------------
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "P: 16:10 orphenadrine 60 mg IM R ventrogluteal; dexamethasone IM L ventrogluteal. "
+        "Observed 20 min, no reaction.",
+        "Plan: given at 09:30 - ketorolac 60 mg IM R glute, and methylprednisolone acetate IM "
+        "L glute.",
+    ],
+)
+def test_a_drug_listed_after_a_timed_dose_was_given_without_a_dose(reviewer, plan):
+    review = reviewer.review(
+        f"URGENT CARE 04/04/2026\nA: Acute lumbar strain with muscle spasm (M62.830).\n{plan}"
+    )
+    assert review.claim_ready is False
+    assert "DOSE_MISSING" in blocking(review)
+    assert all(a.given for a in review.administrations)
+
+
+def test_a_later_drug_with_its_own_plan_wording_stays_a_plan(reviewer):
+    review = reviewer.review(
+        "URGENT CARE 04/04/2026\nA: Acute lumbar strain with muscle spasm (M62.830).\n"
+        "P: 16:10 ketorolac 60 mg IM R ventrogluteal; will consider Kenalog IM L ventrogluteal "
+        "next visit if no better."
+    )
+    given = {a.drug_id: a.given for a in review.administrations}
+    assert given["ketorolac"] is True
+    assert not any(v for d, v in given.items() if d != "ketorolac")

@@ -41,6 +41,8 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 #: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
 _LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
 _CLAUSE = re.compile(r"[;|]")
+#: Between one drug's run and the next drug of a list: "...R VG; dexamethasone", "... and".
+_LIST_NEXT = re.compile(r"[\s;,]*(?:(?:and|then|plus)\s+)?")
 #: Between a drug and a plan for the injection in its sentence: a clause break or a spaced dash.
 _FUTURE_BREAK = re.compile(r"[;|]| [-\u2013\u2014]+ ")
 #: Administration and not-done wording of a class-word sentence ("steroid shot given" /
@@ -796,9 +798,54 @@ class SettingReader:
             draft.not_given_reason = None
             draft.given_rules.append("setting.all_given")
 
+    @staticmethod
+    def given_with(linked: Linked) -> None:
+        """A drug written as a done act (an injected route and a site) right after the run of a
+        drug that a time or administration wording before it records as given, was given with
+        it, on a plan line too: "P: 16:10 orphenadrine 60 mg IM R VG; dexamethasone IM L
+        VG" gave both (the second with no dose: DOSE_MISSING, never a plan).
+        """
+        # where each recorded drug's run (the drug and its own attributes) ends
+        recorded: dict[int, int] = {}
+        for draft in linked.administrations:
+            if not draft.given:
+                continue
+            for m in draft.drug_mentions:
+                if any(
+                    mod.category in ("ADMINISTERED", "THIS_ENCOUNTER")
+                    and mod.modifier_span[1] <= m.span.start
+                    for mod in ext(m.span, "modifiers")
+                ):
+                    ends = [a.end for a in m.attrs if a.sent == m.sent and a.start >= m.end]
+                    recorded[m.end] = max(ends, default=m.end)
+        if not recorded:
+            return
+        text = doc_text(linked.mentions[0].span.doc)
+        for draft in linked.administrations:
+            if draft.given or draft.not_given_reason != "planned or ordered, not given":
+                continue
+            if any(
+                m.negated or m.hypothetical or m.uncertain or m.historical or m.family
+                for m in draft.drug_mentions
+            ):
+                continue
+            injected = any(draft.families.get(c) == "sc_im" for c in draft.route_codes)
+            if not (injected and draft.sites):
+                continue
+            if any(
+                _LIST_NEXT.fullmatch(text, end, m.start)
+                for m in draft.drug_mentions
+                for end in recorded.values()
+                if end <= m.start
+            ):
+                draft.given = True
+                draft.not_given_reason = None
+                draft.given_rules.append("setting.given_with")
+
     def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
         """Set each administration's ``setting``; a dose not given at this encounter is not given."""
         self.both_given(doc, linked)
+        self.given_with(linked)
         self.rows_not_given(doc, linked)
         self.class_word_injection(doc, linked)
         corrections = self.corrections(doc_text(doc))
