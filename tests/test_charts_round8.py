@@ -199,3 +199,57 @@ def test_a_later_drug_with_its_own_plan_wording_stays_a_plan(reviewer):
     given = {a.drug_id: a.given for a in review.administrations}
     assert given["ketorolac"] is True
     assert not any(v for d, v in given.items() if d != "ketorolac")
+
+
+# A class word in an upper-case title; an oral form before the name; procedure prophylaxis ----
+
+
+def test_a_class_word_in_the_title_is_not_an_unnamed_injection(reviewer):
+    review = reviewer.review(
+        "ALLERGY CLINIC - STEROID INJECTION (form 3)\nName: T.R.   Age: 34   Date: 04/14/2026\n"
+        "Method: Kenalog-40 (triamcinolone acetonide 40 mg/mL vial)\nLast injection: 01/02/2026"
+        "   Eligible: [x] yes [ ] no\nDose given: 40 mg\nRoute: [x] IM   [ ] SC\nSite: [x] R "
+        "gluteal   [ ] L gluteal\nGiven by: J. Moss, PA    Time: 09:37    Lot: KN3311\nDx: "
+        "Seasonal allergic rhinitis due to pollen (J30.1)"
+    )
+    assert review.claim_ready is True
+    (admin,) = review.administrations
+    assert admin.drug_id == "triamcinolone_acetonide" and admin.route_code == "IM"
+
+
+def test_a_class_word_in_a_sentence_is_still_drug_missing(reviewer):
+    review = reviewer.review(
+        "ALLERGY CLINIC 04/14/2026\nSTEROID INJECTION GIVEN IM R GLUTEAL AT 09:37.\nDx: Seasonal "
+        "allergic rhinitis due to pollen (J30.1)"
+    )
+    assert "DRUG_MISSING" in blocking(review)
+
+
+@pytest.mark.parametrize("given", ["the ODT Zofran", "oral ondansetron", "a PO dose of Zofran"])
+def test_an_oral_form_before_the_name_is_no_injection(reviewer, given):
+    review = reviewer.review(
+        "ED NOTE 05/06/2026\nA: Acute gastroenteritis (A08.4) with vomiting.\nVomited "
+        f"{given} given at triage (10:50). 11:20 promethazine 12.5 mg IM L deltoid by RN."
+    )
+    assert review.claim_ready is True
+    assert [a.drug_id for a in review.administrations if a.given] == ["promethazine"]
+
+
+def test_prophylaxis_for_an_office_endoscopy_is_part_of_it(reviewer):
+    review = reviewer.review(
+        "GI PROCEDURE NOTE - OFFICE FLEXIBLE SIGMOIDOSCOPY 06/06/2026\nIndication: rectal "
+        "bleeding (K62.5).\nProphylactic antibiotic before the endoscopy: cefazolin 1 g IM, L "
+        "deltoid, 09:10.\nProcedure: scope advanced to 50 cm; internal hemorrhoids."
+    )
+    assert review.service_code is None
+    (admin,) = review.administrations
+    assert admin.setting == "within_procedure"
+
+
+def test_a_vaccine_only_in_the_history_does_not_block_the_medicare_code(reviewer):
+    review = reviewer.review(
+        "MEDICARE IMMUNIZATION VISIT 10/20/2026\nBeneficiary, 77 F.\nAdministered: Fluad 0.5 mL "
+        "IM L deltoid 10:05, lot AB123.\nPneumococcal: Prevnar 20 received 2024. Hepatitis B "
+        "series complete.\nDx: Encounter for immunization (Z23)"
+    )
+    assert review.service_code == "G0008"

@@ -174,3 +174,11 @@ def test_a_file_with_held_out_notes_puts_exactly_those_in_test_and_keeps_span_ex
     assert sorted(n["id"] for n in notes if n["split"] == "test") == ["d-0", "d-1", "d-2"]
     assert notes[0]["spans"][0]["normalized"] == "cyanocobalamin"
     assert [p for p in validate(notes) if p.severity == "error"] == []
+
+
+def test_a_hcpcs_service_code_is_valid_and_a_short_one_is_not():
+    """Medicare's vaccine administration codes are HCPCS ("G0008"), not 5-digit CPT codes."""
+    vaccine = {"claim_ready": False, "gaps": ["VACCINE"], "injections": 0}
+    assert validate([_note(service_code="G0008", **vaccine)]) == []
+    messages = [p.message for p in validate([_note(service_code="9637", **vaccine)])]
+    assert any("service_code" in m for m in messages)

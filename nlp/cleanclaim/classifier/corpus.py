@@ -80,7 +80,7 @@ SPECIALTIES = (
     "sports_medicine",
     "urology",
 )
-_SERVICE_CODE = re.compile(r"^\d{5}$")
+_SERVICE_CODE = re.compile(r"^(?:\d{5}|[A-Z]\d{4})$")
 _NOTE_KEYS = (
     "id",
     "group",
@@ -333,7 +333,9 @@ def validate(notes: Iterable[dict[str, Any]], require_split: bool = True) -> lis
             err("claim_ready is false but no blocking gap is listed", "warning")
         code = note.get("service_code")
         if code is not None and not (isinstance(code, str) and _SERVICE_CODE.match(code)):
-            err(f"service_code must be a 5-digit string or null, not {code!r}")
+            err(
+                f"service_code must be a CPT or HCPCS code (5 digits, or a letter and 4 digits) or null, not {code!r}"
+            )
         inj = note.get("injections")
         if not isinstance(inj, int) or isinstance(inj, bool) or inj < 0:
             err(f"injections must be a non-negative integer, not {inj!r}")

@@ -1008,6 +1008,9 @@ class SettingsTable(_Strict):
     #: ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"). Such a drug never takes the route,
     #: dose or site of another sentence's injection.
     not_injected_forms: list[str] = Field(default_factory=list)
+    #: The same wording right before a drug ("the ODT ondansetron", "oral prednisone", "a
+    #: ketorolac tablet" is after): matched at the end of the text before the name.
+    not_injected_before: list[str] = Field(default_factory=list)
     #: Administration-record tables (pipe- or tab-separated rows under a header row naming the
     #: columns): column names by role. A row whose ``given`` cell is blank or says not done, or
     #: whose ``time`` or ``charted_by`` cell says not done ("(not charted)"), was not given. A
@@ -1047,7 +1050,14 @@ class SettingsTable(_Strict):
             [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]
         )
         _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
-        _compiles([*self.not_injected_forms, self.medication_list_labels, self.back_reference])
+        _compiles(
+            [
+                *self.not_injected_forms,
+                *self.not_injected_before,
+                self.medication_list_labels,
+                self.back_reference,
+            ]
+        )
         _compiles(
             [self.procedure_site_before, self.medication_field_labels, self.attribute_field_labels]
         )
@@ -1062,9 +1072,10 @@ class ServiceRefinement(_Strict):
     """A finer service code of a family, and the wording its note must show.
 
     The rule applies when the note's service code is one of ``families`` and its text matches
-    every ``all`` pattern, at least one ``any`` pattern (when given) and no ``none`` pattern, and
-    the patient's age (when ``max_age`` is set) is at most ``max_age``. The first rule that
-    applies wins.
+    every ``all`` pattern, at least one ``any`` pattern (when given) and no ``none`` pattern, the
+    names of the drugs given at this encounter match no ``none_given`` pattern (a vaccine only in
+    the history does not count), and the patient's age (when ``max_age`` is set) is at most
+    ``max_age``. The first rule that applies wins.
     """
 
     families: list[str] = Field(min_length=1)
@@ -1074,12 +1085,13 @@ class ServiceRefinement(_Strict):
     all: list[str] = Field(default_factory=list)
     any: list[str] = Field(default_factory=list)
     none: list[str] = Field(default_factory=list)
+    none_given: list[str] = Field(default_factory=list)
     max_age: int | None = Field(default=None, ge=0)
     source: str
 
     @model_validator(mode="after")
     def _patterns(self) -> ServiceRefinement:
-        _compiles([*self.all, *self.any, *self.none])
+        _compiles([*self.all, *self.any, *self.none, *self.none_given])
         return self
 
 

@@ -338,7 +338,8 @@ class ServiceRefiner:
         self.ages = compiled(table.age_patterns)
         self.child = compiled(table.child_words)
         self.rules = [
-            (r, compiled(r.all), compiled(r.any), compiled(r.none)) for r in table.refinements
+            (r, compiled(r.all), compiled(r.any), compiled(r.none), compiled(r.none_given))
+            for r in table.refinements
         ]
         self.families = frozenset(f for r in table.refinements for f in r.families)
 
@@ -350,19 +351,21 @@ class ServiceRefiner:
                 return int(found.group("age"))
         return 0 if any(p.search(text) for p in self.child) else None
 
-    def refine(self, code: str | None, text: str) -> str | None:
-        """The first finer code whose wording the note shows, else ``code``."""
+    def refine(self, code: str | None, text: str, given: str = "") -> str | None:
+        """The first finer code whose wording the note shows, else ``code`` (``given``: the
+        names of the drugs given at this encounter, one per line).
+        """
         if code is None or code not in self.families:
             return code
         age: int | None = -1
-        for rule, all_, any_, none in self.rules:
+        for rule, all_, any_, none, none_given in self.rules:
             if code not in rule.families:
                 continue
             if not all(p.search(text) for p in all_):
                 continue
             if any_ and not any(p.search(text) for p in any_):
                 continue
-            if any(p.search(text) for p in none):
+            if any(p.search(text) for p in none) or any(p.search(given) for p in none_given):
                 continue
             if rule.max_age is not None:
                 if age == -1:

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import resources as res
-from ..pipeline.extensions import doc_text, ext, read_only
+from ..pipeline.extensions import doc_text, ext, read_only, span_text
 from ..pipeline.targets import WRITTEN_CODE_RULE
 from ..result import Administration, Diagnosis, Entity, Evidence, Review
 from .claims import claim_lines
@@ -130,6 +130,12 @@ class RuleSet:
         blocking = any(g.blocking for g in gaps)
         supporting = supporting_diagnoses(dxs, injections)
         ready = bool(injections) and not blocking
+        given = "\n".join(
+            span_text(m.span) + " " + (c.draft.drug_id or "")
+            for c in coded
+            if c.draft.given
+            for m in c.draft.drug_mentions
+        )
         review = Review(
             id=note_id,
             claim_ready=ready,
@@ -137,12 +143,13 @@ class RuleSet:
             service_code=self.services.refine(
                 service_code(coded, self.vocab.service_order, self.vocab.service_hierarchy),
                 doc_text(doc),
+                given,
             ),
             injections=len(injections),
             gaps=tuple(gaps),
             entities=tuple(entity(m) for m in linked.mentions),
             administrations=tuple(
-                administration(c, self.services.refine(c.service_code, doc_text(doc)))
+                administration(c, self.services.refine(c.service_code, doc_text(doc), given))
                 for c in coded
                 if reportable(c)
             ),

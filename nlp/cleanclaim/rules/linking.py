@@ -517,7 +517,10 @@ def _not_injected(
             continue
         after = text[m.end : m.end + 80]
         sent = sents.sent(m.span)
-        if any(p.match(after) for p in vocab.not_injected_forms):
+        before = text[max(sent.start_char, m.start - 40) : m.start]
+        if any(p.match(after) for p in vocab.not_injected_forms) or any(
+            p.search(before) for p in vocab.not_injected_before
+        ):
             out[id(m)] = -1
             continue
         if m.rule == "drug.dictionary" and not vocab.medication_field_label.match(

@@ -172,6 +172,7 @@ class SettingReader:
         self.future = _screened("future_injection", table.future_injection)
         #: An oral or topical form right after a drug ("Zofran ODT 4 mg", "B12 tablet").
         self.oral_forms = [re.compile(p, re.I) for p in table.not_injected_forms]
+        self.oral_before = [re.compile(p, re.I) for p in table.not_injected_before]
         self.addenda = _screened("addendum_headers", table.addendum_headers)
         self.in_error = re.compile(table.error_words, re.I)
         self.quoted_before = re.compile(table.retracted_before, re.I)
@@ -735,7 +736,7 @@ class SettingReader:
                     and match.start() < m.end
                     and m.sent not in class_drug_sents
                 ]
-                if named or as_drug or sent.start in seen:
+                if named or as_drug or sent.start in seen or _heading(doc, match.start()):
                     continue
                 done = bool(_DONE.search(span_text(sent)))
                 if _not_done(doc_text(doc), sent.start_char, match.end(), done):
@@ -970,6 +971,13 @@ class SettingReader:
             draft.given_rules.append("setting.named_procedure")
             return
 
+    def _oral_form(self, text: str, m: Mention) -> bool:
+        """An oral or topical form written right after or right before the drug's name."""
+        before = text[max(m.span.sent.start_char, m.start - 40) : m.start]
+        return any(p.match(text[m.end : m.end + 80]) for p in self.oral_forms) or any(
+            p.search(before) for p in self.oral_before
+        )
+
     def _routeless(self, doc: Doc, linked: Linked) -> None:
         """A drug usually given by another route, "given" with no route, no site and no
         injection wording in its sentences ("He was given valium 5 mg and DPH", "was given some
@@ -982,16 +990,14 @@ class SettingReader:
         words = self.injection_words
         text = doc_text(doc)
         for draft in linked.administrations:
-            # an oral or topical form named right after the drug ("Zofran ODT 4 mg given to take
-            # home") is no injection, even beside one
+            # an oral or topical form named right after or before the drug ("Zofran ODT 4 mg
+            # given to take home", "the ODT ondansetron given at triage") is no injection, even
+            # beside one
             if (
                 draft.given
                 and not draft.routes
                 and draft.drug_mentions
-                and all(
-                    any(p.match(text[m.end : m.end + 80]) for p in self.oral_forms)
-                    for m in draft.drug_mentions
-                )
+                and all(self._oral_form(text, m) for m in draft.drug_mentions)
             ):
                 draft.given = False
                 draft.setting = None
@@ -1136,6 +1142,27 @@ def _stated_for(text: str, linked: Linked, statements: list[Evidence]) -> set[in
         if before:
             out.add(id(before[-1]))
     return out
+
+
+def _heading(doc: Doc, pos: int) -> bool:
+    """The line holding ``pos`` is a heading: upper-case words only (asides in parentheses
+    aside) and no dose, route or site ("WOMEN'S HEALTH - CONTRACEPTION INJECTION (template
+    v5)" names the visit, not a dose).
+    """
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    end = len(text) if end == -1 else end
+    line = _ASIDE_PAREN.sub(" ", text[start:end])
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 2]
+    if not words or not all(w.isupper() for w in words):
+        return False
+    return not any(
+        e.label_ in ("DOSE", "ROUTE", "SITE") and start <= e.start_char < end for e in doc_ents(doc)
+    )
+
+
+_ASIDE_PAREN = re.compile(r"\([^()\n]*\)")
 
 
 def _listed_with(text: str, linked: Linked) -> dict[int, Mention]:

@@ -31,6 +31,7 @@ class RuleVocabulary:
         settings: res.SettingsTable = tables["settings"]
         #: An oral or topical form right after a drug; a medication-list label opening a line.
         self.not_injected_forms = [re.compile(p, re.I) for p in settings.not_injected_forms]
+        self.not_injected_before = [re.compile(p, re.I) for p in settings.not_injected_before]
         self.medication_list_label = re.compile(settings.medication_list_labels, re.I | re.M)
         #: Field labels, matched at a sentence's start (``pattern.match(text, start, end)``, not
         #: on a copy of the sentence: a long sentence of many mentions would be copied for each).
