@@ -682,3 +682,23 @@ def test_two_drug_names_side_by_side_stay_two(reviewer):
     note = "allergic reaction period diphenhydramine famotidine given I V period"
     r = reviewer.review(note)
     assert [e.norm for e in ents(r, "DRUG")] == ["diphenhydramine", "famotidine"]
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("love a knocks forty milligrams sub Q left lower abdomen", "enoxaparin"),
+        ("her love a knocks injection forty milligrams S Q given", "enoxaparin"),
+    ],
+)
+def test_a_silent_first_letter_of_a_later_word_is_not_heard(reviewer, said, drug):
+    review = reviewer.review(f"nurse visit period {said} period")
+    assert [e.norm for e in ents(review, "DRUG")] == [drug]
+
+
+def test_a_silent_letter_word_alone_is_no_drug(reviewer):
+    review = reviewer.review(
+        "nurse visit period she knows the plan and will knock on wood period B twelve one "
+        "thousand micrograms I M left deltoid given period"
+    )
+    assert [e.norm for e in ents(review, "DRUG")] == ["cyanocobalamin"]

@@ -254,6 +254,7 @@ class DictationComponent(TableBacked):
         self._markers = re.compile("|".join(f"(?:{m})" for m in t.markers)) if t.markers else None
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
+        self._silent = tuple(w.lower() for w in t.silent_initials)
         self._slot_words = {w.lower() for w in t.name_slot_words}
         self._index: _Lexicon | None = None
         firsts = {letter[0] for letter in self._route_letters}
@@ -1080,6 +1081,16 @@ class DictationComponent(TableBacked):
             i = end
         return out
 
+    def _run_together(self, lower: list[str], i: int, end: int) -> str:
+        """Words ``i`` to ``end`` run together as they are heard: a silent first letter of a
+        later word ("love a knocks": "loveanocks") is dropped.
+        """
+        if not self._silent or end - i < 2:
+            return "".join(lower[i:end])
+        return lower[i] + "".join(
+            w[1:] if w.startswith(self._silent) and len(w) > 2 else w for w in lower[i + 1 : end]
+        )
+
     def _administration_window(self, doc: Doc, lower: list[str], ents: list[Span]) -> numpy.ndarray:
         n = len(doc)
         marks = numpy.zeros(n + 1, dtype=numpy.int32)
@@ -1181,7 +1192,7 @@ class DictationComponent(TableBacked):
                     continue
                 if marks and any(x in marks for x in range(i, end)):
                     continue
-                joined = "".join(lower[i:end])
+                joined = self._run_together(lower, i, end)
                 side = i > 0 and lower[i - 1] in self._sides
                 slot = in_slot and k > 1
                 # the broad dictionary's looser floor only for words not all ordinary English

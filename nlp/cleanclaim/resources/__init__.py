@@ -599,6 +599,9 @@ class DictationTable(_Strict):
     name_slot_words: list[str] = Field(default_factory=list)
     #: Words never read as part of a drug or site name ("the", "and", "given").
     stop_words: list[str] = Field(default_factory=list)
+    #: Letters not heard at the start of a word ("knocks" is said "nocks"): dropped from every
+    #: word but the first when dictated words are run together ("love a knocks" / Lovenox).
+    silent_initials: list[str] = Field(default_factory=list)
 
 
 def _check_unique(values: list[str], what: str) -> None:
