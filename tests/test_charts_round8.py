@@ -253,3 +253,30 @@ def test_a_vaccine_only_in_the_history_does_not_block_the_medicare_code(reviewer
         "series complete.\nDx: Encounter for immunization (Z23)"
     )
     assert review.service_code == "G0008"
+
+
+# A risk estimate names no diagnosis; prophylaxis still names the indication -----------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "FRAX 10-yr major osteoporotic fracture risk 6%.",
+        "Estimated osteoporotic fracture probability low.",
+    ],
+)
+def test_a_risk_estimate_is_no_diagnosis(reviewer, line):
+    review = reviewer.review(
+        "RHEUMATOLOGY 06/06/2026\nDEXA: osteopenia, T-score -1.8.\n"
+        f"{line}\nProlia (denosumab) 60 mg SC given L upper arm, tolerated.\nA: Osteopenia (M85.80)."
+    )
+    assert review.claim_ready is False
+    assert "DX_NOT_SUPPORTED" in blocking(review)
+
+
+def test_dvt_prophylaxis_still_supports_enoxaparin(reviewer):
+    review = reviewer.review(
+        "ORTHO CLINIC 07/07/2026\ns/p right total knee arthroplasty (Z96.651) 10 days ago.\n"
+        "Enoxaparin 40 mg SC given L lower abdomen at 10:00 for DVT prophylaxis, tolerated."
+    )
+    assert review.claim_ready is True

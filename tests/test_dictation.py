@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from assertions import entity, ents
+from assertions import blocking, entity, ents
 from cleanclaim import Reviewer
 from cleanclaim.pipeline.dictation import parse_number
 
@@ -702,3 +702,33 @@ def test_a_silent_letter_word_alone_is_no_drug(reviewer):
         "thousand micrograms I M left deltoid given period"
     )
     assert [e.norm for e in ents(review, "DRUG")] == ["cyanocobalamin"]
+
+
+@pytest.mark.parametrize(
+    "dictated",
+    [
+        "urgent care procedure note next line medication colon key tore lack next line dose "
+        "colon sixty milligrams next line route colon next line site colon right glue teal next "
+        "line time colon thirteen fifty next line given by colon M A Lopez period indication "
+        "colon left ureteral stone period",
+        "nurse note new paragraph drug colon ceftriaxone next line dose colon five hundred "
+        "milligrams next line route colon new line site colon left glue tee al next line given by "
+        "colon R N Ames period indication colon gonorrhea exposure period",
+    ],
+)
+def test_a_dictated_template_with_a_blank_route_is_route_missing(reviewer, dictated):
+    review = reviewer.review(dictated)
+    assert blocking(review) >= {"ROUTE_MISSING"}
+    assert "NOT_ADMINISTERED" not in blocking(review)
+    (admin,) = [a for a in review.administrations if a.given]
+    assert admin.site is not None
+
+
+def test_a_field_label_said_without_its_colon_is_no_anchor(reviewer):
+    """ "site" and "route" alone are no administration context (on MTSamples they made "right
+    angle" a site and "having urine" promethazine); only "site colon" is."""
+    review = reviewer.review(
+        "operative note period the site was prepped period the right angle clamp was used "
+        "period having urine output adequate period"
+    )
+    assert not ents(review, "SITE") and not ents(review, "DRUG")

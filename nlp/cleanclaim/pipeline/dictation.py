@@ -69,6 +69,8 @@ _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 #: name even with a glue syllable ("on dan set ron"); shorter spellings happen by chance.
 _LONG_JOINED = 8
 _VOWELS = frozenset("aeiou")
+#: Word frequency (Zipf) from which a word is ordinary English, not a heard syllable.
+_ORDINARY_ZIPF = 3.0
 #: The "'m" of "I'm", a syllable when a name is heard in pieces ("I'm a trex").
 _CONTRACTED_M = frozenset({"'m", "’m"})
 _ALNUM = re.compile(r"[^a-z0-9]")
@@ -255,6 +257,8 @@ class DictationComponent(TableBacked):
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
         self._silent = tuple(w.lower() for w in t.silent_initials)
+        self._field_labels = frozenset(w.lower() for w in t.spoken_field_labels)
+        self._field_colon = frozenset(w.lower() for w in t.spoken_field_colon)
         self._slot_words = {w.lower() for w in t.name_slot_words}
         self._index: _Lexicon | None = None
         firsts = {letter[0] for letter in self._route_letters}
@@ -1111,6 +1115,12 @@ class DictationComponent(TableBacked):
             )
         ]
         anchors += [i for i, word in enumerate(lower) if word in self._admin]
+        # the value of a dictated template field ("site colon right glue teal")
+        anchors += [
+            i + 1
+            for i, word in enumerate(lower)
+            if word in self._field_colon and i > 0 and lower[i - 1] in self._field_labels
+        ]
         for a in anchors:
             marks[max(0, a - w)] += 1
             marks[min(n, a + w + 1)] -= 1
@@ -1181,7 +1191,7 @@ class DictationComponent(TableBacked):
                 # right before a dose two words may be a name with a glue syllable ("so fran")
                 in_slot = end in slots and (
                     end not in route_slots
-                    or not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
+                    or not all(_zipf(w) >= _ORDINARY_ZIPF for w in lower[i:end] if w not in _GLUE)
                 )
                 least = 2 if in_slot else 3
                 if glued and (
@@ -1197,7 +1207,9 @@ class DictationComponent(TableBacked):
                 slot = in_slot and k > 1
                 # the broad dictionary's looser floor only for words not all ordinary English
                 # ("to be taken one tablet" is not levobunolol)
-                broad = slot and not all(_zipf(w) >= 3.0 for w in lower[i:end] if w not in _GLUE)
+                broad = slot and not all(
+                    _zipf(w) >= _ORDINARY_ZIPF for w in lower[i:end] if w not in _GLUE
+                )
                 fuzzy = lower[i:end] if k <= 3 else None
                 hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad)
                 if (
@@ -1332,7 +1344,7 @@ class DictationComponent(TableBacked):
         if how == "joined" and hit[2] != "drug.dictionary" and len(joined) >= _LONG_JOINED:
             # ordinary words that spell a long curated name exactly ("on dan set ron")
             return True
-        if all(_zipf(w) >= 3.0 for w in words if w not in _GLUE):
+        if all(_zipf(w) >= _ORDINARY_ZIPF for w in words if w not in _GLUE):
             return False
         if how == "joined":
             return True
@@ -1666,7 +1678,7 @@ class _Lexicon:
         if best is not None:
             return best
         # fuzzy only for up to 3 words, not all of them ordinary English ("iv anesthetics")
-        if len(joined) < 6 or not fuzzy or all(_zipf(w) >= 3.0 for w in fuzzy):
+        if len(joined) < 6 or not fuzzy or all(_zipf(w) >= _ORDINARY_ZIPF for w in fuzzy):
             return None
         hit = process.extractOne(
             joined, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=t.fuzzy_min_score

@@ -47,11 +47,37 @@ class BlankFieldDetector(TableBacked):
         # `[ \t]*(?:blanks)[ \t]*(?=$|[|;\t]|\s{2,}\S+\s*:)` after) it backtracks
         # quadratically over a long run of white space.
         self._label = re.compile(rf"(?P<name>{'|'.join(names)})[ \t]*+[:=]", re.IGNORECASE)
+        # the same field dictated blank: "route colon next line", opening the note or after a
+        # said line break
+        self._spoken = None
+        if table.spoken_colon and table.spoken_breaks:
+            colon = "|".join(re.escape(w) for w in table.spoken_colon)
+            breaks = "|".join(re.escape(w) for w in sorted(table.spoken_breaks, key=len)[::-1])
+            self._spoken = re.compile(
+                rf"(?:^|\b(?:{breaks})\s+)(?P<name>{'|'.join(names)})\s+(?:{colon})"
+                rf"(?P<end>)\s+(?:{breaks})\b",
+                re.IGNORECASE,
+            )
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the blank fields of ``doc``."""
-        doc._.cc_blank_fields = tuple(self.find(doc_text(doc)))
+        text = doc_text(doc)
+        found = self.find(text)
+        if self._spoken is not None:
+            found += self.find_spoken(text)
+        doc._.cc_blank_fields = tuple(sorted(found, key=lambda f: f[1]))
         return doc
+
+    def find_spoken(self, text: str) -> list[tuple[str, int, int]]:
+        """``(label, start, end)`` of each field dictated blank ("route colon next line")."""
+        out = []
+        pos = 0
+        while (m := self._spoken.search(text, pos)) is not None:
+            label = self._label_of.get(m.group("name").lower())
+            if label:
+                out.append((label, m.start("name"), m.end("end")))
+            pos = m.end("end")
+        return out
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """``(label, start, end)`` of each blank field of ``text``, in linear time.

@@ -599,6 +599,10 @@ class DictationTable(_Strict):
     name_slot_words: list[str] = Field(default_factory=list)
     #: Words never read as part of a drug or site name ("the", "and", "given").
     stop_words: list[str] = Field(default_factory=list)
+    #: A template field dictated with its label and the colon said ("site colon right glue
+    #: teal"): what follows the colon is read as administration context.
+    spoken_field_labels: list[str] = Field(default_factory=list)
+    spoken_field_colon: list[str] = Field(default_factory=list)
     #: Letters not heard at the start of a word ("knocks" is said "nocks"): dropped from every
     #: word but the first when dictated words are run together ("love a knocks" / Lovenox).
     silent_initials: list[str] = Field(default_factory=list)
@@ -668,6 +672,10 @@ class TemplateFieldTable(_Strict):
     version: str
     fields: dict[Literal["DRUG", "DOSE", "ROUTE", "SITE", "DIAGNOSIS"], list[str]]
     blank_values: list[str]
+    #: A field dictated blank: its label, a word said for the colon, then a word said for a
+    #: line break ("route colon next line site colon right glue teal").
+    spoken_colon: list[str] = Field(default_factory=list)
+    spoken_breaks: list[str] = Field(default_factory=list)
 
 
 @cache
