@@ -280,3 +280,45 @@ def test_dvt_prophylaxis_still_supports_enoxaparin(reviewer):
         "Enoxaparin 40 mg SC given L lower abdomen at 10:00 for DVT prophylaxis, tolerated."
     )
     assert review.claim_ready is True
+
+
+# Joint and nerve procedures: a product name's own words, plural blocks, joints by anatomy -----
+
+
+def test_without_in_a_product_name_negates_nothing_after_it(reviewer):
+    review = reviewer.review(
+        "SPORTS MEDICINE 04/22/2026\nIndication: Primary osteoarthritis, left knee (M17.12).\n"
+        "Injectate: triamcinolone acetonide 40 mg + 4 mL 1% lidocaine without epinephrine, "
+        "intra-articular, L knee. Tolerated well."
+    )
+    assert review.service_code == "20610"
+    assert review.status == "other_service"
+
+
+@pytest.mark.parametrize(
+    ("procedure", "code"),
+    [
+        ("bilateral greater occipital nerve blocks with 2% lidocaine 2 mL each side", "64405"),
+        ("right lateral femoral cutaneous nerve blocks, 0.5% bupivacaine 5 mL", "64450"),
+    ],
+)
+def test_nerve_blocks_in_the_plural_are_the_procedure(reviewer, procedure, code):
+    review = reviewer.review(
+        f"HEADACHE AND PAIN CLINIC 05/19/2026\nDx: neuralgia (M54.81).\nProcedure: {procedure}, "
+        "after negative aspiration. Relief 6/10 -> 1/10."
+    )
+    assert review.service_code == code
+    assert review.status == "other_service"
+
+
+@pytest.mark.parametrize(
+    ("joint", "code"),
+    [("left radiocarpal joint", "20605"), ("right tibiotalar joint", "20605")],
+)
+def test_a_joint_named_by_its_anatomy_sets_the_joint_size(reviewer, joint, code):
+    review = reviewer.review(
+        "RHEUMATOLOGY 06/03/2026\nA: Rheumatoid arthritis, monoarticular flare (M06.9).\n"
+        f"Procedure: landmark technique, no imaging. 25G needle into the {joint}; injected "
+        "betamethasone 6 mg (1 mL) with 0.5 mL 1% lidocaine."
+    )
+    assert review.service_code == code

@@ -152,8 +152,18 @@ class ContextComponent(TableBacked):
         # the words of a name read from dictated pieces are syllables, not words of the
         # sentence: "no" of "hal doll deck a no ate" negates nothing
         heard = {i for e in targets if e._.cc_how in _PIECES for i in range(e.start, e.end)}
+        # nor is a word of a drug's own name ("lidocaine without epinephrine, intra-articular":
+        # the product, not a negated route)
+        named = {
+            i
+            for e in targets
+            if e.label_ == "DRUG" and len(e) > 2
+            for i in range(e.start + 1, e.end - 1)
+        }
         for match_id, start, end in matches:
             if heard and all(i in heard for i in range(start, end)):
+                continue
+            if named and all(i in named for i in range(start, end)):
                 continue
             rule = rule_map[strings[match_id]]
             mods.append(ConTextModifier(rule, start, end, doc, max_scope=context.max_scope))
