@@ -322,3 +322,27 @@ def test_a_joint_named_by_its_anatomy_sets_the_joint_size(reviewer, joint, code)
         "betamethasone 6 mg (1 mL) with 0.5 mL 1% lidocaine."
     )
     assert review.service_code == code
+
+
+@pytest.mark.parametrize(
+    ("procedure", "code"),
+    [
+        (
+            "trigger point injections, 3 points, one muscle (R upper trapezius). Pinch technique, "
+            "negative aspiration; 0.5% bupivacaine 1 mL per point, no steroid",
+            "20552",
+        ),
+        (
+            "trigger point injections x 4 in 3 muscles (L upper trapezius, L levator scapulae, "
+            "L rhomboid major); 1% lidocaine 1 mL per point, 25G needle",
+            "20553",
+        ),
+    ],
+)
+def test_trigger_points_with_a_local_only_are_the_procedure(reviewer, procedure, code):
+    review = reviewer.review(
+        "PAIN CLINIC NOTE 02/12/2026\nA: Myofascial pain syndrome (M79.18).\n"
+        f"Procedure: {procedure}. Pain 6/10 -> 2/10."
+    )
+    assert review.status == "other_service"
+    assert review.service_code == code

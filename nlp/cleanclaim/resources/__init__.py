@@ -347,6 +347,9 @@ class RouteEntry(_Strict):
     #: ``non_injection`` (PO, topical: not an injection at all) or ``other``.
     family: Literal["sc_im", "iv", "procedure", "non_injection", "other"]
     service_code: str | None
+    #: The route's words name the injection procedure itself ("trigger point injections"): in
+    #: an administration section they record the act, however long their sentence.
+    names_the_act: bool = False
     phrases: list[str] = Field(default_factory=list)
     patterns: list[TokenPattern] = Field(default_factory=list)
     not_after: list[str] = Field(default_factory=list)

@@ -287,7 +287,7 @@ def link(
         for a in attributes
         if a.drug is None
         and _attr_active(a)
-        and _lends_across_sentences(a)
+        and _lends_across_sentences(a, vocab.act_routes)
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
     standalone_at = _standalone_sentences(doc, mentions, vocab.exam_injected)
@@ -876,11 +876,15 @@ def _nearest_drug(
 _SHORT_SENTENCE = 10
 
 
-def _lends_across_sentences(attr: Mention) -> bool:
-    """A short line, or a sentence that records an administration, may describe another
-    sentence's drug ("Route: IM"; "SC injection to left abdomen at 14:02"); a long sentence that
-    records nothing ("Prostate was 15 g", "did not dissect into the muscle") may not.
+def _lends_across_sentences(attr: Mention, acts: frozenset[str] = frozenset()) -> bool:
+    """A short line, a sentence that records an administration, or a procedure's own name in an
+    administration section may describe another sentence's drug ("Route: IM"; "SC injection to
+    left abdomen at 14:02"); a long sentence that records nothing ("Prostate was 15 g", "did not
+    dissect into the muscle") may not.
     """
+    if attr.section_kind == "administration" and attr.label == "ROUTE" and attr.norm in acts:
+        # "Procedure: trigger point injections, 3 points, one muscle": the route names the act
+        return True
     sents = sentences(attr.span.doc)
     if sents.words(attr.sent) <= _SHORT_SENTENCE:
         return True

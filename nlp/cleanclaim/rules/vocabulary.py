@@ -21,6 +21,9 @@ class RuleVocabulary:
         gaps: res.GapTable = tables["gaps"]
         self.injection_words = res.word_pattern(tables["advisory"].injection_words)
         self.families: dict[str, str] = {r.code: r.family for r in routes.routes}
+        self.act_routes: frozenset[str] = frozenset(
+            r.code for r in routes.routes if r.names_the_act
+        )
         self.non_injection = self.family("non_injection")
         self.number_words: dict[str, float] = dict(tables["doses"].number_words)
         self.service_order: tuple[str, ...] = tuple(gaps.service_precedence)
