@@ -346,3 +346,35 @@ def test_trigger_points_with_a_local_only_are_the_procedure(reviewer, procedure,
     )
     assert review.status == "other_service"
     assert review.service_code == code
+
+
+@pytest.mark.parametrize(
+    "guidance",
+    [
+        "Imaging guidance: ultrasound, linear probe; permanent image recorded.",
+        "Performed under real-time ultrasound guidance, image saved.",
+    ],
+)
+def test_ultrasound_guidance_written_as_a_field_refines_the_joint_code(reviewer, guidance):
+    review = reviewer.review(
+        "FOOT & ANKLE CLINIC - PROCEDURE 07/21/2026\nProcedure: injection - LEFT ankle "
+        f"(tibiotalar joint)\n{guidance}\nDiagnosis: Post-traumatic osteoarthritis, left ankle "
+        "(M19.172)\nDrug: dexamethasone sodium phosphate 8 mg (2 mL)\nRoute: intra-articular"
+    )
+    assert review.service_code == "20606"
+
+
+@pytest.mark.parametrize(
+    "count",
+    [
+        "Lesions treated: 9 inflamed nodules/cysts",
+        "Injected 10 hypertrophic keloid scars: lesions: 10",
+    ],
+)
+def test_more_than_seven_lesions_written_with_adjectives_is_11901(reviewer, count):
+    review = reviewer.review(
+        "DERM PROCEDURE - INTRALESIONAL INJECTION 08/24/2026\nDiagnosis: Acne conglobata "
+        f"(L70.1)\n{count}\nAgent: triamcinolone acetonide 2.5 mg/mL, 0.1 mL per lesion\n"
+        "Route: intralesional"
+    )
+    assert review.service_code == "11901"
