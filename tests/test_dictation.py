@@ -732,3 +732,22 @@ def test_a_field_label_said_without_its_colon_is_no_anchor(reviewer):
         "period having urine output adequate period"
     )
     assert not ents(review, "SITE") and not ents(review, "DRUG")
+
+
+@pytest.mark.parametrize(
+    ("field", "drug"),
+    [
+        ("medication colon methylnaltrexone", "methylnaltrexone"),
+        ("drug colon semaglutide", "semaglutide"),
+    ],
+)
+def test_a_dictated_medication_field_names_the_drug_of_the_template(reviewer, field, drug):
+    review = reviewer.review(
+        "clinic injection template next line indication colon opioid induced constipation and "
+        f"type two diabetes next line {field} next line dose colon twelve milligrams next line "
+        "route colon subcutaneous next line time colon thirteen fifty five next line given by "
+        "colon nurse Lee period end template"
+    )
+    given = [a for a in review.administrations if a.given]
+    assert [a.drug_id for a in given] == [drug]
+    assert "DRUG_MISSING" not in blocking(review)

@@ -1040,6 +1040,9 @@ class SettingsTable(_Strict):
     #: though not in the curated table, is the drug of the route and site fields that follow.
     #: Matched at the start of the drug's sentence (anchored there: no "^").
     medication_field_labels: str = r"(?!)"
+    #: The same field dictated ("medication colon olan za peen"): the label and the colon said
+    #: as a word right before the drug, which speech recognition ends the line before.
+    medication_field_spoken: str = r"(?!)"
     #: A template's route, site or dose field line ("Route: IM"): it describes the drug line
     #: above it, whether or not the curated table holds that drug. Matched at the start of the
     #: field's sentence, like ``medication_field_labels``.
@@ -1073,7 +1076,12 @@ class SettingsTable(_Strict):
             ]
         )
         _compiles(
-            [self.procedure_site_before, self.medication_field_labels, self.attribute_field_labels]
+            [
+                self.procedure_site_before,
+                self.medication_field_labels,
+                self.medication_field_spoken,
+                self.attribute_field_labels,
+            ]
         )
         _compiles([*self.mar_columns.values(), self.mar_not_done])
         for cue in self.cues:

@@ -523,8 +523,10 @@ def _not_injected(
         ):
             out[id(m)] = -1
             continue
-        if m.rule == "drug.dictionary" and not vocab.medication_field_label.match(
-            text, sent.start_char, m.start
+        if (
+            m.rule == "drug.dictionary"
+            and not vocab.medication_field_label.match(text, sent.start_char, m.start)
+            and not vocab.medication_field_spoken.search(text[max(0, m.start - 40) : m.start])
         ):
             out[id(m)] = _OUTSIDE_TABLE
             continue

@@ -39,6 +39,7 @@ class RuleVocabulary:
         #: Field labels, matched at a sentence's start (``pattern.match(text, start, end)``, not
         #: on a copy of the sentence: a long sentence of many mentions would be copied for each).
         self.medication_field_label = re.compile(settings.medication_field_labels, re.I)
+        self.medication_field_spoken = re.compile(settings.medication_field_spoken, re.I)
         self.attribute_field_label = re.compile(settings.attribute_field_labels, re.I)
         #: "Conjunctivae injected": redness on exam, not an administration.
         self.exam_injected = re.compile(settings.exam_injected, re.I)
