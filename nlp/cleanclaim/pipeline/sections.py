@@ -16,6 +16,7 @@ token); ``doc._.sections`` gives each token's section by its span.
 """
 
 import re
+from collections.abc import Iterator
 
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.section_detection import Section, SectionRule
@@ -98,11 +99,7 @@ class SectionComponent(TableBacked):
             {"LIKE_NUM": True},
         ]
         out = []
-        for r in table.rules:
-            words = SectionComponent._header_words(r)
-            if words is None:
-                continue
-            head = [{"LOWER": w} for w in words]
+        for r, head in SectionComponent._heads(table):
             out.append(SectionRule(f"{r.literal} (spoken)", r.category, pattern=[*head, colon]))
             if table.spoken_numbering:
                 out.append(
@@ -115,14 +112,17 @@ class SectionComponent(TableBacked):
         return out
 
     @staticmethod
-    def _header_words(rule: "res.SectionRuleEntry") -> list[str] | None:
-        """The words of a written "words:" header, or None for a pattern or another form."""
-        if rule.pattern is not None or not rule.literal.endswith(":"):
-            return None
-        words = rule.literal[:-1].lower().split()
-        if not words or sum(len(w) for w in words) < 3 or not all(w.isalpha() for w in words):
-            return None
-        return words
+    def _heads(table: "res.SectionTable") -> Iterator[tuple["res.SectionRuleEntry", list]]:
+        """Each written "words:" header rule with its words as a token pattern (no colon);
+        patterns, one-letter headers and headers with digits or signs are left out.
+        """
+        for rule in table.rules:
+            if rule.pattern is not None or not rule.literal.endswith(":"):
+                continue
+            words = rule.literal[:-1].lower().split()
+            if not words or sum(len(w) for w in words) < 3 or not all(w.isalpha() for w in words):
+                continue
+            yield rule, [{"LOWER": w} for w in words]
 
     @classmethod
     def _qualified_rules(cls, table: "res.SectionTable") -> list[SectionRule]:
@@ -136,12 +136,8 @@ class SectionComponent(TableBacked):
             return []
         not_closing = {"ORTH": {"NOT_IN": [")", "(", ":", "\n"]}}
         out = []
-        for r in table.rules:
-            words = cls._header_words(r)
-            if words is None:
-                continue
-            head = [{"LOWER": w} for w in words]
-            colon = {"ORTH": ":"}
+        colon = {"ORTH": ":"}
+        for r, head in cls._heads(table):
             if aside:
                 paren = [{"ORTH": "("}, {**not_closing, "OP": f"{{1,{aside}}}"}, {"ORTH": ")"}]
                 out.append(
