@@ -378,3 +378,41 @@ def test_more_than_seven_lesions_written_with_adjectives_is_11901(reviewer, coun
         "Route: intralesional"
     )
     assert review.service_code == "11901"
+
+
+def test_vaccines_given_today_under_an_immunizations_header_are_given(reviewer):
+    review = reviewer.review(
+        "WELL CHILD CHECK - 4 YEARS 03/09/2026\nImmunizations: Dr. Lee counselled father face to "
+        "face on each vaccine and component; consent given.\n  - Quadracel (DTaP-IPV) 0.5 mL "
+        "IM, L deltoid, lot QD2211, exp 08/2027\n  - ProQuad (MMRV) 0.5 mL SC, R upper arm, lot "
+        "PQ9931, exp 04/2027\nDx: Encounter for immunization (Z23)."
+    )
+    assert review.status == "other_service"
+    assert {g.code for g in review.gaps if g.blocking} == {"VACCINE"}
+
+
+def test_an_immunizations_reviewed_list_is_history(reviewer):
+    review = reviewer.review(
+        "HOME VISIT 03/10/2026\nDx: pernicious anemia (D51.0).\nCyanocobalamin 1000 mcg IM L "
+        "deltoid given at 11:15 by RN.\nImmunizations reviewed: influenza vaccine given 10/2025 "
+        "at her pharmacy, pneumococcal vaccine 2023; up to date."
+    )
+    assert review.claim_ready is True
+    assert [a.drug_id for a in review.administrations if a.given] == ["cyanocobalamin"]
+
+
+@pytest.mark.parametrize(
+    "visit",
+    [
+        "on sunday she went to Riverbend urgent care where she got a dexamethasone shot comma "
+        "ten milligrams in the muscle of the right arm period",
+        "Saturday he went to Lakeside walk-in clinic where he got ketorolac 60 mg IM R glute.",
+    ],
+)
+def test_a_named_facility_visited_earlier_is_elsewhere(reviewer, visit):
+    review = reviewer.review(
+        f"PRIMARY CARE FOLLOW UP 05/06/2026\nA: moderate persistent asthma (J45.40).\n{visit}\n"
+        "P: step up inhaled therapy."
+    )
+    assert review.claim_ready is False
+    assert review.status == "no_injection"

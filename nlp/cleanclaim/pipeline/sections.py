@@ -138,10 +138,11 @@ class SectionComponent(TableBacked):
         out = []
         colon = {"ORTH": ":"}
         for r, head in cls._heads(table):
+            category = table.qualified_categories.get(r.category, r.category)
             if aside:
                 paren = [{"ORTH": "("}, {**not_closing, "OP": f"{{1,{aside}}}"}, {"ORTH": ")"}]
                 out.append(
-                    SectionRule(f"{r.literal} (aside)", r.category, pattern=[*head, *paren, colon])
+                    SectionRule(f"{r.literal} (aside)", category, pattern=[*head, *paren, colon])
                 )
             if qualifiers:
                 said = [
@@ -149,9 +150,7 @@ class SectionComponent(TableBacked):
                     {**not_closing, "IS_ALPHA": True, "OP": "{0,2}"},
                 ]
                 out.append(
-                    SectionRule(
-                        f"{r.literal} (qualified)", r.category, pattern=[*head, *said, colon]
-                    )
+                    SectionRule(f"{r.literal} (qualified)", category, pattern=[*head, *said, colon])
                 )
         return out
 

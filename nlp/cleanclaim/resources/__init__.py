@@ -498,6 +498,9 @@ class SectionTable(_Strict):
     #: ``header_qualifiers`` and up to two more words ("Meds reviewed with patient:").
     header_aside_words: int = Field(default=0, ge=0, le=12)
     header_qualifiers: list[str] = Field(default_factory=list)
+    #: The category a header takes with an aside or a qualifier, when not its own:
+    #: "Immunizations:" may head today's vaccines, "Immunizations reviewed:" heads a history.
+    qualified_categories: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _known_categories(self) -> SectionTable:
@@ -506,6 +509,9 @@ class SectionTable(_Strict):
                 raise ValueError(
                     f"rules[{i}] ({rule.literal!r}): unknown category {rule.category!r}"
                 )
+        for name, category in self.qualified_categories.items():
+            if name not in self.categories or category not in self.categories:
+                raise ValueError(f"qualified_categories: unknown category {name!r} or {category!r}")
         return self
 
 
