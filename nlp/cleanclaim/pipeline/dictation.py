@@ -1114,13 +1114,12 @@ class DictationComponent(TableBacked):
                 )
             )
         ]
-        anchors += [i for i, word in enumerate(lower) if word in self._admin]
-        # the value of a dictated template field ("site colon right glue teal")
-        anchors += [
-            i + 1
-            for i, word in enumerate(lower)
-            if word in self._field_colon and i > 0 and lower[i - 1] in self._field_labels
-        ]
+        for i, word in enumerate(lower):
+            if word in self._admin:
+                anchors.append(i)
+            if word in self._field_colon and i > 0 and lower[i - 1] in self._field_labels:
+                # the value of a dictated template field ("site colon right glue teal")
+                anchors.append(i + 1)
         for a in anchors:
             marks[max(0, a - w)] += 1
             marks[min(n, a + w + 1)] -= 1

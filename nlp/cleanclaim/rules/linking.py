@@ -487,6 +487,28 @@ def _injection_orphans(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
     )
 
 
+#: How far before a drug its form ("the ODT Zofran") or a dictated field label is read.
+_BEFORE_CHARS = 40
+
+
+def oral_form(
+    text: str,
+    m: Mention,
+    sent_start: int,
+    after: list[re.Pattern[str]],
+    before: list[re.Pattern[str]],
+) -> bool:
+    """An oral or topical form written right after the drug's name ("Zofran ODT 4 mg", matched
+    at its end by ``after``) or right before it within its sentence ("the ODT Zofran", searched
+    by ``before``).
+    """
+    tail = text[m.end : m.end + 80]  # a slice: the patterns are anchored with "^"
+    if any(p.match(tail) for p in after):
+        return True
+    lead = text[max(sent_start, m.start - _BEFORE_CHARS) : m.start]
+    return any(p.search(lead) for p in before)
+
+
 def _not_injected(
     doc: Doc, drugs: list[Mention], attributes: list[Mention], vocab: RuleVocabulary
 ) -> dict[int, int]:
@@ -515,18 +537,16 @@ def _not_injected(
     for m in drugs:
         if id(m) in out:
             continue
-        after = text[m.end : m.end + 80]
         sent = sents.sent(m.span)
-        before = text[max(sent.start_char, m.start - 40) : m.start]
-        if any(p.match(after) for p in vocab.not_injected_forms) or any(
-            p.search(before) for p in vocab.not_injected_before
-        ):
+        if oral_form(text, m, sent.start_char, vocab.not_injected_forms, vocab.not_injected_before):
             out[id(m)] = -1
             continue
         if (
             m.rule == "drug.dictionary"
             and not vocab.medication_field_label.match(text, sent.start_char, m.start)
-            and not vocab.medication_field_spoken.search(text[max(0, m.start - 40) : m.start])
+            and not vocab.medication_field_spoken.search(
+                text[max(0, m.start - _BEFORE_CHARS) : m.start]
+            )
         ):
             out[id(m)] = _OUTSIDE_TABLE
             continue

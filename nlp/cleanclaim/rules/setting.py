@@ -31,6 +31,7 @@ from .linking import (
     Mention,
     collect_attributes,
     decide_given,
+    oral_form,
     sentences,
 )
 
@@ -800,7 +801,7 @@ class SettingReader:
             draft.given_rules.append("setting.all_given")
 
     @staticmethod
-    def given_with(linked: Linked) -> None:
+    def given_with(doc: Doc, linked: Linked) -> None:
         """A drug written as a done act (an injected route and a site) right after the run of a
         drug that a time or administration wording before it records as given, was given with
         it, on a plan line too: "P: 16:10 orphenadrine 60 mg IM R VG; dexamethasone IM L
@@ -821,7 +822,7 @@ class SettingReader:
                     recorded[m.end] = max(ends, default=m.end)
         if not recorded:
             return
-        text = doc_text(linked.mentions[0].span.doc)
+        text = doc_text(doc)
         for draft in linked.administrations:
             if draft.given or draft.not_given_reason != "planned or ordered, not given":
                 continue
@@ -846,7 +847,7 @@ class SettingReader:
     def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
         """Set each administration's ``setting``; a dose not given at this encounter is not given."""
         self.both_given(doc, linked)
-        self.given_with(linked)
+        self.given_with(doc, linked)
         self.rows_not_given(doc, linked)
         self.class_word_injection(doc, linked)
         corrections = self.corrections(doc_text(doc))
@@ -971,13 +972,6 @@ class SettingReader:
             draft.given_rules.append("setting.named_procedure")
             return
 
-    def _oral_form(self, text: str, m: Mention) -> bool:
-        """An oral or topical form written right after or right before the drug's name."""
-        before = text[max(m.span.sent.start_char, m.start - 40) : m.start]
-        return any(p.match(text[m.end : m.end + 80]) for p in self.oral_forms) or any(
-            p.search(before) for p in self.oral_before
-        )
-
     def _routeless(self, doc: Doc, linked: Linked) -> None:
         """A drug usually given by another route, "given" with no route, no site and no
         injection wording in its sentences ("He was given valium 5 mg and DPH", "was given some
@@ -997,7 +991,10 @@ class SettingReader:
                 draft.given
                 and not draft.routes
                 and draft.drug_mentions
-                and all(self._oral_form(text, m) for m in draft.drug_mentions)
+                and all(
+                    oral_form(text, m, m.span.sent.start_char, self.oral_forms, self.oral_before)
+                    for m in draft.drug_mentions
+                )
             ):
                 draft.given = False
                 draft.setting = None
