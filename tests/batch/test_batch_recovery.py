@@ -144,3 +144,41 @@ def test_when_any_row_errors_then_cli_exit_status_is_2(tmp_path: Path):
         ],
     )
     assert result.exit_code == 0
+
+
+_PROGRESS = None
+
+
+def _keep_progress(progress) -> None:  # type: ignore[no-untyped-def]
+    global _PROGRESS
+    _PROGRESS = progress
+
+
+def _sleep_forever(notes, slot):  # type: ignore[no-untyped-def]
+    from cleanclaim.batch.supervisor import mark
+
+    mark(_PROGRESS, slot, 0)
+    while True:
+        time.sleep(0.05)
+
+
+def test_when_pool_stopped_mid_note_then_no_executor_thread_outlives_it():
+    """CI once printed an "OSError: Bad file descriptor" traceback after a SIGTERM'd batch:
+    the executor's manager thread was still closing its wake-up pipe while the interpreter's
+    exit hook wrote to it. Stopping the pool must wait for that thread, so nothing is left
+    for the exit hook to race with."""
+    import concurrent.futures.process as cfp
+
+    from cleanclaim.batch.supervisor import Job, Supervisor
+
+    for _ in range(3):
+        pool = Supervisor(2, _keep_progress, (), _sleep_forever, budget=60)
+        jobs = [Job([("a", "B12 1000 mcg IM given.")]), Job([("b", "Toradol 60 mg IM.")])]
+        for job in jobs:
+            pool.submit(job)
+        deadline = time.monotonic() + 30
+        while pool.activity()[1] is None and time.monotonic() < deadline:
+            time.sleep(0.02)  # a worker is inside a note
+        pool.close(wait=False)
+        live = [t for t, _ in list(cfp._threads_wakeups.items()) if t.is_alive()]
+        assert not live

@@ -166,6 +166,8 @@ class Supervisor:
             self.pool.shutdown(wait=True, cancel_futures=True)
             return
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        # Taken before shutdown(), which drops the executor's reference to the thread.
+        manager = getattr(self.pool, "_executor_manager_thread", None)
         self.pool.shutdown(wait=False, cancel_futures=True)
         for p in processes:
             if p.is_alive():
@@ -175,7 +177,6 @@ class Supervisor:
         # Let the executor's manager thread finish too: on 3.11 its wake-up pipe can be closed
         # by that thread while the interpreter's exit hook writes to it, which prints an
         # "OSError: Bad file descriptor" traceback on a Ctrl-C'd or SIGTERM'd batch.
-        manager = getattr(self.pool, "_executor_manager_thread", None)
         if manager is not None and manager.is_alive():
             manager.join(timeout=5)
 
