@@ -132,6 +132,8 @@ class Supervisor:
         #: Called while the driver waits (every poll), e.g. to refresh a progress bar.
         self.on_poll: Callable[[], None] | None = None
         self._first_started: float | None = None
+        #: Manager threads of replaced pools, joined on close (see :meth:`close`).
+        self._managers: list[Any] = []
         self._start()
 
     # Pool -----------------------------------------------------------------------------------
@@ -153,6 +155,7 @@ class Supervisor:
         )
 
     def _restart(self) -> None:
+        self._managers.append(getattr(self.pool, "_executor_manager_thread", None))
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.restarts += 1
         self._start()
@@ -164,10 +167,11 @@ class Supervisor:
         """
         if wait:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self._join_managers()
             return
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
         # Taken before shutdown(), which drops the executor's reference to the thread.
-        manager = getattr(self.pool, "_executor_manager_thread", None)
+        self._managers.append(getattr(self.pool, "_executor_manager_thread", None))
         self.pool.shutdown(wait=False, cancel_futures=True)
         for p in processes:
             if p.is_alive():
@@ -177,8 +181,13 @@ class Supervisor:
         # Let the executor's manager thread finish too: on 3.11 its wake-up pipe can be closed
         # by that thread while the interpreter's exit hook writes to it, which prints an
         # "OSError: Bad file descriptor" traceback on a Ctrl-C'd or SIGTERM'd batch.
-        if manager is not None and manager.is_alive():
-            manager.join(timeout=5)
+        self._join_managers()
+
+    def _join_managers(self) -> None:
+        for manager in self._managers:
+            if manager is not None and manager.is_alive():
+                manager.join(timeout=5)
+        self._managers.clear()
 
     def _submit_notes(self, notes: list[Note], indices: list[int]) -> _Task:
         slot = self.free.pop()
