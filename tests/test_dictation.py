@@ -751,3 +751,54 @@ def test_a_dictated_medication_field_names_the_drug_of_the_template(reviewer, fi
     given = [a for a in review.administrations if a.given]
     assert [a.drug_id for a in given] == [drug]
     assert "DRUG_MISSING" not in blocking(review)
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("in vega sus ten a one hundred fifty six milligrams", "paliperidone_palmitate"),
+        ("ab ill if eye main ten a four hundred milligrams", "aripiprazole"),
+    ],
+)
+def test_a_number_word_heard_inside_a_name_is_a_syllable(reviewer, said, drug):
+    """ "ten" between two syllables of a name is part of it, not a number: only a number word
+    at the end of a name, next to the dose, stays a number ("B twelve one thousand")."""
+    review = reviewer.review(
+        f"psychiatry L A I clinic period diagnosis schizophrenia period administered {said} "
+        "I M in the left del toyed period tolerated well period"
+    )
+    given = [a for a in review.administrations if a.given]
+    assert given and given[0].drug_id is not None and given[0].drug_id.startswith(drug)
+    assert "DRUG_MISSING" not in blocking(review)
+
+
+def test_ten_between_ordinary_words_is_still_a_number(reviewer):
+    review = reviewer.review(
+        "she walks ten a day comma ketorolac sixty milligrams I M right glute given for low "
+        "back strain period"
+    )
+    assert [e.text for e in ents(review, "DRUG")] == ["ketorolac"]
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("zone for an four milligrams", "ondansetron"),
+        ("pro met the zine twenty five milligrams", "promethazine"),
+    ],
+)
+def test_a_name_heard_with_a_glue_syllable_before_its_dose_is_read(reviewer, said, drug):
+    review = reviewer.review(
+        "urgent care period assessment colon intractable vomiting period plan colon also "
+        f"{said} given in the left del toyed period"
+    )
+    assert [a.drug_id for a in review.administrations if a.given] == [drug]
+    assert "ROUTE_MISSING" in blocking(review)
+
+
+def test_ordinary_words_with_a_glue_word_before_a_dose_are_no_drug(reviewer):
+    review = reviewer.review(
+        "plan colon she has done it for a two week course period ketorolac thirty milligrams "
+        "I M given for a gout flare period"
+    )
+    assert [e.text for e in ents(review, "DRUG")] == ["ketorolac"]

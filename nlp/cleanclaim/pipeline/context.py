@@ -152,12 +152,13 @@ class ContextComponent(TableBacked):
         # the words of a name read from dictated pieces are syllables, not words of the
         # sentence: "no" of "hal doll deck a no ate" negates nothing
         heard = {i for e in targets if e._.cc_how in _PIECES for i in range(e.start, e.end)}
-        # nor is a word of a drug's own name ("lidocaine without epinephrine, intra-articular":
-        # the product, not a negated route)
+        # nor is a word of a drug's or diagnosis's own name ("lidocaine without epinephrine,
+        # intra-articular": the product, not a negated route; "migraine without aura,
+        # intractable": the diagnosis, not a negated one)
         named = {
             i
             for e in targets
-            if e.label_ == "DRUG" and len(e) > 2
+            if e.label_ in ("DRUG", "DIAGNOSIS") and len(e) > 2
             for i in range(e.start + 1, e.end - 1)
         }
         for match_id, start, end in matches:

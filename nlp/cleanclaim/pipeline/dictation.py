@@ -1145,7 +1145,13 @@ class DictationComponent(TableBacked):
         out = []
         n = len(doc)
         alpha = self._alpha
-        plainword = [a and not _number_word(w) for a, w in zip(alpha, lower, strict=True)]
+        numeric = [a and _number_word(w) for a, w in zip(alpha, lower, strict=True)]
+        plainword = [a and not x for a, x in zip(alpha, numeric, strict=True)]
+        for x in range(1, n - 1):
+            # a number word heard between two syllables of a name ("in vega sus ten a"): a
+            # syllable too, never the first or last word of a name, nor next to another number
+            if numeric[x] and plainword[x - 1] and plainword[x + 1]:
+                plainword[x] = (lower[x + 1],) not in self._units
         # "I'm a trex": the engine wrote the syllable "I'm" as the contraction; inside a name its
         # "'m" is the letter heard
         if any(w in _CONTRACTED_M for w in lower):
@@ -1221,7 +1227,7 @@ class DictationComponent(TableBacked):
                     )
                 ):
                     continue  # two words with a glue syllable: a curated name heard the same
-                if hit is None and slot and not glued:
+                if hit is None and slot and (not glued or k >= 3 and self._edge(doc, i)):
                     # a curated drug one code letter away, only from words that may begin and
                     # end a name, none a letter ("Kenneth log"; not "vitamin d", "an extra"),
                     # but letters that end a name spelled the same ("bicycle in L A")

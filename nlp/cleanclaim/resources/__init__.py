@@ -924,6 +924,13 @@ class SettingsTable(_Strict):
     #: A sentence opening with one of these ("There she received ...", "While there, ...")
     #: happened where the sentence before it says (a regex matched at the sentence's start).
     back_reference: str = r"(?!)"
+    #: A date written in a given drug's own clause ("received RhoGAM 300 mcg IM at 28 weeks
+    #: (02/12/2026)"): earlier than the note's own date of service, the dose was given then.
+    clause_date: str = r"(?!)"
+    #: Words right before such a date that date something else ("LMP 02/01/2026", "exp").
+    clause_date_not_dose: str = r"(?!)"
+    #: A clause that says its dose is today's is not dated by another date in it.
+    clause_today: str = r"(?!)"
     default_note_type: NoteType = "office_visit"
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
@@ -976,6 +983,17 @@ class SettingsTable(_Strict):
     #: ... when the note narrates an operation or sedated procedure (not only a "Procedure:"
     #: label, which office injection notes also carry).
     procedure_narrative: list[str] = Field(default_factory=list)
+    #: Wording of an operation (an incision, an arthroscopy, general anesthesia) in a note that
+    #: bundles its drugs: a joint or nerve injection in it is part of the operation.
+    operation_words: list[str] = Field(default_factory=list)
+    #: A line naming the note's procedure ("PROCEDURE: ..."), matched at the line's start: a
+    #: route that names the act (a nerve block) on it, or on the note's first line, is how the
+    #: note's injected drugs were given.
+    act_title_line: str = r"(?!)"
+    #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
+    #: injection (``operation_title_injection``), the note's injections are part of it.
+    operation_title: str = r"(?!)"
+    operation_title_injection: str = r"(?!)"
     #: In the header, wording that the consult is outpatient (then ``inpatient_words`` is history).
     not_inpatient_header: str = r"(?!)"
     sections: list[SectionSetting] = Field(default_factory=list)
@@ -1066,6 +1084,8 @@ class SettingsTable(_Strict):
         _compiles([self.not_inpatient_header])
         _compiles(self.class_words)
         _compiles(self.procedure_narrative)
+        _compiles([*self.operation_words, self.operation_title, self.operation_title_injection])
+        _compiles([self.act_title_line])
         _compiles([self.exam_injected])
         _compiles(self.all_given)
         _compiles(self.future_injection)
@@ -1079,6 +1099,9 @@ class SettingsTable(_Strict):
                 *self.not_injected_before,
                 self.medication_list_labels,
                 self.back_reference,
+                self.clause_date,
+                self.clause_date_not_dose,
+                self.clause_today,
             ]
         )
         _compiles(

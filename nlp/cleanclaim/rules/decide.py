@@ -108,10 +108,10 @@ class RuleSet:
             return self._facts(doc, note_id, date_of_service)
 
     def _facts(self, doc: Doc, note_id: str | None, date_of_service: date | str | None) -> Facts:
-        day, _ = read_date_of_service(self.dates, doc_text(doc), date_of_service)
+        day, stated = read_date_of_service(self.dates, doc_text(doc), date_of_service)
         linked = link(doc, self.drugs, self.vocab, self.settings.ignored(doc))
         kind = self.settings.note_kind(doc_text(doc))
-        self.settings.place(doc, linked, kind)
+        self.settings.place(doc, linked, kind, day if stated is not None else None)
         dxs = patient_diagnoses(
             linked, self._dx_categories, self._never_a_reason, self._not_current
         )

@@ -287,7 +287,7 @@ def link(
         for a in attributes
         if a.drug is None
         and _attr_active(a)
-        and _lends_across_sentences(a, vocab.act_routes)
+        and _lends_across_sentences(a, vocab.act_routes, vocab.act_title_line)
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
     standalone_at = _standalone_sentences(doc, mentions, vocab.exam_injected)
@@ -327,6 +327,19 @@ def link(
                 only.given = True
                 only.not_given_reason = None
                 only.given_rules.extend(evidence)
+    elif len(candidates) > 1:
+        # "GREATER OCCIPITAL NERVE BLOCK" heading a procedure note, then "bupivacaine and
+        # methylprednisolone ... injected": the procedure is how its injected drugs were given
+        acts = [
+            a
+            for a in orphans
+            if a.label == "ROUTE"
+            and a.norm in vocab.act_routes
+            and _on_title_line(a, vocab.act_title_line)
+        ]
+        for draft in candidates if acts else ():
+            if draft.given and not draft.routes:
+                _collect(draft, acts)
     elif not candidates and orphans + unheard_orphans:
         unnamed = _unnamed(orphans + unheard_orphans, standalone, vocab)
     elif (
@@ -898,19 +911,44 @@ def _nearest_drug(
 _SHORT_SENTENCE = 10
 
 
-def _lends_across_sentences(attr: Mention, acts: frozenset[str] = frozenset()) -> bool:
+def _lends_across_sentences(
+    attr: Mention, acts: frozenset[str] = frozenset(), title: re.Pattern[str] | None = None
+) -> bool:
     """A short line, a sentence that records an administration, or a procedure's own name in an
     administration section may describe another sentence's drug ("Route: IM"; "SC injection to
     left abdomen at 14:02"); a long sentence that records nothing ("Prostate was 15 g", "did not
     dissect into the muscle") may not.
     """
-    if attr.section_kind == "administration" and attr.label == "ROUTE" and attr.norm in acts:
-        # "Procedure: trigger point injections, 3 points, one muscle": the route names the act
+    if (
+        attr.section_kind == "administration"
+        and attr.label == "ROUTE"
+        and attr.norm in acts
+        and title is not None
+        and _on_title_line(attr, title)
+    ):
+        # "Procedure: trigger point injections, 3 points, one muscle", "PROCEDURE NOTE: GREATER
+        # OCCIPITAL NERVE BLOCK": the route names the note's act (not "intercostal nerve blocks
+        # were carried out" in an operation's narrative)
         return True
     sents = sentences(attr.span.doc)
     if sents.words(attr.sent) <= _SHORT_SENTENCE:
         return True
     return sents.records(attr.sent)
+
+
+#: How far into its line a title names the act (a note exported as one long line has no title).
+_TITLE_CHARS = 100
+
+
+def _on_title_line(attr: Mention, title: re.Pattern[str]) -> bool:
+    """Whether ``attr`` stands near the start of the note's first line or of a line ``title``
+    opens ("PROCEDURE: ...").
+    """
+    text = doc_text(attr.span.doc)
+    start = text.rfind("\n", 0, attr.start) + 1
+    if attr.start - start > _TITLE_CHARS:
+        return False
+    return not text[:start].strip() or title.match(text, start) is not None
 
 
 def sentences(doc: Doc) -> Sentences:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from datetime import date
 
 import regex as re
 from spacy.tokens import Doc
@@ -25,6 +26,7 @@ from .. import resources as res
 from ..pipeline.extensions import doc_ents, doc_text, ext, span_text
 from ..pipeline.screen import PatternSet
 from ..result import Evidence
+from .dates import parse_date
 from .linking import (
     DraftAdministration,
     Linked,
@@ -69,6 +71,9 @@ _CHARTING = frozenset({"given", "time", "charted_by"})
 #: How far after an admission wording a past time makes it an earlier stay.
 _PAST_AFTER = 40
 
+#: Where a clause ends: a semicolon, a line break, or a full stop not inside a number.
+_CLAUSE_END = re.compile(r"[;\n]|\.(?!\d)")
+
 
 def _screened(name: str, patterns: list[str]) -> PatternSet:
     """A table's pattern list, compiled with the module's flags and screened together."""
@@ -105,6 +110,9 @@ class NoteKind:
     #: The note tells of a hospital stay or an emergency department course: its IV doses are
     #: not this office's (``iv_hospital_words``).
     hospital: bool = False
+    #: The note reports an operation (an incision, an arthroscopy, general anesthesia): a joint
+    #: or nerve injection in it is part of the operation, not a procedure of its own.
+    operation: bool = False
 
 
 class SettingReader:
@@ -162,6 +170,9 @@ class SettingReader:
         self.iv_hospital_past = re.compile(table.iv_hospital_past, re.I)
         self.iv_hospital_history_line = re.compile(table.iv_hospital_history_line, _FLAGS)
         self.narrative = _screened("procedure_narrative", table.procedure_narrative)
+        self.operation = _screened("operation_words", table.operation_words)
+        self.operation_title = re.compile(table.operation_title)
+        self.operation_title_injection = re.compile(table.operation_title_injection, re.I)
         self.outpatient = re.compile(table.not_inpatient_header, _FLAGS)
         self.nothing_sc_im = _screened("nothing_sc_im_given", table.nothing_sc_im_given)
         self.class_words = _screened("class_words", table.class_words)
@@ -179,6 +190,9 @@ class SettingReader:
         self.quoted_before = re.compile(table.retracted_before, re.I)
         self.correction = re.compile(table.correction_words, re.I)
         self.back_reference = re.compile(table.back_reference, re.I)
+        self.clause_date = re.compile(table.clause_date)
+        self.clause_date_not_dose = re.compile(table.clause_date_not_dose, re.I)
+        self.clause_today = re.compile(table.clause_today, re.I)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -232,7 +246,18 @@ class SettingReader:
             p.search(text) for p in self.narrative.candidates(text)
         )
         hospital = note_type in self.table.iv_hospital_note_types and self._hospital(text)
-        return NoteKind(note_type, (ev,), bundles, inpatient, narrative, hospital)
+        operation = bundles and self._operation(text)
+        return NoteKind(note_type, (ev,), bundles, inpatient, narrative, hospital, operation)
+
+    def _operation(self, text: str) -> bool:
+        """The note reports an operation whose title names no injection ("PROCEDURE PERFORMED:
+        Right knee arthroscopy ..." under general anesthesia): not an epidural or a nerve block
+        done under anesthesia, whose title names it.
+        """
+        titles = [m.group("line") for m in self.operation_title.finditer(text)]
+        if not titles or any(self.operation_title_injection.search(t) for t in titles):
+            return False
+        return any(p.search(text) for p in self.operation.candidates(text))
 
     def _hospital(self, text: str) -> bool:
         """The note tells of a present hospital stay or ED course (``iv_hospital_words``), not
@@ -844,8 +869,11 @@ class SettingReader:
                 draft.not_given_reason = None
                 draft.given_rules.append("setting.given_with")
 
-    def place(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
-        """Set each administration's ``setting``; a dose not given at this encounter is not given."""
+    def place(self, doc: Doc, linked: Linked, kind: NoteKind, day: date | None = None) -> None:
+        """Set each administration's ``setting``; a dose not given at this encounter is not given.
+
+        ``day``: the date of service the note states (None when it states none).
+        """
         self.both_given(doc, linked)
         self.given_with(doc, linked)
         self.rows_not_given(doc, linked)
@@ -881,7 +909,16 @@ class SettingReader:
             sc_im = all(draft.families.get(c) == "sc_im" for c in draft.route_codes)
             # a correcting addendum that gives the drug replaces what the note said before it
             cut = draft.corrected_at
-            if (
+            if day is not None and self._dated_before(doc, draft, day):
+                # "received Rho(D) immune globulin 300 mcg IM at 28w (02/12/2026)" in a note
+                # of 03/09/2026: a dose of that day, not of this encounter
+                draft.given = False
+                draft.setting = "elsewhere_or_earlier"
+                draft.not_given_reason = self.reasons.get(
+                    "elsewhere_or_earlier", "not given at this encounter"
+                )
+                draft.given_rules.append("setting.dated_earlier")
+            elif (
                 (whole_note and (cut < 0 or any(s is None and e.start >= cut for e, s in stated)))
                 or (sc_im_only and sc_im and cut < 0)
                 or any(
@@ -899,6 +936,36 @@ class SettingReader:
                 draft.setting = "order_only"
                 draft.not_given_reason = self.table.future_injection_reason
                 draft.given_rules.append("setting.future_injection")
+
+    def _dated_before(self, doc: Doc, draft: DraftAdministration, day: date) -> bool:
+        """Whether every clause naming the drug as done dates it before ``day``."""
+        text = doc_text(doc)
+        done = [
+            m
+            for m in draft.drug_mentions
+            if m.active and not m.hypothetical and m.section_kind != "plan"
+        ]
+        if not done:
+            return False
+        for m in done:
+            lo = max((b.end() for b in _CLAUSE_END.finditer(text, 0, m.start)), default=0)
+            hi_m = _CLAUSE_END.search(text, m.end)
+            hi = hi_m.start() if hi_m else len(text)
+            if self.clause_today.search(text, lo, hi):
+                return False
+            dated = False
+            for found in self.clause_date.finditer(text, lo, hi):
+                if self.clause_date_not_dose.search(
+                    text, max(lo, found.start() - 30), found.start()
+                ):
+                    continue
+                when = parse_date(found.group())
+                if when is not None and when < day:
+                    dated = True
+                    break
+            if not dated:
+                return False
+        return True
 
     def _named_procedure(self, doc: Doc, linked: Linked, kind: NoteKind) -> None:
         """An injection procedure the note names without a drug of its own is the service of the
@@ -1100,6 +1167,7 @@ class SettingReader:
             setting == "within_procedure"
             and codes
             and all(draft.families.get(c) == "procedure" for c in codes)
+            and not kind.operation
         ):
             # an epidural, joint or nerve-block injection is the procedure itself, separately
             # coded (62323, 20610, 64483), not a drug bundled into another procedure

@@ -43,6 +43,8 @@ class RuleVocabulary:
         self.attribute_field_label = re.compile(settings.attribute_field_labels, re.I)
         #: "Conjunctivae injected": redness on exam, not an administration.
         self.exam_injected = re.compile(settings.exam_injected, re.I)
+        #: "PROCEDURE: left greater occipital nerve block": the line that names the note's act.
+        self.act_title_line = re.compile(settings.act_title_line, re.I)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
