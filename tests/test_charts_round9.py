@@ -200,3 +200,163 @@ def test_an_injection_named_as_the_procedure_under_anesthesia_stays_its_own(revi
         "in stable condition. Dx: lumbar radiculopathy (M54.16)."
     )
     assert review.service_code == "62323"
+
+
+def test_history_inside_a_diagnosis_name_still_dates_it(reviewer):
+    review = reviewer.review(
+        "ONCOLOGY SURVIVORSHIP VISIT\nPMH: personal history of breast cancer, treated 2015.\n"
+        "Denosumab 60 mg SC R upper arm given for osteoporosis (M81.0)."
+    )
+    assert entity(review, "personal history of breast cancer").historical is True
+
+
+# A blank dose field beside the product's strength --------------------------------------------
+
+_NURSE_TEMPLATE = (
+    "NURSE VISIT\nDOS: 02/09/2026\nDx: acute croup (J05.0).\nMedication Administration:\n"
+    "  Medication: dexamethasone sodium phosphate 4 mg/mL injection\n  Dose: {dose}\n"
+    "  Route: Intramuscular\n  Site: R vastus lateralis\n  Time: 10:20\n  Given by: K. Ames, RN"
+)
+
+
+@pytest.mark.parametrize("blank", ["***", "____", "", "not documented"])
+def test_a_blank_dose_field_beside_a_strength_is_dose_missing(reviewer, blank):
+    review = reviewer.review(_NURSE_TEMPLATE.format(dose=blank))
+    assert "DOSE_MISSING" in blocking(review)
+    assert review.claim_ready is False
+
+
+def test_a_filled_dose_field_beside_a_strength_is_the_dose(reviewer):
+    review = reviewer.review(_NURSE_TEMPLATE.format(dose="8 mg (2 mL)"))
+    assert "DOSE_MISSING" not in blocking(review)
+    (admin,) = review.administrations
+    assert admin.dose == "8 mg"
+
+
+def test_a_strength_with_no_dose_field_is_still_one_syringe(reviewer):
+    review = reviewer.review(
+        "Dx: postmenopausal osteoporosis (M81.0). Prolia 60 mg/mL prefilled syringe SC R upper "
+        "arm given by RN."
+    )
+    assert "DOSE_MISSING" not in blocking(review)
+
+
+# An injection with no drug and no site -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "LONG-TERM CARE NURSING NOTE 12/01/2026 21:00\nResident restless, pulling at lines. "
+        "Injection given IM per telephone order from the on-call physician at 20:40; resident "
+        "settled by 21:00.",
+        "Urgent care MA note: shot given intramuscularly per provider, patient tolerated. "
+        "Follow up with PCP.",
+    ],
+)
+def test_an_unnamed_injection_with_no_site_is_also_site_missing(reviewer, note):
+    review = reviewer.review(note)
+    codes = {g.code for g in review.gaps}
+    assert {"DRUG_MISSING", "SITE_MISSING"} <= codes
+
+
+def test_an_unnamed_injection_with_a_site_is_not_site_missing(reviewer):
+    review = reviewer.review(
+        "ED NURSING NOTE 04/09/2026\n22:20 Per verbal order: antiemetic injection given IM R "
+        "deltoid.\nDx: gastroenteritis (K52.9)."
+    )
+    codes = {g.code for g in review.gaps}
+    assert "DRUG_MISSING" in codes and "SITE_MISSING" not in codes
+
+
+# Support for a drug named without its salt, and qualified "no evidence of" --------------------
+
+
+def test_a_drug_named_without_its_salt_takes_its_salts_indications(reviewer):
+    supported = reviewer.review(
+        "Dx: primary hypogonadism (E29.1). Testosterone 200 mg IM L gluteus given by RN."
+    )
+    assert "DX_NOT_SUPPORTED" not in blocking(supported)
+    symptom_only = reviewer.review(
+        "Dx: tiredness (R53.83), low sex drive (R68.82); morning testosterone normal twice.\n"
+        "At his request, testosterone 200 mg IM L gluteus given by RN."
+    )
+    assert "DX_NOT_SUPPORTED" in blocking(symptom_only)
+    # dictated, the name is read as plain "testosterone" (no salt): the salts' indications hold
+    heard = reviewer.review(
+        "men's health clinic period he is tired and has low sex drive comma morning levels "
+        "normal twice period today we give testa strone two hundred milligrams I M left glute "
+        "period"
+    )
+    assert "DX_NOT_SUPPORTED" in blocking(heard)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Levels normal; no laboratory evidence of hypogonadism.",
+        "There are no biochemical signs of hypogonadism.",
+    ],
+)
+def test_a_qualified_no_evidence_of_negates(reviewer, line):
+    review = reviewer.review(
+        "MEN'S HEALTH VISIT\nA: fatigue (R53.83). " + line + "\nTestosterone cypionate 200 mg "
+        "IM R gluteus given at his request by RN."
+    )
+    assert entity(review, "hypogonadism").negated is True
+    assert review.claim_ready is False
+
+
+# An admission H&P and a letter about today's visit ------------------------------------------
+
+
+def test_an_admission_history_and_physical_gives_nothing_here(reviewer):
+    review = reviewer.review(
+        "HISTORY AND PHYSICAL\nDATE OF ADMISSION: 05/02/2026\nHPI: 61 M with cellulitis of the "
+        "L leg, failed oral cephalexin. In the ED he received ketorolac 30 mg IM and cefazolin "
+        "2 g IV.\nMEDICATIONS: insulin glargine 30 units subcutaneously nightly.\nA/P: "
+        "Cellulitis of left lower limb (L03.116). He is being admitted for IV antibiotics. "
+        "Continue insulin glargine 30 units subcutaneously tonight. Enoxaparin 40 mg "
+        "subcutaneously daily for VTE prophylaxis."
+    )
+    assert review.claim_ready is False
+    assert not [a for a in review.administrations if a.given and a.route_code in ("SC", "IM")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Today we administered his leuprolide 22.5 mg intramuscularly in the left gluteus.",
+        "We gave her ceftriaxone 500 mg intramuscularly in the right gluteus in our office today.",
+    ],
+)
+def test_a_letter_that_says_we_administered_today_documents_this_visit(reviewer, sentence):
+    review = reviewer.review(
+        "Riverside Urology (fictitious)\n\nMarch 3, 2026\n\nDear Dr. Lund,\n\nI saw your "
+        "patient again today. Diagnoses: prostate cancer (C61); gonorrhea of the urethra "
+        "(A54.01).\n" + sentence + " Thank you for the referral.\n\nSincerely,\nA. Berg, MD"
+    )
+    given = [a for a in review.administrations if a.given]
+    assert given and given[0].setting == "this_encounter"
+
+
+# Morton's neuroma and a trigger-point list --------------------------------------------------
+
+
+def test_an_injection_around_the_interdigital_nerve_is_64455(reviewer):
+    review = reviewer.review(
+        "PODIATRY PROCEDURE NOTE\nA: Morton's neuroma, right second intermetatarsal space "
+        "(G57.61).\nProcedure: after alcohol prep, 1 mL dexamethasone 4 mg/mL with 1 mL "
+        "lidocaine 1% was injected around the interdigital nerve from a dorsal approach. "
+        "Tolerated well."
+    )
+    assert review.service_code == "64455"
+
+
+def test_a_numbered_list_under_a_trigger_point_sentence_counts_muscles(reviewer):
+    review = reviewer.review(
+        "PROCEDURE: Trigger point injections.\nDx: myofascial pain (M79.18).\nAfter consent, "
+        "lidocaine 1% 1 mL was injected into each trigger point:\n1. R trapezius - 2 points\n"
+        "2. R levator scapulae - 1 point\n3. R infraspinatus - 1 point\nTolerated well."
+    )
+    assert review.service_code == "20553"

@@ -802,3 +802,34 @@ def test_ordinary_words_with_a_glue_word_before_a_dose_are_no_drug(reviewer):
         "I M given for a gout flare period"
     )
     assert [e.text for e in ents(review, "DRUG")] == ["ketorolac"]
+
+
+def test_a_number_word_among_ordinary_words_is_no_syllable(reviewer):
+    """ "off two early" codes like a fertility drug's name once "two" may be a syllable; from
+    ordinary English words near an administration it stays three words."""
+    review = reviewer.review(
+        "The left main gave off two early septal branches and the nurse gave ondansetron 4 mg."
+    )
+    assert [e.text for e in ents(review, "DRUG")] == ["ondansetron"]
+
+
+def test_a_dose_after_inaudible_beside_a_named_dose_is_another_drug(reviewer):
+    """ "haloperidol five milligrams I M and [inaudible] two milligrams I M": a second injection
+    whose drug was not heard (DRUG_MISSING), not more of the haloperidol."""
+    review = reviewer.review(
+        "E D note period agitation with psychosis period haloperidol five milligrams I M and "
+        "[inaudible] two milligrams I M were given at twenty two oh five period calm after "
+        "twenty minutes period"
+    )
+    assert "DRUG_MISSING" in blocking(review)
+    assert review.claim_ready is False
+
+
+def test_a_marker_inside_one_administration_leaves_it_whole(reviewer):
+    review = reviewer.review(
+        "urgent care period nausea and vomiting R eleven point two period promethazine twenty "
+        "five milligrams [inaudible] I M left glute given by nurse period"
+    )
+    assert "DRUG_MISSING" not in blocking(review)
+    (admin,) = [a for a in review.administrations if a.given]
+    assert admin.route_code == "IM" and admin.site is not None

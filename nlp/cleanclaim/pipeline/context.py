@@ -152,13 +152,20 @@ class ContextComponent(TableBacked):
         # the words of a name read from dictated pieces are syllables, not words of the
         # sentence: "no" of "hal doll deck a no ate" negates nothing
         heard = {i for e in targets if e._.cc_how in _PIECES for i in range(e.start, e.end)}
-        # nor is a word of a drug's or diagnosis's own name ("lidocaine without epinephrine,
-        # intra-articular": the product, not a negated route; "migraine without aura,
-        # intractable": the diagnosis, not a negated one)
+        # nor is a word of a drug's own name ("lidocaine without epinephrine, intra-articular":
+        # the product, not a negated route), nor a negative word of a diagnosis's own name
+        # ("migraine without aura, intractable": the diagnosis, not a negated one; "personal
+        # history of breast cancer" stays history)
         named = {
             i
             for e in targets
-            if e.label_ in ("DRUG", "DIAGNOSIS") and len(e) > 2
+            if e.label_ == "DRUG" and len(e) > 2
+            for i in range(e.start + 1, e.end - 1)
+        }
+        named_dx = {
+            i
+            for e in targets
+            if e.label_ == "DIAGNOSIS" and len(e) > 2
             for i in range(e.start + 1, e.end - 1)
         }
         for match_id, start, end in matches:
@@ -167,6 +174,12 @@ class ContextComponent(TableBacked):
             if named and all(i in named for i in range(start, end)):
                 continue
             rule = rule_map[strings[match_id]]
+            if (
+                named_dx
+                and rule.category == "NEGATED_EXISTENCE"
+                and all(i in named_dx for i in range(start, end))
+            ):
+                continue
             mods.append(ConTextModifier(rule, start, end, doc, max_scope=context.max_scope))
         graph.modifiers = mods
         window = self.scope_window

@@ -1243,6 +1243,19 @@ class DictationComponent(TableBacked):
                         )
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
+                if (
+                    hit is not None
+                    and any(numeric[i:end])
+                    and not self._strong(
+                        hit,
+                        joined,
+                        [w for w, x in zip(lower[i:end], numeric[i:end], strict=True) if not x],
+                        slot,
+                    )
+                ):
+                    # a number word taken in as a syllable ("in vega sus ten a"): only for a
+                    # strong read, not from ordinary words ("gave off two early diagonal")
+                    continue
                 if piece is not None and any(piece[i:end]):
                     # a site (or diagnosis) word the rules saw: only a longer site reading takes
                     # it in, or a drug of three words or more right before its dose, the word

@@ -30,6 +30,11 @@ class CodedAdministration:
     units_undetermined: bool
     #: The table row the HCPCS code came from (its descriptor, unit, source and dates).
     code_rule: res.CodeRule | None = None
+    #: The dose is only the product's strength ("dexamethasone 4 mg/mL injection"), read as
+    #: one syringe or mL; no amount given is written.
+    dose_is_strength: bool = False
+    #: For a drug the table names only with a salt or form ("testosterone"): those entries.
+    family: tuple[res.DrugEntry, ...] = ()
 
     @property
     def counts_as_96372(self) -> bool:
@@ -70,7 +75,7 @@ class Coder:
         )
         route_code = self._route(draft)
         kind, service = self._kind(drug, route_code, draft, cancer)
-        amount, dose_text, concentration = _dose(draft, self.dose_units)
+        amount, dose_text, concentration, strength_only = _dose(draft, self.dose_units)
         conc = concentration or (drug.standard_concentration if drug else None)
         rule = choose_rule(drug, _product_text(draft), cancer, amount, conc, day) if drug else None
         hcpcs = rule.hcpcs if rule else None
@@ -101,7 +106,18 @@ class Coder:
             units=units,
             units_undetermined=undetermined,
             code_rule=rule,
+            dose_is_strength=strength_only,
+            family=self._family(draft.drug_id) if drug is None else (),
         )
+
+    def _family(self, drug_id: str | None) -> tuple[res.DrugEntry, ...]:
+        """The table's entries named ``drug_id`` plus a salt or form ("testosterone" →
+        testosterone_cypionate, testosterone_enanthate, ...).
+        """
+        if not drug_id:
+            return ()
+        prefix = drug_id + "_"
+        return tuple(d for key, d in self.drugs.items() if key.startswith(prefix))
 
     def _route(self, draft: DraftAdministration) -> str | None:
         codes = draft.route_codes
@@ -298,8 +314,10 @@ def _injection_wording(draft: DraftAdministration, vocab: RuleVocabulary, window
 
 def _dose(
     draft: DraftAdministration, reader: dose_parser.DoseReader
-) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None]:
-    """The amount given (a mass or units beats a volume) and any documented concentration."""
+) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None, bool]:
+    """The amount given (a mass or units beats a volume), its text, any documented
+    concentration, and whether the amount is only that strength (no amount written).
+    """
     amounts: list[tuple[Mention, dose_parser.Amount]] = []
     concentration = None
     for m in draft.doses:
@@ -315,14 +333,14 @@ def _dose(
             # "Prolia 60 mg/1 mL PFS", "B12 1000 mcg/mL IM": with no other amount written, the
             # strength of the single syringe or mL is the dose given.
             amount = dose_parser.Amount(concentration.value, concentration.unit)
-            return amount, str(amount), concentration
-        return None, (draft.doses[0].span.text if draft.doses else None), None
+            return amount, str(amount), concentration, True
+        return None, (draft.doses[0].span.text if draft.doses else None), None, False
     # "0.15 mg/kg = 3.6 mg IV push": the per-weight amount is a rate, not the dose given
     per_weight = reader.per_weight
     absolute = [a for a in amounts if not per_weight(a[0])] or amounts
     non_volume = [a for a in absolute if a[1].unit != "mL"]
     mention, amount = (non_volume or absolute)[0]
-    return amount, mention.span.text, concentration
+    return amount, mention.span.text, concentration, False
 
 
 class ServiceRefiner:

@@ -188,7 +188,9 @@ def supporting_diagnoses(
     """Start offsets of the diagnoses that support at least one given injection."""
     if not injections:
         return set()
-    return {d.mention.start for d in dxs if any(supports(d.code, c.drug) for c in injections)}
+    return {
+        d.mention.start for d in dxs if any(supports(d.code, c.drug, c.family) for c in injections)
+    }
 
 
 def icd10_codes(

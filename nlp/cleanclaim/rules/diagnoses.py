@@ -133,8 +133,16 @@ def icd_description(code: str) -> str | None:
         return None
 
 
-def supports(code: str | None, drug: res.DrugEntry | None) -> bool:
-    """Whether a diagnosis code establishes medical necessity for the drug."""
+def supports(
+    code: str | None, drug: res.DrugEntry | None, family: tuple[res.DrugEntry, ...] = ()
+) -> bool:
+    """Whether a diagnosis code establishes medical necessity for the drug.
+
+    ``family``: for a drug named without its salt or form ("testosterone"), the table's
+    entries of that name (cypionate, enanthate, ...), whose indications then apply.
+    """
+    if drug is None and family:
+        return any(supports(code, member) for member in family)
     indications = drug.all_indications if drug is not None else ()
     if drug is None or not indications:
         return code is not None

@@ -245,10 +245,13 @@ class GapFinder:
 
 
 def dose_missing(f: GapFinder, i: InjectionFacts) -> list[Gap]:
-    """DOSE_MISSING: a named drug with no dose or amount."""
-    if i.draft.doses:
+    """DOSE_MISSING: a named drug with no dose or amount; or, when the template's dose field is
+    blank ("Dose: ***"), only the product's strength ("dexamethasone 4 mg/mL injection").
+    """
+    blank = f.blank(i.note.doc, "DOSE")
+    if i.draft.doses and not (blank and i.adm.dose_is_strength):
         return []
-    ev = i.drug_ev + f.blank(i.note.doc, "DOSE")
+    ev = i.drug_ev + blank
     return [f.gap("DOSE_MISSING", ev, ["gap.dose_missing"], **i.values)]
 
 
@@ -316,7 +319,7 @@ def dx_missing(f: GapFinder, i: InjectionFacts) -> list[Gap]:
 def dx_not_supported(f: GapFinder, i: InjectionFacts) -> list[Gap]:
     """DX_NOT_SUPPORTED: diagnoses are documented, none establishes necessity for the drug."""
     dxs, drug = i.note.dxs, i.adm.drug
-    if _adjunct(i) or not dxs or any(supports(d.code, drug) for d in dxs):
+    if _adjunct(i) or not dxs or any(supports(d.code, drug, i.adm.family) for d in dxs):
         return []
     shown = list(dict.fromkeys(d.mention.span.text for d in dxs))
     return [
@@ -528,12 +531,20 @@ def _unnamed(note: NoteFacts) -> DraftAdministration | None:
 def drug_missing(f: GapFinder, note: NoteFacts) -> list[Gap]:
     """DRUG_MISSING (and DX_MISSING with it): an injection was given, the substance is not named."""
     unnamed = _unnamed(note)
-    if note.injections or unnamed is None:
+    if unnamed is None or (note.injections and not unnamed.unheard):
+        # beside a named injection, only a dose whose drug was not heard ("haloperidol 5 mg IM
+        # and [inaudible] 2 mg IM") is a drug missing; other loose attributes are its own
         return []
     ev = [_ev(m) for m in unnamed.doses + unnamed.routes + unnamed.sites]
     shown = ", ".join(dict.fromkeys(e.text for e in ev)) or "an injection"
     out = [f.gap("DRUG_MISSING", ev, unnamed.given_rules + ["gap.drug_missing"], indicators=shown)]
-    if not note.dxs:
+    if not unnamed.sites and not any(
+        m.label == "SITE" and m.active and not m.listed for m in note.linked.mentions
+    ):
+        # "Injection given IM per telephone order": no site anywhere either
+        routes = [_ev(m) for m in unnamed.routes]
+        out.append(f.gap("SITE_MISSING", routes, ["gap.site_missing"], drug="the injection"))
+    if not note.dxs and not note.injections:  # a named injection's own check reports it
         blank = f.blank(note.doc, "DIAGNOSIS")
         out.append(f.gap("DX_MISSING", blank, ["gap.dx_missing"], drug="the injection"))
     return out
@@ -654,9 +665,9 @@ def em_not_separate(f: GapFinder, note: NoteFacts) -> list[Gap]:
 
 def separate_problem(note: NoteFacts) -> bool:
     """Whether the note documents a current problem other than the injections' own reasons."""
-    drugs = [c.drug for _, c in note.injections]
     return any(
-        not d.mention.historical and not any(supports(d.code, drug) for drug in drugs)
+        not d.mention.historical
+        and not any(supports(d.code, c.drug, c.family) for _, c in note.injections)
         for d in note.dxs
     )
 

@@ -125,6 +125,9 @@ class DraftAdministration:
     #: Where a correcting addendum that re-states this drug begins (-1: none): what the note
     #: said of it before, given or not given, is replaced (the latest statement wins).
     corrected_at: int = -1
+    #: An unnamed administration read from attributes right after an "[inaudible]" marker: a
+    #: drug was given but not heard, whatever other drugs the note names.
+    unheard: bool = False
     #: Route code → family (from the route table), for :attr:`route_codes`.
     families: dict[str, str] = field(default_factory=dict, repr=False)
     #: The mentions of doses, routes and sites (a set, so collecting many stays linear).
@@ -249,8 +252,9 @@ def link(
     index = _Drugs(drug_mentions, anchors)
     _chain(doc, mentions)
     unheard = _after_marker(doc, attributes)
+    dose_starts = sorted(a.start for a in attributes if a.label == "DOSE") if unheard else None
     for attr in attributes:
-        attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard)
+        attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard, dose_starts)
         if attr.drug is not None and id(attr.drug) in mixed:
             attr.drug = mixed[id(attr.drug)]  # the epinephrine's anesthetic holds its attributes
     _respectively(doc, drug_mentions, attributes)
@@ -355,6 +359,8 @@ def link(
         )
     if unnamed is None and unheard_orphans:
         unnamed = _unnamed(unheard_orphans, standalone, vocab)
+        if unnamed is not None:
+            unnamed.unheard = True
     fluids = _hydration(doc, drugs, anchors, attributes, list(drafts.values()), vocab)
     return Linked(mentions, [*drafts.values(), *fluids], unnamed, standalone, frozenset(closed))
 
@@ -887,6 +893,7 @@ def _nearest_drug(
     anchors: list[Mention],
     index: _Drugs | None = None,
     unheard: set[int] | frozenset[int] = frozenset(),
+    dose_starts: list[int] | None = None,
 ) -> Mention | None:
     index = index or _Drugs(drugs, anchors)
     same_sent = index.by_sent.get(attr.sent) or index.anchors_by_sent.get(attr.sent)
@@ -894,7 +901,16 @@ def _nearest_drug(
         # "given [inaudible] 12.5 mg IM ... and 1 L lactated Ringer's IV": the unheard words
         # hold the drug of the run after them, never a drug named later in the sentence
         before = index.last_before(same_sent, attr.start)
-        return before if before is not None and before.end <= attr.start else None
+        if before is None or before.end > attr.start:
+            return None
+        if dose_starts and attr.chain_start in dose_starts:
+            # "haloperidol 5 mg IM and [inaudible] 2 mg IM": a run that opens with a dose after
+            # a drug with its own dose holds another drug ("promethazine 25 mg [inaudible] IM
+            # gluteal" is still the promethazine's)
+            k = bisect.bisect_left(dose_starts, before.end)
+            if k < len(dose_starts) and dose_starts[k] < attr.chain_start:
+                return None
+        return before
     if same_sent:
         # Doses and routes mostly follow their drug ("Diphenhydramine 50 mg IV push, famotidine
         # 20 mg IV"): a following drug must be clearly closer than the preceding one.
