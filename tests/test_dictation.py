@@ -833,3 +833,78 @@ def test_a_marker_inside_one_administration_leaves_it_whole(reviewer):
     assert "DRUG_MISSING" not in blocking(review)
     (admin,) = [a for a in review.administrations if a.given]
     assert admin.route_code == "IM" and admin.site is not None
+
+
+@pytest.mark.parametrize(
+    ("said", "dose"),
+    [
+        ("hal oh pair a doll deck a no eight fifty milligrams", "50 mg"),
+        ("hal oh pear a dole deck a no eight one hundred milligrams", "100 mg"),
+    ],
+)
+def test_a_long_name_heard_in_pieces_ending_in_a_number_word_keeps_its_dose(reviewer, said, dose):
+    """ "deck a no eight" ends haloperidol decanoate: "eight" is its last syllable, and the
+    dose is the number after it (never 850 or 8,100)."""
+    review = reviewer.review(
+        f"psych clinic period schizophrenia period today we give {said} I M left del toyed "
+        "period tolerated period"
+    )
+    (admin,) = [a for a in review.administrations if a.given]
+    assert admin.drug_id == "haloperidol_decanoate" and admin.dose == dose
+
+
+def test_a_number_run_after_ordinary_words_stays_one_number(reviewer):
+    review = reviewer.review(
+        "he says he ate eight fifty milligram tablets of something period no injection today period"
+    )
+    assert [e.text for e in ents(review, "DOSE")] == ["eight fifty milligram"]
+    assert not ents(review, "DRUG")
+
+
+@pytest.mark.parametrize(
+    ("said", "drug", "dose"),
+    [
+        ("tore a doll, sixty milligrams, I M right glute", "ketorolac", "60 mg"),
+        ("loving ox, forty milligrams, sub Q in the belly", "enoxaparin", "40 mg"),
+    ],
+)
+def test_a_comma_between_a_heard_name_and_its_dose(reviewer, said, drug, dose):
+    review = reviewer.review(
+        "urgent care period left calf D V T I eighty two point four zero two period we gave "
+        f"{said} period"
+    )
+    (admin,) = [a for a in review.administrations if a.given]
+    assert admin.drug_id == drug and admin.dose == dose
+
+
+def test_a_comma_after_ordinary_words_before_a_dose_reads_no_drug(reviewer):
+    review = reviewer.review(
+        "she walks every day, forty minutes, and we gave ketorolac sixty milligrams I M period"
+    )
+    assert [e.text for e in ents(review, "DRUG")] == ["ketorolac"]
+
+
+def test_the_heard_rest_of_a_name_after_inaudible_leaves_the_drug_unheard(reviewer):
+    """ "[inaudible] sus ten a comma two hundred thirty four milligrams": the words between the
+    marker and the dose are the rest of an unheard name; the dose is no earlier drug's."""
+    review = reviewer.review(
+        "L A I clinic period schizophrenia period number one comma he stopped risperidone "
+        "tablets last year period number two comma today she got her monthly [inaudible] sus "
+        "ten a comma two hundred thirty four milligrams I M comma left del toyed period"
+    )
+    assert "DRUG_MISSING" in blocking(review)
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(("record", "conflict"), [("route sub Q", True), ("route I M", False)])
+def test_a_dictated_record_field_route_is_compared_with_the_narrative(reviewer, record, conflict):
+    """ "administration record colon route sub Q comma site right glute" is a field line said
+    aloud: its route describes the drug of the sentence before, like "Route: SC"."""
+    review = reviewer.review(
+        "nurse visit dictation period number one gonorrhea exposure period number two "
+        "ceftriaxone five hundred milligrams was given I M in the right glute at nine ten A M "
+        f"period number three administration record colon {record} comma site right glute "
+        "comma L O T number B as in boy four four one comma expiration oh nine twenty seven "
+        "period end of dictation"
+    )
+    assert ("ROUTE_CONFLICT" in blocking(review)) is conflict

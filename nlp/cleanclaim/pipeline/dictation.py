@@ -412,6 +412,9 @@ class DictationComponent(TableBacked):
             # the words right before a dose are where a drug is named ("gave the we go vee
             # point two five milligrams"): there a name may begin or end with a short word
             slots = {e.start for e in ents + new if e.label_ == "DOSE"}
+            # a comma may stand between the name and its dose ("we start low vox, forty
+            # milligram")
+            slots |= {x - 1 for x in slots if x > 1 and lower[x - 1] == ","}
             # or right before a route when no dose is said ("row seff in I M left glute"), there
             # only from words not all ordinary English ("hold all IV" is no Haldol)
             routes = {e.start for e in ents + new if e.label_ == "ROUTE"} - slots
@@ -913,7 +916,8 @@ class DictationComponent(TableBacked):
         if not _number_word(lower[i]):
             return None
         lex = self._lexicon()
-        for k in (3, 2, 1):
+        # up to a long name heard in many pieces ("hollow pair a doll deck a no eight")
+        for k in range(_MAX_WORDS + 2, 0, -1):
             s = i - k
             if s < 0 or taken[s:i].any():
                 continue

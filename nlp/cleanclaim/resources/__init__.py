@@ -1071,6 +1071,10 @@ class SettingsTable(_Strict):
     #: above it, whether or not the curated table holds that drug. Matched at the start of the
     #: field's sentence, like ``medication_field_labels``.
     attribute_field_labels: str = r"(?!)"
+    #: The same field label said aloud right before its value, in a dictated template with no
+    #: punctuation ("administration record colon route I M comma site left thigh"): searched
+    #: in the words right before the value.
+    attribute_field_said: str = r"(?!)"
     #: Wording right before a joint site that makes it the injection's target ("injected into
     #: the right knee joint"): the site names the joint-injection procedure.
     procedure_site_before: str = r"(?!)"
@@ -1110,6 +1114,7 @@ class SettingsTable(_Strict):
                 self.medication_field_labels,
                 self.medication_field_spoken,
                 self.attribute_field_labels,
+                self.attribute_field_said,
             ]
         )
         _compiles([*self.mar_columns.values(), self.mar_not_done])

@@ -251,10 +251,11 @@ def link(
     ]
     index = _Drugs(drug_mentions, anchors)
     _chain(doc, mentions)
-    unheard = _after_marker(doc, attributes)
+    unheard = _after_marker(doc, attributes, anchors)
     dose_starts = sorted(a.start for a in attributes if a.label == "DOSE") if unheard else None
+    fields = _said_fields(doc, attributes, vocab) if doc._.cc_spoken_marks else frozenset()
     for attr in attributes:
-        attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard, dose_starts)
+        attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard, dose_starts, fields)
         if attr.drug is not None and id(attr.drug) in mixed:
             attr.drug = mixed[id(attr.drug)]  # the epinephrine's anesthetic holds its attributes
     _respectively(doc, drug_mentions, attributes)
@@ -291,7 +292,11 @@ def link(
         for a in attributes
         if a.drug is None
         and _attr_active(a)
-        and _lends_across_sentences(a, vocab.act_routes, vocab.act_title_line)
+        and (
+            id(a) in unheard
+            or id(a) in fields
+            or _lends_across_sentences(a, vocab.act_routes, vocab.act_title_line)
+        )
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
     standalone_at = _standalone_sentences(doc, mentions, vocab.exam_injected)
@@ -477,6 +482,19 @@ def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVo
 
 #: The place of a "label" for a drug closed only because the curated table does not hold it.
 _OUTSIDE_TABLE = -2
+
+
+def _said_fields(doc: Doc, attributes: list[Mention], vocab: RuleVocabulary) -> frozenset[int]:
+    """Attributes a dictated field label stands right before ("route I M", "site colon left
+    thigh"): like a "Route: IM" line, they describe the drug of another sentence.
+    """
+    text = doc_text(doc)
+    return frozenset(
+        id(a)
+        for a in attributes
+        if a.label in ("ROUTE", "SITE", "DOSE")
+        and vocab.attribute_field_said.search(text, max(0, a.start - 30), a.start)
+    )
 
 
 def _field_line(doc: Doc, text: str, attr: Mention, vocab: RuleVocabulary) -> bool:
@@ -826,7 +844,7 @@ def _records_given(m: Mention) -> bool:
     )
 
 
-def _after_marker(doc: Doc, attributes: list[Mention]) -> set[int]:
+def _after_marker(doc: Doc, attributes: list[Mention], drugs: list[Mention]) -> set[int]:
     """Attributes whose run opens right after an "[inaudible]"-type marker: the drug was not
     heard ("[inaudible] eighty milligrams I M"), so no drug of another sentence stands in for it.
     """
@@ -834,11 +852,31 @@ def _after_marker(doc: Doc, attributes: list[Mention]) -> set[int]:
     if not ends:
         return set()
     text = doc_text(doc)
+    named = [m.start for m in drugs]
+    doses = {a.start for a in attributes if a.label == "DOSE"}
     return {
         id(a)
         for a in attributes
-        if any(0 <= a.chain_start - e <= 3 and not text[e : a.chain_start].strip() for e in ends)
+        if any(
+            0 <= a.chain_start - e <= 3
+            and not text[e : a.chain_start].strip()
+            or (
+                # words between: the heard rest of the name, before its dose only ("***
+                # route colon subcutaneous" is a blank field and the next one)
+                a.chain_start in doses
+                and 0 <= a.chain_start - e <= _UNHEARD_CHARS
+                and _UNHEARD_REST.fullmatch(text, e, a.chain_start)
+                and not any(e <= d < a.chain_start for d in named)
+            )
+            for e in ends
+        )
     }
+
+
+#: What may stand between an "[inaudible]" marker and the run it leaves without a drug: the
+#: heard rest of the name ("[inaudible] deck a no eight, fifty mgs I M"), a few words at most.
+_UNHEARD_CHARS = 40
+_UNHEARD_REST = re.compile(r"\s*(?:[A-Za-z]+\s+){0,4}(?:[A-Za-z]+)?[\s,]*")
 
 
 class _Drugs:
@@ -894,6 +932,7 @@ def _nearest_drug(
     index: _Drugs | None = None,
     unheard: set[int] | frozenset[int] = frozenset(),
     dose_starts: list[int] | None = None,
+    fields: set[int] | frozenset[int] = frozenset(),
 ) -> Mention | None:
     index = index or _Drugs(drugs, anchors)
     same_sent = index.by_sent.get(attr.sent) or index.anchors_by_sent.get(attr.sent)
@@ -918,7 +957,7 @@ def _nearest_drug(
     # Across sentences only from a short line ("Route: IM", "Given in R deltoid, tolerated") or
     # one that records an administration (a MAR row with its time): a long sentence that names
     # no drug and records nothing is about something else.
-    if id(attr) in unheard or not _lends_across_sentences(attr):
+    if id(attr) in unheard or not (id(attr) in fields or _lends_across_sentences(attr)):
         return None
     same_para = index.by_para.get((attr.para, attr.section_kind))
     return index.last_before(same_para, attr.start) if same_para else None

@@ -41,6 +41,7 @@ class RuleVocabulary:
         self.medication_field_label = re.compile(settings.medication_field_labels, re.I)
         self.medication_field_spoken = re.compile(settings.medication_field_spoken, re.I)
         self.attribute_field_label = re.compile(settings.attribute_field_labels, re.I)
+        self.attribute_field_said = re.compile(settings.attribute_field_said, re.I)
         #: "Conjunctivae injected": redness on exam, not an administration.
         self.exam_injected = re.compile(settings.exam_injected, re.I)
         #: "PROCEDURE: left greater occipital nerve block": the line that names the note's act.
