@@ -360,3 +360,33 @@ def test_a_numbered_list_under_a_trigger_point_sentence_counts_muscles(reviewer)
         "2. R levator scapulae - 1 point\n3. R infraspinatus - 1 point\nTolerated well."
     )
     assert review.service_code == "20553"
+
+
+# A banner header of an export ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "--- MEDICATION ADMINISTRATION ---",
+        "===== Medication Administration =====",
+        "## ADMINISTRATION ##",
+    ],
+)
+def test_a_banner_header_opens_its_section(reviewer, banner):
+    """The block under "--- MEDICATION ADMINISTRATION ---" is the administration record, not
+    more of the plan above it (whose routes are plans)."""
+    review = reviewer.review(
+        "Assessment: acute bacterial sinusitis (J01.00); penicillin anaphylaxis.\nPlan: first "
+        "dose of lincomycin in office, then clindamycin 300 mg PO QID.\n" + banner + "\n"
+        "Medication: lincomycin 300 mg/mL\nDose: 600 mg (2 mL)\nRoute: Intramuscular\n"
+        "Site: Left ventrogluteal\nGiven by: R. Ames, LPN   Time: 10:40"
+    )
+    assert review.claim_ready is True
+    (admin,) = [a for a in review.administrations if a.given]
+    assert admin.route_code == "IM"
+
+
+def test_a_rule_line_of_dashes_is_no_header(nlp):
+    doc = nlp("Plan: recheck in 2 weeks.\n----------\nSigned by A. Ames, MD")
+    assert [s.category for s in doc._.sections] == ["plan"]

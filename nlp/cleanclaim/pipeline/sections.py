@@ -63,6 +63,8 @@ class SectionComponent(TableBacked):
         # run only on a note with a closing parenthesis or a qualifier before a colon.
         self._qualified = TargetMatcher(self.nlp, self._qualified_rules(table))
         hints = [r"\)\s*:"] if table.header_aside_words else []
+        if table.banner_marks:
+            hints.append(r"(?:^|\n)[ \t]*(?:-{2,}|={2,}|#{2,}|_{2,}|~{2,})[ \t]*[A-Za-z]")
         if table.header_qualifiers:
             said = "|".join(re.escape(w) for w in table.header_qualifiers)
             hints.append(rf"\b(?:{said})\b[^\n:]{{0,40}}:")
@@ -132,7 +134,7 @@ class SectionComponent(TableBacked):
         """
         aside = table.header_aside_words
         qualifiers = [w.lower() for w in table.header_qualifiers]
-        if not aside and not qualifiers:
+        if not aside and not qualifiers and not table.banner_marks:
             return []
         not_closing = {"ORTH": {"NOT_IN": [")", "(", ":", "\n"]}}
         out = []
@@ -151,6 +153,11 @@ class SectionComponent(TableBacked):
                 ]
                 out.append(
                     SectionRule(f"{r.literal} (qualified)", category, pattern=[*head, *said, colon])
+                )
+            if table.banner_marks:
+                marks = {"TEXT": {"REGEX": table.banner_marks}, "OP": "+"}
+                out.append(
+                    SectionRule(f"{r.literal} (banner)", r.category, pattern=[marks, *head, marks])
                 )
         return out
 

@@ -501,6 +501,10 @@ class SectionTable(_Strict):
     #: The category a header takes with an aside or a qualifier, when not its own:
     #: "Immunizations:" may head today's vaccines, "Immunizations reviewed:" heads a history.
     qualified_categories: dict[str, str] = Field(default_factory=dict)
+    #: A written header as an export's banner line, between runs of these marks instead of
+    #: ending in a colon ("--- MEDICATION ADMINISTRATION ---", "=== PLAN ==="): a regex one
+    #: token of the run must match.
+    banner_marks: str | None = None
 
     @model_validator(mode="after")
     def _known_categories(self) -> SectionTable:
