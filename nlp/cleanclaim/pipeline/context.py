@@ -156,18 +156,12 @@ class ContextComponent(TableBacked):
         # the product, not a negated route), nor a negative word of a diagnosis's own name
         # ("migraine without aura, intractable": the diagnosis, not a negated one; "personal
         # history of breast cancer" stays history)
-        named = {
-            i
-            for e in targets
-            if e.label_ == "DRUG" and len(e) > 2
-            for i in range(e.start + 1, e.end - 1)
-        }
-        named_dx = {
-            i
-            for e in targets
-            if e.label_ == "DIAGNOSIS" and len(e) > 2
-            for i in range(e.start + 1, e.end - 1)
-        }
+        inner: dict[str, set[int]] = {"DRUG": set(), "DIAGNOSIS": set()}
+        for e in targets:
+            words = inner.get(e.label_) if len(e) > 2 else None
+            if words is not None:
+                words.update(range(e.start + 1, e.end - 1))
+        named, named_dx = inner["DRUG"], inner["DIAGNOSIS"]
         for match_id, start, end in matches:
             if heard and all(i in heard for i in range(start, end)):
                 continue

@@ -248,8 +248,10 @@ def dose_missing(f: GapFinder, i: InjectionFacts) -> list[Gap]:
     """DOSE_MISSING: a named drug with no dose or amount; or, when the template's dose field is
     blank ("Dose: ***"), only the product's strength ("dexamethasone 4 mg/mL injection").
     """
+    if i.draft.doses and not i.adm.dose_is_strength:
+        return []
     blank = f.blank(i.note.doc, "DOSE")
-    if i.draft.doses and not (blank and i.adm.dose_is_strength):
+    if i.draft.doses and not blank:
         return []
     ev = i.drug_ev + blank
     return [f.gap("DOSE_MISSING", ev, ["gap.dose_missing"], **i.values)]

@@ -852,7 +852,7 @@ def _after_marker(doc: Doc, attributes: list[Mention], drugs: list[Mention]) -> 
     if not ends:
         return set()
     text = doc_text(doc)
-    named = [m.start for m in drugs]
+    named = sorted(m.start for m in drugs)
     doses = {a.start for a in attributes if a.label == "DOSE"}
     return {
         id(a)
@@ -866,11 +866,17 @@ def _after_marker(doc: Doc, attributes: list[Mention], drugs: list[Mention]) -> 
                 a.chain_start in doses
                 and 0 <= a.chain_start - e <= _UNHEARD_CHARS
                 and _UNHEARD_REST.fullmatch(text, e, a.chain_start)
-                and not any(e <= d < a.chain_start for d in named)
+                and not _any_between(named, e, a.chain_start)
             )
             for e in ends
         )
     }
+
+
+def _any_between(starts: list[int], lo: int, hi: int) -> bool:
+    """Whether a sorted offset of ``starts`` lies in ``[lo, hi)``."""
+    k = bisect.bisect_left(starts, lo)
+    return k < len(starts) and starts[k] < hi
 
 
 #: What may stand between an "[inaudible]" marker and the run it leaves without a drug: the
@@ -942,13 +948,15 @@ def _nearest_drug(
         before = index.last_before(same_sent, attr.start)
         if before is None or before.end > attr.start:
             return None
-        if dose_starts and attr.chain_start in dose_starts:
+        if (
+            dose_starts
+            and _any_between(dose_starts, attr.chain_start, attr.chain_start + 1)
+            and _any_between(dose_starts, before.end, attr.chain_start)
+        ):
             # "haloperidol 5 mg IM and [inaudible] 2 mg IM": a run that opens with a dose after
             # a drug with its own dose holds another drug ("promethazine 25 mg [inaudible] IM
             # gluteal" is still the promethazine's)
-            k = bisect.bisect_left(dose_starts, before.end)
-            if k < len(dose_starts) and dose_starts[k] < attr.chain_start:
-                return None
+            return None
         return before
     if same_sent:
         # Doses and routes mostly follow their drug ("Diphenhydramine 50 mg IV push, famotidine
@@ -991,6 +999,7 @@ def _lends_across_sentences(
     return sents.records(attr.sent)
 
 
+_CONTENT = re.compile(r"\S")
 #: How far into its line a title names the act (a note exported as one long line has no title).
 _TITLE_CHARS = 100
 
@@ -1003,7 +1012,8 @@ def _on_title_line(attr: Mention, title: re.Pattern[str]) -> bool:
     start = text.rfind("\n", 0, attr.start) + 1
     if attr.start - start > _TITLE_CHARS:
         return False
-    return not text[:start].strip() or title.match(text, start) is not None
+    first = _CONTENT.search(text)
+    return first is None or first.start() >= start or title.match(text, start) is not None
 
 
 def sentences(doc: Doc) -> Sentences:

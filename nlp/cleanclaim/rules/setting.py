@@ -75,6 +75,19 @@ _PAST_AFTER = 40
 _CLAUSE_END = re.compile(r"[;\n]|\.(?!\d)")
 
 
+def _clause_start(text: str, pos: int) -> int:
+    """Where the clause holding ``pos`` starts: after the last :data:`_CLAUSE_END` before it
+    (read backwards from ``pos``, so a long note is not scanned from its start for each drug).
+    """
+    i = pos - 1
+    while i >= 0:
+        c = text[i]
+        if c in ";\n" or (c == "." and not text[i + 1 : i + 2].isdigit()):
+            return i + 1
+        i -= 1
+    return 0
+
+
 def _screened(name: str, patterns: list[str]) -> PatternSet:
     """A table's pattern list, compiled with the module's flags and screened together."""
     return PatternSet([re.compile(p, _FLAGS) for p in patterns], f"setting-{name}")
@@ -948,7 +961,7 @@ class SettingReader:
         if not done:
             return False
         for m in done:
-            lo = max((b.end() for b in _CLAUSE_END.finditer(text, 0, m.start)), default=0)
+            lo = _clause_start(text, m.start)
             hi_m = _CLAUSE_END.search(text, m.end)
             hi = hi_m.start() if hi_m else len(text)
             if self.clause_today.search(text, lo, hi):
