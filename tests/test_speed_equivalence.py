@@ -80,6 +80,44 @@ def test_windowed_matcher_equals_the_matcher_on_optional_repeated_and_negated_st
     assert not WindowedMatcher(nlp.vocab, patterns)._whole_doc  # every operator spaCy has
 
 
+def test_matcher_anchored_on_the_last_word_equals_the_matcher(nlp):
+    """Patterns that all end with one required word ("... colon") run only before that word."""
+    from spacy.matcher import Matcher
+
+    colon = {"LOWER": {"IN": ["colon", "semicolon"]}}
+    patterns = [
+        ("plan", [{"LOWER": "plan"}, colon]),
+        ("pmh", [{"LOWER": "past"}, {"LOWER": "medical"}, {"LOWER": "history"}, colon]),
+        (
+            "num",
+            [{"LOWER": "plan"}, {"LOWER": {"IN": ["number", "no"]}}, {"LIKE_NUM": True}, colon],
+        ),
+        ("opt", [{"LOWER": "assessment", "OP": "?"}, {"LOWER": "and"}, {"LOWER": "plan"}, colon]),
+    ]
+    texts = [
+        "colon plan colon past medical history colon plan number two colon",
+        "assessment and plan colon plan colon colon cancer screening with colonoscopy",
+        "plan no 3 semicolon and plan colon the sigmoid colon was normal",
+        "no anchors in this one at all",
+        "colon",
+    ]
+    reference = Matcher(nlp.vocab)
+    for key, pattern in patterns:
+        reference.add(key, [pattern])
+    fast = WindowedMatcher(nlp.vocab, patterns)
+    assert fast._anchor is not None
+    for text in texts:
+        doc = nlp.make_doc(text)
+        assert fast(doc) == reference(doc), text
+    assert len(fast(nlp.make_doc(texts[0]))) == 3
+    # a pattern of unbounded length, or one ending in an optional step, keeps the start windows
+    for extra in (
+        [{"LOWER": "plan"}, {"IS_ALPHA": True, "OP": "+"}, colon],
+        [{"LOWER": "plan"}, {**colon, "OP": "?"}],
+    ):
+        assert WindowedMatcher(nlp.vocab, [*patterns, ("x", extra)])._anchor is None
+
+
 def test_shipped_target_rules_stay_windowed(nlp):
     """One pattern the windowing cannot bound sends every note through the whole-doc Matcher."""
     assert not nlp.get_pipe("cleanclaim_targets")._matcher._tokens._whole_doc

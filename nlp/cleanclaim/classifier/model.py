@@ -272,6 +272,9 @@ class ClaimModel:
         """
         if not facts:
             return []
+        if self.linear is not None:
+            # the same numbers without scikit-learn (imported only if something else needs it)
+            return [self.decide(f, top) for f in facts]
         clf = self.pipeline[-1]
         estimators = [c.estimator for c in clf.calibrated_classifiers_]
         if len(facts) == 1 or not all(hasattr(e, "coef_") for e in estimators):

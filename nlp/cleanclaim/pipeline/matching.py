@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 import numpy
-from spacy.attrs import ORTH
+from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -174,6 +174,7 @@ class WindowedMatcher:
             table = self._start_words[words[0]]
             for word in words[1]:
                 table[word] = max(table.get(word, 0), n)
+        self._anchor = self._end_anchor(patterns)
         self._repeat_words: tuple[set[str], set[str]] = (set(), set())
         self._repeat_rest: list[list[_Test]] = []
         for tests in self._repeats:
@@ -186,6 +187,29 @@ class WindowedMatcher:
     def __len__(self) -> int:
         """The number of patterns."""
         return len(self.matcher)
+
+    def _end_anchor(
+        self, patterns: list[tuple[str, list[dict[str, Any]]]]
+    ) -> tuple[frozenset[str], frozenset[str], int] | None:
+        """(texts, lowered texts, most words) when every pattern has a bounded length and ends
+        with a required step that is one word or word set ("plan number two colon" ends with
+        "colon"): then a match ends right after one of those words, and only the few words
+        before each need the ``Matcher``. None otherwise.
+        """
+        if self._whole_doc or not patterns:
+            return None
+        words: tuple[set[str], set[str]] = (set(), set())
+        longest = 0
+        for _, pattern in patterns:
+            counts = [_counts(step.get("OP")) for step in pattern]
+            if any(c is None or c[1] is None for c in counts) or counts[-1] != (1, 1):
+                return None
+            last = _words_of(_tests(pattern[-1]))
+            if last is None or len(_tests(pattern[-1])) != len(pattern[-1]) - ("OP" in pattern[-1]):
+                return None
+            words[last[0]].update(last[1])
+            longest = max(longest, sum(most for _, most in counts))  # type: ignore[misc]
+        return frozenset(words[0]), frozenset(words[1]), longest
 
     def _index(self, pattern: list[dict[str, Any]]) -> None:
         counts = [_counts(step.get("OP")) for step in pattern]
@@ -229,6 +253,8 @@ class WindowedMatcher:
             return []
         if self._whole_doc:
             return self.matcher(doc)
+        if self._anchor is not None:
+            return self._anchored(doc)
         orths = doc.to_array(ORTH)
         uniq, inverse = numpy.unique(orths, return_inverse=True)
         codes_get = self._codes.get
@@ -262,6 +288,31 @@ class WindowedMatcher:
                 out.extend(self._segment(doc, seg_start, seg_end))
             seg_start, seg_end = s, j
         out.extend(self._segment(doc, seg_start, seg_end))
+        return out
+
+    def _anchored(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The matches when every one ends with an anchor word: the ``Matcher`` over the words
+        up to each anchor, as far back as the longest pattern reaches.
+        """
+        texts, lowers, longest = self._anchor  # type: ignore[misc]
+        strings = self.vocab.strings
+        ends = [
+            x
+            for x, (orth, lower) in enumerate(doc.to_array([ORTH, LOWER]).tolist())
+            if (lowers and strings[lower] in lowers) or (texts and strings[orth] in texts)
+        ]
+        out: list[tuple[int, int, int]] = []
+        seg_start, seg_end = -1, -1
+        for x in ends:
+            start = max(0, x + 1 - longest)
+            if start < seg_end:
+                seg_end = x + 1
+                continue
+            if seg_end > 0:
+                out.extend(self._segment(doc, seg_start, seg_end))
+            seg_start, seg_end = start, x + 1
+        if seg_end > 0:
+            out.extend(self._segment(doc, seg_start, seg_end))
         return out
 
     def _segment(self, doc: Doc, start: int, end: int) -> list[tuple[int, int, int]]:
