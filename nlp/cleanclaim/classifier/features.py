@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..pipeline.extensions import doc_text
 from ..result import Entity, Evidence
 from .corpus import FLAGS
 
@@ -116,4 +117,4 @@ def row(facts: Facts) -> dict[str, object]:
     the evidence behind each feature).
     """
     features, evidence = build_features(facts)
-    return {"features": features, "text": facts.doc.text, "evidence": evidence}
+    return {"features": features, "text": doc_text(facts.doc), "evidence": evidence}

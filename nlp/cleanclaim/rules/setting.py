@@ -39,7 +39,11 @@ from .linking import (
 
 _FLAGS = re.I | re.M
 #: An "option: yes/no" field.
-_YES_NO_ANY = re.compile(r":\s*(?:yes|no|y|n)\b", re.I)
+#: An option answered yes or no: "IM: Yes", "Route IM? Yes", or in an aligned column
+#: ("Route SC?          No", "IM          Yes").
+_YES_NO_ANY = re.compile(
+    r"(?::\s*(?:yes|no|y|n)|\?[ \t]*(?:yes|no|y|n)|[ \t]{2,}(?:yes|no))\b", re.I
+)
 _BLANK = re.compile(r"\n[ \t]*\n")
 #: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
 _LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
@@ -217,6 +221,10 @@ class SettingReader:
         yes = "|".join(re.escape(w) for w in table.yes_no.get("yes", [])) or "(?!)"
         no = "|".join(re.escape(w) for w in table.yes_no.get("no", [])) or "(?!)"
         self.yes_no = re.compile(rf"^\s*[:=-]?\s*(?:(?P<yes>{yes})|(?P<no>{no}))\b", re.I)
+        # the answer after a question mark or across an aligned column, on the option's line
+        self.yes_no_column = re.compile(
+            rf"(?:\?[ \t]*|[ \t]{{2,}})(?:(?P<yes>{yes})|(?P<no>{no}))\b", re.I
+        )
         self.not_given_option = re.compile(table.not_given_options, re.I)
         self.given_field = re.compile(table.given_field, re.I)
         self.not_documentation = PatternSet(
@@ -567,13 +575,15 @@ class SettingReader:
 
     def yes_no_any(self, line: str) -> bool:
         """Whether a line has an "option: yes/no" field."""
-        return ":" in line and bool(_YES_NO_ANY.search(line))
+        return bool(_YES_NO_ANY.search(line))
 
     def _checked(self, text: str, i: int, line_ents: list) -> bool | None:
         """Whether the box of the option ``line_ents[i]`` is checked (None: no box of its own)."""
         ent = line_ents[i]
         after = text[ent.end_char : ent.end_char + 12]
-        yn = self.yes_no.match(after)
+        yn = self.yes_no.match(after) or self.yes_no_column.match(
+            text, ent.end_char, ent.end_char + 40
+        )
         if yn:
             return yn.group("yes") is not None
         prev_end = line_ents[i - 1].end_char if i else text.rfind("\n", 0, ent.start_char) + 1

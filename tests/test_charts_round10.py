@@ -1,0 +1,93 @@
+"""Charts round 10: short notes written for these tests, from untuned probe notes that went wrong
+(now in ``annotations/raw/probe_tuned.jsonl``), each category with other wordings.
+
+- a statement, in an addendum or anywhere, that the drugs were "ordered but not administered",
+  or that the patient left the department "before nursing could give them", means nothing was
+  given: never ready, whatever the treatment line above it says; said of one named drug, it
+  takes back that drug only;
+- a yes/no template answered after a question mark or across an aligned column ("Route IM?
+  Yes", "Route SC?          No") documents only the option answered yes: no route conflict.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assertions import blocking
+
+ED_TREATED = (
+    "ED NOTE\nCC: low back pain radiating down the right leg.\n"
+    "Dx: Lumbar radiculopathy, right (M54.16)\n"
+    "Tx: Ketorolac 60 mg IM R gluteal. Dexamethasone 10 mg IM L gluteal.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "retraction",
+    [
+        "ADDENDUM 21:10: the medications in the Tx line were ordered but NOT administered; the "
+        "patient eloped before nursing could give them.",
+        "Late entry: meds were prepared but never given - pt walked out of the department "
+        "before the injection.",
+        "Addendum (RN): patient left the ED before staff could administer the medications.",
+        "Correction: the above were ordered but not given, patient declined after discussion.",
+    ],
+)
+def test_a_retraction_that_names_no_drug_takes_back_every_dose(reviewer, retraction):
+    review = reviewer.review(ED_TREATED + "\n" + retraction)
+    assert review.claim_ready is False
+    assert "NOT_ADMINISTERED" in blocking(review)
+    assert not any(a.given for a in review.administrations)
+
+
+def test_a_retraction_of_one_named_drug_leaves_the_other_given(reviewer):
+    review = reviewer.review(
+        "OFFICE VISIT\nDx: Pernicious anemia (D51.0); acute gout flare of the right knee "
+        "(M10.061).\nCyanocobalamin 1000 mcg IM given L deltoid by RN, tolerated.\n"
+        "Ketorolac 60 mg IM was ordered but not given (pt requested oral meds instead)."
+    )
+    given = {a.drug_id for a in review.administrations if a.given}
+    assert given == {"cyanocobalamin"}
+    assert review.claim_ready is True
+
+
+def test_an_order_for_later_is_no_retraction(reviewer):
+    review = reviewer.review(
+        "NURSE VISIT\nDx: Vitamin B12 deficiency due to pernicious anemia (D51.0).\n"
+        "Cyanocobalamin 1000 mcg IM L deltoid given at 10:05, tolerated well.\n"
+        "Next dose ordered for 4 weeks."
+    )
+    assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        "Route IM?                   Yes\nRoute SC?                   No\n",
+        "Route IM? Yes\nRoute SC? No\n",
+        "IM            Yes\nSC            No\n",
+    ],
+)
+def test_a_route_answered_after_a_question_mark_or_a_column_is_the_only_route(reviewer, answers):
+    review = reviewer.review(
+        "INJECTION VISIT\nAssessment: Hypogonadism, male (E29.1), on replacement.\n"
+        "Injection given?            Yes\n"
+        "Medication                  testosterone cypionate 200 mg/mL\n"
+        "Amount                      1 mL (200 mg)\n"
+        + answers
+        + "Site                        L ventrogluteal\n"
+    )
+    assert "ROUTE_CONFLICT" not in blocking(review)
+    (given,) = [a for a in review.administrations if a.given]
+    assert given.route_code == "IM"
+    assert review.claim_ready is True
+
+
+def test_both_routes_answered_yes_still_conflict(reviewer):
+    review = reviewer.review(
+        "INJECTION VISIT\nAssessment: Hypogonadism, male (E29.1).\n"
+        "Medication                  testosterone cypionate 200 mg (1 mL)\n"
+        "Route IM?                   Yes\nRoute SC?                   Yes\n"
+        "Site                        L ventrogluteal\nGiven by RN at 09:40.\n"
+    )
+    assert "ROUTE_CONFLICT" in blocking(review)
