@@ -908,3 +908,29 @@ def test_a_dictated_record_field_route_is_compared_with_the_narrative(reviewer, 
         "period end of dictation"
     )
     assert ("ROUTE_CONFLICT" in blocking(review)) is conflict
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("fam o tee deen twenty milligrams I V push", "famotidine"),
+        ("ran ee tee deen fifty milligrams I V", "ranitidine"),
+        ("sim et ee deen three hundred milligrams I M", "cimetidine"),
+    ],
+)
+def test_a_sound_written_ee_reads_as_the_names_i(reviewer, said, drug):
+    """Engines write a heard "i" sound as "ee" ("tee", "deen"): spelling similarity is also
+    measured with the heard "ee" as the name's "i", for names of the broad dictionary too."""
+    review = reviewer.review(
+        f"urgent care period hives and vomiting after shrimp period we gave {said} period"
+    )
+    assert [e.norm for e in ents(review, "DRUG")] == [drug]
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["a stool sample twenty milligrams", "see the deen ten milligrams I M", "tree mix 0.3 mL SC"],
+)
+def test_ordinary_words_with_ee_or_oo_read_no_drug(reviewer, words):
+    review = reviewer.review(f"clinic visit period hives and vomiting period we took {words}")
+    assert ents(review, "DRUG") == []

@@ -1630,6 +1630,26 @@ class _Lexicon:
         memo[key] = hit
         return hit
 
+    def _similarity(self, joined: str, key: str, t: res.DictationTable, words: int) -> float:
+        """Spelling similarity of heard words and a name, as written or with the engine's
+        spellings of a sound in the heard words rewritten as a name spells it
+        (``sound_spellings``: "fam o tee deen" is "famotidin" to famotidine), for a name heard
+        in three or more pieces (two ordinary words, "tree mix", are read as written).
+        """
+        sim = Levenshtein.normalized_similarity(joined, key)
+        if not t.sound_spellings or words < 3:
+            return sim
+        pattern = self.__dict__.get("_sounds")
+        if pattern is None:
+            keys = sorted(t.sound_spellings, key=len, reverse=True)
+            pattern = self._sounds = re.compile("|".join(re.escape(k) for k in keys))
+        spell = t.sound_spellings
+
+        def said(text: str) -> str:
+            return pattern.sub(lambda m: spell[m.group(0)], text)
+
+        return max(sim, Levenshtein.normalized_similarity(said(joined), key))
+
     def _near(self, joined: str, t: res.DictationTable, tail: str = "") -> tuple | None:
         """A curated drug whose phonetic code is one edit from that of ``joined`` ("Kenneth
         log" / Kenalog, "at event" / Ativan), with spelling at least
@@ -1686,7 +1706,7 @@ class _Lexicon:
             least = t.min_chars.get(label, 6) if not (after_side and label == "SITE") else 3
             if len(joined) < least:
                 continue
-            sim = Levenshtein.normalized_similarity(joined, key)
+            sim = self._similarity(joined, key, t, words)
             if value[2] != "drug.dictionary" and len(code) >= t.min_code_letters:
                 # a long code heard the same ("eye ma tricks" / imitrex) despite other spelling
                 sim = max(sim, t.phonetic_min_similarity)

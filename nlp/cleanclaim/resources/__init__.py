@@ -606,6 +606,10 @@ class DictationTable(_Strict):
     #: at least this similar.
     near_code_min_similarity: float = Field(default=0.55, ge=0, le=1)
     near_code_letters: int = Field(default=4, ge=2, le=20)
+    #: Letter groups an engine writes for a heard sound, and the letter the name spells it with
+    #: ("fam o tee deen" / famotidine: "ee" → "i"); spelling similarity is also measured with
+    #: the heard words rewritten so.
+    sound_spellings: dict[str, str] = Field(default_factory=dict)
     #: Least rapidfuzz ratio (0-100) for a fuzzy reading without the same phonetic code.
     fuzzy_min_score: float = Field(ge=0, le=100)
     #: Words right before which a drug is named, as right before a dose ("his X injection").
