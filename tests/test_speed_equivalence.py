@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import pytest
+import regex
 from medspacy.common.medspacy_matcher import MedspacyMatcher
 
 from cleanclaim.pipeline.druglex import MAX_TOKENS, DrugLexicon, _variants
@@ -316,6 +317,97 @@ def test_note_type_search_as_one_alternation_equals_pattern_by_pattern(nlp):
             assert got == loop(text, which), text
             found += got is not None
     assert found >= 6
+
+
+OPERATIVE = [
+    "OPERATIVE REPORT\nPROCEDURE: right knee arthroscopy.\nESTIMATED BLOOD LOSS: minimal.",
+    "Procedure note\nThe patient was brought to the operating room and general endotracheal "
+    "anesthesia was induced. Cefazolin 2 g IV before incision.",
+    "Procedure note\n" + "Exam unremarkable.\n" * 80 + "Operation",
+    "Procedure note\nOperation",
+    "Procedure note\nBupivacaine 0.25% 10 mL injected into the knee joint, no anesthesia.",
+]
+
+
+def test_bundling_patterns_screened_equal_every_pattern_searched(nlp):
+    """A bundling pattern found in the header, or at any line start of the note, as the plain
+    search of every pattern found it (the header cut may end a pattern's line)."""
+    from cleanclaim.rules.decide import RuleSet
+
+    reader = RuleSet.from_pipeline(nlp).settings
+    cut = reader.header_chars
+    texts = [*OPERATIVE, "Procedure note\n" + "x" * (cut - 24) + "\nOperation room booked"]
+    seen = set()
+    for text in texts:
+        for type_id, _, _, bundle in reader.types:
+            plain = any(
+                p.search(text[:cut]) or (p.pattern.startswith("^") and p.search(text))
+                for p in bundle
+            )
+            assert reader._bundles(type_id, text) == plain, (type_id, text[:40])
+            seen.add(plain)
+    assert seen == {True, False}
+
+
+CLAUSES = [
+    "received ceftriaxone 1 g IM at the referring hospital",
+    "cefazolin 2 g IV given after induction",
+    "Rx: methylprednisolone dose pack, to pharmacy",
+    "ketorolac 60 mg IM given today in clinic",
+    "during her hospital stay she received enoxaparin 40 mg SC daily",
+    "Depo-Provera 150 mg IM given at Riverbend Urgent Care on Sunday",
+    "",
+]
+
+
+def test_cues_screened_pattern_by_pattern_equal_one_alternation_per_setting(nlp):
+    """The setting a clause's wording gives, as one alternation per setting searched in table
+    order found it."""
+    from cleanclaim.rules.decide import RuleSet
+    from cleanclaim.rules.setting import _DONE
+
+    reader = RuleSet.from_pipeline(nlp).settings
+    table = reader.table
+    settings = [
+        (c.setting, regex.compile("|".join(f"(?:{p})" for p in c.patterns), regex.I | regex.M))
+        for c in table.cues
+        if c.patterns
+    ]
+
+    def alternations(clause: str) -> str | None:
+        done = table.order_only_unless_done and _DONE.search(clause)
+        for setting, pattern in settings:
+            if setting == "order_only" and done:
+                continue
+            if pattern.search(clause):
+                return setting
+        return None
+
+    found = set()
+    for clause in CLAUSES:
+        assert reader._clause_cue(clause) == alternations(clause), clause
+        found.add(alternations(clause))
+    assert len(found) >= 4
+
+
+def test_date_hint_skips_only_notes_without_a_date(nlp):
+    """The date of service read with the quick date hint, as the patterns alone read it."""
+    from cleanclaim import resources as res
+    from cleanclaim.rules.dates import DateReader
+
+    reader = DateReader(res.payer())
+    assert reader._hint is not None  # the shipped patterns read their dates with one group
+    plain = DateReader(res.payer())
+    plain._hint = None
+    texts = [
+        "Date of service: 03/11/2026\nB12 1000 mcg IM.",
+        "Nurse visit 2026-03-11 for B12.",
+        "BP 120/80, murmur 2/6, no date here.",
+        "DOS 3-11-26 ketorolac given",
+        "",
+    ]
+    assert [reader.read(t) for t in texts] == [plain.read(t) for t in texts]
+    assert sum(reader.read(t) is not None for t in texts) == 3
 
 
 def test_fast_extension_reads_equal_spacys(reviewer):

@@ -175,6 +175,7 @@ class WindowedMatcher:
             for word in words[1]:
                 table[word] = max(table.get(word, 0), n)
         self._anchor = self._end_anchor(patterns)
+        self._anchor_hashes: tuple[numpy.ndarray, numpy.ndarray] | None = None
         self._repeat_words: tuple[set[str], set[str]] = (set(), set())
         self._repeat_rest: list[list[_Test]] = []
         for tests in self._repeats:
@@ -295,12 +296,17 @@ class WindowedMatcher:
         up to each anchor, as far back as the longest pattern reaches.
         """
         texts, lowers, longest = self._anchor  # type: ignore[misc]
-        strings = self.vocab.strings
-        ends = [
-            x
-            for x, (orth, lower) in enumerate(doc.to_array([ORTH, LOWER]).tolist())
-            if (lowers and strings[lower] in lowers) or (texts and strings[orth] in texts)
-        ]
+        if self._anchor_hashes is None:
+            strings = self.vocab.strings
+            self._anchor_hashes = tuple(
+                numpy.array(sorted(strings.add(w) for w in words), dtype=numpy.uint64)
+                for words in (texts, lowers)
+            )
+        by_text, by_lower = self._anchor_hashes
+        found = numpy.isin(doc.to_array(LOWER), by_lower)
+        if len(by_text):
+            found |= numpy.isin(doc.to_array(ORTH), by_text)
+        ends = numpy.flatnonzero(found).tolist()
         out: list[tuple[int, int, int]] = []
         seg_start, seg_end = -1, -1
         for x in ends:

@@ -38,11 +38,13 @@ from .linking import (
 )
 
 _FLAGS = re.I | re.M
-#: An "option: yes/no" field.
-#: An option answered yes or no: "IM: Yes", "Route IM? Yes", or in an aligned column
-#: ("Route SC?          No", "IM          Yes").
-_YES_NO_ANY = re.compile(
-    r"(?::\s*(?:yes|no|y|n)|\?[ \t]*(?:yes|no|y|n)|[ \t]{2,}(?:yes|no))\b", re.I
+#: An option answered yes or no: "IM: Yes", "Route IM? Yes", or at the end of its line across an
+#: aligned column ("Route SC?          No", "IM          Yes"); searched apart, each fast by the
+#: literal it starts with.
+_YES_NO_ANY = (
+    re.compile(r":\s*(?:yes|no|y|n)\b", re.I),
+    re.compile(r"\?[ \t]*(?:yes|no|y|n)\b", re.I),
+    re.compile(r"(?:  |\t)[ \t]*(?:yes|no)[ \t]*(?:\r?\n|$)", re.I),
 )
 _BLANK = re.compile(r"\n[ \t]*\n")
 #: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
@@ -157,6 +159,11 @@ class SettingReader:
             )
             for t in table.note_types
         ]
+        self._bundle_screens = {
+            type_id: PatternSet(bundle, f"setting-bundles-{type_id}")
+            for type_id, _, _, bundle in self.types
+            if bundle
+        }
         # which (1 titles, 2 sections) -> (every type's patterns in table order, their types)
         self._type_search: dict[int, tuple[PatternSet, list[str]]] = {}
         for which in (1, 2):
@@ -165,13 +172,10 @@ class SettingReader:
                 PatternSet([p for _, p in branches], f"setting-note-types-{which}"),
                 [type_id for type_id, _ in branches],
             )
-        # one alternation per setting: a clause is searched once per setting, not once per pattern
-        self.cues = [
-            (c.setting, re.compile("|".join(f"(?:{p})" for p in c.patterns), _FLAGS))
-            for c in table.cues
-            if c.patterns
-        ]
-        #: The cues screened together (most clauses have none: one pass rules them all out).
+        #: (setting, pattern) of every cue, settings in table priority; screened together, each
+        #: pattern on its own, so only a pattern RE2 cannot read (a look-around) is always
+        #: searched (most clauses have no cue: one pass rules them all out).
+        self.cues = [(c.setting, re.compile(p, _FLAGS)) for c in table.cues for p in c.patterns]
         self.cue_screen = PatternSet([p for _, p in self.cues], "setting-cues")
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
         self.sections = [s.setting for s in table.sections]
@@ -223,7 +227,9 @@ class SettingReader:
         self.yes_no = re.compile(rf"^\s*[:=-]?\s*(?:(?P<yes>{yes})|(?P<no>{no}))\b", re.I)
         # the answer after a question mark or across an aligned column, on the option's line
         self.yes_no_column = re.compile(
-            rf"(?:\?[ \t]*|[ \t]{{2,}})(?:(?P<yes>{yes})|(?P<no>{no}))\b", re.I
+            rf"(?:\?[ \t]*(?:(?P<yes>{yes})|(?P<no>{no}))\b"
+            rf"|[ \t]{{2,}}(?:(?P<yes2>{yes})|(?P<no2>{no}))[ \t]*(?:\r?\n|$))",
+            re.I,
         )
         self.not_given_option = re.compile(table.not_given_options, re.I)
         self.given_field = re.compile(table.given_field, re.I)
@@ -246,12 +252,7 @@ class SettingReader:
             hospital = default in self.table.iv_hospital_note_types and self._hospital(text)
             return NoteKind(default, (), False, hospital=hospital)
         note_type, match = found
-        bundles = any(
-            p.search(text[: self.header_chars]) or (p.pattern.startswith("^") and p.search(text))
-            for t, _, _, bundle in self.types
-            if t == note_type
-            for p in bundle
-        )
+        bundles = self._bundles(note_type, text)
         ev = Evidence(match.start(), match.end(), match.group(0).strip() or match.group(0))
         inpatient = (
             note_type in self.table.inpatient_note_types
@@ -269,6 +270,23 @@ class SettingReader:
         hospital = note_type in self.table.iv_hospital_note_types and self._hospital(text)
         operation = bundles and self._operation(text)
         return NoteKind(note_type, (ev,), bundles, inpatient, narrative, hospital, operation)
+
+    def _bundles(self, note_type: str, text: str) -> bool:
+        """A bundling pattern of the note type matches the header, or, for one written at a line
+        start ("^..."), any line: searched only where the screen says it may match (in the whole
+        text, or in the header, whose end may end a pattern's line).
+        """
+        screen = self._bundle_screens.get(note_type)
+        if screen is None:
+            return False
+        head = text[: self.header_chars]
+        in_head = {k for k, _ in screen.indexed(head)}
+        in_text = {k: sure for k, _, sure in screen.screened(text)}
+        return any(
+            (k in in_head and p.search(head))
+            or (k in in_text and p.pattern.startswith("^") and (in_text[k] or p.search(text)))
+            for k, p in enumerate(screen.patterns)
+        )
 
     def _operation(self, text: str) -> bool:
         """The note reports an operation whose title names no injection ("PROCEDURE PERFORMED:
@@ -382,6 +400,7 @@ class SettingReader:
         if not candidates:
             return None
         done = self.table.order_only_unless_done and _DONE.search(clause)
+        # the first pattern that matches, in table order, is one of the first setting matched
         for k, pattern, sure in candidates:
             setting = self.cues[k][0]
             if setting == "order_only" and done:
@@ -557,7 +576,7 @@ class SettingReader:
         # every line's).
         candidates = sorted(
             [m.start() for m in self.mark_re.finditer(text)]
-            + [m.start() for m in _YES_NO_ANY.finditer(text)]
+            + [m.start() for pattern in _YES_NO_ANY for m in pattern.finditer(text)]
         )
         if not candidates:
             return []
@@ -575,7 +594,7 @@ class SettingReader:
 
     def yes_no_any(self, line: str) -> bool:
         """Whether a line has an "option: yes/no" field."""
-        return bool(_YES_NO_ANY.search(line))
+        return any(pattern.search(line) for pattern in _YES_NO_ANY)
 
     def _checked(self, text: str, i: int, line_ents: list) -> bool | None:
         """Whether the box of the option ``line_ents[i]`` is checked (None: no box of its own)."""
@@ -585,7 +604,7 @@ class SettingReader:
             text, ent.end_char, ent.end_char + 40
         )
         if yn:
-            return yn.group("yes") is not None
+            return yn.group("yes") is not None or yn.groupdict().get("yes2") is not None
         prev_end = line_ents[i - 1].end_char if i else text.rfind("\n", 0, ent.start_char) + 1
         next_start = (
             line_ents[i + 1].start_char
