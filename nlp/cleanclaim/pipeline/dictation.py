@@ -302,20 +302,25 @@ class DictationComponent(TableBacked):
         self._kind_of[word] = kind
         return kind
 
-    def _starts(self, lower: list[str]) -> dict[int, list[int]]:
-        """Per kind, the indices of the words that may begin it."""
-        memo = self._kind_of
-        get = memo.get
-        starts: dict[int, list[int]] = {k: [] for k in (_SPELLED, _NUMBER, _LETTER, _ROUTE)}
-        for x, w in enumerate(lower):
-            v = get(w)
-            if v is None:
-                v = self._kind(w)
-            if v:  # most words begin nothing
-                for k, at in starts.items():
-                    if v & k:
-                        at.append(x)
-        return starts
+    def _starts(self, words: list[str], inverse: numpy.ndarray) -> dict[int, list[int]]:
+        """Per kind, the indices of the words that may begin it (``words``: the note's distinct
+        lowered words; ``inverse``: each token's index among them).
+        """
+        get = self._kind_of.get
+        kinds = numpy.fromiter(
+            (v if (v := get(w)) is not None else self._kind(w) for w in words),
+            dtype=numpy.int32,
+            count=len(words),
+        )[inverse]
+        return {
+            k: numpy.flatnonzero(kinds & k).tolist() for k in (_SPELLED, _NUMBER, _LETTER, _ROUTE)
+        }
+
+    def _by_word(self, test: Any) -> numpy.ndarray:
+        """``test`` of each token's lowered word, made once per distinct word of the note."""
+        return numpy.fromiter(map(test, self._words), dtype=bool, count=len(self._words))[
+            self._inverse
+        ]
 
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
     def _lexicon(self) -> "_Lexicon":
@@ -332,14 +337,19 @@ class DictationComponent(TableBacked):
         if n == 0:
             return doc
         strings = doc.vocab.strings
-        lower = [strings[h] for h in doc.to_array(LOWER).tolist()]
+        # each distinct word is looked up once (notes repeat most of theirs)
+        uniq, inverse = numpy.unique(doc.to_array(LOWER), return_inverse=True)
+        inverse = inverse.reshape(-1)
+        words = [strings[h] for h in uniq.tolist()]
+        lower = [words[k] for k in inverse.tolist()]
+        self._words, self._inverse = words, inverse
         # per-token flags read once per note (a Token object per lookup is the slow part)
         flags = doc.to_array([IS_ALPHA, LENGTH, LIKE_NUM])
         self._alpha: list[bool] = flags[:, 0].astype(bool).tolist()
         self._length: list[int] = flags[:, 1].tolist()
         self._like_num: list[bool] = flags[:, 2].astype(bool).tolist()
         self._lower = lower
-        self._start_at = self._starts(lower)
+        self._start_at = self._starts(words, inverse)
         self._sentence_ends(doc, lower)
         if self._markers is not None:
             doc._.cc_markers = tuple(
@@ -419,7 +429,11 @@ class DictationComponent(TableBacked):
             # only from words not all ordinary English ("hold all IV" is no Haldol)
             routes = {e.start for e in ents + new if e.label_ == "ROUTE"} - slots
             # and the words right before "injection" or "shot" ("his Kenneth log injection")
-            slots |= {x for x, w in enumerate(lower) if w in self._slot_words and not taken[x]}
+            slots |= set(
+                numpy.flatnonzero(
+                    self._by_word(self._slot_words.__contains__) & ~taken[:n]
+                ).tolist()
+            )
             tails = self._heard_tails(lower, ents, slots, taken)
             if tails:
                 for x in tails:
@@ -1118,11 +1132,15 @@ class DictationComponent(TableBacked):
                 )
             )
         ]
-        for i, word in enumerate(lower):
+        # administration words, and the value of a dictated template field ("site colon right
+        # glue teal"), found by distinct word
+        admin = self._by_word(self._admin.__contains__)
+        colon = self._by_word(self._field_colon.__contains__)
+        for i in numpy.flatnonzero(admin | colon).tolist():
+            word = lower[i]
             if word in self._admin:
                 anchors.append(i)
             if word in self._field_colon and i > 0 and lower[i - 1] in self._field_labels:
-                # the value of a dictated template field ("site colon right glue teal")
                 anchors.append(i + 1)
         for a in anchors:
             marks[max(0, a - w)] += 1
@@ -1146,12 +1164,21 @@ class DictationComponent(TableBacked):
         """
         lex = self._lexicon()
         t = self.t
-        out = []
+        out: list[Span] = []
         n = len(doc)
         alpha = self._alpha
-        numeric = [a and _number_word(w) for a, w in zip(alpha, lower, strict=True)]
-        plainword = [a and not x for a, x in zip(alpha, numeric, strict=True)]
-        for x in range(1, n - 1):
+        starts = numpy.flatnonzero(near[:n]).tolist()
+        if not starts:
+            return out
+        # Names begin only near an administration and hold at most _MAX_WORDS words: the word
+        # tests below are made from two words before the first such place to a few words past
+        # the last (one more each side for the syllable test's neighbours), not over the note.
+        lo, hi = max(0, starts[0] - 2), min(n, starts[-1] + _MAX_WORDS + 3)
+        is_alpha = numpy.array(alpha, dtype=bool)
+        numbers = self._by_word(_number_word) & is_alpha
+        numeric = numbers.tolist()
+        plainword = (is_alpha & ~numbers).tolist()
+        for x in range(max(1, lo), min(n - 1, hi)):
             # a number word heard between two syllables of a name ("in vega sus ten a"): a
             # syllable too, never the first or last word of a name, nor next to another number
             if numeric[x] and plainword[x - 1] and plainword[x + 1]:
@@ -1164,7 +1191,6 @@ class DictationComponent(TableBacked):
                 if lower[x] in _CONTRACTED_M and lower[x - 1] == "i":
                     lower[x] = "m"
                     plainword[x] = True
-        near_at = near.tolist()
         marks = doc._.cc_spoken_marks
         # before a dose a name may also begin with a short stop word ("are is ta da", "new
         # last a"); it is then a glued read, held to the stricter checks
@@ -1177,19 +1203,18 @@ class DictationComponent(TableBacked):
         piece = pieces.tolist() if pieces is not None else None
         # free[x]: how many words from x on are plain and not held; a name read at i ends
         # within them (a span read below holds only words before the next i)
+        # (counted up to ``hi`` only: no name read from a place before it reaches that far)
         free = [0] * (n + 1)
-        for x in range(n - 1, -1, -1):
+        for x in range(hi - 1, lo - 1, -1):
             free[x] = free[x + 1] + 1 if plainword[x] and not held[x] else 0
-        i = 0
-        while i < n:
-            if not near_at[i] or held[i]:
-                i += 1
+        done = 0  # words before this are part of a name read
+        for i in starts:
+            if i < done or held[i]:
                 continue
             opens = self._edge(doc, i) or self._glue(doc, i)
             if not opens and slot_at[i] and alpha[i] and self._length[i] <= 4:
                 opens = lower[i] not in _NEVER_OPENS
             if not opens:
-                i += 1
                 continue
             best = None
             for k in range(min(_MAX_WORDS, free[i]), 0, -1):
@@ -1290,7 +1315,6 @@ class DictationComponent(TableBacked):
                 ):
                     best = (end, hit, len(joined))
             if best is None:
-                i += 1
                 continue
             end, (label, norm, rule, name, _score, how), _ = best
             if end - i > 2 and lower[i] in ("a", "an"):
@@ -1302,7 +1326,7 @@ class DictationComponent(TableBacked):
             out.append(_span(doc, i, end, label, rule, norm, name, how))
             taken[i:end] = True
             held[i:end] = [True] * (end - i)
-            i = end
+            done = end
         return out
 
     def _heard_tails(

@@ -78,9 +78,7 @@ class DateReader:
         self.patterns = [_compile(p) for p in payer.date_of_service_patterns]
         # the hint is exact only when every pattern reads its date with that group
         self._hint = (
-            _DATE_HINT
-            if all(_DATE_GROUP in p for p in payer.date_of_service_patterns)
-            else None
+            _DATE_HINT if all(_DATE_GROUP in p for p in payer.date_of_service_patterns) else None
         )
 
     def read(self, text: str) -> tuple[date, int, int] | None:
