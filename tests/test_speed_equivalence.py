@@ -6,10 +6,15 @@
   every token window;
 - the classifier: ``decide_many`` against ``decide`` note by note;
 - the batch worker (facts per note, classifier per chunk) against ``Reviewer.review``;
-- the rules' direct reads of span extensions (``ext``) against spaCy's ``span._``.
+- the rules' direct reads of span extensions (``ext``) against spaCy's ``span._``;
+- patterns anchored on their last word, screened setting cues and bundling patterns, the date
+  hint, the line splitter's possible starts and the screened field labels against the plain
+  searches and loops they replace.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import pytest
 import regex
@@ -424,3 +429,83 @@ def test_fast_extension_reads_equal_spacys(reviewer):
     for span in spans:
         for name in names:
             assert ext(span, name) == getattr(span._, name), (span.text, name)
+
+
+SPLIT = [
+    "Tdap 0.5 mL. Given by RN\nSite: L deltoid\n\nPlan: return in 4 weeks. Dr. Lee signed.",
+    "chlorhexidine prep. 1 mL lidocaine! Then? ketorolac 60 mg IM\nwas given in the\nright glute",
+    "mg/mL. Next line U. 5 units L. Two\n\n\n  indented line ends here.",
+    "Café visit — naïve patient. B12 1000 mcg IM.\r\nNext: none",
+    "",
+    "one",
+]
+
+
+def test_line_sentencizer_reads_only_possible_starts_as_the_token_loop_did(nlp):
+    """Sentence starts read at the tokens after a break, an end or a kept period only, as the
+    loop over every token set them."""
+    import numpy
+    from spacy.attrs import SENT_START
+
+    from cleanclaim.pipeline import lines
+
+    def token_loop(doc):  # noqa: ANN001, ANN202 - the splitter as first written
+        texts = [t.text for t in doc]
+        spaces = [t.whitespace_ for t in doc]
+        out = [1] + [-1] * (len(doc) - 1)
+        for i in range(1, len(doc)):
+            prev, cur = texts[i - 1], texts[i]
+            if prev.isspace() and "\n" in prev:
+                start = not lines._wrapped(texts, spaces, i)
+            elif cur.isspace() and "\n" in cur:
+                start = False
+            elif prev in lines._END_PUNCT and not lines._is_punct(cur):
+                start = True
+            elif (
+                prev in lines._UNIT_PERIOD
+                and i > 1
+                and (texts[i - 2] == "/" or lines._is_number(texts[i - 2]))
+                and (cur.istitle() or cur[0].isdigit())
+            ):
+                start = True
+            elif lines._lower_abbreviation_end(prev) and (cur.istitle() or cur[0].isdigit()):
+                start = True
+            else:
+                continue
+            out[i] = 1 if start else -1
+        return out
+
+    splitter = lines.LineSentencizer()
+    starts = 0
+    for text in SPLIT:
+        doc = nlp.make_doc(text)
+        if not len(doc):
+            continue
+        splitter(doc)
+        got = [1 if v == 1 else -1 for v in doc.to_array([SENT_START]).reshape(-1).tolist()]
+        want = token_loop(doc)
+        assert got == want, text
+        starts += int(numpy.sum(numpy.array(got) == 1))
+    assert starts >= 12
+
+
+def test_field_labels_screened_find_what_the_search_finds(nlp):
+    component = nlp.get_pipe("cleanclaim_fields")
+    texts = [
+        "Route: ___\nSite: L deltoid\nDose:",
+        "Route:   Dose: 1 mL  Site: N/A",
+        "no labels in this note at all",
+        "Médication: ketorolac  Route:\nSite: R glute",
+        "",
+    ]
+    found = 0
+    for text in texts:
+        got = component.find(text)
+        unscreened = SimpleNamespace(indexed=lambda _text: [(0, None)])
+        screen, component._label_screen = component._label_screen, unscreened
+        try:
+            assert got == component.find(text), text
+        finally:
+            component._label_screen = screen
+        found += len(got)
+    assert found >= 4

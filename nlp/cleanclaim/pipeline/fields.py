@@ -8,6 +8,7 @@ from .. import resources as res
 from . import extensions  # noqa: F401
 from ._tables import TableBacked
 from .extensions import doc_text
+from .screen import PatternSet
 
 
 @Language.factory("cleanclaim_fields", default_config={})
@@ -47,6 +48,10 @@ class BlankFieldDetector(TableBacked):
         # `[ \t]*(?:blanks)[ \t]*(?=$|[|;\t]|\s{2,}\S+\s*:)` after) it backtracks
         # quadratically over a long run of white space.
         self._label = re.compile(rf"(?P<name>{'|'.join(names)})[ \t]*+[:=]", re.IGNORECASE)
+        # the same labels screened by RE2 (half the notes hold none: no search at all)
+        self._label_screen = PatternSet(
+            [re.compile(rf"(?:{'|'.join(names)})[ \t]*[=:]", re.IGNORECASE)], "field-labels"
+        )
         # the same field dictated blank: "route colon next line", opening the note or after a
         # said line break
         self._spoken = None
@@ -86,7 +91,9 @@ class BlankFieldDetector(TableBacked):
         (or ``=``); a blank value (each tried at its longest); then the end of the line, a
         separator or two spaces and the next ``Label:``.
         """
-        found = []
+        found: list[tuple[str, int, int]] = []
+        if not self._label_screen.indexed(text):
+            return found
         lo = pos = 0
         look = _Lookahead(text)
         while (m := self._label.search(text, pos)) is not None:

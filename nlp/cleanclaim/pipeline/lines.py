@@ -9,7 +9,7 @@ import bisect
 import weakref
 
 import numpy
-from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -40,12 +40,28 @@ class LineSentencizer:
         n = len(doc)
         if n == 0:
             return doc
-        texts = [t.text for t in doc]
-        spaces = [t.whitespace_ for t in doc]
+        # each distinct word read once; a token can start a sentence only after a line break,
+        # a sentence's end or a period kept on a word, or as a line break itself
+        strings = doc.vocab.strings
+        arr = doc.to_array([ORTH, SPACY])
+        uniq, inverse = numpy.unique(arr[:, 0], return_inverse=True)
+        inverse = inverse.reshape(-1)
+        words = [strings[h] for h in uniq.tolist()]
+        texts = [words[k] for k in inverse.tolist()]
+        spaces = [" " if s else "" for s in arr[:, 1].tolist()]
+        breaks = numpy.fromiter(
+            (w.isspace() and "\n" in w for w in words), dtype=bool, count=len(words)
+        )[inverse]
+        ends = numpy.fromiter(
+            (w in _END_PUNCT or w in _UNIT_PERIOD or _lower_abbreviation_end(w) for w in words),
+            dtype=bool,
+            count=len(words),
+        )[inverse]
+        maybe = numpy.flatnonzero((breaks | ends)[:-1] | breaks[1:]) + 1
         starts = numpy.full((n, 1), -1, dtype="int64")
         starts[0, 0] = 1
         join = self.join_wrapped_lines
-        for i in range(1, n):
+        for i in maybe.tolist():
             prev, cur = texts[i - 1], texts[i]
             prev_space = prev.isspace()
             if prev_space and "\n" in prev:
