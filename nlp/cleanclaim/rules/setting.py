@@ -571,6 +571,15 @@ class SettingReader:
         return frozenset(out)
 
     def _box_lines(self, text: str) -> list[tuple[int, int]]:
+        # Read once per note (both the ignored options and the given boxes ask).
+        cached = self.__dict__.get("_box_cache")
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        out = self._find_box_lines(text)
+        self._box_cache = (text, out)
+        return out
+
+    def _find_box_lines(self, text: str) -> list[tuple[int, int]]:
         # Only lines holding a mark or a yes/no candidate of the whole text are read line by
         # line (marks are literals without line breaks; the whole-text yes/no matches include
         # every line's).
