@@ -139,7 +139,7 @@ class ContextComponent(TableBacked):
 
     def _apply(self, doc: Doc, targets: list[Span]) -> None:
         """The ``ConText.__call__`` of medspaCy with the comparisons restricted to what can meet."""
-        Sentences(doc).install()  # ConTextModifier asks each modifier's sentence
+        sentences = Sentences(doc).install()  # the rules ask spans their sentences
         context = self._context
         graph = ConTextGraph(prune_on_modifier_overlap=context.prune_on_target_overlap)
         graph.targets = targets
@@ -174,7 +174,17 @@ class ContextComponent(TableBacked):
                 and all(i in named_dx for i in range(start, end))
             ):
                 continue
-            mods.append(ConTextModifier(rule, start, end, doc, max_scope=context.max_scope))
+            # the scope ConTextModifier sets from the sentence of its first word, given here
+            # from the sentence index (no Token, Span or sentence walk per modifier)
+            i = sentences.index(start)
+            scope_start, scope_end = _scope(
+                rule, start, end, sentences.starts[i], sentences.ends[i]
+            )
+            mods.append(
+                ConTextModifier(
+                    rule, start, end, doc, scope_start, scope_end, max_scope=context.max_scope
+                )
+            )
         graph.modifiers = mods
         window = self.scope_window
         if window is not None:
@@ -194,6 +204,29 @@ class ContextComponent(TableBacked):
         if context.context_attributes_mapping:
             context.set_context_attributes(edges)
         doc._.context_graph = graph
+
+
+def _scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[int, int]:
+    """The scope medspaCy's ``ConTextModifier`` gives a modifier at ``start:end`` of the
+    sentence ``s0:s1`` (its direction, then its rule's ``max_scope``).
+    """
+    direction = rule.direction.lower()
+    most = rule.max_scope
+    if direction == "forward":
+        lo, hi = end, s1
+        if most is not None and hi - lo > most:
+            hi = end + most
+    elif direction == "backward":
+        lo, hi = s0, start
+        if most is not None and hi - lo > most:
+            lo = start - most
+    else:
+        lo, hi = s0, s1
+        if most is not None and start - lo > most:
+            lo = start - most
+        if most is not None and hi - end > most:
+            hi = end + most
+    return lo, hi
 
 
 def _end_at_administration(
