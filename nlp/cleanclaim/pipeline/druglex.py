@@ -82,6 +82,10 @@ def _hashes(words: frozenset[str]) -> frozenset[int]:
     return frozenset(hash_string(w) for w in words)
 
 
+#: How many prefix answers are kept before the cache starts again (bounded memory).
+_PREFIXES_KEPT = 200_000
+
+
 class DrugLexicon:
     """Look drug names up in the broad dictionary, token window by token window."""
 
@@ -99,6 +103,7 @@ class DrugLexicon:
         self._first_ids = None if first_words is None else _hashes(first_words)
         self._sorted: list[str] | None = None  # the names in order, for prefix ranges
         self._longest: dict[str, int] = {}  # first word -> its longest name
+        self._prefixes: dict[str, bool] = {}  # key -> some name begins with it
 
     @classmethod
     def load(cls, skip: set[str] | frozenset[str] = frozenset()) -> DrugLexicon:
@@ -119,12 +124,21 @@ class DrugLexicon:
         return longest
 
     def _begins_a_name(self, key: str) -> bool:
-        """Whether some name begins with ``key`` (a binary search of the sorted names)."""
+        """Whether some name begins with ``key`` (a binary search of the sorted names; the
+        answers are kept, notes repeat their phrases).
+        """
+        known = self._prefixes.get(key)
+        if known is not None:
+            return known
         if self._sorted is None:
             self._sorted = sorted(self.variants)
         names = self._sorted
         i = bisect.bisect_left(names, key)
-        return i < len(names) and names[i].startswith(key)
+        found = i < len(names) and names[i].startswith(key)
+        if len(self._prefixes) >= _PREFIXES_KEPT:
+            self._prefixes.clear()
+        self._prefixes[key] = found
+        return found
 
     def _candidates(self, doc: Doc, arr: numpy.ndarray) -> list[int]:
         """Positions of the words that can begin a name: alphabetic, 3+ characters, a first word."""
