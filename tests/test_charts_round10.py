@@ -6,7 +6,10 @@
   given: never ready, whatever the treatment line above it says; said of one named drug, it
   takes back that drug only;
 - a yes/no template answered after a question mark or across an aligned column ("Route IM?
-  Yes", "Route SC?          No") documents only the option answered yes: no route conflict.
+  Yes", "Route SC?          No") documents only the option answered yes: no route conflict;
+- a drug that is only injected, said given here with neither dose nor route ("Rocephin given in
+  clinic, pt tolerated"), is an injection whose dose and route are missing, not "no injection";
+  the same words in a hospital course stay no injection of this visit.
 """
 
 from __future__ import annotations
@@ -91,3 +94,33 @@ def test_both_routes_answered_yes_still_conflict(reviewer):
         "Site                        L ventrogluteal\nGiven by RN at 09:40.\n"
     )
     assert "ROUTE_CONFLICT" in blocking(review)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rocephin given in clinic, pt tolerated.",
+        "Toradol given here today, tolerated well.",
+        "Ceftriaxone administered in the office this morning without reaction.",
+    ],
+)
+def test_an_injected_only_drug_given_here_without_dose_or_route_is_an_incomplete_injection(
+    reviewer, line
+):
+    review = reviewer.review(
+        "URGENT CLINIC VISIT\nRedness and warmth of the right shin for three days.\n"
+        "Dx: Cellulitis of right lower limb (L03.115)\n" + line
+    )
+    assert review.service_code == "96372"
+    assert {"DOSE_MISSING", "ROUTE_MISSING"} <= blocking(review)
+    assert review.claim_ready is False
+
+
+def test_an_injected_only_drug_in_a_hospital_course_stays_no_injection(reviewer):
+    review = reviewer.review(
+        "DISCHARGE SUMMARY\nHospital course: pneumonia; in the ED he was given Rocephin and "
+        "azithromycin and was admitted to the medicine service.\nDischarge medications: "
+        "cefpodoxime 200 mg PO BID."
+    )
+    assert review.service_code != "96372"
+    assert review.claim_ready is False

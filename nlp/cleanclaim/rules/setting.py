@@ -1139,6 +1139,12 @@ class SettingReader:
                 continue
             if any(words.search(span_text(m.span.sent)) for m in draft.drug_mentions):
                 continue
+            if draft.drug_id in bare and any(
+                self.cue(m) == "this_encounter" for m in draft.drug_mentions
+            ):
+                # "Rocephin given in clinic, pt tolerated": a drug only injected, said given
+                # here: an injection whose dose and route the note leaves out
+                continue
             draft.given = False
             draft.setting = None
             draft.not_given_reason = self.table.routeless_reason
