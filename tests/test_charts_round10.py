@@ -9,7 +9,9 @@
   Yes", "Route SC?          No") documents only the option answered yes: no route conflict;
 - a drug that is only injected, said given here with neither dose nor route ("Rocephin given in
   clinic, pt tolerated"), is an injection whose dose and route are missing, not "no injection";
-  the same words in a hospital course stay no injection of this visit.
+  the same words in a hospital course stay no injection of this visit;
+- a site checked in a filled-in template ("Site: ☒ L deltoid ☐ R deltoid") records the dose even
+  when a plan's header line above names the drug first; a site left unchecked records nothing.
 """
 
 from __future__ import annotations
@@ -124,3 +126,40 @@ def test_an_injected_only_drug_in_a_hospital_course_stays_no_injection(reviewer)
     )
     assert review.service_code != "96372"
     assert review.claim_ready is False
+
+
+PLAN_THEN_BOXES = (
+    "B12 CLINIC\nDx: Pernicious anemia (D51.0)\n"
+    "Plan per protocol: start cyanocobalamin injections monthly.\n"
+    "Medication: ☒ cyanocobalamin 1000 mcg/mL   ☐ other\n"
+    "Route: ☒ IM  ☐ SC\n"
+    "Site: {left} L deltoid  ☐ R deltoid\n"
+    "Lot AB7731   Given by K. Osei, RN, 09:05"
+)
+
+
+def test_a_checked_site_under_a_plan_header_records_the_dose(reviewer):
+    review = reviewer.review(PLAN_THEN_BOXES.format(left="☒"))
+    assert review.claim_ready is True
+    (given,) = [a for a in review.administrations if a.given]
+    assert given.drug_id == "cyanocobalamin" and given.site == "L deltoid"
+
+
+def test_a_checked_vaccine_record_under_a_plan_line_is_a_vaccine_given(reviewer):
+    review = reviewer.review(
+        "EMPLOYEE HEALTH\nPlan per protocol: revaccinate with 2-dose Heplisav-B series.\n"
+        "Vaccine: [x] Heplisav-B 20 mcg/0.5 mL   [ ] Engerix-B\nRoute: [x] IM  [ ] SC\n"
+        "Site: [x] L deltoid  [ ] R deltoid\nGiven by K. Osei, RN, 09:05\n"
+        "Dx: Z23 Encounter for immunization"
+    )
+    assert review.service_code == "90471" and review.status == "other_service"
+
+
+def test_an_unchecked_site_under_a_plan_header_records_nothing(reviewer):
+    review = reviewer.review(
+        "B12 CLINIC\nDx: Pernicious anemia (D51.0)\n"
+        "Plan: start cyanocobalamin 1000 mcg IM monthly from next visit.\n"
+        "Site: ☐ L deltoid  ☐ R deltoid"
+    )
+    assert review.claim_ready is False
+    assert not any(a.given for a in review.administrations)

@@ -109,7 +109,13 @@ class RuleSet:
 
     def _facts(self, doc: Doc, note_id: str | None, date_of_service: date | str | None) -> Facts:
         day, stated = read_date_of_service(self.dates, doc_text(doc), date_of_service)
-        linked = link(doc, self.drugs, self.vocab, self.settings.ignored(doc))
+        linked = link(
+            doc,
+            self.drugs,
+            self.vocab,
+            self.settings.ignored(doc),
+            self.settings.checked_sites(doc),
+        )
         kind = self.settings.note_kind(doc_text(doc))
         self.settings.place(doc, linked, kind, day if stated is not None else None)
         dxs = patient_diagnoses(

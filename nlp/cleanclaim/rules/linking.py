@@ -49,6 +49,8 @@ class Mention:
     #: Where the run of attributes this one closes begins ("6 mg SC left thigh"): a preceding
     #: drug is as near to the site as to the dose that opens the run.
     chain_start: int = -1
+    #: A site checked in a template field ("Site: ☒ L deltoid").
+    boxed: bool = False
 
     @cached_property
     def negated(self) -> bool:
@@ -210,13 +212,18 @@ def link(
     drugs: res.DrugTable,
     vocab: RuleVocabulary,
     ignored: frozenset[int] = frozenset(),
+    checked: frozenset[int] = frozenset(),
 ) -> Linked:
     """Link the mentions of ``doc`` into administrations.
 
     ``ignored``: start offsets of mentions that document nothing (an unchecked template box, a
-    charge line): they stay in the mentions but are linked to nothing.
+    charge line): they stay in the mentions but are linked to nothing. ``checked``: start
+    offsets of sites checked in a template field.
     """
     mentions = mentions_of(doc)
+    if checked:
+        for m in mentions:
+            m.boxed = m.start in checked
     classes = {d.id: d.drug_class for d in drugs.drugs}
     text = doc_text(doc)
     anchors = [m for m in mentions if m.label == "DRUG" and m.start not in ignored]
@@ -1178,8 +1185,11 @@ def decide_given(draft: DraftAdministration) -> None:
         has_site = any(a.label == "SITE" for a in m.attrs)
         curated = m.rule != "drug.dictionary"
         done_act = (has_dose and has_route) or (has_site and curated)
+        # a site checked in a filled-in template records the dose, even under a plan's header
+        # ("Plan per protocol: start B12 monthly" then "Site: ☒ L deltoid ☐ R deltoid")
+        boxed = curated and any(a.label == "SITE" and a.boxed for a in m.attrs if a in collected)
         if (
-            m.section_kind != "plan"
+            (m.section_kind != "plan" or boxed)
             and not (ext(span, "cc_regimen") or ext(span, "cc_schedule"))
             and done_act
         ):

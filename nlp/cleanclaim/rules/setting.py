@@ -570,6 +570,25 @@ class SettingReader:
             )
         return frozenset(out)
 
+    def checked_sites(self, doc: Doc) -> frozenset[int]:
+        """Start offsets of sites checked in a template field ("Site: ☒ L deltoid ☐ R deltoid"):
+        a filled-in record of where the dose went.
+        """
+        text = doc_text(doc)
+        lines = self._box_lines(text)
+        if not lines:
+            return frozenset()
+        ents = [e for e in doc_ents(doc) if e.label_ in ("DRUG", "ROUTE", "SITE")]
+        out = set()
+        for start, end in lines:
+            line_ents = [e for e in ents if start <= e.start_char < end]
+            out.update(
+                e.start_char
+                for i, e in enumerate(line_ents)
+                if e.label_ == "SITE" and self._checked(text, i, line_ents) is True
+            )
+        return frozenset(out)
+
     def _box_lines(self, text: str) -> list[tuple[int, int]]:
         # Read once per note (both the ignored options and the given boxes ask).
         cached = self.__dict__.get("_box_cache")
