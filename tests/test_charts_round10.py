@@ -11,7 +11,11 @@
   clinic, pt tolerated"), is an injection whose dose and route are missing, not "no injection";
   the same words in a hospital course stay no injection of this visit;
 - a site checked in a filled-in template ("Site: ☒ L deltoid ☐ R deltoid") records the dose even
-  when a plan's header line above names the drug first; a site left unchecked records nothing.
+  when a plan's header line above names the drug first; a site left unchecked records nothing;
+- on a plan line, a drug with its route and site and administration wording later in the same
+  sentence, beyond the reach of the drug's own modifiers ("P: Vivitrol 380 mg IM right gluteal
+  (alternating from left last month), 1.5-inch kit needle, given by T. Engstrom, RN"), was
+  given; an order with a site and no such wording stays an order.
 """
 
 from __future__ import annotations
@@ -160,6 +164,34 @@ def test_an_unchecked_site_under_a_plan_header_records_nothing(reviewer):
         "B12 CLINIC\nDx: Pernicious anemia (D51.0)\n"
         "Plan: start cyanocobalamin 1000 mcg IM monthly from next visit.\n"
         "Site: ☐ L deltoid  ☐ R deltoid"
+    )
+    assert review.claim_ready is False
+    assert not any(a.given for a in review.administrations)
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "P: Vivitrol (naltrexone extended-release injectable suspension) 380 mg IM right gluteal "
+        "(alternating from left last month), 1.5-inch kit needle, given by T. Engstrom, RN. Lot "
+        "VT2207.",
+        "Plan: Depo-Provera 150 mg IM in the left deltoid with the usual 1-inch needle and the "
+        "site cleaned with alcohol, administered by our MA at 10:40.",
+    ],
+)
+def test_a_plan_line_with_route_site_and_later_administration_wording_was_given(reviewer, plan):
+    review = reviewer.review(
+        "CLINIC VISIT\nA: Opioid use disorder in early remission (F11.21); contraception "
+        "management (Z30.42).\n" + plan + "\nContinue monthly."
+    )
+    assert any(a.given and a.route_code == "IM" for a in review.administrations)
+    assert review.claim_ready is True
+
+
+def test_a_plan_line_with_a_site_but_no_administration_wording_stays_an_order(reviewer):
+    review = reviewer.review(
+        "CLINIC VISIT\nA: Opioid use disorder in early remission (F11.21).\n"
+        "P: Vivitrol 380 mg IM right gluteal at the next visit, alternating sides monthly."
     )
     assert review.claim_ready is False
     assert not any(a.given for a in review.administrations)

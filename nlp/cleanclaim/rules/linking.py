@@ -1078,6 +1078,20 @@ def _gap(drug: Mention, attr: Mention) -> int:
     return 2 * max(drug.start - attr.end, 0) + 8
 
 
+def _administered_in_sentence(span: Span) -> bool:
+    """Administration wording (not a dose count) after ``span`` in its sentence."""
+    graph = getattr(span.doc._, "context_graph", None)
+    if graph is None:
+        return False
+    sent = span.sent
+    return any(
+        mod.category == "ADMINISTERED"
+        and not mod.rule.metadata.get("count_only")
+        and span.end <= mod._start < sent.end
+        for mod in graph.modifiers
+    )
+
+
 def _administered(span: Span, weak: bool) -> bool:
     """Administration wording on ``span``; on a plan or order line, or beside plan wording, a
     count of doses ("x 1", "once") is not enough ("Plan: Solu-Medrol 125 mg IM x 1" orders it).
@@ -1188,8 +1202,18 @@ def decide_given(draft: DraftAdministration) -> None:
         # a site checked in a filled-in template records the dose, even under a plan's header
         # ("Plan per protocol: start B12 monthly" then "Site: ☒ L deltoid ☐ R deltoid")
         boxed = curated and any(a.label == "SITE" and a.boxed for a in m.attrs if a in collected)
+        # or, on a plan line, a site with administration wording later in its sentence beyond
+        # the reach of the drug's own modifiers ("P: Vivitrol 380 mg IM right gluteal (...),
+        # 1.5-inch needle, given by T. Engstrom, RN")
+        told = (
+            m.section_kind == "plan"
+            and curated
+            and has_site
+            and has_route
+            and _administered_in_sentence(span)
+        )
         if (
-            (m.section_kind != "plan" or boxed)
+            (m.section_kind != "plan" or boxed or told)
             and not (ext(span, "cc_regimen") or ext(span, "cc_schedule"))
             and done_act
         ):
