@@ -15,7 +15,9 @@
 - on a plan line, a drug with its route and site and administration wording later in the same
   sentence, beyond the reach of the drug's own modifiers ("P: Vivitrol 380 mg IM right gluteal
   (alternating from left last month), 1.5-inch kit needle, given by T. Engstrom, RN"), was
-  given; an order with a site and no such wording stays an order.
+  given; an order with a site and no such wording stays an order;
+- a MAR row whose status says it was charted in error ("IN ERROR", "Entered in error", "Wrong
+  patient") records no dose; a row marked "Given" still does.
 """
 
 from __future__ import annotations
@@ -195,3 +197,24 @@ def test_a_plan_line_with_a_site_but_no_administration_wording_stays_an_order(re
     )
     assert review.claim_ready is False
     assert not any(a.given for a in review.administrations)
+
+
+MAR_ROW = (
+    "Clinic Medication Administration Summary\n"
+    "Visit diagnosis: Gonococcal infection of the cervix (A54.03)\n\n"
+    "Medication       | Dose   | Route | Site            | Date/Time        | Status   | By\n"
+    "---------------- | ------ | ----- | --------------- | ---------------- | -------- | ----\n"
+    "ceftriaxone inj  | 500 mg | IM    | R ventrogluteal | 08/06/2026 11:05 | {status} | TV RN\n"
+)
+
+
+@pytest.mark.parametrize("status", ["IN ERROR", "Entered in error", "Wrong patient"])
+def test_a_mar_row_charted_in_error_records_no_dose(reviewer, status):
+    review = reviewer.review(MAR_ROW.format(status=status))
+    assert review.claim_ready is False
+    assert not any(a.given for a in review.administrations)
+
+
+def test_a_mar_row_marked_given_still_records_the_dose(reviewer):
+    review = reviewer.review(MAR_ROW.format(status="Given"))
+    assert review.claim_ready is True
