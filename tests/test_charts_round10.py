@@ -17,7 +17,12 @@
   (alternating from left last month), 1.5-inch kit needle, given by T. Engstrom, RN"), was
   given; an order with a site and no such wording stays an order;
 - a MAR row whose status says it was charted in error ("IN ERROR", "Entered in error", "Wrong
-  patient") records no dose; a row marked "Given" still does.
+  patient") records no dose; a row marked "Given" still does;
+- a drug named without its salt ("PROCEDURE: Testosterone injection") in a note that names one
+  form of it ("Drug: testosterone enanthate 200 mg/mL") is that form's administration, not a
+  second drug missing its dose, route and site; with its own dose it stays its own;
+- "Hypogonadism, rule out - repeat level pending" is a possible diagnosis, like "rule out
+  hypogonadism"; "Cough, rule out pneumonia" leaves the cough affirmed.
 """
 
 from __future__ import annotations
@@ -217,4 +222,47 @@ def test_a_mar_row_charted_in_error_records_no_dose(reviewer, status):
 
 def test_a_mar_row_marked_given_still_records_the_dose(reviewer):
     review = reviewer.review(MAR_ROW.format(status="Given"))
+    assert review.claim_ready is True
+
+
+PROCEDURE_RECORD = (
+    "PROCEDURE NOTE\nAssessment: {dx}\nPROCEDURE: Testosterone injection\n"
+    "  Drug: testosterone enanthate 200 mg/mL\n  Dose: 100 mg (0.5 mL)\n"
+    "  Route: IM     Site: R vastus lateralis\n  Performed by: W. Obi, MA    Time: 16:05"
+)
+
+
+def test_a_drug_named_without_its_salt_is_the_form_the_note_names(reviewer):
+    review = reviewer.review(PROCEDURE_RECORD.format(dx="Male hypogonadism (E29.1)"))
+    assert [a.drug_id for a in review.administrations] == ["testosterone_enanthate"]
+    assert review.claim_ready is True
+
+
+def test_a_drug_without_its_salt_with_its_own_dose_stays_its_own(reviewer):
+    review = reviewer.review(
+        "Dx: Male hypogonadism (E29.1)\nTestosterone 100 mg IM given L glute by RN.\n"
+        "He also asked about testosterone enanthate autoinjectors for home."
+    )
+    given = [a.drug_id for a in review.administrations if a.given]
+    assert given == ["testosterone_cypionate"]
+
+
+@pytest.mark.parametrize(
+    "dx",
+    [
+        "Hypogonadism, rule out - repeat 8 AM total T pending",
+        "Hypogonadism (rule out)",
+        "Hypogonadism, rule out.",
+    ],
+)
+def test_a_rule_out_written_after_the_diagnosis_makes_it_possible(reviewer, dx):
+    review = reviewer.review(PROCEDURE_RECORD.format(dx=dx))
+    assert review.claim_ready is False
+    assert not any(d.supports for d in review.diagnoses)
+
+
+def test_a_rule_out_before_another_diagnosis_leaves_the_first_affirmed(reviewer):
+    review = reviewer.review(
+        PROCEDURE_RECORD.format(dx="Male hypogonadism (E29.1), rule out sleep apnea.")
+    )
     assert review.claim_ready is True

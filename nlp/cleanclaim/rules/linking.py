@@ -285,6 +285,7 @@ def link(
         draft = drafts.setdefault(key, DraftAdministration(drug_id=m.norm, families=vocab.families))
         draft.drug_mentions.append(m)
 
+    _stems_into_forms(drafts)
     _local_anesthetic_procedures(drafts, anchors, local, vocab)
     drafts = _split_by_route_family(drafts)
     candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
@@ -667,6 +668,28 @@ def _together(a: Mention, b: Mention) -> bool:
     if hi.start - lo.end > _TOGETHER_CHARS:
         return False
     return not _BLANK_LINE.search(doc_text(a.span.doc), lo.end, hi.start)
+
+
+def _stems_into_forms(drafts: dict[str, DraftAdministration]) -> None:
+    """A drug named without its salt or form ("PROCEDURE: Testosterone injection", read as the
+    table's default form) in a note that names one form of it ("Drug: testosterone enanthate
+    200 mg/mL") is that form's administration, not another drug given: its mentions join the
+    form's when they hold no dose, route or site of their own.
+    """
+    for key in list(drafts):
+        draft = drafts[key]
+        stems = {m.span.text.lower().replace(" ", "_") for m in draft.drug_mentions}
+        if len(stems) != 1 or any(m.attrs for m in draft.drug_mentions):
+            continue
+        stem = next(iter(stems)) + "_"
+        if not (draft.drug_id or "").startswith(stem):
+            continue  # the name said is the drug's own, not its stem
+        forms = [k for k, d in drafts.items() if k != key and (d.drug_id or "").startswith(stem)]
+        if len(forms) != 1:
+            continue
+        form = drafts[forms[0]]
+        form.drug_mentions = sorted(form.drug_mentions + draft.drug_mentions, key=lambda m: m.start)
+        del drafts[key]
 
 
 def _split_by_route_family(
