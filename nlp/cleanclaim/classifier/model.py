@@ -264,11 +264,12 @@ class ClaimModel:
         return self.apply_policy(facts.review, p, explanation)
 
     def decide_many(self, facts: Sequence[Facts], top: int = 8) -> list[Review]:
-        """:meth:`decide` for many notes at once: one transform and one prediction for them all.
+        """:meth:`decide` for many notes at once.
 
-        The same reviews as :meth:`decide` note by note (vectorizing and scaling work row by row;
-        a linear model's probability of a row does not depend on the other rows). Models that
-        are not linear are decided note by note.
+        A model with its linear numbers (``linear.json``) is scored note by note with numpy
+        alone. Otherwise a linear pipeline gets one transform and one prediction for all the
+        notes (the same reviews: vectorizing and scaling work row by row, and a row's
+        probability does not depend on the other rows); other models are decided note by note.
         """
         if not facts:
             return []

@@ -42,7 +42,7 @@ from .. import resources as res
 from . import extensions  # noqa: F401  (registers the extensions)
 from ._tables import TableBacked
 from .druglex import DrugLexicon
-from .extensions import doc_text
+from .extensions import by_word, distinct_words, doc_text
 
 #: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
 UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
@@ -318,9 +318,7 @@ class DictationComponent(TableBacked):
 
     def _by_word(self, test: Any) -> numpy.ndarray:
         """``test`` of each token's lowered word, made once per distinct word of the note."""
-        return numpy.fromiter(map(test, self._words), dtype=bool, count=len(self._words))[
-            self._inverse
-        ]
+        return by_word(self._words, self._inverse, test)
 
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
     def _lexicon(self) -> "_Lexicon":
@@ -336,16 +334,14 @@ class DictationComponent(TableBacked):
         n = len(doc)
         if n == 0:
             return doc
-        strings = doc.vocab.strings
         # each distinct word is looked up once (notes repeat most of theirs)
-        uniq, inverse = numpy.unique(doc.to_array(LOWER), return_inverse=True)
-        inverse = inverse.reshape(-1)
-        words = [strings[h] for h in uniq.tolist()]
+        words, inverse = distinct_words(doc, LOWER)
         lower = [words[k] for k in inverse.tolist()]
         self._words, self._inverse = words, inverse
         # per-token flags read once per note (a Token object per lookup is the slow part)
         flags = doc.to_array([IS_ALPHA, LENGTH, LIKE_NUM])
-        self._alpha: list[bool] = flags[:, 0].astype(bool).tolist()
+        self._is_alpha = flags[:, 0].astype(bool)
+        self._alpha: list[bool] = self._is_alpha.tolist()
         self._length: list[int] = flags[:, 1].tolist()
         self._like_num: list[bool] = flags[:, 2].astype(bool).tolist()
         self._lower = lower
@@ -1174,10 +1170,9 @@ class DictationComponent(TableBacked):
         # tests below are made from two words before the first such place to a few words past
         # the last (one more each side for the syllable test's neighbours), not over the note.
         lo, hi = max(0, starts[0] - 2), min(n, starts[-1] + _MAX_WORDS + 3)
-        is_alpha = numpy.array(alpha, dtype=bool)
-        numbers = self._by_word(_number_word) & is_alpha
+        numbers = self._by_word(_number_word) & self._is_alpha
         numeric = numbers.tolist()
-        plainword = (is_alpha & ~numbers).tolist()
+        plainword = (self._is_alpha & ~numbers).tolist()
         for x in range(max(1, lo), min(n - 1, hi)):
             # a number word heard between two syllables of a name ("in vega sus ten a"): a
             # syllable too, never the first or last word of a name, nor next to another number

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy
 from spacy.tokens import Doc, Span
 from spacy.tokens.underscore import Underscore
 
@@ -115,6 +116,21 @@ def ext(span: Span, name: str) -> Any:
     if getter is not None or method is not None or isinstance(default, Underscore.mutable_types):
         return getattr(span._, name)
     return span.doc.user_data.get(("._.", name, span.start_char, span.end_char), default)
+
+
+def distinct_words(doc: Doc, attr: int) -> tuple[list[str], numpy.ndarray]:
+    """The distinct strings of token attribute ``attr`` (``ORTH``, ``LOWER``) in ``doc``, and
+    each token's index among them: a test of a word is then made once per distinct word (notes
+    repeat most of theirs) and spread to the tokens with :func:`by_word`.
+    """
+    uniq, inverse = numpy.unique(doc.to_array(attr), return_inverse=True)
+    strings = doc.vocab.strings
+    return [strings[h] for h in uniq.tolist()], inverse.reshape(-1)
+
+
+def by_word(words: list[str], inverse: numpy.ndarray, test: Any) -> numpy.ndarray:
+    """``test`` of each token's word (:func:`distinct_words`), as one bool per token."""
+    return numpy.fromiter(map(test, words), dtype=bool, count=len(words))[inverse]
 
 
 def keep_text(doc: Doc, text: str) -> Doc:

@@ -13,7 +13,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import reading_cache
+from .extensions import by_word, distinct_words, reading_cache
 
 _END_PUNCT = frozenset({".", "!", "?"})
 #: Dose units the tokenizer keeps with a sentence's period ("0.5 mL. Given by RN"): after a
@@ -42,21 +42,11 @@ class LineSentencizer:
             return doc
         # each distinct word read once; a token can start a sentence only after a line break,
         # a sentence's end or a period kept on a word, or as a line break itself
-        strings = doc.vocab.strings
-        arr = doc.to_array([ORTH, SPACY])
-        uniq, inverse = numpy.unique(arr[:, 0], return_inverse=True)
-        inverse = inverse.reshape(-1)
-        words = [strings[h] for h in uniq.tolist()]
+        words, inverse = distinct_words(doc, ORTH)
         texts = [words[k] for k in inverse.tolist()]
-        spaces = [" " if s else "" for s in arr[:, 1].tolist()]
-        breaks = numpy.fromiter(
-            (w.isspace() and "\n" in w for w in words), dtype=bool, count=len(words)
-        )[inverse]
-        ends = numpy.fromiter(
-            (w in _END_PUNCT or w in _UNIT_PERIOD or _lower_abbreviation_end(w) for w in words),
-            dtype=bool,
-            count=len(words),
-        )[inverse]
+        spaces = [" " if s else "" for s in doc.to_array(SPACY).tolist()]
+        breaks = by_word(words, inverse, _line_break)
+        ends = by_word(words, inverse, _may_end)
         maybe = numpy.flatnonzero((breaks | ends)[:-1] | breaks[1:]) + 1
         starts = numpy.full((n, 1), -1, dtype="int64")
         starts[0, 0] = 1
@@ -86,6 +76,15 @@ class LineSentencizer:
             starts[i, 0] = 1 if start else -1
         doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
+
+
+def _line_break(text: str) -> bool:
+    return text.isspace() and "\n" in text
+
+
+def _may_end(text: str) -> bool:
+    """A sentence's end, or a word that may carry one ("mL.", "prep.")."""
+    return text in _END_PUNCT or text in _UNIT_PERIOD or _lower_abbreviation_end(text)
 
 
 def _is_number(text: str) -> bool:

@@ -205,8 +205,9 @@ class WindowedMatcher:
             counts = [_counts(step.get("OP")) for step in pattern]
             if any(c is None or c[1] is None for c in counts) or counts[-1] != (1, 1):
                 return None
+            # the last step tests one word or word set and nothing else this class cannot read
             last = _words_of(_tests(pattern[-1]))
-            if last is None or len(_tests(pattern[-1])) != len(pattern[-1]) - ("OP" in pattern[-1]):
+            if last is None or len(set(pattern[-1]) - {"OP"}) != 1:
                 return None
             words[last[0]].update(last[1])
             longest = max(longest, sum(most for _, most in counts))  # type: ignore[misc]

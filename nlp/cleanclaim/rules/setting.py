@@ -228,7 +228,7 @@ class SettingReader:
         # the answer after a question mark or across an aligned column, on the option's line
         self.yes_no_column = re.compile(
             rf"(?:\?[ \t]*(?:(?P<yes>{yes})|(?P<no>{no}))\b"
-            rf"|[ \t]{{2,}}(?:(?P<yes2>{yes})|(?P<no2>{no}))[ \t]*(?:\r?\n|$))",
+            rf"|[ \t]{{2,}}(?:(?P<yes>{yes})|(?P<no>{no}))[ \t]*(?:\r?\n|$))",
             re.I,
         )
         self.not_given_option = re.compile(table.not_given_options, re.I)
@@ -561,33 +561,42 @@ class SettingReader:
 
         for m in self.not_documentation.finditer(text):
             out.update(e.start_char for e in within(m.start(), m.end()))
-        for start, end in self._box_lines(text):
-            line_ents = [e for e in within(start, end) if e.label_ != "DOSE"]
-            out.update(
-                e.start_char
-                for i, e in enumerate(line_ents)
-                if self._checked(text, i, line_ents) is False
-            )
+        out.update(start for start, (_, checked) in self._box_options(doc).items() if not checked)
         return frozenset(out)
 
     def checked_sites(self, doc: Doc) -> frozenset[int]:
         """Start offsets of sites checked in a template field ("Site: ☒ L deltoid ☐ R deltoid"):
         a filled-in record of where the dose went.
         """
+        return frozenset(
+            start
+            for start, (label, checked) in self._box_options(doc).items()
+            if checked and label == "SITE"
+        )
+
+    def _box_options(self, doc: Doc) -> dict[int, tuple[str, bool]]:
+        """Start offset → (label, checked) of each drug, route or site with a box or a yes/no
+        answer of its own on a template line; read once per note.
+        """
         text = doc_text(doc)
+        cached = self.__dict__.get("_options_cache")
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        out: dict[int, tuple[str, bool]] = {}
         lines = self._box_lines(text)
-        if not lines:
-            return frozenset()
-        ents = [e for e in doc_ents(doc) if e.label_ in ("DRUG", "ROUTE", "SITE")]
-        out = set()
-        for start, end in lines:
-            line_ents = [e for e in ents if start <= e.start_char < end]
-            out.update(
-                e.start_char
-                for i, e in enumerate(line_ents)
-                if e.label_ == "SITE" and self._checked(text, i, line_ents) is True
-            )
-        return frozenset(out)
+        if lines:
+            ents = [e for e in doc_ents(doc) if e.label_ in ("DRUG", "ROUTE", "SITE")]
+            starts = [e.start_char for e in ents]  # doc.ents are in text order
+            for start, end in lines:
+                line_ents = ents[
+                    bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)
+                ]
+                for i, e in enumerate(line_ents):
+                    checked = self._checked(text, i, line_ents)
+                    if checked is not None:
+                        out[e.start_char] = (e.label_, checked)
+        self._options_cache = (text, out)
+        return out
 
     def _box_lines(self, text: str) -> list[tuple[int, int]]:
         # Read once per note (both the ignored options and the given boxes ask).
@@ -632,7 +641,7 @@ class SettingReader:
             text, ent.end_char, ent.end_char + 40
         )
         if yn:
-            return yn.group("yes") is not None or yn.groupdict().get("yes2") is not None
+            return yn.group("yes") is not None
         prev_end = line_ents[i - 1].end_char if i else text.rfind("\n", 0, ent.start_char) + 1
         next_start = (
             line_ents[i + 1].start_char
