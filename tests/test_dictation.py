@@ -934,3 +934,70 @@ def test_a_sound_written_ee_reads_as_the_names_i(reviewer, said, drug):
 def test_ordinary_words_with_ee_or_oo_read_no_drug(reviewer, words):
     review = reviewer.review(f"clinic visit period hives and vomiting period we took {words}")
     assert ents(review, "DRUG") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("keto row lack I am left glue teal", "ketorolac"),
+        ("fenner gan I am right del toyed", "promethazine"),
+    ],
+)
+def test_i_am_between_a_drug_and_a_site_heard_in_pieces_is_a_route(reviewer, said, drug):
+    """ "I am" is a route by its neighbours; a drug or a site said in pieces is read only after
+    the first look at the routes, so the ambiguous routes left free are looked at again."""
+    review = reviewer.review(
+        f"walk in clinic period renal colic period given in clinic colon {said} at ten fifty "
+        "period pain better period"
+    )
+    assert [e.norm for e in ents(review, "DRUG")] == [drug]
+    assert [e.text for e in ents(review, "ROUTE")] == ["I am"]
+    assert "ROUTE_MISSING" not in blocking(review)
+
+
+def test_i_am_before_a_verb_stays_a_pronoun_after_the_second_look(reviewer):
+    review = reviewer.review(
+        "walk in clinic period renal colic period I am sending him to the E R if the pain "
+        "returns period keto row lack thirty milligrams I M left glue teal given period"
+    )
+    assert [e.text for e in ents(review, "ROUTE")] == ["I M"]
+
+
+@pytest.mark.parametrize("said", ["to the E R", "in the E. R.", "back to the E R tonight"])
+def test_the_er_spelled_out_is_no_diagnosis(reviewer, said):
+    """ "ER+" (estrogen receptor positive) loses its sign when said as letters: "E R" alone is
+    the emergency room (and "H I V" alone is no "HIV+", as typed "HIV" is no diagnosis)."""
+    review = reviewer.review(f"clinic dictation period chest pain period sending him {said} period")
+    assert not [e for e in ents(review, "DIAGNOSIS") if e.norm == "Z17.0"]
+
+
+def test_letters_of_a_signed_diagnosis_are_not_read_without_the_sign(reviewer):
+    review = reviewer.review("we discussed the window period for H I V period")
+    assert ents(review, "DIAGNOSIS") == []
+    review = reviewer.review("E R positive breast cancer period")
+    assert [e.norm for e in ents(review, "DIAGNOSIS")][:1] == ["Z17.0"]
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("hallo pair a doll deck a no ate", "haloperidol_decanoate"),
+        ("flu fen a zeen deck a no ate", "fluphenazine_decanoate"),
+    ],
+)
+def test_a_name_and_its_salt_heard_in_eight_pieces(reviewer, said, drug):
+    review = reviewer.review(
+        f"psych clinic dictation period schizophrenia period {said} fifty milligrams given I M "
+        "left del toyed period"
+    )
+    assert [e.norm for e in ents(review, "DRUG")] == [drug]
+
+
+@pytest.mark.parametrize("side", ["each", "both"])
+def test_each_or_both_before_a_site_heard_as_words(reviewer, side):
+    review = reviewer.review(
+        "urgent care period gonorrhea exposure period sef try axone five hundred milligrams I M "
+        f"comma half in {side} glue teal period"
+    )
+    assert [e.text for e in ents(review, "SITE")] == [f"{side} glue teal"]
+    assert "SITE_MISSING" not in {g.code for g in review.gaps}

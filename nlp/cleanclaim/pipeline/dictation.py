@@ -46,7 +46,7 @@ from .extensions import by_word, distinct_words, doc_text
 
 #: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
 UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
-_MAX_WORDS = 6
+_MAX_WORDS = 8
 #: Words that never open a name read before a dose (articles, pronouns, the dose's own words).
 _NEVER_OPENS = frozenset(
     {"a", "an", "the", "and", "or", "of", "to", "i", "me", "my", "her", "his", "she", "he"}
@@ -98,6 +98,10 @@ _GLUE = frozenset(
         "if",
     }
 )
+
+
+#: Characters of a name that letters said aloud do not carry.
+_SIGNS = frozenset("+")
 
 
 @lru_cache(maxsize=65536)
@@ -460,6 +464,9 @@ class DictationComponent(TableBacked):
             taken[e.start : e.end] = True
         new += self._bare_doses(doc, lower, taken, ents + new)
         new += self._heard_sites(doc, lower, taken, near)
+        # "I am" is a route by its neighbours, and a drug or site said in pieces is read only
+        # now ("tora doll I am right glue teal"): the ambiguous routes still free, looked at again
+        new += self._ambiguous_routes(doc, lower, taken, ents + new)
         ents = self._sided(doc, lower, ents + new, taken)
         ents = self._retracted(doc, lower, ents)
         doc.ents = sorted(ents, key=lambda s: s.start)
@@ -721,6 +728,35 @@ class DictationComponent(TableBacked):
             out.append(_span(doc, i, end, "ROUTE", f"route.{code.lower()}", code, code, how))
             taken[i:end] = True
             i = end
+        return out
+
+    def _ambiguous_routes(
+        self, doc: Doc, lower: list[str], taken: numpy.ndarray, ents: list[Span]
+    ) -> list[Span]:
+        """The ambiguous routes ("I am") still free whose neighbours now make them a route."""
+        out = []
+        n = len(doc)
+        for words, code in self._ambiguous.items():
+            k = len(words)
+            for i in numpy.flatnonzero(self._by_word(words[0].__eq__)[:n]).tolist():
+                if (
+                    tuple(lower[i : i + k]) == words
+                    and not taken[i : i + k].any()
+                    and self._route_context(doc, lower, i, i + k, ents)
+                ):
+                    out.append(
+                        _span(
+                            doc,
+                            i,
+                            i + k,
+                            "ROUTE",
+                            f"route.{code.lower()}",
+                            code,
+                            code,
+                            "spoken_route",
+                        )
+                    )
+                    taken[i : i + k] = True
         return out
 
     def _route_at(
@@ -1590,7 +1626,9 @@ class _Lexicon:
                 )
                 if 2 <= len(head) <= 5 and head.isalnum() and head.isupper():
                     self.abbreviations.add(head)
-                if spelled or head.lower() == "vitamin":
+                # a sign is part of the name ("ER+"): the letters alone say something else
+                # ("the E R", the emergency room)
+                if (spelled or head.lower() == "vitamin") and not _SIGNS & set(s):
                     self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
         self.not_injected = {r.code for r in tables["routes"].routes if r.family == "non_injection"}
         # a drug's usual unit, for a number said without one: its billing unit

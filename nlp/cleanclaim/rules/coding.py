@@ -33,6 +33,9 @@ class CodedAdministration:
     #: The dose is only the product's strength ("dexamethasone 4 mg/mL injection"), read as
     #: one syringe or mL; no amount given is written.
     dose_is_strength: bool = False
+    #: The only amounts written are per weight or area ("enoxaparin 1 mg/kg SC" with no
+    #: "= 80 mg"): a rate, from which the amount given cannot be read.
+    dose_is_rate: bool = False
     #: For a drug the table names only with a salt or form ("testosterone"): those entries.
     family: tuple[res.DrugEntry, ...] = ()
 
@@ -75,7 +78,7 @@ class Coder:
         )
         route_code = self._route(draft)
         kind, service = self._kind(drug, route_code, draft, cancer)
-        amount, dose_text, concentration, strength_only = _dose(draft, self.dose_units)
+        amount, dose_text, concentration, strength_only, rate_only = _dose(draft, self.dose_units)
         conc = concentration or (drug.standard_concentration if drug else None)
         rule = choose_rule(drug, _product_text(draft), cancer, amount, conc, day) if drug else None
         hcpcs = rule.hcpcs if rule else None
@@ -107,6 +110,7 @@ class Coder:
             units_undetermined=undetermined,
             code_rule=rule,
             dose_is_strength=strength_only,
+            dose_is_rate=rate_only,
             family=self._family(draft.drug_id) if drug is None else (),
         )
 
@@ -314,9 +318,10 @@ def _injection_wording(draft: DraftAdministration, vocab: RuleVocabulary, window
 
 def _dose(
     draft: DraftAdministration, reader: dose_parser.DoseReader
-) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None, bool]:
+) -> tuple[dose_parser.Amount | None, str | None, dose_parser.Amount | None, bool, bool]:
     """The amount given (a mass or units beats a volume), its text, any documented
-    concentration, and whether the amount is only that strength (no amount written).
+    concentration, whether the amount is only that strength (no amount written), and whether
+    only a per-weight rate is written (no amount given: None).
     """
     amounts: list[tuple[Mention, dose_parser.Amount]] = []
     concentration = None
@@ -333,14 +338,16 @@ def _dose(
             # "Prolia 60 mg/1 mL PFS", "B12 1000 mcg/mL IM": with no other amount written, the
             # strength of the single syringe or mL is the dose given.
             amount = dose_parser.Amount(concentration.value, concentration.unit)
-            return amount, str(amount), concentration, True
-        return None, (draft.doses[0].span.text if draft.doses else None), None, False
+            return amount, str(amount), concentration, True, False
+        return None, (draft.doses[0].span.text if draft.doses else None), None, False, False
     # "0.15 mg/kg = 3.6 mg IV push": the per-weight amount is a rate, not the dose given
     per_weight = reader.per_weight
-    absolute = [a for a in amounts if not per_weight(a[0])] or amounts
+    absolute = [a for a in amounts if not per_weight(a[0])]
+    if not absolute:
+        return None, amounts[0][0].span.text, concentration, False, True
     non_volume = [a for a in absolute if a[1].unit != "mL"]
     mention, amount = (non_volume or absolute)[0]
-    return amount, mention.span.text, concentration, False
+    return amount, mention.span.text, concentration, False, False
 
 
 class ServiceRefiner:

@@ -245,9 +245,13 @@ class GapFinder:
 
 
 def dose_missing(f: GapFinder, i: InjectionFacts) -> list[Gap]:
-    """DOSE_MISSING: a named drug with no dose or amount; or, when the template's dose field is
-    blank ("Dose: ***"), only the product's strength ("dexamethasone 4 mg/mL injection").
+    """DOSE_MISSING: a named drug with no dose or amount; only a per-weight rate ("1 mg/kg SC",
+    no amount); or, when the template's dose field is blank ("Dose: ***"), only the product's
+    strength ("dexamethasone 4 mg/mL injection").
     """
+    if i.adm.dose_is_rate:
+        ev = i.drug_ev + [_ev(m) for m in i.draft.doses]
+        return [f.gap("DOSE_MISSING", ev, ["gap.dose_missing", "gap.dose_rate_only"], **i.values)]
     if i.draft.doses and not i.adm.dose_is_strength:
         return []
     blank = f.blank(i.note.doc, "DOSE")

@@ -675,6 +675,9 @@ def _stems_into_forms(drafts: dict[str, DraftAdministration]) -> None:
     table's default form) in a note that names one form of it ("Drug: testosterone enanthate
     200 mg/mL") is that form's administration, not another drug given: its mentions join the
     form's when they hold no dose, route or site of their own.
+
+    The same holds for a drug whose table entry is the stem of another's, named on the same line
+    ("Drug: octreotide acetate for injectable suspension (Sandostatin LAR Depot)": the depot).
     """
     for key in list(drafts):
         draft = drafts[key]
@@ -682,14 +685,31 @@ def _stems_into_forms(drafts: dict[str, DraftAdministration]) -> None:
         if len(stems) != 1 or any(m.attrs for m in draft.drug_mentions):
             continue
         stem = next(iter(stems)) + "_"
-        if not (draft.drug_id or "").startswith(stem):
-            continue  # the name said is the drug's own, not its stem
-        forms = [k for k, d in drafts.items() if k != key and (d.drug_id or "").startswith(stem)]
+        if (draft.drug_id or "").startswith(stem):
+            forms = [
+                k for k, d in drafts.items() if k != key and (d.drug_id or "").startswith(stem)
+            ]
+        else:  # the name said is the drug's own: a longer form of it named on its line
+            own = (draft.drug_id or "") + "_"
+            lines = {_line_of(m) for m in draft.drug_mentions}
+            forms = [
+                k
+                for k, d in drafts.items()
+                if k != key
+                and draft.drug_id
+                and (d.drug_id or "").startswith(own)
+                and any(_line_of(m) in lines for m in d.drug_mentions)
+            ]
         if len(forms) != 1:
             continue
         form = drafts[forms[0]]
         form.drug_mentions = sorted(form.drug_mentions + draft.drug_mentions, key=lambda m: m.start)
         del drafts[key]
+
+
+def _line_of(m: Mention) -> int:
+    """The offset where the line holding mention ``m`` starts."""
+    return doc_text(m.span.doc).rfind("\n", 0, m.start) + 1
 
 
 def _split_by_route_family(
@@ -1281,10 +1301,16 @@ def _standalone_sentences(
     sents = sentences(doc)
     # A negation wholly inside a sentence: the earliest end of the "neg." modifiers starting there.
     neg_end: dict[int, int] = {}
+    # A sentence that tells of an earlier time ("She received her shot at the pharmacy last
+    # week"): the sentences holding a history modifier.
+    past: set[int] = set()
     for m in graph.modifiers:
-        if m.rule.metadata.get("id", "").startswith("neg."):
+        rule_id = m.rule.metadata.get("id", "")
+        if rule_id.startswith("neg."):
             first = sents.starts[sents.index(m.modifier_span[0])]
             neg_end[first] = min(neg_end.get(first, m.modifier_span[1]), m.modifier_span[1])
+        elif rule_id.startswith("hist."):
+            past.add(sents.starts[sents.index(m.modifier_span[0])])
     out = []
     for mod in graph.modifiers:
         rule_id = mod.rule.metadata.get("id", "")
@@ -1299,6 +1325,8 @@ def _standalone_sentences(
         if k and reach[k - 1] > token.idx:
             continue
         negated = neg_end.get(sent.start, sent.end + 1) <= sent.end
+        if sent.start in past:
+            continue
         if exam is not None and exam.search(span_text(sent)):
             continue
         if not negated:
