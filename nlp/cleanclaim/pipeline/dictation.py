@@ -725,7 +725,7 @@ class DictationComponent(TableBacked):
             if taken[i:end].any():
                 i += 1
                 continue
-            out.append(_span(doc, i, end, "ROUTE", f"route.{code.lower()}", code, code, how))
+            out.append(_route_span(doc, i, end, code, how))
             taken[i:end] = True
             i = end
         return out
@@ -735,29 +735,22 @@ class DictationComponent(TableBacked):
     ) -> list[Span]:
         """The ambiguous routes ("I am") still free whose neighbours now make them a route."""
         out = []
-        n = len(doc)
+        for i in self._start_at[_ROUTE]:
+            found = self._ambiguous_at(doc, lower, i, ents)
+            if found is not None and not taken[i : found[0]].any():
+                out.append(_route_span(doc, i, *found, "spoken_route"))
+                taken[i : found[0]] = True
+        return out
+
+    def _ambiguous_at(
+        self, doc: Doc, lower: list[str], i: int, ents: list[Span]
+    ) -> tuple[int, str] | None:
+        """(end, code) of an ambiguous route ("I am") at ``i`` that its neighbours make a route."""
         for words, code in self._ambiguous.items():
             k = len(words)
-            for i in numpy.flatnonzero(self._by_word(words[0].__eq__)[:n]).tolist():
-                if (
-                    tuple(lower[i : i + k]) == words
-                    and not taken[i : i + k].any()
-                    and self._route_context(doc, lower, i, i + k, ents)
-                ):
-                    out.append(
-                        _span(
-                            doc,
-                            i,
-                            i + k,
-                            "ROUTE",
-                            f"route.{code.lower()}",
-                            code,
-                            code,
-                            "spoken_route",
-                        )
-                    )
-                    taken[i : i + k] = True
-        return out
+            if tuple(lower[i : i + k]) == words and self._route_context(doc, lower, i, i + k, ents):
+                return i + k, code
+        return None
 
     def _route_at(
         self, doc: Doc, lower: list[str], i: int, ents: list[Span]
@@ -776,10 +769,9 @@ class DictationComponent(TableBacked):
                 j += 1
             if j < n and lower[j] in self._sub_tail:
                 return j + 1, "SC", "spoken_route"
-        for words, code in self._ambiguous.items():
-            k = len(words)
-            if tuple(lower[i : i + k]) == words and self._route_context(doc, lower, i, i + k, ents):
-                return i + k, code, "spoken_route"
+        ambiguous = self._ambiguous_at(doc, lower, i, ents)
+        if ambiguous is not None:
+            return *ambiguous, "spoken_route"
         letters = ""
         j = i
         last = i
@@ -1546,6 +1538,11 @@ class DictationComponent(TableBacked):
                 if any(a.label_ == b.label_ for a in after):
                     drop.add(b.start)
         return [e for e in ents if e.start not in drop]
+
+
+def _route_span(doc: Doc, start: int, end: int, code: str, how: str) -> Span:
+    """A ROUTE mention of route ``code`` read from the words ``start:end``."""
+    return _span(doc, start, end, "ROUTE", f"route.{code.lower()}", code, code, how)
 
 
 def _single_letter(text: str) -> bool:

@@ -689,17 +689,16 @@ def _stems_into_forms(drafts: dict[str, DraftAdministration]) -> None:
             forms = [
                 k for k, d in drafts.items() if k != key and (d.drug_id or "").startswith(stem)
             ]
-        else:  # the name said is the drug's own: a longer form of it named on its line
-            own = (draft.drug_id or "") + "_"
-            lines = {_line_of(m) for m in draft.drug_mentions}
-            forms = [
-                k
-                for k, d in drafts.items()
-                if k != key
-                and draft.drug_id
-                and (d.drug_id or "").startswith(own)
-                and any(_line_of(m) in lines for m in d.drug_mentions)
-            ]
+        elif draft.drug_id:  # the name said is the drug's own: a longer form named on its line
+            own = draft.drug_id + "_"
+            forms = [k for k, d in drafts.items() if (d.drug_id or "").startswith(own)]
+            if forms:
+                lines = {_line_of(m) for m in draft.drug_mentions}
+                forms = [
+                    k for k in forms if any(_line_of(m) in lines for m in drafts[k].drug_mentions)
+                ]
+        else:
+            continue
         if len(forms) != 1:
             continue
         form = drafts[forms[0]]
@@ -1059,7 +1058,7 @@ def _on_title_line(attr: Mention, title: re.Pattern[str]) -> bool:
     opens ("PROCEDURE: ...").
     """
     text = doc_text(attr.span.doc)
-    start = text.rfind("\n", 0, attr.start) + 1
+    start = _line_of(attr)
     if attr.start - start > _TITLE_CHARS:
         return False
     first = _CONTENT.search(text)
