@@ -1001,3 +1001,42 @@ def test_each_or_both_before_a_site_heard_as_words(reviewer, side):
     )
     assert [e.text for e in ents(review, "SITE")] == [f"{side} glue teal"]
     assert "SITE_MISSING" not in {g.code for g in review.gaps}
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("depot pro vera one fifty milligrams", "medroxyprogesterone"),
+        ("depot med roll eighty milligrams", "methylprednisolone_acetate"),
+        ("depot testosterone two hundred milligrams", "testosterone_cypionate"),
+    ],
+)
+def test_depo_heard_as_depot_is_the_depo_brand(reviewer, said, drug):
+    """An engine writes the "Depo-" of a brand as the word "depot"; run together into a name it
+    is spelled as the brand spells it."""
+    review = reviewer.review(
+        f"clinic dictation period {said} I M right glue teal given today period tolerated period"
+    )
+    assert [a.drug_id for a in review.administrations if a.given] == [drug]
+    assert "ROUTE_MISSING" not in blocking(review)
+
+
+def test_depot_as_an_ordinary_word_is_no_drug(reviewer):
+    review = reviewer.review(
+        "phone note period she picked up her supplies at the depot pharmacy period no injection "
+        "given today period"
+    )
+    assert ents(review, "DRUG") == []
+
+
+@pytest.mark.parametrize("anesthetic", ["lid o cane", "lie doe cane", "lidocaine"])
+def test_plain_lidocaine_said_without_epinephrine_is_not_refused(reviewer, anesthetic):
+    """ "without epinephrine one M L per site" leaves out the epinephrine: it does not refuse the
+    anesthetic's dose (a table row's "REFUSED" does)."""
+    review = reviewer.review(
+        "pain clinic procedure note period procedure colon trigger point injections times four "
+        f"muscles comma one percent {anesthetic} without epinephrine one M L per site comma total "
+        "four M L period diagnosis colon myofascial pain syndrome period"
+    )
+    assert review.service_code == "20553"
+    assert "NOT_ADMINISTERED" not in blocking(review)

@@ -261,6 +261,8 @@ class DictationComponent(TableBacked):
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
         self._silent = tuple(w.lower() for w in t.silent_initials)
+        self._said = {k.lower(): v.lower() for k, v in t.heard_words.items()}
+        self._says = False  # whether the note holds a word of ``_said`` (set per note)
         self._field_labels = frozenset(w.lower() for w in t.spoken_field_labels)
         self._field_colon = frozenset(w.lower() for w in t.spoken_field_colon)
         self._slot_words = {w.lower() for w in t.name_slot_words}
@@ -349,6 +351,7 @@ class DictationComponent(TableBacked):
         self._length: list[int] = flags[:, 1].tolist()
         self._like_num: list[bool] = flags[:, 2].astype(bool).tolist()
         self._lower = lower
+        self._says = bool(self._said) and not self._said.keys().isdisjoint(words)
         self._start_at = self._starts(words, inverse)
         self._sentence_ends(doc, lower)
         if self._markers is not None:
@@ -462,6 +465,10 @@ class DictationComponent(TableBacked):
         taken[:] = False
         for e in ents + new:
             taken[e.start : e.end] = True
+        misspelt = self._misspelt(doc, taken)
+        for e in misspelt:
+            taken[e.start : e.end] = True
+        new += misspelt
         new += self._bare_doses(doc, lower, taken, ents + new)
         new += self._heard_sites(doc, lower, taken, near)
         # "I am" is a route by its neighbours, and a drug or site said in pieces is read only
@@ -1129,8 +1136,12 @@ class DictationComponent(TableBacked):
 
     def _run_together(self, lower: list[str], i: int, end: int) -> str:
         """Words ``i`` to ``end`` run together as they are heard: a silent first letter of a
-        later word ("love a knocks": "loveanocks") is dropped.
+        later word ("love a knocks": "loveanocks") is dropped, and a word the engine wrote for a
+        sound a name spells otherwise is spelled so ("depot med roll": "depomedroll").
         """
+        if self._says and end - i >= 2:
+            said = self._said
+            lower = [*lower[:i], *(said.get(w, w) for w in lower[i:end])]
         if not self._silent or end - i < 2:
             return "".join(lower[i:end])
         return lower[i] + "".join(
@@ -1350,6 +1361,23 @@ class DictationComponent(TableBacked):
             taken[i:end] = True
             held[i:end] = [True] * (end - i)
             done = end
+        return out
+
+    def _misspelt(self, doc: Doc, taken: numpy.ndarray) -> list[Span]:
+        """One word typed with a letter wrong, left out or added in a curated drug's name
+        ("Monthly cyanocobolamin due per MAR"), read anywhere in the note: the word is long, not
+        English, and begins with the name's letter.
+        """
+        lex = self._lexicon()
+        t = self.t
+        hits = [lex.misspelt(w, t) if len(w) >= t.misspelt_min_chars else None for w in self._words]
+        if not any(hits):
+            return []
+        out = []
+        for i, k in enumerate(self._inverse.tolist()):
+            hit = hits[k]
+            if hit is not None and not taken[i]:
+                out.append(_span(doc, i, i + 1, hit[0], hit[2], hit[1], hit[3], hit[5]))
         return out
 
     def _heard_tails(
@@ -1682,6 +1710,35 @@ class _Lexicon:
         if hit is None and near:
             hit = self._near(joined, t, near if isinstance(near, str) else "")
         memo[key] = hit
+        return hit
+
+    def misspelt(self, word: str, t: res.DictationTable) -> tuple | None:
+        """The curated drug ``word`` is a typed misspelling of (see :meth:`Reader._misspelt`),
+        or None; remembered per word.
+        """
+        memo = self.__dict__.setdefault("_misspelt_memo", {})
+        if word in memo:
+            return memo[word]
+        if len(memo) >= self.MEMO_SIZE:
+            memo.clear()
+        hit = None
+        if word.isalpha() and word not in self.by_key and _zipf(word) < t.single_word_max_zipf:
+            edits = t.misspelt_max_edits + (len(word) >= t.misspelt_long_chars)
+            code = _code(word)
+            best = None
+            for variant in {code, *_deletions(code)}:
+                for key, _, value in self.by_near.get(variant, ()):
+                    if key[0] != word[0] or abs(len(key) - len(word)) > edits:
+                        continue
+                    d = Levenshtein.distance(word, key, score_cutoff=edits)
+                    if d <= edits and (
+                        best is None or d < best[0] or (d == best[0] and key < best[1])
+                    ):
+                        best = (d, key, value)
+            if best is not None:
+                sim = Levenshtein.normalized_similarity(word, best[1])
+                hit = (*best[2], sim, "fuzzy")
+        memo[word] = hit
         return hit
 
     def _similarity(self, joined: str, key: str, t: res.DictationTable, words: int) -> float:

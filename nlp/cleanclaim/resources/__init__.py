@@ -388,6 +388,11 @@ class SiteTable(_Strict):
     laterality: dict[str, list[str]]
     #: Words that may stand between a side and its site ("L upper outer arm").
     side_fillers: list[str] = Field(default_factory=list)
+    #: The drugs a joint or bursa site names the route of (corticosteroids, local anesthetics,
+    #: hyaluronates): "Kenalog 40 mg R hip" is a hip injection, "ceftriaxone 500 mg given in the
+    #: R hip" an intramuscular one whose route the note leaves out. An unnamed drug follows the
+    #: site too.
+    joint_drugs: list[str] = Field(default_factory=list)
     sites: list[SiteEntry]
 
     @field_validator("sites")
@@ -612,6 +617,13 @@ class DictationTable(_Strict):
     sound_spellings: dict[str, str] = Field(default_factory=dict)
     #: Least rapidfuzz ratio (0-100) for a fuzzy reading without the same phonetic code.
     fuzzy_min_score: float = Field(ge=0, le=100)
+    #: A typed misspelling of a curated drug ("cyanocobolamin", "ketorlac") is read anywhere in
+    #: the note, not only near an administration: one word of at least ``misspelt_min_chars``
+    #: letters, not English, beginning with the name's letter and at most ``misspelt_max_edits``
+    #: edits from it (one more from ``misspelt_long_chars`` letters on).
+    misspelt_min_chars: int = Field(default=8, ge=4, le=40)
+    misspelt_max_edits: int = Field(default=1, ge=0, le=3)
+    misspelt_long_chars: int = Field(default=12, ge=4, le=60)
     #: Words right before which a drug is named, as right before a dose ("his X injection").
     name_slot_words: list[str] = Field(default_factory=list)
     #: Words never read as part of a drug or site name ("the", "and", "given").
@@ -623,6 +635,9 @@ class DictationTable(_Strict):
     #: Letters not heard at the start of a word ("knocks" is said "nocks"): dropped from every
     #: word but the first when dictated words are run together ("love a knocks" / Lovenox).
     silent_initials: list[str] = Field(default_factory=list)
+    #: Words an engine writes for a sound that drug names spell otherwise, used in place of the
+    #: word when words are run together into a name ("depot" for the "Depo-" of Depo-Medrol).
+    heard_words: dict[str, str] = Field(default_factory=dict)
 
 
 def _check_unique(values: list[str], what: str) -> None:

@@ -62,6 +62,10 @@ class Coder:
         self.drugs = {d.id: d for d in drugs.drugs}
         self.routes = {r.code: r for r in routes.routes}
         self.sites = {s.id: s for s in sites.sites}
+        unknown = sorted(set(sites.joint_drugs) - set(self.drugs))
+        if unknown:
+            raise ValueError(f"sites.json joint_drugs names drugs not in drugs.json: {unknown}")
+        self.joint_drugs = frozenset(sites.joint_drugs)
 
     def code(
         self, draft: DraftAdministration, cancer: bool, day: date | None = None
@@ -149,6 +153,8 @@ class Coder:
             # a dictionary drug (aspirin, warfarin) near a joint named elsewhere ("pain in the
             # shoulder") is not a joint injection: a site implies no route for it
             return None
+        if draft.drug_id is not None and draft.drug_id not in self.joint_drugs:
+            return None  # "ceftriaxone 500 mg given in the R hip": an IM site said loosely
         for site in draft.sites:
             entry = self.sites.get(site.norm or "")
             if entry is not None and entry.implies_route:

@@ -78,6 +78,7 @@ class RuleSet:
             tables["settings"],
             {s.id: s.implies_route for s in tables["sites"].sites if s.implies_route},
             tables["advisory"].injection_words,
+            tables["sites"].joint_drugs,
         )
         self.services = ServiceRefiner(tables["services"])
         dx_table: res.DiagnosisTable = tables["diagnoses"]

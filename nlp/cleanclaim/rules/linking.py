@@ -25,6 +25,8 @@ from .vocabulary import RuleVocabulary
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NOT_SERVICE_KINDS = frozenset({"list", "history", "family"})
+#: Sections that never record an administration, whatever their wording ("tolerated amoxicillin").
+_ALLERGY_SECTIONS = frozenset({"allergies"})
 
 
 @dataclass(eq=False)
@@ -85,8 +87,11 @@ class Mention:
     @property
     def recorded_as_given(self) -> bool:
         """Administration wording or a clock time on the mention or its own dose, route or site
-        ("ketorolac 60 mg IM R ventrogluteal 16:07").
+        ("ketorolac 60 mg IM R ventrogluteal 16:07"); never in an allergy list ("Allergies: none;
+        tolerated amoxicillin as a child").
         """
+        if self.section in _ALLERGY_SECTIONS:
+            return False
         return any(
             ext(s, "cc_given") or ext(s, "cc_this_encounter")
             for s in [self.span, *(a.span for a in self.attrs)]
@@ -168,6 +173,9 @@ class Linked:
     standalone_given: list[str]
     #: Ids of drug mentions that say they are no injection here (a tablet, a cream, an Rx line).
     not_injected: frozenset[int] = frozenset()
+    #: The first token of each sentence that records an administration naming no drug
+    #: ("1st injection given today in clinic").
+    standalone_sentences: tuple[int, ...] = ()
 
 
 def mentions_of(doc: Doc) -> list[Mention]:
@@ -375,7 +383,14 @@ def link(
         if unnamed is not None:
             unnamed.unheard = True
     fluids = _hydration(doc, drugs, anchors, attributes, list(drafts.values()), vocab)
-    return Linked(mentions, [*drafts.values(), *fluids], unnamed, standalone, frozenset(closed))
+    return Linked(
+        mentions,
+        [*drafts.values(), *fluids],
+        unnamed,
+        standalone,
+        frozenset(closed),
+        tuple(start for _, start in standalone_at),
+    )
 
 
 #: What ends a fluid's clause (a table row's cells are one clause).
@@ -1163,9 +1178,20 @@ def _row_refused(m: Mention) -> bool:
     ]
     return (
         bool(line)
-        and any(a.negated for a in line)
+        and any(a.negated and not _only_without(a) for a in line)
         and all(a.negated for a in line if a.start > m.end and a.label == "ROUTE")
     )
+
+
+#: Negations that leave out a part of a mixture ("lidocaine without epinephrine 1 mL"), never
+#: refuse a dose.
+_WITHOUT_RULES = frozenset({"neg.fwd.without", "neg.fwd.w_o"})
+
+
+def _only_without(a: Mention) -> bool:
+    """Whether ``a`` is negated only by "without" ("without epinephrine one mL per site")."""
+    rules = [r for r in ext(a.span, "cc_modifier_rules") if r.startswith("neg.")]
+    return bool(rules) and all(r in _WITHOUT_RULES for r in rules)
 
 
 def decide_given(draft: DraftAdministration) -> None:

@@ -99,6 +99,8 @@ def _screened(name: str, patterns: list[str]) -> PatternSet:
     return PatternSet([re.compile(p, _FLAGS) for p in patterns], f"setting-{name}")
 
 
+#: How many sentences after a routeless drug one naming no drug may say it was injected.
+_INJECTED_AFTER = 2
 #: How many sentences apart a procedure's route and a routeless drug injected with it may be.
 _PROCEDURE_SENTENCES = 2
 #: How near a drug its site must be to make a routeless dose an injection.
@@ -142,12 +144,15 @@ class SettingReader:
         table: res.SettingsTable,
         site_routes: dict[str, str] | None = None,
         injection_words: list[str] | None = None,
+        joint_drugs: list[str] | None = None,
     ) -> None:
         """Compile the patterns of ``table``; ``site_routes``: the route a site implies (a joint
         is an intra-articular injection); ``injection_words``: the advisory table's.
         """
         self.table = table
         self.site_routes = dict(site_routes or {})
+        #: Drugs a joint site names the route of (``sites.json``): their site is no anatomy.
+        self.joint_drugs = frozenset(joint_drugs or ())
         self.procedure_site_before = re.compile(table.procedure_site_before, re.I)
         self.header_chars = table.header_chars
         self.types = [
@@ -445,12 +450,21 @@ class SettingReader:
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is None:
                 continue
-            if self.nothing_past.search(span_text(span.sent)):
+            told = span_text(span.sent)
+            if self.nothing_past.search(told) or self._elsewhere(told):
+                # "Seen at the UC yesterday, no treatment given": another place's or day's
                 continue
             ev = Evidence(match.start(), match.end(), match.group(0))
             sent = span.sent.start
             out.append((ev, sent if sent in drug_sents else None))
         return out
+
+    def _elsewhere(self, text: str) -> bool:
+        """Whether ``text`` holds a cue of a dose given elsewhere or earlier."""
+        return any(
+            setting == "elsewhere_or_earlier" and pattern.search(text)
+            for setting, pattern in self.cues
+        )
 
     def corrections(self, text: str) -> list[int]:
         """Where the addenda that say they correct something begin (only those replace earlier
@@ -1129,6 +1143,7 @@ class SettingReader:
             return
         words = self.injection_words
         text = doc_text(doc)
+        sents = sentences(doc)
         for draft in linked.administrations:
             # an oral or topical form named right after or before the drug ("Zofran ODT 4 mg
             # given to take home", "the ODT ondansetron given at triage") is no injection, even
@@ -1166,6 +1181,15 @@ class SettingReader:
             if not (draft.drug_id in routeless or (draft.drug_id in bare and not draft.doses)):
                 continue
             if any(words.search(span_text(m.span.sent)) for m in draft.drug_mentions):
+                continue
+            if any(
+                0 < sents.index(start) - sents.index(m.sent) <= _INJECTED_AFTER
+                and words.search(span_text(doc[start].sent))
+                for start in linked.standalone_sentences
+                for m in draft.drug_mentions
+            ):
+                # "Treatment: Bicillin L-A." then "1st injection given today in clinic": the
+                # next sentence, naming no drug, says it was injected
                 continue
             if draft.drug_id in bare and any(
                 self.cue(m) == "this_encounter" for m in draft.drug_mentions
@@ -1230,10 +1254,18 @@ class SettingReader:
         if (
             setting == "this_encounter"
             and (kind.narrative or kind.bundles)
-            and not (draft.routes or draft.sites)
+            and not draft.routes
+            and (
+                not draft.sites
+                or (kind.narrative or kind.operation)
+                and draft.drug_id not in self.joint_drugs
+            )
             and not any(self.cue(m) == "this_encounter" for m in done)
         ):
             # a procedure report's drug with no route or site: its sedation, local or heparin
+            # (in an operation's narrative, with no route whatever part of the body is named,
+            # unless a joint drug names its joint: "1% lidocaine with epinephrine was injected.
+            # A shoulder roll was applied.")
             setting = "within_procedure"
         codes = draft.route_codes
         if (

@@ -1,0 +1,219 @@
+"""Charts round 12: short notes written for these tests, from untuned probe notes that went wrong
+(now in ``annotations/raw/probe_tuned.jsonl``), each category with other wordings.
+
+- a dose given at an urgent care written "UC" or "UCC" before the patient came here was given
+  elsewhere: an ED note whose own doses are IV pushes is no 96372, never ready;
+- a drug named on one line ("Treatment: Bicillin L-A") and "1st injection given today" on the
+  next is an injection given here whose dose and route the note leaves out, not a drug merely
+  named; "tolerated amoxicillin as a child" in an allergy list records no administration;
+- "per surgeon order", "per standing order" authorise what was done: no plan for later;
+- "w/o" negates what follows it ("tolerated fluids w/o emesis" is no diagnosis of emesis);
+- a long word one letter off a curated drug ("cyanocobolamin") is that drug anywhere in the note,
+  read as a fuzzy match (DICTATION_UNCLEAR advises the coder to confirm it);
+- a joint or bursa site names the route only for drugs injected there (steroids, local
+  anesthetics, hyaluronates): "ceftriaxone 500 mg given in the R hip" is an intramuscular dose
+  whose route is missing, not a hip joint injection;
+- "lidocaine without epinephrine 1 mL per site" does not refuse the lidocaine, and "x4 muscles"
+  counts the muscles of trigger-point injections.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assertions import blocking
+
+ED_AFTER_UC = (
+    "EMERGENCY DEPARTMENT NOTE\n"
+    "Referred from: Lakeside Urgent Care\n"
+    "HPI: 34F with dysuria and right flank pain since Sunday. {told} Sent here for vomiting.\n"
+    "ED meds: ondansetron 4 mg IV push 15:05; ketorolac 15 mg IV push 15:05.\n"
+    "Assessment: acute pyelonephritis, right (N10).\n"
+    "Plan: home on cephalexin 500 mg PO QID x 10 days.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "She got ceftriaxone 1 g IM at the UC this morning.",
+        "Ceftriaxone 1 g IM was given at Lakeside UCC around noon.",
+        "Received Rocephin 1 gram IM from the UC prior to transfer.",
+    ],
+)
+def test_a_dose_given_at_an_urgent_care_written_uc_is_not_this_visits(reviewer, told):
+    review = reviewer.review(ED_AFTER_UC.format(told=told))
+    assert review.claim_ready is False
+    assert review.service_code != "96372"
+    ceftriaxone = [a for a in review.administrations if a.drug_id == "ceftriaxone"]
+    assert ceftriaxone and not ceftriaxone[0].given
+
+
+def test_a_dose_given_in_the_ed_after_an_urgent_care_visit_is_still_this_visits(reviewer):
+    note = ED_AFTER_UC.format(told="Seen at the UC yesterday, no treatment given.").replace(
+        "ketorolac 15 mg IV push", "ketorolac 30 mg IM R ventrogluteal"
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "96372"
+    assert review.claim_ready is True
+
+
+SERIES_START = (
+    "ID clinic visit\n"
+    "Allergies: none known ({allergy}).\n"
+    "Assessment: early latent syphilis (A51.5).\n"
+    "Plan:\n"
+    "- Treatment: {drug}.\n"
+    "- {given}\n"
+    "- Return 7 days for the next dose.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("drug", "given"),
+    [
+        ("Bicillin L-A weekly x 3", "1st injection given today in clinic, observed 15 min."),
+        ("benzathine penicillin G", "First injection given today by the LPN, no reaction."),
+        ("penicillin G benzathine, three weekly doses", "Dose 1 injected today, tolerated."),
+    ],
+)
+def test_a_series_drug_then_an_injection_given_today_is_an_injection_with_gaps(
+    reviewer, drug, given
+):
+    note = SERIES_START.format(allergy="tolerated amoxicillin as a child", drug=drug, given=given)
+    review = reviewer.review(note)
+    assert review.service_code == "96372"
+    assert {"DOSE_MISSING", "ROUTE_MISSING"} <= blocking(review)
+    assert "NOT_ADMINISTERED" not in blocking(review)
+
+
+def test_a_drug_tolerated_in_an_allergy_list_is_no_administration(reviewer):
+    note = (
+        "Allergies: sulfa (rash); tolerated cefdinir last year without issue.\n"
+        "Assessment: acute otitis media, left (H66.92).\n"
+        "Plan: amoxicillin 875 mg PO BID x 10 days.\n"
+    )
+    review = reviewer.review(note)
+    assert review.injections == 0
+    assert not any(a.given for a in review.administrations)
+
+
+@pytest.mark.parametrize(
+    "order",
+    ["per surgeon order", "per standing order", "per MD order", "by verbal order"],
+)
+def test_a_dose_given_per_an_order_was_given(reviewer, order):
+    note = (
+        "Home health skilled nursing visit\n"
+        "Dx: recovering from bowel resection; DVT prophylaxis.\n"
+        f"Intervention: {order}, injection 40 mg given R lower abdomen 2 in. from umbilicus.\n"
+    )
+    review = reviewer.review(note)
+    assert "NOT_ADMINISTERED" not in blocking(review)
+    assert "DRUG_MISSING" in blocking(review)
+
+
+def test_an_order_for_later_is_still_a_plan(reviewer):
+    note = (
+        "Dx: pernicious anemia (D51.0).\n"
+        "Plan: order placed for cyanocobalamin 1000 mcg IM at next nurse visit.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "NOT_ADMINISTERED" in blocking(review)
+
+
+MAR_NO_DX = (
+    "URGENT CARE MED ADMIN FLOWSHEET\n"
+    "TIME   MEDICATION                 DOSE    ROUTE  SITE       BY   STATUS\n"
+    "18:02  promethazine 25 mg/mL inj  25 mg   IM     R thigh    AKL  Given\n"
+    "NURSING COMMENTS\n"
+    "18:40  Pt resting, {comment}. Discharge instructions reviewed. AKL\n"
+)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["tolerated fluids w/o emesis", "ambulating w/o dizziness", "PO challenge passed w/o nausea"],
+)
+def test_w_o_negates_the_finding_after_it(reviewer, comment):
+    review = reviewer.review(MAR_NO_DX.format(comment=comment))
+    assert "DX_MISSING" in blocking(review)
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    ("typed", "drug_id"),
+    [
+        ("cyanocobolamin", "cyanocobalamin"),
+        ("ondansetrone", "ondansetron"),
+        ("fluphenazene", "fluphenazine_decanoate"),
+    ],
+)
+def test_a_drug_typed_one_letter_off_is_read_far_from_its_dose(reviewer, typed, drug_id):
+    note = (
+        f"Nursing progress note\nMonthly {typed} due today per MAR; order on chart, indication "
+        "reviewed with the resident and her daughter at the bedside.\n"
+        "1 mL drawn up and given IM to L deltoid at 09:40, tolerated.\n"
+    )
+    review = reviewer.review(note)
+    read = [e for e in review.entities if e.label == "DRUG" and e.text == typed]
+    assert read and read[0].how == "fuzzy"
+    assert read[0].normalized is not None
+    assert [a.drug_id for a in review.administrations if a.given] == [drug_id]
+    assert "DICTATION_UNCLEAR" in {g.code for g in review.gaps}
+
+
+@pytest.mark.parametrize(
+    "word", ["contractions", "carbonation", "cellulitis", "pessimistic", "certification"]
+)
+def test_an_ordinary_long_word_is_never_read_as_a_drug(reviewer, word):
+    note = f"Note: {word} discussed at length today. No injection given."
+    review = reviewer.review(note)
+    assert not [e for e in review.entities if e.label == "DRUG"]
+
+
+@pytest.mark.parametrize(
+    ("drug", "dx"),
+    [
+        ("Ceftriaxone 500 mg", "Gonorrhea (A54.9)"),
+        ("B12 1000 mcg", "Pernicious anemia (D51.0)"),
+        ("Depo-Provera 150 mg", "Encounter for contraceptive management (Z30.42)"),
+    ],
+)
+def test_a_hip_or_shoulder_site_is_no_joint_injection_for_a_drug_not_given_there(
+    reviewer, drug, dx
+):
+    for site in ("R hip", "left shoulder"):
+        review = reviewer.review(f"{dx}. {drug} given in the {site}, tolerated.")
+        assert review.service_code == "96372", site
+        assert "ROUTE_MISSING" in blocking(review), site
+
+
+def test_a_steroid_into_the_hip_is_still_a_joint_injection(reviewer):
+    review = reviewer.review(
+        "Right hip osteoarthritis (M16.11). Kenalog 40 mg injected in the R hip under "
+        "fluoroscopy, tolerated."
+    )
+    assert review.service_code == "20610"
+    assert "ROUTE_NOT_SC_IM" in blocking(review)
+
+
+@pytest.mark.parametrize(
+    "procedure",
+    [
+        "trigger point injections x4 muscles, 1% lidocaine without epinephrine 1 mL per site, "
+        "total 4 mL",
+        "TPI to 3 muscles (bilateral upper trapezius, R levator scapulae) with lidocaine 1% "
+        "w/o epi 1 mL each",
+    ],
+)
+def test_trigger_points_with_plain_lidocaine_in_three_or_more_muscles(reviewer, procedure):
+    note = (
+        "Pain clinic procedure note\n"
+        f"Procedure: after consent, {procedure}. Twitch response at each site.\n"
+        "Diagnosis: myofascial pain syndrome (M79.18).\n"
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "20553"
+    assert "NOT_ADMINISTERED" not in blocking(review)
