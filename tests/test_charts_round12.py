@@ -217,3 +217,70 @@ def test_trigger_points_with_plain_lidocaine_in_three_or_more_muscles(reviewer, 
     review = reviewer.review(note)
     assert review.service_code == "20553"
     assert "NOT_ADMINISTERED" not in blocking(review)
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "According to the transfer report from the referring hospital, because her fever rose "
+        "and cultures were pending, she was given a dose of IM ceftriaxone.",
+        "Per the outside ED records from Sunday, she received ceftriaxone 1 g IM before "
+        "discharge home.",
+        "While at the walk-in clinic, after a urine dip, she got ceftriaxone 1 g IM.",
+    ],
+)
+def test_an_opening_phrase_naming_another_place_frames_the_sentence(reviewer, told):
+    note = (
+        "PEDIATRIC EMERGENCY DEPARTMENT NOTE\n"
+        f"HPI: 3-year-old with fever and dysuria. {told} Drinking well since.\n"
+        "Assessment: acute cystitis (N30.00).\n"
+        "Plan: cephalexin suspension PO, recheck in 48 h.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "NOT_ADMINISTERED" in blocking(review)
+
+
+def test_an_opening_phrase_naming_nobody_else_frames_nothing(reviewer):
+    note = (
+        "Per patient, symptoms are better. Pernicious anemia (D51.0).\n"
+        "Cyanocobalamin 1000 mcg IM L deltoid given today by M. Ortiz, MA; lot A12, exp 2027.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+
+
+OPERATION = (
+    "{title}\n\n"
+    "The patient was prepped and draped in the usual sterile fashion. The excess upper lid skin "
+    "was excised and the wounds were closed with 6-0 sutures. She tolerated it well and left the "
+    "OR in good condition.\n\n{after}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "The patient was given 50 mg of Demerol IM with 25 mg of Phenergan.",
+        "Ketorolac 30 mg IM was given for pain before discharge.",
+        "She received ondansetron 4 mg IM for nausea in recovery.",
+    ],
+)
+@pytest.mark.parametrize("title", ["UPPER LID BLEPHAROPLASTY", "OPERATIVE REPORT"])
+def test_an_im_dose_after_an_operation_is_part_of_its_package(reviewer, title, after):
+    review = reviewer.review(OPERATION.format(title=title, after=after))
+    assert review.service_code != "96372"
+    assert review.claim_ready is False
+    assert review.injections == 0
+
+
+def test_an_office_injection_note_mentioning_a_past_operation_stays_ready(reviewer):
+    note = (
+        "Office visit. History: laparoscopic cholecystectomy 2019, general anesthesia without "
+        "problems.\n"
+        "Assessment: vitamin B12 deficiency after gastric bypass (E53.8, Z98.84).\n"
+        "Cyanocobalamin 1000 mcg IM given R deltoid today by J. Park, RN; tolerated.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert review.service_code == "96372"

@@ -947,6 +947,11 @@ class SettingsTable(_Strict):
     #: A sentence opening with one of these ("There she received ...", "While there, ...")
     #: happened where the sentence before it says (a regex matched at the sentence's start).
     back_reference: str = r"(?!)"
+    #: A sentence opening with one of these up to its first comma ("According to the report from
+    #: the referring facility, ..., she was given ..."): the opening, when it names another place
+    #: or an earlier time, frames the whole sentence (a regex matched at the sentence's start,
+    #: ending at the comma).
+    framing_opener: str = r"(?!)"
     #: A date written in a given drug's own clause ("received RhoGAM 300 mcg IM at 28 weeks
     #: (02/12/2026)"): earlier than the note's own date of service, the dose was given then.
     clause_date: str = r"(?!)"
@@ -1126,6 +1131,7 @@ class SettingsTable(_Strict):
                 *self.not_injected_before,
                 self.medication_list_labels,
                 self.back_reference,
+                self.framing_opener,
                 self.clause_date,
                 self.clause_date_not_dose,
                 self.clause_today,

@@ -134,6 +134,10 @@ class NoteKind:
     #: The note reports an operation (an incision, an arthroscopy, general anesthesia): a joint
     #: or nerve injection in it is part of the operation, not a procedure of its own.
     operation: bool = False
+    #: The note narrates a surgical operation (general anesthesia, an incision, an -ectomy or
+    #: -plasty): an injection it records with no wording of its own placing it elsewhere is part
+    #: of the surgical package (pre- and post-operative pain and nausea care).
+    surgical: bool = False
 
 
 class SettingReader:
@@ -216,6 +220,7 @@ class SettingReader:
         self.quoted_before = re.compile(table.retracted_before, re.I)
         self.correction = re.compile(table.correction_words, re.I)
         self.back_reference = re.compile(table.back_reference, re.I)
+        self.framing_opener = re.compile(table.framing_opener, re.I)
         self.clause_date = re.compile(table.clause_date)
         self.clause_date_not_dose = re.compile(table.clause_date_not_dose, re.I)
         self.clause_today = re.compile(table.clause_today, re.I)
@@ -274,7 +279,10 @@ class SettingReader:
         )
         hospital = note_type in self.table.iv_hospital_note_types and self._hospital(text)
         operation = bundles and self._operation(text)
-        return NoteKind(note_type, (ev,), bundles, inpatient, narrative, hospital, operation)
+        surgical = narrative and any(p.search(text) for p in self.operation.candidates(text))
+        return NoteKind(
+            note_type, (ev,), bundles, inpatient, narrative, hospital, operation, surgical
+        )
 
     def _bundles(self, note_type: str, text: str) -> bool:
         """A bundling pattern of the note type matches the header, or, for one written at a line
@@ -390,6 +398,13 @@ class SettingReader:
         ):
             # an opening clause naming no drug of its own frames the sentence
             found = self._clause_cue(text[sent.start_char : first.start()])
+            if found in _SHARED_CUES:
+                return found
+        opener = self.framing_opener.match(text, sent.start_char, m.start)
+        if opener is not None:
+            # "According to the report from the referring facility, ..., she was given IM
+            # ampicillin": the opening phrase frames the sentence
+            found = self._clause_cue(opener.group(0))
             if found in _SHARED_CUES:
                 return found
         if sent.start == 0 or not self.back_reference.match(text, sent.start_char):
@@ -1268,6 +1283,16 @@ class SettingReader:
             # A shoulder roll was applied.")
             setting = "within_procedure"
         codes = draft.route_codes
+        if (
+            setting == "this_encounter"
+            and kind.surgical
+            and codes
+            and all(draft.families.get(c) == "sc_im" for c in codes)
+            and not any(self.cue(m) == "this_encounter" for m in done)
+        ):
+            # "The patient left the OR in satisfactory condition. The patient was given 50 mg of
+            # Demerol IM with 25 mg of Phenergan": the operation's post-operative care
+            setting = "within_procedure"
         if (
             setting == "this_encounter"
             and codes
