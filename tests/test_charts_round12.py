@@ -284,3 +284,112 @@ def test_an_office_injection_note_mentioning_a_past_operation_stays_ready(review
     review = reviewer.review(note)
     assert review.claim_ready is True
     assert review.service_code == "96372"
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "She also received her first antibiotic dose IM, 1 gram, in the left ventrogluteal.",
+        "Then an antibiotic shot IM 1 g was given in the L ventrogluteal at 03:10.",
+    ],
+)
+def test_a_class_word_injection_with_its_own_dose_beside_a_named_one(reviewer, second):
+    note = (
+        "ED physician note\n"
+        "Diagnoses: acute pyelonephritis, right (N10); nausea with vomiting (R11.2).\n"
+        "ED course: IV access failed x4. Promethazine 25 mg was given in the right upper outer "
+        f"buttock at 03:05 by L. Obi, RN. {second}\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in blocking(review)
+
+
+def test_a_class_word_that_only_names_the_visit_adds_no_injection(reviewer):
+    note = (
+        "Nurse visit. Pt here for monthly injection for pernicious anemia (D51.0).\n"
+        "Cyanocobalamin 1,000 mcg/1 mL given IM into R deltoid by K. Lund, RN. Tolerated.\n"
+        "Charges: 96372 THER/PROPH/DIAG INJ SC/IM x1; J3420 x1\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "She was seen at an urgent care this morning, where a pregnancy test was positive, and "
+        "she received promethazine 25 mg IM there for nausea.",
+        "He stopped at a walk-in clinic on the way, where they gave promethazine 25 mg IM.",
+    ],
+)
+def test_a_dose_given_there_at_a_place_named_earlier_in_the_sentence(reviewer, told):
+    note = (
+        "ED physician record\n"
+        f"HPI: Nausea and pelvic pain. {told}\n"
+        "Assessment: nausea with vomiting (R11.2). Plan: ultrasound, oral ondansetron.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert [a.setting for a in review.administrations] == ["elsewhere_or_earlier"]
+
+
+INJECTION_PROCEDURE = (
+    "SPORTS MEDICINE PROCEDURE NOTE\n"
+    "PREOPERATIVE DIAGNOSIS: Primary osteoarthritis, left knee (M17.12).\n"
+    "PROCEDURE PERFORMED: Ultrasound-guided intra-articular injection, left knee.\n"
+    "DESCRIPTION: Time-out done. Skin prepped with chlorhexidine. Under ultrasound, "
+    "triamcinolone acetonide 40 mg with 4 mL of 1% lidocaine was injected into the "
+    "suprapatellar recess. Estimated blood loss minimal. No complications.\n"
+    "POST-PROCEDURE: {after}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "For the flare pain, ketorolac 30 mg was given intramuscularly in the right "
+        "ventrogluteal site by T. Shah, LPN, at 10:42. Tolerated.",
+        "Ketorolac 60 mg IM R gluteal given by the MA at 11:05 for acute pain; observed 15 min.",
+    ],
+)
+def test_an_im_injection_after_an_injection_procedure_is_its_own(reviewer, after):
+    review = reviewer.review(INJECTION_PROCEDURE.format(after=after))
+    ketorolac = [a for a in review.administrations if a.drug_id == "ketorolac"]
+    assert ketorolac and ketorolac[0].given
+    assert review.service_code == "96372"
+
+
+def test_a_pre_procedure_im_dose_for_the_procedure_stays_part_of_it(reviewer):
+    note = (
+        "GYN OFFICE PROCEDURE: Endometrial biopsy\n"
+        "Indication: postmenopausal bleeding (N95.0).\n"
+        "Pre-procedure: ketorolac 30 mg IM right deltoid given 30 minutes prior for procedural "
+        "pain control.\n"
+        "Procedure: paracervical block with 1% lidocaine 10 mL; Pipelle passed, tissue obtained.\n"
+    )
+    review = reviewer.review(note)
+    assert review.service_code != "96372"
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Olanzapine 10 mg IM was offered but he refused.",
+        "Haloperidol 5 mg IM was offered, but the patient declined.",
+    ],
+)
+def test_a_dose_offered_and_refused_was_not_given(reviewer, said):
+    note = f"ED note. Agitation (R45.1). {said} Verbal de-escalation used successfully.\n"
+    review = reviewer.review(note)
+    assert not [a for a in review.administrations if a.given]
+    assert "NOT_ADMINISTERED" in blocking(review)
+
+
+def test_a_refused_vaccine_after_a_semicolon_leaves_the_injection_before_it(reviewer):
+    review = reviewer.review(
+        "Pernicious anemia (D51.0). B12 1000 mcg IM L deltoid given by RN; flu shot offered but "
+        "patient declined."
+    )
+    assert review.claim_ready is True

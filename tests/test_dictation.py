@@ -1040,3 +1040,85 @@ def test_plain_lidocaine_said_without_epinephrine_is_not_refused(reviewer, anest
     )
     assert review.service_code == "20553"
     assert "NOT_ADMINISTERED" not in blocking(review)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "would not take anything by mouth refused oral so we gave",
+        "oral offered and refused verbal de escalation failed so we gave",
+        "declined the tablets therefore we gave",
+    ],
+)
+def test_so_we_gave_ends_the_refusal_before_it(reviewer, before):
+    """A refusal or a failed attempt said before "so we gave" in one run-on sentence does not
+    reach the drug given after it (medspaCy's overlap test never let a terminating word cut a
+    scope inside its sentence; the ConText step applies it to negation, history and plans)."""
+    review = reviewer.review(
+        f"psych E R dictation agitation schizophrenia {before} oh lanza peen ten milligrams I M "
+        "right deltoid he tolerated it diagnosis acute agitation in schizophrenia F twenty point "
+        "nine"
+    )
+    given = [a for a in review.administrations if a.given]
+    assert [a.drug_id for a in given] == ["olanzapine"]
+    assert "NOT_ADMINISTERED" not in blocking(review)
+
+
+def test_a_refusal_after_the_drug_still_refuses_it(reviewer):
+    review = reviewer.review(
+        "E R dictation agitation olanzapine ten milligrams I M was offered but he refused so we "
+        "used verbal de escalation diagnosis agitation"
+    )
+    assert not [a for a in review.administrations if a.given]
+
+
+def test_impression_said_in_a_run_on_dictation_ends_a_negation(reviewer):
+    review = reviewer.review(
+        "urgent care dictation stung by a bee no prior reactions no meds no allergies impression "
+        "anaphylaxis from bee sting we gave epinephrine point three milligrams I M right thigh at "
+        "fifteen oh two"
+    )
+    anaphylaxis = [e for e in review.entities if e.text == "anaphylaxis"]
+    assert anaphylaxis and not anaphylaxis[0].negated
+    assert "DX_MISSING" not in blocking(review)
+
+
+def test_an_unheard_drug_after_one_whose_dose_came_first_is_its_own(reviewer):
+    review = reviewer.review(
+        "E D dictation renal colic with vomiting we gave sixty of tora doll right glute and "
+        "[inaudible] twenty five milligrams I M left glute for the vomiting pain better"
+    )
+    ketorolac = [a for a in review.administrations if a.drug_id == "ketorolac"]
+    assert ketorolac and ketorolac[0].route is None
+    assert {"DRUG_MISSING", "ROUTE_MISSING"} <= blocking(review)
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(("unit", "dose"), [("megs", "8 mg"), ("em gee", "8 mg"), ("mgs", "8 mg")])
+def test_milligrams_said_as_slang(reviewer, unit, dose):
+    review = reviewer.review(
+        f"peds E D dictation croup period we gave dex a meth a zone eight {unit} into the muscle "
+        "right thigh period diagnosis croup period"
+    )
+    given = [a for a in review.administrations if a.given]
+    assert [a.dose for a in given] == [dose]
+
+
+def test_gave_is_never_a_syllable_of_the_name(reviewer):
+    review = reviewer.review(
+        "so we gave dexa methasone point six per kilo that is eight point four megs into the "
+        "muscle right thigh period croup period"
+    )
+    drugs = [e for e in review.entities if e.label == "DRUG"]
+    assert [e.text for e in drugs] == ["dexa methasone"]
+    assert [a.dose for a in review.administrations if a.given] == ["8.4 mg"]
+
+
+def test_plain_lidocaine_with_its_strength_said_before_without(reviewer):
+    review = reviewer.review(
+        "pain procedure note trigger points in the right upper trapezius and right levator "
+        "scapulae we injected trigger points with four m l of lie doe cane one percent without "
+        "epinephrine two m l into each muscle tolerated well diagnosis myofascial pain syndrome"
+    )
+    assert review.service_code == "20552"
+    assert "NOT_ADMINISTERED" not in blocking(review)

@@ -292,6 +292,33 @@ def _update_scopes(mods: list[ConTextModifier]) -> None:
                     a0, a1 = m1._scope_start, m1._scope_end
                 if b0 <= a0 < b1 or b0 < a1 <= b1:
                     m2.limit_scope(m1)
+                # a terminating word within another modifier's scope ends it there ("refused
+                # ... failed so we gave olanzapine"): medspaCy's overlap test misses a scope
+                # wholly inside the terminator's (the sentence), so it is applied here
+                if m2.direction.upper() == "TERMINATE" and m1.direction.upper() != "TERMINATE":
+                    _terminate(m1, m2)
+                elif m1.direction.upper() == "TERMINATE" and m2.direction.upper() != "TERMINATE":
+                    _terminate(m2, m1)
+
+
+#: The categories a terminating word cuts short. A relative's or an uncertain clause is left as
+#: medspaCy leaves it ("a grandmother who was diagnosed with breast cancer" stays family, "likely
+#: secondary to colitis" uncertain): reading either as the patient's certain diagnosis could
+#: support a claim it should not.
+_TERMINATED = frozenset({"NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL"})
+
+
+def _terminate(m: ConTextModifier, term: ConTextModifier) -> None:
+    """A terminating word after ``m`` inside its scope ends its forward reach there.
+
+    Its backward reach is left as medspaCy leaves it ("Xgeva recommended but HELD today" is held).
+    """
+    if m.category.upper() not in _TERMINATED:
+        return
+    if not (m._scope_start < term._end and term._start < m._scope_end):
+        return
+    if m.direction.lower() in ("forward", "bidirectional") and term._start > m._start:
+        m._scope_end = min(m._scope_end, term._start)
 
 
 def _apply_modifiers(mods: list[ConTextModifier], targets: list[Span]) -> None:

@@ -395,7 +395,11 @@ def link(
 
 #: What ends a fluid's clause (a table row's cells are one clause).
 #: Between a drug and a drug it is written without ("lidocaine 1% without epinephrine").
-_WITHOUT = re.compile(r"[ \t]*(?:\d+(?:\.\d+)?[ \t]*%[ \t]*)?(?:without|w/o|wo/)[ \t]+", re.I)
+_WITHOUT = re.compile(
+    r"[ \t]*(?:(?:\d+(?:\.\d+)?|(?:[a-z]+[ \t]+){0,3}[a-z]+)[ \t]*(?:%|per[ \t]?cent)[ \t]*)?"
+    r"(?:without|w/o|wo/)[ \t]+",
+    re.I,
+)
 _CLAUSE_BREAK = re.compile(r"[;\n]")
 #: Between a local anesthetic and the epinephrine it is mixed with ("lidocaine 1% with 1:100,000
 #: epinephrine", "bupivacaine 0.25% w/ epi").
@@ -943,6 +947,8 @@ def _any_between(starts: list[int], lo: int, hi: int) -> bool:
     return k < len(starts) and starts[k] < hi
 
 
+#: How far before a drug (characters) its own dose may be said ("sixty of tora doll").
+_DOSE_SAID_BEFORE = 12
 #: What may stand between an "[inaudible]" marker and the run it leaves without a drug: the
 #: heard rest of the name ("[inaudible] deck a no eight, fifty mgs I M"), a few words at most.
 _UNHEARD_CHARS = 40
@@ -1015,11 +1021,12 @@ def _nearest_drug(
         if (
             dose_starts
             and _any_between(dose_starts, attr.chain_start, attr.chain_start + 1)
-            and _any_between(dose_starts, before.end, attr.chain_start)
+            and _any_between(dose_starts, before.start - _DOSE_SAID_BEFORE, attr.chain_start)
         ):
             # "haloperidol 5 mg IM and [inaudible] 2 mg IM": a run that opens with a dose after
             # a drug with its own dose holds another drug ("promethazine 25 mg [inaudible] IM
-            # gluteal" is still the promethazine's)
+            # gluteal" is still the promethazine's); its dose may be said before it ("sixty of
+            # tora doll right glute and [inaudible] twenty five milligrams I M")
             return None
         return before
     if same_sent:

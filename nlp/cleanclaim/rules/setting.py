@@ -111,6 +111,13 @@ _DRUG_WORDS = re.compile(r"\b(?:medications?|meds|medicines?|drugs?|injections?|
 _STATED_BREAK = re.compile(r"[;|\n]|\. ")
 #: Settings a drug shares with the drug before it in a list, and what ends such a list.
 _SHARED_CUES = frozenset({"elsewhere_or_earlier", "inpatient"})
+#: "there" in the words right after a drug ("received promethazine 25 mg IM there"), not "there
+#: is"; and "where" before it ("seen at an urgent care, where ... she received").
+_THERE_CHARS = 40
+_THERE_AFTER = re.compile(
+    r"[^.;\n]*?\bthere\b(?! (?:is|are|was|were|has|have|had|will|may|might)\b)", re.I
+)
+_WHERE = re.compile(r"\bwhere\b", re.I)
 _LIST_BREAK = re.compile(
     r"[;|:\n]|\b(?:today|here|now|then|this visit|in (?:the )?(?:clinic|office))\b", re.I
 )
@@ -138,6 +145,10 @@ class NoteKind:
     #: -plasty): an injection it records with no wording of its own placing it elsewhere is part
     #: of the surgical package (pre- and post-operative pain and nausea care).
     surgical: bool = False
+    #: The note's procedure title names an injection ("PROCEDURE PERFORMED: Ultrasound-guided
+    #: intra-articular injection, right knee"): an SC/IM drug it also records is a separate
+    #: injection of the visit, not part of another procedure.
+    injection_title: bool = False
 
 
 class SettingReader:
@@ -279,9 +290,28 @@ class SettingReader:
         )
         hospital = note_type in self.table.iv_hospital_note_types and self._hospital(text)
         operation = bundles and self._operation(text)
-        surgical = narrative and any(p.search(text) for p in self.operation.candidates(text))
+        operative_words = narrative and any(p.search(text) for p in self.operation.candidates(text))
+        # an injection procedure under its own title; an operation that also injects (an
+        # excision with local infiltration) is no injection procedure
+        injection_title = not operative_words and self._injection_title(text)
+        surgical = operative_words and not self._injection_title(text)
         return NoteKind(
-            note_type, (ev,), bundles, inpatient, narrative, hospital, operation, surgical
+            note_type,
+            (ev,),
+            bundles,
+            inpatient,
+            narrative,
+            hospital,
+            operation,
+            surgical,
+            injection_title,
+        )
+
+    def _injection_title(self, text: str) -> bool:
+        """A procedure title of the note names an injection."""
+        return any(
+            self.operation_title_injection.search(m.group("line"))
+            for m in self.operation_title.finditer(text)
         )
 
     def _bundles(self, note_type: str, text: str) -> bool:
@@ -399,6 +429,14 @@ class SettingReader:
             # an opening clause naming no drug of its own frames the sentence
             found = self._clause_cue(text[sent.start_char : first.start()])
             if found in _SHARED_CUES:
+                return found
+        if _THERE_AFTER.match(text, m.end, min(sent.end_char, m.end + _THERE_CHARS)) or (
+            _WHERE.search(text, sent.start_char, m.start)
+        ):
+            # "seen at an urgent care this morning, where ..., and she received promethazine 25
+            # mg IM there": the place named earlier in the sentence is where it was given
+            found = self._clause_cue(text[sent.start_char : m.start])
+            if found == "elsewhere_or_earlier":
                 return found
         opener = self.framing_opener.match(text, sent.start_char, m.start)
         if opener is not None:
@@ -808,7 +846,9 @@ class SettingReader:
             if a.label in ("DOSE", "ROUTE", "SITE")
             and (a.sent in in_hit or a.drug is None)
             and not (a.negated or a.family or a.hypothetical or a.listed)
-            and not (a.drug is not None and a.drug.sent not in in_hit)
+            # the class word's own sentence holds its dose and route, even where they were lent
+            # to a drug of another sentence ("She also received her first antibiotic dose IM")
+            and (a.sent in in_hit or not (a.drug is not None and a.drug.sent not in in_hit))
         ]
         given = any(g for _, g in hits) or any(
             ext(a.span, "cc_given") or ext(a.span, "cc_this_encounter") for a in moved
@@ -829,6 +869,10 @@ class SettingReader:
             linked.unnamed = unnamed
         unnamed.given = True
         unnamed.given_rules.append("setting.class_word")
+        if any(a.sent in in_hit and a.label in ("DOSE", "ROUTE") for a in moved):
+            # its own dose or route in the class word's sentence ("her first antibiotic dose
+            # IM, 1 gram"): an injection of its own beside any named one
+            unnamed.given_rules.append("setting.class_word_dosed")
         for a in moved:
             bucket = {"DOSE": unnamed.doses, "ROUTE": unnamed.routes, "SITE": unnamed.sites}
             if a not in bucket[a.label]:
@@ -1283,6 +1327,17 @@ class SettingReader:
             # A shoulder roll was applied.")
             setting = "within_procedure"
         codes = draft.route_codes
+        if (
+            setting == "within_procedure"
+            and kind.injection_title
+            and not kind.operation
+            and codes
+            and all(draft.families.get(c) == "sc_im" for c in codes)
+            and not any(self.cue(m) == "within_procedure" for m in done)
+        ):
+            # "PROCEDURE PERFORMED: intra-articular injection, right knee" then "Ketorolac 30 mg
+            # was given intramuscularly in the left ventrogluteal site": a separate injection
+            setting = "this_encounter"
         if (
             setting == "this_encounter"
             and kind.surgical
