@@ -393,3 +393,58 @@ def test_a_refused_vaccine_after_a_semicolon_leaves_the_injection_before_it(revi
         "patient declined."
     )
     assert review.claim_ready is True
+
+
+def test_a_charge_line_in_lower_case_names_no_route(reviewer):
+    note = (
+        "ASSESSMENT\n1. Allergic rhinitis due to pollen - J30.1\n"
+        "PLAN\nKenalog-40 (triamcinolone acetonide) 40 mg / 1 mL IM, given L dorsogluteal by MA "
+        "T. Renn under PA supervision, 14:20. Tolerated.\n"
+        "PROCEDURES\nTher/proph inj SC/IM (96372); triamcinolone acetonide per 10 mg (J3301) x 4\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True
+    assert review.administrations[0].dose == "40 mg"
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        "(given IM rather than IV per hospital vesicant policy)",
+        "(IM instead of IV push per unit protocol)",
+    ],
+)
+def test_a_route_named_as_the_one_not_used_is_no_conflict(reviewer, why):
+    note = (
+        "ED course:\n- 0.9% NaCl 1,000 mL IV bolus over 60 min, 10:05-11:05.\n"
+        f"- Promethazine 25 mg IM, R ventrogluteal, 10:10 {why}, by E. Lind, RN.\n"
+        "Impression: viral gastroenteritis (A08.4) with intractable vomiting (R11.2).\n"
+    )
+    review = reviewer.review(note)
+    assert "ROUTE_CONFLICT" not in blocking(review)
+    assert review.claim_ready is True
+
+
+def test_an_addendum_quoting_the_wrong_route_it_corrects_is_no_conflict(reviewer):
+    note = (
+        "Nursing injection note. Dx: schizoaffective disorder, bipolar type (F25.0).\n"
+        "Invega Sustenna 156 mg given SC in right deltoid at 13:10 by C. Dunn, RN.\n\n"
+        "ADDENDUM 15:45 - C. Dunn, RN: Correction of documentation error. The route above was "
+        'entered incorrectly as "SC". Invega Sustenna 156 mg was administered by intramuscular '
+        "injection into the right deltoid.\n"
+    )
+    review = reviewer.review(note)
+    assert "ROUTE_CONFLICT" not in blocking(review)
+    assert "ROUTE_CORRECTED" in {g.code for g in review.gaps}
+    assert review.claim_ready is True
+
+
+def test_a_dose_the_patient_self_administered_at_home_is_not_given_here(reviewer):
+    note = (
+        "TELEHEALTH VISIT (video). Dx: severe persistent asthma (J45.50).\n"
+        "During this visit the patient self-administered his scheduled dupilumab 300 mg pen "
+        "subcutaneously into his left thigh at home while I observed on video.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert not [a for a in review.administrations if a.given]

@@ -855,6 +855,12 @@ class SettingReader:
         )
         if not given:
             return
+        own = [a for a in moved if a.sent in in_hit]
+        if any(a.label == "DOSE" for a in own):
+            # the class word's sentence holds its own dose ("an anti-inflammatory injection,
+            # 30 mg, in the left deltoid"): loose words elsewhere (a procedure title's route, a
+            # site in the history) are not its
+            moved = own
         for draft in linked.administrations:
             own = [m for m in draft.drug_mentions if m.sent not in in_hit]
             for bucket in (draft.doses, draft.routes, draft.sites):
@@ -867,6 +873,10 @@ class SettingReader:
             families = linked.administrations[0].families if linked.administrations else {}
             unnamed = DraftAdministration(drug_id=None, families=families)
             linked.unnamed = unnamed
+        elif moved is own:
+            # the loose words an unnamed injection was first assembled from give way to the
+            # class word's own
+            unnamed.doses, unnamed.routes, unnamed.sites = [], [], []
         unnamed.given = True
         unnamed.given_rules.append("setting.class_word")
         if any(a.sent in in_hit and a.label in ("DOSE", "ROUTE") for a in moved):
