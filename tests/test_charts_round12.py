@@ -448,3 +448,27 @@ def test_a_dose_the_patient_self_administered_at_home_is_not_given_here(reviewer
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert not [a for a in review.administrations if a.given]
+
+
+@pytest.mark.parametrize(
+    ("count", "code"), [("nine separate patches", "11901"), ("four patches", "11900")]
+)
+def test_a_steroid_injected_intradermally_into_lesions_is_intralesional(reviewer, count, code):
+    note = (
+        "DERMATOLOGY PROCEDURE NOTE\n"
+        f"PROCEDURE PERFORMED: Intralesional triamcinolone to {count} of alopecia areata.\n"
+        "Triamcinolone acetonide diluted to 5 mg/mL; 0.1 mL aliquots injected intradermally "
+        "1 cm apart, total 2.6 mL (13 mg).\n"
+        "ASSESSMENT: Patchy alopecia areata (L63.9).\n"
+    )
+    review = reviewer.review(note)
+    assert review.service_code == code
+    assert [a.route_code for a in review.administrations] == ["INTRALESIONAL"]
+
+
+def test_a_tuberculin_skin_test_stays_intradermal(reviewer):
+    review = reviewer.review(
+        "Nurse visit for TB screening (Z11.1). Tuberculin PPD 0.1 mL given intradermally L "
+        "volar forearm, lot 22A, read in 48-72 h."
+    )
+    assert review.service_code == "86580"

@@ -110,3 +110,13 @@ def test_every_drug_row_names_its_source():
     row = {"id": "b12", "name": "b12", "synonyms": ["b12"], "class": "other", "hcpcs": "J3420"}
     with pytest.raises(res.ResourceError, match="source"):
         res.load_table(res.DrugTable, "drugs.json", json.dumps({"version": "x", "drugs": [row]}))
+
+
+def test_a_route_read_otherwise_must_name_a_route_of_the_table():
+    table = res.load_table(res.RouteTable, "routes.json")
+    data = table.model_dump(by_alias=True)
+    for route in data["routes"]:
+        if route["code"] == "INTRADERMAL":
+            route["otherwise"] = "INTRALESIONNAL"
+    with pytest.raises(res.ResourceError, match="otherwise names no route"):
+        res.load_table(res.RouteTable, "routes.json", json.dumps(data))

@@ -350,6 +350,11 @@ class RouteEntry(_Strict):
     #: The route's words name the injection procedure itself ("trigger point injections"): in
     #: an administration section they record the act, however long their sentence.
     names_the_act: bool = False
+    #: The drug classes this route's service is for (intradermal: the skin tests); a drug of
+    #: another class given so is coded as ``otherwise`` (triamcinolone "injected intradermally"
+    #: into alopecia patches is an intralesional injection, not a skin test).
+    only_classes: list[str] = Field(default_factory=list)
+    otherwise: str | None = None
     phrases: list[str] = Field(default_factory=list)
     patterns: list[TokenPattern] = Field(default_factory=list)
     not_after: list[str] = Field(default_factory=list)
@@ -366,6 +371,12 @@ class RouteTable(_Strict):
     @classmethod
     def _unique_codes(cls, value: list[RouteEntry]) -> list[RouteEntry]:
         _check_unique([r.code for r in value], "route code")
+        codes = {r.code for r in value}
+        for r in value:
+            if r.otherwise is not None and r.otherwise not in codes:
+                raise ValueError(f"route {r.code}: otherwise names no route {r.otherwise!r}")
+            if bool(r.otherwise) != bool(r.only_classes):
+                raise ValueError(f"route {r.code}: only_classes and otherwise go together")
         return value
 
 

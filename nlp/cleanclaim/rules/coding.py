@@ -81,6 +81,10 @@ class Coder:
             drug.name if drug else (first.norm.replace("_", " ") if first and first.norm else None)
         )
         route_code = self._route(draft)
+        entry = self.routes.get(route_code or "")
+        if entry is not None and entry.otherwise and drug is not None:
+            if drug.drug_class not in entry.only_classes:
+                route_code = entry.otherwise
         kind, service = self._kind(drug, route_code, draft, cancer)
         amount, dose_text, concentration, strength_only, rate_only = _dose(draft, self.dose_units)
         conc = concentration or (drug.standard_concentration if drug else None)
