@@ -464,6 +464,8 @@ def test_a_steroid_injected_intradermally_into_lesions_is_intralesional(reviewer
     review = reviewer.review(note)
     assert review.service_code == code
     assert [a.route_code for a in review.administrations] == ["INTRALESIONAL"]
+    # the gap names the code as finely as the record does
+    assert [g.message.endswith(f"(bill as {code}).") for g in review.gaps if g.blocking] == [True]
 
 
 def test_a_tuberculin_skin_test_stays_intradermal(reviewer):
@@ -472,3 +474,15 @@ def test_a_tuberculin_skin_test_stays_intradermal(reviewer):
         "volar forearm, lot 22A, read in 48-72 h."
     )
     assert review.service_code == "86580"
+
+
+def test_a_form_saying_not_given_keeps_a_drug_line_elsewhere_from_being_ready(reviewer):
+    """The form's own "Given today? No" wins over a drug line above it, even with the form's
+    drug field left blank: the note contradicts itself and a coder must ask."""
+    note = (
+        "Pernicious anemia (D51.0).\nPlan: B12 1000 mcg IM L deltoid today.\n\n"
+        "INJECTION\nGiven today? ( ) Yes (•) No\nMedication: ______  Dose: ____  Site: ____\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "NOT_ADMINISTERED" in blocking(review)

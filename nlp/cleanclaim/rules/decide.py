@@ -10,7 +10,7 @@ afterwards; it never sees anything but the :class:`Facts` made here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -125,6 +125,19 @@ class RuleSet:
         cancer = has_cancer(dxs)
         drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])
         coded = [self.coder.code(d, cancer, day) for d in drafts]
+        given = "\n".join(
+            span_text(m.span) + " " + (c.draft.drug_id or "")
+            for c in coded
+            if c.draft.given
+            for m in c.draft.drug_mentions
+        )
+        # each service code as finely as the note shows it (11901 for eight lesions, 20553 for
+        # three muscles), before any gap names it
+        text = doc_text(doc)
+        coded = [
+            replace(c, service_code=self.services.refine(c.service_code, text, given))
+            for c in coded
+        ]
         gaps = self.gap_finder.find(doc, linked, coded, dxs, day)
         note = self.gap_finder.note(doc, linked, coded, dxs, day)
         lines, line_gaps = claim_lines(
@@ -137,28 +150,20 @@ class RuleSet:
         blocking = any(g.blocking for g in gaps)
         supporting = supporting_diagnoses(dxs, injections)
         ready = bool(injections) and not blocking
-        given = "\n".join(
-            span_text(m.span) + " " + (c.draft.drug_id or "")
-            for c in coded
-            if c.draft.given
-            for m in c.draft.drug_mentions
-        )
         review = Review(
             id=note_id,
             claim_ready=ready,
             probability=None,
             service_code=self.services.refine(
                 service_code(coded, self.vocab.service_order, self.vocab.service_hierarchy),
-                doc_text(doc),
+                text,
                 given,
             ),
             injections=len(injections),
             gaps=tuple(gaps),
             entities=tuple(entity(m) for m in linked.mentions),
             administrations=tuple(
-                administration(c, self.services.refine(c.service_code, doc_text(doc), given))
-                for c in coded
-                if reportable(c)
+                administration(c, c.service_code) for c in coded if reportable(c)
             ),
             diagnoses=tuple(diagnosis(d, d.mention.start in supporting) for d in dxs),
             icd10=icd10_codes(dxs, supporting, self._comorbidity),

@@ -118,6 +118,7 @@ _THERE_AFTER = re.compile(
     r"[^.;\n]*?\bthere\b(?! (?:is|are|was|were|has|have|had|will|may|might)\b)", re.I
 )
 _WHERE = re.compile(r"\bwhere\b", re.I)
+
 _LIST_BREAK = re.compile(
     r"[;|:\n]|\b(?:today|here|now|then|this visit|in (?:the )?(?:clinic|office))\b", re.I
 )
