@@ -8,6 +8,7 @@ only, never note text.
 
     python benchmarks/dictation_eval.py --split test
     python benchmarks/dictation_eval.py --typed-original     # the 61 original typed test notes
+    python benchmarks/dictation_eval.py --probes             # untuned probe twins (annotations/probe)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "annotations" / "corpus.jsonl"
+PROBES = ROOT / "annotations" / "probe"
 LABELS = ("DRUG", "DOSE", "ROUTE", "SITE")
 
 
@@ -105,11 +107,19 @@ def main() -> None:
         help="score the original typed notes of the split (ids not starting dx-/ch-)",
     )
     ap.add_argument("--errors", action="store_true", help="per-note ids with wrong decision/gaps")
+    ap.add_argument(
+        "--probes",
+        action="store_true",
+        help="typed-vs-dictated agreement on the untuned probe twins (ids ending -raw/-typed)",
+    )
     args = ap.parse_args()
 
     from cleanclaim.reviewer import Reviewer
 
     reviewer = Reviewer(model=None)
+    if args.probes:
+        probe_agreement(reviewer)
+        return
     notes = load(args.split)
     if args.typed_original:
         chosen = [n for n in notes if not n["id"].startswith(("dx-", "ch-"))]
@@ -159,6 +169,49 @@ def main() -> None:
             p = (bool(r.claim_ready), sorted(set(r.gap_codes) & set(gap_codes())))
             if g != p:
                 print(f"  {n['id']}: {g} -> {p}")
+
+
+def probe_agreement(reviewer) -> None:
+    """Each probe file's raw/typed pairs of one group: how often the engine gives both the same
+    decision and gaps, counted over the pairs whose gold labels agree (the raw text loses
+    nothing), and over all pairs.
+    """
+    print("probe file           pairs  gold agree  engine agrees where gold agrees  engine agrees")
+    totals = Counter()
+    for path in sorted(PROBES.glob("dictation_*.jsonl")):
+        groups: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                n = json.loads(line)
+                for end in ("-raw", "-typed"):
+                    if n["id"].endswith(end):
+                        groups[n["group"]][end].append(n)
+        c = Counter()
+        for members in groups.values():
+            for raw in members["-raw"]:
+                for typed in members["-typed"]:
+                    gold = (raw["claim_ready"], set(raw.get("gaps", []))) == (
+                        typed["claim_ready"],
+                        set(typed.get("gaps", [])),
+                    )
+                    same = outcome(reviewer.review(raw["text"])) == outcome(
+                        reviewer.review(typed["text"])
+                    )
+                    c["pairs"] += 1
+                    c["gold"] += gold
+                    c["both"] += gold and same
+                    c["same"] += same
+        if c["pairs"]:
+            print(
+                f"{path.stem:<20} {c['pairs']:>5}  {c['gold']:>10}  {c['both']:>14}/{c['gold']:<17}"
+                f"  {c['same']:>5}/{c['pairs']}"
+            )
+            totals.update(c)
+    if totals["gold"]:
+        print(
+            f"all: engine agrees where gold agrees {totals['both']}/{totals['gold']} = "
+            f"{totals['both'] / totals['gold']:.3f}; over all pairs {totals['same']}/{totals['pairs']}"
+        )
 
 
 if __name__ == "__main__":
