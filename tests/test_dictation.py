@@ -1122,3 +1122,20 @@ def test_plain_lidocaine_with_its_strength_said_before_without(reviewer):
     )
     assert review.service_code == "20552"
     assert "NOT_ADMINISTERED" not in blocking(review)
+
+
+def test_each_site_said_after_in_the_goes_to_the_drug_before_it(reviewer):
+    """ "... I M in the right glute and <next drug> ...": the site is the end of the run that
+    follows the first drug, not the start of the next drug's."""
+    review = reviewer.review(
+        "urgent care dictation migraine with vomiting period we gave key toe row lack sixty "
+        "milligrams I M in the right glute and pro meth a zine twelve point five milligrams I M "
+        "into the left deltoid and diphenhydramine twenty five milligrams I M to the left thigh "
+        "period diagnosis migraine with nausea period"
+    )
+    sites = {a.drug_id: a.site for a in review.administrations if a.given}
+    assert sites == {
+        "ketorolac": "right glute",
+        "promethazine": "left deltoid",
+        "diphenhydramine": "left thigh",
+    }

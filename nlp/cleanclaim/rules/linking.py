@@ -1101,6 +1101,10 @@ def sentences(doc: Doc) -> Sentences:
 #: 50 mg/mL"), never before a route or a drug ("175 mcg of IV fentanyl").
 _CHAIN_GLUE = re.compile(r"[\s,:/()-]*")
 _STRENGTH_GLUE = re.compile(r"[\s,(]*of(?:\s+the)?\s+", re.IGNORECASE)
+#: Between a route or dose and its site ("I M in the right glute", "40 mg to the L deltoid").
+_SITE_GLUE = re.compile(
+    r"[\s,(]*(?:in|into|to|at|on)(?:\s+(?:the|her|his|their))?\s+", re.IGNORECASE
+)
 
 
 def _chain(doc: Doc, mentions: list[Mention]) -> None:
@@ -1123,6 +1127,7 @@ def _chain(doc: Doc, mentions: list[Mention]) -> None:
             and (
                 _CHAIN_GLUE.fullmatch(text, prev.end, m.start)
                 or (m.label == "DOSE" and _STRENGTH_GLUE.fullmatch(text, prev.end, m.start))
+                or (m.label == "SITE" and _SITE_GLUE.fullmatch(text, prev.end, m.start))
                 or (spoken and _spoken_glue(doc, prev, m, spoken))
             )
         ):
