@@ -486,3 +486,28 @@ def test_a_form_saying_not_given_keeps_a_drug_line_elsewhere_from_being_ready(re
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert "NOT_ADMINISTERED" in blocking(review)
+
+
+SECOND_DOSE = (
+    "GYN clinic follow-up 03/18/2026. Left tubal ectopic pregnancy (O00.102).\n"
+    "HISTORY: On day 1 (03/11/2026) she received methotrexate 50 mg/m2 IM here; she is Rh "
+    "negative and {rhogam}.\n"
+    "PLAN: Methotrexate 85 mg was given IM, split between both ventrogluteal sites, at 10:40 by "
+    "the RN.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "rhogam",
+    [
+        "was given Rho(D) immune globulin 50 mcg IM the same day",
+        "received RhoGAM 50 mcg IM on that day as well",
+    ],
+)
+def test_a_dose_dated_by_the_same_day_as_an_earlier_clause_was_given_then(reviewer, rhogam):
+    review = reviewer.review(SECOND_DOSE.format(rhogam=rhogam))
+    rhogam_adm = [a for a in review.administrations if a.drug_id == "rho_d_immune_globulin"]
+    assert rhogam_adm and not rhogam_adm[0].given
+    # today's second methotrexate dose, recorded on the plan line, is a chemotherapy service
+    assert review.service_code == "96401"
+    assert review.claim_ready is False

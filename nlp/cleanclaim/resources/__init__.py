@@ -970,6 +970,9 @@ class SettingsTable(_Strict):
     clause_date_not_dose: str = r"(?!)"
     #: A clause that says its dose is today's is not dated by another date in it.
     clause_today: str = r"(?!)"
+    #: A clause that dates its dose by an earlier clause of its sentence ("On day 1 (08/05/2025)
+    #: she received methotrexate ...; she was given Rho(D) immune globulin IM the same day").
+    clause_same_day: str = r"(?!)"
     default_note_type: NoteType = "office_visit"
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
@@ -1146,6 +1149,7 @@ class SettingsTable(_Strict):
                 self.clause_date,
                 self.clause_date_not_dose,
                 self.clause_today,
+                self.clause_same_day,
             ]
         )
         _compiles(

@@ -236,6 +236,7 @@ class SettingReader:
         self.clause_date = re.compile(table.clause_date)
         self.clause_date_not_dose = re.compile(table.clause_date_not_dose, re.I)
         self.clause_today = re.compile(table.clause_today, re.I)
+        self.clause_same_day = re.compile(table.clause_same_day, re.I)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -1106,7 +1107,11 @@ class SettingReader:
         done = [
             m
             for m in draft.drug_mentions
-            if m.active and not m.hypothetical and m.section_kind != "plan"
+            if m.active
+            and not m.hypothetical
+            # a plan line records today's dose when its own words say so ("Plan: methotrexate
+            # 86 mg was given IM at 13:20")
+            and (m.section_kind != "plan" or ext(m.span, "cc_given"))
         ]
         if not done:
             return False
@@ -1117,6 +1122,9 @@ class SettingReader:
             if self.clause_today.search(text, lo, hi):
                 return False
             dated = False
+            if self.clause_same_day.search(text, lo, hi):
+                # "... the same day": the date of an earlier clause of its sentence
+                lo = m.span.sent.start_char
             for found in self.clause_date.finditer(text, lo, hi):
                 if self.clause_date_not_dose.search(
                     text, max(lo, found.start() - 30), found.start()
