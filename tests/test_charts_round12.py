@@ -252,7 +252,7 @@ def test_an_opening_phrase_naming_nobody_else_frames_nothing(reviewer):
 
 OPERATION = (
     "{title}\n\n"
-    "The patient was prepped and draped in the usual sterile fashion. The excess upper lid skin "
+    "Lids marked; she was prepped and draped with povidone and towels. The excess upper lid skin "
     "was excised and the wounds were closed with 6-0 sutures. She tolerated it well and left the "
     "OR in good condition.\n\n{after}\n"
 )
@@ -261,7 +261,7 @@ OPERATION = (
 @pytest.mark.parametrize(
     "after",
     [
-        "The patient was given 50 mg of Demerol IM with 25 mg of Phenergan.",
+        "Meperidine 50 mg IM and promethazine 25 mg were given for pain and nausea.",
         "Ketorolac 30 mg IM was given for pain before discharge.",
         "She received ondansetron 4 mg IM for nausea in recovery.",
     ],

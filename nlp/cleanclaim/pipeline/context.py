@@ -278,6 +278,7 @@ def _update_scopes(mods: list[ConTextModifier]) -> None:
     for i, (lo, hi) in enumerate(hulls):
         for b in _blocks(lo, hi):
             index[b].append(i)
+    terminates = [m.direction.upper() == "TERMINATE" for m in mods]
     for i, m1 in enumerate(mods):
         lo, hi = hulls[i]
         near = {j for b in _blocks(lo, hi) for j in index[b] if j > i}
@@ -295,9 +296,9 @@ def _update_scopes(mods: list[ConTextModifier]) -> None:
                 # a terminating word within another modifier's scope ends it there ("refused
                 # ... failed so we gave olanzapine"): medspaCy's overlap test misses a scope
                 # wholly inside the terminator's (the sentence), so it is applied here
-                if m2.direction.upper() == "TERMINATE" and m1.direction.upper() != "TERMINATE":
+                if terminates[j] and not terminates[i]:
                     _terminate(m1, m2)
-                elif m1.direction.upper() == "TERMINATE" and m2.direction.upper() != "TERMINATE":
+                elif terminates[i] and not terminates[j]:
                     _terminate(m2, m1)
 
 

@@ -1139,13 +1139,15 @@ class DictationComponent(TableBacked):
         later word ("love a knocks": "loveanocks") is dropped, and a word the engine wrote for a
         sound a name spells otherwise is spelled so ("depot med roll": "depomedroll").
         """
-        if self._says and end - i >= 2:
-            said = self._said
-            lower = [*lower[:i], *(said.get(w, w) for w in lower[i:end])]
-        if not self._silent or end - i < 2:
-            return "".join(lower[i:end])
-        return lower[i] + "".join(
-            w[1:] if w.startswith(self._silent) and len(w) > 2 else w for w in lower[i + 1 : end]
+        words = lower[i:end]
+        if len(words) < 2:
+            return "".join(words)
+        if self._says:
+            words = [self._said.get(w, w) for w in words]
+        if not self._silent:
+            return "".join(words)
+        return words[0] + "".join(
+            w[1:] if w.startswith(self._silent) and len(w) > 2 else w for w in words[1:]
         )
 
     def _administration_window(self, doc: Doc, lower: list[str], ents: list[Span]) -> numpy.ndarray:
@@ -1700,27 +1702,45 @@ class _Lexicon:
         two or more right before a dose; a curated drug one code letter away may be read (a
         string: the letters said at the end, which its name must end with).
         """
-        memo = self.__dict__.setdefault("_memo", {})
         key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot, near)
+        return self._remembered(
+            "_memo",
+            key,
+            lambda: self._read_or_near(joined, words, t, after_side, fuzzy, slot, near),
+        )
+
+    def _read_or_near(
+        self,
+        joined: str,
+        words: int,
+        t: res.DictationTable,
+        after_side: bool,
+        fuzzy: list[str] | None,
+        slot: bool,
+        near: bool | str,
+    ) -> tuple | None:
+        hit = self._read(joined, words, t, after_side, fuzzy, slot)
+        if hit is None and near:
+            hit = self._near(joined, t, near if isinstance(near, str) else "")
+        return hit
+
+    def _remembered(self, name: str, key: Any, compute: Any) -> Any:
+        """``compute()``, remembered under ``key`` in the memo ``name`` (cleared when full)."""
+        memo = self.__dict__.setdefault(name, {})
         if key in memo:
             return memo[key]
         if len(memo) >= self.MEMO_SIZE:
             memo.clear()
-        hit = self._read(joined, words, t, after_side, fuzzy, slot)
-        if hit is None and near:
-            hit = self._near(joined, t, near if isinstance(near, str) else "")
-        memo[key] = hit
-        return hit
+        value = memo[key] = compute()
+        return value
 
     def misspelt(self, word: str, t: res.DictationTable) -> tuple | None:
-        """The curated drug ``word`` is a typed misspelling of (see :meth:`Reader._misspelt`),
-        or None; remembered per word.
+        """The curated drug ``word`` is a typed misspelling of (see
+        :meth:`DictationComponent._misspelt`), or None; remembered per word.
         """
-        memo = self.__dict__.setdefault("_misspelt_memo", {})
-        if word in memo:
-            return memo[word]
-        if len(memo) >= self.MEMO_SIZE:
-            memo.clear()
+        return self._remembered("_misspelt_memo", word, lambda: self._misspelling(word, t))
+
+    def _misspelling(self, word: str, t: res.DictationTable) -> tuple | None:
         hit = None
         if word.isalpha() and word not in self.by_key and _zipf(word) < t.single_word_max_zipf:
             edits = t.misspelt_max_edits + (len(word) >= t.misspelt_long_chars)
@@ -1738,7 +1758,6 @@ class _Lexicon:
             if best is not None:
                 sim = Levenshtein.normalized_similarity(word, best[1])
                 hit = (*best[2], sim, "fuzzy")
-        memo[word] = hit
         return hit
 
     def _similarity(self, joined: str, key: str, t: res.DictationTable, words: int) -> float:

@@ -154,17 +154,14 @@ class RuleSet:
             id=note_id,
             claim_ready=ready,
             probability=None,
-            service_code=self.services.refine(
-                service_code(coded, self.vocab.service_order, self.vocab.service_hierarchy),
-                text,
-                given,
+            # the administrations' codes are refined already: the note's is one of theirs
+            service_code=service_code(
+                coded, self.vocab.service_order, self.vocab.service_hierarchy
             ),
             injections=len(injections),
             gaps=tuple(gaps),
             entities=tuple(entity(m) for m in linked.mentions),
-            administrations=tuple(
-                administration(c, c.service_code) for c in coded if reportable(c)
-            ),
+            administrations=tuple(administration(c) for c in coded if reportable(c)),
             diagnoses=tuple(diagnosis(d, d.mention.start in supporting) for d in dxs),
             icd10=icd10_codes(dxs, supporting, self._comorbidity),
             decision="rules",
@@ -312,8 +309,8 @@ def entity(m: Mention) -> Entity:
     )
 
 
-def administration(c: CodedAdministration, service: str | None = None) -> Administration:
-    """The record of one coded administration (``service``: its refined service code)."""
+def administration(c: CodedAdministration) -> Administration:
+    """The record of one coded administration."""
     d = c.draft
     return Administration(
         drug=c.name,
@@ -327,7 +324,7 @@ def administration(c: CodedAdministration, service: str | None = None) -> Admini
         drug_id=d.drug_id,
         drug_class=c.drug.drug_class if c.drug else None,
         route_code=c.route_code,
-        service_code=service if service is not None else c.service_code,
+        service_code=c.service_code,
         counts_as_96372=c.counts_as_96372,
         patient_supplied=d.patient_supplied,
         not_given_reason=d.not_given_reason,

@@ -291,12 +291,21 @@ class SettingReader:
             p.search(text) for p in self.narrative.candidates(text)
         )
         hospital = note_type in self.table.iv_hospital_note_types and self._hospital(text)
-        operation = bundles and self._operation(text)
-        operative_words = narrative and any(p.search(text) for p in self.operation.candidates(text))
+        # the procedure titles and the operation words are read once, for the three flags
+        titles = [m.group("line") for m in self.operation_title.finditer(text)]
+        named_injection = any(self.operation_title_injection.search(t) for t in titles)
+        words = (bundles or narrative) and any(
+            p.search(text) for p in self.operation.candidates(text)
+        )
+        # an operation whose title names no injection ("PROCEDURE PERFORMED: Right knee
+        # arthroscopy" under general anesthesia), not an epidural or a nerve block done under
+        # anesthesia, whose title names it
+        operation = bundles and bool(titles) and not named_injection and words
+        operative_words = narrative and words
         # an injection procedure under its own title; an operation that also injects (an
         # excision with local infiltration) is no injection procedure
-        injection_title = not operative_words and self._injection_title(text)
-        surgical = operative_words and not self._injection_title(text)
+        injection_title = not operative_words and named_injection
+        surgical = operative_words and not named_injection
         return NoteKind(
             note_type,
             (ev,),
@@ -307,13 +316,6 @@ class SettingReader:
             operation,
             surgical,
             injection_title,
-        )
-
-    def _injection_title(self, text: str) -> bool:
-        """A procedure title of the note names an injection."""
-        return any(
-            self.operation_title_injection.search(m.group("line"))
-            for m in self.operation_title.finditer(text)
         )
 
     def _bundles(self, note_type: str, text: str) -> bool:
@@ -332,16 +334,6 @@ class SettingReader:
             or (k in in_text and p.pattern.startswith("^") and (in_text[k] or p.search(text)))
             for k, p in enumerate(screen.patterns)
         )
-
-    def _operation(self, text: str) -> bool:
-        """The note reports an operation whose title names no injection ("PROCEDURE PERFORMED:
-        Right knee arthroscopy ..." under general anesthesia): not an epidural or a nerve block
-        done under anesthesia, whose title names it.
-        """
-        titles = [m.group("line") for m in self.operation_title.finditer(text)]
-        if not titles or any(self.operation_title_injection.search(t) for t in titles):
-            return False
-        return any(p.search(text) for p in self.operation.candidates(text))
 
     def _hospital(self, text: str) -> bool:
         """The note tells of a present hospital stay or ED course (``iv_hospital_words``), not
@@ -1364,8 +1356,8 @@ class SettingReader:
             and all(draft.families.get(c) == "sc_im" for c in codes)
             and not any(self.cue(m) == "this_encounter" for m in done)
         ):
-            # "The patient left the OR in satisfactory condition. The patient was given 50 mg of
-            # Demerol IM with 25 mg of Phenergan": the operation's post-operative care
+            # "Out of the OR and stable; meperidine 50 mg IM and promethazine 25 mg given for
+            # pain and nausea": the operation's post-operative care
             setting = "within_procedure"
         if (
             setting == "this_encounter"
