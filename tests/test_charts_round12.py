@@ -511,3 +511,17 @@ def test_a_dose_dated_by_the_same_day_as_an_earlier_clause_was_given_then(review
     # today's second methotrexate dose, recorded on the plan line, is a chemotherapy service
     assert review.service_code == "96401"
     assert review.claim_ready is False
+
+
+def test_a_class_word_injection_keeps_its_own_site_not_one_from_the_history(reviewer):
+    note = (
+        "Urgent care. R knee hot and swollen since last night; gout. Colchicine upset his "
+        "stomach before.\n"
+        "Exam: R knee effusion, warm. Declined arthrocentesis.\n"
+        "A: Acute gout flare, right knee (M10.061).\n"
+        "P: Steroid shot 40 mg IM L ventrogluteal given 15:10, tolerated. Prednisone taper "
+        "declined.\n"
+    )
+    review = reviewer.review(note)
+    assert "DRUG_MISSING" in blocking(review)
+    assert [a.site for a in review.administrations if a.given] == ["L ventrogluteal"]

@@ -856,10 +856,10 @@ class SettingReader:
             # site in the history) are not its
             moved = own
         for draft in linked.administrations:
-            own = [m for m in draft.drug_mentions if m.sent not in in_hit]
+            elsewhere = [m for m in draft.drug_mentions if m.sent not in in_hit]
             for bucket in (draft.doses, draft.routes, draft.sites):
                 bucket[:] = [a for a in bucket if a not in moved]
-            if draft.given and not any(self._own_evidence(m, moved) for m in own):
+            if draft.given and not any(self._own_evidence(m, moved) for m in elsewhere):
                 draft.given = False
                 draft.not_given_reason = "no administration documented"
         unnamed = linked.unnamed
