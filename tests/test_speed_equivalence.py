@@ -236,8 +236,9 @@ def test_sections_are_those_of_medspacys_sectionizer(nlp):
 
 
 def test_word_tests_as_lexeme_flags_match_as_written():
-    """Word-set and regex tests run as lexeme flags: same matches, flags shared, and once the
-    free bits are taken the remaining tests run as written."""
+    """Word-set and regex tests run as lexeme flags or as one pattern per word: same matches,
+    flags shared, later steps leave bits for the next matcher's starts, and once the free bits
+    are taken the remaining tests run as written."""
     import spacy
     from spacy.matcher import Matcher
 
@@ -247,24 +248,43 @@ def test_word_tests_as_lexeme_flags_match_as_written():
         for n in range(30)
     ]
     patterns.append(("neg", [{"LOWER": "not"}, {"LOWER": {"NOT_IN": ["given", "done"]}}]))
+    starts = [
+        (
+            f"s{n}",
+            [
+                {"TEXT": {"REGEX": rf"^{n}7$"}, "OP": "?"},
+                {"LOWER": {"IN": ["not"]}},
+                {"LOWER": "today", "OP": "?"},
+            ],
+        )
+        for n in range(20)
+    ]
     text = " ".join(f"W{n} {n}7 shared {n} not today not given" for n in range(30))
     reference = Matcher(fresh.vocab)
-    for key, pattern in patterns:
+    for key, pattern in patterns + starts:
         reference.add(key, [pattern])
+    bits = range(19, 64)
     first = WindowedMatcher(fresh.vocab, patterns)
-    taken = {b for b in fresh.vocab.lex_attr_getters if 19 <= b < 64}
-    assert len(taken) == 45  # 61 distinct tests, 45 free bits
+    taken = {b for b in fresh.vocab.lex_attr_getters if b in bits}
+    # 31 tests of later steps (the first steps' word sets are one pattern per word), 45 bits:
+    # 16 stay free for the start steps of the next matcher
+    assert len(taken) == 45 - 16
     again = WindowedMatcher(fresh.vocab, patterns[:10])
-    assert {b for b in fresh.vocab.lex_attr_getters if 19 <= b < 64} == taken
+    assert {b for b in fresh.vocab.lex_attr_getters if b in bits} == taken
+    later = WindowedMatcher(fresh.vocab, starts)  # 20 start tests take the 16 left, 4 as written
+    assert len({b for b in fresh.vocab.lex_attr_getters if b in bits}) == 45
     doc = fresh.make_doc(text)
     expected = reference(doc)
     assert len(expected) > 60
-    assert first(doc) == expected
+    keys = {m[0] for m in expected}
+    assert first(doc) == [m for m in expected if fresh.vocab.strings[m[0]][0] in "pn"]
     assert again(doc) == [
         m
         for m in expected
         if fresh.vocab.strings[m[0]] in {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"}
     ]
+    assert later(doc) == [m for m in expected if fresh.vocab.strings[m[0]][0] == "s"]
+    assert {fresh.vocab.strings[k][0] for k in keys} == {"p", "n", "s"}
 
 
 def test_context_modifiers_are_those_of_medspacys_matcher(nlp):

@@ -94,9 +94,10 @@ class ContextComponent(TableBacked):
             span_attrs=CATEGORY_ATTRIBUTES,
         )
         self._context.add([self._rule(entry) for entry in table.rules])
-        # medspaCy's matcher runs every token pattern over the whole doc; the TargetMatcher finds
-        # the same matches (same rule ids, same order) with patterns run only where one can start
-        self._matcher = TargetMatcher(self.nlp, self._context.rules)
+        # medspaCy's matcher, faster: the same matches (same rule ids, same order), literal rules
+        # through a PhraseMatcher and the token patterns' word tests as lexeme flags; over the
+        # whole doc, as these patterns start at common words ("and", "was", a comma)
+        self._matcher = TargetMatcher(self.nlp, self._context.rules, windowed=False)
 
     @staticmethod
     def _rule(entry: res.ContextRuleEntry) -> ConTextRule:

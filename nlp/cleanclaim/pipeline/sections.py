@@ -61,7 +61,7 @@ class SectionComponent(TableBacked):
         self._matcher = TargetMatcher(self.nlp, rules + self._spoken_rules(table))
         # Headers with an aside are rare and their patterns start at every header word: they
         # run only on a note with a closing parenthesis or a qualifier before a colon.
-        self._qualified = TargetMatcher(self.nlp, self._qualified_rules(table))
+        self._qualified = TargetMatcher(self.nlp, self._qualified_rules(table), flags=False)
         hints = [r"\)\s*:"] if table.header_aside_words else []
         if table.banner_marks:
             hints.append(r"(?:^|\n)[ \t]*(?:-{2,}|={2,}|#{2,}|_{2,}|~{2,})[ \t]*[A-Za-z]")

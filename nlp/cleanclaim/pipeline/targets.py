@@ -212,8 +212,12 @@ class TargetMatcher:
     ``RegexMatcher``.
     """
 
-    def __init__(self, nlp: Language, rules: list[TargetRule]) -> None:
-        """Index ``rules`` (ids ``LABEL_<n>`` in order, as medspaCy numbers them)."""
+    def __init__(
+        self, nlp: Language, rules: list[TargetRule], *, flags: bool = True, windowed: bool = True
+    ) -> None:
+        """Index ``rules`` (ids ``LABEL_<n>`` in order, as medspaCy numbers them); ``flags`` and
+        ``windowed``: as :class:`WindowedMatcher`'s.
+        """
         self.rule_map: dict[str, TargetRule] = {}
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._regex = RegexMatcher(nlp.vocab)
@@ -234,7 +238,7 @@ class TargetMatcher:
                 self._phrases.add(
                     rule_id, [nlp.tokenizer(rule.literal.lower())], on_match=rule.on_match
                 )
-        self._tokens = WindowedMatcher(nlp.vocab, patterns)
+        self._tokens = WindowedMatcher(nlp.vocab, patterns, flags=flags, windowed=windowed)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         """``(match_id, start, end)`` of every rule: token patterns, then phrases, then regexes."""
