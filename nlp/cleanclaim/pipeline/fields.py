@@ -43,6 +43,11 @@ class BlankFieldDetector(TableBacked):
             None if value == "" else re.compile(value, re.IGNORECASE)
             for value in table.blank_values
         ]
+        # "Dose: ______ mg": a placeholder, then the unit the form prints after it
+        units = "|".join(re.escape(u) for u in sorted(table.printed_units, key=len, reverse=True))
+        self._printed_unit = (
+            re.compile(rf"[ \t]*(?:{units})(?![\w/])", re.IGNORECASE) if units else None
+        )
         # A field label and its colon; what comes before the label and after the colon is read in
         # code (see __call__): as one regular expression (`(?:^|[|;\t]|\s{2,})[ \t]*` before,
         # `[ \t]*(?:blanks)[ \t]*(?=$|[|;\t]|\s{2,}\S+\s*:)` after) it backtracks
@@ -122,7 +127,11 @@ class BlankFieldDetector(TableBacked):
                 continue
             m = blank.match(text, run_end)
             if m is not None:
-                end = look.last_before(m.end(), _run_end(text, m.end()))
+                after = m.end()
+                unit = self._printed_unit.match(text, after) if self._printed_unit else None
+                if unit is not None and after > run_end:
+                    after = unit.end()
+                end = look.last_before(after, _run_end(text, after))
                 if end is not None:
                     return end
         if empty:  # no value, and the spaces after the colon cut short before a separator

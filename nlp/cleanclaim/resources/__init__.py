@@ -719,6 +719,9 @@ class TemplateFieldTable(_Strict):
     #: line break ("route colon next line site colon right glue teal").
     spoken_colon: list[str] = Field(default_factory=list)
     spoken_breaks: list[str] = Field(default_factory=list)
+    #: Units a printed template puts after the blank of its field ("Dose: ______ mg"): the
+    #: field is still blank.
+    printed_units: list[str] = Field(default_factory=list)
 
 
 @cache
@@ -1082,7 +1085,8 @@ class SettingsTable(_Strict):
     not_given_options: str = r"(?!)"
     given_field: str = r"(?!)"
     #: Lines that are not documentation (charge and order-set lines: "96372 THER/PROPH/DIAG INJ
-    #: SC/IM", "J3420 VITAMIN B12 INJECTION"): their mentions are linked to nothing.
+    #: SC/IM", "J3420 VITAMIN B12 INJECTION"), or words that name no route given (a form's
+    #: title "IM/SC Injection Record"): their mentions are linked to nothing.
     not_documentation_lines: list[str] = Field(default_factory=list)
     #: Wording right after a drug that says it is not an injection here: an oral or topical form
     #: ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"). Such a drug never takes the route,

@@ -115,7 +115,7 @@ class RuleSet:
             self.drugs,
             self.vocab,
             self.settings.ignored(doc),
-            self.settings.checked_sites(doc),
+            self.settings.checked_options(doc),
         )
         kind = self.settings.note_kind(doc_text(doc))
         self.settings.place(doc, linked, kind, day if stated is not None else None)

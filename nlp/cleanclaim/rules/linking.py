@@ -51,7 +51,7 @@ class Mention:
     #: Where the run of attributes this one closes begins ("6 mg SC left thigh"): a preceding
     #: drug is as near to the site as to the dose that opens the run.
     chain_start: int = -1
-    #: A site checked in a template field ("Site: ☒ L deltoid").
+    #: A route or site checked in a template field ("Site: ☒ L deltoid").
     boxed: bool = False
 
     @cached_property
@@ -226,7 +226,7 @@ def link(
 
     ``ignored``: start offsets of mentions that document nothing (an unchecked template box, a
     charge line): they stay in the mentions but are linked to nothing. ``checked``: start
-    offsets of sites checked in a template field.
+    offsets of the routes and sites checked in a template field.
     """
     mentions = mentions_of(doc)
     if checked:
@@ -1033,10 +1033,13 @@ def _nearest_drug(
         # Doses and routes mostly follow their drug ("Diphenhydramine 50 mg IV push, famotidine
         # 20 mg IV"): a following drug must be clearly closer than the preceding one.
         return index.closest(same_sent, attr)
-    # Across sentences only from a short line ("Route: IM", "Given in R deltoid, tolerated") or
-    # one that records an administration (a MAR row with its time): a long sentence that names
-    # no drug and records nothing is about something else.
-    if id(attr) in unheard or not (id(attr) in fields or _lends_across_sentences(attr)):
+    # Across sentences only from a short line ("Route: IM", "Given in R deltoid, tolerated"),
+    # one that records an administration (a MAR row with its time) or a box checked on a
+    # template's line of options, however many ("Site: ☒ L glut ☐ R glut ☐ L delt ☐ R delt"):
+    # a long sentence that names no drug and records nothing is about something else.
+    if id(attr) in unheard or not (
+        id(attr) in fields or attr.boxed or _lends_across_sentences(attr)
+    ):
         return None
     same_para = index.by_para.get((attr.para, attr.section_kind))
     return index.last_before(same_para, attr.start) if same_para else None

@@ -625,14 +625,14 @@ class SettingReader:
         out.update(start for start, (_, checked) in self._box_options(doc).items() if not checked)
         return frozenset(out)
 
-    def checked_sites(self, doc: Doc) -> frozenset[int]:
-        """Start offsets of sites checked in a template field ("Site: ☒ L deltoid ☐ R deltoid"):
-        a filled-in record of where the dose went.
+    def checked_options(self, doc: Doc) -> frozenset[int]:
+        """Start offsets of the routes and sites checked in a template field ("Site: ☒ L deltoid
+        ☐ R deltoid"): a filled-in record of how and where the dose went.
         """
         return frozenset(
             start
             for start, (label, checked) in self._box_options(doc).items()
-            if checked and label == "SITE"
+            if checked and label in ("ROUTE", "SITE")
         )
 
     def _box_options(self, doc: Doc) -> dict[int, tuple[str, bool]]:
