@@ -118,3 +118,36 @@ def test_a_dose_held_for_a_lab_is_still_held(reviewer):
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert "NOT_ADMINISTERED" in blocking(review)
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "He wants relief prior to the team bus trip tomorrow;",
+        "Needs to sleep prior to her night shift;",
+        "Asked for treatment prior to boarding a flight this evening;",
+    ],
+)
+def test_prior_to_a_coming_event_makes_nothing_after_it_history(reviewer, reason):
+    note = (
+        "Urgent care note\n"
+        "A/P: acute gout flare, right knee (M10.061). "
+        f"{reason} Toradol 60 mg given SQ today.\n"
+        "Medication administration record\n"
+        "Drug: ketorolac 60 mg/2 mL  Dose: 60 mg  Route: IM  Site: L ventrogluteal  Time: 16:20\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "ROUTE_CONFLICT" in blocking(review)
+
+
+def test_a_dose_given_prior_to_arrival_is_still_not_this_visits(reviewer):
+    note = (
+        "ED note\n"
+        "Prior to arrival she received ketorolac 30 mg IM from EMS.\n"
+        "ED course: ondansetron 4 mg IV push.\n"
+        "Dx: renal colic (N23).\n"
+    )
+    review = reviewer.review(note)
+    assert review.service_code != "96372"
+    assert review.claim_ready is False
