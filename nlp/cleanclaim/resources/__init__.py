@@ -976,6 +976,11 @@ class SettingsTable(_Strict):
     #: A clause that dates its dose by an earlier clause of its sentence ("On day 1 (08/05/2025)
     #: she received methotrexate ...; she was given Rho(D) immune globulin IM the same day").
     clause_same_day: str = r"(?!)"
+    #: A line that opens one encounter of several exported together ("[06/09/2025 Nurse Visit
+    #: J. Ferrante RN]"), with a named group ``date``. When the note holds two or more of them
+    #: with different dates and one of them is the date of service, the doses of the parts
+    #: dated earlier were given then, not at the encounter reviewed.
+    encounter_header: str = r"(?!)"
     default_note_type: NoteType = "office_visit"
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
@@ -1154,8 +1159,11 @@ class SettingsTable(_Strict):
                 self.clause_date_not_dose,
                 self.clause_today,
                 self.clause_same_day,
+                self.encounter_header,
             ]
         )
+        if self.encounter_header != r"(?!)" and "(?P<date>" not in self.encounter_header:
+            raise ValueError("encounter_header needs a named group 'date'")
         _compiles(
             [
                 self.procedure_site_before,

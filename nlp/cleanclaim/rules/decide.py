@@ -116,6 +116,7 @@ class RuleSet:
             self.vocab,
             self.settings.ignored(doc),
             self.settings.checked_options(doc),
+            self.settings.earlier_encounters(doc_text(doc), day),
         )
         kind = self.settings.note_kind(doc_text(doc))
         self.settings.place(doc, linked, kind, day if stated is not None else None)

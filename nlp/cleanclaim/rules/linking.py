@@ -53,6 +53,8 @@ class Mention:
     chain_start: int = -1
     #: A route or site checked in a template field ("Site: ☒ L deltoid").
     boxed: bool = False
+    #: In an earlier encounter exported with the one reviewed (a dose of that date).
+    earlier: bool = False
 
     @cached_property
     def negated(self) -> bool:
@@ -61,8 +63,8 @@ class Mention:
 
     @cached_property
     def historical(self) -> bool:
-        """ConText found history wording."""
-        return bool(ext(self.span, "is_historical"))
+        """ConText found history wording, or the mention is in an earlier encounter's part."""
+        return self.earlier or bool(ext(self.span, "is_historical"))
 
     @cached_property
     def hypothetical(self) -> bool:
@@ -221,14 +223,21 @@ def link(
     vocab: RuleVocabulary,
     ignored: frozenset[int] = frozenset(),
     checked: frozenset[int] = frozenset(),
+    earlier: tuple[tuple[int, int], ...] = (),
 ) -> Linked:
     """Link the mentions of ``doc`` into administrations.
 
     ``ignored``: start offsets of mentions that document nothing (an unchecked template box, a
     charge line): they stay in the mentions but are linked to nothing. ``checked``: start
-    offsets of the routes and sites checked in a template field.
+    offsets of the routes and sites checked in a template field. ``earlier``: character ranges
+    of encounters dated before the one reviewed, exported with it: their drugs, doses, routes
+    and sites are history (their diagnoses stay the patient's).
     """
     mentions = mentions_of(doc)
+    for lo, hi in earlier:
+        for m in mentions:
+            if lo <= m.start < hi and m.label != "DIAGNOSIS":
+                m.earlier = True
     if checked:
         for m in mentions:
             m.boxed = m.start in checked

@@ -237,6 +237,7 @@ class SettingReader:
         self.clause_date_not_dose = re.compile(table.clause_date_not_dose, re.I)
         self.clause_today = re.compile(table.clause_today, re.I)
         self.clause_same_day = re.compile(table.clause_same_day, re.I)
+        self.encounter_header = re.compile(table.encounter_header)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -1092,6 +1093,26 @@ class SettingReader:
                 draft.setting = "order_only"
                 draft.not_given_reason = self.table.future_injection_reason
                 draft.given_rules.append("setting.future_injection")
+
+    def earlier_encounters(self, text: str, day: date) -> tuple[tuple[int, int], ...]:
+        """The character ranges of the encounters, exported together with the one reviewed,
+        that are dated before ``day`` ("[06/02/2025 OV Dr. P. Lindqvist]" ... "[06/16/2025 Nurse
+        Visit]" in a note of 06/16/2025): each runs from its header to the next header.
+
+        Empty unless two or more headers carry different dates and one of them is ``day``: a
+        single dated line is a note's own header, not an export of several encounters.
+        """
+        headers = [
+            (m.start(), when)
+            for m in self.encounter_header.finditer(text)
+            if (when := parse_date(m.group("date"))) is not None
+        ]
+        if len({when for _, when in headers}) < 2 or all(when != day for _, when in headers):
+            return ()
+        ends = [start for start, _ in headers[1:]] + [len(text)]
+        return tuple(
+            (start, end) for (start, when), end in zip(headers, ends, strict=True) if when < day
+        )
 
     def _dated_before(self, doc: Doc, draft: DraftAdministration, day: date) -> bool:
         """Whether every clause naming the drug as done dates it before ``day``."""
