@@ -1040,6 +1040,13 @@ class SettingsTable(_Strict):
     #: route that names the act (a nerve block) on it, or on the note's first line, is how the
     #: note's injected drugs were given.
     act_title_line: str = r"(?!)"
+    #: A line ending in a colon that says the list under it was given ("P: migraine cocktail given
+    #: in clinic 16:20 by RN:", "Administered this visit:"): each drug of the list right under it
+    #: (no blank line between), with its dose or route and an SC/IM route, was given there
+    #: (matched on the line without its colon; ``given_lead_in_not``: wording that makes it a
+    #: plan or an order, "to be given:", "will give:").
+    given_lead_in: str = r"(?!)"
+    given_lead_in_not: str = r"(?!)"
     #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
     #: injection (``operation_title_injection``), the note's injections are part of it.
     operation_title: str = r"(?!)"
@@ -1140,7 +1147,7 @@ class SettingsTable(_Strict):
         _compiles(self.class_words)
         _compiles(self.procedure_narrative)
         _compiles([*self.operation_words, self.operation_title, self.operation_title_injection])
-        _compiles([self.act_title_line])
+        _compiles([self.act_title_line, self.given_lead_in, self.given_lead_in_not])
         _compiles([self.exam_injected])
         _compiles(self.all_given)
         _compiles(self.future_injection)

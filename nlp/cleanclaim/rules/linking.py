@@ -333,6 +333,7 @@ def link(
                 _collect(draft, m.attrs)
         decide_given(draft)
     _given_after_plan_line(doc, list(drafts.values()), standalone_at, vocab)
+    _given_under_lead_in(doc, list(drafts.values()), vocab)
     for draft in drafts.values():
         _drop_plan_routes(draft)
 
@@ -1386,6 +1387,57 @@ def _standalone_sentences(
 #: How many sentences after a plan line's done act ("P: Rocephin 900 mg IM R thigh") a sentence
 #: naming no drug may say it was given ("Tolerated, cried briefly.").
 _DONE_AFTER_SENTENCES = 2
+#: A list item: a bullet, a number or letter with a point, or an indented line.
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])[ \t]+\S|[ \t]+\S")
+#: How many list items above a drug's line its lead-in may stand.
+_LEAD_IN_ITEMS = 12
+
+
+def _given_under_lead_in(
+    doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary
+) -> None:
+    """A drug on a list item, with its dose or route, under a line that says the list was given
+    ("P: migraine cocktail given in clinic 16:20 by RN:" then "- Toradol 30 mg IM R deltoid"),
+    was given, though the list stands in the plan.
+    """
+    text = doc_text(doc)
+    for draft in drafts:
+        if draft.given or draft.not_given_reason != "planned or ordered, not given":
+            continue
+        if any(
+            m.hypothetical or m.uncertain or m.negated or ext(m.span, "cc_regimen")
+            for m in draft.drug_mentions
+        ):
+            continue
+        for m in draft.drug_mentions:
+            own = any(a.label in ("DOSE", "ROUTE") and a.sent == m.sent for a in m.attrs)
+            if m.active and own and _lead_in_above(text, m.start, vocab):
+                draft.given = True
+                draft.not_given_reason = None
+                draft.given_rules.append("link.given_lead_in")
+                break
+
+
+def _lead_in_above(text: str, pos: int, vocab: RuleVocabulary) -> bool:
+    """Whether the list item holding ``pos`` stands, with only list items between, under a line
+    ending in a colon that says the list was given.
+    """
+    start = text.rfind("\n", 0, pos) + 1
+    for _ in range(_LEAD_IN_ITEMS):
+        if not _LIST_ITEM.match(text, start) or start == 0:
+            return False
+        above = text.rfind("\n", 0, start - 1) + 1
+        line = text[above : start - 1].strip()
+        if not line:
+            return False  # a blank line ends the list
+        if not _LIST_ITEM.match(text, above):
+            return (
+                line.endswith(":")
+                and vocab.given_lead_in.search(line) is not None
+                and vocab.given_lead_in_not.search(line) is None
+            )
+        start = above
+    return False
 
 
 def _given_after_plan_line(

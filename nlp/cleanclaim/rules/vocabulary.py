@@ -46,6 +46,9 @@ class RuleVocabulary:
         self.exam_injected = re.compile(settings.exam_injected, re.I)
         #: "PROCEDURE: left greater occipital nerve block": the line that names the note's act.
         self.act_title_line = re.compile(settings.act_title_line, re.I)
+        #: "P: cocktail given in clinic 16:20 by RN:": the list under the line was given.
+        self.given_lead_in = re.compile(settings.given_lead_in, re.I)
+        self.given_lead_in_not = re.compile(settings.given_lead_in_not, re.I)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""

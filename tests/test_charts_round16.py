@@ -1,0 +1,147 @@
+"""Charts round 16: notes written for these tests, from untuned probe notes of round 15 that read
+an administration as nothing given (now in ``annotations/raw/probe_tuned.jsonl``), each category
+with other wordings.
+
+- a line ending in a colon that says the list under it was given ("P: migraine cocktail given in
+  clinic 16:20 by RN:") makes the drugs of that list given, though they stand in the plan;
+- a device named instead of a drug ("auto-injector ... administered IM") is an injection whose
+  drug the note does not name: DRUG_MISSING, not "nothing given";
+- "held 3 s." (a needle held after the push) holds nothing back;
+- a flattened export's ``FIELD=value`` pairs ("MED1.DOSE=60 mg", "ENC_DATE=2025-04-02") are read
+  like "Dose: 60 mg".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assertions import blocking
+
+LEAD_IN_NOTE = (
+    "S: 29 y/o with her usual migraine, left-sided, 8/10, nausea, no neuro deficits.\n"
+    "A: Migraine without aura, not intractable (G43.009). Nausea (R11.0).\n"
+    "{lead_in}\n"
+    "  - ketorolac 30 mg IM L ventrogluteal\n"
+    "  - metoclopramide 10 mg IM R deltoid\n"
+    "Rest in quiet room, recheck at 45 min.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        'P: "cocktail" given in clinic 14:05 by RN Ilse:',
+        "Plan - administered this visit (MA Duarte, 14:05):",
+        "P: Pt received in clinic:",
+        "Plan: injections done 14:05 per standing order:",
+    ],
+)
+def test_a_list_under_a_line_that_says_it_was_given_was_given(reviewer, lead_in):
+    review = reviewer.review(LEAD_IN_NOTE.format(lead_in=lead_in))
+    assert review.claim_ready is True, blocking(review)
+    assert review.injections == 2
+    assert all(a.given for a in review.administrations)
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "P: to be given next visit if headache recurs:",
+        "Plan - will give at follow-up:",
+        "P: orders for home:",
+        "P: may be given PRN:",
+    ],
+)
+def test_a_list_under_a_plan_or_order_line_stays_planned(reviewer, lead_in):
+    review = reviewer.review(LEAD_IN_NOTE.format(lead_in=lead_in))
+    assert review.claim_ready is False
+    assert review.injections == 0
+
+
+def test_a_blank_line_ends_the_given_list(reviewer):
+    note = LEAD_IN_NOTE.format(lead_in="P: given in clinic 14:05:").replace(
+        "  - ketorolac", "\n  - ketorolac"
+    )
+    review = reviewer.review(note)
+    assert review.injections == 0
+
+
+AUTO_INJECTOR = (
+    "Camp health center log 07/14/2026. Camper, 10 y/o, 33 kg, known bee-sting allergy.\n"
+    "15:02 Stung on the forearm at the lake; wheals spreading, throat tight, wheezing.\n"
+    "15:03 {sentence}\n"
+    "15:04 EMS called; parent notified. 15:15 EMS took over care.\n"
+    "Dx: anaphylactic reaction to bee sting (T63.441A).\n"
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Camper's own auto-injector (0.3 mg) administered IM to L lateral thigh, held 3 s.",
+        "His autoinjector, 0.15 mg, given IM in the right outer thigh.",
+        "Prescribed auto-injector from the health center kit injected into the R thigh.",
+    ],
+)
+def test_a_device_named_instead_of_a_drug_is_an_unnamed_injection(reviewer, sentence):
+    review = reviewer.review(AUTO_INJECTOR.format(sentence=sentence))
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in blocking(review)
+    assert "NOT_ADMINISTERED" not in blocking(review)
+    assert review.service_code == "96372"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "EpiPen 0.3 mg auto-injector administered IM to L lateral thigh, held 3 s.",
+        "Epinephrine auto-injector 0.3 mg given IM L lateral thigh.",
+    ],
+)
+def test_an_auto_injector_with_its_drug_named_is_that_drugs_injection(reviewer, sentence):
+    review = reviewer.review(AUTO_INJECTOR.format(sentence=sentence))
+    assert review.claim_ready is True, blocking(review)
+    assert review.administrations[0].drug_id == "epinephrine"
+
+
+def test_an_auto_injector_only_carried_or_handed_over_is_no_injection(reviewer):
+    note = AUTO_INJECTOR.format(
+        sentence="Epinephrine 0.3 mg IM given L lateral thigh by camp RN."
+    ).replace("15:15 EMS took over care.", "15:15 Report given, used auto-injector sent with EMS.")
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+    assert review.injections == 1
+
+
+@pytest.mark.parametrize("held", ["held 3 s.", "held 10 secs.", "needle held 5 s. Tolerated."])
+def test_a_needle_held_seconds_negates_no_route(reviewer, held):
+    note = (
+        "Nurse visit. Dx: pernicious anemia (D51.0).\n"
+        f"Cyanocobalamin 1000 mcg IM L deltoid, {held}\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+    assert review.administrations[0].route == "IM"
+
+
+FLATTENED = (
+    "[EXPORT] ENC_DATE=2026-02-11 ENC_TYPE=URGENT_CARE PT=Roe, Test (FICTITIOUS) AGE=44\n"
+    "DX1=M10.071^Idiopathic gout, right ankle and foot\n"
+    "MED1.NAME=ketorolac tromethamine MED1.DOSE=60 mg MED1.ROUTE={route} MED1.SITE=L glute "
+    "MED1.TIME=11:42 MED1.BY=RN_KL\n"
+    "DISPO=home RX1=colchicine 0.6 mg PO\n"
+)
+
+
+def test_flattened_field_value_pairs_are_read(reviewer):
+    review = reviewer.review(FLATTENED.format(route="IM"), date_of_service="2026-06-01")
+    assert review.date_of_service == "2026-02-11"
+    assert review.claim_ready is True, blocking(review)
+    (adm,) = [a for a in review.administrations if a.given]
+    assert (adm.drug_id, adm.dose, adm.route) == ("ketorolac", "60 mg", "IM")
+
+
+def test_a_flattened_iv_push_is_no_96372(reviewer):
+    review = reviewer.review(FLATTENED.format(route="IV PUSH"))
+    assert review.claim_ready is False
+    assert "ROUTE_NOT_SC_IM" in blocking(review)
