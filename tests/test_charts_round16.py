@@ -145,3 +145,91 @@ def test_a_flattened_iv_push_is_no_96372(reviewer):
     review = reviewer.review(FLATTENED.format(route="IV PUSH"))
     assert review.claim_ready is False
     assert "ROUTE_NOT_SC_IM" in blocking(review)
+
+
+# Round 16's own probes (charts_t, dictation_t): the false readies of their first measurement.
+
+DX_BOXES = (
+    "INJECTION FLOWSHEET - cyanocobalamin\n"
+    "Date: 09/02/2026   MA: R. Teixeira, CMA\n"
+    "Reason for injection (from the order):\n"
+    "  {fatigue} Fatigue (R53.83)\n"
+    "  {pa} Pernicious anemia (D51.0)\n"
+    "  {def} Vitamin B12 deficiency - E53.8\n"
+    "Drug: cyanocobalamin 1000 mcg/mL   Dose: 1000 mcg\n"
+    "Route: [x] IM  [ ] SC     Site: [x] R deltoid  [ ] L deltoid\n"
+    "Given: [x] Yes  [ ] No   Time: 09:12\n"
+)
+
+
+@pytest.mark.parametrize(("on", "off"), [("[x]", "[ ]"), ("☒", "☐"), ("(•)", "( )")])
+def test_diagnoses_offered_in_unchecked_boxes_support_nothing(reviewer, on, off):
+    note = DX_BOXES.format(fatigue=on, pa=off, **{"def": off})
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DX_NOT_SUPPORTED" in blocking(review)
+    assert "D51.0" not in review.icd10 and "E53.8" not in review.icd10
+
+
+def test_a_checked_diagnosis_box_with_its_code_supports_the_dose(reviewer):
+    review = reviewer.review(DX_BOXES.format(fatigue="[ ]", pa="[x]", **{"def": "[ ]"}))
+    assert review.claim_ready is True, blocking(review)
+    assert "D51.0" in review.icd10
+    assert "E53.8" not in review.icd10
+
+
+def test_a_finding_after_a_diagnosis_and_colon_is_no_unchecked_box(reviewer):
+    note = (
+        "Allergy clinic. Chronic spontaneous urticaria (L50.1) on omalizumab.\n"
+        "Asthma: no ED visits, albuterol twice a month. Route: [x] SC [ ] IM\n"
+        "Omalizumab 300 mg SC given L abdomen 10:40, observed 30 min.\n"
+    )
+    review = reviewer.review(note)
+    assert any(d.text == "Asthma" for d in review.diagnoses)
+
+
+HELD = (
+    "Endocrinology follow-up. 71 F, postmenopausal osteoporosis (M81.0).\n"
+    "Came in for Prolia 60 mg SC today; pre-injection calcium 7.9.\n"
+    "{second}\n"
+    "Start calcium carbonate 600 mg PO BID; recheck calcium in 2 weeks.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Prolia HELD today for low calcium.",
+        "Prolia not given - calcium too low.",
+        "Prolia deferred until calcium corrects.",
+    ],
+)
+def test_a_dose_named_with_the_visits_day_then_held_was_not_given(reviewer, second):
+    review = reviewer.review(HELD.format(second=second))
+    assert review.claim_ready is False
+    assert "NOT_ADMINISTERED" in blocking(review)
+
+
+def test_a_dose_given_with_its_own_wording_stays_given_beside_an_earlier_hold(reviewer):
+    note = (
+        "Endocrinology follow-up. 71 F, postmenopausal osteoporosis (M81.0).\n"
+        "Prolia was held in March for low calcium; calcium now 9.2.\n"
+        "Prolia 60 mg SC given R upper arm today at 11:05, tolerated.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+
+
+@pytest.mark.parametrize(
+    "allergy", ["Penicillin allergy: none.", "No penicillin allergy.", "Sulfa allergic (rash)."]
+)
+def test_a_drug_named_as_an_allergen_takes_no_route_of_another_sentence(reviewer, allergy):
+    note = (
+        "STI clinic. Early latent syphilis (A52.8).\n"
+        "Bicillin L-A 2.4 million units given as 1.2 million units in each gluteal, deep IM.\n"
+        f"Observed 30 min, no reaction. {allergy}\n"
+        "Plan: He tolerated the subQ injection well. Repeat RPR at 6 and 12 months.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "ROUTE_CONFLICT" in blocking(review)

@@ -1046,6 +1046,9 @@ class SettingsTable(_Strict):
     #: (matched on the line without its colon; ``given_lead_in_not``: wording that makes it a
     #: plan or an order, "to be given:", "will give:").
     given_lead_in: str = r"(?!)"
+    #: Right after a drug, words that make it an allergen named ("Penicillin allergy: none",
+    #: "sulfa allergic"), not a drug that another sentence's route or site may describe.
+    allergen_after: str = r"(?!)"
     given_lead_in_not: str = r"(?!)"
     #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
     #: injection (``operation_title_injection``), the note's injections are part of it.
@@ -1073,6 +1076,9 @@ class SettingsTable(_Strict):
     #: injection", "order placed"): a drug written only as dose, route and site was not given.
     future_injection: list[str] = Field(default_factory=list)
     future_injection_reason: str = "the note plans the injection for a later visit"
+    #: A dose named with the visit's day ("in for Prolia 60 mg SC today") that a later sentence
+    #: says was held or not given.
+    held_reason: str = "the note says the dose was held or not given"
     #: Plan and order wording does not place a drug whose own clause records it as done
     #: ("B12 given today, next injection in 4 weeks").
     order_only_unless_done: bool = True
@@ -1147,7 +1153,9 @@ class SettingsTable(_Strict):
         _compiles(self.class_words)
         _compiles(self.procedure_narrative)
         _compiles([*self.operation_words, self.operation_title, self.operation_title_injection])
-        _compiles([self.act_title_line, self.given_lead_in, self.given_lead_in_not])
+        _compiles(
+            [self.act_title_line, self.given_lead_in, self.given_lead_in_not, self.allergen_after]
+        )
         _compiles([self.exam_injected])
         _compiles(self.all_given)
         _compiles(self.future_injection)

@@ -121,7 +121,11 @@ class RuleSet:
         kind = self.settings.note_kind(doc_text(doc))
         self.settings.place(doc, linked, kind, day if stated is not None else None)
         dxs = patient_diagnoses(
-            linked, self._dx_categories, self._never_a_reason, self._not_current
+            linked,
+            self._dx_categories,
+            self._never_a_reason,
+            self._not_current,
+            self.settings.unchecked_diagnoses(doc),
         )
         cancer = has_cancer(dxs)
         drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])

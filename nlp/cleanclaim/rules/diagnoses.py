@@ -67,17 +67,19 @@ def patient_diagnoses(
     categories: dict[str, str],
     never_a_reason: frozenset[str] = frozenset(),
     not_current: NotCurrent | None = None,
+    unchecked: frozenset[int] = frozenset(),
 ) -> list[PatientDiagnosis]:
     """The diagnoses that count as the patient's for medical necessity.
 
     ``never_a_reason`` lists the categories that never justify an injection: a relative's
     condition ("family history of pernicious anemia", Z83.2) or a test ("urine hCG negative").
-    ``not_current`` drops diagnoses written as resolved, ruled out or absent.
+    ``not_current`` drops diagnoses written as resolved, ruled out or absent; ``unchecked``
+    holds the start offsets of diagnoses offered in a template's boxes and left unchecked.
     """
     out = []
     text = doc_text(linked.mentions[0].span.doc) if linked.mentions else ""
     for m in linked.mentions:
-        if m.label != "DIAGNOSIS":
+        if m.label != "DIAGNOSIS" or m.start in unchecked:
             continue
         if (m.negated and not _negation_in_a_name(m)) or m.family or m.uncertain:
             continue

@@ -305,7 +305,12 @@ def link(
     _stems_into_forms(drafts)
     _local_anesthetic_procedures(drafts, anchors, local, vocab)
     drafts = _split_by_route_family(drafts)
-    candidates = [d for d in drafts.values() if any(m.active for m in d.drug_mentions)]
+    # a drug named only as an allergen ("Penicillin allergy: none") is no candidate either
+    candidates = [
+        d
+        for d in drafts.values()
+        if any(m.active and not vocab.allergen_after.match(text, m.end) for m in d.drug_mentions)
+    ]
     # a drug that says it is no injection (a tablet, a cream, a medication-list line) is never
     # the drug of another sentence's injection
     open_candidates = [

@@ -152,6 +152,10 @@ class NoteKind:
     injection_title: bool = False
 
 
+#: Between a diagnosis name and its code: "Pernicious anemia (D51.0)", "B12 deficiency - E53.8".
+_NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
+
+
 class SettingReader:
     """Compiled settings table: note types, setting cues, section blocks, "nothing given"."""
 
@@ -636,6 +640,32 @@ class SettingReader:
             if checked and label in ("ROUTE", "SITE")
         )
 
+    def unchecked_diagnoses(self, doc: Doc) -> frozenset[int]:
+        """Start offsets of the diagnoses offered in a template's boxes and left unchecked
+        ("[ ] Pernicious anemia (D51.0)" under "[x] Fatigue (R53.83)"): not the patient's. A code
+        right after its name ("(D51.0)") shares the name's box.
+        """
+        text = doc_text(doc)
+        lines = self._box_lines(text)
+        if not lines:
+            return frozenset()
+        ents = [e for e in doc_ents(doc) if e.label_ == "DIAGNOSIS"]
+        starts = [e.start_char for e in ents]
+        out = set()
+        for start, end in lines:
+            line_ents = ents[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+            previous = None
+            for i, e in enumerate(line_ents):
+                checked = self._checked(text, i, line_ents, answers=False)
+                if checked is None and previous is not None:
+                    gap = text[line_ents[i - 1].end_char : e.start_char]
+                    if _NAME_TO_CODE.fullmatch(gap):
+                        checked = previous
+                if checked is False:
+                    out.add(e.start_char)
+                previous = checked
+        return frozenset(out)
+
     def _box_options(self, doc: Doc) -> dict[int, tuple[str, bool]]:
         """Start offset → (label, checked) of each drug, route or site with a box or a yes/no
         answer of its own on a template line; read once per note.
@@ -695,12 +725,17 @@ class SettingReader:
         """Whether a line has an "option: yes/no" field."""
         return any(pattern.search(line) for pattern in _YES_NO_ANY)
 
-    def _checked(self, text: str, i: int, line_ents: list) -> bool | None:
-        """Whether the box of the option ``line_ents[i]`` is checked (None: no box of its own)."""
+    def _checked(self, text: str, i: int, line_ents: list, answers: bool = True) -> bool | None:
+        """Whether the box of the option ``line_ents[i]`` is checked (None: no box of its own).
+
+        ``answers``: a yes/no answer after the option counts as its box ("IM: Yes SC: No"); not
+        for diagnoses, where "Asthma: no ED visits" is a finding, not an unchecked box.
+        """
         ent = line_ents[i]
         after = text[ent.end_char : ent.end_char + 12]
-        yn = self.yes_no.match(after) or self.yes_no_column.match(
-            text, ent.end_char, ent.end_char + 40
+        yn = answers and (
+            self.yes_no.match(after)
+            or self.yes_no_column.match(text, ent.end_char, ent.end_char + 40)
         )
         if yn:
             return yn.group("yes") is not None
@@ -1087,6 +1122,12 @@ class SettingReader:
                 draft.given = False
                 draft.not_given_reason = self.table.nothing_given_reason
                 draft.given_rules.append("setting.nothing_given")
+            elif _held_after_purpose(draft):
+                # "Came in for Prolia 60 mg SC today" then "Prolia HELD today for low calcium":
+                # a visit's purpose and its day record no dose a later sentence says was held
+                draft.given = False
+                draft.not_given_reason = self.table.held_reason
+                draft.given_rules.append("setting.held_after_purpose")
             elif future and all(r == "link.done_act" for r in draft.given_rules):
                 # "B12 1000 mcg IM L deltoid. Return Friday for the injection."
                 draft.given = False
@@ -1407,6 +1448,19 @@ class SettingReader:
             draft.bundled = setting == "within_procedure"
             draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
             draft.given_rules.append(f"setting.{setting}")
+
+
+def _held_after_purpose(draft: DraftAdministration) -> bool:
+    """Whether the drug is given only by a day or clock time beside its mention (no wording of
+    giving) and a later mention of it, not history nor plan, is negated ("HELD today").
+    """
+    if not draft.given_rules or not all(r.startswith("now.") for r in draft.given_rules):
+        return False
+    first = next((m.start for m in draft.drug_mentions if m.active), None)
+    return first is not None and any(
+        m.negated and not (m.historical or m.hypothetical) and m.start > first
+        for m in draft.drug_mentions
+    )
 
 
 def _recorded_elsewhere(draft: DraftAdministration) -> bool:

@@ -49,6 +49,8 @@ class RuleVocabulary:
         #: "P: cocktail given in clinic 16:20 by RN:": the list under the line was given.
         self.given_lead_in = re.compile(settings.given_lead_in, re.I)
         self.given_lead_in_not = re.compile(settings.given_lead_in_not, re.I)
+        #: "Penicillin allergy: none": the drug is named as an allergen.
+        self.allergen_after = re.compile(settings.allergen_after, re.I)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
