@@ -233,3 +233,81 @@ def test_a_drug_named_as_an_allergen_takes_no_route_of_another_sentence(reviewer
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert "ROUTE_CONFLICT" in blocking(review)
+
+
+# Round 16's service-code misses (charts_t).
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["ED COURSE / MEDICATIONS:", "ED course and medications:", "ED Course/Meds:"],
+)
+def test_an_ed_course_and_medications_header_records_doses_given(reviewer, header):
+    note = (
+        "EMERGENCY DEPARTMENT NOTE\n"
+        "CHIEF COMPLAINT: left flank pain\n"
+        "HPI: 38 y/o F, colicky flank pain since noon, nausea.\n\n"
+        f"{header}\n"
+        "1420  Ketorolac 30 mg IM, L ventrogluteal - RN P. Osei\n"
+        "1505  Reassessed, pain 3/10.\n\n"
+        "DIAGNOSIS: Left ureteral calculus (N20.1)\n"
+        "DISPOSITION: home, tamsulosin 0.4 mg PO daily.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+    assert review.administrations[0].given
+
+
+def test_a_given_box_under_one_drug_line_answers_for_that_drug_only(reviewer):
+    note = (
+        "Immunization flowsheet - nurse visit   Payer: Medicare Part B   Age 70\n"
+        "Influenza vaccine, high-dose   0.5 mL   IM   R deltoid\n"
+        "   Administered: (•) Yes ( ) No    Lot AB12   10:40\n"
+        "Pneumococcal conjugate vaccine (PCV20)   0.5 mL   IM\n"
+        "   Administered: ( ) Yes (•) No    Reason: patient declined today\n"
+        "Dx: Z23\n"
+    )
+    review = reviewer.review(note)
+    given = {a.drug_id: a.given for a in review.administrations}
+    assert given.get("influenza_vaccine") is True
+    assert given.get("pneumococcal_conjugate_vaccine") is False
+    assert review.service_code == "G0008"
+
+
+def test_a_physician_who_personally_counseled_on_the_vaccines_makes_it_90460(reviewer):
+    note = (
+        "Well child visit, 12 y/o, with mother.\n"
+        "I personally counseled the patient and mother on Tdap and HPV vaccines, their "
+        "components and side effects; questions answered.\n"
+        "Given by LPN at 14:10: Tdap 0.5 mL IM L deltoid; HPV9 0.5 mL IM R deltoid.\n"
+        "Assessment: well child (Z00.129), immunization (Z23).\n"
+    )
+    review = reviewer.review(note)
+    assert review.service_code == "90460"
+
+
+def test_premedication_in_a_chemotherapy_visit_is_no_procedure(reviewer):
+    note = (
+        "HEMATOLOGY/ONCOLOGY - TREATMENT VISIT\n"
+        "Diagnosis: multiple myeloma (C90.00). Regimen: bortezomib weekly, cycle 2 day 1.\n"
+        "Treatment administered:\n"
+        "  Bortezomib 1.3 mg/m2 x BSA 1.8 m2 = 2.3 mg SC, R lower abdomen, 10:20\n"
+        "Premedication: ondansetron 8 mg PO in clinic\n"
+    )
+    review = reviewer.review(note)
+    assert review.note_type == "office_visit"
+    assert review.service_code == "96401"
+    assert "ANTINEOPLASTIC" in blocking(review)
+
+
+def test_a_premedication_in_an_operative_report_is_still_part_of_it(reviewer):
+    note = (
+        "OPERATIVE REPORT\n"
+        "PROCEDURE: Left knee arthroscopy with partial medial meniscectomy.\n"
+        "PREMEDICATION: midazolam 2 mg IV; cefazolin 2 g IV.\n"
+        "The patient was brought to the operating room and general anesthesia was induced.\n"
+        "At the end of the case, ketorolac 30 mg IM was given.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.service_code != "96372"

@@ -426,8 +426,22 @@ class DictationComponent(TableBacked):
             # point two five milligrams"): there a name may begin or end with a short word
             slots = {e.start for e in ents + new if e.label_ == "DOSE"}
             # a comma may stand between the name and its dose ("we start low vox, forty
-            # milligram")
-            slots |= {x - 1 for x in slots if x > 1 and lower[x - 1] == ","}
+            # milligram"), written or said ("a wrist ahda comma four forty one milligrams"),
+            # but not after an "[inaudible]" marker, where the words before the dose are the
+            # heard rest of a name not heard ("[inaudible] sus ten a comma two hundred ...")
+            unheard_to = self._marker_tokens(doc)
+            slots |= {
+                x - 1
+                for x in slots
+                if x > 1
+                and (
+                    lower[x - 1] == ","
+                    or (
+                        lower[x - 1] == "comma"
+                        and not any(0 < x - 1 - t <= _MAX_WORDS for t in unheard_to)
+                    )
+                )
+            }
             # or right before a route when no dose is said ("row seff in I M left glute"), there
             # only from words not all ordinary English ("hold all IV" is no Haldol)
             routes = {e.start for e in ents + new if e.label_ == "ROUTE"} - slots
@@ -478,6 +492,16 @@ class DictationComponent(TableBacked):
         ents = self._retracted(doc, lower, ents)
         doc.ents = sorted(ents, key=lambda s: s.start)
         return doc
+
+    @staticmethod
+    def _marker_tokens(doc: Doc) -> list[int]:
+        """Token indices where each "[inaudible]"-type marker of ``doc`` ends."""
+        out = []
+        for _, end in doc._.cc_markers:
+            span = doc.char_span(end - 1, end, alignment_mode="expand")
+            if span is not None:
+                out.append(span.end)
+        return out
 
     def _split_letter_doses(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
         """Split a letter drug off a dose ("B twelve one thousand micrograms" is B12 and 1000 mcg)."""

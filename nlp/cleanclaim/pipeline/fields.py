@@ -63,9 +63,11 @@ class BlankFieldDetector(TableBacked):
         if table.spoken_colon and table.spoken_breaks:
             colon = "|".join(re.escape(w) for w in table.spoken_colon)
             breaks = "|".join(re.escape(w) for w in sorted(table.spoken_breaks, key=len)[::-1])
+            said = "|".join(re.escape(w) for w in sorted(table.spoken_blanks, key=len)[::-1])
+            blank = rf"(?:\s+(?:{said}))?" if said else ""
             self._spoken = re.compile(
                 rf"(?:^|\b(?:{breaks})\s+)(?P<name>{'|'.join(names)})\s+(?:{colon})"
-                rf"(?P<end>)\s+(?:{breaks})\b",
+                rf"{blank}(?P<end>)\s+(?:{breaks})\b",
                 re.IGNORECASE,
             )
 

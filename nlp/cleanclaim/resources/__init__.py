@@ -719,6 +719,9 @@ class TemplateFieldTable(_Strict):
     #: line break ("route colon next line site colon right glue teal").
     spoken_colon: list[str] = Field(default_factory=list)
     spoken_breaks: list[str] = Field(default_factory=list)
+    #: Words said for the blank itself between the colon and the break ("route colon blank
+    #: period", "diagnosis colon none period").
+    spoken_blanks: list[str] = Field(default_factory=list)
     #: Units a printed template puts after the blank of its field ("Dose: ______ mg"): the
     #: field is still blank.
     printed_units: list[str] = Field(default_factory=list)

@@ -556,6 +556,11 @@ def drug_missing(f: GapFinder, note: NoteFacts) -> list[Gap]:
         # "Injection given IM per telephone order": no site anywhere either
         routes = [_ev(m) for m in unnamed.routes]
         out.append(f.gap("SITE_MISSING", routes, ["gap.site_missing"], drug="the injection"))
+    if not unnamed.route_codes and (blank_route := f.blank(note.doc, "ROUTE")):
+        # "Medication: [unintelligible]", "Route:" left blank: the route is missing as well
+        out.append(
+            f.gap("ROUTE_MISSING", ev + blank_route, ["gap.route_missing"], drug="the injection")
+        )
     if not note.dxs and not note.injections:  # a named injection's own check reports it
         blank = f.blank(note.doc, "DIAGNOSIS")
         out.append(f.gap("DX_MISSING", blank, ["gap.dx_missing"], drug="the injection"))

@@ -643,6 +643,27 @@ def _not_injected(
     return out
 
 
+def _titled_injection(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
+    """Whether the note's first line names an injection ("INJECTION RECORD", "injection
+    template dictation period") and every loose attribute is a template field's value ("Dose:
+    40 mg", "site colon right glue teal"): the template records one.
+    """
+    doc = orphans[0].span.doc
+    text = doc_text(doc)
+    if not all(
+        _field_line(doc, text, a, vocab)
+        or vocab.attribute_field_said.search(text, max(0, a.start - 30), a.start)
+        for a in orphans
+    ):
+        return False
+    first = _CONTENT.search(text)
+    if first is None:
+        return False
+    end = text.find("\n", first.start())
+    line = text[first.start() : end if end != -1 else first.start() + _TITLE_CHARS]
+    return vocab.injection_words.search(line[:_TITLE_CHARS]) is not None
+
+
 def _unnamed(
     orphans: list[Mention], standalone: list[str], vocab: RuleVocabulary
 ) -> DraftAdministration | None:
@@ -650,8 +671,10 @@ def _unnamed(
     they record a done act ("IM inj 2 mL R VG"), else None.
     """
     labels = {a.label for a in orphans}
-    if "ROUTE" not in labels and not any(
-        vocab.injection_words.search(span_text(a.span.sent)) for a in orphans
+    if (
+        "ROUTE" not in labels
+        and not any(vocab.injection_words.search(span_text(a.span.sent)) for a in orphans)
+        and not (orphans and _titled_injection(orphans, vocab))
     ):
         # a weight ("396 g"), a volume ("7 mL in her band") or a body part alone, with no route
         # and no injection wording in its sentence, is no injection

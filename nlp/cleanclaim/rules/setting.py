@@ -760,6 +760,11 @@ class SettingReader:
         text = doc_text(doc)
         out: list[tuple[Evidence, int | None]] = []
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
+        # line start → the sentence of the first drug on that line
+        drug_lines: dict[int, int] = {}
+        for m in linked.mentions:
+            if m.label == "DRUG":
+                drug_lines.setdefault(text.rfind("\n", 0, m.start) + 1, m.sent)
         for start, end in self._box_lines(text):
             line = text[start:end]
             if not self.given_field.search(line):
@@ -775,6 +780,10 @@ class SettingReader:
                 if self.not_given_option.search(label):
                     span = doc.char_span(start, end, alignment_mode="expand")
                     sent = span.sent.start if span is not None else None
+                    if sent not in drug_sents:
+                        # a "given" field on the line under its drug's line ("PCV21 0.5 mL IM"
+                        # then "Administered: ( ) Yes (•) No") answers for that drug only
+                        sent = _drug_line_above(text, start, drug_lines)
                     ev = Evidence(start + label_start, end, line[label_start:].rstrip())
                     out.append((ev, sent if sent in drug_sents else None))
         return out
@@ -1083,7 +1092,8 @@ class SettingReader:
             self._place(draft, kind, blocks)
         self._named_procedure(doc, linked, kind)
         self._routeless(doc, linked)
-        stated = self.nothing_given(doc, linked) + self.box_not_given(doc, linked)
+        boxes = self.box_not_given(doc, linked)
+        stated = _on_box_lines(doc_text(doc), self.nothing_given(doc, linked), boxes) + boxes
         whole_note = any(sent is None for _, sent in stated)
         whole_note_fluids = any(
             sent is None and not _DRUG_WORDS.search(ev.text) for ev, sent in stated
@@ -1093,7 +1103,7 @@ class SettingReader:
         drug_sents = {sent for _, sent in stated if sent is not None}
         stated_for = _stated_for(
             doc_text(doc), linked, [ev for ev, sent in stated if sent is not None]
-        )
+        ) | _answered_by_box(doc_text(doc), linked, boxes)
         for draft in drafts:
             if not draft.given or ("link.hydration" in draft.given_rules and not whole_note_fluids):
                 # "No medications given" says nothing of the fluids the note records
@@ -1448,6 +1458,54 @@ class SettingReader:
             draft.bundled = setting == "within_procedure"
             draft.not_given_reason = self.reasons.get(setting, "not given at this encounter")
             draft.given_rules.append(f"setting.{setting}")
+
+
+def _on_box_lines(
+    text: str,
+    stated: list[tuple[Evidence, int | None]],
+    boxes: list[tuple[Evidence, int | None]],
+) -> list[tuple[Evidence, int | None]]:
+    """Note-level "not given" wording on a "given" field's line that answers for one drug
+    ("Administered: ( ) Yes (•) No  Reason: patient declined today") is that drug's.
+    """
+    lines = {text.rfind("\n", 0, ev.start) + 1: sent for ev, sent in boxes if sent is not None}
+    if not lines:
+        return stated
+    return [
+        (ev, lines.get(text.rfind("\n", 0, ev.start) + 1, sent) if sent is None else sent)
+        for ev, sent in stated
+    ]
+
+
+def _answered_by_box(
+    text: str, linked: Linked, boxes: list[tuple[Evidence, int | None]]
+) -> set[int]:
+    """Ids of the drug mentions a "given" field answers "no" for from the line under theirs."""
+    out = set()
+    for ev, sent in boxes:
+        if sent is None:
+            continue
+        line = text.rfind("\n", 0, ev.start) + 1
+        out.update(
+            id(m) for m in linked.mentions if m.label == "DRUG" and m.sent == sent and m.end <= line
+        )
+    return out
+
+
+def _drug_line_above(text: str, start: int, drug_lines: dict[int, int]) -> int | None:
+    """The sentence of the drug on the line right above the line at ``start`` (a line between
+    without a drug, such as a lot number, is passed over; a blank line ends the search).
+    """
+    for _ in range(2):
+        if start == 0:
+            return None
+        above = text.rfind("\n", 0, start - 1) + 1
+        if not text[above : start - 1].strip():
+            return None
+        if above in drug_lines:
+            return drug_lines[above]
+        start = above
+    return None
 
 
 def _held_after_purpose(draft: DraftAdministration) -> bool:
