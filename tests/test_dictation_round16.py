@@ -98,3 +98,62 @@ def test_a_one_line_dictation_titled_injection_clinic_reads_no_joint_from_a_mish
     )
     review = reviewer.review(note)
     assert review.service_code not in {"20605", "20606"}
+
+
+# Round 17 (dictation_u): prd-u-005, a testosterone visit.
+
+
+@pytest.mark.parametrize(
+    ("heard", "drug"),
+    [
+        ("testosterone in and thate", "testosterone_enanthate"),
+        ("testosterone enn an tate", "testosterone_enanthate"),
+    ],
+)
+def test_words_heard_after_a_drug_complete_its_longer_name(reviewer, heard, drug):
+    note = (
+        f"nurse visit period primary hypogonadism and knee pain period {heard} eighty "
+        "milligrams I M right vastus lateralis at ten ten period tolerated period"
+    )
+    review = reviewer.review(note)
+    (adm,) = [a for a in review.administrations if a.given]
+    assert adm.drug_id == drug
+
+
+def test_ordinary_words_after_a_drug_complete_no_name(reviewer):
+    note = (
+        "Knee osteoarthritis (M17.11). Triamcinolone 40 mg injected into the right knee today. "
+        "If relief is short we will discuss hyaluronic acid injections next time."
+    )
+    review = reviewer.review(note)
+    names = [e.text for e in review.entities if e.label == "DRUG"]
+    assert "hyaluronic acid injections" not in names
+
+
+@pytest.mark.parametrize(
+    "never",
+    [
+        "Never diagnosed with hypogonadism.",
+        "He has not been told he has hypogonadism.",
+        "he has never been diagnosed with hypogonadism",
+    ],
+)
+def test_a_diagnosis_never_made_supports_nothing(reviewer, never):
+    note = (
+        "Endocrinology. 48 M, fatigue and low libido; morning testosterone 382 ng/dL (normal). "
+        f"{never}\n"
+        "Testosterone enanthate 75 mg IM L ventrogluteal given by RN at 10:20. I am not "
+        "convinced testosterone is indicated; labs before the next dose.\n"
+    )
+    review = reviewer.review(note)
+    assert review.administrations and any(a.given for a in review.administrations)
+    assert "DX_NOT_SUPPORTED" in blocking(review)
+
+
+def test_a_diagnosis_made_years_ago_still_supports(reviewer):
+    note = (
+        "Endocrinology. Diagnosed with primary hypogonadism in 2019, testosterone 180 ng/dL.\n"
+        "Testosterone enanthate 75 mg IM L ventrogluteal given by RN at 10:20, tolerated.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)

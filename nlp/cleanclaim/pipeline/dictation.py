@@ -362,6 +362,7 @@ class DictationComponent(TableBacked):
         if doc._.cc_spoken_marks:
             ents = self._names_with_marks(doc, lower, ents)
         ents = self._joined_over_pieces(doc, lower, ents)
+        ents = self._longer_names_heard(doc, lower, ents)
         taken = numpy.zeros(n + 1, dtype=bool)
         for e in ents:
             taken[e.start : e.end] = True
@@ -647,6 +648,58 @@ class DictationComponent(TableBacked):
         end_of = {x: f.end for f in found for x in range(f.start, f.end)}  # found: disjoint
         kept = [e for e in ents if not (e.start in end_of and e.end <= end_of[e.start])]
         return sorted(kept + found, key=lambda s: s.start)
+
+    def _longer_names_heard(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
+        """A drug the rules read followed by one to four words heard as the rest of a longer
+        curated name that begins with it ("testosterone in and thate" is testosterone
+        enanthate): the drug and those words are that name.
+        """
+        drugs = [e for e in ents if e.label_ == "DRUG"]
+        if not drugs:
+            return ents
+        lex = self._lexicon()
+        t = self.t
+        n = len(doc)
+        held = set()
+        for e in ents:
+            held.update(range(e.start, e.end))
+        replaced: dict[int, Span] = {}
+        for e in drugs:
+            head = _key("".join(lower[e.start : e.end]))
+            if len(head) < 4:
+                continue
+            best = None
+            for k in (4, 3, 2, 1):
+                end = e.end + k
+                if end > n or not all(self._alpha[e.end : end]):
+                    continue
+                if any(x in held or _number_word(lower[x]) for x in range(e.end, end)):
+                    continue
+                if all(_zipf(w) >= _ORDINARY_ZIPF for w in lower[e.end : end]):
+                    continue  # "hyaluronic acid injections": ordinary words, not a name heard
+                tail = _key("".join(lower[e.end : end]))
+                code = _code(head + tail)
+                for variant in {code, *_deletions(code)}:
+                    for key, _, value in lex.by_near.get(variant, ()):
+                        rest = key[len(head) :]
+                        if not key.startswith(head) or len(rest) < 4 or value[1] == e._.cc_norm:
+                            continue
+                        sim = Levenshtein.normalized_similarity(tail, rest)
+                        if sim >= t.longer_name_min_similarity and (best is None or sim > best[0]):
+                            best = (sim, end, value)
+                if best is not None:
+                    break
+            if best is None:
+                continue
+            _, end, (label, norm, rule, name) = best
+            replaced[e.start] = _span(doc, e.start, end, label, rule, norm, name, "phonetic")
+            held.update(range(e.end, end))
+        if not replaced:
+            return ents
+        return sorted(
+            (replaced.get(e.start, e) if e.label_ == "DRUG" else e for e in ents),
+            key=lambda s: s.start,
+        )
 
     def _names_with_marks(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
         """A name said with spoken commas inside ("tetanus comma diphtheria and pertussis

@@ -621,6 +621,10 @@ class DictationTable(_Strict):
     #: the same code one letter shorter ("new bane" / Nubain: NBN), is read when the spelling is
     #: at least this similar.
     near_code_min_similarity: float = Field(default=0.55, ge=0, le=1)
+    #: A drug the rules read, then words heard that complete a longer curated name beginning
+    #: with it ("testosterone in and thate" is testosterone enanthate, not the plain name's
+    #: default form): the heard words' spelling must be this alike to the rest of the name.
+    longer_name_min_similarity: float = Field(default=0.7, ge=0, le=1)
     near_code_letters: int = Field(default=4, ge=2, le=20)
     #: Letter groups an engine writes for a heard sound, and the letter the name spells it with
     #: ("fam o tee deen" / famotidine: "ee" → "i"); spelling similarity is also measured with

@@ -1508,6 +1508,10 @@ def _drug_line_above(text: str, start: int, drug_lines: dict[int, int]) -> int |
     return None
 
 
+#: Negation rules that only say "not", which doubts as often as it holds back.
+_BARE_NOT = frozenset({"neg.fwd.not", "neg.bwd.not"})
+
+
 def _held_after_purpose(draft: DraftAdministration) -> bool:
     """Whether the drug is given only by a day or clock time beside its mention (no wording of
     giving) and a later mention of it, not history nor plan, is negated ("HELD today").
@@ -1516,7 +1520,14 @@ def _held_after_purpose(draft: DraftAdministration) -> bool:
         return False
     first = next((m.start for m in draft.drug_mentions if m.active), None)
     return first is not None and any(
-        m.negated and not (m.historical or m.hypothetical) and m.start > first
+        m.negated
+        and not (m.historical or m.hypothetical)
+        and m.start > first
+        # a hold, a decline, "not given", "no Prolia today": not a bare "not" ("I am not
+        # convinced testosterone is indicated" doubts the drug, it holds no dose back)
+        and any(
+            r.startswith("neg.") and r not in _BARE_NOT for r in ext(m.span, "cc_modifier_rules")
+        )
         for m in draft.drug_mentions
     )
 
