@@ -311,3 +311,80 @@ def test_a_premedication_in_an_operative_report_is_still_part_of_it(reviewer):
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert review.service_code != "96372"
+
+
+# Round 17 (charts_u, dictation_u): the misses of their first measurement.
+
+
+def test_a_letter_to_the_referring_doctor_reports_todays_procedure(reviewer):
+    note = (
+        "Lakeview Endocrinology (FICTITIOUS)\n\nMay 3, 2026\n\nRE: Test Patient (FICTITIOUS)\n\n"
+        "Dear Dr. Moreau:\n\nI saw Mr. Patient in follow-up today for primary hypogonadism "
+        "(E29.1), testosterone 160 ng/dL before therapy.\n\n"
+        "PROCEDURE: Testosterone cypionate 200 mg was administered intramuscularly into the "
+        "left ventrogluteal site by our LPN under my supervision. Tolerated well.\n\n"
+        "PLAN: Continue every two weeks in our office.\n\nSincerely,\nA. Doctor, MD\n"
+    )
+    review = reviewer.review(note)
+    assert review.note_type == "letter_other"
+    assert review.claim_ready is True, blocking(review)
+
+
+def test_a_letter_about_an_injection_given_elsewhere_stays_elsewhere(reviewer):
+    note = (
+        "Dear Dr. Moreau:\n\nThank you for referring Mr. Patient for hypogonadism (E29.1). He "
+        "receives testosterone cypionate 200 mg IM every two weeks at your office.\n\n"
+        "Sincerely,\nA. Doctor, MD\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+
+
+@pytest.mark.parametrize(
+    "mixed",
+    [
+        "reconstituted with 1 mL of 1% lidocaine (without epinephrine) and administered",
+        "mixed with 1% lidocaine, without epinephrine, and given",
+    ],
+)
+def test_a_diluent_without_epinephrine_leaves_the_route_to_the_drug(reviewer, mixed):
+    note = (
+        "ED note. Urethritis, presumed gonococcal (N34.1).\n"
+        f"Ceftriaxone 500 mg {mixed} intramuscularly into the left ventrogluteal muscle at "
+        "22:40 by RN. Observed 20 minutes.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+    assert review.administrations[0].route == "IM"
+
+
+def test_a_product_named_in_a_not_given_sentence_leaves_the_rest_given(reviewer):
+    note = (
+        "Travel clinic. Encounter for immunization (Z23).\n"
+        "VACCINES ADMINISTERED TODAY:\n"
+        "1. Hepatitis A vaccine (Havrix) 1 mL IM left deltoid, lot HA1.\n"
+        "2. Typhoid Vi vaccine 0.5 mL IM right deltoid, lot TV2.\n"
+        "Recommendations: meningococcal vaccination was discussed; not given.\n"
+    )
+    review = reviewer.review(note)
+    assert sum(a.given for a in review.administrations) == 2
+    assert "VACCINE" in blocking(review)
+
+
+def test_no_injection_given_today_still_speaks_for_the_whole_note(reviewer):
+    note = (
+        "Nurse visit. Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid drawn up.\n"
+        "Patient left before the injection. No injection given today.\n"
+    )
+    review = reviewer.review(note)
+    assert "NOT_ADMINISTERED" in blocking(review)
+
+
+@pytest.mark.parametrize("order", ["per standing order", "per protocol order"])
+def test_a_standing_order_is_no_plan(reviewer, order):
+    note = (
+        f"RN note. Injection {order}: 1 mL IM R deltoid. Bandage applied; no reaction.\n"
+        "Dx: vitamin B12 deficiency (E53.8).\n"
+    )
+    review = reviewer.review(note)
+    assert not any(e.hypothetical for e in review.entities if e.label == "ROUTE")

@@ -992,6 +992,14 @@ class SettingsTable(_Strict):
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
     note_type_settings: dict[NoteType, SettingName] = Field(default_factory=dict)
+    #: A product named in a "not given" sentence though the drug table does not know it
+    #: ("Meningococcal vaccination was discussed ...; not given"): the statement is about
+    #: that product, not the whole note.
+    named_product: str = r"(?!)"
+    #: In these note types (a letter to the referring doctor), a drug in the note's procedure
+    #: or administration section with no cue of its own was given at the visit the letter
+    #: reports ("PROCEDURE: testosterone cypionate 200 mg was administered IM ...").
+    administration_section_here: list[NoteType] = Field(default_factory=list)
     cues: list[SettingCue]
     #: In these note types (a consult or H&P), wording that the patient is in hospital makes the
     #: note's doses inpatient unless a cue places them: the consultant bills no 96372 for them.
@@ -1161,7 +1169,13 @@ class SettingsTable(_Strict):
         _compiles(self.procedure_narrative)
         _compiles([*self.operation_words, self.operation_title, self.operation_title_injection])
         _compiles(
-            [self.act_title_line, self.given_lead_in, self.given_lead_in_not, self.allergen_after]
+            [
+                self.act_title_line,
+                self.given_lead_in,
+                self.given_lead_in_not,
+                self.allergen_after,
+                self.named_product,
+            ]
         )
         _compiles([self.exam_injected])
         _compiles(self.all_given)

@@ -354,6 +354,19 @@ def link(
         candidates = []
         unnamed = _unnamed(orphans + unheard_orphans, standalone, vocab)
         unheard_orphans = []
+    elif (
+        len(candidates) == 1
+        and orphans
+        and all(m.hypothetical or m.uncertain for m in candidates[0].drug_mentions if m.active)
+        and (unplanned := _unnamed(orphans + unheard_orphans, standalone, vocab)) is not None
+        and unplanned.given
+    ):
+        # "Injection per standing order: 1 mL IM R deltoid. ... Asked about influenza vaccine -
+        # out of stock": the only drug named was asked about, not given; the injection given
+        # names no drug (DRUG_MISSING)
+        candidates = []
+        unnamed = unplanned
+        unheard_orphans = []
     elif len(candidates) == 1:
         only = candidates[0]
         _collect(only, orphans)
@@ -412,7 +425,7 @@ def link(
 #: Between a drug and a drug it is written without ("lidocaine 1% without epinephrine").
 _WITHOUT = re.compile(
     r"[ \t]*(?:(?:\d+(?:\.\d+)?|(?:[a-z]+[ \t]+){0,3}[a-z]+)[ \t]*(?:%|per[ \t]?cent)[ \t]*)?"
-    r"(?:without|w/o|wo/)[ \t]+",
+    r"[(\[,]?[ \t]*(?:without|w/o|wo/)[ \t]+",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[;\n]")

@@ -242,6 +242,7 @@ class SettingReader:
         self.clause_today = re.compile(table.clause_today, re.I)
         self.clause_same_day = re.compile(table.clause_same_day, re.I)
         self.encounter_header = re.compile(table.encounter_header)
+        self.named_product = re.compile(table.named_product)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -487,6 +488,11 @@ class SettingReader:
             return "within_procedure"
         if kind.inpatient:
             return "inpatient"
+        if (
+            m.section_kind == "administration"
+            and kind.note_type in self.table.administration_section_here
+        ):
+            return "this_encounter"
         return self.table.note_type_settings.get(kind.note_type, "this_encounter")  # type: ignore[arg-type]
 
     def nothing_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
@@ -508,7 +514,9 @@ class SettingReader:
                 continue
             ev = Evidence(match.start(), match.end(), match.group(0))
             sent = span.sent.start
-            out.append((ev, sent if sent in drug_sents else None))
+            # "Meningococcal vaccination was discussed ...; not given": that product's only
+            specific = sent in drug_sents or self.named_product.search(told) is not None
+            out.append((ev, sent if specific else None))
         return out
 
     def _elsewhere(self, text: str) -> bool:
