@@ -388,3 +388,67 @@ def test_a_standing_order_is_no_plan(reviewer, order):
     )
     review = reviewer.review(note)
     assert not any(e.hypothetical for e in review.entities if e.label == "ROUTE")
+
+
+# Round 18 (charts_v): the false readies of its first measurement.
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "[carried forward from 04/22/2025 encounter]",
+        "(copied forward from prior note)",
+        "- pulled forward from 04/22 visit",
+    ],
+)
+def test_an_injection_line_copied_forward_from_an_earlier_note_is_not_todays(reviewer, marker):
+    note = (
+        "Nurse visit 05/06/2025 - BP recheck\n"
+        "BP 134/82, repeat 130/80. Taking lisinopril 10 mg daily.\n"
+        "Procedures: Methylprednisolone acetate 80 mg IM R gluteal given for contact dermatitis "
+        f"(L23.7), tolerated well. {marker}\n"
+        "Plan: continue current meds.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "NOT_ADMINISTERED" in blocking(review)
+
+
+def test_a_block_under_a_copied_forward_header_is_not_todays(reviewer):
+    note = (
+        "Nurse visit 05/06/2025 - BP recheck. BP 130/80.\n"
+        "--- copied forward from the 04/22/2025 note ---\n"
+        "Methylprednisolone acetate 80 mg IM R gluteal given, contact dermatitis (L23.7).\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+
+
+def test_todays_injection_beside_a_copied_forward_history_line_is_ready(reviewer):
+    note = (
+        "Nurse visit. Pernicious anemia (D51.0).\n"
+        "History: B12 loading doses 03/2025 (copied forward from prior note).\n"
+        "Today: cyanocobalamin 1000 mcg IM L deltoid at 09:40 by LPN, tolerated.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        "Late entry 10:41: the entry above was charted before administration. The dose was "
+        "drawn up, but the patient left the clinic before the injection was given.",
+        "Correction 10:41: documented ahead of administration; patient left before the injection.",
+    ],
+)
+def test_a_late_entry_saying_the_patient_left_before_the_dose_undoes_it(reviewer, late):
+    note = (
+        "Nurse Visit 06/03/2025. Dx: pernicious anemia (D51.0).\n"
+        "Cyanocobalamin 1,000 mcg/mL, 1 mL IM to R deltoid. Pt tolerated.\n"
+        "S. Bhatt, LPN 10:14\n"
+        f"{late}\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "NOT_ADMINISTERED" in blocking(review)

@@ -157,3 +157,15 @@ def test_a_diagnosis_made_years_ago_still_supports(reviewer):
     )
     review = reviewer.review(note)
     assert review.claim_ready is True, blocking(review)
+
+
+@pytest.mark.parametrize("strength", ["one percent", "two percent", "1%"])
+def test_the_diluents_strength_in_percent_is_no_dose_of_the_drug(reviewer, strength):
+    note = (
+        "Urgent care note, exposure to gonorrhea. Rocephin [inaudible] milligrams I M right "
+        f"ventro glute, reconstituted with {strength} lidocaine, one C C."
+    )
+    review = reviewer.review(note)
+    (adm,) = [a for a in review.administrations if a.given]
+    assert adm.dose is None or "%" not in adm.dose
+    assert "DOSE_MISSING" in blocking(review)

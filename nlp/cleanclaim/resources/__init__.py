@@ -992,6 +992,10 @@ class SettingsTable(_Strict):
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
     note_type_settings: dict[NoteType, SettingName] = Field(default_factory=dict)
+    #: Wording that the text was copied forward from an earlier note ("[carried forward from
+    #: 04/22/2025 encounter]"): the doses on its line, or under it when it heads a block, were
+    #: given then.
+    copied_forward: str = r"(?!)"
     #: A product named in a "not given" sentence though the drug table does not know it
     #: ("Meningococcal vaccination was discussed ...; not given"): the statement is about
     #: that product, not the whole note.
@@ -1175,6 +1179,7 @@ class SettingsTable(_Strict):
                 self.given_lead_in_not,
                 self.allergen_after,
                 self.named_product,
+                self.copied_forward,
             ]
         )
         _compiles([self.exam_injected])

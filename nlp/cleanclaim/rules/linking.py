@@ -278,10 +278,18 @@ def link(
     unheard = _after_marker(doc, attributes, anchors)
     dose_starts = sorted(a.start for a in attributes if a.label == "DOSE") if unheard else None
     fields = _said_fields(doc, attributes, vocab) if doc._.cc_spoken_marks else frozenset()
+    named = {id(m) for m in drug_mentions}
+    diluting = [m for m in anchors if m.norm in local or id(m) not in named]
     for attr in attributes:
         attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard, dose_starts, fields)
         if attr.drug is not None and id(attr.drug) in mixed:
             attr.drug = mixed[id(attr.drug)]  # the epinephrine's anesthetic holds its attributes
+        if attr.label == "DOSE" and diluting and _PERCENT.search(attr.span.text):
+            # "Rocephin ... reconstituted with one percent lidocaine": the strength of the
+            # diluent or anesthetic right after it, never the drug's dose
+            after = [m for m in diluting if 0 <= m.start - attr.end <= _PERCENT_GAP]
+            if after:
+                attr.drug = after[0]
     _respectively(doc, drug_mentions, attributes)
     closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
@@ -421,6 +429,9 @@ def link(
     )
 
 
+#: A strength in percent ("1%", "one percent"), and how far before its diluent it is written.
+_PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
+_PERCENT_GAP = 3
 #: What ends a fluid's clause (a table row's cells are one clause).
 #: Between a drug and a drug it is written without ("lidocaine 1% without epinephrine").
 _WITHOUT = re.compile(

@@ -243,6 +243,7 @@ class SettingReader:
         self.clause_same_day = re.compile(table.clause_same_day, re.I)
         self.encounter_header = re.compile(table.encounter_header)
         self.named_product = re.compile(table.named_product)
+        self.copied_forward = re.compile(table.copied_forward, re.I)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -394,6 +395,32 @@ class SettingReader:
                 out.append((m.start(), end, setting))
         return out
 
+    def _copied_forward(self, m: Mention) -> bool:
+        """Whether the mention's line says it was copied forward from an earlier note, or it
+        lies under a line that does and ends with a colon or a rule ("--- copied from the
+        03/02 note ---"), with no blank line between.
+        """
+        text = doc_text(m.span.doc)
+        data = m.span.doc.user_data
+        if "cleanclaim_copied" not in data:
+            data["cleanclaim_copied"] = self.copied_forward.search(text) is not None
+        if not data["cleanclaim_copied"]:
+            return False
+        start = text.rfind("\n", 0, m.start) + 1
+        end = text.find("\n", m.end)
+        end = len(text) if end == -1 else end
+        if self.copied_forward.search(text, start, end):
+            return True
+        while start > 0:
+            above = text.rfind("\n", 0, start - 1) + 1
+            line = text[above : start - 1].strip()
+            if not line:
+                return False
+            if self.copied_forward.search(line):
+                return line.endswith((":", "-", "=", "*"))
+            start = above
+        return False
+
     def cue(self, m: Mention) -> str | None:
         """The setting the wording of the mention's clause gives, by table priority."""
         sent = m.span.sent
@@ -471,6 +498,8 @@ class SettingReader:
         self, m: Mention, kind: NoteKind, blocks: list[tuple[int, int, str]]
     ) -> str:
         """Where the drug of ``m`` was given: its clause, its section block, the note type."""
+        if self._copied_forward(m):
+            return "elsewhere_or_earlier"
         found = self.cue(m)
         if found is not None:
             return found
