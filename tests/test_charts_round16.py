@@ -452,3 +452,78 @@ def test_a_late_entry_saying_the_patient_left_before_the_dose_undoes_it(reviewer
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert "NOT_ADMINISTERED" in blocking(review)
+
+
+def test_a_pipe_separated_key_value_export_is_read(reviewer):
+    note = (
+        "enc_id=55012|dos=2025-03-04|pt=Roe, Test (FICTITIOUS)|loc=Eastside Clinic\n"
+        "med=ketorolac tromethamine|dose=60 mg|route=IM|site=L ventrogluteal|given_time=14:05|"
+        "given_by=LPN Q. Shore|admin_status=COMPLETED\n"
+        "indication=acute low back pain (M54.50)|reaction=none\n"
+    )
+    review = reviewer.review(note, date_of_service="2026-06-01")
+    assert review.date_of_service == "2025-03-04"
+    assert review.claim_ready is True, blocking(review)
+    (adm,) = review.administrations
+    assert (adm.dose, adm.route) == ("60 mg", "IM")
+
+
+def test_a_no_show_in_an_earlier_exported_encounter_undoes_nothing_today(reviewer):
+    note = (
+        "CHART EXPORT - Test Person (FICTITIOUS)   Date of service: 09/12/2025\n"
+        "--- 09/12/2025 LAI clinic ---\n"
+        "Aristada 882 mg IM L deltoid given 11:30 by RN. Schizophrenia (F20.9). Tolerated.\n"
+        "--- 08/14/2025 ---\n"
+        "No show; no injection given. Outreach call left VM.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+
+
+def test_a_no_show_on_the_date_of_service_still_undoes_the_dose(reviewer):
+    note = (
+        "CHART EXPORT - Test Person (FICTITIOUS)   Date of service: 09/12/2025\n"
+        "--- 08/14/2025 LAI clinic ---\n"
+        "Aristada 882 mg IM L deltoid given 11:30 by RN. Schizophrenia (F20.9). Tolerated.\n"
+        "--- 09/12/2025 ---\n"
+        "No show; no injection given. Outreach call left VM.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+
+
+def test_a_letter_saying_today_i_administered_reports_this_visits_dose(reviewer):
+    note = (
+        "Dear Dr. Halvorsen,\n\nThank you for asking me to see your patient again. She has "
+        "Crohn's disease of the ileum (K50.00), s/p ileocecal resection; B12 151 (low).\n\n"
+        "Today I administered cyanocobalamin 1000 mcg IM, left deltoid. She will need this "
+        "monthly.\n\nSincerely,\nA. Doctor, MD\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+
+
+def test_a_lead_in_is_read_from_its_lines_last_sentence(reviewer):
+    note = (
+        "4-year well child visit, with parent. Immunizations due (Z23).\n"
+        "P: Vaccine counselling by Dr. Quillon with parent (fever, soreness, rash 1-2 weeks "
+        "later); questions answered. Administered by RN Oyelaran:\n"
+        "- Quadracel (DTaP-IPV) IM, L thigh\n"
+        "- ProQuad (MMRV) subQ, R thigh\n"
+        "Tolerated well.\n"
+    )
+    review = reviewer.review(note)
+    assert sum(a.given for a in review.administrations) == 2
+    assert review.service_code == "90460"
+
+
+@pytest.mark.parametrize("when", ["overnight", "around midnight", "during the night"])
+def test_a_dose_given_overnight_is_not_this_visits(reviewer, when):
+    note = (
+        "Psychiatry consult, medicine floor. Bipolar I disorder, manic (F31.13).\n"
+        f"Haldol 5 mg IM was given {when} by the primary team, see MAR.\n"
+        "Recommend olanzapine ODT 10 mg PO at bedtime as needed.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert review.injections == 0

@@ -19,8 +19,12 @@ from .extensions import keep_text
 _UNIT_INFIXES = [
     r"(?<=[0-9])(?=(?:mcg|mg|ml|mL|ML|cc|g|gm|gms|grams?|units?|u|U|iu|IU|MU|ug)\b)",
     r"(?<=[a-zA-Z])/(?=[0-9])",
-    # a flattened export's field and value ("MED1.DOSE=60 mg", "MED1.ROUTE=IM")
+    # a flattened export's field and value ("MED1.DOSE=60 mg", "MED1.ROUTE=IM"), and the pipe
+    # between its fields ("dose=60 mg|route=IM|site=")
     r"(?<=[A-Za-z0-9])=(?=[A-Za-z0-9])",
+    r"(?<=[^\s|])\|(?=[^\s|])",
+    r"(?<=[^\s|])\|(?=\s|$)",
+    r"(?<=\s)\|(?=[^\s|])",
 ]
 
 

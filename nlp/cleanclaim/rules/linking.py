@@ -1441,6 +1441,7 @@ def _standalone_sentences(
 _DONE_AFTER_SENTENCES = 2
 #: A list item: a bullet, a number or letter with a point, or an indented line.
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])[ \t]+\S|[ \t]+\S")
+_LEAD_IN_SENTENCE = re.compile(r"[.;!?]\s+")
 #: How many list items above a drug's line its lead-in may stand.
 _LEAD_IN_ITEMS = 12
 
@@ -1483,10 +1484,13 @@ def _lead_in_above(text: str, pos: int, vocab: RuleVocabulary) -> bool:
         if not line:
             return False  # a blank line ends the list
         if not _LIST_ITEM.match(text, above):
+            # only the line's last sentence leads in ("... rash 1-2 weeks later); questions
+            # answered. Administered by RN:")
+            last = _LEAD_IN_SENTENCE.split(line)[-1]
             return (
                 line.endswith(":")
-                and vocab.given_lead_in.search(line) is not None
-                and vocab.given_lead_in_not.search(line) is None
+                and vocab.given_lead_in.search(last) is not None
+                and vocab.given_lead_in_not.search(last) is None
             )
         start = above
     return False

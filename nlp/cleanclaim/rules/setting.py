@@ -517,9 +517,13 @@ class SettingReader:
             return "within_procedure"
         if kind.inpatient:
             return "inpatient"
-        if (
+        if kind.note_type in self.table.administration_section_here and (
             m.section_kind == "administration"
-            and kind.note_type in self.table.administration_section_here
+            # "Today I administered cyanocobalamin 1000 mcg IM": the visit the letter reports
+            or (
+                ext(m.span, "cc_given")
+                and self.clause_today.search(span_text(m.span.sent)) is not None
+            )
         ):
             return "this_encounter"
         return self.table.note_type_settings.get(kind.note_type, "this_encounter")  # type: ignore[arg-type]
@@ -1131,6 +1135,14 @@ class SettingReader:
         self._routeless(doc, linked)
         boxes = self.box_not_given(doc, linked)
         stated = _on_box_lines(doc_text(doc), self.nothing_given(doc, linked), boxes) + boxes
+        if day is not None and stated:
+            # "--- 07/17/2025 --- No show" in an export of several encounters: that day's
+            earlier = self.earlier_encounters(doc_text(doc), day)
+            stated = [
+                (ev, sent)
+                for ev, sent in stated
+                if not any(lo <= ev.start < hi for lo, hi in earlier)
+            ]
         whole_note = any(sent is None for _, sent in stated)
         whole_note_fluids = any(
             sent is None and not _DRUG_WORDS.search(ev.text) for ev, sent in stated
