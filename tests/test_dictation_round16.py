@@ -169,3 +169,27 @@ def test_the_diluents_strength_in_percent_is_no_dose_of_the_drug(reviewer, stren
     (adm,) = [a for a in review.administrations if a.given]
     assert adm.dose is None or "%" not in adm.dose
     assert "DOSE_MISSING" in blocking(review)
+
+
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [("I period M period", "IM"), ("S period Q period", "SC"), ("I dot M dot", "IM")],
+)
+def test_an_abbreviations_dots_said_aloud_still_read_as_its_route(reviewer, said, code):
+    note = (
+        "psychiatry clinic note period schizophrenia period procedure colon in vega sustenna two "
+        f"hundred thirty four milligrams given {said} in the left deltoid period tolerated period"
+    )
+    review = reviewer.review(note)
+    (adm,) = [a for a in review.administrations if a.given]
+    assert adm.route == code
+
+
+def test_a_sentence_ending_in_the_pronoun_i_reads_no_route(reviewer):
+    note = (
+        "nurse visit period she asked whether her sister could come in and I period M R I of the "
+        "knee was normal period cyanocobalamin one thousand micrograms given sub Q left arm period"
+    )
+    review = reviewer.review(note)
+    (adm,) = [a for a in review.administrations if a.given]
+    assert adm.route == "SC"

@@ -46,6 +46,8 @@ from .extensions import by_word, distinct_words, doc_text
 
 #: How a mention was read that is a guess at what was said (the DICTATION_UNCLEAR gap).
 UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
+#: An abbreviation's dots said aloud between its letters ("I period M period").
+_SAID_DOTS = frozenset({"period", "dot"})
 _MAX_WORDS = 8
 #: Words that never open a name read before a dose (articles, pronouns, the dose's own words).
 _NEVER_OPENS = frozenset(
@@ -867,7 +869,15 @@ class DictationComponent(TableBacked):
                 last = j
                 if letters in self._route_letters and j - i > 1:
                     return last, self._route_letters[letters], "spoken_route"
-            elif lower[j] == "." and j > i:
+            elif j > i and (
+                lower[j] == "."
+                # "I period M period": the letters' own dots said aloud
+                or (
+                    lower[j] in _SAID_DOTS
+                    and j + 1 < n
+                    and lower[j + 1].rstrip(".") in self._letter
+                )
+            ):
                 j += 1
             else:
                 break
