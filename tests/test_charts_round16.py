@@ -527,3 +527,53 @@ def test_a_dose_given_overnight_is_not_this_visits(reviewer, when):
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert review.injections == 0
+
+
+# Round 19 (charts_w): the false readies of its first measurement.
+
+
+@pytest.mark.parametrize(
+    "none_left",
+    [
+        "Our pharmacy has no Bicillin L-A: national shortage.",
+        "No Bicillin L-A in stock: allocation used up.",
+    ],
+)
+def test_an_intended_dose_the_clinic_does_not_have_was_not_given(reviewer, none_left):
+    note = (
+        "ID clinic. Secondary syphilis (A51.39).\n"
+        "Intended treatment was benzathine penicillin G 2.4 million units IM x1 today. "
+        f"{none_left}\n"
+        "Therefore doxycycline 100 mg PO BID x 14 days.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "NOT_ADMINISTERED" in blocking(review)
+
+
+def test_a_dose_given_x1_today_without_any_hold_stays_given(reviewer):
+    note = (
+        "STI clinic. Gonorrhea exposure (Z20.2).\n"
+        "Ceftriaxone 500 mg IM x1 today, L ventrogluteal, by RN at 10:05. No cephalosporin "
+        "allergy.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is True, blocking(review)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "Given in clinic: DuoNeb x1; steroid 40 mg IM R glute by MA, tolerated.",
+        "Albuterol neb x1; steroid 60 mg IM L deltoid.",
+    ],
+)
+def test_a_class_word_with_its_own_dose_after_another_clause_drug_is_unnamed(reviewer, given):
+    note = (
+        "UC visit. COPD with acute exacerbation (J44.1).\n"
+        f"{given}\n"
+        "Rx: prednisone 40 mg daily x 4 d starting tomorrow.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False
+    assert "DRUG_MISSING" in blocking(review)

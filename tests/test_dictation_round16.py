@@ -193,3 +193,17 @@ def test_a_sentence_ending_in_the_pronoun_i_reads_no_route(reviewer):
     review = reviewer.review(note)
     (adm,) = [a for a in review.administrations if a.given]
     assert adm.route == "SC"
+
+
+@pytest.mark.parametrize(("heard", "drug"), [("Depot Medrol", "methylprednisolone_acetate")])
+def test_a_name_heard_one_letter_off_in_two_words_is_read_whole(reviewer, heard, drug):
+    note = (
+        "rheumatoid arthritis flare period we will bridge with a steroid injection today period "
+        f"{heard} eighty milligrams given sub Q right upper outer buttock comma tolerated period "
+        "new line administration record colon methylprednisolone acetate eighty milligrams comma "
+        "route I M comma site right gluteal period"
+    )
+    review = reviewer.review(note)
+    given = [a for a in review.administrations if a.given]
+    assert {a.drug_id for a in given} == {drug}
+    assert "ROUTE_CONFLICT" in blocking(review)

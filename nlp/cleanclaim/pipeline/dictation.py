@@ -630,7 +630,14 @@ class DictationComponent(TableBacked):
                     continue
                 if any(x in other for x in range(i, end)):
                     continue
-                value = lex.exact("".join(lower[i:end]))
+                joined = "".join(lower[i:end])
+                value, how = lex.exact(joined), "joined"
+                if value is None and (
+                    # one letter off only as a whole name: what follows is no more of it
+                    # ("haloperidol deck a no ate" is read whole later)
+                    end >= n or not alpha[end] or _number_word(lower[end])
+                ):
+                    value, how = lex.one_letter_off(joined), "fuzzy"
                 # only when a piece was read as another drug ("prednisolone")
                 if (
                     value
@@ -638,12 +645,12 @@ class DictationComponent(TableBacked):
                     and value[2] != "drug.dictionary"
                     and any(e._.cc_norm != value[1] for e in inside)
                 ):
-                    hit = (end, value)
+                    hit = (end, value, how)
                     break
             if hit is None:
                 continue
-            end, (label, norm, rule, name) = hit
-            found.append(_span(doc, i, end, label, rule, norm, name, "joined"))
+            end, (label, norm, rule, name), how = hit
+            found.append(_span(doc, i, end, label, rule, norm, name, how))
             last = end
         if not found:
             return ents
@@ -1768,6 +1775,25 @@ class _Lexicon:
     def exact(self, key: str) -> tuple[str, str, str, str] | None:
         """The entry spelled exactly ``key`` (letters and digits only)."""
         return self.by_key.get(key)
+
+    def one_letter_off(self, joined: str) -> tuple[str, str, str, str] | None:
+        """The curated drug spelled one letter off the words run together, for a name of eight
+        letters or more ("depot medrol" is Depo-Medrol), or None.
+        """
+        key = _key(joined)
+        if len(key) < 8:
+            return None
+        code = _code(key)
+        for variant in {code, *_deletions(code)}:
+            for other, _, value in self.by_near.get(variant, ()):
+                if (
+                    abs(len(other) - len(key)) <= 1
+                    and Levenshtein.distance(key, other) <= 1
+                    # a plural is the name written, not heard ("hyaluronic acid injections")
+                    and key.rstrip("s") != other.rstrip("s")
+                ):
+                    return value
+        return None
 
     #: Readings remembered (the same words recur note after note); cleared when full.
     MEMO_SIZE = 200_000

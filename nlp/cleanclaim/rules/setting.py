@@ -990,6 +990,10 @@ class SettingReader:
                     m
                     for m in drugs
                     if m.sent == sent.start
+                    # "Given in clinic: DuoNeb x1; steroid 40 mg IM R glute": not another clause's
+                    and not _CLAUSE_SEMICOLON.search(
+                        doc_text(doc), min(m.end, match.end()), max(m.start, match.start())
+                    )
                     and m.active
                     and not ext(m.span, "cc_diluent")
                     and not (m.start < match.end() and match.start() < m.end)
@@ -1557,15 +1561,22 @@ def _drug_line_above(text: str, start: int, drug_lines: dict[int, int]) -> int |
     return None
 
 
+#: A semicolon between two clauses of one sentence.
+_CLAUSE_SEMICOLON = re.compile(";")
+#: Given-rules that say no more than an order would ("x1").
+_WEAK_GIVEN = frozenset({"adm.x1"})
 #: Negation rules that only say "not", which doubts as often as it holds back.
 _BARE_NOT = frozenset({"neg.fwd.not", "neg.bwd.not"})
 
 
 def _held_after_purpose(draft: DraftAdministration) -> bool:
-    """Whether the drug is given only by a day or clock time beside its mention (no wording of
-    giving) and a later mention of it, not history nor plan, is negated ("HELD today").
+    """Whether the drug is given only by a day or clock time beside its mention, or a dose count
+    ("x1 today"), with no wording of giving, and a later mention of it, not history nor plan, is
+    negated ("HELD today", "Our pharmacy has no Bicillin L-A").
     """
-    if not draft.given_rules or not all(r.startswith("now.") for r in draft.given_rules):
+    if not draft.given_rules or not all(
+        r.startswith("now.") or r in _WEAK_GIVEN for r in draft.given_rules
+    ):
         return False
     first = next((m.start for m in draft.drug_mentions if m.active), None)
     return first is not None and any(
