@@ -577,3 +577,21 @@ def test_a_class_word_with_its_own_dose_after_another_clause_drug_is_unnamed(rev
     review = reviewer.review(note)
     assert review.claim_ready is False
     assert "DRUG_MISSING" in blocking(review)
+
+
+@pytest.mark.parametrize(
+    ("dx", "supported"),
+    [
+        ("Acute viral pharyngitis (J02.9); rapid strep negative.", False),
+        ("Streptococcal pharyngitis (J02.0), rapid strep positive.", True),
+    ],
+)
+def test_bicillin_cr_is_supported_by_a_streptococcal_not_an_unspecified_pharyngitis(
+    reviewer, dx, supported
+):
+    note = (
+        f"Same-day visit. Sore throat x 2 days. {dx}\n"
+        "Bicillin C-R 1,200,000 units IM R ventrogluteal given at 11:50 by RN, observed 30 min.\n"
+    )
+    review = reviewer.review(note)
+    assert ("DX_NOT_SUPPORTED" in blocking(review)) is not supported
