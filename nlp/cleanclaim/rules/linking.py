@@ -1446,6 +1446,20 @@ _LEAD_IN_SENTENCE = re.compile(r"[.;!?]\s+")
 _LEAD_IN_ITEMS = 12
 
 
+def _planned_only_by_its_line(draft: DraftAdministration) -> bool:
+    """Whether the draft is not given only because it stands on a plan line: no mention of it
+    is planned, uncertain, negated or a regimen by its own wording.
+    """
+    return (
+        not draft.given
+        and draft.not_given_reason == "planned or ordered, not given"
+        and not any(
+            m.hypothetical or m.uncertain or m.negated or ext(m.span, "cc_regimen")
+            for m in draft.drug_mentions
+        )
+    )
+
+
 def _given_under_lead_in(
     doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary
 ) -> None:
@@ -1455,12 +1469,7 @@ def _given_under_lead_in(
     """
     text = doc_text(doc)
     for draft in drafts:
-        if draft.given or draft.not_given_reason != "planned or ordered, not given":
-            continue
-        if any(
-            m.hypothetical or m.uncertain or m.negated or ext(m.span, "cc_regimen")
-            for m in draft.drug_mentions
-        ):
+        if not _planned_only_by_its_line(draft):
             continue
         for m in draft.drug_mentions:
             own = any(a.label in ("DOSE", "ROUTE") and a.sent == m.sent for a in m.attrs)
@@ -1507,12 +1516,7 @@ def _given_after_plan_line(
     sents = sentences(doc)
     latest: dict[int, tuple[Mention, DraftAdministration]] = {}
     for draft in drafts:
-        if draft.given or draft.not_given_reason != "planned or ordered, not given":
-            continue
-        if any(
-            m.hypothetical or m.uncertain or m.negated or ext(m.span, "cc_regimen")
-            for m in draft.drug_mentions
-        ):
+        if not _planned_only_by_its_line(draft):
             continue
         for m in draft.drug_mentions:
             labels = {a.label for a in m.attrs if a.sent == m.sent}
