@@ -595,3 +595,24 @@ def test_bicillin_cr_is_supported_by_a_streptococcal_not_an_unspecified_pharyngi
     )
     review = reviewer.review(note)
     assert ("DX_NOT_SUPPORTED" in blocking(review)) is not supported
+
+
+def test_an_injection_line_naming_no_drug_beside_a_drug_only_asked_about(reviewer):
+    note = (
+        "RN note 09:15 - Test Person (FICTITIOUS). Injection per Dr. Amari standing order: 1 mL "
+        "IM R deltoid. Bandage applied; no reaction at 15 min. Asked about influenza vaccine - "
+        "out of stock until Thursday.\n"
+    )
+    review = reviewer.review(note)
+    assert "DRUG_MISSING" in blocking(review)
+    assert "NOT_ADMINISTERED" not in blocking(review)
+
+
+def test_an_injection_due_later_with_its_dose_records_nothing_given(reviewer):
+    note = (
+        "Transition of care to the outpatient prescriber. Schizophrenia (F20.9).\n"
+        "LAI: Invega Sustenna loading completed inpatient 3/2 and 3/9.\n"
+        "Next maintenance injection due 4/6: please give 156 mg IM deltoid or gluteal.\n"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready is False

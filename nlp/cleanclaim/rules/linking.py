@@ -324,6 +324,9 @@ def link(
     open_candidates = [
         d for d in candidates if not all(id(m) in closed for m in d.drug_mentions if m.active)
     ]
+    # "Injection per standing order: 1 mL IM R deltoid": a sentence opening with an injection
+    # word, with an SC/IM route and a dose or site and no plan wording, records one
+    injection_records = _injection_records(attributes, vocab)
     # An unattached "PO" ("unable to take PO") says nothing about an injection.
     orphans = [
         a
@@ -334,6 +337,7 @@ def link(
             id(a) in unheard
             or id(a) in fields
             or _lends_across_sentences(a, vocab.act_routes, vocab.act_title_line)
+            or id(a) in injection_records
         )
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
@@ -1108,6 +1112,28 @@ def _nearest_drug(
 
 
 _SHORT_SENTENCE = 10
+
+
+def _injection_records(attributes: list[Mention], vocab: RuleVocabulary) -> set[int]:
+    """Ids of the loose attributes of sentences that open with an injection word and hold an
+    SC/IM route and a dose or site, with no plan or order wording ("Injection per standing
+    order: 1 mL IM R deltoid"; not "Next injection due 4/6: please give 156 mg IM").
+    """
+    by_sent: dict[int, list[Mention]] = {}
+    for a in attributes:
+        if a.drug is None and not (a.hypothetical or a.negated or a.historical or a.listed):
+            by_sent.setdefault(a.sent, []).append(a)
+    out: set[int] = set()
+    for group in by_sent.values():
+        if not any(
+            a.label == "ROUTE" and vocab.families.get(a.norm or "") == "sc_im" for a in group
+        ) or not {a.label for a in group} & {"DOSE", "SITE"}:
+            continue
+        told = span_text(group[0].span.sent)
+        opening = vocab.injection_words.match(told.lstrip())
+        if opening is not None and vocab.given_lead_in_not.search(told) is None:
+            out.update(id(a) for a in group)
+    return out
 
 
 def _lends_across_sentences(
