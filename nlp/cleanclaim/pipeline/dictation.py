@@ -25,6 +25,7 @@ Mechanisms (vocabulary and thresholds come from ``dictation.json``):
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -688,14 +689,13 @@ class DictationComponent(TableBacked):
                     continue  # "hyaluronic acid injections": ordinary words, not a name heard
                 tail = _key("".join(lower[e.end : end]))
                 code = _code(head + tail)
-                for variant in {code, *_deletions(code)}:
-                    for key, _, value in lex.by_near.get(variant, ()):
-                        rest = key[len(head) :]
-                        if not key.startswith(head) or len(rest) < 4 or value[1] == e._.cc_norm:
-                            continue
-                        sim = Levenshtein.normalized_similarity(tail, rest)
-                        if sim >= t.longer_name_min_similarity and (best is None or sim > best[0]):
-                            best = (sim, end, value)
+                for key, _, value in lex.near(code):
+                    rest = key[len(head) :]
+                    if not key.startswith(head) or len(rest) < 4 or value[1] == e._.cc_norm:
+                        continue
+                    sim = Levenshtein.normalized_similarity(tail, rest)
+                    if sim >= t.longer_name_min_similarity and (best is None or sim > best[0]):
+                        best = (sim, end, value)
                 if best is not None:
                     break
             if best is None:
@@ -1776,6 +1776,15 @@ class _Lexicon:
         """The entry spelled exactly ``key`` (letters and digits only)."""
         return self.by_key.get(key)
 
+    def near(
+        self, code: str, edits: bool = True
+    ) -> Iterator[tuple[str, str, tuple[str, str, str, str]]]:
+        """The curated drugs ``(key, code, value)`` whose phonetic code is ``code`` or one letter
+        from it (a letter left out of either); only ``code`` itself when ``edits`` is false.
+        """
+        for variant in {code, *_deletions(code)} if edits else (code,):
+            yield from self.by_near.get(variant, ())
+
     def one_letter_off(self, joined: str) -> tuple[str, str, str, str] | None:
         """The curated drug spelled one letter off the words run together, for a name of eight
         letters or more ("depot medrol" is Depo-Medrol), or None.
@@ -1783,16 +1792,14 @@ class _Lexicon:
         key = _key(joined)
         if len(key) < 8:
             return None
-        code = _code(key)
-        for variant in {code, *_deletions(code)}:
-            for other, _, value in self.by_near.get(variant, ()):
-                if (
-                    abs(len(other) - len(key)) <= 1
-                    and Levenshtein.distance(key, other) <= 1
-                    # a plural is the name written, not heard ("hyaluronic acid injections")
-                    and key.rstrip("s") != other.rstrip("s")
-                ):
-                    return value
+        for other, _, value in self.near(_code(key)):
+            if (
+                abs(len(other) - len(key)) <= 1
+                and Levenshtein.distance(key, other) <= 1
+                # a plural is the name written, not heard ("hyaluronic acid injections")
+                and key.rstrip("s") != other.rstrip("s")
+            ):
+                return value
         return None
 
     #: Readings remembered (the same words recur note after note); cleared when full.
@@ -1857,17 +1864,13 @@ class _Lexicon:
         hit = None
         if word.isalpha() and word not in self.by_key and _zipf(word) < t.single_word_max_zipf:
             edits = t.misspelt_max_edits + (len(word) >= t.misspelt_long_chars)
-            code = _code(word)
             best = None
-            for variant in {code, *_deletions(code)}:
-                for key, _, value in self.by_near.get(variant, ()):
-                    if key[0] != word[0] or abs(len(key) - len(word)) > edits:
-                        continue
-                    d = Levenshtein.distance(word, key, score_cutoff=edits)
-                    if d <= edits and (
-                        best is None or d < best[0] or (d == best[0] and key < best[1])
-                    ):
-                        best = (d, key, value)
+            for key, _, value in self.near(_code(word)):
+                if key[0] != word[0] or abs(len(key) - len(word)) > edits:
+                    continue
+                d = Levenshtein.distance(word, key, score_cutoff=edits)
+                if d <= edits and (best is None or d < best[0] or (d == best[0] and key < best[1])):
+                    best = (d, key, value)
             if best is not None:
                 sim = Levenshtein.normalized_similarity(word, best[1])
                 hit = (*best[2], sim, "fuzzy")
@@ -1906,15 +1909,14 @@ class _Lexicon:
         edits = 1 if len(code) >= t.near_code_letters else 0
         digits = _DIGIT_CHARS.sub("", joined)
         best = None
-        for variant in {code, *_deletions(code)} if edits else (code,):
-            for key, other, value in self.by_near.get(variant, ()):
-                if digits != _DIGIT_CHARS.sub("", key) or not key.endswith(tail):
-                    continue
-                if Levenshtein.distance(code, other) > edits:
-                    continue
-                sim = Levenshtein.normalized_similarity(joined, key)
-                if sim >= t.near_code_min_similarity and (best is None or sim > best[4]):
-                    best = (*value, sim, "phonetic")
+        for key, other, value in self.near(code, edits=bool(edits)):
+            if digits != _DIGIT_CHARS.sub("", key) or not key.endswith(tail):
+                continue
+            if Levenshtein.distance(code, other) > edits:
+                continue
+            sim = Levenshtein.normalized_similarity(joined, key)
+            if sim >= t.near_code_min_similarity and (best is None or sim > best[4]):
+                best = (*value, sim, "phonetic")
         if best is None:
             return None
         return (*best[:4], max(best[4], t.phonetic_min_similarity), "phonetic")

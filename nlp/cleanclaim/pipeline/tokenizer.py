@@ -22,9 +22,9 @@ _UNIT_INFIXES = [
     # a flattened export's field and value ("MED1.DOSE=60 mg", "MED1.ROUTE=IM"), and the pipe
     # between its fields ("dose=60 mg|route=IM|site=")
     r"(?<=[A-Za-z0-9])=(?=[A-Za-z0-9])",
-    r"(?<=[^\s|])\|(?=[^\s|])",
-    r"(?<=[^\s|])\|(?=\s|$)",
-    r"(?<=\s)\|(?=[^\s|])",
+    # (infixes are searched inside one chunk without white space: a pipe after a character
+    # and not before another pipe)
+    r"(?<=[^\s|])\|(?!\|)",
 ]
 
 

@@ -110,16 +110,20 @@ class RuleSet:
 
     def _facts(self, doc: Doc, note_id: str | None, date_of_service: date | str | None) -> Facts:
         day, stated = read_date_of_service(self.dates, doc_text(doc), date_of_service)
+        earlier = self.settings.earlier_encounters(doc_text(doc), day)
         linked = link(
             doc,
             self.drugs,
             self.vocab,
             self.settings.ignored(doc),
             self.settings.checked_options(doc),
-            self.settings.earlier_encounters(doc_text(doc), day),
+            earlier,
         )
         kind = self.settings.note_kind(doc_text(doc))
-        self.settings.place(doc, linked, kind, day if stated is not None else None)
+        if stated is None:
+            self.settings.place(doc, linked, kind)
+        else:
+            self.settings.place(doc, linked, kind, day, earlier)
         dxs = patient_diagnoses(
             linked,
             self._dx_categories,

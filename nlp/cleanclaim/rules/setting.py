@@ -16,11 +16,12 @@ A sentence that names no drug and says nothing was given ("No injection administ
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import regex as re
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .. import resources as res
 from ..pipeline.extensions import doc_ents, doc_text, ext, span_text
@@ -687,24 +688,21 @@ class SettingReader:
         right after its name ("(D51.0)") shares the name's box.
         """
         text = doc_text(doc)
-        lines = self._box_lines(text)
-        if not lines:
-            return frozenset()
-        ents = [e for e in doc_ents(doc) if e.label_ == "DIAGNOSIS"]
-        starts = [e.start_char for e in ents]
         out = set()
-        for start, end in lines:
-            line_ents = ents[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
-            previous = None
-            for i, e in enumerate(line_ents):
-                checked = self._checked(text, i, line_ents, answers=False)
-                if checked is None and previous is not None:
-                    gap = text[line_ents[i - 1].end_char : e.start_char]
-                    if _NAME_TO_CODE.fullmatch(gap):
-                        checked = previous
-                if checked is False:
-                    out.add(e.start_char)
-                previous = checked
+        previous: tuple[Span, bool | None] | None = None
+        for i, line_ents, checked in self._boxes(doc, ("DIAGNOSIS",), answers=False):
+            e = line_ents[i]
+            if (
+                checked is None
+                and i
+                and previous is not None
+                and previous[0] is line_ents[i - 1]
+                and _NAME_TO_CODE.fullmatch(text, line_ents[i - 1].end_char, e.start_char)
+            ):
+                checked = previous[1]
+            if checked is False:
+                out.add(e.start_char)
+            previous = (e, checked)
         return frozenset(out)
 
     def _box_options(self, doc: Doc) -> dict[int, tuple[str, bool]]:
@@ -716,20 +714,29 @@ class SettingReader:
         if cached is not None and cached[0] is text:
             return cached[1]
         out: dict[int, tuple[str, bool]] = {}
-        lines = self._box_lines(text)
-        if lines:
-            ents = [e for e in doc_ents(doc) if e.label_ in ("DRUG", "ROUTE", "SITE")]
-            starts = [e.start_char for e in ents]  # doc.ents are in text order
-            for start, end in lines:
-                line_ents = ents[
-                    bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)
-                ]
-                for i, e in enumerate(line_ents):
-                    checked = self._checked(text, i, line_ents)
-                    if checked is not None:
-                        out[e.start_char] = (e.label_, checked)
+        for i, line_ents, checked in self._boxes(doc, ("DRUG", "ROUTE", "SITE")):
+            if checked is not None:
+                out[line_ents[i].start_char] = (line_ents[i].label_, checked)
         self._options_cache = (text, out)
         return out
+
+    def _boxes(
+        self, doc: Doc, labels: tuple[str, ...], answers: bool = True
+    ) -> Iterator[tuple[int, list[Span], bool | None]]:
+        """``(i, line_ents, checked)`` for each mention of ``labels`` on a template line with
+        boxes or yes/no answers: whether the box of ``line_ents[i]`` is checked (see
+        :meth:`_checked`), the mentions of its line in text order.
+        """
+        text = doc_text(doc)
+        lines = self._box_lines(text)
+        if not lines:
+            return
+        ents = [e for e in doc_ents(doc) if e.label_ in labels]
+        starts = [e.start_char for e in ents]  # doc.ents are in text order
+        for start, end in lines:
+            line_ents = ents[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+            for i in range(len(line_ents)):
+                yield i, line_ents, self._checked(text, i, line_ents, answers)
 
     def _box_lines(self, text: str) -> list[tuple[int, int]]:
         # Read once per note (both the ignored options and the given boxes ask).
@@ -1115,10 +1122,19 @@ class SettingReader:
                 draft.not_given_reason = None
                 draft.given_rules.append("setting.given_with")
 
-    def place(self, doc: Doc, linked: Linked, kind: NoteKind, day: date | None = None) -> None:
+    def place(
+        self,
+        doc: Doc,
+        linked: Linked,
+        kind: NoteKind,
+        day: date | None = None,
+        earlier: tuple[tuple[int, int], ...] = (),
+    ) -> None:
         """Set each administration's ``setting``; a dose not given at this encounter is not given.
 
-        ``day``: the date of service the note states (None when it states none).
+        ``day``: the date of service the note states (None when it states none). ``earlier``:
+        the encounters exported with the reviewed one and dated before it (see
+        :meth:`earlier_encounters`): their "not given" statements say nothing of this one.
         """
         self.both_given(doc, linked)
         self.given_with(doc, linked)
@@ -1139,9 +1155,8 @@ class SettingReader:
         self._routeless(doc, linked)
         boxes = self.box_not_given(doc, linked)
         stated = _on_box_lines(doc_text(doc), self.nothing_given(doc, linked), boxes) + boxes
-        if day is not None and stated:
+        if earlier and stated:
             # "--- 07/17/2025 --- No show" in an export of several encounters: that day's
-            earlier = self.earlier_encounters(doc_text(doc), day)
             stated = [
                 (ev, sent)
                 for ev, sent in stated
