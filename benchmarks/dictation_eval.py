@@ -118,7 +118,7 @@ def main() -> None:
 
     reviewer = Reviewer(model=None)
     if args.probes:
-        probe_agreement(reviewer)
+        probe_agreement(reviewer, errors=args.errors)
         return
     notes = load(args.split)
     if args.typed_original:
@@ -171,11 +171,12 @@ def main() -> None:
                 print(f"  {n['id']}: {g} -> {p}")
 
 
-def probe_agreement(reviewer) -> None:
+def probe_agreement(reviewer, errors: bool = False) -> None:
     """Each probe file's raw/typed pairs of one group: how often the engine gives both the same
     decision and gaps, counted over the pairs whose gold labels agree (the raw text loses
-    nothing), and over all pairs.
+    nothing), and over all pairs. ``errors``: list the pairs whose gold agrees and engine not.
     """
+    missed: list[str] = []
     print("probe file           pairs  gold agree  engine agrees where gold agrees  engine agrees")
     totals = Counter()
     for path in sorted(PROBES.glob("dictation_*.jsonl")):
@@ -194,9 +195,15 @@ def probe_agreement(reviewer) -> None:
                         typed["claim_ready"],
                         set(typed.get("gaps", [])),
                     )
-                    same = outcome(reviewer.review(raw["text"])) == outcome(
-                        reviewer.review(typed["text"])
-                    )
+                    heard = outcome(reviewer.review(raw["text"]))
+                    read = outcome(reviewer.review(typed["text"]))
+                    same = heard == read
+                    if gold and not same:
+                        truth = (bool(raw["claim_ready"]), frozenset(raw.get("gaps", [])))
+                        missed.append(
+                            f"  {raw['id']} / {typed['id']}: gold {_show(truth)}; raw "
+                            f"{_show(heard)}, typed {_show(read)}"
+                        )
                     c["pairs"] += 1
                     c["gold"] += gold
                     c["both"] += gold and same
@@ -212,6 +219,14 @@ def probe_agreement(reviewer) -> None:
             f"all: engine agrees where gold agrees {totals['both']}/{totals['gold']} = "
             f"{totals['both'] / totals['gold']:.3f}; over all pairs {totals['same']}/{totals['pairs']}"
         )
+    if errors and missed:
+        print("\npairs whose gold labels agree and the engine's outcomes do not:")
+        print("\n".join(missed))
+
+
+def _show(result: tuple[bool, frozenset]) -> str:
+    ready, gaps = result
+    return ("ready" if ready else "not ready") + (f" {','.join(sorted(gaps))}" if gaps else "")
 
 
 if __name__ == "__main__":

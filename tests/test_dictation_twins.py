@@ -952,7 +952,8 @@ def test_a_one_word_diagnosis_may_be_the_first_syllable_of_a_heard_name(reviewer
         "schizoaffective disorder period flu fen a zeen twenty five milligrams I M left glute "
         "given by nurse Lam period"
     )
-    assert entity(r, "flu fen a zeen", "DRUG").norm == "fluphenazine"
+    # the curated drug the typed name is read as ("Fluphenazine 25 mg IM")
+    assert entity(r, "flu fen a zeen", "DRUG").norm == "fluphenazine_decanoate"
 
 
 @pytest.mark.parametrize(

@@ -1725,7 +1725,15 @@ class _Lexicon:
                 )
         broad: list[tuple[str, tuple[str, str, str, str]]] = []
         if use_dictionary:
+            # a dictionary name that is a curated drug's name is that drug ("testosterone" is
+            # testosterone cypionate's, as the target rules read it typed), still read under the
+            # dictionary's stricter checks
+            named = {_key(text): value for text, value in curated if value[0] == "DRUG"}
             for variant, canonical in DrugLexicon.load().variants.items():
+                same = named.get(_key(canonical))
+                if same is not None:
+                    broad.append((variant, ("DRUG", same[1], "drug.dictionary", same[3])))
+                    continue
                 norm = canonical.lower().replace(" ", "_").replace(",", "")
                 broad.append((variant, ("DRUG", norm, "drug.dictionary", canonical.lower())))
         self.by_code: dict[str, list[tuple[str, tuple[str, str, str, str]]]] = {}

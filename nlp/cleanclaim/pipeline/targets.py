@@ -111,7 +111,11 @@ class TargetComponent(TableBacked):
         site_table = tables["sites"]
         self._sides = {w.lower() for words in site_table.laterality.values() for w in words}
         self._side_fillers = {w.lower() for w in site_table.side_fillers}
+        self._side_joiners = {w.lower() for w in site_table.side_joiners}
         self._lateral_only = {p.lower() for site in site_table.sites for p in site.lateral_phrases}
+        self._site_phrases = {
+            p.lower() for site in site_table.sites for p in site_table.phrases(site)
+        }
         self._lexicon: DrugLexicon | None = None
         if self.use_drug_dictionary:
             curated = {s.lower() for d in tables["drugs"].drugs for s in d.synonyms}
@@ -197,6 +201,19 @@ class TargetComponent(TableBacked):
             j -= 1
             skipped += 1
         if j >= 0 and doc[j].lower_ in self._sides:
+            # both sides named together ("right and left upper arms")
+            if (
+                j >= 2
+                and doc[j - 1].lower_ in self._side_joiners
+                and doc[j - 2].lower_ in self._sides
+            ):
+                j -= 2
+            # the side inside a longer phrase ("back of the right arm": "back of the arm")
+            site = doc[cand.start : cand.end].text.lower()
+            for k in range(min(3, j), 0, -1):
+                if f"{doc[j - k : j].text.lower()} {site}" in self._site_phrases:
+                    j -= k
+                    break
             return Candidate(j, cand.end, cand.label, cand.attrs)
         if doc[cand.start : cand.end].text.lower() in self._lateral_only:
             return None
@@ -310,7 +327,7 @@ def target_rules(nlp: Language, tables: dict[str, Any]) -> Iterable[TargetRule]:
     # Sites are phrases; their side ("L", "right") is added by _with_side after matching.
     for site in tables["sites"].sites:
         attrs = {"cc_rule": f"site.{site.id}", "cc_norm": site.id}
-        for phrase in [*site.phrases, *site.lateral_phrases]:
+        for phrase in tables["sites"].phrases(site):
             yield TargetRule(phrase, "SITE", attributes=attrs)
     for rule in tables["advisory"].rules:
         attrs = {"cc_rule": f"advisory.{rule.id}"}

@@ -404,7 +404,36 @@ class SiteTable(_Strict):
     #: R hip" an intramuscular one whose route the note leaves out. An unnamed drug follows the
     #: site too.
     joint_drugs: list[str] = Field(default_factory=list)
+    #: Words joining two sides named together ("right and left upper arms", "R & L thighs").
+    side_joiners: list[str] = Field(default_factory=list)
+    #: Kinds of site whose phrases are also read with their last word in the plural ("upper
+    #: arms", "thighs"): a dose split between both sides. Joints are left out, where the
+    #: plural names an exam finding far more often than an injection ("knees without effusion").
+    plural_kinds: list[Literal["muscle", "subcutaneous", "joint", "other"]] = Field(
+        default_factory=list
+    )
     sites: list[SiteEntry]
+
+    def phrases(self, site: SiteEntry) -> list[str]:
+        """Every phrase of ``site``: its own, its lateral ones, and the plurals of its own when its
+        kind takes them (a lower-case last word not ending in "s", in a phrase of four letters
+        or more: not "abd", whose plural "ABDs" are dressings; nor a lateral phrase: "arms" of
+        "moves both arms" is an exam finding).
+        """
+        out = [*site.phrases, *site.lateral_phrases]
+        if site.kind not in self.plural_kinds:
+            return out
+        have = {p.lower() for p in out}
+        for phrase in site.phrases:
+            head, _, last = phrase.rpartition(" ")
+            if not (last.isalpha() and last.islower()) or len(phrase) < 4 or last.endswith("s"):
+                continue
+            plural = last + ("es" if last.endswith(("x", "z", "ch", "sh")) else "s")
+            form = f"{head} {plural}" if head else plural
+            if form.lower() not in have:
+                have.add(form.lower())
+                out.append(form)
+        return out
 
     @field_validator("sites")
     @classmethod
@@ -1068,6 +1097,11 @@ class SettingsTable(_Strict):
     #: Right after a drug, words that make it an allergen named ("Penicillin allergy: none",
     #: "sulfa allergic"), not a drug that another sentence's route or site may describe.
     allergen_after: str = r"(?!)"
+    #: Around a route, wording that names an injection the note already told ("she tolerated
+    #: the subcutaneous injection well", "her IM shot"): ``told_injection_before`` right before
+    #: the route, ``told_injection_after`` from the route's start ("sub cute injection").
+    told_injection_before: str = r"(?!)"
+    told_injection_after: str = r"(?!)"
     given_lead_in_not: str = r"(?!)"
     #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
     #: injection (``operation_title_injection``), the note's injections are part of it.
@@ -1178,6 +1212,8 @@ class SettingsTable(_Strict):
                 self.given_lead_in,
                 self.given_lead_in_not,
                 self.allergen_after,
+                self.told_injection_before,
+                self.told_injection_after,
                 self.named_product,
                 self.copied_forward,
             ]

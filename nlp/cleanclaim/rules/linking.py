@@ -358,6 +358,14 @@ def link(
     unheard_orphans = [a for a in orphans if id(a) in unheard]
     orphans = [a for a in orphans if id(a) not in unheard]
     unnamed = None
+    told = _told_injection(text, candidates, orphans, vocab)
+    if told is not None:
+        # "Given Rogaine 300 mcg IM left deltoid. She tolerated the sub cute injection well.":
+        # the injection told again is the one given, not another (ROUTE_CONFLICT when the
+        # routes differ)
+        draft, routes = told
+        _collect(draft, routes)
+        orphans = [a for a in orphans if a not in routes]
     if (len(candidates) == 1 and _oral_only(candidates[0], orphans, vocab)) or (
         candidates and not open_candidates and _injection_orphans(orphans, vocab)
     ):
@@ -530,6 +538,32 @@ def _hydration(
             other.collected.difference_update(own)
         out.append(draft)
     return out
+
+
+def _told_injection(
+    text: str, candidates: list[DraftAdministration], orphans: list[Mention], vocab: RuleVocabulary
+) -> tuple[DraftAdministration, list[Mention]] | None:
+    """The one given drug with an SC/IM route of its own and the unclaimed routes that only
+    name an injection already told ("the subcutaneous injection", "her IM shot"), when every
+    unclaimed injection route does; else None.
+    """
+    routes = [
+        a
+        for a in orphans
+        if a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
+    ]
+    if not routes or not all(
+        vocab.told_injection_before.search(text, max(0, a.start - 12), a.start)
+        and vocab.told_injection_after.match(text, a.start)
+        for a in routes
+    ):
+        return None
+    given = [
+        d
+        for d in candidates
+        if d.given and any(vocab.families.get(code) == "sc_im" for code in d.route_codes)
+    ]
+    return (given[0], routes) if len(given) == 1 else None
 
 
 def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVocabulary) -> bool:

@@ -155,6 +155,8 @@ class NoteKind:
 
 #: Between a diagnosis name and its code: "Pernicious anemia (D51.0)", "B12 deficiency - E53.8".
 _NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
+#: What may stand between an option and its box, or between two options of one field.
+_BOX_GAP = re.compile(r"[ \t,;:/|]*")
 
 
 class SettingReader:
@@ -787,19 +789,34 @@ class SettingReader:
         )
         if yn:
             return yn.group("yes") is not None
-        prev_end = line_ents[i - 1].end_char if i else text.rfind("\n", 0, ent.start_char) + 1
-        next_start = (
-            line_ents[i + 1].start_char
-            if i + 1 < len(line_ents)
-            else (text.find("\n", ent.end_char) % (len(text) + 1) or len(text))
+        # The options of one field stand next to each other with only boxes between them
+        # ("[x] IM  [ ] SC  [ ] PO"); a line may hold other fields and mentions before and after
+        # ("Medication: ketorolac  Dose: 60 mg  Route: [x] IM  [ ] SC"). The boxes of a field
+        # come before its options when one stands right before its first option.
+        first = i
+        while first and self._only_marks(
+            text, line_ents[first - 1].end_char, line_ents[first].start_char
+        ):
+            first -= 1
+        gap_start = (
+            line_ents[first - 1].end_char if first else text.rfind("\n", 0, ent.start_char) + 1
         )
-        first_mark = self.mark_re.search(text, line_ents[0].start_char - 40 if i else prev_end)
-        before_style = first_mark is not None and first_mark.start() < line_ents[0].start_char
-        if before_style:
+        lead = list(self.mark_re.finditer(text, gap_start, line_ents[first].start_char))
+        if lead and not text[lead[-1].end() : line_ents[first].start_char].strip():
+            prev_end = line_ents[i - 1].end_char if i > first else lead[-1].start()
             marks = list(self.mark_re.finditer(text, prev_end, ent.start_char))
             return self.marks[marks[-1].group(0)] if marks else None
-        marks = list(self.mark_re.finditer(text, ent.end_char, next_start))
-        return self.marks[marks[0].group(0)] if marks else None
+        # boxes after their options ("IM [x]  SC [ ]"): the box right after this one
+        mark = self.mark_re.search(
+            text, ent.end_char, text.find("\n", ent.end_char) % (len(text) + 1) or len(text)
+        )
+        if mark is None or _BOX_GAP.fullmatch(text, ent.end_char, mark.start()) is None:
+            return None
+        return self.marks[mark.group(0)]
+
+    def _only_marks(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` holds boxes and separators only (two options of a field)."""
+        return _BOX_GAP.fullmatch(self.mark_re.sub("", text[start:end])) is not None
 
     def box_not_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
         """A "given" field whose checked box says not given ("Given: [ ] Yes [x] No",

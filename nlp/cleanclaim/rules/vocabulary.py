@@ -51,6 +51,9 @@ class RuleVocabulary:
         self.given_lead_in_not = re.compile(settings.given_lead_in_not, re.I)
         #: "Penicillin allergy: none": the drug is named as an allergen.
         self.allergen_after = re.compile(settings.allergen_after, re.I)
+        #: "tolerated the subcutaneous injection well": a route of an injection already told.
+        self.told_injection_before = re.compile(settings.told_injection_before, re.I)
+        self.told_injection_after = re.compile(settings.told_injection_after, re.I)
 
     def family(self, name: str) -> frozenset[str]:
         """The route codes of one family (``sc_im``, ``iv``, ``procedure``, ``non_injection``)."""
