@@ -214,3 +214,34 @@ def test_plural_joints_on_exam_are_no_injection_sites(reviewer):
     note = "Exam: knees without effusion, hips with full range. Plan: ibuprofen 400 mg PO prn."
     review = reviewer.review(note)
     assert not [e for e in review.entities if e.label == "SITE"]
+
+
+@pytest.mark.parametrize("heading", ["Procedure 1 --", "Procedure #1:", "PROCEDURE 1 -"])
+def test_a_numbered_procedure_heading_names_its_joint_injection(reviewer, heading):
+    note = (
+        "Sports medicine clinic. DOS 02/11/2025.\n"
+        "Indication: left knee osteoarthritis (M17.12), flare after a hike.\n"
+        f"{heading} L knee intra-articular injection, lateral approach.\n"
+        "  Betadine prep. Injected methylprednisolone acetate 80 mg with 3 mL 1% lidocaine.\n"
+        "Procedure 2 -- for acute pain, separate from the joint: ketorolac 60 mg IM R deltoid "
+        "by MA Ferris.\n"
+    )
+    review = reviewer.review(note)
+    routes = {a.drug_id: a.route for a in review.administrations if a.given}
+    assert routes["methylprednisolone_acetate"] == "INTRA_ARTICULAR"
+    assert routes["ketorolac"] == "IM"
+    assert review.claim_ready, review.gap_codes
+
+
+def test_an_intra_articular_dose_of_an_operation_stays_bundled(reviewer):
+    note = (
+        "OPERATIVE REPORT\n"
+        "PROCEDURE: Right knee arthroscopy with partial medial meniscectomy.\n"
+        "ANESTHESIA: General endotracheal.\n"
+        "DESCRIPTION: The patient was brought to the operating room, prepped and draped. The torn "
+        "medial meniscus was debrided. At the end of the case 20 mL of 0.25% bupivacaine was "
+        "injected intra-articular. Sterile dressing applied.\n"
+    )
+    review = reviewer.review(note)
+    assert not review.claim_ready
+    assert review.service_code is None
