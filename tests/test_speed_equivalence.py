@@ -9,7 +9,9 @@
 - the rules' direct reads of span extensions (``ext``) against spaCy's ``span._``;
 - patterns anchored on their last word, screened setting cues and bundling patterns, the date
   hint, the line splitter's possible starts and the screened field labels against the plain
-  searches and loops they replace.
+  searches and loops they replace;
+- the tokenizer warmed chunk by chunk (:func:`~cleanclaim.pipeline.tokenizer.guarded`) against a
+  fresh tokenizer of the same rules.
 """
 
 from __future__ import annotations
@@ -529,3 +531,46 @@ def test_field_labels_screened_find_what_the_search_finds(nlp):
             component._label_screen = screen
         found += len(got)
     assert found >= 4
+
+
+def test_a_warmed_tokenizer_gives_the_tokens_of_a_fresh_one():
+    """Chunks tokenized alone first (so spaCy caches them past a note's first special case,
+    "Dr." or "e.g.") give the same tokens, spaces and offsets, note after note."""
+    import spacy
+
+    from cleanclaim.pipeline.tokenizer import _WARMED, add_unit_infixes, guarded
+
+    def pipeline():
+        nlp = spacy.blank("en")
+        add_unit_infixes(nlp)
+        return nlp
+
+    warmed, fresh = pipeline(), pipeline()
+    notes = [
+        *NOTES,
+        "Dr. Roy saw pt at 3 p.m. (e.g. L deltoid) and gave B12 1000mcg IM; Pt's Hgb 9.8, can't walk.",
+        "Seen by Dr. Ames. Ketorolac 60mg/2mL IM R glute (e.g. for renal colic) -- RN Cho, 10:05am.",
+    ]
+    for _ in range(2):  # the second pass reads every chunk from the cache
+        for text in notes:
+            got = guarded(warmed, text)
+            want = fresh.make_doc(text)
+            assert [(t.text, t.idx, t.whitespace_) for t in got] == [
+                (t.text, t.idx, t.whitespace_) for t in want
+            ]
+    assert _WARMED[id(warmed.tokenizer)] >= {"Dr.", "1000mcg", "60mg/2mL"}
+
+
+def test_the_warmed_chunks_are_bounded(monkeypatch):
+    import spacy
+
+    from cleanclaim.pipeline import tokenizer
+
+    nlp = spacy.blank("en")
+    monkeypatch.setattr(tokenizer, "WARMED_CHUNKS", 5)
+    tokenizer.guarded(nlp, "one two three four five six seven")
+    seen = tokenizer._WARMED[id(nlp.tokenizer)]
+    assert len(seen) == 7  # one note's chunks are taken whole
+    tokenizer.guarded(nlp, "eight nine ten")
+    assert "eight" not in seen  # then nothing more is remembered
+    assert [t.text for t in tokenizer.guarded(nlp, "eight nine ten")] == ["eight", "nine", "ten"]

@@ -5,6 +5,7 @@ guard that keeps long runs of punctuation linear (:func:`make_doc`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import spacy
 from spacy.lang.tokenizer_exceptions import emoticons
@@ -73,8 +74,37 @@ def guarded(nlp: Language, text: str) -> Doc:
     white space, else :func:`make_doc`. The Doc keeps ``text`` (see
     :func:`~cleanclaim.pipeline.extensions.doc_text`), so no component joins its tokens again.
     """
+    _warm(nlp.tokenizer, text)
     doc = make_doc(nlp, text) if _LONG_RUN.search(text) else nlp.make_doc(text)
     return keep_text(doc, text)
+
+
+#: The most distinct chunks of text (runs without white space) :func:`_warm` remembers per
+#: tokenizer: a bound on its memory (about 30 MB with spaCy's cache of the same chunks).
+WARMED_CHUNKS = 300_000
+#: id(tokenizer) → the chunks it has tokenized alone (a reused id only costs speed).
+_WARMED: dict[int, set[str]] = {}
+
+
+def _warm(tokenizer: Callable[[str], Doc], text: str) -> None:
+    """Tokenize each chunk of ``text`` not seen before on its own, so spaCy caches it.
+
+    spaCy's tokenizer keeps a chunk's tokens in its cache only while no special case (an
+    exception such as "Dr." or "e.g.") has been met earlier in the same text: after the first
+    one, every later chunk of the note is split into prefixes, suffixes and infixes again, in
+    every note (about two thirds of the tokenizer's time on real notes). Tokenized alone once,
+    a chunk is cached unless it holds a special case itself. The tokens are the same.
+    """
+    seen = _WARMED.setdefault(id(tokenizer), set())
+    if len(seen) >= WARMED_CHUNKS:
+        return
+    new = set(text.split()).difference(seen)
+    if not new:
+        return
+    for chunk in new:
+        if len(chunk) < LONG_RUN:
+            tokenizer(chunk)
+    seen.update(new)
 
 
 def make_doc(nlp: Language, text: str) -> Doc:
