@@ -65,6 +65,8 @@ class SectionComponent(TableBacked):
         hints = [r"\)\s*:"] if table.header_aside_words else []
         if table.banner_marks:
             hints.append(r"(?:^|\n)[ \t]*(?:-{2,}|={2,}|#{2,}|_{2,}|~{2,})[ \t]*[A-Za-z]")
+        if table.capital_headers:
+            hints.append(r"(?-i:(?:^|\n)[ \t]*[A-Z][A-Z &/]{2,40}[ \t]*(?:\r?\n|$))")
         if table.header_qualifiers:
             said = "|".join(re.escape(w) for w in table.header_qualifiers)
             hints.append(rf"\b(?:{said})\b[^\n:]{{0,40}}:")
@@ -134,7 +136,7 @@ class SectionComponent(TableBacked):
         """
         aside = table.header_aside_words
         qualifiers = [w.lower() for w in table.header_qualifiers]
-        if not aside and not qualifiers and not table.banner_marks:
+        if not aside and not qualifiers and not table.banner_marks and not table.capital_headers:
             return []
         not_closing = {"ORTH": {"NOT_IN": [")", "(", ":", "\n"]}}
         out = []
@@ -159,6 +161,14 @@ class SectionComponent(TableBacked):
                 out.append(
                     SectionRule(f"{r.literal} (banner)", r.category, pattern=[marks, *head, marks])
                 )
+            if table.capital_headers:
+                # "HOME MEDICATIONS" alone on its line, in capitals, without its colon
+                capitals = [{"TEXT": step["LOWER"].upper()} for step in head]
+                out.append(
+                    SectionRule(
+                        f"{r.literal}{_CAPITALS}", r.category, pattern=[*capitals, _LINE_END]
+                    )
+                )
         return out
 
     def sections(self, doc: Doc) -> list[Section]:
@@ -171,7 +181,8 @@ class SectionComponent(TableBacked):
         matches = [
             m
             for m in prune_overlapping_matches(found)
-            if m[0].category not in self._line_start_only or _opens_line(doc, m[1])
+            if (m[0].category not in self._line_start_only or _opens_line(doc, m[1]))
+            and (not m[0].literal.endswith(_CAPITALS) or _opens_line(doc, m[1]))
         ]
         if not matches:
             return [Section(None, 0, 0, 0, len(doc))]
@@ -250,6 +261,11 @@ class SectionComponent(TableBacked):
         while newline != -1 and self._continuation.match(text, newline + 1, end):
             newline = text.find("\n", newline + 1, end)
         return end if newline == -1 else newline
+
+
+#: The end of a header's rule name read alone on its line in capitals, and that line's end.
+_CAPITALS = " (capitals)"
+_LINE_END = {"IS_SPACE": True, "TEXT": {"REGEX": "\n"}}
 
 
 def _opens_line(doc: Doc, start: int) -> bool:

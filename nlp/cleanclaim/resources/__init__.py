@@ -550,6 +550,9 @@ class SectionTable(_Strict):
     #: ending in a colon ("--- MEDICATION ADMINISTRATION ---", "=== PLAN ==="): a regex one
     #: token of the run must match.
     banner_marks: str | None = None
+    #: A header alone on its line in capitals, without its colon ("HOME MEDICATIONS", "ED
+    #: COURSE"), as many EHR exports print them.
+    capital_headers: bool = False
 
     @model_validator(mode="after")
     def _known_categories(self) -> SectionTable:
@@ -1097,6 +1100,11 @@ class SettingsTable(_Strict):
     #: Right after a drug, words that make it an allergen named ("Penicillin allergy: none",
     #: "sulfa allergic"), not a drug that another sentence's route or site may describe.
     allergen_after: str = r"(?!)"
+    #: Right after a drug, words that make it a laboratory value ("B12 level drawn today",
+    #: "vancomycin trough"): a test, never an administration.
+    lab_after: str = r"(?!)"
+    #: Right before a drug, words that make it a laboratory value ("total testosterone of 212").
+    lab_before: str = r"(?!)"
     #: Around a route, wording that names an injection the note already told ("she tolerated
     #: the subcutaneous injection well", "her IM shot"): ``told_injection_before`` right before
     #: the route, ``told_injection_after`` from the route's start ("sub cute injection").
@@ -1212,6 +1220,8 @@ class SettingsTable(_Strict):
                 self.given_lead_in,
                 self.given_lead_in_not,
                 self.allergen_after,
+                self.lab_after,
+                self.lab_before,
                 self.told_injection_before,
                 self.told_injection_after,
                 self.named_product,

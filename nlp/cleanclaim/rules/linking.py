@@ -217,6 +217,10 @@ def mentions_of(doc: Doc) -> list[Mention]:
     return out
 
 
+#: How far before a drug a laboratory word is read ("bioavailable testosterone").
+_LAB_WORD = 16
+
+
 def link(
     doc: Doc,
     drugs: res.DrugTable,
@@ -262,13 +266,16 @@ def link(
         and _WITH_RATIO.fullmatch(text, anchors[i - 1].end, m.start)
     }
     # Diluents (lidocaine, saline) anchor the doses and routes of their own sentence when no
-    # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations.
+    # other drug is there ("Normal saline 1 L IV bolus"), but are never administrations; nor is
+    # a drug named as a laboratory value ("B12 level drawn today").
     drug_mentions = [
         m
         for m in anchors
         if classes.get(m.norm or "") != "diluent"
         and not ext(m.span, "cc_diluent")
         and id(m) not in mixed
+        and not vocab.lab_after.match(text, m.end)
+        and not vocab.lab_before.search(text, max(0, m.start - _LAB_WORD), m.start)
     ]
     attributes = [
         m for m in mentions if m.label in ("DOSE", "ROUTE", "SITE") and m.start not in ignored

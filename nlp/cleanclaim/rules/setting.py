@@ -155,6 +155,8 @@ class NoteKind:
 
 #: Between a diagnosis name and its code: "Pernicious anemia (D51.0)", "B12 deficiency - E53.8".
 _NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
+#: A line break inside a sentence: the next line goes on in lower case or with a number.
+_WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*(?=[a-z0-9])")
 #: What may stand between an option and its box, or between two options of one field.
 _BOX_GAP = re.compile(r"[ \t,;:/|]*")
 
@@ -434,7 +436,8 @@ class SettingReader:
         s1 = min(sent.end_char, m.end + window)
         lo = max((x.end() for x in _CLAUSE.finditer(text, s0, m.start)), default=s0)
         hi_match = _CLAUSE.search(text, m.end, s1)
-        clause = text[lo : hi_match.start() if hi_match else s1]
+        # a line wrapped inside the sentence ("at a men's health\nclinic last fall") is one line
+        clause = _WRAPPED.sub(" ", text[lo : hi_match.start() if hi_match else s1])
         # a clause's reading depends on its words alone: read each distinct clause once per note
         # (MAR rows and template lines repeat theirs)
         seen = m.span.doc.user_data.setdefault("cleanclaim_clause_cues", {})

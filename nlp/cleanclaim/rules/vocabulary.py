@@ -51,6 +51,9 @@ class RuleVocabulary:
         self.given_lead_in_not = re.compile(settings.given_lead_in_not, re.I)
         #: "Penicillin allergy: none": the drug is named as an allergen.
         self.allergen_after = re.compile(settings.allergen_after, re.I)
+        #: "B12 level drawn today": a laboratory value, not the drug.
+        self.lab_after = re.compile(settings.lab_after, re.I)
+        self.lab_before = re.compile(settings.lab_before, re.I)
         #: "tolerated the subcutaneous injection well": a route of an injection already told.
         self.told_injection_before = re.compile(settings.told_injection_before, re.I)
         self.told_injection_after = re.compile(settings.told_injection_after, re.I)
