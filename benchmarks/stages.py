@@ -33,6 +33,8 @@ def main() -> None:
             texts.append(json.loads(line)["text"])
             if len(texts) >= args.notes:
                 break
+    from cleanclaim.pipeline.tokenizer import guarded
+
     reviewer = Reviewer(model="default")
     nlp = reviewer.nlp
     bare = spacy.blank("en").tokenizer
@@ -44,7 +46,7 @@ def main() -> None:
             t0 = time.process_time()
             bare(text)
             t1 = time.process_time()
-            doc = nlp.make_doc(text)
+            doc = guarded(nlp, text)  # the review's own tokenizer step
             t2 = time.process_time()
             if record:
                 times["(bare tokenizer)"] += t1 - t0

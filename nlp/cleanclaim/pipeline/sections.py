@@ -65,12 +65,22 @@ class SectionComponent(TableBacked):
         hints = [r"\)\s*:"] if table.header_aside_words else []
         if table.banner_marks:
             hints.append(r"(?:^|\n)[ \t]*(?:-{2,}|={2,}|#{2,}|_{2,}|~{2,})[ \t]*[A-Za-z]")
-        if table.capital_headers:
-            hints.append(r"(?-i:(?:^|\n)[ \t]*[A-Z][A-Z &/]{2,40}[ \t]*(?:\r?\n|$))")
         if table.header_qualifiers:
             said = "|".join(re.escape(w) for w in table.header_qualifiers)
             hints.append(rf"\b(?:{said})\b[^\n:]{{0,40}}:")
         self._qualified_hint = re.compile("|".join(hints), re.IGNORECASE) if hints else None
+        # "HOME MEDICATIONS" alone on its line, in capitals, without its colon: read off the
+        # lines in capitals, each looked up whole among the headers' words
+        self._capitals = (
+            {
+                " ".join(w["LOWER"] for w in head): SectionRule(
+                    f"{r.literal} (capitals)", r.category
+                )
+                for r, head in self._heads(table)
+            }
+            if table.capital_headers
+            else {}
+        )
         self._line_start_only = {
             name for name, category in table.categories.items() if category.at_line_start
         }
@@ -136,7 +146,7 @@ class SectionComponent(TableBacked):
         """
         aside = table.header_aside_words
         qualifiers = [w.lower() for w in table.header_qualifiers]
-        if not aside and not qualifiers and not table.banner_marks and not table.capital_headers:
+        if not aside and not qualifiers and not table.banner_marks:
             return []
         not_closing = {"ORTH": {"NOT_IN": [")", "(", ":", "\n"]}}
         out = []
@@ -161,28 +171,32 @@ class SectionComponent(TableBacked):
                 out.append(
                     SectionRule(f"{r.literal} (banner)", r.category, pattern=[marks, *head, marks])
                 )
-            if table.capital_headers:
-                # "HOME MEDICATIONS" alone on its line, in capitals, without its colon
-                capitals = [{"TEXT": step["LOWER"].upper()} for step in head]
-                out.append(
-                    SectionRule(
-                        f"{r.literal}{_CAPITALS}", r.category, pattern=[*capitals, _LINE_END]
-                    )
-                )
+        return out
+
+    def _capital_headers(self, doc: Doc, text: str) -> list[tuple[SectionRule, int, int]]:
+        """(rule, start, end) of each header alone on its line in capitals."""
+        out = []
+        for m in _CAPITAL_LINE.finditer(text):
+            rule = self._capitals.get(" ".join(m.group(1).lower().split()))
+            span = doc.char_span(m.start(1), m.end(1)) if rule is not None else None
+            if span is not None:
+                out.append((rule, span.start, span.end))
         return out
 
     def sections(self, doc: Doc) -> list[Section]:
         """The sections of ``doc`` as medspaCy makes them: each header's section runs to the next header."""
         strings = self.nlp.vocab.strings
         found = [(self._matcher.rule_map[strings[i]], s, e) for i, s, e in self._matcher(doc)]
-        if self._qualified_hint is not None and self._qualified_hint.search(doc_text(doc)):
+        text = doc_text(doc)
+        if self._qualified_hint is not None and self._qualified_hint.search(text):
             rule_map = self._qualified.rule_map
             found += [(rule_map[strings[i]], s, e) for i, s, e in self._qualified(doc)]
+        if self._capitals:
+            found += self._capital_headers(doc, text)
         matches = [
             m
             for m in prune_overlapping_matches(found)
-            if (m[0].category not in self._line_start_only or _opens_line(doc, m[1]))
-            and (not m[0].literal.endswith(_CAPITALS) or _opens_line(doc, m[1]))
+            if m[0].category not in self._line_start_only or _opens_line(doc, m[1])
         ]
         if not matches:
             return [Section(None, 0, 0, 0, len(doc))]
@@ -263,9 +277,8 @@ class SectionComponent(TableBacked):
         return end if newline == -1 else newline
 
 
-#: The end of a header's rule name read alone on its line in capitals, and that line's end.
-_CAPITALS = " (capitals)"
-_LINE_END = {"IS_SPACE": True, "TEXT": {"REGEX": "\n"}}
+#: A line holding only words in capitals (a header without its colon, "HOME MEDICATIONS").
+_CAPITAL_LINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z]*(?:[ \t]+[A-Z]+)*)[ \t]*$")
 
 
 def _opens_line(doc: Doc, start: int) -> bool:
