@@ -277,8 +277,11 @@ class SectionComponent(TableBacked):
         return end if newline == -1 else newline
 
 
-#: A line holding only words in capitals (a header without its colon, "HOME MEDICATIONS").
-_CAPITAL_LINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z]*(?:[ \t]+[A-Z]+)*)[ \t]*$")
+#: A line holding only words in capitals (a header without its colon, "HOME MEDICATIONS"), maybe
+#: with an aside ("CURRENT MEDICATIONS (reconciled today)").
+_CAPITAL_LINE = re.compile(
+    r"(?m)^[ \t]*([A-Z][A-Z]*(?:[ \t]+[A-Z]+)*)[ \t]*(?:\([^()\n]{0,60}\)[ \t]*)?$"
+)
 
 
 def _opens_line(doc: Doc, start: int) -> bool:

@@ -26,6 +26,10 @@ _UNIT_INFIXES = [
     # (infixes are searched inside one chunk without white space: a pipe after a character
     # and not before another pipe)
     r"(?<=[^\s|])\|(?!\|)",
+    # a comma between the cells of a comma-separated export row ("10:02,cyanocobalamin,1000,mcg"):
+    # after or before a letter, never between two digits ("1,000 mcg" stays one number)
+    r"(?<=[A-Za-z]),(?=[0-9A-Za-z])",
+    r"(?<=[0-9]),(?=[A-Za-z])",
 ]
 
 

@@ -16,6 +16,7 @@ A sentence that names no drug and says nothing was given ("No injection administ
 from __future__ import annotations
 
 import bisect
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -157,6 +158,8 @@ class NoteKind:
 _NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
 #: A line break inside a sentence: the next line goes on in lower case or with a number.
 _WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*(?=[a-z0-9])")
+#: The fewest commas of a comma-separated export row (four cells).
+_CSV_CELLS = 3
 #: What may stand between an option and its box, or between two options of one field.
 _BOX_GAP = re.compile(r"[ \t,;:/|]*")
 
@@ -866,7 +869,7 @@ class SettingReader:
         column, or a not-done value in the time or initials column, says the row was not given;
         a row under no header says so by a not-done cell of its own ("(not charted)").
         """
-        if not self.mar_columns or ("|" not in text and "\t" not in text):
+        if not self.mar_columns or ("|" not in text and "\t" not in text and "," not in text):
             return []
         out = []
         header: list[str | None] | None = None
@@ -875,11 +878,24 @@ class SettingReader:
         pos = 0
         for line in text.splitlines(keepends=True):
             start, pos = pos, pos + len(line)
-            row_sep = "|" if line.count("|") >= 2 else "\t" if line.count("\t") >= 2 else None
+            row_sep = (
+                "|"
+                if line.count("|") >= 2
+                else "\t"
+                if line.count("\t") >= 2
+                else ","
+                if line.count(",") >= _CSV_CELLS
+                else None
+            )
             if row_sep is None:
                 header = None
                 continue
-            cells = [c.strip() for c in line.rstrip("\r\n").split(row_sep)]
+            if row_sep == ",":
+                # a comma-separated export: its quoted cells may hold commas; a line of prose
+                # with commas is a row only under a header row that names the columns
+                cells = [c.strip() for c in next(csv.reader([line.rstrip("\r\n")]))]
+            else:
+                cells = [c.strip() for c in line.rstrip("\r\n").split(row_sep)]
             bare = line.strip()
             outer = (row_sep == "|" and bare.startswith("|"), row_sep == "|" and bare.endswith("|"))
             if header is None or row_sep != sep:
@@ -897,6 +913,8 @@ class SettingReader:
                     or (role in _CHARTING and self.mar_not_done.match(cell))
                     for role, cell in zip(header, cells, strict=True)
                 )
+            elif row_sep == ",":
+                bad = False
             else:
                 bad = any(len(c) > 3 and self.mar_not_done.match(c) for c in cells)
             if bad:
