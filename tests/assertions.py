@@ -49,3 +49,8 @@ def assert_outcome(
         assert review.service_code == code, f"claim_ready, service code, status: {got}"
     if status is not None:
         assert review.status == status, f"claim_ready, service code, status: {got}"
+
+
+def given_drugs(review: Review) -> list[str | None]:
+    """The drug ids of the administrations given at this encounter, in the record's order."""
+    return [a.drug_id for a in review.administrations if a.given]

@@ -16,10 +16,7 @@ from __future__ import annotations
 import pytest
 
 from assertions import blocking
-
-
-def given(review) -> list[str]:
-    return [a.drug_id for a in review.administrations if a.given]
+from assertions import given_drugs as given
 
 
 @pytest.mark.parametrize(
