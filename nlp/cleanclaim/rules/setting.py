@@ -158,8 +158,12 @@ class NoteKind:
 _NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
 #: A line break inside a sentence: the next line goes on in lower case or with a number.
 _WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*(?=[a-z0-9])")
-#: The fewest commas of a comma-separated export row (four cells).
+#: The fewest commas of a comma-separated export row (four cells), and the shape of its header
+#: row (short column names only), the only line that opens such a table.
 _CSV_CELLS = 3
+_CSV_HEADER = re.compile(
+    r"[A-Za-z][A-Za-z _/&#.?()-]{0,30}(?:,[ \t]*[A-Za-z][A-Za-z _/&#.?()-]{0,30}){3,}"
+)
 #: What may stand between an option and its box, or between two options of one field.
 _BOX_GAP = re.compile(r"[ \t,;:/|]*")
 
@@ -893,6 +897,9 @@ class SettingReader:
             if row_sep == ",":
                 # a comma-separated export: its quoted cells may hold commas; a line of prose
                 # with commas is a row only under a header row that names the columns
+                if (header is None or sep != ",") and not _CSV_HEADER.fullmatch(line.strip()):
+                    header = None
+                    continue
                 cells = [c.strip() for c in next(csv.reader([line.rstrip("\r\n")]))]
             else:
                 cells = [c.strip() for c in line.rstrip("\r\n").split(row_sep)]
