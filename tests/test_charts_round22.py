@@ -8,7 +8,10 @@ where it must not fire.
 - "from a telehealth visit" in the history does not make an office visit a telehealth one;
 - a header in capitals with an aside ("CURRENT MEDICATIONS (reconciled today)") heads its list;
 - a comma-separated export row is read cell by cell, and its "NOT GIVEN" action cell under a
-  header row says the dose was not given.
+  header row says the dose was not given;
+- round 23 (``charts_aa``): a MAR status code that the export's legend says means refused or
+  held ("Status key: G = given, R = refused") was not given; a dose given by EMS or by a
+  roommate before arrival is not the ED's.
 """
 
 from __future__ import annotations
@@ -143,3 +146,52 @@ def test_thousands_in_a_dose_stay_one_number(reviewer):
     note = "Pernicious anemia (D51.0). Cyanocobalamin 1,000 mcg IM L deltoid given by RN Obi."
     (adm,) = [a for a in reviewer.review(note).administrations if a.given]
     assert adm.dose == "1,000 mcg"
+
+
+LEGEND_MAR = (
+    "SNF eMAR EXPORT   Period: 03/01/2024-03/07/2024\n"
+    "Dx list: vitamin B12 deficiency (E53.8)\n"
+    "Order | Sched | Date | Time | Status | Initials\n"
+    "cyanocobalamin 1000 mcg/mL, 1 mL IM q month (E53.8) | 03/04 0900 | 03/04/24 | 0915 | {code} | JO\n"
+    "Status key: G = given, R = refused, H = held, NA = not available\n"
+)
+
+
+@pytest.mark.parametrize("code", ["R", "H"])
+def test_a_status_code_the_legend_says_is_not_given(reviewer, code):
+    review = reviewer.review(LEGEND_MAR.format(code=code))
+    assert given(review) == []
+    assert "NOT_ADMINISTERED" in blocking(review)
+
+
+def test_a_status_code_the_legend_says_is_given(reviewer):
+    review = reviewer.review(LEGEND_MAR.format(code="G"))
+    assert given(review) == ["cyanocobalamin"]
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "EMS (Medic 14): epinephrine 0.3 mg IM L thigh at 19:25 for wheeze.",
+        "Paramedics gave epinephrine 0.3 mg IM in the thigh at 19:25.",
+        "Roommate used his epinephrine auto-injector 0.3 mg IM R thigh at 19:12.",
+    ],
+)
+def test_a_dose_given_before_arrival_is_not_the_eds(reviewer, before):
+    note = (
+        "ED Physician Record. Anaphylaxis due to peanuts (T78.01XA).\n"
+        f"HPI: {before}\n"
+        "ED meds: diphenhydramine 50 mg IV push, famotidine 20 mg IV push.\n"
+        "No further epinephrine needed in the ED.\n"
+    )
+    review = reviewer.review(note)
+    assert "epinephrine" not in given(review)
+    assert not review.claim_ready
+
+
+def test_epinephrine_given_in_the_ed_is_the_eds(reviewer):
+    note = (
+        "ED Physician Record. Anaphylaxis due to peanuts (T78.01XA). Arrived by EMS.\n"
+        "ED meds: epinephrine 0.3 mg IM L thigh at 19:55 by RN Sato.\n"
+    )
+    assert given(reviewer.review(note)) == ["epinephrine"]

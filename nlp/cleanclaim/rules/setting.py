@@ -158,6 +158,11 @@ class NoteKind:
 _NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
 #: A line break inside a sentence: the next line goes on in lower case or with a number.
 _WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*(?=[a-z0-9])")
+#: A line of a status legend ("Status key: G = given, R = refused") and its "CODE = meaning" pairs.
+_LEGEND_LINE = re.compile(r"(?m)^[^\n]*\b[A-Z]{1,3}[ \t]*=[ \t]*[A-Za-z][^\n]*$")
+_LEGEND_PAIR = re.compile(
+    r"\b([A-Z]{1,3})[ \t]*=[ \t]*([A-Za-z][A-Za-z /'-]{0,24}?)[ \t]*(?=[,;|]|$)"
+)
 #: The fewest commas of a comma-separated export row (four cells), and the shape of its header
 #: row (short column names only), the only line that opens such a table.
 _CSV_CELLS = 3
@@ -880,6 +885,7 @@ class SettingReader:
         sep = None
         edges = (False, False)
         pos = 0
+        not_done_codes = self._legend_not_done(text)
         for line in text.splitlines(keepends=True):
             start, pos = pos, pos + len(line)
             row_sep = (
@@ -918,6 +924,7 @@ class SettingReader:
                 bad = any(
                     (role == "given" and (not cell or set(cell) <= set("-\u2013\u2014_?")))
                     or (role in _CHARTING and self.mar_not_done.match(cell))
+                    or (role in _CHARTING and cell in not_done_codes)
                     for role, cell in zip(header, cells, strict=True)
                 )
             elif row_sep == ",":
@@ -927,6 +934,19 @@ class SettingReader:
             if bad:
                 out.append((start, pos))
         return out
+
+    def _legend_not_done(self, text: str) -> frozenset[str]:
+        """The codes a status legend of the export says mean not given ("Status key: G = given,
+        R = refused, H = held": R and H): a line holding two or more "CODE = meaning" pairs.
+        """
+        if "=" not in text:
+            return frozenset()
+        out = set()
+        for line in _LEGEND_LINE.finditer(text):
+            pairs = _LEGEND_PAIR.findall(line.group(0))
+            if len(pairs) >= 2:
+                out.update(code for code, meaning in pairs if self.mar_not_done.match(meaning))
+        return frozenset(out)
 
     def _column_role(self, cell: str) -> str | None:
         for role, pattern in self.mar_columns.items():
