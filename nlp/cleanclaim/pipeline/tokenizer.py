@@ -78,7 +78,9 @@ def guarded(nlp: Language, text: str) -> Doc:
     white space, else :func:`make_doc`. The Doc keeps ``text`` (see
     :func:`~cleanclaim.pipeline.extensions.doc_text`), so no component joins its tokens again.
     """
-    _warm(nlp.tokenizer, text)
+    tokenizer = getattr(nlp, "tokenizer", None)  # a pipeline-like wrapper may have none
+    if tokenizer is not None:
+        _warm(tokenizer, text)
     doc = make_doc(nlp, text) if _LONG_RUN.search(text) else nlp.make_doc(text)
     return keep_text(doc, text)
 
