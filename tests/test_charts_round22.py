@@ -195,3 +195,19 @@ def test_epinephrine_given_in_the_ed_is_the_eds(reviewer):
         "ED meds: epinephrine 0.3 mg IM L thigh at 19:55 by RN Sato.\n"
     )
     assert given(reviewer.review(note)) == ["epinephrine"]
+
+
+def test_a_query_mark_on_a_diagnosis_makes_it_uncertain(reviewer):
+    note = (
+        "ENDOCRINOLOGY CONSULTATION. Reason for consult: ?low testosterone.\n"
+        "Assessment: fatigue and decreased libido; eugonadal on two AM levels; hypogonadism not "
+        "established.\n"
+        "Today: testosterone cypionate 200 mg IM R gluteus administered by RN (own vial).\n"
+    )
+    review = reviewer.review(note)
+    assert "DX_NOT_SUPPORTED" in blocking(review)
+
+
+def test_a_question_that_ends_a_sentence_still_ends_it(reviewer):
+    note = "Is she due for her B12? Yes. Pernicious anemia (D51.0). Cyanocobalamin 1000 mcg IM L deltoid given by RN Obi."
+    assert reviewer.review(note).claim_ready

@@ -58,6 +58,9 @@ class LineSentencizer:
                 start = not (join and _wrapped(texts, spaces, i))
             elif cur.isspace() and "\n" in cur:
                 start = False
+            elif prev == "?" and not spaces[i - 1] and cur[0].isalpha():
+                # "Reason for consult: ?low testosterone": a query mark on the word, no end
+                start = False
             elif prev in _END_PUNCT and not _is_punct(cur):
                 start = True
             elif (
