@@ -280,7 +280,7 @@ class SectionComponent(TableBacked):
 #: A line holding only words in capitals (a header without its colon, "HOME MEDICATIONS"), maybe
 #: with an aside ("CURRENT MEDICATIONS (reconciled today)").
 _CAPITAL_LINE = re.compile(
-    r"(?m)^[ \t]*([A-Z][A-Z]*(?:[ \t]+[A-Z]+)*)[ \t]*(?:\([^()\n]{0,60}\)[ \t]*)?$"
+    r"(?m)^[ \t]*([A-Z]+(?:[ \t]+[A-Z]+)*)[ \t]*(?:\([^()\n]{0,60}\)[ \t]*)?$"
 )
 
 

@@ -105,8 +105,6 @@ def _warm(tokenizer: Callable[[str], Doc], text: str) -> None:
     if len(seen) >= WARMED_CHUNKS:
         return
     new = set(text.split()).difference(seen)
-    if not new:
-        return
     for chunk in new:
         if len(chunk) < LONG_RUN:
             tokenizer(chunk)

@@ -554,11 +554,7 @@ def _told_injection(
     name an injection already told ("the subcutaneous injection", "her IM shot"), when every
     unclaimed injection route does; else None.
     """
-    routes = [
-        a
-        for a in orphans
-        if a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
-    ]
+    routes = [a for a in orphans if _injection_route(a, vocab)]
     if not routes or not all(
         vocab.told_injection_before.search(text, max(0, a.start - 12), a.start)
         and vocab.told_injection_after.match(text, a.start)
@@ -585,10 +581,7 @@ def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVo
     ]
     if not own or any(vocab.families.get(a.norm) != "non_injection" for a in own):
         return False
-    return any(
-        a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
-        for a in orphans
-    )
+    return _injection_orphans(orphans, vocab)
 
 
 #: The place of a "label" for a drug closed only because the curated table does not hold it.
@@ -629,10 +622,12 @@ def _sentence_between(text: str, attr: Mention) -> bool:
 
 def _injection_orphans(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
     """Whether unclaimed mentions state an injection route (a site alone may be an exam's)."""
-    return any(
-        a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
-        for a in orphans
-    )
+    return any(_injection_route(a, vocab) for a in orphans)
+
+
+def _injection_route(a: Mention, vocab: RuleVocabulary) -> bool:
+    """Whether ``a`` is a route of some injection (not PO, topical, inhaled)."""
+    return a.label == "ROUTE" and vocab.families.get(a.norm) not in (None, "non_injection")
 
 
 #: How far before a drug its form ("the ODT Zofran") or a dictated field label is read.

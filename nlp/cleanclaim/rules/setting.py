@@ -885,7 +885,9 @@ class SettingReader:
         sep = None
         edges = (False, False)
         pos = 0
-        not_done_codes = self._legend_not_done(text)
+        # a status legend's not-given codes, read once when a header row is found
+        not_done_codes: frozenset[str] = frozenset()
+        legend_read = False
         for line in text.splitlines(keepends=True):
             start, pos = pos, pos + len(line)
             row_sep = (
@@ -919,12 +921,16 @@ class SettingReader:
             roles = [self._column_role(c) for c in cells]
             if "record" in roles and all(_COLUMN_NAME.fullmatch(c) for c in cells):
                 header, sep = roles, row_sep
+                if not legend_read:
+                    not_done_codes, legend_read = self._legend_not_done(text), True
                 continue
             if header is not None and sep == row_sep and len(cells) == len(header):
                 bad = any(
                     (role == "given" and (not cell or set(cell) <= set("-\u2013\u2014_?")))
-                    or (role in _CHARTING and self.mar_not_done.match(cell))
-                    or (role in _CHARTING and cell in not_done_codes)
+                    or (
+                        role in _CHARTING
+                        and (self.mar_not_done.match(cell) or cell in not_done_codes)
+                    )
                     for role, cell in zip(header, cells, strict=True)
                 )
             elif row_sep == ",":
