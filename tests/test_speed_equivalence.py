@@ -538,7 +538,7 @@ def test_a_warmed_tokenizer_gives_the_tokens_of_a_fresh_one():
     "Dr." or "e.g.") give the same tokens, spaces and offsets, note after note."""
     import spacy
 
-    from cleanclaim.pipeline.tokenizer import _WARMED, add_unit_infixes, guarded
+    from cleanclaim.pipeline.tokenizer import add_unit_infixes, guarded, warmed_chunks
 
     def pipeline():
         nlp = spacy.blank("en")
@@ -558,7 +558,7 @@ def test_a_warmed_tokenizer_gives_the_tokens_of_a_fresh_one():
             assert [(t.text, t.idx, t.whitespace_) for t in got] == [
                 (t.text, t.idx, t.whitespace_) for t in want
             ]
-    assert _WARMED[id(warmed.tokenizer)] >= {"Dr.", "1000mcg", "60mg/2mL"}
+    assert warmed_chunks(warmed) >= {"Dr.", "1000mcg", "60mg/2mL"}
 
 
 def test_the_warmed_chunks_are_bounded(monkeypatch):
@@ -569,7 +569,7 @@ def test_the_warmed_chunks_are_bounded(monkeypatch):
     nlp = spacy.blank("en")
     monkeypatch.setattr(tokenizer, "WARMED_CHUNKS", 5)
     tokenizer.guarded(nlp, "one two three four five six seven")
-    seen = tokenizer._WARMED[id(nlp.tokenizer)]
+    seen = tokenizer.warmed_chunks(nlp)
     assert len(seen) == 7  # one note's chunks are taken whole
     tokenizer.guarded(nlp, "eight nine ten")
     assert "eight" not in seen  # then nothing more is remembered

@@ -5,7 +5,8 @@ guard that keeps long runs of punctuation linear (:func:`make_doc`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import weakref
+from typing import Any
 
 import spacy
 from spacy.lang.tokenizer_exceptions import emoticons
@@ -78,30 +79,44 @@ def guarded(nlp: Language, text: str) -> Doc:
     white space, else :func:`make_doc`. The Doc keeps ``text`` (see
     :func:`~cleanclaim.pipeline.extensions.doc_text`), so no component joins its tokens again.
     """
-    tokenizer = getattr(nlp, "tokenizer", None)  # a pipeline-like wrapper may have none
-    if tokenizer is not None:
-        _warm(tokenizer, text)
+    _warm(nlp, text)
     doc = make_doc(nlp, text) if _LONG_RUN.search(text) else nlp.make_doc(text)
     return keep_text(doc, text)
 
 
 #: The most distinct chunks of text (runs without white space) :func:`_warm` remembers per
-#: tokenizer: a bound on its memory (about 30 MB with spaCy's cache of the same chunks).
+#: pipeline: a bound on its memory (about 30 MB with spaCy's cache of the same chunks).
 WARMED_CHUNKS = 300_000
-#: id(tokenizer) → the chunks it has tokenized alone (a reused id only costs speed).
-_WARMED: dict[int, set[str]] = {}
+#: pipeline → (id of its tokenizer, the chunks that tokenizer has tokenized alone); the
+#: pipeline holds its tokenizer, so the id names no other while the entry lives.
+_WARMED: weakref.WeakKeyDictionary[Any, tuple[int, set[str]]] = weakref.WeakKeyDictionary()
 
 
-def _warm(tokenizer: Callable[[str], Doc], text: str) -> None:
+def warmed_chunks(nlp: Any) -> set[str]:
+    """The chunks :func:`_warm` has tokenized alone for ``nlp``'s tokenizer (a new, empty set
+    for a pipeline not seen or whose tokenizer was replaced).
+    """
+    tokenizer = id(nlp.tokenizer)
+    entry = _WARMED.get(nlp)
+    if entry is None or entry[0] != tokenizer:
+        entry = _WARMED[nlp] = (tokenizer, set())
+    return entry[1]
+
+
+def _warm(nlp: Any, text: str) -> None:
     """Tokenize each chunk of ``text`` not seen before on its own, so spaCy caches it.
 
     spaCy's tokenizer keeps a chunk's tokens in its cache only while no special case (an
     exception such as "Dr." or "e.g.") has been met earlier in the same text: after the first
     one, every later chunk of the note is split into prefixes, suffixes and infixes again, in
     every note (about two thirds of the tokenizer's time on real notes). Tokenized alone once,
-    a chunk is cached unless it holds a special case itself. The tokens are the same.
+    a chunk is cached unless it holds a special case itself. The tokens are the same. A
+    pipeline-like wrapper with no tokenizer is left alone.
     """
-    seen = _WARMED.setdefault(id(tokenizer), set())
+    tokenizer = getattr(nlp, "tokenizer", None)
+    if tokenizer is None:
+        return
+    seen = warmed_chunks(nlp)
     if len(seen) >= WARMED_CHUNKS:
         return
     new = set(text.split()).difference(seen)
