@@ -82,6 +82,7 @@ class ContextComponent(TableBacked):
         self.tables = tables
         table = self.table = tables["context"]
         self._carriers = frozenset(w.lower() for w in table.negation_carriers)
+        self._breaks = frozenset(w.lower() for w in table.clause_breaks)
         for attrs in CATEGORY_ATTRIBUTES.values():
             for attr in attrs:
                 if not Span.has_extension(attr):
@@ -93,14 +94,15 @@ class ContextComponent(TableBacked):
             max_scope=self.max_scope,
             span_attrs=CATEGORY_ATTRIBUTES,
         )
-        self._context.add([self._rule(entry) for entry in table.rules])
+        breaking = frozenset(table.clause_break_categories)
+        self._context.add([self._rule(entry, entry.category in breaking) for entry in table.rules])
         # medspaCy's matcher, faster: the same matches (same rule ids, same order), literal rules
         # through a PhraseMatcher and the token patterns' word tests as lexeme flags; over the
         # whole doc, as these patterns start at common words ("and", "was", a comma)
         self._matcher = TargetMatcher(self.nlp, self._context.rules, windowed=False)
 
     @staticmethod
-    def _rule(entry: res.ContextRuleEntry) -> ConTextRule:
+    def _rule(entry: res.ContextRuleEntry, breaks: bool = False) -> ConTextRule:
         return ConTextRule(
             entry.literal,
             entry.category,
@@ -113,6 +115,7 @@ class ContextComponent(TableBacked):
                 "id": entry.id,
                 "standalone": entry.standalone,
                 "count_only": entry.count_only,
+                "breaks": breaks,  # a clause break ends its reach (ContextTable.clause_breaks)
             },
         )
 
@@ -194,7 +197,7 @@ class ContextComponent(TableBacked):
                 m._scope_end = min(m._scope_end, m._end + window)
         _end_at_administration(doc, mods, targets, self._carriers)
         _update_scopes(mods)
-        _apply_modifiers(mods, targets)
+        _apply_modifiers(mods, targets, self._clause_breaks(doc, mods))
         edges = []
         for m in mods:
             m.reduce_targets()
@@ -205,6 +208,12 @@ class ContextComponent(TableBacked):
         if context.context_attributes_mapping:
             context.set_context_attributes(edges)
         doc._.context_graph = graph
+
+    def _clause_breaks(self, doc: Doc, mods: list[ConTextModifier]) -> list[int]:
+        """Token indices of the clause-break words, when a cue they end is in ``doc``."""
+        if not self._breaks or not any(m.rule.metadata["breaks"] for m in mods):
+            return []
+        return [t.i for t in doc if t.lower_ in self._breaks]
 
 
 def _scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[int, int]:
@@ -323,9 +332,15 @@ def _terminate(m: ConTextModifier, term: ConTextModifier) -> None:
         m._scope_end = min(m._scope_end, term._start)
 
 
-def _apply_modifiers(mods: list[ConTextModifier], targets: list[Span]) -> None:
+def _apply_modifiers(
+    mods: list[ConTextModifier],
+    targets: list[Span],
+    breaks: list[int] = (),  # type: ignore[assignment]
+) -> None:
     """``ConTextGraph.apply_modifiers`` (without pruning) over the modifiers whose scope reaches
-    each target: a target outside a scope is never modified by it.
+    each target: a target outside a scope is never modified by it. ``breaks``: clause-break
+    words (token indices) a cue of ``ContextTable.clause_break_categories`` does not reach over
+    to a mention that is not a diagnosis.
     """
     index: dict[int, list[int]] = defaultdict(list)
     for i, m in enumerate(mods):
@@ -340,4 +355,15 @@ def _apply_modifiers(mods: list[ConTextModifier], targets: list[Span]) -> None:
             s0, s1 = m._scope_start, m._scope_end
             # modifies() needs the target in the scope (tuple_overlaps, inlined)
             if (s0 <= t0 < s1 or s0 < t1 <= s1) and m.modifies(target):
+                if breaks and _broken(m, target, breaks):
+                    continue
                 m.modify(target)
+
+
+def _broken(m: ConTextModifier, target: Span, breaks: list[int]) -> bool:
+    """A clause break stands between a cue it ends and a mention that is not a diagnosis."""
+    if target.label_ == "DIAGNOSIS" or not m.rule.metadata["breaks"]:
+        return False
+    lo, hi = (m._end, target.start) if m._end <= target.start else (target.end, m._start)
+    k = bisect_left(breaks, lo)
+    return k < len(breaks) and breaks[k] < hi

@@ -484,6 +484,13 @@ class ContextTable(_Strict):
     #: Words that, alone between a forward negation and a drug said with its dose, keep the
     #: negation on the drug ("no more Toradol 60 mg"); any other word is a finding it negates.
     negation_carriers: list[str] = Field(default_factory=list)
+    #: Words that end a clause for the cues of ``clause_break_categories`` before a mention that
+    #: is not a diagnosis ("daughter usually administers; given by RN today IM": the relative's
+    #: cue stops at the semicolon). A diagnosis stays in the cue's reach ("Family history:
+    #: diabetes; hypertension" is the family's), where reading it as the patient's could
+    #: support a claim.
+    clause_breaks: list[str] = Field(default_factory=list)
+    clause_break_categories: list[ContextCategory] = Field(default_factory=list)
 
     @field_validator("rules")
     @classmethod
