@@ -83,6 +83,8 @@ class ContextComponent(TableBacked):
         table = self.table = tables["context"]
         self._carriers = frozenset(w.lower() for w in table.negation_carriers)
         self._breaks = frozenset(w.lower() for w in table.clause_breaks)
+        self._reach = table.clause_break_reach
+        self._break_rules = frozenset(table.clause_break_rules)
         for attrs in CATEGORY_ATTRIBUTES.values():
             for attr in attrs:
                 if not Span.has_extension(attr):
@@ -197,7 +199,7 @@ class ContextComponent(TableBacked):
                 m._scope_end = min(m._scope_end, m._end + window)
         _end_at_administration(doc, mods, targets, self._carriers)
         _update_scopes(mods)
-        _apply_modifiers(mods, targets, self._clause_breaks(doc, mods))
+        _apply_modifiers(mods, targets, self._clause_breaks(doc, mods), self._reach)
         edges = []
         for m in mods:
             m.reduce_targets()
@@ -209,11 +211,15 @@ class ContextComponent(TableBacked):
             context.set_context_attributes(edges)
         doc._.context_graph = graph
 
-    def _clause_breaks(self, doc: Doc, mods: list[ConTextModifier]) -> list[int]:
-        """Token indices of the clause-break words, when a cue they end is in ``doc``."""
-        if not self._breaks or not any(m.rule.metadata["breaks"] for m in mods):
-            return []
-        return [t.i for t in doc if t.lower_ in self._breaks]
+    def _clause_breaks(self, doc: Doc, mods: list[ConTextModifier]) -> list[int] | None:
+        """Token indices of the clause-break words and of the matches of the rules that break a
+        clause, when a cue they end is in ``doc`` (else None).
+        """
+        if not any(m.rule.metadata["breaks"] for m in mods):
+            return None
+        words = [t.i for t in doc if t.lower_ in self._breaks] if self._breaks else []
+        acts = [m._start for m in mods if m.rule.metadata["id"] in self._break_rules]
+        return sorted(words + acts)
 
 
 def _scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[int, int]:
@@ -335,12 +341,13 @@ def _terminate(m: ConTextModifier, term: ConTextModifier) -> None:
 def _apply_modifiers(
     mods: list[ConTextModifier],
     targets: list[Span],
-    breaks: list[int] = (),  # type: ignore[assignment]
+    breaks: list[int] | None = None,
+    reach: int | None = None,
 ) -> None:
     """``ConTextGraph.apply_modifiers`` (without pruning) over the modifiers whose scope reaches
     each target: a target outside a scope is never modified by it. ``breaks``: clause-break
     words (token indices) a cue of ``ContextTable.clause_break_categories`` does not reach over
-    to a mention that is not a diagnosis.
+    to a mention that is not a diagnosis, nor over more than ``reach`` words.
     """
     index: dict[int, list[int]] = defaultdict(list)
     for i, m in enumerate(mods):
@@ -355,15 +362,19 @@ def _apply_modifiers(
             s0, s1 = m._scope_start, m._scope_end
             # modifies() needs the target in the scope (tuple_overlaps, inlined)
             if (s0 <= t0 < s1 or s0 < t1 <= s1) and m.modifies(target):
-                if breaks and _broken(m, target, breaks):
+                if breaks is not None and _broken(m, target, breaks, reach):
                     continue
                 m.modify(target)
 
 
-def _broken(m: ConTextModifier, target: Span, breaks: list[int]) -> bool:
-    """A clause break stands between a cue it ends and a mention that is not a diagnosis."""
+def _broken(m: ConTextModifier, target: Span, breaks: list[int], reach: int | None) -> bool:
+    """A clause break, or more than ``reach`` words, stand between a cue they end and a mention
+    that is not a diagnosis.
+    """
     if target.label_ == "DIAGNOSIS" or not m.rule.metadata["breaks"]:
         return False
     lo, hi = (m._end, target.start) if m._end <= target.start else (target.end, m._start)
+    if reach is not None and hi - lo > reach:
+        return True
     k = bisect_left(breaks, lo)
     return k < len(breaks) and breaks[k] < hi

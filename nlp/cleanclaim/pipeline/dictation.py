@@ -79,6 +79,8 @@ _CONTRACTED_M = frozenset({"'m", "’m"})
 _ALNUM = re.compile(r"[^a-z0-9]")
 _DIGIT_CHARS = re.compile(r"[^0-9]")
 #: Short function words that never begin or end a name heard in pieces.
+#: A comma, written or said.
+_COMMA = frozenset({",", "comma"})
 _GLUE = frozenset(
     {
         "the",
@@ -260,6 +262,8 @@ class DictationComponent(TableBacked):
         self._boundaries = {tuple(b.lower().split()) for b in t.boundaries}
         self._not_after = {k: {w.lower() for w in v} for k, v in t.not_after.items()}
         self._not_before = {k: {w.lower() for w in v} for k, v in t.not_before.items()}
+        self._retractions = [tuple(r.lower().split()) for r in t.retractions]
+        self._retraction_firsts = frozenset(r[0] for r in self._retractions)
         self._markers = re.compile("|".join(f"(?:{m})" for m in t.markers)) if t.markers else None
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
@@ -1228,15 +1232,16 @@ class DictationComponent(TableBacked):
             i = end
         return out
 
-    def _run_together(self, lower: list[str], i: int, end: int) -> str:
+    def _run_together(self, lower: list[str], i: int, end: int, said: bool = True) -> str:
         """Words ``i`` to ``end`` run together as they are heard: a silent first letter of a
         later word ("love a knocks": "loveanocks") is dropped, and a word the engine wrote for a
-        sound a name spells otherwise is spelled so ("depot med roll": "depomedroll").
+        sound a name spells otherwise is spelled so ("depot med roll": "depomedroll"; with
+        ``said`` False, as written: "lou ron depot" is Lupron Depot).
         """
         words = lower[i:end]
         if len(words) < 2:
             return "".join(words)
-        if self._says:
+        if self._says and said:
             words = [self._said.get(w, w) for w in words]
         if not self._silent:
             return "".join(words)
@@ -1313,6 +1318,10 @@ class DictationComponent(TableBacked):
             # syllable too, never the first or last word of a name, nor next to another number
             if numeric[x] and plainword[x - 1] and plainword[x + 1]:
                 plainword[x] = (lower[x + 1],) not in self._units
+            elif numeric[x] and plainword[x - 1] and x + 1 in slots and lower[x + 1] in _COMMA:
+                # or the last syllable of a name, a comma between it and its dose ("hal dole
+                # deck a no eight, one hundred milligrams": "-oate" heard as "eight")
+                plainword[x] = True
         # "I'm a trex": the engine wrote the syllable "I'm" as the contraction; inside a name its
         # "'m" is the letter heard
         if any(w in _CONTRACTED_M for w in lower):
@@ -1400,6 +1409,12 @@ class DictationComponent(TableBacked):
                         hit = lex.read(
                             joined, k, t, side, fuzzy=fuzzy, slot=broad, near=tail or True
                         )
+                        written = self._run_together(lower, i, end, said=False)
+                        if hit is None and written != joined:
+                            # the word as written ("depot" of Lupron Depot, not Depo-)
+                            hit = lex.read(
+                                written, k, t, side, fuzzy=fuzzy, slot=broad, near=tail or True
+                            )
                 if hit is not None and glued and not self._strong(hit, joined, lower[i:end], slot):
                     continue
                 if (
@@ -1438,10 +1453,15 @@ class DictationComponent(TableBacked):
                     ):
                         continue
                 # a shorter read of the same name does not replace a longer one that adds a
-                # syllable or more ("in vega" of "in vega sue stena")
+                # syllable or more ("in vega" of "in vega sue stena"), nor does a read of the
+                # drug a longer read names the form of ("hal dole" of "hal dole deck a no eight")
                 if hit is not None and (
                     best is None
-                    or (hit[4] > best[1][4] and (hit[1] != best[1][1] or best[2] < len(joined) + 3))
+                    or (
+                        hit[4] > best[1][4]
+                        and (hit[1] != best[1][1] or best[2] < len(joined) + 3)
+                        and not best[1][1].startswith(f"{hit[1]}_")
+                    )
                 ):
                     best = (end, hit, len(joined))
             if best is None:
@@ -1651,13 +1671,18 @@ class DictationComponent(TableBacked):
         return out
 
     def _retracted(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
-        """Drop a retracted mention ("left del toyed scratch that left upper arm")."""
+        """Drop a retracted mention ("left del toyed scratch that left upper arm", "sixty,
+        correction, thirty milligrams"): one right before a retraction word, when a mention of
+        the same kind follows it.
+        """
         drop = set()
-        for i in range(len(lower) - 1):
-            if lower[i] != "scratch" or lower[i + 1] != "that":
-                continue
+        firsts = self._retraction_firsts
+        for i in [x for x, w in enumerate(lower) if w in firsts]:
+            size = next((len(r) for r in self._retractions if tuple(lower[i : i + len(r)]) == r), 0)
+            if not size or lower[i + size : i + size + 1] == [":"]:
+                continue  # "Correction: ..." heads a typed correction, read as one
             before = [e for e in ents if e.end <= i and i - e.end <= 2]
-            after = [e for e in ents if e.start >= i + 2 and e.start - (i + 2) <= 3]
+            after = [e for e in ents if e.start >= i + size and e.start - (i + size) <= 3]
             for b in before:
                 if any(a.label_ == b.label_ for a in after):
                     drop.add(b.start)

@@ -491,12 +491,26 @@ class ContextTable(_Strict):
     #: support a claim.
     clause_breaks: list[str] = Field(default_factory=list)
     clause_break_categories: list[ContextCategory] = Field(default_factory=list)
+    #: Rules (ids) whose wording ends such a cue's reach the same way: the clinic's own act
+    #: ("... for the mom we gave Toradol": "we gave" says who gave it).
+    clause_break_rules: list[str] = Field(default_factory=list)
+    #: The most words such a cue reaches over to a mention that is not a diagnosis, in a run of
+    #: dictation without punctuation ("the daughter had a shot of tequila at the wedding last
+    #: night which is not relevant anyway for the mom we gave Toradol sixty milligrams").
+    clause_break_reach: int | None = Field(default=None, gt=0)
 
     @field_validator("rules")
     @classmethod
     def _unique_ids(cls, value: list[ContextRuleEntry]) -> list[ContextRuleEntry]:
         _check_unique([r.id for r in value], "context rule id")
         return value
+
+    @model_validator(mode="after")
+    def _break_rules_exist(self) -> ContextTable:
+        unknown = sorted(set(self.clause_break_rules) - {r.id for r in self.rules})
+        if unknown:
+            raise ValueError(f"clause_break_rules names unknown rules: {unknown}")
+        return self
 
 
 SectionKind = Literal[
@@ -633,6 +647,9 @@ class DictationTable(_Strict):
     #: Spoken punctuation that does not end a sentence ("comma", "open paren"): not a word of the
     #: sentence when its length is measured (a dictated "1000 mcg IM, no issues" is short).
     spoken_marks: list[str] = Field(default_factory=list)
+    #: Words a speaker takes back the mention just said with, when one of the same kind follows
+    #: ("left del toyed scratch that left upper arm", "sixty, correction, thirty milligrams").
+    retractions: list[str] = Field(default_factory=list)
     #: Words after "I am" that make it a pronoun whatever is near ("I am taking", "I am fine").
     pronoun_after: list[str] = Field(default_factory=list)
     #: Words that begin a clause: "I am" after them is the pronoun ("... and I am sure").

@@ -285,6 +285,9 @@ def link(
     unheard = _after_marker(doc, attributes, anchors)
     dose_starts = sorted(a.start for a in attributes if a.label == "DOSE") if unheard else None
     fields = _said_fields(doc, attributes, vocab) if doc._.cc_spoken_marks else frozenset()
+    # a template field line ("Route: IM   Site: R gluteal (upper outer)   Time: 13:40   Lot:
+    # ...") describes the drug of the line above however long it runs
+    fields |= {id(a) for a in attributes if _field_line(doc, text, a, vocab)}
     named = {id(m) for m in drug_mentions}
     diluting = [m for m in anchors if m.norm in local or id(m) not in named]
     for attr in attributes:
