@@ -36,6 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from spacy.attrs import IS_ALPHA, LENGTH, LIKE_NUM, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 from text_to_num import alpha2digit
 from wordfreq import zipf_frequency
 
@@ -50,6 +51,9 @@ UNCERTAIN_HOWS = frozenset({"phonetic", "fuzzy"})
 #: An abbreviation's dots said aloud between its letters ("I period M period").
 _SAID_DOTS = frozenset({"period", "dot"})
 _MAX_WORDS = 8
+#: The most letters of a name spelled out ("C E F T R I A X O N E"); only a whole name of the
+#: lexicon spelled exactly is read.
+_MAX_SPELLED = 16
 #: Words that never open a name read before a dose (articles, pronouns, the dose's own words).
 _NEVER_OPENS = frozenset(
     {"a", "an", "the", "and", "or", "of", "to", "i", "me", "my", "her", "his", "she", "he"}
@@ -79,6 +83,8 @@ _CONTRACTED_M = frozenset({"'m", "’m"})
 _ALNUM = re.compile(r"[^a-z0-9]")
 _DIGIT_CHARS = re.compile(r"[^0-9]")
 #: Short function words that never begin or end a name heard in pieces.
+#: Articles: before an English word they spell no name of the broad dictionary.
+_ARTICLES = frozenset({"a", "an", "the"})
 #: A comma, written or said.
 _COMMA = frozenset({",", "comma"})
 _GLUE = frozenset(
@@ -274,6 +280,7 @@ class DictationComponent(TableBacked):
         self._field_colon = frozenset(w.lower() for w in t.spoken_field_colon)
         self._slot_words = {w.lower() for w in t.name_slot_words}
         self._index: _Lexicon | None = None
+        self._typed: frozenset[str] | None = None  # the target rules' unit words, when asked
         firsts = {letter[0] for letter in self._route_letters}
         self._route_first = (
             {p[0] for p in self._route_phrases}
@@ -333,6 +340,15 @@ class DictationComponent(TableBacked):
         """``test`` of each token's lowered word, made once per distinct word of the note."""
         return by_word(self._words, self._inverse, test)
 
+    def _typed_units(self) -> frozenset[str]:
+        """The unit words the target rules read after digits (the targets' dose table)."""
+        if self._typed is None:
+            targets = dict(self.nlp.pipeline).get("cleanclaim_targets")
+            tables = getattr(targets, "tables", None) or res.packaged_tables()
+            units = tables["doses"].units
+            self._typed = frozenset(w.lower() for ws in units.values() for w in ws)
+        return self._typed
+
     # The lexicon comes from the targets component of the same pipeline (its edited tables).
     def _lexicon(self) -> "_Lexicon":
         if self._index is None:
@@ -358,6 +374,7 @@ class DictationComponent(TableBacked):
         self._length: list[int] = flags[:, 1].tolist()
         self._like_num: list[bool] = flags[:, 2].astype(bool).tolist()
         self._lower = lower
+        self._edges: tuple[list[bool], list[bool]] | None = None  # (edge, glue), when asked
         self._says = bool(self._said) and not self._said.keys().isdisjoint(words)
         self._start_at = self._starts(words, inverse)
         self._sentence_ends(doc, lower)
@@ -409,6 +426,8 @@ class DictationComponent(TableBacked):
                 taken[:] = False
                 for e in ents + new + doses:
                     taken[e.start : e.end] = True
+            for d in doses:  # no later reading takes a word of a dose ("point 1 M L intra dermal")
+                taken[d.start : d.end] = True
         new += doses
         new += self._letter_drugs(doc, lower, taken)
         near = self._administration_window(doc, lower, ents + new)
@@ -491,6 +510,7 @@ class DictationComponent(TableBacked):
         for e in misspelt:
             taken[e.start : e.end] = True
         new += misspelt
+        new += self._letter_and_syllable(doc, lower, taken)
         new += self._bare_doses(doc, lower, taken, ents + new)
         new += self._heard_sites(doc, lower, taken, near)
         # "I am" is a route by its neighbours, and a drug or site said in pieces is read only
@@ -498,7 +518,9 @@ class DictationComponent(TableBacked):
         new += self._ambiguous_routes(doc, lower, taken, ents + new)
         ents = self._sided(doc, lower, ents + new, taken)
         ents = self._retracted(doc, lower, ents)
-        doc.ents = sorted(ents, key=lambda s: s.start)
+        # one reading per word: should two readings still overlap, the longer (then the first)
+        # is kept rather than the note failing
+        doc.ents = sorted(filter_spans(ents), key=lambda s: s.start)
         return doc
 
     @staticmethod
@@ -994,8 +1016,10 @@ class DictationComponent(TableBacked):
             words = lower[i:end]
             unit = self._unit_at(lower, end)
             # digits alone are the target rules' business, unless the unit is said in pieces
-            # the rules do not know ("0.5 m l", "2 c c")
-            spoken_unit = unit is not None and unit[0] - end > 1
+            # or as a word the rules do not know ("0.5 m l", "2 c c", "1,000 mics")
+            spoken_unit = unit is not None and (
+                unit[0] - end > 1 or (unit[1] != "%" and lower[end] not in self._typed_units())
+            )
             if end == i or (all(_DIGITS.match(w) for w in words) and not spoken_unit):
                 i = max(end, i + 1)
                 continue
@@ -1183,7 +1207,9 @@ class DictationComponent(TableBacked):
     # Names -----------------------------------------------------------------------------------
 
     def _letter_drugs(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
-        """Drugs spelled as letters and a number ("B twelve", "D three", "H R I G")."""
+        """Drugs spelled as letters and a number ("B twelve", "D three", "H R I G", "C E F T R I A
+        X O N E").
+        """
         lex = self._lexicon()
         out = []
         n = len(doc)
@@ -1195,7 +1221,12 @@ class DictationComponent(TableBacked):
                 continue
             letters = ""
             j = i
-            while j < n and not taken[j] and lower[j].rstrip(".") in self._letter and j - i < 6:
+            while (
+                j < n
+                and not taken[j]
+                and lower[j].rstrip(".") in self._letter
+                and j - i < _MAX_SPELLED
+            ):
                 letters += self._letter[lower[j].rstrip(".")]
                 j += 1
             best = None
@@ -1230,6 +1261,28 @@ class DictationComponent(TableBacked):
             out.append(_span(doc, start, end, label, rule, norm, name, "letters"))
             taken[start:end] = True
             i = end
+        return out
+
+    def _letter_and_syllable(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
+        """A capital letter written alone and the syllable after it that spell a curated name
+        ("T dap", "D tap"), four letters or more, where no other reading took them; not "a
+        lesion" or "be complex".
+        """
+        out = []
+        n = len(doc)
+        for i in self._start_at[_LETTER]:
+            if i + 1 >= n or taken[i] or taken[i + 1]:
+                continue
+            letter = doc[i].text.rstrip(".")
+            after = lower[i + 1]
+            if len(letter) != 1 or not letter.isupper() or not after.isalpha() or len(after) < 3:
+                continue
+            hit = self._lexicon().exact(letter.lower() + after)
+            if hit is None or hit[2] == "drug.dictionary":
+                continue
+            label, norm, rule, name = hit
+            out.append(_span(doc, i, i + 2, label, rule, norm, name, "letters"))
+            taken[i : i + 2] = True
         return out
 
     def _run_together(self, lower: list[str], i: int, end: int, said: bool = True) -> str:
@@ -1347,10 +1400,11 @@ class DictationComponent(TableBacked):
         for x in range(hi - 1, lo - 1, -1):
             free[x] = free[x + 1] + 1 if plainword[x] and not held[x] else 0
         done = 0  # words before this are part of a name read
+        edge, glue = self._edge_glue()
         for i in starts:
             if i < done or held[i]:
                 continue
-            opens = self._edge(doc, i) or self._glue(doc, i)
+            opens = edge[i] or glue[i]
             if not opens and slot_at[i] and alpha[i] and self._length[i] <= 4:
                 opens = lower[i] not in _NEVER_OPENS
             if not opens:
@@ -1360,16 +1414,14 @@ class DictationComponent(TableBacked):
                 end = i + k
                 # A short glue word may be a heard syllable of a name ("in vega sue stena",
                 # "row sef in"), but then only a long phonetic code heard the same counts.
-                glued = not (self._edge(doc, i) and self._edge(doc, end - 1))
+                glued = not (edge[i] and edge[end - 1])
                 # right before a dose two words may be a name with a glue syllable ("so fran")
                 in_slot = end in slots and (
                     end not in route_slots
                     or not all(_zipf(w) >= _ORDINARY_ZIPF for w in lower[i:end] if w not in _GLUE)
                 )
                 least = 2 if in_slot else 3
-                if glued and (
-                    k < least or not self._glue(doc, end - 1) and not self._edge(doc, end - 1)
-                ):
+                if glued and (k < least or not glue[end - 1] and not edge[end - 1]):
                     continue
                 if k == 1 and not self._wordy(doc, i):
                     continue
@@ -1386,6 +1438,13 @@ class DictationComponent(TableBacked):
                 fuzzy = lower[i:end] if k <= 3 else None
                 hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad)
                 if (
+                    hit is not None
+                    and hit[2] == "drug.dictionary"
+                    and lower[i] in _ARTICLES
+                    and all(_zipf(w) >= _ORDINARY_ZIPF for w in lower[i + 1 : end])
+                ):
+                    hit = None  # an article and an English word ("a lesion", "a zone")
+                if (
                     glued
                     and k < 3
                     and (
@@ -1395,7 +1454,7 @@ class DictationComponent(TableBacked):
                     )
                 ):
                     continue  # two words with a glue syllable: a curated name heard the same
-                if hit is None and slot and (not glued or k >= 3 and self._edge(doc, i)):
+                if hit is None and slot and (not glued or k >= 3 and edge[i]):
                     # a curated drug one code letter away, only from words that may begin and
                     # end a name, none a letter ("Kenneth log"; not "vitamin d", "an extra"),
                     # but letters that end a name spelled the same ("bicycle in L A")
@@ -1538,7 +1597,7 @@ class DictationComponent(TableBacked):
 
     def _glue(self, doc: Doc, i: int) -> bool:
         """A short glue word ("in", "we", "of") that may be a syllable heard as a word."""
-        return self._alpha[i] and self._length[i] <= 2 and self._lower[i] in _GLUE
+        return self._edge_glue()[1][i]
 
     def _strong(self, hit: tuple, joined: str, words: list[str], slot: bool = False) -> bool:
         """A read good enough to take a glue word into a name: a curated name spelled the same or
@@ -1607,10 +1666,20 @@ class DictationComponent(TableBacked):
         """A word that may begin or end a name read from split words: not a stop word, except a
         short syllable or letter ("by cillin L A").
         """
-        if not self._alpha[i]:
-            return False
-        word = self._lower[i]
-        return word not in self._stop or (self._length[i] <= 2 and word not in _GLUE)
+        return self._edge_glue()[0][i]
+
+    def _edge_glue(self) -> tuple[list[bool], list[bool]]:
+        """Per token of the note, :meth:`_edge` and :meth:`_glue` (made once per note, by word)."""
+        if self._edges is None:
+            stop = self._by_word(self._stop.__contains__)
+            glue = self._by_word(_GLUE.__contains__)
+            short = numpy.asarray(self._length) <= 2
+            alpha = self._is_alpha
+            self._edges = (
+                (alpha & (~stop | (short & ~glue))).tolist(),
+                (alpha & short & glue).tolist(),
+            )
+        return self._edges
 
     def _wordy(self, doc: Doc, i: int) -> bool:
         return self._alpha[i] and self._lower[i] not in self._stop and not self._like_num[i]
@@ -1856,6 +1925,9 @@ class _Lexicon:
         string: the letters said at the end, which its name must end with).
         """
         key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot, near)
+        memo = self.__dict__.get("_memo")
+        if memo is not None and key in memo:
+            return memo[key]
         return self._remembered(
             "_memo",
             key,

@@ -390,6 +390,9 @@ class SiteEntry(_Strict):
     kind: Literal["muscle", "subcutaneous", "joint", "other"]
     implies_route: str | None = None
     service_code: str | None = None
+    #: A site where intramuscular doses go (deltoid, gluteal, thigh): a dose "given R glute" with
+    #: no drug or route named is still an injection there.
+    im_site: bool = False
 
 
 class SiteTable(_Strict):
@@ -1135,6 +1138,10 @@ class SettingsTable(_Strict):
     told_injection_before: str = r"(?!)"
     told_injection_after: str = r"(?!)"
     given_lead_in_not: str = r"(?!)"
+    #: A filled-in form field naming who gave the dose ("Administered by: T. Okonkwo-Bell, MA";
+    #: not "Administered by: ___"): on such a form, the drug of its medication field line, with
+    #: an SC/IM route, was given, whatever else the form left blank.
+    given_by_field: str = r"(?!)"
     #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
     #: injection (``operation_title_injection``), the note's injections are part of it.
     operation_title: str = r"(?!)"
@@ -1243,6 +1250,7 @@ class SettingsTable(_Strict):
                 self.act_title_line,
                 self.given_lead_in,
                 self.given_lead_in_not,
+                self.given_by_field,
                 self.allergen_after,
                 self.lab_after,
                 self.lab_before,

@@ -361,6 +361,7 @@ def link(
         decide_given(draft)
     _given_after_plan_line(doc, list(drafts.values()), standalone_at, vocab)
     _given_under_lead_in(doc, list(drafts.values()), vocab)
+    _given_on_form(doc, list(drafts.values()), vocab)
     for draft in drafts.values():
         _drop_plan_routes(draft)
 
@@ -742,6 +743,7 @@ def _unnamed(
         "ROUTE" not in labels
         and not any(vocab.injection_words.search(span_text(a.span.sent)) for a in orphans)
         and not (orphans and _titled_injection(orphans, vocab))
+        and not _given_at_im_site(orphans, vocab)
     ):
         # a weight ("396 g"), a volume ("7 mL in her band") or a body part alone, with no route
         # and no injection wording in its sentence, is no injection
@@ -775,6 +777,16 @@ def _unnamed(
         unnamed.given_rules = evidence or standalone or ["section.administration"]
         return unnamed
     return None
+
+
+def _given_at_im_site(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
+    """A dose given at an intramuscular site in one sentence ("60 mg given R glute"), with no
+    drug or route named: an injection there.
+    """
+    sites = {a.sent for a in orphans if a.label == "SITE" and a.norm in vocab.im_sites}
+    return any(
+        a.label == "DOSE" and a.sent in sites and _administered_in_sentence(a.span) for a in orphans
+    )
 
 
 #: How far apart an unnamed injection's route and its dose or site may be (a template's lines).
@@ -1069,12 +1081,14 @@ class _Drugs:
         self.by_sent: dict[int, list[Mention]] = defaultdict(list)
         self.anchors_by_sent: dict[int, list[Mention]] = defaultdict(list)
         self.by_para: dict[tuple[int, str | None], list[Mention]] = defaultdict(list)
+        self.by_para_any: dict[int, list[Mention]] = defaultdict(list)
         for d in drugs:
             self.by_sent[d.sent].append(d)
             # a drug the patient cannot take or did not get ("cannot take colchicine") is not
             # the drug of a later sentence's dose
             if not d.negated:
                 self.by_para[(d.para, d.section_kind)].append(d)
+                self.by_para_any[d.para].append(d)
         for d in anchors:
             self.anchors_by_sent[d.sent].append(d)
         self._keys: dict[int, tuple[list[int], list[int]]] = {}
@@ -1147,10 +1161,22 @@ def _nearest_drug(
     ):
         return None
     same_para = index.by_para.get((attr.para, attr.section_kind))
-    return index.last_before(same_para, attr.start) if same_para else None
+    found = index.last_before(same_para, attr.start) if same_para else None
+    if found is None and id(attr) in fields and attr.section_kind == "administration":
+        # "Gave B 12 1000 M C G sub Q left deltoid. Injection record colon route colon I M": a
+        # record's field, under its own header, of the drug just told in its paragraph
+        para = index.by_para_any.get(attr.para)
+        found = index.last_before(para, attr.start) if para else None
+        if found is not None:
+            # only the drug told right before the record, not an earlier one
+            if attr.start - found.end > _RECORD_CHARS:
+                found = None
+    return found
 
 
 _SHORT_SENTENCE = 10
+#: How far before a record's field in its own section the drug it describes may be told.
+_RECORD_CHARS = 120
 
 
 def _injection_records(attributes: list[Mention], vocab: RuleVocabulary) -> set[int]:
@@ -1542,6 +1568,28 @@ def _given_under_lead_in(
                 draft.given = True
                 draft.not_given_reason = None
                 draft.given_rules.append("link.given_lead_in")
+                break
+
+
+def _given_on_form(doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary) -> None:
+    """On a form whose "Administered by:" field is filled in, the drug of its medication field
+    line ("Medication: medroxyprogesterone acetate (Depo-Provera CI)"), with an SC/IM route of
+    its own, was given, though the form left its dose or site blank.
+    """
+    text = doc_text(doc)
+    if vocab.given_by_field.search(text) is None:
+        return
+    for draft in drafts:
+        if draft.given or draft.not_given_reason != "no administration documented":
+            continue
+        if not any(vocab.families.get(r.norm or "") == "sc_im" for r in draft.routes):
+            continue
+        for m in draft.drug_mentions:
+            line = text.rfind("\n", 0, m.start) + 1
+            if m.active and vocab.medication_field_label.match(text, line, m.start):
+                draft.given = True
+                draft.not_given_reason = None
+                draft.given_rules.append("link.given_by_field")
                 break
 
 

@@ -21,6 +21,7 @@ class RuleVocabulary:
         gaps: res.GapTable = tables["gaps"]
         self.injection_words = res.word_pattern(tables["advisory"].injection_words)
         self.families: dict[str, str] = {r.code: r.family for r in routes.routes}
+        self.im_sites: frozenset[str] = frozenset(s.id for s in tables["sites"].sites if s.im_site)
         self.act_routes: frozenset[str] = frozenset(
             r.code for r in routes.routes if r.names_the_act
         )
@@ -49,6 +50,8 @@ class RuleVocabulary:
         #: "P: cocktail given in clinic 16:20 by RN:": the list under the line was given.
         self.given_lead_in = re.compile(settings.given_lead_in, re.I)
         self.given_lead_in_not = re.compile(settings.given_lead_in_not, re.I)
+        #: "Administered by: T. Okonkwo-Bell, MA": a form records the dose of its drug field.
+        self.given_by_field = re.compile(settings.given_by_field, re.I | re.M)
         #: "Penicillin allergy: none": the drug is named as an allergen.
         self.allergen_after = re.compile(settings.allergen_after, re.I)
         #: "B12 level drawn today": a laboratory value, not the drug.
