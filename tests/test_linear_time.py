@@ -75,6 +75,24 @@ def test_repeated_fragments_review(reviewer, parts, times):
     _review_or_refuse(reviewer, "".join(parts) * times)
 
 
+#: Dictated phrases that several readings of the dictation reader may each claim: a dose and
+#: its unit said as letters, routes said as letters or in pieces, sides, sites and names heard
+#: in pieces, corrections and markers.
+DICTATED_PHRASES = [
+    "point one", "M L", "intra dermal", "I M", "L", "left", "sub cue", "del toyed",
+    "tore a doll", "sixty milligrams", "T dap", "scratch that", "comma", "[inaudible]",
+]  # fmt: skip
+
+
+def test_every_three_dictated_phrases_review(reviewer):
+    """Two readings of one word never fail a note: every ordered triple of the phrases (2,744
+    notes; "point one M L intra dermal" once failed, the dose's "L" read as the route's side)."""
+    for a in DICTATED_PHRASES:
+        for b in DICTATED_PHRASES:
+            for c in DICTATED_PHRASES:
+                _review_or_refuse(reviewer, f"given {a} {b} {c} left deltoid")
+
+
 # --- the rewritten steps give the old answers ------------------------------------------------
 
 
