@@ -17,7 +17,10 @@ where it must not fire.
 - a dose "given R glute" with no drug named is an injection of an unnamed drug;
 - a dictated record's field under its own header ("Injection record colon route colon I M")
   describes the drug just told in its paragraph (a route conflict when they differ);
-- a capital letter and the syllable after it spell a curated name ("T dap", "D tap").
+- a capital letter and the syllable after it spell a curated name ("T dap", "D tap");
+- a sentence that tells an injection of its own ("we also gave a shot of the [inaudible] ...,
+  twenty five milligrams I M") is another injection whose drug is missing, not more of the
+  named drug's (round 23's prd-aa-016-raw).
 """
 
 from __future__ import annotations
@@ -229,3 +232,39 @@ def test_an_article_and_a_word_spell_no_drug(reviewer):
     note = "Derm. A lesion on the left forearm, a zone of redness around it, B complex daily."
     review = reviewer.review(note)
     assert [e.text for e in ents(review, "DRUG")] == ["B complex"]
+
+
+@pytest.mark.parametrize(
+    "another",
+    [
+        "we also gave a shot of the [inaudible] for the itching comma twenty five milligrams I M "
+        "left deltoid period",
+        "We also gave a shot of the [inaudible] for the itching, 25 mg IM left deltoid.",
+        "Then administered a second injection for the itch, 25 mg IM L deltoid.",
+    ],
+)
+def test_another_injection_told_apart_is_a_drug_missing(reviewer, another):
+    note = (
+        "Allergic contact dermatitis from poison ivy, extensive. Kenalog 40 mg IM right upper "
+        f"outer buttock given today. {another} Cool compresses."
+    )
+    review = reviewer.review(note)
+    assert "DRUG_MISSING" in blocking(review)
+    assert not review.claim_ready
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "He asked whether he could get another shot next month, 40 mg IM.",
+        "A second injection, 40 mg IM, may be repeated in 3 weeks if needed.",
+    ],
+)
+def test_another_injection_for_later_changes_nothing(reviewer, later):
+    note = (
+        "Allergic contact dermatitis from poison ivy (L23.7), extensive. Kenalog 40 mg IM right "
+        f"upper outer buttock given today by RN. {later}"
+    )
+    review = reviewer.review(note)
+    assert "DRUG_MISSING" not in blocking(review)
+    assert review.claim_ready

@@ -85,6 +85,10 @@ _DIGIT_CHARS = re.compile(r"[^0-9]")
 #: Short function words that never begin or end a name heard in pieces.
 #: Articles: before an English word they spell no name of the broad dictionary.
 _ARTICLES = frozenset({"a", "an", "the"})
+#: Words a speaker may say between a mention and its retraction ("sub Q, no, correction,
+#: intramuscular"), and how many words may stand there.
+_RETRACT_FILLERS = frozenset({",", "comma", "no", "sorry", "uh", "um", "wait", "oh", "oops", "."})
+_RETRACT_REACH = 5
 #: A comma, written or said.
 _COMMA = frozenset({",", "comma"})
 _GLUE = frozenset(
@@ -1750,7 +1754,15 @@ class DictationComponent(TableBacked):
             size = next((len(r) for r in self._retractions if tuple(lower[i : i + len(r)]) == r), 0)
             if not size or lower[i + size : i + size + 1] == [":"]:
                 continue  # "Correction: ..." heads a typed correction, read as one
-            before = [e for e in ents if e.end <= i and i - e.end <= 2]
+            before = [
+                e
+                for e in ents
+                if e.end <= i
+                and (
+                    i - e.end <= 2
+                    or (i - e.end <= _RETRACT_REACH and set(lower[e.end : i]) <= _RETRACT_FILLERS)
+                )
+            ]
             after = [e for e in ents if e.start >= i + size and e.start - (i + size) <= 3]
             for b in before:
                 if any(a.label_ == b.label_ for a in after):

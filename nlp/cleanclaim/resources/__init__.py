@@ -1142,6 +1142,10 @@ class SettingsTable(_Strict):
     #: not "Administered by: ___"): on such a form, the drug of its medication field line, with
     #: an SC/IM route, was given, whatever else the form left blank.
     given_by_field: str = r"(?!)"
+    #: Wording that tells an injection of its own ("we also gave a shot of", "a second
+    #: injection", "another shot"): its sentence's dose, route and site describe it, never the
+    #: drug of another sentence (an unnamed drug when its own is not heard).
+    another_injection: str = r"(?!)"
     #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
     #: injection (``operation_title_injection``), the note's injections are part of it.
     operation_title: str = r"(?!)"
@@ -1198,6 +1202,12 @@ class SettingsTable(_Strict):
     #: SC/IM", "J3420 VITAMIN B12 INJECTION"), or words that name no route given (a form's
     #: title "IM/SC Injection Record"): their mentions are linked to nothing.
     not_documentation_lines: list[str] = Field(default_factory=list)
+    #: Wording that starts another patient's dictation in the same job ("Starting new
+    #: dictation, bed five, different patient"): the drugs, doses, routes and sites after it
+    #: are that patient's, never this note's (``other_patient_after_chars``: only that far into
+    #: the note or later, so a dictation that opens with it keeps its own).
+    other_patient: str = r"(?!)"
+    other_patient_after_chars: int = Field(default=80, ge=0)
     #: Wording right after a drug that says it is not an injection here: an oral or topical form
     #: ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"). Such a drug never takes the route,
     #: dose or site of another sentence's injection.
@@ -1251,6 +1261,7 @@ class SettingsTable(_Strict):
                 self.given_lead_in,
                 self.given_lead_in_not,
                 self.given_by_field,
+                self.another_injection,
                 self.allergen_after,
                 self.lab_after,
                 self.lab_before,
@@ -1266,7 +1277,14 @@ class SettingsTable(_Strict):
         _compiles(
             [*self.addendum_headers, self.error_words, self.correction_words, self.retracted_before]
         )
-        _compiles([*self.not_documentation_lines, self.not_given_options, self.given_field])
+        _compiles(
+            [
+                *self.not_documentation_lines,
+                self.not_given_options,
+                self.given_field,
+                self.other_patient,
+            ]
+        )
         _compiles(
             [
                 *self.not_injected_forms,

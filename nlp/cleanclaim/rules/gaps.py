@@ -542,10 +542,12 @@ def _classed(unnamed: DraftAdministration) -> bool:
 def drug_missing(f: GapFinder, note: NoteFacts) -> list[Gap]:
     """DRUG_MISSING (and DX_MISSING with it): an injection was given, the substance is not named."""
     unnamed = _unnamed(note)
-    if unnamed is None or (note.injections and not (unnamed.unheard or _classed(unnamed))):
+    told = unnamed is not None and (unnamed.unheard or unnamed.told_apart or _classed(unnamed))
+    if unnamed is None or (note.injections and not told):
         # beside a named injection, only a dose whose drug was not heard ("haloperidol 5 mg IM
-        # and [inaudible] 2 mg IM") or one named by its class with its own dose or route ("her
-        # first antibiotic dose IM, 1 gram") is a drug missing; other loose attributes are its own
+        # and [inaudible] 2 mg IM"), one told as another injection ("we also gave a shot of ...,
+        # 25 mg IM") or one named by its class with its own dose or route ("her first antibiotic
+        # dose IM, 1 gram") is a drug missing; other loose attributes are its own
         return []
     ev = [_ev(m) for m in unnamed.doses + unnamed.routes + unnamed.sites]
     shown = ", ".join(dict.fromkeys(e.text for e in ev)) or "an injection"

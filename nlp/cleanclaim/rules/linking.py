@@ -137,6 +137,9 @@ class DraftAdministration:
     #: An unnamed administration read from attributes right after an "[inaudible]" marker: a
     #: drug was given but not heard, whatever other drugs the note names.
     unheard: bool = False
+    #: An unnamed administration told in a sentence of its own ("we also gave a shot of ..., 25
+    #: mg IM"): another injection whose drug is not named, whatever other drugs the note names.
+    told_apart: bool = False
     #: Route code → family (from the route table), for :attr:`route_codes`.
     families: dict[str, str] = field(default_factory=dict, repr=False)
     #: The mentions of doses, routes and sites (a set, so collecting many stays linear).
@@ -288,10 +291,21 @@ def link(
     # a template field line ("Route: IM   Site: R gluteal (upper outer)   Time: 13:40   Lot:
     # ...") describes the drug of the line above however long it runs
     fields |= {id(a) for a in attributes if _field_line(doc, text, a, vocab)}
+    # "We also gave a shot of the [inaudible] for the itching, 25 mg IM": a sentence that tells
+    # an injection of its own lends its dose and route to no drug of another sentence
+    told_apart: dict[int, bool] = {}  # by sentence: each is searched once
+    for a in attributes:
+        if a.sent not in told_apart:
+            sent = a.span.sent
+            found = vocab.another_injection.search(text, sent.start_char, sent.end_char)
+            told_apart[a.sent] = found is not None
+    apart = {id(a) for a in attributes if told_apart[a.sent]}
     named = {id(m) for m in drug_mentions}
     diluting = [m for m in anchors if m.norm in local or id(m) not in named]
     for attr in attributes:
-        attr.drug = _nearest_drug(attr, drug_mentions, anchors, index, unheard, dose_starts, fields)
+        attr.drug = _nearest_drug(
+            attr, drug_mentions, anchors, index, unheard, dose_starts, fields, apart
+        )
         if attr.drug is not None and id(attr.drug) in mixed:
             attr.drug = mixed[id(attr.drug)]  # the epinephrine's anesthetic holds its attributes
         if attr.label == "DOSE" and diluting and _PERCENT.search(attr.span.text):
@@ -346,6 +360,7 @@ def link(
         and (
             id(a) in unheard
             or id(a) in fields
+            or id(a) in apart
             or _lends_across_sentences(a, vocab.act_routes, vocab.act_title_line)
             or id(a) in injection_records
         )
@@ -362,12 +377,21 @@ def link(
     _given_after_plan_line(doc, list(drafts.values()), standalone_at, vocab)
     _given_under_lead_in(doc, list(drafts.values()), vocab)
     _given_on_form(doc, list(drafts.values()), vocab)
+    _planned_under_lead_in(doc, list(drafts.values()), vocab)
     for draft in drafts.values():
         _drop_plan_routes(draft)
 
     # a dose after "[inaudible]" is not the only named drug's: its drug was not heard
     unheard_orphans = [a for a in orphans if id(a) in unheard]
     orphans = [a for a in orphans if id(a) not in unheard]
+    # the dose and route of a sentence telling an injection of its own are an unnamed drug's,
+    # never the only named drug's (a route alone, "a second injection ... of the first dorsal
+    # compartment can be considered", tells none)
+    own_injection = [a for a in orphans if id(a) in apart]
+    if {"ROUTE", "DOSE"} <= {a.label for a in own_injection}:
+        orphans = [a for a in orphans if id(a) not in apart]
+    else:
+        own_injection = []
     unnamed = None
     told = _told_injection(text, candidates, orphans, vocab)
     if told is not None:
@@ -441,6 +465,10 @@ def link(
         unnamed = _unnamed(unheard_orphans, standalone, vocab)
         if unnamed is not None:
             unnamed.unheard = True
+    if unnamed is None and own_injection:
+        unnamed = _unnamed(own_injection, standalone, vocab, told=True)
+        if unnamed is not None:
+            unnamed.told_apart = True
     fluids = _hydration(doc, drugs, anchors, attributes, list(drafts.values()), vocab)
     return Linked(
         mentions,
@@ -733,10 +761,11 @@ def _titled_injection(orphans: list[Mention], vocab: RuleVocabulary) -> bool:
 
 
 def _unnamed(
-    orphans: list[Mention], standalone: list[str], vocab: RuleVocabulary
+    orphans: list[Mention], standalone: list[str], vocab: RuleVocabulary, told: bool = False
 ) -> DraftAdministration | None:
     """An administration of an unnamed drug from doses, routes and sites no drug claims, when
-    they record a done act ("IM inj 2 mL R VG"), else None.
+    they record a done act ("IM inj 2 mL R VG"), else None. ``told``: their sentence tells the
+    injection given ("we also gave a shot of ...").
     """
     labels = {a.label for a in orphans}
     if (
@@ -772,6 +801,8 @@ def _unnamed(
     )
     if done_act and not any(a.section_kind == "plan" for a in orphans):
         evidence.append("link.done_act")
+    if told:
+        evidence.append("link.another_injection")
     if evidence or standalone or any(a.section_kind == "administration" for a in orphans):
         unnamed.given = True
         unnamed.given_rules = evidence or standalone or ["section.administration"]
@@ -1128,6 +1159,7 @@ def _nearest_drug(
     unheard: set[int] | frozenset[int] = frozenset(),
     dose_starts: list[int] | None = None,
     fields: set[int] | frozenset[int] = frozenset(),
+    apart: set[int] | frozenset[int] = frozenset(),
 ) -> Mention | None:
     index = index or _Drugs(drugs, anchors)
     same_sent = index.by_sent.get(attr.sent) or index.anchors_by_sent.get(attr.sent)
@@ -1156,21 +1188,22 @@ def _nearest_drug(
     # one that records an administration (a MAR row with its time) or a box checked on a
     # template's line of options, however many ("Site: ☒ L glut ☐ R glut ☐ L delt ☐ R delt"):
     # a long sentence that names no drug and records nothing is about something else.
-    if id(attr) in unheard or not (
-        id(attr) in fields or attr.boxed or _lends_across_sentences(attr)
+    if (
+        id(attr) in unheard
+        or id(attr) in apart
+        or not (id(attr) in fields or attr.boxed or _lends_across_sentences(attr))
     ):
         return None
     same_para = index.by_para.get((attr.para, attr.section_kind))
     found = index.last_before(same_para, attr.start) if same_para else None
-    if found is None and id(attr) in fields and attr.section_kind == "administration":
-        # "Gave B 12 1000 M C G sub Q left deltoid. Injection record colon route colon I M": a
-        # record's field, under its own header, of the drug just told in its paragraph
+    if found is None and attr.section_kind == "administration":
+        # "Gave B 12 1000 M C G sub Q left deltoid. Injection record colon route colon I M",
+        # "Product: Xolair (omalizumab) 300 mg" then "Administration: 150 mg SC L upper arm":
+        # a record, under its own header, of the drug just named in its paragraph
         para = index.by_para_any.get(attr.para)
         found = index.last_before(para, attr.start) if para else None
-        if found is not None:
-            # only the drug told right before the record, not an earlier one
-            if attr.start - found.end > _RECORD_CHARS:
-                found = None
+        if found is not None and attr.span.sent.start_char - found.end > _RECORD_CHARS:
+            found = None  # only the drug named right before the record, not an earlier one
     return found
 
 
@@ -1560,7 +1593,10 @@ def _given_under_lead_in(
     """
     text = doc_text(doc)
     for draft in drafts:
-        if not _planned_only_by_its_line(draft):
+        # a list item planned only by its line, or one telling no act of its own ("- Benadryl
+        # IM as part of the migraine cocktail" under "Given in ED at 10:20:")
+        untold = not draft.given and draft.not_given_reason == "no administration documented"
+        if not (untold or _planned_only_by_its_line(draft)):
             continue
         for m in draft.drug_mentions:
             own = any(a.label in ("DOSE", "ROUTE") and a.sent == m.sent for a in m.attrs)
@@ -1579,13 +1615,14 @@ def _given_on_form(doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocab
     text = doc_text(doc)
     if vocab.given_by_field.search(text) is None:
         return
+    lines = _line_starts(text)
     for draft in drafts:
         if draft.given or draft.not_given_reason != "no administration documented":
             continue
         if not any(vocab.families.get(r.norm or "") == "sc_im" for r in draft.routes):
             continue
         for m in draft.drug_mentions:
-            line = text.rfind("\n", 0, m.start) + 1
+            line = _line_start(text, m.start, lines)
             if m.active and vocab.medication_field_label.match(text, line, m.start):
                 draft.given = True
                 draft.not_given_reason = None
@@ -1597,25 +1634,75 @@ def _lead_in_above(text: str, pos: int, vocab: RuleVocabulary) -> bool:
     """Whether the list item holding ``pos`` stands, with only list items between, under a line
     ending in a colon that says the list was given.
     """
-    start = text.rfind("\n", 0, pos) + 1
+    found = _lead_in_line(text, pos)
+    return (
+        found is not None
+        and vocab.given_lead_in.search(found[1]) is not None
+        and vocab.given_lead_in_not.search(found[1]) is None
+    )
+
+
+def _lead_in_line(text: str, pos: int, lines: list[int] | None = None) -> tuple[str, str] | None:
+    """The line ending in a colon that the list item holding ``pos`` stands under, with only
+    list items between ("Given in ED at 10:20:"), and its last sentence; or None. ``lines``:
+    the note's line starts (:func:`_line_starts`), for many lookups in one note.
+    """
+    start = _line_start(text, pos, lines)
     for _ in range(_LEAD_IN_ITEMS):
         if not _LIST_ITEM.match(text, start) or start == 0:
-            return False
-        above = text.rfind("\n", 0, start - 1) + 1
+            return None
+        above = _line_start(text, start - 1, lines)
         line = text[above : start - 1].strip()
         if not line:
-            return False  # a blank line ends the list
+            return None  # a blank line ends the list
         if not _LIST_ITEM.match(text, above):
             # only the line's last sentence leads in ("... rash 1-2 weeks later); questions
             # answered. Administered by RN:")
-            last = _LEAD_IN_SENTENCE.split(line)[-1]
-            return (
-                line.endswith(":")
-                and vocab.given_lead_in.search(last) is not None
-                and vocab.given_lead_in_not.search(last) is None
-            )
+            return (line, _LEAD_IN_SENTENCE.split(line)[-1]) if line.endswith(":") else None
         start = above
-    return False
+    return None
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset of each line's first character."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
+def _line_start(text: str, pos: int, lines: list[int] | None) -> int:
+    """The start of the line holding ``pos`` (by bisection in ``lines`` when given)."""
+    if lines is None:
+        return text.rfind("\n", 0, pos) + 1
+    return lines[bisect.bisect_right(lines, pos) - 1]
+
+
+_NEWLINE = re.compile(r"\n")
+
+
+def _planned_under_lead_in(
+    doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary
+) -> None:
+    """A drug given only by its own dose, route or site, on list items under a line that plans
+    the list ("Will give if no better in 1 h:" then "- diphenhydramine IM R deltoid"), was not
+    given.
+    """
+    text = doc_text(doc)
+    lines: list[int] | None = None
+    for draft in drafts:
+        if not draft.given or set(draft.given_rules) != {"link.done_act"}:
+            continue
+        active = [m for m in draft.drug_mentions if m.active]
+        lines = lines if lines is not None else _line_starts(text)
+        leads = [_lead_in_line(text, m.start, lines) for m in active]
+        if active and all(
+            lead is not None
+            and vocab.given_lead_in_not.search(lead[1]) is not None
+            # not "TREATMENT IN CLINIC (given by MA L. Ferreira at 14:35, per my order):"
+            and vocab.given_lead_in.search(lead[0]) is None
+            for lead in leads
+        ):
+            draft.given = False
+            draft.not_given_reason = "planned or ordered, not given"
+            draft.given_rules.append("link.planned_lead_in")
 
 
 def _given_after_plan_line(

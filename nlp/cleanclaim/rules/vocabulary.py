@@ -52,6 +52,8 @@ class RuleVocabulary:
         self.given_lead_in_not = re.compile(settings.given_lead_in_not, re.I)
         #: "Administered by: T. Okonkwo-Bell, MA": a form records the dose of its drug field.
         self.given_by_field = re.compile(settings.given_by_field, re.I | re.M)
+        #: "We also gave a shot of ...": a sentence telling an injection of its own.
+        self.another_injection = re.compile(settings.another_injection, re.I)
         #: "Penicillin allergy: none": the drug is named as an allergen.
         self.allergen_after = re.compile(settings.allergen_after, re.I)
         #: "B12 level drawn today": a laboratory value, not the drug.
