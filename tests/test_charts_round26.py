@@ -11,6 +11,8 @@ category with other wordings, and each with a note where it must not fire.
 - a record under its own header ("Administration: 150 mg SC L upper arm") describes the drug
   named on the line above ("Product: Xolair (omalizumab) 300 mg");
 - a spoken correction reaches back over fillers ("sub Q, no, correction, intramuscular");
+- round 27 (``charts_ae``: community and public-health settings): "pulmonary tuberculosis",
+  "MDR-TB" and "opioid overdose" are diagnoses (the indications of amikacin and naloxone);
 - round 23's prd-aa-016-raw and round 18's pr-r-016: "we also gave a shot of ..., 25 mg IM" is
   another injection (tests in ``test_charts_round25.py``).
 """
@@ -128,3 +130,28 @@ def test_a_correction_reaches_back_over_fillers(reviewer, said):
     review = reviewer.review(note)
     assert "ROUTE_CONFLICT" not in blocking(review)
     assert review.administrations[0].route == "IM"
+
+
+@pytest.mark.parametrize(
+    ("dx", "drug", "code"),
+    [
+        ("pulmonary tuberculosis, culture positive, MDR-TB", "streptomycin 1 g", "A15.0"),
+        ("active pulmonary TB on directly observed therapy", "streptomycin 1 g", "A15.0"),
+        ("opioid overdose, found unresponsive with pinpoint pupils", "naloxone 0.4 mg", "T40.601A"),
+        ("heroin overdose", "naloxone 0.4 mg", "T40.601A"),
+    ],
+)
+def test_tuberculosis_and_opioid_overdose_support_their_drugs(reviewer, dx, drug, code):
+    note = f"Public health clinic. Impression: {dx}. {drug} IM L lateral thigh given by RN at 21:49."
+    review = reviewer.review(note)
+    assert code in review.icd10
+    assert review.claim_ready
+
+
+def test_an_overdose_in_the_family_supports_nothing(reviewer):
+    note = (
+        "Public health clinic. Her brother died of an opioid overdose last year; she asks about "
+        "kits. Naloxone 0.4 mg IM L lateral thigh given by RN at 21:49 for training."
+    )
+    review = reviewer.review(note)
+    assert not review.claim_ready

@@ -355,8 +355,8 @@ TWINS = [
     pytest.param(
         "opioid overdose period nar can zero point four milligrams I M right thigh given by nurse Quinn period",
         "Opioid overdose. Narcan 0.4 mg IM R thigh given by RN Quinn.",
-        False,
-        ("DX_MISSING",),
+        True,
+        (),
         id="narcan",
     ),
     pytest.param(

@@ -7,8 +7,10 @@ the rules that modified it (``span._.cc_modifier_rules``).
 from bisect import bisect_left
 from collections import defaultdict
 
+import numpy
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -83,6 +85,9 @@ class ContextComponent(TableBacked):
         table = self.table = tables["context"]
         self._carriers = frozenset(w.lower() for w in table.negation_carriers)
         self._breaks = frozenset(w.lower() for w in table.clause_breaks)
+        self._break_hashes = numpy.array(
+            sorted(self.nlp.vocab.strings.add(w) for w in self._breaks), dtype=numpy.uint64
+        )
         self._reach = table.clause_break_reach
         self._break_rules = frozenset(table.clause_break_rules)
         for attrs in CATEGORY_ATTRIBUTES.values():
@@ -217,7 +222,11 @@ class ContextComponent(TableBacked):
         """
         if not any(m.rule.metadata["breaks"] for m in mods):
             return None
-        words = [t.i for t in doc if t.lower_ in self._breaks] if self._breaks else []
+        words = (
+            numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._break_hashes)).tolist()
+            if self._breaks
+            else []
+        )
         acts = [m._start for m in mods if m.rule.metadata["id"] in self._break_rules]
         return sorted(words + acts)
 

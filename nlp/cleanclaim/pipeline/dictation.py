@@ -1749,8 +1749,7 @@ class DictationComponent(TableBacked):
         the same kind follows it.
         """
         drop = set()
-        firsts = self._retraction_firsts
-        for i in [x for x, w in enumerate(lower) if w in firsts]:
+        for i in numpy.flatnonzero(self._by_word(self._retraction_firsts.__contains__)).tolist():
             size = next((len(r) for r in self._retractions if tuple(lower[i : i + len(r)]) == r), 0)
             if not size or lower[i + size : i + size + 1] == [":"]:
                 continue  # "Correction: ..." heads a typed correction, read as one
