@@ -142,7 +142,9 @@ def test_a_correction_reaches_back_over_fillers(reviewer, said):
     ],
 )
 def test_tuberculosis_and_opioid_overdose_support_their_drugs(reviewer, dx, drug, code):
-    note = f"Public health clinic. Impression: {dx}. {drug} IM L lateral thigh given by RN at 21:49."
+    note = (
+        f"Public health clinic. Impression: {dx}. {drug} IM L lateral thigh given by RN at 21:49."
+    )
     review = reviewer.review(note)
     assert code in review.icd10
     assert review.claim_ready
