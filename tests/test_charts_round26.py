@@ -157,3 +157,20 @@ def test_an_overdose_in_the_family_supports_nothing(reviewer):
     )
     review = reviewer.review(note)
     assert not review.claim_ready
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "The earlier entry was charted in error; the dose went to a different patient in room 4.",
+        "Struck: administration belongs to another patient's encounter.",
+    ],
+)
+def test_a_dose_charted_for_another_patient_is_no_new_dictation(reviewer, aside):
+    note = (
+        "Clinic medication administration summary. Gonorrhea exposure (Z20.2).\n"
+        f"{aside}\n"
+        "Ceftriaxone 500 mg IM R ventrogluteal given 10:40 by RN, tolerated.\n"
+    )
+    review = reviewer.review(note)
+    assert given(review) == ["ceftriaxone"]

@@ -283,7 +283,8 @@ class SettingReader:
         self.not_documentation = PatternSet(
             [re.compile(p, re.M) for p in table.not_documentation_lines], "not_documentation"
         )
-        self.other_patient = re.compile(table.other_patient, re.I)
+        # screened: searched only in the few notes RE2 says may hold it
+        self.other_patient = PatternSet([re.compile(table.other_patient, re.I)], "other_patient")
         self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
         self.mar_not_done = re.compile(table.mar_not_done, re.I)
 
@@ -688,7 +689,14 @@ class SettingReader:
         for m in self.not_documentation.finditer(text):
             out.update(e.start_char for e in within(m.start(), m.end()))
         out.update(start for start, (_, checked) in self._box_options(doc).items() if not checked)
-        other = self.other_patient.search(text, self.table.other_patient_after_chars)
+        other = next(
+            (
+                m
+                for m in self.other_patient.finditer(text)
+                if m.start() >= self.table.other_patient_after_chars
+            ),
+            None,
+        )
         if other is not None:
             # "Starting new dictation, bed five, different patient": another patient's note
             out.update(e.start_char for e in within(other.start(), len(text)))
