@@ -84,9 +84,9 @@ class ContextComponent(TableBacked):
         self.tables = tables
         table = self.table = tables["context"]
         self._carriers = frozenset(w.lower() for w in table.negation_carriers)
-        self._breaks = frozenset(w.lower() for w in table.clause_breaks)
         self._break_hashes = numpy.array(
-            sorted(self.nlp.vocab.strings.add(w) for w in self._breaks), dtype=numpy.uint64
+            sorted({self.nlp.vocab.strings.add(w.lower()) for w in table.clause_breaks}),
+            dtype=numpy.uint64,
         )
         self._reach = table.clause_break_reach
         self._break_rules = frozenset(table.clause_break_rules)
@@ -222,11 +222,7 @@ class ContextComponent(TableBacked):
         """
         if not any(m.rule.metadata["breaks"] for m in mods):
             return None
-        words = (
-            numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._break_hashes)).tolist()
-            if self._breaks
-            else []
-        )
+        words = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._break_hashes)).tolist()
         acts = [m._start for m in mods if m.rule.metadata["id"] in self._break_rules]
         return sorted(words + acts)
 

@@ -85,9 +85,8 @@ _DIGIT_CHARS = re.compile(r"[^0-9]")
 #: Short function words that never begin or end a name heard in pieces.
 #: Articles: before an English word they spell no name of the broad dictionary.
 _ARTICLES = frozenset({"a", "an", "the"})
-#: Words a speaker may say between a mention and its retraction ("sub Q, no, correction,
-#: intramuscular"), and how many words may stand there.
-_RETRACT_FILLERS = frozenset({",", "comma", "no", "sorry", "uh", "um", "wait", "oh", "oops", "."})
+#: How many words a speaker may say between a mention and its retraction ("sub Q, no,
+#: correction, intramuscular"), when all are ``DictationTable.retraction_fillers``.
 _RETRACT_REACH = 5
 #: A comma, written or said.
 _COMMA = frozenset({",", "comma"})
@@ -274,6 +273,7 @@ class DictationComponent(TableBacked):
         self._not_before = {k: {w.lower() for w in v} for k, v in t.not_before.items()}
         self._retractions = [tuple(r.lower().split()) for r in t.retractions]
         self._retraction_firsts = frozenset(r[0] for r in self._retractions)
+        self._retraction_fillers = frozenset(w.lower() for w in t.retraction_fillers)
         self._markers = re.compile("|".join(f"(?:{m})" for m in t.markers)) if t.markers else None
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
@@ -347,20 +347,21 @@ class DictationComponent(TableBacked):
     def _typed_units(self) -> frozenset[str]:
         """The unit words the target rules read after digits (the targets' dose table)."""
         if self._typed is None:
-            targets = dict(self.nlp.pipeline).get("cleanclaim_targets")
-            tables = getattr(targets, "tables", None) or res.packaged_tables()
-            units = tables["doses"].units
+            units = self._target_tables()[1]["doses"].units
             self._typed = frozenset(w.lower() for ws in units.values() for w in ws)
         return self._typed
 
-    # The lexicon comes from the targets component of the same pipeline (its edited tables).
     def _lexicon(self) -> "_Lexicon":
         if self._index is None:
-            targets = dict(self.nlp.pipeline).get("cleanclaim_targets")
-            tables = getattr(targets, "tables", None) or res.packaged_tables()
+            targets, tables = self._target_tables()
             use_dictionary = getattr(targets, "use_drug_dictionary", True)
             self._index = _Lexicon(tables, use_dictionary)
         return self._index
+
+    def _target_tables(self) -> tuple[Any, dict[str, Any]]:
+        """The targets component of the same pipeline and its (possibly edited) tables."""
+        targets = dict(self.nlp.pipeline).get("cleanclaim_targets")
+        return targets, getattr(targets, "tables", None) or res.packaged_tables()
 
     def __call__(self, doc: Doc) -> Doc:
         """Read the dictated forms of ``doc``: sentence ends, markers and extra mentions."""
@@ -1759,7 +1760,10 @@ class DictationComponent(TableBacked):
                 if e.end <= i
                 and (
                     i - e.end <= 2
-                    or (i - e.end <= _RETRACT_REACH and set(lower[e.end : i]) <= _RETRACT_FILLERS)
+                    or (
+                        i - e.end <= _RETRACT_REACH
+                        and set(lower[e.end : i]) <= self._retraction_fillers
+                    )
                 )
             ]
             after = [e for e in ents if e.start >= i + size and e.start - (i + size) <= 3]
@@ -1936,13 +1940,8 @@ class _Lexicon:
         string: the letters said at the end, which its name must end with).
         """
         key = (joined, words, id(t), after_side, tuple(fuzzy) if fuzzy else None, slot, near)
-        memo = self.__dict__.get("_memo")
-        if memo is not None and key in memo:
-            return memo[key]
         return self._remembered(
-            "_memo",
-            key,
-            lambda: self._read_or_near(joined, words, t, after_side, fuzzy, slot, near),
+            "_memo", key, self._read_or_near, joined, words, t, after_side, fuzzy, slot, near
         )
 
     def _read_or_near(
@@ -1960,21 +1959,23 @@ class _Lexicon:
             hit = self._near(joined, t, near if isinstance(near, str) else "")
         return hit
 
-    def _remembered(self, name: str, key: Any, compute: Any) -> Any:
-        """``compute()``, remembered under ``key`` in the memo ``name`` (cleared when full)."""
+    def _remembered(self, name: str, key: Any, compute: Any, *args: Any) -> Any:
+        """``compute(*args)``, remembered under ``key`` in the memo ``name`` (cleared when full;
+        the arguments, not a closure, so a hit builds nothing).
+        """
         memo = self.__dict__.setdefault(name, {})
         if key in memo:
             return memo[key]
         if len(memo) >= self.MEMO_SIZE:
             memo.clear()
-        value = memo[key] = compute()
+        value = memo[key] = compute(*args)
         return value
 
     def misspelt(self, word: str, t: res.DictationTable) -> tuple | None:
         """The curated drug ``word`` is a typed misspelling of (see
         :meth:`DictationComponent._misspelt`), or None; remembered per word.
         """
-        return self._remembered("_misspelt_memo", word, lambda: self._misspelling(word, t))
+        return self._remembered("_misspelt_memo", word, self._misspelling, word, t)
 
     def _misspelling(self, word: str, t: res.DictationTable) -> tuple | None:
         hit = None

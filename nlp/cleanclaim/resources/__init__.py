@@ -653,6 +653,8 @@ class DictationTable(_Strict):
     #: Words a speaker takes back the mention just said with, when one of the same kind follows
     #: ("left del toyed scratch that left upper arm", "sixty, correction, thirty milligrams").
     retractions: list[str] = Field(default_factory=list)
+    #: Words that may stand between a mention and its retraction ("sub Q, no, correction").
+    retraction_fillers: list[str] = Field(default_factory=list)
     #: Words after "I am" that make it a pronoun whatever is near ("I am taking", "I am fine").
     pronoun_after: list[str] = Field(default_factory=list)
     #: Words that begin a clause: "I am" after them is the pronoun ("... and I am sure").

@@ -220,6 +220,9 @@ def mentions_of(doc: Doc) -> list[Mention]:
     return out
 
 
+#: The reason a drug named with no administration wording, dose, route or site was not given;
+#: the later steps that may find it given after all look for it.
+NO_ACT_REASON = "no administration documented"
 #: How far before a drug a laboratory word is read ("bioavailable testosterone").
 _LAB_WORD = 16
 
@@ -375,9 +378,10 @@ def link(
                 _collect(draft, m.attrs)
         decide_given(draft)
     _given_after_plan_line(doc, list(drafts.values()), standalone_at, vocab)
-    _given_under_lead_in(doc, list(drafts.values()), vocab)
-    _given_on_form(doc, list(drafts.values()), vocab)
-    _planned_under_lead_in(doc, list(drafts.values()), vocab)
+    lines = _line_starts(text)
+    _given_under_lead_in(doc, list(drafts.values()), vocab, lines)
+    _given_on_form(doc, list(drafts.values()), vocab, lines)
+    _planned_under_lead_in(doc, list(drafts.values()), vocab, lines)
     for draft in drafts.values():
         _drop_plan_routes(draft)
 
@@ -559,7 +563,7 @@ def _hydration(
         decide_given(draft)
         if (
             not draft.given
-            and draft.not_given_reason == "no administration documented"
+            and draft.not_given_reason == NO_ACT_REASON
             and volume.search(clause)
             and not ext(f.span, "cc_regimen")
         ):
@@ -1490,9 +1494,7 @@ def decide_given(draft: DraftAdministration) -> None:
             draft.given_rules.append("link.done_act")
             continue
         reasons.append(
-            "planned or ordered, not given"
-            if m.section_kind == "plan"
-            else "no administration documented"
+            "planned or ordered, not given" if m.section_kind == "plan" else NO_ACT_REASON
         )
     if not draft.given and reasons:
         draft.not_given_reason = reasons[0]
@@ -1585,7 +1587,7 @@ def _planned_only_by_its_line(draft: DraftAdministration) -> bool:
 
 
 def _given_under_lead_in(
-    doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary
+    doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary, lines: list[int]
 ) -> None:
     """A drug on a list item, with its dose or route, under a line that says the list was given
     ("P: migraine cocktail given in clinic 16:20 by RN:" then "- Toradol 30 mg IM R deltoid"),
@@ -1595,19 +1597,21 @@ def _given_under_lead_in(
     for draft in drafts:
         # a list item planned only by its line, or one telling no act of its own ("- Benadryl
         # IM as part of the migraine cocktail" under "Given in ED at 10:20:")
-        untold = not draft.given and draft.not_given_reason == "no administration documented"
+        untold = not draft.given and draft.not_given_reason == NO_ACT_REASON
         if not (untold or _planned_only_by_its_line(draft)):
             continue
         for m in draft.drug_mentions:
             own = any(a.label in ("DOSE", "ROUTE") and a.sent == m.sent for a in m.attrs)
-            if m.active and own and _lead_in_above(text, m.start, vocab):
+            if m.active and own and _lead_in_above(text, m.start, vocab, lines):
                 draft.given = True
                 draft.not_given_reason = None
                 draft.given_rules.append("link.given_lead_in")
                 break
 
 
-def _given_on_form(doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary) -> None:
+def _given_on_form(
+    doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary, lines: list[int]
+) -> None:
     """On a form whose "Administered by:" field is filled in, the drug of its medication field
     line ("Medication: medroxyprogesterone acetate (Depo-Provera CI)"), with an SC/IM route of
     its own, was given, though the form left its dose or site blank.
@@ -1615,14 +1619,13 @@ def _given_on_form(doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocab
     text = doc_text(doc)
     if vocab.given_by_field.search(text) is None:
         return
-    lines = _line_starts(text)
     for draft in drafts:
-        if draft.given or draft.not_given_reason != "no administration documented":
+        if draft.given or draft.not_given_reason != NO_ACT_REASON:
             continue
         if not any(vocab.families.get(r.norm or "") == "sc_im" for r in draft.routes):
             continue
         for m in draft.drug_mentions:
-            line = _line_start(text, m.start, lines)
+            line = _line_start(lines, m.start)
             if m.active and vocab.medication_field_label.match(text, line, m.start):
                 draft.given = True
                 draft.not_given_reason = None
@@ -1630,11 +1633,11 @@ def _given_on_form(doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocab
                 break
 
 
-def _lead_in_above(text: str, pos: int, vocab: RuleVocabulary) -> bool:
+def _lead_in_above(text: str, pos: int, vocab: RuleVocabulary, lines: list[int]) -> bool:
     """Whether the list item holding ``pos`` stands, with only list items between, under a line
     ending in a colon that says the list was given.
     """
-    found = _lead_in_line(text, pos)
+    found = _lead_in_line(text, pos, lines)
     return (
         found is not None
         and vocab.given_lead_in.search(found[1]) is not None
@@ -1642,16 +1645,16 @@ def _lead_in_above(text: str, pos: int, vocab: RuleVocabulary) -> bool:
     )
 
 
-def _lead_in_line(text: str, pos: int, lines: list[int] | None = None) -> tuple[str, str] | None:
+def _lead_in_line(text: str, pos: int, lines: list[int]) -> tuple[str, str] | None:
     """The line ending in a colon that the list item holding ``pos`` stands under, with only
     list items between ("Given in ED at 10:20:"), and its last sentence; or None. ``lines``:
-    the note's line starts (:func:`_line_starts`), for many lookups in one note.
+    the note's line starts (:func:`_line_starts`).
     """
-    start = _line_start(text, pos, lines)
+    start = _line_start(lines, pos)
     for _ in range(_LEAD_IN_ITEMS):
         if not _LIST_ITEM.match(text, start) or start == 0:
             return None
-        above = _line_start(text, start - 1, lines)
+        above = _line_start(lines, start - 1)
         line = text[above : start - 1].strip()
         if not line:
             return None  # a blank line ends the list
@@ -1668,10 +1671,8 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
-def _line_start(text: str, pos: int, lines: list[int] | None) -> int:
-    """The start of the line holding ``pos`` (by bisection in ``lines`` when given)."""
-    if lines is None:
-        return text.rfind("\n", 0, pos) + 1
+def _line_start(lines: list[int], pos: int) -> int:
+    """The start of the line holding ``pos``, by bisection in the note's line starts."""
     return lines[bisect.bisect_right(lines, pos) - 1]
 
 
@@ -1679,19 +1680,17 @@ _NEWLINE = re.compile(r"\n")
 
 
 def _planned_under_lead_in(
-    doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary
+    doc: Doc, drafts: list[DraftAdministration], vocab: RuleVocabulary, lines: list[int]
 ) -> None:
     """A drug given only by its own dose, route or site, on list items under a line that plans
     the list ("Will give if no better in 1 h:" then "- diphenhydramine IM R deltoid"), was not
     given.
     """
     text = doc_text(doc)
-    lines: list[int] | None = None
     for draft in drafts:
         if not draft.given or set(draft.given_rules) != {"link.done_act"}:
             continue
         active = [m for m in draft.drug_mentions if m.active]
-        lines = lines if lines is not None else _line_starts(text)
         leads = [_lead_in_line(text, m.start, lines) for m in active]
         if active and all(
             lead is not None

@@ -30,6 +30,7 @@ from ..pipeline.screen import PatternSet
 from ..result import Evidence
 from .dates import parse_date
 from .linking import (
+    NO_ACT_REASON,
     DraftAdministration,
     Linked,
     Mention,
@@ -689,17 +690,12 @@ class SettingReader:
         for m in self.not_documentation.finditer(text):
             out.update(e.start_char for e in within(m.start(), m.end()))
         out.update(start for start, (_, checked) in self._box_options(doc).items() if not checked)
-        other = next(
-            (
-                m
-                for m in self.other_patient.finditer(text)
-                if m.start() >= self.table.other_patient_after_chars
-            ),
-            None,
-        )
-        if other is not None:
-            # "Starting new dictation, bed five, different patient": another patient's note
-            out.update(e.start_char for e in within(other.start(), len(text)))
+        after = self.table.other_patient_after_chars
+        for pattern in self.other_patient.candidates(text):
+            other = pattern.search(text, after)
+            if other is not None:
+                # "Starting new dictation, bed five, different patient": another patient's note
+                out.update(e.start_char for e in within(other.start(), len(text)))
         return frozenset(out)
 
     def checked_options(self, doc: Doc) -> frozenset[int]:
@@ -1038,7 +1034,7 @@ class SettingReader:
                 bucket[:] = [a for a in bucket if a not in moved]
             if draft.given and not any(self._own_evidence(m, moved) for m in elsewhere):
                 draft.given = False
-                draft.not_given_reason = "no administration documented"
+                draft.not_given_reason = NO_ACT_REASON
         unnamed = linked.unnamed
         if unnamed is None:
             families = linked.administrations[0].families if linked.administrations else {}
