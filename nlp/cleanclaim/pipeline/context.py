@@ -10,7 +10,7 @@ from collections import defaultdict
 import numpy
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -118,6 +118,7 @@ class ContextComponent(TableBacked):
             max_scope=entry.max_scope,
             allowed_types=set(entry.allowed_types) if entry.allowed_types else None,
             excluded_types=set(entry.excluded_types) if entry.excluded_types else None,
+            terminated_by=set(entry.terminated_by) if entry.terminated_by else None,
             metadata={
                 "id": entry.id,
                 "standalone": entry.standalone,
@@ -173,6 +174,8 @@ class ContextComponent(TableBacked):
             if words is not None:
                 words.update(range(e.start + 1, e.end - 1))
         named, named_dx = inner["DRUG"], inner["DIAGNOSIS"]
+        asides = _asides(doc, sentences) if "(" in doc.text else None
+        holes: dict[int, list[tuple[int, int]]] = {}
         for match_id, start, end in matches:
             if heard and all(i in heard for i in range(start, end)):
                 continue
@@ -188,9 +191,14 @@ class ContextComponent(TableBacked):
             # the scope ConTextModifier sets from the sentence of its first word, given here
             # from the sentence index (no Token, Span or sentence walk per modifier)
             i = sentences.index(start)
-            scope_start, scope_end = _scope(
-                rule, start, end, sentences.starts[i], sentences.ends[i]
-            )
+            s0, s1 = sentences.starts[i], sentences.ends[i]
+            scope_start, scope_end = _scope(rule, start, end, s0, s1)
+            if asides and rule.max_scope is not None and rule.category == "ADMINISTERED":
+                scope_start, scope_end, passed = _past_asides(
+                    asides, start, end, scope_start, scope_end, s0, s1
+                )
+                if passed:
+                    holes[len(mods)] = passed
             mods.append(
                 ConTextModifier(
                     rule, start, end, doc, scope_start, scope_end, max_scope=context.max_scope
@@ -204,7 +212,7 @@ class ContextComponent(TableBacked):
                 m._scope_end = min(m._scope_end, m._end + window)
         _end_at_administration(doc, mods, targets, self._carriers)
         _update_scopes(mods)
-        _apply_modifiers(mods, targets, self._clause_breaks(doc, mods), self._reach)
+        _apply_modifiers(mods, targets, self._clause_breaks(doc, mods), self._reach, holes)
         edges = []
         for m in mods:
             m.reduce_targets()
@@ -248,6 +256,52 @@ def _scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[i
         if most is not None and hi - end > most:
             hi = end + most
     return lo, hi
+
+
+#: The most words a parenthetical aside holds (a longer stretch is not an aside).
+_ASIDE_WORDS = 12
+
+
+def _asides(doc: Doc, sentences: Sentences) -> list[tuple[int, int]]:
+    """The short parenthetical asides of ``doc``: (first, last) token of each, brackets
+    included, within one sentence.
+    """
+    strings = doc.vocab.strings
+    orths = doc.to_array(ORTH)
+    opens = numpy.flatnonzero(orths == strings["("]).tolist()
+    if not opens:
+        return []
+    closes = numpy.flatnonzero(orths == strings[")"]).tolist()
+    out = []
+    for k, i in enumerate(opens):
+        c = bisect_left(closes, i)
+        if c == len(closes):
+            break
+        j = closes[c]
+        nested = k + 1 < len(opens) and opens[k + 1] < j
+        if not nested and j - i - 1 <= _ASIDE_WORDS and j < sentences.ends[sentences.index(i)]:
+            out.append((i, j))
+    return out
+
+
+def _past_asides(
+    asides: list[tuple[int, int]], start: int, end: int, lo: int, hi: int, s0: int, s1: int
+) -> tuple[int, int, list[tuple[int, int]]]:
+    """A scope cut at its rule's ``max_scope`` widened by the words of the asides it passes
+    over, within its sentence ``s0:s1``, and those asides (a cue outside an aside does not
+    modify a mention inside it): "ceftriaxone 500 mg IM (diluted w/ 1% lidocaine), given by
+    me" is eight words from its drug to "given", not thirteen.
+    """
+    passed = []
+    for i, j in asides:
+        if end <= i < hi and j < s1:
+            hi = min(s1, hi + j - i + 1)
+            passed.append((i, j))
+    for i, j in reversed(asides):
+        if lo <= j < start and i >= s0:
+            lo = max(s0, lo - (j - i + 1))
+            passed.append((i, j))
+    return lo, hi, passed
 
 
 def _end_at_administration(
@@ -321,6 +375,10 @@ def _update_scopes(mods: list[ConTextModifier]) -> None:
                     _terminate(m1, m2)
                 elif terminates[i] and not terminates[j]:
                     _terminate(m2, m1)
+                elif m2.category in m1.rule.terminated_by:
+                    # the same for a cue of a category the rule is terminated by ("history of
+                    # vomiting prednisone, gave methylprednisolone": the act ends the history)
+                    _terminate(m1, m2)
 
 
 #: The categories a terminating word cuts short. A relative's or an uncertain clause is left as
@@ -348,11 +406,13 @@ def _apply_modifiers(
     targets: list[Span],
     breaks: list[int] | None = None,
     reach: int | None = None,
+    holes: dict[int, list[tuple[int, int]]] | None = None,
 ) -> None:
     """``ConTextGraph.apply_modifiers`` (without pruning) over the modifiers whose scope reaches
     each target: a target outside a scope is never modified by it. ``breaks``: clause-break
     words (token indices) a cue of ``ContextTable.clause_break_categories`` does not reach over
-    to a mention that is not a diagnosis, nor over more than ``reach`` words.
+    to a mention that is not a diagnosis, nor over more than ``reach`` words. ``holes``: by
+    modifier index, the asides its scope was widened over (:func:`_past_asides`).
     """
     index: dict[int, list[int]] = defaultdict(list)
     for i, m in enumerate(mods):
@@ -369,6 +429,8 @@ def _apply_modifiers(
             if (s0 <= t0 < s1 or s0 < t1 <= s1) and m.modifies(target):
                 if breaks is not None and _broken(m, target, breaks, reach):
                     continue
+                if holes and i in holes and any(a <= t0 and t1 <= b + 1 for a, b in holes[i]):
+                    continue  # inside an aside the scope passed over
                 m.modify(target)
 
 

@@ -729,17 +729,55 @@ class DictationComponent(TableBacked):
                         best = (sim, end, value)
                 if best is not None:
                     break
+            begin = e.start
+            if best is None:
+                best = self._heard_before(lower, e, head, held)
+                if best is not None:
+                    begin, end = best[1], e.end
             if best is None:
                 continue
-            _, end, (label, norm, rule, name) = best
-            replaced[e.start] = _span(doc, e.start, end, label, rule, norm, name, "phonetic")
-            held.update(range(e.end, end))
+            _, end_or_begin, (label, norm, rule, name) = best
+            end = e.end if begin < e.start else end_or_begin
+            replaced[e.start] = _span(doc, begin, end, label, rule, norm, name, "phonetic")
+            held.update(range(begin, end))
         if not replaced:
             return ents
         return sorted(
             (replaced.get(e.start, e) if e.label_ == "DRUG" else e for e in ents),
             key=lambda s: s.start,
         )
+
+    def _heard_before(
+        self, lower: list[str], e: Span, head: str, held: set[int]
+    ) -> tuple[float, int, tuple[str, str, str, str]] | None:
+        """One to three words right before a drug the rules read, heard as the beginning of a
+        longer curated name that ends with it ("sign no cobalamin" is cyanocobalamin, and its
+        "no" negates nothing): (similarity, first word, the name's value), or None.
+
+        The words must sound like the missing beginning, not be a shorter word before it: at
+        most one letter shorter, with the same first sound ("no cobalamin" stays negated).
+        """
+        lex = self._lexicon()
+        best = None
+        for k in (3, 2, 1):
+            begin = e.start - k
+            if begin < 0 or not all(self._alpha[begin : e.start]):
+                continue
+            if any(x in held or _number_word(lower[x]) for x in range(begin, e.start)):
+                continue
+            front = _key("".join(lower[begin : e.start]))
+            for key, _, value in lex.near(_code(front + head)):
+                rest = key[: len(key) - len(head)]
+                if not key.endswith(head) or len(rest) < 3 or len(front) < len(rest) - 1:
+                    continue
+                if _code(front)[:1] != _code(rest)[:1]:
+                    continue
+                sim = Levenshtein.normalized_similarity(front + head, key)
+                if sim >= self.t.longer_name_min_similarity and (best is None or sim > best[0]):
+                    best = (sim, begin, value)
+            if best is not None:
+                return best
+        return None
 
     def _names_with_marks(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
         """A name said with spoken commas inside ("tetanus comma diphtheria and pertussis

@@ -473,6 +473,9 @@ class ContextRuleEntry(_Strict):
     max_scope: int | None = None
     allowed_types: list[str] | None = None
     excluded_types: list[str] | None = None
+    #: categories whose cues end this one's scope (medspaCy's ``terminated_by``): "Given his
+    #: history of vomiting prednisone, gave methylprednisolone" (the act ends the history)
+    terminated_by: list[ContextCategory] | None = None
     standalone: bool = False  # administration wording strong enough without a drug in its sentence
     #: a count of doses ("x1", "once", "single dose"): administration wording only outside a plan
     #: or order section ("Plan: Solu-Medrol 125 mg IM x 1" orders one dose, it does not give it)

@@ -533,6 +533,10 @@ class SettingReader:
             return self.cue(before)  # type: ignore[return-value]
         for start, end, setting in blocks:
             if start <= m.start < end:
+                if setting == "order_only" and ext(m.span, "cc_given"):
+                    # "Rx: ceftriaxone 500 mg IM (diluted w/ 1% lidocaine), given by me": the
+                    # label heads a treatment the sentence says was given
+                    break
                 return setting
         if kind.bundles:
             return "within_procedure"
