@@ -212,3 +212,168 @@ def test_an_inline_administered_header_covers_its_own_line(reviewer):
     review = reviewer.review(note)
     assert len(given(review)) == 1
     assert review.service_code == "G0008"
+
+
+# Round 28's own notes (charts_af: a denial-appeal packet of faxed and scanned records run
+# through text recognition; dictation_af/_ag: ambient scribes, accents, one-breath dictation).
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        "Nurse: I'm going to give this sub Q in the back of your arm, right side.",
+        "Medical assistant: Okay, Dana will inject it subcutaneously in your belly, left side.",
+    ],
+)
+def test_an_act_on_it_lends_its_route_to_the_drug_named_before(reviewer, act):
+    note = (
+        "[Ambient scribe - primary care]\n"
+        "Doctor: Your B12 came back at 150, and you have the numbness, so we'll start shots.\n"
+        "Nurse: Drawing up the cyanocobalamin now, one thousand mcg.\n"
+        f"{act}\n"
+        "Patient: Okay.\n"
+        "Doctor: Summary: vitamin B12 deficiency (E53.8) with paresthesias. Cyanocobalamin one "
+        "thousand mcg given IM today. Recheck in a month."
+    )
+    review = reviewer.review(note)
+    assert "ROUTE_CONFLICT" in blocking(review)
+
+
+def test_an_act_on_it_with_the_same_route_is_no_conflict(reviewer):
+    note = (
+        "[Ambient scribe - primary care]\n"
+        "Nurse: Drawing up the cyanocobalamin now, one thousand mcg.\n"
+        "Nurse: I'm going to give this in the muscle, left deltoid.\n"
+        "Doctor: Summary: vitamin B12 deficiency (E53.8). Cyanocobalamin one thousand mcg given "
+        "IM today, left deltoid."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready
+    assert "ROUTE_CONFLICT" not in blocking(review)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "The billed diagnoses (R53.83, R68.82) do not establish hypogonadism.",
+        "Labs here and at the outside clinic don't show low testosterone.",
+        "Coverage of testosterone requires documented hypogonadism with two low morning levels.",
+    ],
+)
+def test_a_diagnosis_said_to_be_unestablished_supports_nothing(reviewer, statement):
+    note = (
+        "Men's health visit. 48 M, tired, low drive. Assessment: fatigue (R53.83); decreased "
+        f"libido (R68.82). {statement}\n"
+        "Testosterone cypionate 200 mg IM given today L gluteal, tolerated."
+    )
+    review = reviewer.review(note)
+    assert "DX_NOT_SUPPORTED" in blocking(review)
+
+
+def test_an_established_diagnosis_still_supports(reviewer):
+    note = (
+        "Men's health visit. 48 M. Morning testosterone 180 and 210: this does establish "
+        "hypogonadism (E29.1).\n"
+        "Testosterone cypionate 200 mg IM given today L gluteal, tolerated."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready
+
+
+@pytest.mark.parametrize(
+    "meds",
+    [
+        "Meds: promethazine 25 mg IM R ventrogluteal. PO trial passed.",
+        "ED meds: ondansetron 4 mg IM L deltoid; acetaminophen 1 g PO.",
+    ],
+)
+def test_an_ed_meds_item_with_its_site_was_given(reviewer, meds):
+    note = (
+        "ED NOTE. 24 F, vomiting and diarrhea x2 days, roommates ill. Dry mucosa.\n"
+        f"{meds}\n"
+        "Assessment: viral gastroenteritis with nausea and vomiting (A08.4, R11.2).\n"
+        "Dispo: home."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready
+
+
+def test_a_home_medication_list_stays_a_list(reviewer):
+    note = (
+        "Office visit. 61 F.\n"
+        "Medications: Depo-Provera 150 mg IM every 12 weeks; enoxaparin 40 mg SC daily after her "
+        "knee surgery; lisinopril 10 mg PO daily.\n"
+        "Assessment: hypertension, stable. Plan: continue current medications."
+    )
+    review = reviewer.review(note)
+    assert given(review) == []
+
+
+@pytest.mark.parametrize("who", ["by RN", "by the nurse", "by LPN"])
+def test_an_item_given_by_staff_under_a_plan_was_given(reviewer, who):
+    note = (
+        "Peds sick visit, 9 y/o M. Rapid strep positive.\n"
+        "A: Streptococcal pharyngitis (J02.0).\n"
+        "P: Mother prefers one shot to ten days of liquid. Bicillin L-A 1.2 million units IM R "
+        f"anterolateral thigh {who}. Observed 15 min, no reaction."
+    )
+    review = reviewer.review(note)
+    assert given(review) == ["penicillin_g_benzathine"]
+
+
+@pytest.mark.parametrize(
+    ("dictated", "code"),
+    [
+        ("follow up of her osteo porosis", "M81.0"),
+        ("follow up for the primary hypo gonad ism", "E29.1"),
+    ],
+)
+def test_a_one_word_diagnosis_heard_in_pieces(reviewer, dictated, code):
+    note = f"dictation {dictated} period plan continue treatment period"
+    review = reviewer.review(note)
+    assert code in {d.icd10 for d in review.diagnoses}
+
+
+def test_ordinary_words_are_not_joined_into_a_diagnosis(reviewer):
+    note = "dictation she will hypo thetically come back period we gave nothing today period"
+    review = reviewer.review(note)
+    assert review.diagnoses == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "drug", "dose"),
+    [
+        ("Kena1og 4O mg IM given today L de1toid, tolerated.", "triamcinolone_acetonide", "40 mg"),
+        (
+            "medroxyprogesterone acetate l50 rng IM given L de1toid 11:02",
+            "medroxyprogesterone",
+            "150 mg",
+        ),
+        ("lnvega Sustenna 234 rng lM R deltoid given 10:20.", "paliperidone_palmitate", "234 mg"),
+    ],
+)
+def test_text_recognition_misreads_are_read(reviewer, line, drug, dose):
+    note = (
+        ">>> FAX RECEIVED 03/04/2025 09:12 P 1/1 <<<\n"
+        "Dx: schizophrenia F20.9; contraception Z30.42; contact dermatitis L23.7.\n"
+        f"{line}\n"
+        "Page 1 of 1"
+    )
+    review = reviewer.review(note)
+    adm = next(a for a in review.administrations if a.given)
+    assert adm.drug_id == drug and adm.dose == dose
+    assert adm.route_code == "IM"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "LV function normal, EF 55%; LM without disease.",
+        "S1 and S2 normal. B12 level 340. O2 sat 97% on 2 L.",
+        "Discussed T4 and T3 results; L5-S1 disc bulge.",
+    ],
+)
+def test_ordinary_letter_digit_words_are_not_misreads(reviewer, words):
+    review = reviewer.review(f"Clinic note. {words} No injections today.")
+    assert not any(e.how == "ocr" for e in review.entities if e.how)
+    assert given(review) == []

@@ -97,8 +97,9 @@ class Entity:
     rule: str | None
     norm: str | None = None
     modifiers: tuple[str, ...] = ()
-    #: For a mention read from dictated words: its canonical form and how it was read
-    #: (``number_words``, ``usual_unit``, ``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``).
+    #: For a mention read from dictated or misrecognized words: its canonical form and how it
+    #: was read (``number_words``, ``usual_unit``, ``spoken_route``, ``letters``, ``joined``,
+    #: ``phonetic``, ``fuzzy``, ``spoken_side``, ``ocr``).
     normalized: str | None = None
     how: str | None = None
 

@@ -5,7 +5,8 @@ The component runs right after ``cleanclaim_targets``. It never rewrites the tex
 extra DRUG, DOSE, ROUTE and SITE mentions over the ORIGINAL tokens, so every entity, evidence
 span and highlight points at the dictated characters, and puts the canonical reading on the span
 (``._.cc_read``, e.g. ``1000 mcg``) with how it was read (``._.cc_how``: ``number_words``,
-``usual_unit``, ``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``, ``spoken_side``).
+``usual_unit``, ``spoken_route``, ``letters``, ``joined``, ``phonetic``, ``fuzzy``, ``spoken_side``,
+``ocr``).
 
 Mechanisms (vocabulary and thresholds come from ``dictation.json``):
 
@@ -20,6 +21,11 @@ Mechanisms (vocabulary and thresholds come from ``dictation.json``):
   sites, routes): the same letters, the same Metaphone code (with a normalized Levenshtein floor),
   or a rapidfuzz ratio against the curated names; only near a dose, route, site or administration
   word;
+- a one-word diagnosis heard in pieces ("hypo gonad ism") is read when the words run together
+  spell one of the diagnosis table's names exactly;
+- a scanned page's text recognition misreads ("Kena1og 4O mg", "l50 rng", "de1toid", "lM") are
+  read through the table's character confusions, only when the word then spells a curated name,
+  a unit after a number, a number before a unit or an injection route (``ocr``);
 - "[inaudible]"-type markers are kept in ``doc._.cc_markers`` for the DICTATION_UNCLEAR gap.
 """
 
@@ -78,6 +84,11 @@ _LONG_JOINED = 8
 _VOWELS = frozenset("aeiou")
 #: Word frequency (Zipf) from which a word is ordinary English, not a heard syllable.
 _ORDINARY_ZIPF = 3.0
+#: The routes a misread word may be read as ("lM" is IM).
+_OCR_ROUTES = frozenset({"IM", "IV", "SC"})
+_OCR_ROUTE_LETTERS = frozenset({"im", "iv"})
+#: The shortest one-word diagnosis read from words heard in pieces ("hypo gonad ism").
+_JOINED_DX_LETTERS = 9
 #: The "'m" of "I'm", a syllable when a name is heard in pieces ("I'm a trex").
 _CONTRACTED_M = frozenset({"'m", "’m"})
 _ALNUM = re.compile(r"[^a-z0-9]")
@@ -285,6 +296,9 @@ class DictationComponent(TableBacked):
         self._slot_words = {w.lower() for w in t.name_slot_words}
         self._index: _Lexicon | None = None
         self._typed: frozenset[str] | None = None  # the target rules' unit words, when asked
+        self._ocr_unit_map: dict[str, str] | None = None
+        self._ocr_misread_units: frozenset[str] | None = None
+        self._ocr_side_map: dict[str, str] | None = None
         firsts = {letter[0] for letter in self._route_letters}
         self._route_first = (
             {p[0] for p in self._route_phrases}
@@ -409,6 +423,8 @@ class DictationComponent(TableBacked):
             for d in spelled:
                 taken[d.start : d.end] = True
         new += spelled
+        new += self._joined_diagnoses(doc, lower, taken)
+        new += self._ocr_reads(doc, lower, taken)
         new += self._letter_routes(doc, lower, taken, ents)
         # The target rules see "seven five milligrams" of "three point seven five milligrams":
         # number-word doses are read whole here, and replace the part the rules saw.
@@ -625,6 +641,193 @@ class DictationComponent(TableBacked):
             out.append(_span(doc, i, stop, "DIAGNOSIS", f"dx.{dx_id}", icd, name, "letters"))
             taken[i:stop] = True
             i = stop
+        return out
+
+    def _ocr_reads(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
+        """Names, doses and routes a scanned page's text recognition misread by a character or
+        two ("Kena1og 4O mg", "l50 rng IM", "de1toid", "Route: lM"): a word is read through the
+        table's confusions only when it then spells a curated name, a unit after a number, a
+        number before a unit, or an injection route, and as written it is no English word.
+        """
+        t = self.t
+        if not (t.ocr_letters or t.ocr_pairs):
+            return []
+        n = len(doc)
+        suspect = numpy.flatnonzero(self._by_word(self._ocr_suspect)[:n] & ~taken[:n]).tolist()
+        if not suspect:
+            return []
+        lex = self._lexicon()
+        units = self._ocr_units()
+        out: list[Span] = []
+        for i in suspect:
+            if taken[i]:
+                continue
+            word = lower[i]
+            number = self._ocr_number(word)
+            if number is not None:
+                unit = units.get(lower[i + 1]) if i + 1 < n else None
+                if unit is None and i + 1 < n:
+                    unit = units.get(self._ocr_fixed(lower[i + 1], units) or "")
+                if unit is not None and not taken[i + 1]:
+                    out.append(self._ocr_dose(doc, lower, i, i + 2, number, unit, units, taken))
+                continue
+            fixed = self._ocr_fixed(word, units)
+            if fixed is None:
+                continue
+            if fixed in units:
+                # "150 rng", "1 rnL": a number the rules read, then the unit misread
+                j = i - 1
+                if j >= 0 and not taken[j] and _DIGITS.match(lower[j]):
+                    value = parse_number([lower[j]])
+                    if value is not None and value > 0:
+                        out.append(
+                            self._ocr_dose(doc, lower, j, i + 1, value, units[fixed], units, taken)
+                        )
+                continue
+            value = lex.exact(fixed)
+            if value is None and fixed in self._route_letters:
+                code = self._route_letters[fixed]
+                value = ("ROUTE", code, f"route.{code.lower()}", code)
+            if value is None:
+                continue
+            label, norm, rule, name = value
+            text = doc[i].text
+            if label == "ROUTE" and (
+                norm not in _OCR_ROUTES or not (text[0] == "l" and text[1:].isupper())
+            ):
+                continue  # "lM" is IM; "lm" or "LV" (left ventricle) may be anything
+            start = i
+            if label == "SITE" and i > 0 and not taken[i - 1]:
+                side = self._ocr_sides().get(doc[i - 1].text)
+                if side is not None:  # "L de1toid"
+                    start, name = i - 1, f"{side} {name}"
+            out.append(_span(doc, start, i + 1, label, rule, norm, name, "ocr"))
+            taken[start : i + 1] = True
+        return out
+
+    def _ocr_sides(self) -> dict[str, str]:
+        """A side word as typed ("L", "Rt", "left") → the side, from the targets' site table."""
+        if self._ocr_side_map is None:
+            table = self._target_tables()[1]["sites"].laterality
+            self._ocr_side_map = {w: side for side, ws in table.items() for w in ws}
+        return self._ocr_side_map
+
+    def _ocr_dose(
+        self,
+        doc: Doc,
+        lower: list[str],
+        i: int,
+        end: int,
+        value: float,
+        unit: str,
+        units: dict[str, str],
+        taken: numpy.ndarray,
+    ) -> Span:
+        """The dose of ``i:end`` read as ``value`` ``unit``, with a concentration's "/mL"."""
+        read = f"{_fmt(value)} {unit}"
+        if end + 1 < len(doc) and lower[end] == "/":
+            per = units.get(lower[end + 1]) or units.get(
+                self._ocr_fixed(lower[end + 1], units) or ""
+            )
+            if per == "mL":
+                read += "/mL"
+                end += 2
+        taken[i:end] = True
+        return _span(doc, i, end, "DOSE", "dose.ocr", None, read, "ocr")
+
+    def _ocr_suspect(self, word: str) -> bool:
+        """A word text recognition may have misread: letters and digits mixed ("de1toid",
+        "l50"), or no English word and holding a confused pair or opening with "l" ("rncg",
+        "lnvega").
+        """
+        if len(word) < 2:
+            return False
+        digits = any(c.isdigit() for c in word)
+        letters = any(c.isalpha() for c in word)
+        if digits and letters or "|" in word:
+            return True
+        if not letters:
+            return False
+        if word[0] == "l" and "i" + word[1:] in _OCR_ROUTE_LETTERS:
+            return True  # "lM": its case decides (:meth:`_ocr_reads`)
+        pairs = any(p in word for p in self.t.ocr_pairs)
+        return (pairs or word[0] == "l") and (
+            _zipf(word) < self.t.single_word_max_zipf or word in self._ocr_unit_misreads()
+        )
+
+    def _ocr_number(self, word: str) -> float | None:
+        """A number with letters read for digits ("l50", "4o", "l,000"), or None."""
+        if not any(c.isdigit() for c in word) or not any(c.isalpha() or c == "|" for c in word):
+            return None
+        digits = "".join(self.t.ocr_digits.get(c, c) for c in word)
+        if not _DIGITS.match(digits):
+            return None
+        return parse_number([digits])
+
+    def _ocr_fixed(self, word: str, units: dict[str, str]) -> str | None:
+        """``word`` with the table's confusions undone, when it then spells a curated name of
+        five letters or more, a unit or an injection route ("lm" of "lM"), else None.
+        """
+        t = self.t
+        letters = "".join(t.ocr_letters.get(c, c) for c in word)
+        paired = letters
+        for wrong, right in t.ocr_pairs.items():
+            paired = paired.replace(wrong, right)
+        lex = self._lexicon()
+        for v in dict.fromkeys((letters, paired, "i" + letters[1:], "i" + paired[1:])):
+            if v == word or not v.isalpha():
+                continue
+            if v in units or v in _OCR_ROUTE_LETTERS:
+                return v
+            hit = lex.exact(v)
+            if hit is not None and (len(v) >= 5 or hit[0] == "ROUTE"):
+                return v
+        return None
+
+    def _ocr_units(self) -> dict[str, str]:
+        """Unit word (lowered) → canonical unit, from the targets' dose table."""
+        if self._ocr_unit_map is None:
+            table = self._target_tables()[1]["doses"].units
+            self._ocr_unit_map = {w.lower(): canon for canon, ws in table.items() for w in ws}
+        return self._ocr_unit_map
+
+    def _ocr_unit_misreads(self) -> frozenset[str]:
+        """The units as text recognition misreads them through the table's pairs ("rng")."""
+        if self._ocr_misread_units is None:
+            out = set()
+            for w in self._ocr_units():
+                for wrong, right in self.t.ocr_pairs.items():
+                    if right in w:
+                        out.add(w.replace(right, wrong))
+            self._ocr_misread_units = frozenset(out)
+        return self._ocr_misread_units
+
+    def _joined_diagnoses(self, doc: Doc, lower: list[str], taken: numpy.ndarray) -> list[Span]:
+        """A one-word diagnosis heard as two to four words that run together spell it exactly
+        ("primary hypo gonad ism", "osteo porosis"): read against the diagnosis table's names.
+        """
+        lex = self._lexicon()
+        first = numpy.flatnonzero(self._by_word(lex.joined_prefixes.__contains__)).tolist()
+        out: list[Span] = []
+        n = len(doc)
+        last = 0
+        for i in first:
+            if i < last or taken[i] or not self._alpha[i]:
+                continue
+            joined = lower[i]
+            for end in range(i + 2, min(n, i + 4) + 1):
+                if taken[end - 1] or not self._alpha[end - 1]:
+                    break
+                joined += lower[end - 1]
+                hit = lex.joined_diagnoses.get(joined)
+                if hit is not None:
+                    dx_id, icd, name = hit
+                    out.append(_span(doc, i, end, "DIAGNOSIS", f"dx.{dx_id}", icd, name, "joined"))
+                    taken[i:end] = True
+                    last = end
+                    break
+                if joined not in lex.joined_prefixes:
+                    break
         return out
 
     def _joined_over_pieces(self, doc: Doc, lower: list[str], ents: list[Span]) -> list[Span]:
@@ -1891,6 +2094,7 @@ class _Lexicon:
                 self.by_code.setdefault(_code(key), []).append((key, value))
         # diagnoses named by an abbreviation ("HIV", "COPD exacerbation"), for spelled letters
         self.diagnoses: dict[str, tuple[str, str, str]] = {}
+        self.joined_diagnoses: dict[str, tuple[str, str, str]] = {}
         self.abbreviations: set[str] = set()
         for dx in tables["diagnoses"].diagnoses:
             for s in dx.synonyms:
@@ -1906,6 +2110,12 @@ class _Lexicon:
                 # ("the E R", the emergency room)
                 if (spelled or head.lower() == "vitamin") and not _SIGNS & set(s):
                     self.diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
+                # one long word, for a name heard in pieces ("hypo gonad ism")
+                if " " not in s and len(s) >= _JOINED_DX_LETTERS and s.replace("-", "").isalpha():
+                    self.joined_diagnoses.setdefault(_key(s), (dx.id, dx.icd10, s))
+        self.joined_prefixes = frozenset(
+            k[:i] for k in self.joined_diagnoses for i in range(2, len(k) - 1)
+        )
         self.not_injected = {r.code for r in tables["routes"].routes if r.family == "non_injection"}
         # a drug's usual unit, for a number said without one: its billing unit
         self.usual_units: dict[str, str] = {}

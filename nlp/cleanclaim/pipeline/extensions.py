@@ -24,7 +24,7 @@ SPAN_EXTENSIONS: dict[str, object] = {
     "cc_modifier_rules": (),  # ids of the ConText rules that modified this span
     # Set by the dictation reader on mentions read from dictated words (else None).
     "cc_read": None,  # canonical form read ("1000 mcg", "sumatriptan", "left deltoid")
-    "cc_how": None,  # how it was read: number_words, usual_unit, spoken_route, letters, joined, phonetic, fuzzy
+    "cc_how": None,  # how it was read: number_words, ..., phonetic, fuzzy, spoken_side, ocr
 }
 
 #: Doc extensions.

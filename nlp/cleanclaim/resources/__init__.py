@@ -658,6 +658,13 @@ class DictationTable(_Strict):
     retractions: list[str] = Field(default_factory=list)
     #: Words that may stand between a mention and its retraction ("sub Q, no, correction").
     retraction_fillers: list[str] = Field(default_factory=list)
+    #: Characters a scanned page's text recognition confuses, by what the word needs: a letter
+    #: in a word ("Kena1og", "de1toid": "1" → "l"), a digit in a number ("l50", "4O": "l" → "1"),
+    #: and letter pairs read for one letter ("rng", "rncg/rnL": "rn" → "m"). A word is read
+    #: through them only when it then spells a curated name, a route, a unit or a number.
+    ocr_letters: dict[str, str] = Field(default_factory=dict)
+    ocr_digits: dict[str, str] = Field(default_factory=dict)
+    ocr_pairs: dict[str, str] = Field(default_factory=dict)
     #: Words after "I am" that make it a pronoun whatever is near ("I am taking", "I am fine").
     pronoun_after: list[str] = Field(default_factory=list)
     #: Words that begin a clause: "I am" after them is the pronoun ("... and I am sure").
@@ -1151,6 +1158,10 @@ class SettingsTable(_Strict):
     #: injection", "another shot"): its sentence's dose, route and site describe it, never the
     #: drug of another sentence (an unnamed drug when its own is not heard).
     another_injection: str = r"(?!)"
+    #: An act whose object is a pronoun ("I'm going to give this sub Q in the back of your arm",
+    #: "she'll inject it in the left thigh"): its sentence's route and site describe the drug
+    #: named before, when the note names one drug.
+    pronoun_act: str = r"(?!)"
     #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
     #: injection (``operation_title_injection``), the note's injections are part of it.
     operation_title: str = r"(?!)"
@@ -1267,6 +1278,7 @@ class SettingsTable(_Strict):
                 self.given_lead_in_not,
                 self.given_by_field,
                 self.another_injection,
+                self.pronoun_act,
                 self.allergen_after,
                 self.lab_after,
                 self.lab_before,

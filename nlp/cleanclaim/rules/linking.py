@@ -27,6 +27,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NOT_SERVICE_KINDS = frozenset({"list", "history", "family"})
 #: Sections that never record an administration, whatever their wording ("tolerated amoxicillin").
 _ALLERGY_SECTIONS = frozenset({"allergies"})
+#: The routes that, with a dose and a site, make a list item an administration record.
+_ITEM_ROUTES = frozenset({"IM", "SC"})
 
 
 @dataclass(eq=False)
@@ -94,10 +96,29 @@ class Mention:
         """
         if self.section in _ALLERGY_SECTIONS:
             return False
-        return any(
-            ext(s, "cc_given") or ext(s, "cc_this_encounter")
-            for s in [self.span, *(a.span for a in self.attrs)]
+        return (
+            any(
+                ext(s, "cc_given") or ext(s, "cc_this_encounter")
+                for s in [self.span, *(a.span for a in self.attrs)]
+            )
+            or self._item_with_its_site
         )
+
+    @property
+    def _item_with_its_site(self) -> bool:
+        """A list item that names the dose, an intramuscular or subcutaneous route and the site
+        on its own line ("Meds: promethazine 25 mg IM R ventrogluteal"): a medication list never
+        names where a dose went.
+        """
+        drug = self if self.label == "DRUG" else self.drug
+        if drug is None:
+            return False
+        own = {
+            a.label
+            for a in drug.attrs
+            if a.sent == drug.sent and (a.label != "ROUTE" or a.norm in _ITEM_ROUTES)
+        }
+        return {"DOSE", "ROUTE", "SITE"} <= own
 
     @property
     def active(self) -> bool:
@@ -366,6 +387,7 @@ def link(
             or id(a) in apart
             or _lends_across_sentences(a, vocab.act_routes, vocab.act_title_line)
             or id(a) in injection_records
+            or (a.label != "DOSE" and _acts_on_a_pronoun(a, vocab.pronoun_act))
         )
         and not (a.label == "ROUTE" and a.norm in vocab.non_injection)
     ]
@@ -1261,6 +1283,14 @@ def _lends_across_sentences(
     if sents.words(attr.sent) <= _SHORT_SENTENCE:
         return True
     return sents.records(attr.sent)
+
+
+def _acts_on_a_pronoun(attr: Mention, pattern: re.Pattern[str]) -> bool:
+    """The route or site's sentence tells the act on "it" or "this" ("I'm going to give this sub
+    Q in the back of your arm", "Maria will inject it subcutaneously"), before the mention.
+    """
+    sent = attr.span.sent
+    return pattern.search(doc_text(attr.span.doc), sent.start_char, attr.start) is not None
 
 
 _CONTENT = re.compile(r"\S")

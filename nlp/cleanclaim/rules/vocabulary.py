@@ -54,6 +54,8 @@ class RuleVocabulary:
         self.given_by_field = re.compile(settings.given_by_field, re.I | re.M)
         #: "We also gave a shot of ...": a sentence telling an injection of its own.
         self.another_injection = re.compile(settings.another_injection, re.I)
+        #: "I'm going to give this sub Q ...": a sentence telling the act on the drug named before.
+        self.pronoun_act = re.compile(settings.pronoun_act, re.I)
         #: "Penicillin allergy: none": the drug is named as an allergen.
         self.allergen_after = re.compile(settings.allergen_after, re.I)
         #: "B12 level drawn today": a laboratory value, not the drug.
