@@ -31,6 +31,13 @@ _UNIT_INFIXES = [
     # after or before a letter, never between two digits ("1,000 mcg" stays one number)
     r"(?<=[A-Za-z]),(?=[0-9A-Za-z])",
     r"(?<=[0-9]),(?=[A-Za-z])",
+    # the quotes, commas, colons and brackets between the cells of a quoted export row or a
+    # JSON fragment ('"16:22","cefTRIAXone 1 g vial","1 g","IM"', '"dose":"60 mg"'): a closing
+    # quote before its delimiter, the delimiter, an opening bracket, an opening quote
+    r'(?<=[A-Za-z0-9.)%])"(?=[,:}\]])',
+    r'(?<=")[,:](?=["\[{])',
+    r'(?<=[,:\[{])[\[{](?=["\[{])',
+    r'(?<=[,:\[{])"(?=[A-Za-z0-9])',
 ]
 
 

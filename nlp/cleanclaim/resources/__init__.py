@@ -1059,6 +1059,9 @@ class SettingsTable(_Strict):
     #: with different dates and one of them is the date of service, the doses of the parts
     #: dated earlier were given then, not at the encounter reviewed.
     encounter_header: str = r"(?!)"
+    #: A row of an exported table that dates its own encounter in one of its first cells
+    #: ('"E-77120","2024-09-02","MILLBROOK URGENT CARE",...'): an encounter like a header's.
+    encounter_row: str = r"(?!)"
     default_note_type: NoteType = "office_visit"
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
@@ -1067,6 +1070,8 @@ class SettingsTable(_Strict):
     #: 04/22/2025 encounter]"): the doses on its line, or under it when it heads a block, were
     #: given then.
     copied_forward: str = r"(?!)"
+    #: A line that closes a copied block ("[end copied text]"): what follows is this visit's.
+    copied_forward_end: str = r"(?!)"
     #: A product named in a "not given" sentence though the drug table does not know it
     #: ("Meningococcal vaccination was discussed ...; not given"): the statement is about
     #: that product, not the whole note.
@@ -1162,6 +1167,10 @@ class SettingsTable(_Strict):
     #: "she'll inject it in the left thigh"): its sentence's route and site describe the drug
     #: named before, when the note names one drug.
     pronoun_act: str = r"(?!)"
+    #: The words that name an injection itself ("injection", "shot", "inj"): after an oral
+    #: drug in its sentence ("vomited oral amoxicillin x3 -> injection given 710 mg IM"), what
+    #: follows them is the injection's.
+    injection_nouns: str = r"(?!)"
     #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
     #: injection (``operation_title_injection``), the note's injections are part of it.
     operation_title: str = r"(?!)"
@@ -1279,6 +1288,7 @@ class SettingsTable(_Strict):
                 self.given_by_field,
                 self.another_injection,
                 self.pronoun_act,
+                self.injection_nouns,
                 self.allergen_after,
                 self.lab_after,
                 self.lab_before,
@@ -1286,6 +1296,7 @@ class SettingsTable(_Strict):
                 self.told_injection_after,
                 self.named_product,
                 self.copied_forward,
+                self.copied_forward_end,
             ]
         )
         _compiles([self.exam_injected])
@@ -1314,10 +1325,13 @@ class SettingsTable(_Strict):
                 self.clause_today,
                 self.clause_same_day,
                 self.encounter_header,
+                self.encounter_row,
             ]
         )
-        if self.encounter_header != r"(?!)" and "(?P<date>" not in self.encounter_header:
-            raise ValueError("encounter_header needs a named group 'date'")
+        for name in ("encounter_header", "encounter_row"):
+            value = getattr(self, name)
+            if value != r"(?!)" and "(?P<date>" not in value:
+                raise ValueError(f"{name} needs a named group 'date'")
         _compiles(
             [
                 self.procedure_site_before,

@@ -345,7 +345,16 @@ def link(
         if label == _OUTSIDE_TABLE and _field_line(doc, text, attr, vocab):
             label = None  # "Cabenuva 600 mg/900 mg" then "Route: IM": the template's fields
         if label is not None and (
-            attr.drug.sent != attr.sent or attr.end <= label or _sentence_between(text, attr)
+            attr.drug.sent != attr.sent
+            or attr.end <= label
+            or _sentence_between(text, attr)
+            # "vomited oral amoxicillin x3 -> injection given 710 mg IM L thigh": what follows
+            # the injection word is the injection's, not the oral drug's
+            or (
+                label == _ORAL_FORM
+                and attr.start > attr.drug.end
+                and vocab.injection_nouns.search(text, attr.drug.end, attr.start) is not None
+            )
         ):
             # "Given IM L deltoid. Meds: sertraline 50 mg tab": not the tablet's route and site
             attr.drug = None
@@ -418,6 +427,11 @@ def link(
         orphans = [a for a in orphans if id(a) not in apart]
     else:
         own_injection = []
+    if not own_injection and len(open_candidates) == 1:
+        # "- Cyanocobalamin 1000 mcg IM, L deltoid" then "- For back pain: 60 mg IM given
+        # 16:07": a list item recording another dose of its own names no drug
+        own_injection = _second_item(text, open_candidates[0], orphans, vocab)
+        orphans = [a for a in orphans if a not in own_injection]
     unnamed = None
     told = _told_injection(text, candidates, orphans, vocab)
     if told is not None:
@@ -504,6 +518,68 @@ def link(
         frozenset(closed),
         tuple(start for _, start in standalone_at),
     )
+
+
+#: A list item's opening: a bullet or a number ("- ", "2. ", "(b) ").
+_ITEM = re.compile(r"[ \t]*(?:[-*•]|\(?\w\)|\d{1,2}[.)])[ \t]")
+#: A dose's amount and unit ("60 mg", "1,000 mcg", "1.2 million units").
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million\s+)?(mcg|mg|g|units?)\b", re.I)
+
+
+def _second_item(
+    text: str, only: DraftAdministration, orphans: list[Mention], vocab: RuleVocabulary
+) -> list[Mention]:
+    """The dose, route and site of a list item that records a dose given (administration
+    wording or a clock time) and names no drug, when the only drug of the note was given with
+    its own dose and route on its own item and this dose is not a share of it: another
+    injection, whose drug is missing ("- Cyanocobalamin 1000 mcg IM, L deltoid" then "- For
+    back pain: 60 mg IM given 16:07"). They are taken from the drug's administration. Else [].
+    """
+    if not only.given or not only.doses or not only.routes:
+        return []
+
+    def line(a: Mention) -> int:
+        return text.rfind("\n", 0, a.start) + 1
+
+    named = {line(m) for m in only.drug_mentions}
+    theirs = [q for d in only.doses if line(d) in named and (q := _amount(d)) is not None]
+    if not theirs or not any(line(r) in named for r in only.routes):
+        return []
+    items: dict[int, list[Mention]] = defaultdict(list)
+    for a in [*orphans, *only.doses, *only.routes, *only.sites]:
+        if line(a) not in named:
+            items[line(a)].append(a)
+    for start, group in items.items():
+        if not _ITEM.match(text, start):
+            continue
+        doses = [q for a in group if a.label == "DOSE" and (q := _amount(a)) is not None]
+        routes = [a for a in group if a.label == "ROUTE" and vocab.families.get(a.norm) == "sc_im"]
+        recorded = any(ext(a.span, "cc_given") or ext(a.span, "cc_this_encounter") for a in group)
+        if not doses or not routes or not recorded:
+            continue
+        if any(_share(q, t) for q in doses for t in theirs):
+            continue  # "1.2 million units IM each buttock": a split dose of the drug's
+        for bucket in (only.doses, only.routes, only.sites):
+            bucket[:] = [a for a in bucket if a not in group]
+        only.collected.difference_update(group)
+        return group
+    return []
+
+
+def _amount(dose: Mention) -> tuple[float, str] | None:
+    """(amount, unit) of a dose in mass or units; None for a volume or a dose not read."""
+    m = _AMOUNT.search(ext(dose.span, "cc_read") or dose.span.text)
+    if m is None:
+        return None
+    value = float(m.group(1).replace(",", "")) * (1_000_000 if m.group(2) else 1)
+    return value, m.group(3).lower().rstrip("s")
+
+
+def _share(part: tuple[float, str], whole: tuple[float, str]) -> bool:
+    """The same dose, or a half, third or quarter of it, in the same unit."""
+    if part[1] != whole[1] or part[0] <= 0:
+        return False
+    return any(abs(part[0] * k - whole[0]) < 1e-6 for k in (1, 2, 3, 4))
 
 
 #: A strength in percent ("1%", "one percent"), and how far before its diluent it is written.
@@ -644,6 +720,8 @@ def _oral_only(draft: DraftAdministration, orphans: list[Mention], vocab: RuleVo
 
 #: The place of a "label" for a drug closed only because the curated table does not hold it.
 _OUTSIDE_TABLE = -2
+#: The place of a "label" for a drug closed by an oral or topical form named with it.
+_ORAL_FORM = -3
 
 
 def _said_fields(doc: Doc, attributes: list[Mention], vocab: RuleVocabulary) -> frozenset[int]:
@@ -719,7 +797,8 @@ def _not_injected(
     medication-list or prescription label ("Meds: sertraline 50 mg"), or a name the curated
     table of injectables does not hold ("Pt takes ibuprofen 800 mg": an injection of another
     sentence is not the ibuprofen) unless a template's medication field names it ("Medication:
-    Ajovy 225 mg"); each with where its label starts (-1 when no label says so).
+    Ajovy 225 mg"); each with where its label starts (-1 when no label says so,
+    ``_ORAL_FORM`` when a form or route said with the name does).
     """
     text = doc_text(doc)
     out: dict[int, int] = {}
@@ -732,7 +811,9 @@ def _not_injected(
             and not a.negated
             and a.norm in vocab.non_injection
         ):
-            out[id(d)] = -1
+            # the route said with the name ("oral amoxicillin", "ondansetron PO") is its form
+            beside = a.span.end == d.span.start or d.span.end == a.span.start
+            out[id(d)] = _ORAL_FORM if beside or out.get(id(d)) == _ORAL_FORM else -1
     sents = sentences(doc)
     first_label: dict[int, re.Match[str] | None] = {}
     for m in drugs:
@@ -740,7 +821,7 @@ def _not_injected(
             continue
         sent = sents.sent(m.span)
         if oral_form(text, m, sent.start_char, vocab.not_injected_forms, vocab.not_injected_before):
-            out[id(m)] = -1
+            out[id(m)] = _ORAL_FORM
             continue
         if (
             m.rule == "drug.dictionary"

@@ -260,8 +260,10 @@ class SettingReader:
         self.clause_today = re.compile(table.clause_today, re.I)
         self.clause_same_day = re.compile(table.clause_same_day, re.I)
         self.encounter_header = re.compile(table.encounter_header)
+        self.encounter_row = re.compile(table.encounter_row)
         self.named_product = re.compile(table.named_product)
         self.copied_forward = re.compile(table.copied_forward, re.I)
+        self.copied_forward_end = re.compile(table.copied_forward_end, re.I)
         marks = [(m, True) for m in table.checked_marks] + [
             (m, False) for m in table.unchecked_marks
         ]
@@ -436,8 +438,10 @@ class SettingReader:
             line = text[above : start - 1].strip()
             if not line:
                 return False
+            if self.copied_forward_end.match(line):
+                return False  # "[end copied text]": the copy closed above the mention
             if self.copied_forward.search(line):
-                return line.endswith((":", "-", "=", "*"))
+                return line.endswith((":", "-", "=", "*", "]"))
             start = above
         return False
 
@@ -1300,16 +1304,18 @@ class SettingReader:
     def earlier_encounters(self, text: str, day: date) -> tuple[tuple[int, int], ...]:
         """The character ranges of the encounters, exported together with the one reviewed,
         that are dated before ``day`` ("[06/02/2025 OV Dr. P. Lindqvist]" ... "[06/16/2025 Nurse
-        Visit]" in a note of 06/16/2025): each runs from its header to the next header.
+        Visit]" in a note of 06/16/2025, or rows of an exported table that date their own
+        encounter): each runs from its header to the next header.
 
         Empty unless two or more headers carry different dates and one of them is ``day``: a
         single dated line is a note's own header, not an export of several encounters.
         """
-        headers = [
+        headers = sorted(
             (m.start(), when)
-            for m in self.encounter_header.finditer(text)
+            for pattern in (self.encounter_header, self.encounter_row)
+            for m in pattern.finditer(text)
             if (when := parse_date(m.group("date"))) is not None
-        ]
+        )
         if len({when for _, when in headers}) < 2 or all(when != day for _, when in headers):
             return ()
         ends = [start for start, _ in headers[1:]] + [len(text)]
@@ -1541,6 +1547,20 @@ class SettingReader:
         done = [m for m in mentions if not (m.hypothetical or m.uncertain)] or mentions
         settings = [self.mention_setting(m, kind, blocks) for m in done]
         setting = "this_encounter" if "this_encounter" in settings else settings[0]
+        copied = [m for m in done if self._copied_forward(m)]
+        if (
+            setting == "this_encounter"
+            and copied
+            and all(m.attrs or ext(m.span, "cc_given") for m in copied)
+            and not any(
+                m.attrs or ext(m.span, "cc_given")
+                for m, where in zip(done, settings, strict=True)
+                if where == "this_encounter"
+            )
+        ):
+            # "Reason: Depo-Provera due" then a record "[Copied from 03/12/2024 encounter]":
+            # the only record of the dose is the copied one, of that day
+            setting = "elsewhere_or_earlier"
         if setting == "order_only" and _recorded_elsewhere(draft):
             # "Orders: Toradol 60 mg IM" then "Given R glute at 10:15 by RN": the order's drug
             # was given by the record of another sentence

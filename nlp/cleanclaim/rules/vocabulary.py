@@ -56,6 +56,8 @@ class RuleVocabulary:
         self.another_injection = re.compile(settings.another_injection, re.I)
         #: "I'm going to give this sub Q ...": a sentence telling the act on the drug named before.
         self.pronoun_act = re.compile(settings.pronoun_act, re.I)
+        #: "injection", "shot": what follows them after an oral drug is the injection's.
+        self.injection_nouns = re.compile(settings.injection_nouns, re.I)
         #: "Penicillin allergy: none": the drug is named as an allergen.
         self.allergen_after = re.compile(settings.allergen_after, re.I)
         #: "B12 level drawn today": a laboratory value, not the drug.
