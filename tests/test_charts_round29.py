@@ -191,3 +191,71 @@ def test_an_oral_drug_keeps_its_own_dose(reviewer):
     )
     review = reviewer.review(note)
     assert given(review) == []
+
+
+# Twins of earlier rounds whose raw and typed versions the engine read differently.
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "She also wants to start Depo today for contraception.",
+        "We will start Depo-Provera for contraception today.",
+    ],
+)
+def test_the_reason_for_a_treatment_started_is_no_plan(reviewer, start):
+    note = (
+        "GYN visit, 23 F. Urine pregnancy test negative. "
+        f"{start} Depo-Provera 150 mg IM R deltoid given, tolerated."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready
+    assert "Z30.42" in {d.icd10 for d in review.diagnoses}
+
+
+def test_a_diagnosis_after_if_stays_a_plan(reviewer):
+    note = (
+        "Office visit. Will start B12 injections if the level shows pernicious anemia. "
+        "Cyanocobalamin 1000 mcg IM L deltoid given today."
+    )
+    review = reviewer.review(note)
+    assert not review.claim_ready
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "Patient on site at the Elm Street clinic with MA J. Ruiz.",
+        "Video visit; patient is in the office with the nurse for vitals and injection.",
+    ],
+)
+def test_a_telehealth_visit_with_the_patient_on_site_gives_the_dose_here(reviewer, where):
+    note = (
+        "Telehealth (video) - provider remote\n"
+        f"{where}\n"
+        "A: Vitamin B12 deficiency anemia (D51.9).\n"
+        "Administered by MA: cyanocobalamin 1000 mcg IM, L deltoid."
+    )
+    review = reviewer.review(note)
+    assert given(review) == ["cyanocobalamin"]
+    assert review.claim_ready
+
+
+def test_a_telehealth_visit_without_the_patient_on_site_gives_nothing(reviewer):
+    note = (
+        "Telehealth (video) - patient at home.\n"
+        "A: Vitamin B12 deficiency anemia (D51.9). Cyanocobalamin 1000 mcg IM administered by "
+        "home health nurse yesterday per patient."
+    )
+    review = reviewer.review(note)
+    assert not review.claim_ready
+
+
+@pytest.mark.parametrize("who", ["M A Petra", "nurse Apryl", "R N Emmy Lou"])
+def test_the_person_who_gave_it_is_no_drug(reviewer, who):
+    note = (
+        "urgent care dictation period acute low back strain period treatment colon ketorolac "
+        f"sixty milligrams I M right gluteal given by {who} period ice and stretching period"
+    )
+    review = reviewer.review(note)
+    assert given(review) == ["ketorolac"]

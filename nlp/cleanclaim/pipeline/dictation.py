@@ -285,6 +285,7 @@ class DictationComponent(TableBacked):
         self._retractions = [tuple(r.lower().split()) for r in t.retractions]
         self._retraction_firsts = frozenset(r[0] for r in self._retractions)
         self._retraction_fillers = frozenset(w.lower() for w in t.retraction_fillers)
+        self._person_after = frozenset(w.lower() for w in t.person_after)
         self._markers = re.compile("|".join(f"(?:{m})" for m in t.markers)) if t.markers else None
         self._admin = {w.lower() for w in t.administration_words}
         self._stop = {w.lower() for w in t.stop_words}
@@ -1647,9 +1648,12 @@ class DictationComponent(TableBacked):
             free[x] = free[x + 1] + 1 if plainword[x] and not held[x] else 0
         done = 0  # words before this are part of a name read
         edge, glue = self._edge_glue()
+        person = self._person_after
         for i in starts:
             if i < done or held[i]:
                 continue
+            if person and not person.isdisjoint(lower[max(0, i - 3) : i]):
+                continue  # "given by M A Petra": the person who gave it
             opens = edge[i] or glue[i]
             if not opens and slot_at[i] and alpha[i] and self._length[i] <= 4:
                 opens = lower[i] not in _NEVER_OPENS

@@ -665,6 +665,9 @@ class DictationTable(_Strict):
     ocr_letters: dict[str, str] = Field(default_factory=dict)
     ocr_digits: dict[str, str] = Field(default_factory=dict)
     ocr_pairs: dict[str, str] = Field(default_factory=dict)
+    #: Words after which the next three words name a person, never a drug heard in pieces
+    #: ("given by M A Petra": not insulin glulisine).
+    person_after: list[str] = Field(default_factory=list)
     #: Words after "I am" that make it a pronoun whatever is near ("I am taking", "I am fine").
     pronoun_after: list[str] = Field(default_factory=list)
     #: Words that begin a clause: "I am" after them is the pronoun ("... and I am sure").
@@ -1080,6 +1083,11 @@ class SettingsTable(_Strict):
     #: or administration section with no cue of its own was given at the visit the letter
     #: reports ("PROCEDURE: testosterone cypionate 200 mg was administered IM ...").
     administration_section_here: list[NoteType] = Field(default_factory=list)
+    #: In these note types (a telehealth visit), a drug said given ("Administered by MA: ...")
+    #: was given at this encounter when the note says the patient is on site with staff
+    #: (``on_site``: "Patient on site at Dunmore clinic with MA").
+    on_site_types: list[NoteType] = Field(default_factory=list)
+    on_site: str = r"(?!)"
     cues: list[SettingCue]
     #: In these note types (a consult or H&P), wording that the patient is in hospital makes the
     #: note's doses inpatient unless a cue places them: the consultant bills no 96372 for them.
@@ -1326,6 +1334,7 @@ class SettingsTable(_Strict):
                 self.clause_same_day,
                 self.encounter_header,
                 self.encounter_row,
+                self.on_site,
             ]
         )
         for name in ("encounter_header", "encounter_row"):

@@ -261,6 +261,7 @@ class SettingReader:
         self.clause_same_day = re.compile(table.clause_same_day, re.I)
         self.encounter_header = re.compile(table.encounter_header)
         self.encounter_row = re.compile(table.encounter_row)
+        self.on_site = re.compile(table.on_site)
         self.named_product = re.compile(table.named_product)
         self.copied_forward = re.compile(table.copied_forward, re.I)
         self.copied_forward_end = re.compile(table.copied_forward_end, re.I)
@@ -546,6 +547,13 @@ class SettingReader:
             return "within_procedure"
         if kind.inpatient:
             return "inpatient"
+        if (
+            kind.note_type in self.table.on_site_types
+            and ext(m.span, "cc_given")
+            and self._on_site(m.span.doc)
+        ):
+            # a telehealth visit whose patient is on site with staff: "Administered by MA"
+            return "this_encounter"
         if kind.note_type in self.table.administration_section_here and (
             m.section_kind == "administration"
             # "Today I administered cyanocobalamin 1000 mcg IM": the visit the letter reports
@@ -556,6 +564,13 @@ class SettingReader:
         ):
             return "this_encounter"
         return self.table.note_type_settings.get(kind.note_type, "this_encounter")  # type: ignore[arg-type]
+
+    def _on_site(self, doc: Doc) -> bool:
+        """The note says the patient is on site with staff (searched once per note)."""
+        data = doc.user_data
+        if "cleanclaim_on_site" not in data:
+            data["cleanclaim_on_site"] = self.on_site.search(doc_text(doc)) is not None
+        return data["cleanclaim_on_site"]
 
     def nothing_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
         """Statements that nothing was given: (evidence, None) for a sentence naming no drug
