@@ -259,3 +259,61 @@ def test_the_person_who_gave_it_is_no_drug(reviewer, who):
     )
     review = reviewer.review(note)
     assert given(review) == ["ketorolac"]
+
+
+def test_encounter_headers_without_a_year_date_the_earlier_encounters(reviewer):
+    note = (
+        "CLAIM EXTRACT - DOS OF CLAIM: 03/14/2024 - Behavioral Health (FICTITIOUS)\n\n"
+        "[ENC 1 of 3] 02/22/2024 - Telehealth med management (video)\n"
+        "Schizoaffective disorder (F25.0). Agrees to a long-acting injectable. Order: "
+        "aripiprazole lauroxil 441 mg IM deltoid today and monthly.\n\n"
+        "[ENC 2 of 3] 02/29 - Injection clinic, RN visit\n"
+        "Aristada 441 mg given IM L deltoid 14:10. No reaction.\n\n"
+        "[ENC 3 of 3] 03/14 - Injection clinic, RN visit\n"
+        "Aristada 441 mg administered IM R deltoid at 10:20 by P. Ng RN. Dx this visit: "
+        "schizoaffective disorder (F25.0)."
+    )
+    review = reviewer.review(note)
+    assert review.note_type != "telehealth"
+    assert review.claim_ready
+    assert [a.site for a in review.administrations if a.given] == ["R deltoid"]
+
+
+def test_an_order_line_ends_at_the_blank_line(reviewer):
+    note = (
+        "Order: ceftriaxone 500 mg IM x1 (Dr. Ames), verified.\n\n"
+        "Nurse note: ceftriaxone 500 mg given IM R ventrogluteal 11:40, tolerated. "
+        "Dx: gonococcal urethritis (A54.01)."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "Patient location: Millbrook clinic, MA T. Greene present in person.",
+        "patient twenty four is in the Millbrook clinic with our M A period",
+    ],
+)
+def test_more_ways_to_say_the_patient_is_on_site(reviewer, where):
+    note = (
+        "TELEHEALTH VISIT (video), provider remote.\n"
+        f"{where}\n"
+        "Administration (by MA, observed on video):\n"
+        "  Drug: medroxyprogesterone acetate\n  Dose: 150 mg\n  Route: IM\n  Site: R deltoid\n"
+        "Assessment: Surveillance of injectable contraceptive (Z30.42)"
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready
+
+
+def test_the_clinicians_location_is_not_the_patients(reviewer):
+    note = (
+        "Telehealth video visit\n"
+        "Patient location: home; clinician location: clinic.\n"
+        'Patient said "I gave myself the semaglutide shot Sunday, the 0.5 mg." Type 2 diabetes '
+        "(E11.65). Plan: increase semaglutide to 1 mg subcut weekly; Rx sent."
+    )
+    review = reviewer.review(note)
+    assert given(review) == []

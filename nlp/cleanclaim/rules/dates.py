@@ -14,15 +14,23 @@ from datetime import date
 from .. import resources as res
 
 
-def parse_date(text: str) -> date | None:
-    """A date written as MM/DD/YYYY, MM-DD-YY or YYYY-MM-DD; None when it is not a real date."""
+def parse_date(text: str, near: date | None = None) -> date | None:
+    """A date written as MM/DD/YYYY, MM-DD-YY or YYYY-MM-DD; None when it is not a real date.
+
+    ``near``: a date that a month and day without their year ("10/17") fall on or before,
+    within the year before it (an export's headers of one patient's recent encounters).
+    """
     text = text.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return date.fromisoformat(text)
         m = re.fullmatch(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})", text)
         if m is None:
-            return None
+            short = re.fullmatch(r"(\d{1,2})/(\d{1,2})", text) if near is not None else None
+            if short is None or near is None:
+                return None
+            when = date(near.year, int(short.group(1)), int(short.group(2)))
+            return when if when <= near else date(near.year - 1, when.month, when.day)
         month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if year < 100:
             year += 2000

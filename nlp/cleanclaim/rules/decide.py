@@ -119,7 +119,11 @@ class RuleSet:
             self.settings.checked_options(doc),
             earlier,
         )
-        kind = self.settings.note_kind(doc_text(doc))
+        text = doc_text(doc)
+        # the kind of the encounter reviewed, not of the earlier ones exported with it
+        for lo, hi in earlier:
+            text = text[:lo] + " " * (hi - lo) + text[hi:]
+        kind = self.settings.note_kind(text)
         if stated is None:
             self.settings.place(doc, linked, kind)
         else:

@@ -549,7 +549,7 @@ class SettingReader:
             return "inpatient"
         if (
             kind.note_type in self.table.on_site_types
-            and ext(m.span, "cc_given")
+            and (ext(m.span, "cc_given") or m.section_kind == "administration")
             and self._on_site(m.span.doc)
         ):
             # a telehealth visit whose patient is on site with staff: "Administered by MA"
@@ -1329,7 +1329,7 @@ class SettingReader:
             (m.start(), when)
             for pattern in (self.encounter_header, self.encounter_row)
             for m in pattern.finditer(text)
-            if (when := parse_date(m.group("date"))) is not None
+            if (when := parse_date(m.group("date"), near=day)) is not None
         )
         if len({when for _, when in headers}) < 2 or all(when != day for _, when in headers):
             return ()
