@@ -213,6 +213,7 @@ class ContextComponent(TableBacked):
         _end_at_administration(doc, mods, targets, self._carriers)
         _update_scopes(mods)
         _apply_modifiers(mods, targets, self._clause_breaks(doc, mods), self._reach, holes)
+        _negate_lists(doc, mods, targets, sentences)
         edges = []
         for m in mods:
             m.reduce_targets()
@@ -432,6 +433,41 @@ def _apply_modifiers(
                 if holes and i in holes and any(a <= t0 and t1 <= b + 1 for a, b in holes[i]):
                     continue  # inside an aside the scope passed over
                 m.modify(target)
+
+
+#: What may stand between two findings of one list ("no rash, hives, itching or throat
+#: tightness").
+_LIST_SEPARATORS = frozenset({",", "or", "and", "nor", "/"})
+
+
+def _negate_lists(
+    doc: Doc, mods: list[ConTextModifier], targets: list[Span], sentences: Sentences
+) -> None:
+    """A negation that reaches the first findings of a list reaches the rest of it: "No rash,
+    hives, itching, lip swelling or throat tightness" negates "itching" beyond the cue's
+    ``max_scope``. Only diagnoses, each separated from the last by list words alone.
+    """
+    findings = sorted((t for t in targets if t.label_ == "DIAGNOSIS"), key=lambda t: t.start)
+    if len(findings) < 2:
+        return
+    starts = [t.start for t in findings]
+    for m in mods:
+        if m.category != "NEGATED_EXISTENCE" or m.direction.lower() == "backward":
+            continue
+        reached = [t for t in m._targets if t.label_ == "DIAGNOSIS" and t.start >= m._end]
+        if not reached:
+            continue
+        last = max(reached, key=lambda t: t.end)
+        end = sentences.ends[sentences.index(m._start)]
+        k = bisect_left(starts, last.end)
+        while k < len(findings) and findings[k].start < end:
+            t = findings[k]
+            if not all(w.lower_ in _LIST_SEPARATORS for w in doc[last.end : t.start]):
+                break
+            if t not in m._targets and m.allows(t.label_.upper()):
+                m.modify(t)
+            last = t
+            k += 1
 
 
 def _broken(m: ConTextModifier, target: Span, breaks: list[int], reach: int | None) -> bool:

@@ -158,6 +158,15 @@ class TargetComponent(TableBacked):
         return doc
 
     def _keep(self, doc: Doc, cand: Candidate) -> bool:
+        if (
+            cand.end == cand.start + 1
+            and cand.end < len(doc)
+            and doc[cand.end].text == "|"
+            and not doc[cand.start].whitespace_
+            and _SEGMENT.fullmatch(doc[cand.start].text)
+            and _opens_line(doc, cand.start)
+        ):
+            return False  # an HL7 segment's name ("PID|1||...", "RXR|SC^..."), not a mention
         if cand.label == "ROUTE":
             code = cand.attrs.get("cc_norm")
             before = doc[cand.start - 1].lower_ if cand.start > 0 else ""
@@ -218,6 +227,15 @@ class TargetComponent(TableBacked):
         if doc[cand.start : cand.end].text.lower() in self._lateral_only:
             return None
         return cand
+
+
+#: An HL7 v2 segment's name ("PID", "RXA", "DG1").
+_SEGMENT = re.compile(r"[A-Z][A-Z0-9]{2}")
+
+
+def _opens_line(doc: Doc, i: int) -> bool:
+    """Token ``i`` begins the text or follows a line break."""
+    return i == 0 or "\n" in doc[i - 1].text or doc[i - 1].whitespace_ == "\n"
 
 
 class TargetMatcher:

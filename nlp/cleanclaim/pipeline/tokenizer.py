@@ -38,6 +38,8 @@ _UNIT_INFIXES = [
     r'(?<=")[,:](?=["\[{])',
     r'(?<=[,:\[{])[\[{](?=["\[{])',
     r'(?<=[,:\[{])"(?=[A-Za-z0-9])',
+    # the components of an HL7 field ("SC^Subcutaneous^HL70162", "ug^^UCUM")
+    r"(?<=[A-Za-z0-9^])\^(?=[A-Za-z0-9^])",
 ]
 
 

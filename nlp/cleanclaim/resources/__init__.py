@@ -1179,6 +1179,10 @@ class SettingsTable(_Strict):
     #: drug in its sentence ("vomited oral amoxicillin x3 -> injection given 710 mg IM"), what
     #: follows them is the injection's.
     injection_nouns: str = r"(?!)"
+    #: A line of an interface message that records an administration (HL7 v2 RXA and RXR
+    #: segments): its route and site describe the drug named on the lines before it, like a
+    #: template's fields.
+    record_segment: str = r"(?!)"
     #: The line naming the note's operation ("PROCEDURE PERFORMED: ..."); when it names no
     #: injection (``operation_title_injection``), the note's injections are part of it.
     operation_title: str = r"(?!)"
@@ -1297,6 +1301,7 @@ class SettingsTable(_Strict):
                 self.another_injection,
                 self.pronoun_act,
                 self.injection_nouns,
+                self.record_segment,
                 self.allergen_after,
                 self.lab_after,
                 self.lab_before,

@@ -312,6 +312,11 @@ def link(
     unheard = _after_marker(doc, attributes, anchors)
     dose_starts = sorted(a.start for a in attributes if a.label == "DOSE") if unheard else None
     fields = _said_fields(doc, attributes, vocab) if doc._.cc_spoken_marks else frozenset()
+    if "RX" in text:
+        # "RXR|SC^Subcutaneous^HL70162|LA^Left Arm^HL70163": an interface message's record
+        fields = frozenset(fields) | {
+            id(a) for a in attributes if vocab.record_segment.match(text, _line_of_text(text, a))
+        }
     # a template field line ("Route: IM   Site: R gluteal (upper outer)   Time: 13:40   Lot:
     # ...") describes the drug of the line above however long it runs
     fields |= {id(a) for a in attributes if _field_line(doc, text, a, vocab)}
@@ -369,7 +374,9 @@ def link(
 
     _stems_into_forms(drafts)
     _local_anesthetic_procedures(drafts, anchors, local, vocab)
-    drafts = _split_by_route_family(drafts)
+    drafts = _split_by_route_family(
+        drafts, frozenset(k for k, v in closed.items() if v == _ORAL_FORM)
+    )
     # a drug named only as an allergen ("Penicillin allergy: none") is no candidate either
     candidates = [
         d
@@ -522,6 +529,9 @@ def link(
 
 #: A list item's opening: a bullet or a number ("- ", "2. ", "(b) ").
 _ITEM = re.compile(r"[ \t]*(?:[-*•]|\(?\w\)|\d{1,2}[.)])[ \t]")
+#: A numbered row of an aligned table (" 2  10:14  <drug not mapped>  2 mL  IM ..."): one
+#: administration per row, whatever its dose is written in.
+_ROW = re.compile(r"[ \t]*\d{1,3}[ \t]{2,}\S")
 #: A dose's amount and unit ("60 mg", "1,000 mcg", "1.2 million units").
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million\s+)?(mcg|mg|g|units?)\b", re.I)
 
@@ -539,7 +549,7 @@ def _second_item(
         return []
 
     def line(a: Mention) -> int:
-        return text.rfind("\n", 0, a.start) + 1
+        return _line_of_text(text, a)
 
     named = {line(m) for m in only.drug_mentions}
     theirs = [q for d in only.doses if line(d) in named and (q := _amount(d)) is not None]
@@ -550,9 +560,12 @@ def _second_item(
         if line(a) not in named:
             items[line(a)].append(a)
     for start, group in items.items():
-        if not _ITEM.match(text, start):
+        row = _ROW.match(text, start) is not None
+        if not row and not _ITEM.match(text, start):
             continue
         doses = [q for a in group if a.label == "DOSE" and (q := _amount(a)) is not None]
+        if row and not doses and any(a.label == "DOSE" for a in group):
+            doses = [(0.0, "volume")]  # a row's volume: another row's administration
         routes = [a for a in group if a.label == "ROUTE" and vocab.families.get(a.norm) == "sc_im"]
         recorded = any(ext(a.span, "cc_given") or ext(a.span, "cc_this_encounter") for a in group)
         if not doses or not routes or not recorded:
@@ -564,6 +577,10 @@ def _second_item(
         only.collected.difference_update(group)
         return group
     return []
+
+
+def _line_of_text(text: str, a: Mention) -> int:
+    return text.rfind("\n", 0, a.start) + 1
 
 
 def _amount(dose: Mention) -> tuple[float, str] | None:
@@ -986,9 +1003,11 @@ def _line_of(m: Mention) -> int:
 
 
 def _split_by_route_family(
-    drafts: dict[str, DraftAdministration],
+    drafts: dict[str, DraftAdministration], forms: frozenset[int] = frozenset()
 ) -> dict[str, DraftAdministration]:
-    """One drug given two ways (Kenalog into a keloid and Kenalog IM) is two administrations."""
+    """One drug given two ways (Kenalog into a keloid and Kenalog IM, a tablet and an injection)
+    is two administrations.
+    """
     out: dict[str, DraftAdministration] = {}
     for key, draft in drafts.items():
         procedure = [
@@ -1003,14 +1022,32 @@ def _split_by_route_family(
             for m in draft.drug_mentions
             if any(a.label == "ROUTE" and draft.families.get(a.norm) == "sc_im" for a in m.attrs)
         ]
-        if procedure and sc_im:
-            taken = set(procedure)
+        # "olanzapine ODT 10 mg PO given" beside "olanzapine 10 mg IM PRN" (cancelled): the
+        # tablet is another administration than the injection
+        # (``forms``: ids of mentions named with an oral or topical form, "triamcinolone 0.1%
+        # ointment" beside "Kenalog IM")
+        oral = [
+            m
+            for m in draft.drug_mentions
+            if m not in sc_im
+            and (
+                id(m) in forms
+                or any(
+                    a.label == "ROUTE" and draft.families.get(a.norm) == "non_injection"
+                    for a in m.attrs
+                )
+            )
+        ]
+        apart = procedure or oral
+        if apart and sc_im:
+            taken = set(apart)
             rest = [m for m in draft.drug_mentions if m not in taken]
             out[key] = DraftAdministration(
                 drug_id=draft.drug_id, drug_mentions=rest, families=draft.families
             )
-            out[f"{key}#procedure"] = DraftAdministration(
-                drug_id=draft.drug_id, drug_mentions=procedure, families=draft.families
+            kind = "procedure" if procedure else "oral"
+            out[f"{key}#{kind}"] = DraftAdministration(
+                drug_id=draft.drug_id, drug_mentions=apart, families=draft.families
             )
         else:
             out[key] = draft

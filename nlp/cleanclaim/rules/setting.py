@@ -1738,7 +1738,8 @@ def _recorded_elsewhere(draft: DraftAdministration) -> bool:
 def _stated_for(text: str, linked: Linked, statements: list[Evidence]) -> set[int]:
     """Ids of the drug mentions a not-given statement of their sentence is about: the last drug
     before it in its clause ("cyanocobalamin 1000 mcg IM, but the patient fainted before it
-    could be given").
+    could be given"), or else inside it when it is an interface segment (an HL7 RXA segment
+    whose completion status is "refused").
     """
     if not statements:
         return set()
@@ -1749,7 +1750,7 @@ def _stated_for(text: str, linked: Linked, statements: list[Evidence]) -> set[in
         start = ev.start + len(ev.text) - len(ev.text.lstrip(".;: \t\n"))
         before = [
             m for m in drugs if m.end <= start and not _STATED_BREAK.search(text, m.end, start)
-        ]
+        ] or [m for m in drugs if m.start >= start and m.end <= ev.end and "|" in ev.text]
         if before:
             out.add(id(before[-1]))
     return out

@@ -58,6 +58,8 @@ class RuleVocabulary:
         self.pronoun_act = re.compile(settings.pronoun_act, re.I)
         #: "injection", "shot": what follows them after an oral drug is the injection's.
         self.injection_nouns = re.compile(settings.injection_nouns, re.I)
+        #: "RXR|SC^Subcutaneous^HL70162|LA^Left Arm": an interface message's record line.
+        self.record_segment = re.compile(settings.record_segment)
         #: "Penicillin allergy: none": the drug is named as an allergen.
         self.allergen_after = re.compile(settings.allergen_after, re.I)
         #: "B12 level drawn today": a laboratory value, not the drug.
