@@ -159,3 +159,82 @@ def test_nothing_injected_today(reviewer):
     )
     review = reviewer.review(note)
     assert given(review) == []
+
+
+# Round 31's own notes (charts_al: a year of a health system's charts; charts_am:
+# pediatrics, women's health and geriatrics; dictation_am: scribes and phone dictation).
+
+
+def test_a_time_stamped_mar_row_without_its_drug_is_another_injection(reviewer):
+    note = (
+        "ED NOTE. Renal colic, right (N20.1), with vomiting (R11.2).\n"
+        "Meds given:\n"
+        "  0530  Toradol IM R gluteal - RN\n"
+        "  0534  antiemetic 1 mL IM L deltoid - RN\n"
+        "Dispo: home with tamsulosin."
+    )
+    review = reviewer.review(note)
+    assert {"DRUG_MISSING", "DOSE_MISSING"} <= blocking(review)
+
+
+def test_one_time_stamped_row_is_its_own_drugs(reviewer):
+    note = (
+        "ED NOTE. Renal colic, right (N20.1).\n"
+        "Meds given:\n"
+        "  0530  Toradol 30 mg IM R gluteal - RN\n"
+        "Dispo: home with tamsulosin."
+    )
+    review = reviewer.review(note)
+    assert review.claim_ready
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        " - cyanocobalamin 1000 mcg IM monthly - given by Brightwater Home Health RN",
+        " - cyanocobalamin 1000 mcg IM monthly, administered by Oak Valley Hospice nurse",
+    ],
+)
+def test_a_dose_given_by_a_named_home_health_agency_is_elsewhere(reviewer, item):
+    note = (
+        "Geriatric clinic. 88 M with pernicious anemia (D51.0).\n"
+        "Medication list (reconciled):\n"
+        f"{item}\n"
+        " - metoprolol 25 mg daily\n"
+        "Plan: no change."
+    )
+    review = reviewer.review(note)
+    assert given(review) == []
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "start cyanocobalamin 1000 mcg IM at the nurse visit Thursday, weekly x4",
+        "cyanocobalamin 1000 mcg IM next Monday, then weekly",
+    ],
+)
+def test_a_dose_for_a_named_weekday_is_a_plan(reviewer, later):
+    note = (
+        "B12 deficiency (E53.8), new: level 168. Her ride was waiting, so "
+        f"{later}. Fluad 0.5 mL IM R deltoid given today, VIS given."
+    )
+    review = reviewer.review(note)
+    assert "cyanocobalamin" not in given(review)
+
+
+@pytest.mark.parametrize(
+    "left",
+    [
+        "Patient left with her daughter before the medication was drawn up.",
+        "Pt left AMA before the injection could be given.",
+    ],
+)
+def test_a_patient_who_left_before_the_dose_got_nothing(reviewer, left):
+    note = (
+        "Urgent care. BPPV with nausea (H81.11).\n"
+        "Order: promethazine 25 mg IM once.\n"
+        f"Nursing addendum 15:52: {left}"
+    )
+    review = reviewer.review(note)
+    assert given(review) == []

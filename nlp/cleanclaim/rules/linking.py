@@ -531,7 +531,7 @@ def link(
 _ITEM = re.compile(r"[ \t]*(?:[-*•]|\(?\w\)|\d{1,2}[.)])[ \t]")
 #: A numbered row of an aligned table (" 2  10:14  <drug not mapped>  2 mL  IM ..."): one
 #: administration per row, whatever its dose is written in.
-_ROW = re.compile(r"[ \t]*\d{1,3}[ \t]{2,}\S")
+_ROW = re.compile(r"[ \t]*(?:\d{1,3}|\d{1,2}:?\d{2})[ \t]{2,}\S")
 #: A dose's amount and unit ("60 mg", "1,000 mcg", "1.2 million units").
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million\s+)?(mcg|mg|g|units?)\b", re.I)
 
@@ -541,9 +541,11 @@ def _second_item(
 ) -> list[Mention]:
     """The dose, route and site of a list item that records a dose given (administration
     wording or a clock time) and names no drug, when the only drug of the note was given with
-    its own dose and route on its own item and this dose is not a share of it: another
-    injection, whose drug is missing ("- Cyanocobalamin 1000 mcg IM, L deltoid" then "- For
-    back pain: 60 mg IM given 16:07"). They are taken from the drug's administration. Else [].
+    its own route (and dose, for a bulleted item) on its own item and this dose is not a share
+    of it: another injection, whose drug is missing ("- Cyanocobalamin 1000 mcg IM, L deltoid"
+    then "- For back pain: 60 mg IM given 16:07"; a MAR's rows "0612 Toradol IM L gluteal" and
+    "0615 antiemetic 1 mL IM R deltoid"). They are taken from the drug's administration. Else
+    [].
     """
     if not only.given or not only.doses or not only.routes:
         return []
@@ -553,7 +555,7 @@ def _second_item(
 
     named = {line(m) for m in only.drug_mentions}
     theirs = [q for d in only.doses if line(d) in named and (q := _amount(d)) is not None]
-    if not theirs or not any(line(r) in named for r in only.routes):
+    if not any(line(r) in named for r in only.routes):
         return []
     items: dict[int, list[Mention]] = defaultdict(list)
     for a in [*orphans, *only.doses, *only.routes, *only.sites]:
@@ -561,13 +563,18 @@ def _second_item(
             items[line(a)].append(a)
     for start, group in items.items():
         row = _ROW.match(text, start) is not None
-        if not row and not _ITEM.match(text, start):
-            continue
+        if not row and (not theirs or not _ITEM.match(text, start)):
+            continue  # a bulleted item against the drug's own dose; a table row on its own
         doses = [q for a in group if a.label == "DOSE" and (q := _amount(a)) is not None]
         if row and not doses and any(a.label == "DOSE" for a in group):
             doses = [(0.0, "volume")]  # a row's volume: another row's administration
         routes = [a for a in group if a.label == "ROUTE" and vocab.families.get(a.norm) == "sc_im"]
-        recorded = any(ext(a.span, "cc_given") or ext(a.span, "cc_this_encounter") for a in group)
+        recorded = any(
+            ext(a.span, "cc_given")
+            or ext(a.span, "cc_this_encounter")
+            or a.section_kind == "administration"
+            for a in group
+        )
         if not doses or not routes or not recorded:
             continue
         if any(_share(q, t) for q in doses for t in theirs):
