@@ -238,3 +238,29 @@ def test_a_patient_who_left_before_the_dose_got_nothing(reviewer, left):
     )
     review = reviewer.review(note)
     assert given(review) == []
+
+
+@pytest.mark.parametrize("header", ["Problem list:", "Past medical history:", "Medications:"])
+def test_a_numbered_list_ends_at_the_first_line_that_is_no_item(reviewer, header):
+    note = (
+        "Nurse visit, 82 y/o F, monthly shot.\n"
+        f"{header}\n"
+        "1. Pernicious anemia - dx 2019, intrinsic factor antibody positive\n"
+        "2. Hypothyroidism\n"
+        "   on levothyroxine\n"
+        "Cyanocobalamin 1000 mcg IM R deltoid @ 0930. Tolerated. Next due in 4 weeks."
+    )
+    review = reviewer.review(note)
+    assert given(review) == ["cyanocobalamin"]
+
+
+def test_an_item_of_the_numbered_list_stays_in_it(reviewer):
+    note = (
+        "Office visit.\n"
+        "Medications:\n"
+        "1. Cyanocobalamin 1000 mcg IM monthly\n"
+        "2. Levothyroxine 75 mcg daily\n"
+        "Assessment: stable. Return in 3 months."
+    )
+    review = reviewer.review(note)
+    assert given(review) == []

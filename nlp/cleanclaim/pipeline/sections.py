@@ -243,6 +243,7 @@ class SectionComponent(TableBacked):
                 m = _BLANK_LINE.search(text, _first_content(text, head_end), end)
                 if m:
                     end = m.start()
+                end = _list_end(text, head_end, end)
             if info.inline_ends_at_line_end:
                 end = self._inline_end(text, doc, title_start, title_end, start, end)
             if info.ends_at_line_end:
@@ -292,6 +293,36 @@ def _opens_line(doc: Doc, start: int) -> bool:
     while i >= 0 and not doc[i].is_space and (doc[i].is_punct or doc[i].like_num):
         i -= 1
     return i < 0 or doc[i].is_space or doc[i + 1 : start].text.rstrip().endswith((".", ";"))
+
+
+#: A numbered list item's opening ("1. ", "2) ").
+_NUMBERED = re.compile(r"[ \t]*\d{1,2}[.)][ \t]")
+
+
+def _list_end(text: str, head_end: int, end: int) -> int:
+    """Where a header's numbered list ends: a header alone on its line whose first line below
+    is a numbered item ("Problem list:" then "1. Pernicious anemia") covers its items only; the
+    first line after them that is not another item, nor a line continuing one (indented or in
+    lower case), ends it ("Cyanocobalamin 1000 mcg IM L deltoid @ 0915").
+    """
+    newline = text.find("\n", head_end, end)
+    if newline == -1 or text[head_end:newline].strip():
+        return end  # an inline header, or a header with no line below
+    pos = newline + 1
+    if not _NUMBERED.match(text, pos):
+        return end
+    while pos < end:
+        nxt = text.find("\n", pos, end)
+        line_end = end if nxt == -1 else nxt
+        line = text[pos:line_end]
+        if line.strip() and not (
+            _NUMBERED.match(line) or line[:1] in " \t" or line.lstrip()[:1].islower()
+        ):
+            return pos
+        if nxt == -1:
+            break
+        pos = nxt + 1
+    return end
 
 
 def _first_content(text: str, pos: int) -> int:
