@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from .. import resources as res
 from . import extensions  # noqa: F401
 from ._tables import TableBacked
+from .extensions import doc_text
 from .lines import Sentences
 from .targets import ADVISORY_GROUP, TargetMatcher
 
@@ -174,7 +175,7 @@ class ContextComponent(TableBacked):
             if words is not None:
                 words.update(range(e.start + 1, e.end - 1))
         named, named_dx = inner["DRUG"], inner["DIAGNOSIS"]
-        asides = _asides(doc, sentences) if "(" in doc.text else None
+        asides = _asides(doc, sentences) if "(" in doc_text(doc) else None
         holes: dict[int, list[tuple[int, int]]] = {}
         for match_id, start, end in matches:
             if heard and all(i in heard for i in range(start, end)):

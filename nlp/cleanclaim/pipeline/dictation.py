@@ -362,8 +362,7 @@ class DictationComponent(TableBacked):
     def _typed_units(self) -> frozenset[str]:
         """The unit words the target rules read after digits (the targets' dose table)."""
         if self._typed is None:
-            units = self._target_tables()[1]["doses"].units
-            self._typed = frozenset(w.lower() for ws in units.values() for w in ws)
+            self._typed = frozenset(self._ocr_units())
         return self._typed
 
     def _lexicon(self) -> "_Lexicon":
@@ -666,9 +665,7 @@ class DictationComponent(TableBacked):
             word = lower[i]
             number = self._ocr_number(word)
             if number is not None:
-                unit = units.get(lower[i + 1]) if i + 1 < n else None
-                if unit is None and i + 1 < n:
-                    unit = units.get(self._ocr_fixed(lower[i + 1], units) or "")
+                unit = self._ocr_unit(lower[i + 1], units) if i + 1 < n else None
                 if unit is not None and not taken[i + 1]:
                     out.append(self._ocr_dose(doc, lower, i, i + 2, number, unit, units, taken))
                 continue
@@ -727,14 +724,15 @@ class DictationComponent(TableBacked):
         """The dose of ``i:end`` read as ``value`` ``unit``, with a concentration's "/mL"."""
         read = f"{_fmt(value)} {unit}"
         if end + 1 < len(doc) and lower[end] == "/":
-            per = units.get(lower[end + 1]) or units.get(
-                self._ocr_fixed(lower[end + 1], units) or ""
-            )
-            if per == "mL":
+            if self._ocr_unit(lower[end + 1], units) == "mL":
                 read += "/mL"
                 end += 2
         taken[i:end] = True
         return _span(doc, i, end, "DOSE", "dose.ocr", None, read, "ocr")
+
+    def _ocr_unit(self, word: str, units: dict[str, str]) -> str | None:
+        """The canonical unit ``word`` names as written or as misread ("mg", "rng"), or None."""
+        return units.get(word) or units.get(self._ocr_fixed(word, units) or "")
 
     def _ocr_suspect(self, word: str) -> bool:
         """A word text recognition may have misread: letters and digits mixed ("de1toid",

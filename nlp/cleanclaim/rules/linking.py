@@ -315,7 +315,7 @@ def link(
     if "RX" in text:
         # "RXR|SC^Subcutaneous^HL70162|LA^Left Arm^HL70163": an interface message's record
         fields = frozenset(fields) | {
-            id(a) for a in attributes if vocab.record_segment.match(text, _line_of_text(text, a))
+            id(a) for a in attributes if vocab.record_segment.match(text, _line_of(a))
         }
     # a template field line ("Route: IM   Site: R gluteal (upper outer)   Time: 13:40   Lot:
     # ...") describes the drug of the line above however long it runs
@@ -549,18 +549,14 @@ def _second_item(
     """
     if not only.given or not only.doses or not only.routes:
         return []
-
-    def line(a: Mention) -> int:
-        return _line_of_text(text, a)
-
-    named = {line(m) for m in only.drug_mentions}
-    theirs = [q for d in only.doses if line(d) in named and (q := _amount(d)) is not None]
-    if not any(line(r) in named for r in only.routes):
+    named = {_line_of(m) for m in only.drug_mentions}
+    theirs = [q for d in only.doses if _line_of(d) in named and (q := _amount(d)) is not None]
+    if not any(_line_of(r) in named for r in only.routes):
         return []
     items: dict[int, list[Mention]] = defaultdict(list)
     for a in [*orphans, *only.doses, *only.routes, *only.sites]:
-        if line(a) not in named:
-            items[line(a)].append(a)
+        if _line_of(a) not in named:
+            items[_line_of(a)].append(a)
     for start, group in items.items():
         row = _ROW.match(text, start) is not None
         if not row and (not theirs or not _ITEM.match(text, start)):
@@ -584,10 +580,6 @@ def _second_item(
         only.collected.difference_update(group)
         return group
     return []
-
-
-def _line_of_text(text: str, a: Mention) -> int:
-    return text.rfind("\n", 0, a.start) + 1
 
 
 def _amount(dose: Mention) -> tuple[float, str] | None:
