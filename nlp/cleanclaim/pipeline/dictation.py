@@ -312,6 +312,7 @@ class DictationComponent(TableBacked):
         self._pronoun_after = {w.lower() for w in t.pronoun_after}
         self._pronoun_before = {w.lower() for w in t.pronoun_before}
         self._kind_of: dict[str, int] = {}
+        self._suspect_of: dict[str, bool] = {}
         self._boundary_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in self._boundaries | self._marks:
             self._boundary_first.setdefault(phrase[0], []).append(phrase)
@@ -737,8 +738,16 @@ class DictationComponent(TableBacked):
     def _ocr_suspect(self, word: str) -> bool:
         """A word text recognition may have misread: letters and digits mixed ("de1toid",
         "l50"), or no English word and holding a confused pair or opening with "l" ("rncg",
-        "lnvega").
+        "lnvega"); remembered per word (notes share most of theirs).
         """
+        known = self._suspect_of.get(word)
+        if known is None:
+            if len(self._suspect_of) >= 200_000:
+                self._suspect_of.clear()
+            known = self._suspect_of[word] = self._misread_word(word)
+        return known
+
+    def _misread_word(self, word: str) -> bool:
         if len(word) < 2:
             return False
         digits = any(c.isdigit() for c in word)

@@ -1025,6 +1025,11 @@ class SectionSetting(_Strict):
 
     setting: SettingName
     header: str
+    #: ``block``: to the next blank line or template label. ``list``: a lead-in at the end of
+    #: its line ("RN may give ONE of the following:", "Orders placed:") covers the lines under
+    #: it that are indented deeper or, under a lead-in that is no list item itself, open with
+    #: a list marker ("a)", "-", "2."): its options or items, not the visit's record after them.
+    extent: Literal["block", "list"] = "block"
 
     @model_validator(mode="after")
     def _patterns(self) -> SectionSetting:
@@ -1239,6 +1244,10 @@ class SettingsTable(_Strict):
     #: SC/IM", "J3420 VITAMIN B12 INJECTION"), or words that name no route given (a form's
     #: title "IM/SC Injection Record"): their mentions are linked to nothing.
     not_documentation_lines: list[str] = Field(default_factory=list)
+    #: A lead-in at the end of its line that offers options ("RN may give ONE of the following:"):
+    #: the items listed under it (:func:`cleanclaim.rules.setting._items_end`) are choices, not
+    #: orders or doses, and their mentions are linked to nothing.
+    option_lists: list[str] = Field(default_factory=list)
     #: Wording that starts another patient's dictation in the same job ("Starting new
     #: dictation, bed five, different patient"): the drugs, doses, routes and sites after it
     #: are that patient's, never this note's (``other_patient_after_chars``: only that far into
@@ -1321,6 +1330,7 @@ class SettingsTable(_Strict):
         _compiles(
             [
                 *self.not_documentation_lines,
+                *self.option_lists,
                 self.not_given_options,
                 self.given_field,
                 self.other_patient,

@@ -53,6 +53,8 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 #: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
 _LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
 _CLAUSE = re.compile(r"[;|]")
+#: A line's indentation and, after it, any list marker ("-", "•", "*", "a)", "(b)", "2.", "3)").
+_ITEM = re.compile(r"[ \t]*((?:[-\u2022*\u25aa\u25e6]|\(?[a-z]\)|\(?\d{1,2}[.)])(?=[ \t]))?", re.I)
 #: Between one drug's run and the next drug of a list: "...R VG; dexamethasone", "... and".
 _LIST_NEXT = re.compile(r"[\s;,]*(?:(?:and|then|plus)\s+)?")
 #: Between a drug and a plan for the injection in its sentence: a clause break or a spaced dash.
@@ -222,6 +224,7 @@ class SettingReader:
         self.cue_screen = PatternSet([p for _, p in self.cues], "setting-cues")
         self.reasons = {c.setting: c.reason for c in table.cues if c.reason}
         self.sections = [s.setting for s in table.sections]
+        self.section_extents = [s.extent for s in table.sections]
         self.section_headers = _screened("section_headers", [s.header for s in table.sections])
         self.nothing = _screened("nothing_given", table.nothing_given)
         self.nothing_past = re.compile(table.nothing_given_past, re.I)
@@ -287,6 +290,7 @@ class SettingReader:
         self.not_documentation = PatternSet(
             [re.compile(p, re.M) for p in table.not_documentation_lines], "not_documentation"
         )
+        self.option_lists = _screened("option_lists", table.option_lists)
         # screened: searched only in the few notes RE2 says may hold it
         self.other_patient = PatternSet([re.compile(table.other_patient, re.I)], "other_patient")
         self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
@@ -402,12 +406,17 @@ class SettingReader:
 
     # Settings ---------------------------------------------------------------------------------
 
-    def blocks(self, text: str) -> list[tuple[int, int, str]]:
-        """Section blocks that place their drugs: from the header to a blank line or next label."""
+    def blocks(self, text: str) -> list[tuple[int, int, str, bool]]:
+        """Section blocks that place their drugs: from the header to a blank line or next label,
+        or over the list under a lead-in (the last item: whether it is such a list).
+        """
         out = []
         for k, pattern in self.section_headers.indexed(text):
             setting = self.sections[k]
             for m in pattern.finditer(text):
+                if self.section_extents[k] == "list":
+                    out.append((m.start(), _items_end(text, m.start()), setting, True))
+                    continue
                 end = len(text)
                 blank = _BLANK.search(text, m.end())
                 if blank:
@@ -415,7 +424,7 @@ class SettingReader:
                 label = _LABEL.search(text, m.end())
                 if label and label.start() < end:
                     end = label.start()
-                out.append((m.start(), end, setting))
+                out.append((m.start(), end, setting, False))
         return out
 
     def _copied_forward(self, m: Mention) -> bool:
@@ -521,7 +530,7 @@ class SettingReader:
         return None
 
     def mention_setting(
-        self, m: Mention, kind: NoteKind, blocks: list[tuple[int, int, str]]
+        self, m: Mention, kind: NoteKind, blocks: list[tuple[int, int, str, bool]]
     ) -> str:
         """Where the drug of ``m`` was given: its clause, its section block, the note type."""
         if self._copied_forward(m):
@@ -536,12 +545,14 @@ class SettingReader:
         if before is not None and self.cue(before) in _SHARED_CUES:
             # "where she received ketorolac 30 mg IM and ondansetron 4 mg IM": one cue, both drugs
             return self.cue(before)  # type: ignore[return-value]
-        for start, end, setting in blocks:
+        for start, end, setting, listed in blocks:
             if start <= m.start < end:
                 if setting == "order_only" and ext(m.span, "cc_given"):
                     # "Rx: ceftriaxone 500 mg IM (diluted w/ 1% lidocaine), given by me": the
-                    # label heads a treatment the sentence says was given
-                    break
+                    # label heads a treatment the sentence says was given; an item of a list of
+                    # orders or options only by a word of its own line ("x1" is a quantity)
+                    if not listed or _DONE.search(span_text(m.span.sent)):
+                        break
                 return setting
         if kind.bundles:
             return "within_procedure"
@@ -697,8 +708,9 @@ class SettingReader:
 
     def ignored(self, doc: Doc) -> frozenset[int]:
         """Start offsets of mentions that document nothing: options left unchecked in a template
-        field ("Route: [x] IM [ ] SC", "( ) IM (•) SC", "IM: Yes  SC: No"), and every mention on
-        a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM").
+        field ("Route: [x] IM [ ] SC", "( ) IM (•) SC", "IM: Yes  SC: No"), every mention on
+        a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM"), and the items of a list
+        of options ("RN may give ONE of the following:").
         """
         text = doc_text(doc)
         ents = [e for e in doc_ents(doc) if e.label_ in ("DRUG", "DOSE", "ROUTE", "SITE")]
@@ -713,6 +725,8 @@ class SettingReader:
         for m in self.not_documentation.finditer(text):
             out.update(e.start_char for e in within(m.start(), m.end()))
         out.update(start for start, (_, checked) in self._box_options(doc).items() if not checked)
+        for m in self.option_lists.finditer(text):
+            out.update(e.start_char for e in within(m.end(), _items_end(text, m.start())))
         after = self.table.other_patient_after_chars
         for pattern in self.other_patient.candidates(text):
             other = pattern.search(text, after)
@@ -1518,7 +1532,7 @@ class SettingReader:
             draft.given_rules.append("setting.routeless")
 
     def _place(
-        self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str]]
+        self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str, bool]]
     ) -> None:
         mentions = [m for m in draft.drug_mentions if m.active] or draft.drug_mentions
         if not mentions:  # an unnamed injection: its dose, route and site place it
@@ -1775,6 +1789,28 @@ def _heading(doc: Doc, pos: int) -> bool:
 
 
 _ASIDE_PAREN = re.compile(r"\([^()\n]*\)")
+
+
+def _items_end(text: str, pos: int) -> int:
+    """The end of the list under the lead-in line holding ``pos``: the lines after it that are
+    indented deeper than it or, when the lead-in is no list item itself, open with a list
+    marker; it ends at the first other line (a blank line, the visit's next sentence).
+    """
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    if end < 0:
+        return len(text)
+    head = _ITEM.match(text, start)
+    indent = len(head.group(0)) - len(head.group(1) or "")
+    while end < len(text):
+        nxt = text.find("\n", end + 1)
+        line_end = len(text) if nxt < 0 else nxt
+        m = _ITEM.match(text, end + 1, line_end)
+        deeper = len(m.group(0)) - len(m.group(1) or "") > indent
+        if line_end == m.end() or not (deeper or (m.group(1) and not head.group(1))):
+            break  # a blank line, or one neither deeper nor an item
+        end = line_end
+    return end
 
 
 def _listed_with(text: str, linked: Linked) -> dict[int, Mention]:
