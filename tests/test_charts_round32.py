@@ -175,3 +175,67 @@ def test_without_still_negates_a_finding(reviewer, line, finding):
     review = reviewer.review(f"OFFICE VISIT 03/10/2026\n{line}\nNo injections today.")
     found = [e for e in review.entities if e.label == "DIAGNOSIS" and e.text.lower() == finding]
     assert found and all(e.negated for e in found)
+
+
+# A "not given" heading, an on-site nurse at a video visit, "start ... today", Td ---------------
+
+
+def test_a_not_given_heading_speaks_for_its_list_not_the_note(reviewer):
+    review = reviewer.review(
+        "TRAVEL CLINIC (FICTITIOUS) 07/14/2026\n"
+        "Given today\n"
+        "  Hepatitis A vaccine (Vaqta)   1 mL   IM   R deltoid   lot VQ118\n"
+        "  Ceftriaxone 500 mg            IM     L ventrogluteal (exposure, Z20.2)\n"
+        "Not given today\n"
+        "  Japanese encephalitis vaccine - offered, declined.\n"
+        "Observed 15 min, no reaction."
+    )
+    given = {a.drug for a in review.administrations if a.given}
+    assert "ceftriaxone" in given
+    assert review.status != "no_injection"
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "Video visit with onsite RN presenting.",
+        "Telehealth visit. RN: K. Obi (FICTITIOUS), on site with the patient.",
+    ],
+)
+def test_a_video_visit_with_a_nurse_on_site_gives_its_dose_here(reviewer, who):
+    review = reviewer.review(
+        f"RHEUMATOLOGY FOLLOW-UP 05/05/2026\n{who}\n"
+        "A: Rheumatoid arthritis (M05.79), active.\n"
+        "P: Today: methotrexate 20 mg SC L abdomen given by RN at 10:25, tolerated."
+    )
+    (mtx,) = [a for a in review.administrations if a.drug == "methotrexate"]
+    assert mtx.given and mtx.setting == "this_encounter"
+
+
+def test_starting_the_injections_today_is_no_plan_for_later(reviewer):
+    review = reviewer.review(
+        "ENDOCRINOLOGY 02/02/2026\nClinician: your level is low after the bypass. So I'd like to "
+        "start the injections today, then monthly. Okay?\nPatient: sure.\n"
+        "Assessment: vitamin B12 deficiency (E53.8) after gastric bypass (Z98.84).\n"
+        "Medical assistant: cyanocobalamin one thousand mcg, one mL, IM in the right deltoid, "
+        "little pinch, all done."
+    )
+    assert review.claim_ready is True
+
+
+def test_start_the_injections_next_month_is_still_a_plan(reviewer):
+    review = reviewer.review(
+        "ENDOCRINOLOGY 02/02/2026\nVitamin B12 deficiency (E53.8). Plan to start the injections "
+        "next month: cyanocobalamin 1000 mcg IM monthly."
+    )
+    assert review.claim_ready is False
+    assert review.status == "no_injection"
+
+
+def test_td_written_as_such_is_the_tetanus_diphtheria_vaccine(reviewer):
+    review = reviewer.review(
+        "URGENT CARE 06/06/2026\nPuncture wound right sole (S91.331A); last tetanus over 10 "
+        "years ago. Td 0.5 mL IM L deltoid given by MA, lot recorded, VIS given."
+    )
+    assert review.service_code == "90471"
+    assert "VACCINE" in blocking(review)

@@ -592,9 +592,14 @@ class SettingReader:
             return []
         drug_sents = {m.sent for m in linked.mentions if m.label == "DRUG"}
         out: list[tuple[Evidence, int | None]] = []
-        for match in self.nothing.finditer(doc_text(doc)):
+        text = doc_text(doc)
+        for match in self.nothing.finditer(text):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is None:
+                continue
+            if _heads_items(text, match):
+                # "Not given today" over a list: said of its items, which say it again
+                # ("Rabies vaccine - offered, declined"), not of the note
                 continue
             told = span_text(span.sent)
             if self.nothing_past.search(told) or self._elsewhere(told):
@@ -1789,6 +1794,23 @@ def _heading(doc: Doc, pos: int) -> bool:
 
 
 _ASIDE_PAREN = re.compile(r"\([^()\n]*\)")
+
+
+#: What may follow a not-given statement on a line that heads a list ("Not given today").
+_HEADER_REST = re.compile(r"(?:(?:today|this visit|at this visit|this encounter)\s*:?)?", re.I)
+
+
+def _heads_items(text: str, match: re.Match) -> bool:
+    """Whether ``match`` is the whole of its line ("Not given today", "Declined:") and lines
+    of a list stand under it.
+    """
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    end = len(text) if end < 0 else end
+    rest = text[match.end() : end].strip(" \t:.-")
+    if text[start : match.start()].strip(" \t-*") or not _HEADER_REST.fullmatch(rest):
+        return False
+    return _items_end(text, match.start()) > end
 
 
 def _items_end(text: str, pos: int) -> int:
