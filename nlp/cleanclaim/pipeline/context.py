@@ -176,6 +176,7 @@ class ContextComponent(TableBacked):
                 words.update(range(e.start + 1, e.end - 1))
         named, named_dx = inner["DRUG"], inner["DIAGNOSIS"]
         asides = _asides(doc, sentences) if "(" in doc_text(doc) else None
+        runs = _Runs.of(targets)
         holes: dict[int, list[tuple[int, int]]] = {}
         for match_id, start, end in matches:
             if heard and all(i in heard for i in range(start, end)):
@@ -194,6 +195,8 @@ class ContextComponent(TableBacked):
             i = sentences.index(start)
             s0, s1 = sentences.starts[i], sentences.ends[i]
             scope_start, scope_end = _scope(rule, start, end, s0, s1)
+            if rule.category == "NEGATED_EXISTENCE" and scope_start < start and runs is not None:
+                scope_start = runs.back_to(doc, scope_start, start)
             if asides and rule.max_scope is not None and rule.category == "ADMINISTERED":
                 scope_start, scope_end, passed = _past_asides(
                     asides, start, end, scope_start, scope_end, s0, s1
@@ -284,6 +287,45 @@ def _asides(doc: Doc, sentences: Sentences) -> list[tuple[int, int]]:
         if not nested and j - i - 1 <= _ASIDE_WORDS and j < sentences.ends[sentences.index(i)]:
             out.append((i, j))
     return out
+
+
+#: Words that end one clause of a run of administrations ("... I M today comma doxy held").
+_CLAUSE_ENDS = frozenset({",", ";", "comma", "semicolon"})
+
+
+class _Runs:
+    """The drugs and the doses and routes of a note, for a negation said after a drug: "held"
+    in "ceftriaxone 500 mg IM today, doxy held" holds the doxycycline, not the ceftriaxone's
+    dose and route said in a clause before it.
+    """
+
+    def __init__(self, drugs: list[int], attrs: list[tuple[int, int]]) -> None:
+        self.drugs = drugs
+        self.attrs = attrs  # (start, end) of doses and routes
+        self.attr_starts = [a for a, _ in attrs]
+
+    @classmethod
+    def of(cls, targets: list[Span]) -> "_Runs | None":
+        drugs = sorted(t.start for t in targets if t.label_ == "DRUG")
+        if len(drugs) < 2:
+            return None
+        attrs = sorted((t.start, t.end) for t in targets if t.label_ in ("DOSE", "ROUTE"))
+        return cls(drugs, attrs)
+
+    def back_to(self, doc: Doc, lo: int, cue: int) -> int:
+        """Where a negation's backward reach ``lo:cue`` begins: at the last drug before the cue
+        when a dose or route of an earlier drug ends a clause before that drug.
+        """
+        k = bisect_left(self.drugs, cue) - 1
+        if k < 0 or self.drugs[k] < lo:
+            return lo
+        drug = self.drugs[k]
+        j = bisect_left(self.attr_starts, drug) - 1
+        if j < 0 or self.attrs[j][0] < lo or k == 0 or self.drugs[k - 1] > self.attrs[j][0]:
+            return lo  # no dose or route of an earlier drug in reach
+        if any(t.lower_ in _CLAUSE_ENDS for t in doc[self.attrs[j][1] : drug]):
+            return drug
+        return lo
 
 
 def _past_asides(

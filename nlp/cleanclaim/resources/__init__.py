@@ -1248,6 +1248,13 @@ class SettingsTable(_Strict):
     #: the items listed under it (:func:`cleanclaim.rules.setting._items_end`) are choices, not
     #: orders or doses, and their mentions are linked to nothing.
     option_lists: list[str] = Field(default_factory=list)
+    #: What follows an amount that is food or drink, not a drug ("tolerated 240 mL electrolyte
+    #: solution", "8 oz of apple juice"): a regex matched right after the amount; the amount is
+    #: linked to nothing.
+    not_drug_amount: str = r"(?!)"
+    #: What precedes an amount of a diluent ("reconstituted with 1 mL of 1% lidocaine"): a
+    #: regex that ends right before the amount; the amount is linked to nothing.
+    diluent_amount_before: str = r"(?!)"
     #: Wording that starts another patient's dictation in the same job ("Starting new
     #: dictation, bed five, different patient"): the drugs, doses, routes and sites after it
     #: are that patient's, never this note's (``other_patient_after_chars``: only that far into
@@ -1331,6 +1338,8 @@ class SettingsTable(_Strict):
             [
                 *self.not_documentation_lines,
                 *self.option_lists,
+                self.not_drug_amount,
+                self.diluent_amount_before,
                 self.not_given_options,
                 self.given_field,
                 self.other_patient,

@@ -1569,7 +1569,8 @@ def decide_given(draft: DraftAdministration) -> None:
                 else "family history"
             )
             continue
-        if m.historical and not now:
+        if m.historical and (not now or m.earlier):
+            # an earlier encounter's clock time or "today" is that day's, not this one's
             reasons.append("mentioned only as history")
             continue
         described = bool(linked_flags)

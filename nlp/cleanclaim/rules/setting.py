@@ -291,6 +291,8 @@ class SettingReader:
             [re.compile(p, re.M) for p in table.not_documentation_lines], "not_documentation"
         )
         self.option_lists = _screened("option_lists", table.option_lists)
+        self.not_drug_amount = re.compile(table.not_drug_amount, re.I)
+        self.diluent_amount_before = re.compile(table.diluent_amount_before, re.I)
         # screened: searched only in the few notes RE2 says may hold it
         self.other_patient = PatternSet([re.compile(table.other_patient, re.I)], "other_patient")
         self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
@@ -714,8 +716,9 @@ class SettingReader:
     def ignored(self, doc: Doc) -> frozenset[int]:
         """Start offsets of mentions that document nothing: options left unchecked in a template
         field ("Route: [x] IM [ ] SC", "( ) IM (•) SC", "IM: Yes  SC: No"), every mention on
-        a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM"), and the items of a list
-        of options ("RN may give ONE of the following:").
+        a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM"), the items of a list of
+        options ("RN may give ONE of the following:"), amounts of food or drink ("tolerated 240 mL
+        electrolyte solution") and of a diluent ("reconstituted with 1 mL of 1% lidocaine").
         """
         text = doc_text(doc)
         ents = [e for e in doc_ents(doc) if e.label_ in ("DRUG", "DOSE", "ROUTE", "SITE")]
@@ -732,6 +735,15 @@ class SettingReader:
         out.update(start for start, (_, checked) in self._box_options(doc).items() if not checked)
         for m in self.option_lists.finditer(text):
             out.update(e.start_char for e in within(m.end(), _items_end(text, m.start())))
+        out.update(
+            e.start_char
+            for e in ents
+            if e.label_ == "DOSE"
+            and (
+                self.not_drug_amount.match(text, e.end_char)
+                or self.diluent_amount_before.search(text, max(0, e.start_char - 40), e.start_char)
+            )
+        )
         after = self.table.other_patient_after_chars
         for pattern in self.other_patient.candidates(text):
             other = pattern.search(text, after)
@@ -1049,10 +1061,12 @@ class SettingReader:
         if not hits:
             return
         in_hit = {sent for sent, _ in hits}
+        ignored = self.ignored(doc)  # what documents nothing is no class word's either
         moved = [
             a
             for a in linked.mentions
             if a.label in ("DOSE", "ROUTE", "SITE")
+            and a.start not in ignored
             and (a.sent in in_hit or a.drug is None)
             and not (a.negated or a.family or a.hypothetical or a.listed)
             # the class word's own sentence holds its dose and route, even where they were lent
