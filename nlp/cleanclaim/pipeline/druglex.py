@@ -15,7 +15,7 @@ from spacy.attrs import IS_ALPHA, LENGTH, LOWER, SPACY
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from ..resources import drug_lexicon_exclusions
+from ..resources import drug_lexicon_additions, drug_lexicon_exclusions
 
 MIN_CHARS = 5
 MAX_TOKENS = 3
@@ -53,13 +53,20 @@ def _variants() -> dict[str, str]:
     from ..resources.cache import cached_json, key_of, version_of
 
     skip = drug_lexicon_exclusions()
+    added = drug_lexicon_additions()
     key = key_of(
-        "druglex", version_of("drug-named-entity-recognition"), sorted(skip), MIN_CHARS, MAX_TOKENS
+        "druglex",
+        version_of("drug-named-entity-recognition"),
+        sorted(skip),
+        sorted(added.items()),
+        MIN_CHARS,
+        MAX_TOKENS,
     )
-    return cached_json("druglex", key, lambda: _build_variants(skip))
+    return cached_json("druglex", key, lambda: _build_variants(skip, added))
 
 
-def _build_variants(skip: frozenset[str]) -> dict[str, str]:
+def _build_variants(skip: frozenset[str], added: dict[str, str] | None = None) -> dict[str, str]:
+    """The package's usable variants, then the project's own additions (any length)."""
     drug_variant_to_canonical = _package_variants()
     out: dict[str, str] = {}
     for variant, canonicals in drug_variant_to_canonical.items():
@@ -68,6 +75,8 @@ def _build_variants(skip: frozenset[str]) -> dict[str, str]:
         if any(ch.isdigit() for ch in variant) or variant.count(" ") >= MAX_TOKENS:
             continue
         out[variant] = canonicals[0]
+    for variant, drug in (added or {}).items():
+        out.setdefault(variant, drug)
     return out
 
 

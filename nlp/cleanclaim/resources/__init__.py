@@ -806,6 +806,20 @@ class TemplateFieldTable(_Strict):
 
 
 @cache
+def drug_lexicon_additions() -> dict[str, str]:
+    """Names the broad drug dictionary lacks (brand names, short forms) → the drug they name."""
+    text = resources.files(__name__).joinpath("drug_lexicon_add.tsv").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, sep, drug = line.partition("\t")
+        if not sep or not name.strip() or not drug.strip():
+            raise ValueError(f"drug_lexicon_add.tsv line {n}: expected 'name<TAB>drug'")
+        out[name.strip().lower()] = drug.strip().lower()
+    return out
+
+
 def drug_lexicon_exclusions() -> frozenset[str]:
     """Words the broad drug dictionary lists that are not drugs in a clinic note."""
     text = (
@@ -1057,6 +1071,9 @@ class SettingsTable(_Strict):
     clause_date: str = r"(?!)"
     #: Words right before such a date that date something else ("LMP 02/01/2026", "exp").
     clause_date_not_dose: str = r"(?!)"
+    #: A date without its year right after a word of giving ("given 10/08 by the ACT nurse"):
+    #: read as the latest such day on or before the date of service (group "date").
+    clause_short_date: str = r"(?!)"
     #: A clause that says its dose is today's is not dated by another date in it.
     clause_today: str = r"(?!)"
     #: A clause that dates its dose by an earlier clause of its sentence ("On day 1 (08/05/2025)
@@ -1354,6 +1371,7 @@ class SettingsTable(_Strict):
                 self.framing_opener,
                 self.clause_date,
                 self.clause_date_not_dose,
+                self.clause_short_date,
                 self.clause_today,
                 self.clause_same_day,
                 self.encounter_header,

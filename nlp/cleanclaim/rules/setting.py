@@ -260,6 +260,7 @@ class SettingReader:
         self.framing_opener = re.compile(table.framing_opener, re.I)
         self.clause_date = re.compile(table.clause_date)
         self.clause_date_not_dose = re.compile(table.clause_date_not_dose, re.I)
+        self.clause_short_date = re.compile(table.clause_short_date, re.I)
         self.clause_today = re.compile(table.clause_today, re.I)
         self.clause_same_day = re.compile(table.clause_same_day, re.I)
         self.encounter_header = re.compile(table.encounter_header)
@@ -1404,6 +1405,10 @@ class SettingReader:
                 if when is not None and when < day:
                     dated = True
                     break
+            if not dated:
+                short = self.clause_short_date.search(text, lo, hi)
+                when = parse_date(short.group("date"), near=day) if short else None
+                dated = when is not None and when < day
             if not dated:
                 return False
         return True
