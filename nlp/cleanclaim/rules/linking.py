@@ -1594,6 +1594,16 @@ def decide_given(draft: DraftAdministration) -> None:
             # "G-CSF 50 mcg subcutaneously given daily": a daily schedule, not today's dose
             reasons.append("a continued medication, no administration documented")
             continue
+        if (
+            given_here
+            and not now
+            and m.section_kind == "list"
+            and (ext(span, "cc_regimen") or ext(span, "cc_schedule"))
+        ):
+            # "Prolia 60 mg subcutaneous every 6 months given in our office" in a medication
+            # list: where the regimen is given, not a dose given today
+            reasons.append("a continued medication, no administration documented")
+            continue
         if given_here:
             draft.given = True
             draft.given_rules.extend(

@@ -158,6 +158,8 @@ class NoteKind:
 
 
 #: Between a diagnosis name and its code: "Pernicious anemia (D51.0)", "B12 deficiency - E53.8".
+#: Between two names that share one template box ("[ ] Asthma/COPD", "[ ] Arthritis / joint pain").
+_SAME_BOX = re.compile(r"[ \t]*/[ \t]*")
 _NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
 #: A line break inside a sentence: the next line goes on in lower case or with a number.
 _WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*(?=[a-z0-9])")
@@ -766,7 +768,8 @@ class SettingReader:
     def unchecked_diagnoses(self, doc: Doc) -> frozenset[int]:
         """Start offsets of the diagnoses offered in a template's boxes and left unchecked
         ("[ ] Pernicious anemia (D51.0)" under "[x] Fatigue (R53.83)"): not the patient's. A code
-        right after its name ("(D51.0)") shares the name's box.
+        right after its name ("(D51.0)") and a name after a slash ("[ ] Asthma/COPD") share the
+        name's box.
         """
         text = doc_text(doc)
         out = set()
@@ -778,7 +781,11 @@ class SettingReader:
                 and i
                 and previous is not None
                 and previous[0] is line_ents[i - 1]
-                and _NAME_TO_CODE.fullmatch(text, line_ents[i - 1].end_char, e.start_char)
+                and (
+                    _NAME_TO_CODE.fullmatch(text, line_ents[i - 1].end_char, e.start_char)
+                    # "[ ] Asthma/COPD": two names of one box
+                    or _SAME_BOX.fullmatch(text, line_ents[i - 1].end_char, e.start_char)
+                )
             ):
                 checked = previous[1]
             if checked is False:
