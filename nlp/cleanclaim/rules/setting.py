@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import bisect
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import regex as re
 from spacy.tokens import Doc, Span
 
 from .. import resources as res
-from ..pipeline.extensions import doc_ents, doc_text, ext, span_text
+from ..pipeline.extensions import doc_ents, doc_text, ext, reading_cache, span_text
 from ..pipeline.screen import PatternSet
 from ..result import Evidence
 from .dates import parse_date
@@ -53,6 +54,9 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 #: A template label at the start of a line ("Plan:", "Discharge meds:") ends a section block.
 _LABEL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.M)
 _CLAUSE = re.compile(r"[;|]")
+#: A section block that places its drugs: (start, end, setting, whether it is the list of
+#: items under a lead-in, :func:`_items_end`).
+Block = tuple[int, int, str, bool]
 #: A line's indentation and, after it, any list marker ("-", "•", "*", "a)", "(b)", "2.", "3)").
 _ITEM = re.compile(r"[ \t]*((?:[-\u2022*\u25aa\u25e6]|\(?[a-z]\)|\(?\d{1,2}[.)])(?=[ \t]))?", re.I)
 #: Between one drug's run and the next drug of a list: "...R VG; dexamethasone", "... and".
@@ -158,9 +162,9 @@ class NoteKind:
 
 
 #: Between a diagnosis name and its code: "Pernicious anemia (D51.0)", "B12 deficiency - E53.8".
+_NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
 #: Between two names that share one template box ("[ ] Asthma/COPD", "[ ] Arthritis / joint pain").
 _SAME_BOX = re.compile(r"[ \t]*/[ \t]*")
-_NAME_TO_CODE = re.compile(r"[ \t]*[(\[,:-]?[ \t]*")
 #: A line break inside a sentence: the next line goes on in lower case or with a number.
 _WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*(?=[a-z0-9])")
 #: A line of a status legend ("Status key: G = given, R = refused") and its "CODE = meaning" pairs.
@@ -411,7 +415,7 @@ class SettingReader:
 
     # Settings ---------------------------------------------------------------------------------
 
-    def blocks(self, text: str) -> list[tuple[int, int, str, bool]]:
+    def blocks(self, text: str) -> list[Block]:
         """Section blocks that place their drugs: from the header to a blank line or next label,
         or over the list under a lead-in (the last item: whether it is such a list).
         """
@@ -534,9 +538,7 @@ class SettingReader:
                 return setting
         return None
 
-    def mention_setting(
-        self, m: Mention, kind: NoteKind, blocks: list[tuple[int, int, str, bool]]
-    ) -> str:
+    def mention_setting(self, m: Mention, kind: NoteKind, blocks: list[Block]) -> str:
         """Where the drug of ``m`` was given: its clause, its section block, the note type."""
         if self._copied_forward(m):
             return "elsewhere_or_earlier"
@@ -583,10 +585,7 @@ class SettingReader:
 
     def _on_site(self, doc: Doc) -> bool:
         """The note says the patient is on site with staff (searched once per note)."""
-        data = doc.user_data
-        if "cleanclaim_on_site" not in data:
-            data["cleanclaim_on_site"] = self.on_site.search(doc_text(doc)) is not None
-        return data["cleanclaim_on_site"]
+        return _per_doc(doc, "on_site", lambda: self.on_site.search(doc_text(doc)) is not None)
 
     def nothing_given(self, doc: Doc, linked: Linked) -> list[tuple[Evidence, int | None]]:
         """Statements that nothing was given: (evidence, None) for a sentence naming no drug
@@ -722,7 +721,11 @@ class SettingReader:
         a charge or order-set line ("96372 THER/PROPH/DIAG INJ SC/IM"), the items of a list of
         options ("RN may give ONE of the following:"), amounts of food or drink ("tolerated 240 mL
         electrolyte solution") and of a diluent ("reconstituted with 1 mL of 1% lidocaine").
+        Found once per note while the rules read it (linking and the placing rules both ask).
         """
+        return _per_doc(doc, "ignored", lambda: self._ignored(doc))
+
+    def _ignored(self, doc: Doc) -> frozenset[int]:
         text = doc_text(doc)
         ents = [e for e in doc_ents(doc) if e.label_ in ("DRUG", "DOSE", "ROUTE", "SITE")]
         if not ents:
@@ -1562,9 +1565,7 @@ class SettingReader:
             draft.not_given_reason = self.table.routeless_reason
             draft.given_rules.append("setting.routeless")
 
-    def _place(
-        self, draft: DraftAdministration, kind: NoteKind, blocks: list[tuple[int, int, str, bool]]
-    ) -> None:
+    def _place(self, draft: DraftAdministration, kind: NoteKind, blocks: list[Block]) -> None:
         mentions = [m for m in draft.drug_mentions if m.active] or draft.drug_mentions
         if not mentions:  # an unnamed injection: its dose, route and site place it
             mentions = draft.doses + draft.routes + draft.sites
@@ -1799,6 +1800,17 @@ def _stated_for(text: str, linked: Linked, statements: list[Evidence]) -> set[in
         if before:
             out.add(id(before[-1]))
     return out
+
+
+def _per_doc(doc: Doc, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept for the rest of the rules' reading of ``doc`` (:func:`read_only`)."""
+    cache = reading_cache(doc)
+    if cache is None:
+        return compute()
+    key = f"setting.{key}"
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def _heading(doc: Doc, pos: int) -> bool:
