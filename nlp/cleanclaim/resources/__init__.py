@@ -1278,6 +1278,19 @@ class SettingsTable(_Strict):
     #: the note or later, so a dictation that opens with it keeps its own).
     other_patient: str = r"(?!)"
     other_patient_after_chars: int = Field(default=80, ge=0)
+    #: The patient a note is about, named in its header ("Patient: Desmond Okafor-Lyle",
+    #: "Member: MOYO-CARRICK, EVANGELINE"): a regex with a ``name`` group, searched in the
+    #: first ``patient_header_chars`` characters.
+    patient_header: str = r"(?!)"
+    patient_header_chars: int = Field(default=400, ge=0)
+    #: Where the part about one patient starts in a file that holds several (a nurse's injection
+    #: log, an end-of-day dictation): regexes with a ``name`` group, the patient's name ("first
+    #: Jonah Pike", "two oh five Nadia Ferreira-Cole", "Margaret Oyelowo sixty nine with ...").
+    #: Read only when one such part names the header's patient and another names someone else.
+    patient_segments: list[str] = Field(default_factory=list)
+    #: Wording that itself says another patient's part starts ("next patient Bernard Ilunga"):
+    #: a regex with a ``name`` group; a name other than the header's is enough.
+    next_patient: str = r"(?!)"
     #: Wording right after a drug that says it is not an injection here: an oral or topical form
     #: ("ondansetron 4 mg ODT", "triamcinolone 0.1% cream"). Such a drug never takes the route,
     #: dose or site of another sentence's injection.
@@ -1379,6 +1392,9 @@ class SettingsTable(_Strict):
                 self.on_site,
             ]
         )
+        for value in (self.patient_header, self.next_patient, *self.patient_segments):
+            if value != r"(?!)" and "name" not in re.compile(value).groupindex:
+                raise ValueError(f"patient pattern {value!r} needs a named group 'name'")
         for name in ("encounter_header", "encounter_row"):
             value = getattr(self, name)
             if value != r"(?!)" and "(?P<date>" not in value:

@@ -133,7 +133,7 @@ class RuleSet:
             self._dx_categories,
             self._never_a_reason,
             self._not_current,
-            self.settings.unchecked_diagnoses(doc),
+            self.settings.unchecked_diagnoses(doc) | self.settings.other_patient_diagnoses(doc),
         )
         cancer = has_cancer(dxs)
         drafts = linked.administrations + ([linked.unnamed] if linked.unnamed is not None else [])

@@ -347,8 +347,10 @@ def link(
     closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
         label = closed.get(id(attr.drug)) if attr.drug is not None else None
-        if label == _OUTSIDE_TABLE and _field_line(doc, text, attr, vocab):
-            label = None  # "Cabenuva 600 mg/900 mg" then "Route: IM": the template's fields
+        if label == _OUTSIDE_TABLE and id(attr) in fields:
+            # "Cabenuva 600 mg/900 mg" then "Route: IM" (or "route colon I M", dictated): the
+            # template's fields
+            label = None
         if label is not None and (
             attr.drug.sent != attr.sent
             or attr.end <= label
@@ -1306,6 +1308,12 @@ def _nearest_drug(
 ) -> Mention | None:
     index = index or _Drugs(drugs, anchors)
     same_sent = index.by_sent.get(attr.sent) or index.anchors_by_sent.get(attr.sent)
+    if same_sent and id(attr) in fields and not index.by_sent.get(attr.sent):
+        # "Route: IM   Site: R ventrogluteal   Diluent: 1% lidocaine": a template field
+        # describes the drug above, not the diluent a later field of its line names
+        same_sent = [
+            m for m in same_sent if not (m.start > attr.start and ext(m.span, "cc_diluent"))
+        ]
     if same_sent and id(attr) in unheard:
         # "given [inaudible] 12.5 mg IM ... and 1 L lactated Ringer's IV": the unheard words
         # hold the drug of the run after them, never a drug named later in the sentence
@@ -1550,6 +1558,7 @@ def decide_given(draft: DraftAdministration) -> None:
     """Decide whether the drug was given at this encounter, and why not if it was not."""
     reasons: list[str] = []
     collected = {*draft.doses, *draft.routes, *draft.sites}
+    done_at = -1  # the last mention given only as a done act
     for m in draft.drug_mentions:
         span = m.span
         linked_flags = [a.span for a in m.attrs if a in collected]
@@ -1628,7 +1637,11 @@ def decide_given(draft: DraftAdministration) -> None:
         has_dose = any(a.label == "DOSE" for a in m.attrs)
         has_route = any(a.label == "ROUTE" for a in m.attrs)
         has_site = any(a.label == "SITE" for a in m.attrs)
-        curated = m.rule != "drug.dictionary"
+        # a dictionary reading of the curated drug named in its sentence is that drug ("depo"
+        # then "pro vera", heard in pieces: Depo-Provera)
+        curated = m.rule != "drug.dictionary" or any(
+            o.rule != "drug.dictionary" and o.sent == m.sent for o in draft.drug_mentions
+        )
         done_act = (has_dose and has_route) or (has_site and curated)
         # a site checked in a filled-in template records the dose, even under a plan's header
         # ("Plan per protocol: start B12 monthly" then "Site: ☒ L deltoid ☐ R deltoid")
@@ -1650,10 +1663,21 @@ def decide_given(draft: DraftAdministration) -> None:
         ):
             draft.given = True
             draft.given_rules.append("link.done_act")
+            done_at = max(done_at, m.start)
             continue
         reasons.append(
             "planned or ordered, not given" if m.section_kind == "plan" else NO_ACT_REASON
         )
+    if (
+        draft.given
+        and set(draft.given_rules) == {"link.done_act"}
+        and any(m.negated and not m.historical and m.start > done_at for m in draft.drug_mentions)
+    ):
+        # "Here day +2 for pegfilgrastim 6 mg SC." then "pegfilgrastim HELD today": a dose
+        # written without a word of giving it is undone by a later statement that it was not
+        draft.given = False
+        draft.given_rules.clear()
+        reasons.insert(0, "declined or not given")
     if not draft.given and reasons:
         draft.not_given_reason = reasons[0]
 

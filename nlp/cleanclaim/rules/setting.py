@@ -302,6 +302,9 @@ class SettingReader:
         self.diluent_amount_before = re.compile(table.diluent_amount_before, re.I)
         # screened: searched only in the few notes RE2 says may hold it
         self.other_patient = PatternSet([re.compile(table.other_patient, re.I)], "other_patient")
+        self.patient_header = re.compile(table.patient_header)
+        self.patient_segments = [re.compile(p) for p in table.patient_segments]
+        self.next_patient = re.compile(table.next_patient)
         self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
         self.mar_not_done = re.compile(table.mar_not_done, re.I)
 
@@ -756,7 +759,56 @@ class SettingReader:
             if other is not None:
                 # "Starting new dictation, bed five, different patient": another patient's note
                 out.update(e.start_char for e in within(other.start(), len(text)))
+        for lo, hi in self.other_patients(doc):
+            out.update(e.start_char for e in within(lo, hi))
         return frozenset(out)
+
+    def other_patients(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character ranges of the parts of a file of several patients about another patient
+        than the one its header names (see :meth:`_other_patients`), found once per note.
+        """
+        return _per_doc(doc, "other_patients", lambda: self._other_patients(doc_text(doc)))
+
+    def other_patient_diagnoses(self, doc: Doc) -> frozenset[int]:
+        """Start offsets of the diagnoses in another patient's part of the file: not this
+        patient's.
+        """
+        ranges = self.other_patients(doc)
+        if not ranges:
+            return frozenset()
+        return frozenset(
+            e.start_char
+            for e in doc_ents(doc)
+            if e.label_ == "DIAGNOSIS" and any(lo <= e.start_char < hi for lo, hi in ranges)
+        )
+
+    def _other_patients(self, text: str) -> list[tuple[int, int]]:
+        """The parts of a file of several patients that are not about the patient its header
+        names ("[Patient: Desmond Okafor-Lyle | DOS 07/11]" over an injection log of "first
+        Jonah Pike ...", "second Desmond Okafor-Lyle ...", "third Wendell Haas ..."; "next
+        patient Bernard Ilunga ..." after the note): each from where it starts to where the next
+        part starts.
+        """
+        head = self.patient_header.search(text, 0, self.table.patient_header_chars)
+        if head is None:
+            return []
+        own = _name_words(head.group("name"))
+        parts: dict[int, tuple[bool, bool]] = {}  # start -> (the header's patient, told "next")
+        for pattern in self.patient_segments:
+            for m in pattern.finditer(text, head.end()):
+                parts.setdefault(m.start(), (bool(_name_words(m.group("name")) & own), False))
+        for m in self.next_patient.finditer(text, head.end()):
+            parts[m.start()] = (bool(_name_words(m.group("name")) & own), True)
+        if not any(told and not mine for mine, told in parts.values()) and not (
+            any(mine for mine, _ in parts.values()) and not all(mine for mine, _ in parts.values())
+        ):
+            return []
+        starts = sorted(parts)
+        return [
+            (start, starts[k + 1] if k + 1 < len(starts) else len(text))
+            for k, start in enumerate(starts)
+            if not parts[start][0]
+        ]
 
     def checked_options(self, doc: Doc) -> frozenset[int]:
         """Start offsets of the routes and sites checked in a template field ("Site: ☒ L deltoid
@@ -1849,6 +1901,17 @@ def _heads_items(text: str, match: re.Match) -> bool:
     if text[start : match.start()].strip(" \t-*") or not _HEADER_REST.fullmatch(rest):
         return False
     return _items_end(text, match.start()) > end
+
+
+#: Words of a written name that tell no one apart.
+_NOT_NAME_WORDS = frozenset({"fictitious", "mr", "mrs", "ms", "miss", "dr"})
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a person's name, lowercased ("Okafor-Lyle, Desmond": okafor, lyle, desmond)."""
+    return frozenset(
+        w for w in re.split(r"[\s,.'’-]+", name.lower()) if len(w) > 1 and w not in _NOT_NAME_WORDS
+    )
 
 
 def _items_end(text: str, pos: int) -> int:
