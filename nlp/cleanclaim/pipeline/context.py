@@ -125,6 +125,7 @@ class ContextComponent(TableBacked):
                 "standalone": entry.standalone,
                 "count_only": entry.count_only,
                 "breaks": breaks,  # a clause break ends its reach (ContextTable.clause_breaks)
+                "max_scope_backward": entry.max_scope_backward,
             },
         )
 
@@ -256,8 +257,10 @@ def _scope(rule: ConTextRule, start: int, end: int, s0: int, s1: int) -> tuple[i
             lo = start - most
     else:
         lo, hi = s0, s1
-        if most is not None and start - lo > most:
-            lo = start - most
+        back = rule.metadata.get("max_scope_backward")
+        back = most if back is None else back
+        if back is not None and start - lo > back:
+            lo = start - back
         if most is not None and hi - end > most:
             hi = end + most
     return lo, hi

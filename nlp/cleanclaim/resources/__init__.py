@@ -471,6 +471,10 @@ class ContextRuleEntry(_Strict):
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: TokenPattern | str | None = None
     max_scope: int | None = None
+    #: a shorter reach back for a BIDIRECTIONAL rule: "last shot was 12/23" dates the words
+    #: right before it ("Depo last shot 12/23") but not a clause before ("Depo-Provera 150 mg IM
+    #: R deltoid, contraception, last shot was 12/23")
+    max_scope_backward: int | None = Field(default=None, ge=0)
     allowed_types: list[str] | None = None
     excluded_types: list[str] | None = None
     #: categories whose cues end this one's scope (medspaCy's ``terminated_by``): "Given his
@@ -1087,6 +1091,14 @@ class SettingsTable(_Strict):
     #: A row of an exported table that dates its own encounter in one of its first cells
     #: ('"E-77120","2024-09-02","MILLBROOK URGENT CARE",...'): an encounter like a header's.
     encounter_row: str = r"(?!)"
+    #: A sentence or line that opens one visit of several dictated together, by a date said with
+    #: its month's name ("second visit April twenty ninth colon ...", "May 2nd: ..."): named
+    #: groups ``month`` (a month's name or its abbreviation) and ``day`` (digits or words).
+    #: The visits dated otherwise than the date of service are not the encounter reviewed.
+    spoken_encounter_header: str = r"(?!)"
+    #: The date of service written without its year in the note's header ("DOS 04/29"), with
+    #: named groups ``month`` and ``day``; read in the first ``patient_header_chars``.
+    short_date_of_service: str = r"(?!)"
     default_note_type: NoteType = "office_visit"
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
@@ -1395,6 +1407,9 @@ class SettingsTable(_Strict):
         for value in (self.patient_header, self.next_patient, *self.patient_segments):
             if value != r"(?!)" and "name" not in re.compile(value).groupindex:
                 raise ValueError(f"patient pattern {value!r} needs a named group 'name'")
+        for value in (self.spoken_encounter_header, self.short_date_of_service):
+            if value != r"(?!)" and not {"month", "day"} <= set(re.compile(value).groupindex):
+                raise ValueError(f"pattern {value!r} needs named groups 'month' and 'day'")
         for name in ("encounter_header", "encounter_row"):
             value = getattr(self, name)
             if value != r"(?!)" and "(?P<date>" not in value:

@@ -110,7 +110,7 @@ class RuleSet:
 
     def _facts(self, doc: Doc, note_id: str | None, date_of_service: date | str | None) -> Facts:
         day, stated = read_date_of_service(self.dates, doc_text(doc), date_of_service)
-        earlier = self.settings.earlier_encounters(doc_text(doc), day)
+        earlier = self.settings.earlier_encounters(doc_text(doc), day, stated is not None)
         linked = link(
             doc,
             self.drugs,

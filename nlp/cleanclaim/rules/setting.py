@@ -19,11 +19,12 @@ import bisect
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import regex as re
 from spacy.tokens import Doc, Span
+from text_to_num import alpha2digit
 
 from .. import resources as res
 from ..pipeline.extensions import doc_ents, doc_text, ext, reading_cache, span_text
@@ -271,6 +272,8 @@ class SettingReader:
         self.clause_same_day = re.compile(table.clause_same_day, re.I)
         self.encounter_header = re.compile(table.encounter_header)
         self.encounter_row = re.compile(table.encounter_row)
+        self.spoken_encounter_header = re.compile(table.spoken_encounter_header)
+        self.short_date_of_service = re.compile(table.short_date_of_service)
         self.on_site = re.compile(table.on_site)
         self.named_product = re.compile(table.named_product)
         self.copied_forward = re.compile(table.copied_forward, re.I)
@@ -1412,7 +1415,9 @@ class SettingReader:
                 draft.not_given_reason = self.table.future_injection_reason
                 draft.given_rules.append("setting.future_injection")
 
-    def earlier_encounters(self, text: str, day: date) -> tuple[tuple[int, int], ...]:
+    def earlier_encounters(
+        self, text: str, day: date, stated: bool = True
+    ) -> tuple[tuple[int, int], ...]:
         """The character ranges of the encounters, exported together with the one reviewed,
         that are dated before ``day`` ("[06/02/2025 OV Dr. P. Lindqvist]" ... "[06/16/2025 Nurse
         Visit]" in a note of 06/16/2025, or rows of an exported table that date their own
@@ -1420,7 +1425,14 @@ class SettingReader:
 
         Empty unless two or more headers carry different dates and one of them is ``day``: a
         single dated line is a note's own header, not an export of several encounters.
+        Visits dictated together and opened by a date said with its month's name ("first visit
+        April first colon ...", "second visit April twenty ninth colon ...") are told apart by
+        month and day from the date of service (``stated``: read from the note; else from a
+        header's date without its year, "DOS 04/29").
         """
+        spoken = self._spoken_visits(text, day, stated)
+        if spoken:
+            return spoken
         headers = sorted(
             (m.start(), when)
             for pattern in (self.encounter_header, self.encounter_row)
@@ -1432,6 +1444,25 @@ class SettingReader:
         ends = [start for start, _ in headers[1:]] + [len(text)]
         return tuple(
             (start, end) for (start, when), end in zip(headers, ends, strict=True) if when < day
+        )
+
+    def _spoken_visits(self, text: str, day: date, stated: bool) -> tuple[tuple[int, int], ...]:
+        heads = [
+            (m.start(), when)
+            for m in self.spoken_encounter_header.finditer(text)
+            if (when := _month_day(m.group("month"), m.group("day"))) is not None
+        ]
+        if len({when for _, when in heads}) < 2:
+            return ()
+        target = (day.month, day.day) if stated else None
+        short = self.short_date_of_service.search(text, 0, self.table.patient_header_chars)
+        if short is not None:
+            target = (int(short.group("month")), int(short.group("day")))
+        if target is None or all(when != target for _, when in heads):
+            return ()
+        ends = [start for start, _ in heads[1:]] + [len(text)]
+        return tuple(
+            (start, end) for (start, when), end in zip(heads, ends, strict=True) if when != target
         )
 
     def _dated_before(self, doc: Doc, draft: DraftAdministration, day: date) -> bool:
@@ -1901,6 +1932,24 @@ def _heads_items(text: str, match: re.Match) -> bool:
     if text[start : match.start()].strip(" \t-*") or not _HEADER_REST.fullmatch(rest):
         return False
     return _items_end(text, match.start()) > end
+
+
+def _month_day(month: str, day: str) -> tuple[int, int] | None:
+    """(month, day) of a month's name and a day in digits or words ("April", "twenty ninth");
+    None when they name no day of that month.
+    """
+    try:
+        number = datetime.strptime(month[:3].title(), "%b").month
+    except ValueError:
+        return None
+    digits = re.match(r"\d+", alpha2digit(day, "en", threshold=0))
+    if digits is None:
+        return None
+    try:
+        when = date(2000, number, int(digits.group()))  # a leap year: 29 February is a day
+    except ValueError:
+        return None
+    return when.month, when.day
 
 
 #: Words of a written name that tell no one apart.
