@@ -279,6 +279,9 @@ class DictationComponent(TableBacked):
             w.lower(): side for side, ws in t.sides.items() for w in ws
         }
         self._homophones = {w.lower(): site for site, ws in t.site_homophones.items() for w in ws}
+        self._heard_numbers = {
+            w.lower(): number.lower() for number, ws in t.number_homophones.items() for w in ws
+        }
         self._boundaries = {tuple(b.lower().split()) for b in t.boundaries}
         self._not_after = {k: {w.lower() for w in v} for k, v in t.not_after.items()}
         self._not_before = {k: {w.lower() for w in v} for k, v in t.not_before.items()}
@@ -342,6 +345,27 @@ class DictationComponent(TableBacked):
         self._kind_of[word] = kind
         return kind
 
+    def _numbers_heard(self, lower: list[str]) -> list[str]:
+        """``lower`` with each number word written as heard ("tree") read as the number, where
+        a number word, digits or a unit stands next to it ("tree hundred micro gram", "zero
+        point tree milligram", "one five tree zero"; not "tree pollen").
+        """
+        out = list(lower)
+        heard = self._heard_numbers
+        units = {p[0] for p in self._units}
+
+        def numeric(w: str) -> bool:
+            return w in heard or w == "point" or _DIGITS.match(w) is not None or _number_word(w)
+
+        for i, w in enumerate(lower):
+            if w not in heard:
+                continue
+            before = lower[i - 1] if i else ""
+            after = lower[i + 1] if i + 1 < len(lower) else ""
+            if numeric(before) or numeric(after) or after in units:
+                out[i] = heard[w]
+        return out
+
     def _starts(self, words: list[str], inverse: numpy.ndarray) -> dict[int, list[int]]:
         """Per kind, the indices of the words that may begin it (``words``: the note's distinct
         lowered words; ``inverse``: each token's index among them).
@@ -386,6 +410,11 @@ class DictationComponent(TableBacked):
         # each distinct word is looked up once (notes repeat most of theirs)
         words, inverse = distinct_words(doc, LOWER)
         lower = [words[k] for k in inverse.tolist()]
+        if self._heard_numbers and not self._heard_numbers.keys().isdisjoint(words):
+            lower = self._numbers_heard(lower)
+            words = sorted(set(lower))
+            index = {w: k for k, w in enumerate(words)}
+            inverse = numpy.fromiter((index[w] for w in lower), dtype=numpy.intp, count=n)
         self._words, self._inverse = words, inverse
         # per-token flags read once per note (a Token object per lookup is the slow part)
         flags = doc.to_array([IS_ALPHA, LENGTH, LIKE_NUM])

@@ -177,8 +177,15 @@ class SectionComponent(TableBacked):
         """(rule, start, end) of each header alone on its line in capitals."""
         out = []
         for m in _CAPITAL_LINE.finditer(text):
-            rule = self._capitals.get(" ".join(m.group(1).lower().split()))
-            span = doc.char_span(m.start(1), m.end(1)) if rule is not None else None
+            words = m.group(1).lower().split()
+            rule = self._capitals.get(" ".join(words))
+            start = m.start(1)
+            if rule is None and len(words) > 2:
+                # "NURSING INJECTION RECORD": a printed form's title, a qualifier before the
+                # header's own words (two or more of them)
+                rule = self._capitals.get(" ".join(words[1:]))
+                start = m.start(1) + re.match(r"\S+\s+", m.group(1)).end()
+            span = doc.char_span(start, m.end(1)) if rule is not None else None
             if span is not None:
                 out.append((rule, span.start, span.end))
         return out
@@ -281,7 +288,7 @@ class SectionComponent(TableBacked):
 #: A line holding only words in capitals (a header without its colon, "HOME MEDICATIONS"), maybe
 #: with an aside ("CURRENT MEDICATIONS (reconciled today)").
 _CAPITAL_LINE = re.compile(
-    r"(?m)^[ \t]*([A-Z]+(?:[ \t]+[A-Z]+)*)[ \t]*(?:\([^()\n]{0,60}\)[ \t]*)?$"
+    r"(?m)^[ \t]*([A-Z]+(?:[ \t]+[A-Z]+)*)[ \t]*(?:\([^()\n]{0,60}\)[ \t]*)?(?:[ \t]{2,}[^\n]*)?$"
 )
 
 

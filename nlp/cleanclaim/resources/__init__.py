@@ -645,6 +645,10 @@ class DictationTable(_Strict):
     units: dict[str, list[str]]
     #: Words joining a number and its unit or a concentration ("of", "per").
     number_fillers: list[str] = Field(default_factory=list)
+    #: Number word → how an accent or the engine may write it ("three": ["tree"]): read as the
+    #: number only next to another number word, digits or a unit ("tree hundred micro gram",
+    #: "zero point tree milligram"; not "tree pollen").
+    number_homophones: dict[str, list[str]] = Field(default_factory=dict)
     #: Side words as heard ("lift" → left) before a site.
     sides: dict[str, list[str]] = Field(default_factory=dict)
     #: Site name → ordinary words that sound the same ("thigh": ["thy", "thai"]), read as the site
@@ -1099,6 +1103,10 @@ class SettingsTable(_Strict):
     #: The date of service written without its year in the note's header ("DOS 04/29"), with
     #: named groups ``month`` and ``day``; read in the first ``patient_header_chars``.
     short_date_of_service: str = r"(?!)"
+    #: A fax cover or reply to a records request over the documents it sends ("ADDITIONAL
+    #: DOCUMENTATION REQUEST", "Enclosed: ..."): its "RE:" line makes no letter of the packet;
+    #: the note type is the documents'.
+    transmittal_cover: str = r"(?!)"
     default_note_type: NoteType = "office_visit"
     note_types: list[NoteTypeRule]
     #: The setting of a given drug with no cue of its own, by note type (absent: this encounter).
@@ -1228,7 +1236,8 @@ class SettingsTable(_Strict):
     nothing_given: list[str] = Field(default_factory=list)
     nothing_given_reason: str = "the note says no injection was given at this visit"
     #: Wording in the sentence that puts such a statement in the past ("Declined the injection
-    #: last month; agreeable today", "Previously refused shots"): not about this visit.
+    #: last month; agreeable today", "Previously refused shots") or makes it a fact about a
+    #: product ("is never given intravenously"): not about this visit.
     nothing_given_past: str = r"(?!)"
     #: The same for SC/IM injections only ("No IM meds given" after a joint injection).
     nothing_sc_im_given: list[str] = Field(default_factory=list)
@@ -1407,6 +1416,7 @@ class SettingsTable(_Strict):
         for value in (self.patient_header, self.next_patient, *self.patient_segments):
             if value != r"(?!)" and "name" not in re.compile(value).groupindex:
                 raise ValueError(f"patient pattern {value!r} needs a named group 'name'")
+        _compiles([self.transmittal_cover])
         for value in (self.spoken_encounter_header, self.short_date_of_service):
             if value != r"(?!)" and not {"month", "day"} <= set(re.compile(value).groupindex):
                 raise ValueError(f"pattern {value!r} needs named groups 'month' and 'day'")

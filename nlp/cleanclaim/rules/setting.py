@@ -202,6 +202,7 @@ class SettingReader:
         self.joint_drugs = frozenset(joint_drugs or ())
         self.procedure_site_before = re.compile(table.procedure_site_before, re.I)
         self.header_chars = table.header_chars
+        self.transmittal = re.compile(table.transmittal_cover, re.I)
         self.types = [
             (
                 t.id,
@@ -319,6 +320,13 @@ class SettingReader:
         """
         head = text[: self.header_chars]
         found = self._earliest(head, 1) or self._earliest(text, 2)
+        if found is not None and found[0] == "letter_other" and self.transmittal.search(head):
+            # a fax cover or a reply to a records request over the documents it sends ("RE:
+            # Member ... DOS 07/03/2024", "Enclosed: (1) provider visit note, ..."): the type
+            # of the documents sent
+            found = self._earliest(head, 1, skip="letter_other") or self._earliest(
+                text, 2, skip="letter_other"
+            )
         if found is None:
             default = self.table.default_note_type
             hospital = default in self.table.iv_hospital_note_types and self._hospital(text)
@@ -401,17 +409,22 @@ class SettingReader:
             return True
         return False
 
-    def _earliest(self, text: str, which: int) -> tuple[str, re.Match[str]] | None:
+    def _earliest(
+        self, text: str, which: int, skip: str | None = None
+    ) -> tuple[str, re.Match[str]] | None:
         """The note type whose title (``which`` 1) or section (2) pattern matches first, and the
         match; on a tie, the first type and pattern in table order.
 
         The same answer as one search of all the patterns as an alternation in table order (its
         match is the earliest any pattern has, and at that position the first pattern that
-        matches there), but only the patterns the screen keeps are searched.
+        matches there), but only the patterns the screen keeps are searched. ``skip``: a note
+        type left out.
         """
         patterns, owners = self._type_search[which]
         best: tuple[int, int, re.Match[str]] | None = None
         for k, pattern in patterns.indexed(text):
+            if skip is not None and owners[k] == skip:
+                continue
             m = pattern.search(text)
             if m is not None and (best is None or m.start() < best[0]):
                 best = (m.start(), k, m)
