@@ -1723,6 +1723,10 @@ class DictationComponent(TableBacked):
                 )
                 fuzzy = lower[i:end] if k <= 3 else None
                 hit = lex.read(joined, k, t, side, fuzzy=fuzzy, slot=broad)
+                if hit is not None and side and k == 1 and hit[0] == "DRUG":
+                    # a side word reads the one word after it as a site ("right del toyed"),
+                    # never as a drug ("at each tender point" is no debrisoquin)
+                    hit = None
                 if (
                     hit is not None
                     and hit[2] == "drug.dictionary"

@@ -366,6 +366,13 @@ def target_rules(nlp: Language, tables: dict[str, Any]) -> Iterable[TargetRule]:
     spelled = [{"LOWER": {"IN": words}, "OP": "+"}]
     per_ml = [{"TEXT": "/"}, {"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": ["ml", "cc"]}}]
     unit = {"LOWER": {"IN": unit_words}}
+    # an HL7 record's amount and unit in two fields ("RXA|...|500|mg^milligram^UCUM|")
+    yield TargetRule(
+        "dose",
+        "DOSE",
+        pattern=[digits[0], {"TEXT": "|"}, unit, {"TEXT": "^"}],
+        attributes={"cc_rule": "dose.record_fields"},
+    )
     for number in (digits, spelled):
         yield TargetRule(
             "dose", "DOSE", pattern=[*number, unit], attributes={"cc_rule": "dose.amount"}

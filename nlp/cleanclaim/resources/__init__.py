@@ -1309,6 +1309,10 @@ class SettingsTable(_Strict):
     #: Jonah Pike", "two oh five Nadia Ferreira-Cole", "Margaret Oyelowo sixty nine with ...").
     #: Read only when one such part names the header's patient and another names someone else.
     patient_segments: list[str] = Field(default_factory=list)
+    #: Speech the recognizer caught from someone else between two markers ("[crosstalk] she
+    #: said the Kenalog's out, order more [crosstalk]"): a regex with a ``speech`` group whose
+    #: drugs, doses, routes and sites document nothing.
+    background_speech: str = r"(?!)"
     #: Wording that itself says another patient's part starts ("next patient Bernard Ilunga"):
     #: a regex with a ``name`` group; a name other than the header's is enough.
     next_patient: str = r"(?!)"
@@ -1413,6 +1417,11 @@ class SettingsTable(_Strict):
                 self.on_site,
             ]
         )
+        if (
+            self.background_speech != r"(?!)"
+            and "speech" not in re.compile(self.background_speech).groupindex
+        ):
+            raise ValueError("background_speech needs a named group 'speech'")
         for value in (self.patient_header, self.next_patient, *self.patient_segments):
             if value != r"(?!)" and "name" not in re.compile(value).groupindex:
                 raise ValueError(f"patient pattern {value!r} needs a named group 'name'")

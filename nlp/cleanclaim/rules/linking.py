@@ -343,6 +343,12 @@ def link(
             after = [m for m in diluting if 0 <= m.start - attr.end <= _PERCENT_GAP]
             if after:
                 attr.drug = after[0]
+        if attr.label == "DOSE" and diluting and attr.drug is not None:
+            # "(diluted in 1% lidocaine 2.1 mL)", "reconstituted with lidocaine one percent":
+            # the amount or strength written right after the diluent is the diluent's
+            own = [m for m in diluting if _AFTER_DILUENT.fullmatch(text, m.end, attr.start)]
+            if own and attr.drug not in own:
+                attr.drug = own[-1]
     _respectively(doc, drug_mentions, attributes)
     closed = _not_injected(doc, drug_mentions, attributes, vocab)
     for attr in attributes:
@@ -424,6 +430,7 @@ def link(
     _planned_under_lead_in(doc, list(drafts.values()), vocab, lines)
     for draft in drafts.values():
         _drop_plan_routes(draft)
+        _drop_prescribed_doses(draft)
 
     # a dose after "[inaudible]" is not the only named drug's: its drug was not heard
     unheard_orphans = [a for a in orphans if id(a) in unheard]
@@ -600,6 +607,23 @@ def _share(part: tuple[float, str], whole: tuple[float, str]) -> bool:
     return any(abs(part[0] * k - whole[0]) < 1e-6 for k in (1, 2, 3, 4))
 
 
+#: Words right before a drug that make it another dose than the one recorded ("Second
+#: epinephrine dose not needed", "no repeat Toradol").
+_ANOTHER_DOSE = re.compile(
+    r"\b(?:second|2nd|third|3rd|another|additional|repeat|repeated|further|extra|more)[ \t]+(?:dose[ \t]+of[ \t]+)?$",
+    re.I,
+)
+
+
+def another_dose(m: Mention) -> bool:
+    """Whether drug mention ``m`` is named as another dose than the one recorded."""
+    text = doc_text(m.span.doc)
+    return _ANOTHER_DOSE.search(text, max(0, m.start - 30), m.start) is not None
+
+
+#: What may stand between a diluent's name and its own amount: its strength ("1% lidocaine
+#: 2.1 mL", "lidocaine one percent").
+_AFTER_DILUENT = re.compile(r"[ \t]*(?:(?:\d+(?:\.\d+)?|one|two|half)[ \t]*(?:%|percent)[ \t]*)?")
 #: A strength in percent ("1%", "one percent"), and how far before its diluent it is written.
 _PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 _PERCENT_GAP = 3
@@ -1182,6 +1206,27 @@ def _drop_plan_routes(draft: DraftAdministration) -> None:
         draft.routes.clear()
 
 
+def _drop_prescribed_doses(draft: DraftAdministration) -> None:
+    """A given drug's dose is not borrowed from a prescription or plan for later ("Adrenaline
+    1:1000 IMI R thigh stat" then "D/c with EpiPen 0,3 mg x 2"): a dose said only of a mention
+    of the drug for the future, when another mention of it is not for the future.
+    """
+    if not draft.given or not draft.doses:
+        return
+    if not any(m.active and not m.hypothetical for m in draft.drug_mentions):
+        return
+    draft.doses[:] = [
+        d
+        for d in draft.doses
+        if not (
+            d.hypothetical
+            and d.drug is not None
+            and d.drug.hypothetical
+            and not _records_given(d.drug)
+        )
+    ]
+
+
 def records_administration(route: Mention) -> bool:
     """Whether a route mention sits in an administration record (a MAR row, an administration
     section) or its own wording records the dose as given, unlike an order line's route.
@@ -1671,7 +1716,10 @@ def decide_given(draft: DraftAdministration) -> None:
     if (
         draft.given
         and set(draft.given_rules) == {"link.done_act"}
-        and any(m.negated and not m.historical and m.start > done_at for m in draft.drug_mentions)
+        and any(
+            m.negated and not m.historical and m.start > done_at and not another_dose(m)
+            for m in draft.drug_mentions
+        )
     ):
         # "Here day +2 for pegfilgrastim 6 mg SC." then "pegfilgrastim HELD today": a dose
         # written without a word of giving it is undone by a later statement that it was not

@@ -36,6 +36,7 @@ from .linking import (
     DraftAdministration,
     Linked,
     Mention,
+    another_dose,
     collect_attributes,
     decide_given,
     oral_form,
@@ -309,6 +310,7 @@ class SettingReader:
         self.patient_header = re.compile(table.patient_header)
         self.patient_segments = [re.compile(p) for p in table.patient_segments]
         self.next_patient = re.compile(table.next_patient)
+        self.background_speech = re.compile(table.background_speech)
         self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
         self.mar_not_done = re.compile(table.mar_not_done, re.I)
 
@@ -777,6 +779,10 @@ class SettingReader:
                 out.update(e.start_char for e in within(other.start(), len(text)))
         for lo, hi in self.other_patients(doc):
             out.update(e.start_char for e in within(lo, hi))
+        if "[" in text:
+            for m in self.background_speech.finditer(text):
+                # "[crosstalk] she said the Kenalog's out, order more [crosstalk]"
+                out.update(e.start_char for e in within(m.start("speech"), m.end("speech")))
         return frozenset(out)
 
     def other_patients(self, doc: Doc) -> list[tuple[int, int]]:
@@ -1859,6 +1865,7 @@ def _held_after_purpose(draft: DraftAdministration) -> bool:
         m.negated
         and not (m.historical or m.hypothetical)
         and m.start > first
+        and not another_dose(m)
         # a hold, a decline, "not given", "no Prolia today": not a bare "not" ("I am not
         # convinced testosterone is indicated" doubts the drug, it holds no dose back)
         and any(
