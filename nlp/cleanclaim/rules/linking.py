@@ -998,8 +998,11 @@ def _stems_into_forms(drafts: dict[str, DraftAdministration]) -> None:
     for key in list(drafts):
         draft = drafts[key]
         stems = {m.span.text.lower().replace(" ", "_") for m in draft.drug_mentions}
-        if len(stems) != 1 or any(m.attrs for m in draft.drug_mentions):
+        if len(stems) != 1:
             continue
+        # with a dose, route or site of its own only as the form's name in brackets ("Sandostatin
+        # LAR Depot (octreotide) 20 mg kit": the depot's dose)
+        bracketed = any(m.attrs for m in draft.drug_mentions)
         stem = next(iter(stems)) + "_"
         if (draft.drug_id or "").startswith(stem):
             forms = [
@@ -1018,8 +1021,20 @@ def _stems_into_forms(drafts: dict[str, DraftAdministration]) -> None:
         if len(forms) != 1:
             continue
         form = drafts[forms[0]]
+        if bracketed and not all(
+            any(
+                _BRACKETED_AFTER.fullmatch(doc_text(m.span.doc), f.end, m.start)
+                for f in form.drug_mentions
+            )
+            for m in draft.drug_mentions
+        ):
+            continue
         form.drug_mentions = sorted(form.drug_mentions + draft.drug_mentions, key=lambda m: m.start)
         del drafts[key]
+
+
+#: Between a drug's name and another name of it in brackets ("Sandostatin LAR Depot (").
+_BRACKETED_AFTER = re.compile(r"[ \t]*[(\[][ \t]*")
 
 
 def _line_of(m: Mention) -> int:

@@ -31,6 +31,7 @@ from ..pipeline.extensions import doc_ents, doc_text, ext, reading_cache, span_t
 from ..pipeline.screen import PatternSet
 from ..result import Evidence
 from .dates import parse_date
+from .doses import DoseReader
 from .linking import (
     NO_ACT_REASON,
     DraftAdministration,
@@ -311,6 +312,7 @@ class SettingReader:
         self.patient_segments = [re.compile(p) for p in table.patient_segments]
         self.next_patient = re.compile(table.next_patient)
         self.background_speech = re.compile(table.background_speech)
+        self.dose_reader = DoseReader(res.doses())
         self.mar_columns = {role: re.compile(p, re.I) for role, p in table.mar_columns.items()}
         self.mar_not_done = re.compile(table.mar_not_done, re.I)
 
@@ -677,6 +679,29 @@ class SettingReader:
                 draft.not_given_reason = trial.not_given_reason
                 draft.given_rules = [*trial.given_rules, "setting.latest_statement"]
                 draft.corrected_at = late_start
+
+    def latest_dose(self, linked: Linked, starts: list[int]) -> None:
+        """A correcting addendum that cancels an amount ("I agree with intramuscular treatment but
+        change the haloperidol dose ... the five milligram order is cancelled") removes that
+        amount from the doses written before it.
+        """
+        first = starts[0]
+        cancelled = {
+            str(amount)
+            for m in linked.mentions
+            if m.label == "DOSE" and m.start >= first and m.negated
+            if (amount := self.dose_reader.parse(span_text(m.span))) is not None
+        }
+        if not cancelled:
+            return
+        for draft in [*linked.administrations, *([linked.unnamed] if linked.unnamed else [])]:
+            draft.doses[:] = [
+                d
+                for d in draft.doses
+                if d.start >= first
+                or (amount := self.dose_reader.parse(span_text(d.span))) is None
+                or str(amount) not in cancelled
+            ]
 
     def latest_route(self, doc: Doc, linked: Linked, starts: list[int]) -> None:
         """An addendum or correction that states the route replaces the earlier statements."""
@@ -1365,6 +1390,7 @@ class SettingReader:
         if corrections:
             self.latest_given(linked, corrections)
             self.latest_route(doc, linked, corrections)
+            self.latest_dose(linked, corrections)
         blocks = self.blocks(doc_text(doc))
         doc.user_data["cleanclaim_listed_with"] = _listed_with(doc_text(doc), linked)
         drafts = [*linked.administrations]
