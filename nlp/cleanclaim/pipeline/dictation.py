@@ -2201,15 +2201,17 @@ class _Lexicon:
         key = _key(joined)
         if len(key) < 8:
             return None
-        for other, _, value in self.near(_code(key)):
-            if (
-                abs(len(other) - len(key)) <= 1
-                and Levenshtein.distance(key, other) <= 1
-                # a plural is the name written, not heard ("hyaluronic acid injections")
-                and key.rstrip("s") != other.rstrip("s")
-            ):
-                return value
-        return None
+        # every name one letter off, the same one whatever the order they are stored in ("bicillin
+        # c": "bicillin" and "bicillincr" both; the first in spelling order)
+        found = sorted(
+            (other, value)
+            for other, _, value in self.near(_code(key))
+            if abs(len(other) - len(key)) <= 1
+            and Levenshtein.distance(key, other) <= 1
+            # a plural is the name written, not heard ("hyaluronic acid injections")
+            and key.rstrip("s") != other.rstrip("s")
+        )
+        return found[0][1] if found else None
 
     #: Readings remembered (the same words recur note after note); cleared when full.
     MEMO_SIZE = 200_000

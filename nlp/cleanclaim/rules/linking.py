@@ -1305,7 +1305,9 @@ _DOSE_SAID_BEFORE = 12
 #: What may stand between an "[inaudible]" marker and the run it leaves without a drug: the
 #: heard rest of the name ("[inaudible] deck a no eight, fifty mgs I M"), a few words at most.
 _UNHEARD_CHARS = 40
-_UNHEARD_REST = re.compile(r"\s*(?:[A-Za-z]+\s+){0,4}(?:[A-Za-z]+)?[\s,]*")
+_UNHEARD_REST = re.compile(
+    r"\s*(?:[A-Za-z]+(?:-[A-Za-z]+)*\s+){0,4}(?:[A-Za-z]+(?:-[A-Za-z]+)*-?)?[\s,]*"
+)
 
 
 class _Drugs:

@@ -275,7 +275,10 @@ class SettingReader:
         self.clause_same_day = re.compile(table.clause_same_day, re.I)
         self.encounter_header = re.compile(table.encounter_header)
         self.encounter_row = re.compile(table.encounter_row)
-        self.spoken_encounter_header = re.compile(table.spoken_encounter_header)
+        # screened: searched only in the few notes RE2 says may hold it
+        self.spoken_encounter_header = _screened(
+            "spoken_encounter_header", [table.spoken_encounter_header]
+        )
         self.short_date_of_service = re.compile(table.short_date_of_service)
         self.on_site = re.compile(table.on_site)
         self.named_product = re.compile(table.named_product)
@@ -1494,7 +1497,8 @@ class SettingReader:
     def _spoken_visits(self, text: str, day: date, stated: bool) -> tuple[tuple[int, int], ...]:
         heads = [
             (m.start(), when)
-            for m in self.spoken_encounter_header.finditer(text)
+            for pattern in self.spoken_encounter_header.candidates(text)
+            for m in pattern.finditer(text)
             if (when := _month_day(m.group("month"), m.group("day"))) is not None
         ]
         if len({when for _, when in heads}) < 2:
