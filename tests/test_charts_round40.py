@@ -7,7 +7,8 @@ record whatever Python's string hashing.
   dose and route are no later drug's, with a hyphenated number word too;
 - a diagnosis the patient believes he has, or that no record shows ("no labs on file showing low
   testosterone"), does not support the injection;
-- "LMWH" is a class of drugs, not a drug.
+- "LMWH" is a class of drugs, not a drug; advice after a drug ("no driving after Phenergan")
+  is no hold of its dose.
 """
 
 from __future__ import annotations
@@ -81,3 +82,17 @@ def test_the_record_is_the_same_whatever_the_string_hash_seed():
     assert len(outputs) == 1
     names = {e["text"] for e in json.loads(outputs.pop())[0] if e["label"] == "DRUG"}
     assert "Bicillin C" not in names
+
+
+@pytest.mark.parametrize(
+    "advice", ["told no driving after Phenergan", "avoid alcohol after the promethazine"]
+)
+def test_advice_after_a_drug_does_not_undo_its_dose(reviewer, advice):
+    review = reviewer.review(
+        "Nurse note, same day clinic. Migraine with nausea and vomiting.\n"
+        "Per order gave Toradol 60 mg IM left gluteal at 2:10 PM. Then Phenergan 25 mg "
+        "[inaudible] right gluteal at 2:12 PM. Rested 30 minutes, headache 3 out of 10. "
+        f"Sister driving her home, {advice}."
+    )
+    assert review.claim_ready is False
+    assert "ROUTE_MISSING" in blocking(review)
