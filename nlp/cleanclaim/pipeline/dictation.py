@@ -282,6 +282,7 @@ class DictationComponent(TableBacked):
         self._heard_numbers = {
             w.lower(): number.lower() for number, ws in t.number_homophones.items() for w in ws
         }
+        self._unit_firsts = frozenset(p[0] for p in self._units)  # a unit's first word
         self._boundaries = {tuple(b.lower().split()) for b in t.boundaries}
         self._not_after = {k: {w.lower() for w in v} for k, v in t.not_after.items()}
         self._not_before = {k: {w.lower() for w in v} for k, v in t.not_before.items()}
@@ -352,7 +353,7 @@ class DictationComponent(TableBacked):
         """
         out = list(lower)
         heard = self._heard_numbers
-        units = {p[0] for p in self._units}
+        units = self._unit_firsts
 
         def numeric(w: str) -> bool:
             return w in heard or w == "point" or _DIGITS.match(w) is not None or _number_word(w)

@@ -79,6 +79,14 @@ def _compiles(patterns: list[str]) -> list[str]:
     return patterns
 
 
+def _with_groups(patterns: list[str], groups: set[str]) -> None:
+    """Each pattern, unless it matches nothing (``(?!)``), has the named ``groups``."""
+    for pattern in patterns:
+        if pattern != r"(?!)" and not groups <= set(re.compile(pattern).groupindex):
+            names = " and ".join(f"'{g}'" for g in sorted(groups))
+            raise ValueError(f"pattern {pattern!r} needs the named group(s) {names}")
+
+
 class ResourceError(ValueError):
     """A shipped or user-supplied rule table is malformed."""
 
@@ -1417,18 +1425,10 @@ class SettingsTable(_Strict):
                 self.on_site,
             ]
         )
-        if (
-            self.background_speech != r"(?!)"
-            and "speech" not in re.compile(self.background_speech).groupindex
-        ):
-            raise ValueError("background_speech needs a named group 'speech'")
-        for value in (self.patient_header, self.next_patient, *self.patient_segments):
-            if value != r"(?!)" and "name" not in re.compile(value).groupindex:
-                raise ValueError(f"patient pattern {value!r} needs a named group 'name'")
+        _with_groups([self.background_speech], {"speech"})
+        _with_groups([self.patient_header, self.next_patient, *self.patient_segments], {"name"})
         _compiles([self.transmittal_cover])
-        for value in (self.spoken_encounter_header, self.short_date_of_service):
-            if value != r"(?!)" and not {"month", "day"} <= set(re.compile(value).groupindex):
-                raise ValueError(f"pattern {value!r} needs named groups 'month' and 'day'")
+        _with_groups([self.spoken_encounter_header, self.short_date_of_service], {"month", "day"})
         for name in ("encounter_header", "encounter_row"):
             value = getattr(self, name)
             if value != r"(?!)" and "(?P<date>" not in value:

@@ -849,16 +849,12 @@ class SettingReader:
                 parts.setdefault(m.start(), (bool(_name_words(m.group("name")) & own), False))
         for m in self.next_patient.finditer(text, head.end()):
             parts[m.start()] = (bool(_name_words(m.group("name")) & own), True)
-        if not any(told and not mine for mine, told in parts.values()) and not (
-            any(mine for mine, _ in parts.values()) and not all(mine for mine, _ in parts.values())
-        ):
-            return []
-        starts = sorted(parts)
-        return [
-            (start, starts[k + 1] if k + 1 < len(starts) else len(text))
-            for k, start in enumerate(starts)
-            if not parts[start][0]
-        ]
+        mine = [own for own, _ in parts.values()]
+        told_other = any(told and not own for own, told in parts.values())
+        if not told_other and (all(mine) or not any(mine)):
+            return []  # no part names someone else, or none names the header's patient
+        heads = sorted((start, own) for start, (own, _) in parts.items())
+        return [(lo, hi) for lo, hi, own in _parts(heads, len(text)) if not own]
 
     def checked_options(self, doc: Doc) -> frozenset[int]:
         """Start offsets of the routes and sites checked in a template field ("Site: ☒ L deltoid
@@ -1489,10 +1485,7 @@ class SettingReader:
         )
         if len({when for _, when in headers}) < 2 or all(when != day for _, when in headers):
             return ()
-        ends = [start for start, _ in headers[1:]] + [len(text)]
-        return tuple(
-            (start, end) for (start, when), end in zip(headers, ends, strict=True) if when < day
-        )
+        return tuple((lo, hi) for lo, hi, when in _parts(headers, len(text)) if when < day)
 
     def _spoken_visits(self, text: str, day: date, stated: bool) -> tuple[tuple[int, int], ...]:
         heads = [
@@ -1509,10 +1502,7 @@ class SettingReader:
             target = (int(short.group("month")), int(short.group("day")))
         if target is None or all(when != target for _, when in heads):
             return ()
-        ends = [start for start, _ in heads[1:]] + [len(text)]
-        return tuple(
-            (start, end) for (start, when), end in zip(heads, ends, strict=True) if when != target
-        )
+        return tuple((lo, hi) for lo, hi, when in _parts(heads, len(text)) if when != target)
 
     def _dated_before(self, doc: Doc, draft: DraftAdministration, day: date) -> bool:
         """Whether every clause naming the drug as done dates it before ``day``."""
@@ -1982,6 +1972,14 @@ def _heads_items(text: str, match: re.Match) -> bool:
     if text[start : match.start()].strip(" \t-*") or not _HEADER_REST.fullmatch(rest):
         return False
     return _items_end(text, match.start()) > end
+
+
+def _parts(heads: list[tuple[int, Any]], end: int) -> list[tuple[int, int, Any]]:
+    """(start, end, value) of the parts a text's sorted part heads (start, value) open: each
+    runs to the next head, the last to ``end``.
+    """
+    ends = [start for start, _ in heads[1:]] + [end]
+    return [(start, stop, value) for (start, value), stop in zip(heads, ends, strict=True)]
 
 
 def _month_day(month: str, day: str) -> tuple[int, int] | None:
