@@ -1420,6 +1420,9 @@ class DictationComponent(TableBacked):
             for e in ents
             if e.label_ == "SITE" or (e.label_ == "ROUTE" and e._.cc_norm not in lex.not_injected)
         }
+        # a number cut off by an "[inaudible]" marker is not the amount ("four [inaudible]
+        # milligrams": forty, four hundred?)
+        cut = {start for start, _ in doc._.cc_markers}
         out = []
         for e in ents:
             if e.label_ != "DRUG":
@@ -1437,6 +1440,8 @@ class DictationComponent(TableBacked):
                 and doc[i].is_digit
                 and doc[i].whitespace_
             ):
+                end = i
+            if end < len(doc) and doc[end].idx in cut:
                 end = i
             if end > i and not taken[i:end].any():
                 nxt = lower[end] if end < len(doc) else ""

@@ -1696,9 +1696,11 @@ def decide_given(draft: DraftAdministration) -> None:
             draft.given = True
             draft.given_rules.append(f"section.{m.section}")
             continue
-        has_dose = any(a.label == "DOSE" for a in m.attrs)
-        has_route = any(a.label == "ROUTE" for a in m.attrs)
-        has_site = any(a.label == "SITE" for a in m.attrs)
+        # an amount or route the note plans ("first IM injections (600 mg/900 mg) scheduled
+        # 10/23") records no act
+        has_dose = any(a.label == "DOSE" and not a.hypothetical for a in m.attrs)
+        has_route = any(a.label == "ROUTE" and not a.hypothetical for a in m.attrs)
+        has_site = any(a.label == "SITE" and not a.hypothetical for a in m.attrs)
         # a dictionary reading of the curated drug named in its sentence is that drug ("depo"
         # then "pro vera", heard in pieces: Depo-Provera)
         curated = m.rule != "drug.dictionary" or any(

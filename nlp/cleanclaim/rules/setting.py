@@ -111,6 +111,8 @@ def _screened(name: str, patterns: list[str]) -> PatternSet:
     return PatternSet([re.compile(p, _FLAGS) for p in patterns], f"setting-{name}")
 
 
+#: How far after a nothing-given statement its "today" may end it ("no injection given today").
+_TODAY_AFTER = 12
 #: How many sentences after a routeless drug one naming no drug may say it was injected.
 _INJECTED_AFTER = 2
 #: How many sentences apart a procedure's route and a routeless drug injected with it may be.
@@ -632,8 +634,12 @@ class SettingReader:
                 # ("Rabies vaccine - offered, declined"), not of the note
                 continue
             told = span_text(span.sent)
-            if self.nothing_past.search(told) or self._elsewhere(told):
-                # "Seen at the UC yesterday, no treatment given": another place's or day's
+            today = self.clause_today.search(match.group(0)) or self.clause_today.match(
+                text, match.end() + 1, match.end() + _TODAY_AFTER
+            )
+            if not today and (self.nothing_past.search(told) or self._elsewhere(told)):
+                # "Seen at the UC yesterday, no treatment given": another place's or day's (but
+                # "a dose 2 days ago - no injection given today" says it of this visit)
                 continue
             ev = Evidence(match.start(), match.end(), match.group(0))
             sent = span.sent.start
@@ -1028,6 +1034,10 @@ class SettingReader:
                     continue
                 stop = marks[k + 1].start() if k + 1 < len(marks) else len(line)
                 checked_labels.append((mark.start(), line[mark.end() : stop]))
+            if marks and not checked_labels and _given_option(line, marks, self.given_field):
+                # "[ ] Administered  [ ] Refused  [ ] Held": a form left unanswered records no
+                # dose (the first box's label is the "given" option)
+                checked_labels = [(marks[0].start(), "not given")]
             for label_start, label in checked_labels:
                 if self.not_given_option.search(label):
                     span = doc.char_span(start, end, alignment_mode="expand")
@@ -1830,6 +1840,15 @@ def _on_box_lines(
         (ev, lines.get(text.rfind("\n", 0, ev.start) + 1, sent) if sent is None else sent)
         for ev, sent in stated
     ]
+
+
+def _given_option(line: str, marks: list[re.Match], given_field: re.Pattern) -> bool:
+    """Whether the first box of ``line`` is labelled as the "given" option of a status field
+    ("[ ] Administered [ ] Refused"), not a field's value ("Given: [ ] Yes [ ] No").
+    """
+    stop = marks[1].start() if len(marks) > 1 else len(line)
+    label = line[marks[0].end() : stop].strip()
+    return bool(given_field.match(label)) and len(label.split()) <= 2
 
 
 def _answered_by_box(
