@@ -177,6 +177,7 @@ class ContextComponent(TableBacked):
                 words.update(range(e.start + 1, e.end - 1))
         named, named_dx = inner["DRUG"], inner["DIAGNOSIS"]
         asides = _asides(doc, sentences) if "(" in doc_text(doc) else None
+        target_starts = sorted(e.start for e in targets) if asides else []
         runs = _Runs.of(targets)
         holes: dict[int, list[tuple[int, int]]] = {}
         for match_id, start, end in matches:
@@ -204,6 +205,10 @@ class ContextComponent(TableBacked):
                 )
                 if passed:
                     holes[len(mods)] = passed
+            elif asides and rule.category == "NEGATED_EXISTENCE":
+                scope_start, scope_end = _within_aside(
+                    asides, target_starts, start, end, scope_start, scope_end
+                )
             mods.append(
                 ConTextModifier(
                     rule, start, end, doc, scope_start, scope_end, max_scope=context.max_scope
@@ -349,6 +354,32 @@ def _past_asides(
             lo = max(s0, lo - (j - i + 1))
             passed.append((i, j))
     return lo, hi, passed
+
+
+def _within_aside(
+    asides: list[tuple[int, int]],
+    target_starts: list[int],
+    start: int,
+    end: int,
+    lo: int,
+    hi: int,
+) -> tuple[int, int]:
+    """A negation inside a parenthetical aside that names its own mention keeps to the aside:
+    "Promethazine 25 mg deep IM L gluteal (not given IV per pharmacy policy)" negates the IV,
+    not the dose given before it; an aside naming nothing ("150 mg IM (declined)") still says
+    it of what comes before.
+    """
+    for i, j in asides:
+        if i < start and end <= j:
+            k = bisect_left(target_starts, i)
+            if (
+                k < len(target_starts)
+                and target_starts[k] < j
+                and not start <= target_starts[k] < end
+            ):
+                return max(lo, i), min(hi, j)
+            break
+    return lo, hi
 
 
 def _end_at_administration(

@@ -337,6 +337,15 @@ def link(
         )
         if attr.drug is not None and id(attr.drug) in mixed:
             attr.drug = mixed[id(attr.drug)]  # the epinephrine's anesthetic holds its attributes
+        if (
+            attr.label == "ROUTE"
+            and attr.norm == _HYDRATION_ROUTE
+            and attr.drug is not None
+            and attr.drug.start > attr.start
+        ):
+            # "a one liter normal saline bolus, and Toradol 30 mg IM": the fluid's own words,
+            # never the route of a drug named after them
+            attr.drug = None
         if attr.label == "DOSE" and diluting and _PERCENT.search(attr.span.text):
             # "Rocephin ... reconstituted with one percent lidocaine": the strength of the
             # diluent or anesthetic right after it, never the drug's dose
@@ -635,6 +644,8 @@ _WITHOUT = re.compile(
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[;\n]")
+#: The route code of a fluid given for hydration ("NS bolus", "IV fluids").
+_HYDRATION_ROUTE = "IV_HYDRATION"
 #: Between a local anesthetic and the epinephrine it is mixed with ("lidocaine 1% with 1:100,000
 #: epinephrine", "bupivacaine 0.25% w/ epi").
 _WITH_RATIO = re.compile(

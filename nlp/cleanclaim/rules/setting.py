@@ -1936,12 +1936,27 @@ def _stated_for(text: str, linked: Linked, statements: list[Evidence]) -> set[in
     for ev in statements:
         # ". Not given": the statement begins after the punctuation that opens its match
         start = ev.start + len(ev.text) - len(ev.text.lstrip(".;: \t\n"))
-        before = [
-            m for m in drugs if m.end <= start and not _STATED_BREAK.search(text, m.end, start)
-        ] or [m for m in drugs if m.start >= start and m.end <= ev.end and "|" in ev.text]
+        before = (
+            [m for m in drugs if m.end <= start and not _STATED_BREAK.search(text, m.end, start)]
+            or [m for m in drugs if m.start >= start and m.end <= ev.end and "|" in ev.text]
+            or _record_drug_above(text, drugs, start)
+        )
         if before:
             out.add(id(before[-1]))
     return out
+
+
+def _record_drug_above(text: str, drugs: list[Mention], start: int) -> list[Mention]:
+    """A not-given field that opens its line ("Status: ** HELD **") answers for the drug of the
+    record's line right above it ("Drug: naltrexone ER   Dose: 380 mg   Route: IM").
+    """
+    line = text.rfind("\n", 0, start) + 1
+    if line == 0 or text[line:start].strip():
+        return []
+    above = text.rfind("\n", 0, line - 1) + 1
+    if not text[above : line - 1].strip():
+        return []
+    return [m for m in drugs if above <= m.start and m.end <= line - 1]
 
 
 def _per_doc(doc: Doc, key: str, compute: Callable[[], Any]) -> Any:
