@@ -1441,7 +1441,7 @@ class DictationComponent(TableBacked):
                 and doc[i].whitespace_
             ):
                 end = i
-            if end < len(doc) and doc[end].idx in cut:
+            if cut and _cut_off(doc, lower, end, cut):
                 end = i
             if end > i and not taken[i:end].any():
                 nxt = lower[end] if end < len(doc) else ""
@@ -2079,6 +2079,19 @@ def _single_letter(text: str) -> bool:
 def _deletions(code: str) -> tuple[str, ...]:
     """``code`` with each one of its letters left out."""
     return tuple(code[:x] + code[x + 1 :] for x in range(len(code)))
+
+
+#: Words that carry a spoken number on to its next word ("two point five").
+_NUMBER_GLUE = frozenset({"point", "and", "dot"})
+
+
+def _cut_off(doc: Doc, lower: list[str], end: int, cut: set[int]) -> bool:
+    """Whether the number ending before token ``end`` runs into an "[inaudible]"-type marker,
+    right away or after the word that carries it on ("two point [inaudible] milligrams").
+    """
+    if end < len(doc) and doc[end].idx in cut:
+        return True
+    return end + 1 < len(doc) and lower[end] in _NUMBER_GLUE and doc[end + 1].idx in cut
 
 
 def _overlaps(i: int, ents: list[Span]) -> bool:

@@ -1301,6 +1301,9 @@ class SettingsTable(_Strict):
     #: What precedes an amount of a diluent ("reconstituted with 1 mL of 1% lidocaine"): a
     #: regex that ends right before the amount; the amount is linked to nothing.
     diluent_amount_before: str = r"(?!)"
+    #: What, right before an amount, makes it a measurement, not a dose ("sat ninety eight
+    #: percent", "O2 sat 97%"): matched at the end of the 40 characters before it.
+    measurement_before: str = r"(?!)"
     #: Wording that starts another patient's dictation in the same job ("Starting new
     #: dictation, bed five, different patient"): the drugs, doses, routes and sites after it
     #: are that patient's, never this note's (``other_patient_after_chars``: only that far into
@@ -1403,6 +1406,7 @@ class SettingsTable(_Strict):
                 *self.option_lists,
                 self.not_drug_amount,
                 self.diluent_amount_before,
+                self.measurement_before,
                 self.not_given_options,
                 self.given_field,
                 self.other_patient,

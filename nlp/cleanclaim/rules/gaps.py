@@ -271,10 +271,16 @@ def route_missing(f: GapFinder, i: InjectionFacts) -> list[Gap]:
 
 def route_conflict(f: GapFinder, i: InjectionFacts) -> list[Gap]:
     """ROUTE_CONFLICT: two different routes for one administration."""
-    codes = i.draft.route_codes
+    codes = list(i.draft.route_codes)
+    routes = list(i.draft.routes)
+    loose = _loose_record(i.note)
+    if loose is not None and len(i.note.injections) == 1:
+        # "Testosterone cypionate 200 mg SQ today" then "Injection: given IM R vastus lateralis":
+        # the record that names no drug is the one injection's, and its route is another
+        codes = list(dict.fromkeys(codes + list(loose.route_codes)))
+        routes += loose.routes
     if len(codes) <= 1:
         return []
-    routes = i.draft.routes
     rules = [m.rule or "" for m in routes] + ["gap.route_conflict"]
     ev = [_ev(m) for m in routes]
     return [
@@ -532,6 +538,16 @@ def _unnamed(note: NoteFacts) -> DraftAdministration | None:
     return next(
         (c.draft for c in note.coded if c.counts_as_96372 and c.draft.drug_id is None), None
     )
+
+
+def _loose_record(note: NoteFacts) -> DraftAdministration | None:
+    """A given injection that names no drug and is told as no other injection (see
+    :func:`drug_missing`): its dose, route and site are the named injection's.
+    """
+    unnamed = _unnamed(note)
+    if unnamed is None or unnamed.unheard or unnamed.told_apart or _classed(unnamed):
+        return None
+    return unnamed
 
 
 def _classed(unnamed: DraftAdministration) -> bool:

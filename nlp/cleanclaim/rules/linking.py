@@ -500,6 +500,24 @@ def link(
                 only.given = True
                 only.not_given_reason = None
                 only.given_rules.extend(evidence)
+    elif (
+        len(candidates) > 1
+        and len(real := _not_planned_only(candidates)) == 1
+        and real[0].given
+        and not any(a.label == "ROUTE" and a.norm in vocab.act_routes for a in orphans)
+    ):
+        # "testosterone cypionate 200 mg sub Q today ... injection colon given I M right vastus
+        # lateralis ... he asked about clomid": the one drug given holds the loose record of an
+        # injection (its SC/IM route and site), not the drug only asked about
+        _collect(
+            real[0],
+            [
+                a
+                for a in orphans
+                if a.label == "SITE"
+                or (a.label == "ROUTE" and vocab.families.get(a.norm or "") == "sc_im")
+            ],
+        )
     elif len(candidates) > 1:
         # "GREATER OCCIPITAL NERVE BLOCK" heading a procedure note, then "bupivacaine and
         # methylprednisolone ... injected": the procedure is how its injected drugs were given
@@ -1758,6 +1776,15 @@ def decide_given(draft: DraftAdministration) -> None:
         reasons.insert(0, "declined or not given")
     if not draft.given and reasons:
         draft.not_given_reason = reasons[0]
+
+
+def _not_planned_only(drafts: list[DraftAdministration]) -> list[DraftAdministration]:
+    """The drafts with a drug mention that is neither planned nor uncertain."""
+    return [
+        d
+        for d in drafts
+        if not all(m.hypothetical or m.uncertain for m in d.drug_mentions if m.active)
+    ]
 
 
 def _note_says_patient_supplied(doc: Doc) -> bool:

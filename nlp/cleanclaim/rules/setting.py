@@ -311,6 +311,7 @@ class SettingReader:
         self.option_lists = _screened("option_lists", table.option_lists)
         self.not_drug_amount = re.compile(table.not_drug_amount, re.I)
         self.diluent_amount_before = re.compile(table.diluent_amount_before, re.I)
+        self.measurement_before = re.compile(table.measurement_before, re.I)
         # screened: searched only in the few notes RE2 says may hold it
         self.other_patient = PatternSet([re.compile(table.other_patient, re.I)], "other_patient")
         self.patient_header = re.compile(table.patient_header)
@@ -803,6 +804,7 @@ class SettingReader:
             and (
                 self.not_drug_amount.match(text, e.end_char)
                 or self.diluent_amount_before.search(text, max(0, e.start_char - 40), e.start_char)
+                or self.measurement_before.search(text, max(0, e.start_char - 40), e.start_char)
             )
         )
         after = self.table.other_patient_after_chars
@@ -1842,13 +1844,21 @@ def _on_box_lines(
     ]
 
 
+#: The "yes" option of a yes/no field.
+_YES = re.compile(r"(?i)y(?:es)?\b")
+
+
 def _given_option(line: str, marks: list[re.Match], given_field: re.Pattern) -> bool:
     """Whether the first box of ``line`` is labelled as the "given" option of a status field
     ("[ ] Administered [ ] Refused"), not a field's value ("Given: [ ] Yes [ ] No").
     """
     stop = marks[1].start() if len(marks) > 1 else len(line)
     label = line[marks[0].end() : stop].strip()
-    return bool(given_field.match(label)) and len(label.split()) <= 2
+    if given_field.match(label) and len(label.split()) <= 2:
+        return True
+    # "Administered: [ ] Yes  [ ] No": the field's label before its boxes, answered by neither
+    field = line[: marks[0].start()].rstrip(" \t:")
+    return bool(field) and given_field.search(field[-20:]) is not None and _YES.match(label)
 
 
 def _answered_by_box(
