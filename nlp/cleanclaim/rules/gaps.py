@@ -558,8 +558,7 @@ def _classed(unnamed: DraftAdministration) -> bool:
 def drug_missing(f: GapFinder, note: NoteFacts) -> list[Gap]:
     """DRUG_MISSING (and DX_MISSING with it): an injection was given, the substance is not named."""
     unnamed = _unnamed(note)
-    told = unnamed is not None and (unnamed.unheard or unnamed.told_apart or _classed(unnamed))
-    if unnamed is None or (note.injections and not told):
+    if unnamed is None or (note.injections and _loose_record(note) is not None):
         # beside a named injection, only a dose whose drug was not heard ("haloperidol 5 mg IM
         # and [inaudible] 2 mg IM"), one told as another injection ("we also gave a shot of ...,
         # 25 mg IM") or one named by its class with its own dose or route ("her first antibiotic
