@@ -54,3 +54,8 @@ def assert_outcome(
 def given_drugs(review: Review) -> list[str | None]:
     """The drug ids of the administrations given at this encounter, in the record's order."""
     return [a.drug_id for a in review.administrations if a.given]
+
+
+def given(review: Review, drug_id: str) -> list:
+    """The administrations of ``drug_id`` given at this encounter."""
+    return [a for a in review.administrations if a.drug_id == drug_id and a.given]

@@ -17,11 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from assertions import blocking
-
-
-def _given(review, drug_id):
-    return [a for a in review.administrations if a.drug_id == drug_id and a.given]
+from assertions import blocking, given
 
 
 @pytest.mark.parametrize(
@@ -75,7 +71,7 @@ def test_a_dosing_interval_is_a_regimen_not_a_dose(reviewer, interval):
         "Pap sent. Return 03/31 for her next shot with the nurse."
     )
     assert review.claim_ready is False
-    assert _given(review, "medroxyprogesterone") == []
+    assert given(review, "medroxyprogesterone") == []
 
 
 def test_two_drugs_weighed_against_each_other_name_no_drug(reviewer):
@@ -85,7 +81,7 @@ def test_two_drugs_weighed_against_each_other_name_no_drug(reviewer):
         "Depo-Medrol, whichever we have); azithromycin 500 mg PO daily x3."
     )
     assert review.claim_ready is False
-    assert _given(review, "triamcinolone_acetonide") == []
+    assert given(review, "triamcinolone_acetonide") == []
 
 
 def test_not_today_takes_back_today(reviewer):
@@ -95,7 +91,7 @@ def test_not_today_takes_back_today(reviewer):
         "cyanocobalamin 1000 mcg IM due 10/30 - not today."
     )
     assert review.claim_ready is False
-    assert _given(review, "cyanocobalamin") == []
+    assert given(review, "cyanocobalamin") == []
 
 
 def test_no_injection_today_holds_beside_an_earlier_dose(reviewer):
@@ -124,7 +120,7 @@ def test_next_field_ends_a_dictated_field(reviewer):
         "field\nmedication Toradol next field\ndose sixty milligrams next field\nroute I M next "
         "field\nsite left gluteus next field\nreason acute low back pain next field"
     )
-    assert _given(review, "ketorolac")
+    assert given(review, "ketorolac")
     assert review.claim_ready is True
 
 
@@ -135,5 +131,5 @@ def test_a_dictated_correction_addendum_and_not_given_iv(reviewer):
         "given I M in the right ventrogluteal by nurse Ames comma it was not given I V comma "
         "there was no line period"
     )
-    assert _given(review, "ceftriaxone")
+    assert given(review, "ceftriaxone")
     assert review.status != "no_injection"

@@ -17,11 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from assertions import blocking
-
-
-def _given(review, drug_id):
-    return [a for a in review.administrations if a.drug_id == drug_id and a.given]
+from assertions import blocking, given
 
 
 def test_an_exported_list_of_billed_encounters_documents_no_dose(reviewer):
@@ -33,7 +29,7 @@ def test_an_exported_list_of_billed_encounters_documents_no_dose(reviewer):
         "(2 rows; visit notes not included.)"
     )
     assert review.claim_ready is False
-    assert _given(review, "ketorolac") == []
+    assert given(review, "ketorolac") == []
 
 
 def test_a_time_stamped_administration_row_is_still_documentation(reviewer):
@@ -42,7 +38,7 @@ def test_a_time_stamped_administration_row_is_still_documentation(reviewer):
         "Time  | Medication          | Dose  | Route | Site       | RN\n"
         "10:05 | ketorolac           | 30 mg | IM    | L gluteus  | TM\n"
     )
-    assert _given(review, "ketorolac")
+    assert given(review, "ketorolac")
     assert review.claim_ready is True
 
 
@@ -61,7 +57,7 @@ def test_a_dose_the_medics_gave_is_not_this_encounters(reviewer, earlier):
         "Observed 4 h."
     )
     assert review.claim_ready is False
-    assert _given(review, "epinephrine") == []
+    assert given(review, "epinephrine") == []
 
 
 def test_due_today_then_refused_is_no_dose(reviewer):
@@ -81,7 +77,7 @@ def test_the_last_dose_given_elsewhere_is_not_todays(reviewer):
         "infusion suite in April, so she is not due until October 20. DEXA reviewed."
     )
     assert review.claim_ready is False
-    assert _given(review, "denosumab") == []
+    assert given(review, "denosumab") == []
 
 
 def test_todays_dose_stays_given_beside_the_last_one(reviewer):
@@ -89,7 +85,7 @@ def test_todays_dose_stays_given_beside_the_last_one(reviewer):
         "Nurse visit 10/21/2026. Postmenopausal osteoporosis (M81.0). The last dose was given "
         "in April. Today Prolia 60 mg SC given L upper arm by RN at 09:10, tolerated."
     )
-    assert _given(review, "denosumab")
+    assert given(review, "denosumab")
     assert review.claim_ready is True
 
 
@@ -100,7 +96,7 @@ def test_hours_ago_she_received_is_earlier(reviewer):
         "500 mg PO QID prescribed."
     )
     assert review.claim_ready is False
-    assert _given(review, "ceftriaxone") == []
+    assert given(review, "ceftriaxone") == []
 
 
 @pytest.mark.parametrize(
@@ -118,7 +114,7 @@ def test_a_first_dose_tomorrow_is_no_dose_today(reviewer, later):
         + later
     )
     assert review.claim_ready is False
-    assert _given(review, "ceftriaxone") == []
+    assert given(review, "ceftriaxone") == []
 
 
 def test_lets_give_then_not_here_is_no_dose(reviewer):
@@ -129,7 +125,7 @@ def test_lets_give_then_not_here_is_no_dose(reviewer):
         "take your Lantus tonight period"
     )
     assert review.claim_ready is False
-    assert _given(review, "insulin") == []
+    assert given(review, "insulin") == []
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from assertions import blocking
-
-
-def _given(review, drug_id):
-    return [a for a in review.administrations if a.drug_id == drug_id and a.given]
+from assertions import blocking, given
 
 
 def test_a_held_status_under_the_record_line_is_no_dose(reviewer):
@@ -31,7 +27,7 @@ def test_a_held_status_under_the_record_line_is_no_dose(reviewer):
         "Plan: repeat UDS next week."
     )
     assert review.claim_ready is False
-    assert _given(review, "naltrexone_extended_release") == []
+    assert given(review, "naltrexone_extended_release") == []
 
 
 def test_a_given_status_under_the_record_line_is_a_dose(reviewer):
@@ -51,7 +47,7 @@ def test_a_dose_weeks_ago_in_brackets_is_that_visits(reviewer):
         "triamcinolone 40 mg with 4 mL 1% lidocaine. No complications."
     )
     assert review.claim_ready is False
-    assert _given(review, "ketorolac") == []
+    assert given(review, "ketorolac") == []
 
 
 def test_pressure_held_holds_no_dose(reviewer):
@@ -59,7 +55,7 @@ def test_pressure_held_holds_no_dose(reviewer):
         "Nurse visit. Contraception (Z30.42). Medroxyprogesterone 150 mg IM R deltoid given, "
         "pressure held, band-aid applied. Next due in 12 weeks."
     )
-    assert _given(review, "medroxyprogesterone")
+    assert given(review, "medroxyprogesterone")
     assert review.claim_ready is True
 
 
@@ -82,7 +78,7 @@ def test_a_dictated_clock_time_records_the_dose(reviewer):
         "given at ten fifty period acute dystonic reaction at eleven oh four comma "
         "diphenhydramine fifty milligrams [inaudible] at eleven oh six comma resolved period"
     )
-    assert _given(review, "diphenhydramine")
+    assert given(review, "diphenhydramine")
     assert review.claim_ready is False
     assert "ROUTE_MISSING" in blocking(review)
 

@@ -16,11 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from assertions import blocking
-
-
-def _given(review, drug_id):
-    return [a for a in review.administrations if a.drug_id == drug_id and a.given]
+from assertions import blocking, given
 
 
 @pytest.mark.parametrize("name", ["third-generation cephalosporin", "IM fluoroquinolone"])
@@ -102,5 +98,5 @@ def test_a_decimal_cut_off_by_inaudible_is_no_amount(reviewer):
         "four year old with vomiting period gastroenteritis period gave Zofran two point "
         "[inaudible] milligrams I M right thigh by nurse Tran period kept fluids down after"
     )
-    ondansetron = _given(review, "ondansetron")
+    ondansetron = given(review, "ondansetron")
     assert ondansetron and ondansetron[0].dose is None

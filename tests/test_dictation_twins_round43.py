@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from assertions import blocking
-
-
-def _given(review, drug_id):
-    return [a for a in review.administrations if a.drug_id == drug_id and a.given]
+from assertions import blocking, given
 
 
 def test_a_negation_in_an_aside_keeps_to_the_aside(reviewer):
@@ -26,7 +22,7 @@ def test_a_negation_in_an_aside_keeps_to_the_aside(reviewer):
         "Urgent care 03/03/2026. Nausea and vomiting (R11.2), no IV access after two tries.\n"
         "Ondansetron 4 mg IM R deltoid at 15:20 (not given IV per clinic policy), tolerated."
     )
-    assert _given(review, "ondansetron")
+    assert given(review, "ondansetron")
     assert review.claim_ready is True
 
 
@@ -60,7 +56,7 @@ def test_a_telehealth_visit_with_a_nurse_on_site_records_her_dose(reviewer, who)
         f"Telehealth follow-up, {who} at the outreach clinic.\nOpioid use disorder (F11.20), "
         "doing well.\nRN administered Vivitrol 380 mg IM L gluteal at 09:40, tolerated."
     )
-    assert _given(review, "naltrexone_extended_release")
+    assert given(review, "naltrexone_extended_release")
     assert review.claim_ready is True
 
 
@@ -75,7 +71,7 @@ def test_a_telehealth_visit_with_a_nurse_on_site_records_her_dose(reviewer, who)
 )
 def test_a_fluid_bolus_before_a_drug_is_not_its_route(reviewer, course):
     review = reviewer.review(f"Migraine without aura (G43.009).\n{course}")
-    ketorolac = _given(review, "ketorolac")
+    ketorolac = given(review, "ketorolac")
     assert ketorolac and ketorolac[0].route_code == "IM"
     assert "ROUTE_CONFLICT" not in blocking(review)
 
@@ -97,4 +93,4 @@ def test_no_further_epinephrine_in_the_ed_course_is_no_dose(reviewer):
         "No further epinephrine needed. Observed 4 h."
     )
     assert review.claim_ready is False
-    assert _given(review, "epinephrine") == []
+    assert given(review, "epinephrine") == []
